@@ -1,0 +1,16 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { inferConfigSchema, loadConfig } from '../shared/config';
+import { SessionCache } from '../shared/inference/sessions';
+import { logger } from '../shared/observability';
+import { ModelRegistry } from '../shared/registry';
+import { infer, type InferDeps } from './infer';
+
+const config = loadConfig(inferConfigSchema);
+// Module scope: sessions live as long as the container, so only the first call of a model pays for loading it.
+const deps: InferDeps = { registry: new ModelRegistry(config.MODELS_DIR), sessions: new SessionCache() };
+
+/** Model serving: the only function that carries onnxruntime and the model artifacts. */
+export const handler = middy<unknown, Awaited<ReturnType<typeof infer>>>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler((event) => infer(deps, event));

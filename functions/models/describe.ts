@@ -1,0 +1,23 @@
+import { ModelNotFoundError } from '../shared/errors';
+import type { ModelRegistry } from '../shared/registry';
+
+/** Every version of a model with its spec, provenance and metrics, newest last. */
+export async function describeModel(registry: ModelRegistry, name: string) {
+  const versions = await registry.versions(name);
+  if (versions.length === 0) throw new ModelNotFoundError(name);
+  const entries = await Promise.all(versions.map((version) => registry.resolve(name, version)));
+  return {
+    name,
+    latestVersion: versions.at(-1),
+    versions: entries.map(({ metadata }) => ({
+      version: metadata.version,
+      task: metadata.task,
+      description: metadata.description,
+      artifact: metadata.artifact,
+      input: metadata.input,
+      output: metadata.output,
+      training: metadata.training,
+      metrics: metadata.metrics,
+    })),
+  };
+}

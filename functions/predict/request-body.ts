@@ -1,0 +1,40 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
+
+const jsonBodySchema = z.union([
+  z.strictObject({ image: z.base64().min(1) }),
+  z.strictObject({ features: z.record(z.string(), z.unknown()) }),
+]);
+
+export type PredictInput = { image: Uint8Array } | { features: Record<string, unknown> };
+
+function rawBody(event: APIGatewayProxyEventV2): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * Accepts image bytes (`Content-Type: image/*`) or JSON `{"image": "<base64>"}` / `{"features": {...}}`.
+ * The size is checked on the raw body, before any decoding work.
+ */
+export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number): PredictInput {
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const body = rawBody(event);
+  if (body.length > maxBytes) throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${maxBytes}.`);
+  if (contentType.startsWith('image/')) return { image: body };
+  if (contentType === 'application/json') {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new InvalidInputError('invalid-json', 'The body is not valid JSON.');
+    }
+    const parsed = jsonBodySchema.safeParse(json);
+    if (!parsed.success) {
+      throw new InvalidInputError('invalid-body', 'Send {"image": "<base64 image>"} or {"features": {...}} and nothing else.');
+    }
+    return 'image' in parsed.data ? { image: Buffer.from(parsed.data.image, 'base64') } : parsed.data;
+  }
+  throw new UnsupportedMediaTypeError(`Send an image (Content-Type: image/png, image/jpeg, image/webp…) or application/json, not '${contentType || 'nothing'}'.`);
+}

@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { S3Event } from 'aws-lambda';
+import { createS3Client } from '../shared/aws';
+import { loadConfig, preprocessConfigSchema } from '../shared/config';
+import { logger } from '../shared/observability';
+import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { processUpload, type UploadDeps } from './process-upload';
+import { parseUploadKey } from './upload-key';
+
+const config = loadConfig(preprocessConfigSchema);
+const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
+  s3: createS3Client(config),
+  prediction: createPredictionDeps(config),
+  pseudonymise,
+}));
+
+/**
+ * S3 ObjectCreated → one recorded prediction per upload under `incoming/<model>/`. Bad inputs end as
+ * `rejected` records; a transient failure is recorded as `failed` and rethrown so Lambda retries the event.
+ */
+export const handler = middy<S3Event, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const ready = await deps;
+    const transient: unknown[] = [];
+    for (const record of event.Records ?? []) {
+      if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
+      const upload = parseUploadKey(record.s3.object.key);
+      if (!upload) {
+        logger.debug('ignored key outside incoming/<model>/', { key: record.s3.object.key });
+        continue;
+      }
+      logger.setCorrelationId(upload.key);
+      const outcome = await processUpload(ready, record, upload);
+      if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
+      if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
+    }
+    if (transient.length > 0) {
+      throw new AggregateError(transient, `${transient.length} upload(s) failed and will be retried.`);
+    }
+  });

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read from the environment once, at cold start, and validated here: a missing or malformed
+ * variable fails the container loudly instead of the first request quietly.
+ */
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value : undefined))
+  .pipe(z.url().optional());
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const awsEndpoints = {
+  AWS_REGION: z.string().default('eu-west-3'),
+  /** Set only on the local stage, where the emulators stand in for S3, DynamoDB and Lambda. */
+  VIGIE_S3_ENDPOINT: optionalUrl,
+  VIGIE_DYNAMODB_ENDPOINT: optionalUrl,
+  VIGIE_LAMBDA_ENDPOINT: optionalUrl,
+};
+
+const models = {
+  MODELS_DIR: z.string().min(1),
+};
+
+const recording = {
+  VIGIE_STAGE: z.string().min(1),
+  PREDICTIONS_TABLE: z.string().min(1),
+  RETENTION_DAYS: positiveInt(90),
+  INFER_FUNCTION_NAME: z.string().min(1),
+  MAX_INPUT_BYTES: positiveInt(6 * 1024 * 1024),
+  MAX_INPUT_PIXELS: positiveInt(40_000_000),
+};
+
+export const preprocessConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...recording,
+  UPLOADS_BUCKET: z.string().min(1),
+});
+
+export const predictConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
+export const inferConfigSchema = z.object({ ...models });
+export const apiConfigSchema = z.object({ ...awsEndpoints, ...models, PREDICTIONS_TABLE: z.string().min(1) });
+
+export type PreprocessConfig = z.infer<typeof preprocessConfigSchema>;
+export type PredictConfig = z.infer<typeof predictConfigSchema>;
+export type AwsEndpointsConfig = z.infer<z.ZodObject<typeof awsEndpoints>>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,111 @@
+/**
+ * Typed errors of the domain. Each carries the HTTP status it maps to and a stable `code` that lands in
+ * prediction records (`error.code`) and audit events, so a reason can be counted without parsing messages.
+ */
+export abstract class VigieError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** A 4xx explains itself to the caller; a 5xx keeps its message for the logs only. */
+  get exposeMessage(): boolean {
+    return this.status < 500;
+  }
+}
+
+/** The input can never succeed as sent: the record is `rejected` and the event is not retried. */
+export class InvalidInputError extends VigieError {
+  readonly status = 400;
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class PayloadTooLargeError extends VigieError {
+  readonly status = 413;
+  readonly code = 'payload-too-large';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends VigieError {
+  readonly status = 415;
+  readonly code = 'unsupported-media-type';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+export class ModelNotFoundError extends VigieError {
+  readonly status = 404;
+  readonly code = 'model-not-found';
+  constructor(model: string, version?: string) {
+    super(version ? `Model '${model}' has no version '${version}'.` : `No model named '${model}'.`);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+export class NotFoundError extends VigieError {
+  readonly status = 404;
+  readonly code = 'not-found';
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class UnauthorizedError extends VigieError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+  constructor(message = 'A valid API key is required in the x-api-key header.') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** The model package on disk is broken (bad metadata, artifact mismatch): an operator problem, not the caller's. */
+export class ModelPackageError extends VigieError {
+  readonly status = 500;
+  readonly code = 'model-package-invalid';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ModelPackageError';
+  }
+}
+
+/** The infer function could not answer (crash, timeout, throttling): the record is `failed` and may be retried. */
+export class InferenceUnavailableError extends VigieError {
+  readonly status = 503;
+  readonly code = 'inference-unavailable';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InferenceUnavailableError';
+  }
+}
+
+export function errorCode(error: unknown): string {
+  return error instanceof VigieError ? error.code : 'internal-error';
+}
+
+/** A refusal that crossed a function boundary (the infer function's answer), rebuilt with its status and code. */
+export class RefusedError extends VigieError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+/** Bad input, unknown model: retrying cannot help, so the record is `rejected`. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof VigieError && error.status < 500;
+}

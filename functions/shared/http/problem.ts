@@ -1,0 +1,41 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { VigieError } from '../errors';
+import { logger } from '../observability';
+import { securityHeaders } from './responses';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An RFC 9457 problem document; `type` names the error code so clients can branch on it. */
+export function problem(status: number, code: string, detail: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...securityHeaders },
+    body: JSON.stringify({ type: `https://vigie.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code }),
+  };
+}
+
+/** Maps typed errors to problem+json. 4xx explain themselves; anything else is logged and answered generically. */
+export function problemErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof VigieError && error.exposeMessage) {
+        request.response = problem(error.status, error.code, error.message);
+        return;
+      }
+      logger.error('request failed', { error: error ?? undefined });
+      const status = error instanceof VigieError ? error.status : 500;
+      request.response = problem(status, error instanceof VigieError ? error.code : 'internal-error', 'The request could not be completed.');
+    },
+  };
+}

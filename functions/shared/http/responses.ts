@@ -1,0 +1,13 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** Sent on every answer: the API serves JSON to programs, never pages to frame or sniff. */
+export const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json', ...securityHeaders }, body: JSON.stringify(body) };
+}

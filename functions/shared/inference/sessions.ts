@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { InferenceSession } from 'onnxruntime-node';
+import { ModelPackageError } from '../errors';
+import { ort } from '../native';
+import type { ModelVersion } from '../registry';
+
+/**
+ * One ONNX Runtime session per model version per container, created on first use and reused: creating a
+ * session costs far more than running it. The artifact's SHA-256 is checked against its metadata before
+ * loading, so a record's `modelSha256` is what actually answered.
+ */
+export class SessionCache {
+  readonly #sessions = new Map<string, Promise<InferenceSession>>();
+
+  get(model: ModelVersion): Promise<InferenceSession> {
+    const key = `${model.metadata.name}@${model.metadata.version}`;
+    let session = this.#sessions.get(key);
+    if (!session) {
+      session = this.#create(model);
+      session.catch(() => this.#sessions.delete(key));
+      this.#sessions.set(key, session);
+    }
+    return session;
+  }
+
+  /** Which versions have a live session (for the health route). */
+  loaded(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
+  async #create(model: ModelVersion): Promise<InferenceSession> {
+    const bytes = await readFile(model.artifactPath).catch((error: unknown) => {
+      throw new ModelPackageError(`Cannot read ${model.artifactPath}`, { cause: error });
+    });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== model.metadata.artifact.sha256) {
+      throw new ModelPackageError(
+        `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
+      );
+    }
+    return ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  }
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
+import type { InvokeInfer } from './inference/infer-client';
+import { encodeTensor } from './inference/protocol';
+import { preprocessImage, type DecodeLimits } from './preprocessing';
+import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
+import type { ModelRegistry } from './registry';
+
+/** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
+export interface PredictionDeps {
+  registry: ModelRegistry;
+  invokeInfer: InvokeInfer;
+  store: PredictionStore;
+  report: (record: PredictionRecord) => void;
+  now: () => Date;
+  limits: DecodeLimits & { maxBytes: number };
+  retentionDays: number;
+}
+
+export interface PredictionRequest {
+  predictionId: string;
+  source: PredictionRecord['source'];
+  model: string;
+  version?: string;
+  bytes: Uint8Array;
+  /** A reason to refuse found before the bytes were read (e.g. an upload too large to fetch). */
+  refusal?: VigieError;
+  inputKey?: string;
+  /** Already pseudonymised. */
+  subjectId?: string;
+  callerId?: string;
+}
+
+export interface PredictionOutcome {
+  record: PredictionRecord;
+  /** False when an earlier delivery of the same input already recorded its answer. */
+  written: boolean;
+  error?: unknown;
+}
+
+const roundMs = (ms: number) => Math.round(ms * 100) / 100;
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The one prediction path shared by S3 uploads and HTTP calls: preprocess (as the model's spec says), infer
+ * (in the infer function), then record the outcome, whatever it is. A failure is recorded before it is returned.
+ */
+export async function runPrediction(deps: PredictionDeps, request: PredictionRequest): Promise<PredictionOutcome> {
+  const started = performance.now();
+  const createdAt = deps.now();
+  const base = {
+    predictionId: request.predictionId,
+    source: request.source,
+    inputKey: request.inputKey,
+    inputSha256: request.refusal ? undefined : sha256Hex(request.bytes),
+    model: request.model,
+    subjectId: request.subjectId,
+    callerId: request.callerId,
+    createdAt: createdAt.toISOString(),
+    expiresAt: expiryFor(createdAt, deps.retentionDays),
+  };
+  let preprocessMs = 0;
+  let inferenceMs = 0;
+  let record: PredictionRecord;
+  let failure: unknown;
+  let resolved: { modelVersion: string; modelSha256: string } | undefined;
+  try {
+    if (request.refusal) throw request.refusal;
+    if (request.bytes.length === 0) throw new InvalidInputError('empty-input', 'The input is empty.');
+    if (request.bytes.length > deps.limits.maxBytes) {
+      throw new PayloadTooLargeError(`The input is ${request.bytes.length} bytes; the limit is ${deps.limits.maxBytes}.`);
+    }
+    const model = await deps.registry.resolve(request.model, request.version);
+    resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
+    const prepared = await preprocessImage(request.bytes, model.metadata.input, deps.limits);
+    preprocessMs = performance.now() - started;
+    const answer = await deps.invokeInfer({
+      model: model.metadata.name,
+      version: model.metadata.version,
+      tensor: encodeTensor(prepared.tensor),
+    });
+    inferenceMs = answer.inferenceMs;
+    record = {
+      ...base,
+      modelVersion: answer.modelVersion,
+      modelSha256: answer.modelSha256,
+      status: 'succeeded',
+      result: answer.result,
+      timings: { preprocessMs: roundMs(preprocessMs), inferenceMs: roundMs(inferenceMs), totalMs: roundMs(performance.now() - started) },
+    };
+  } catch (error) {
+    failure = error;
+    record = {
+      ...base,
+      ...resolved,
+      status: isPermanent(error) ? 'rejected' : 'failed',
+      // 5xx details stay in the logs; the record says what kind of failure it was.
+      error: {
+        code: errorCode(error),
+        message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while predicting.',
+      },
+      timings: { preprocessMs: roundMs(preprocessMs), inferenceMs: roundMs(inferenceMs), totalMs: roundMs(performance.now() - started) },
+    };
+  }
+  const written = await deps.store.put(record);
+  if (written) deps.report(record);
+  return failure === undefined ? { record, written } : { record, written, error: failure };
+}

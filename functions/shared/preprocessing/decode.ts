@@ -1,0 +1,81 @@
+import type { Metadata } from 'sharp';
+import { InvalidInputError } from '../errors';
+import { sharp } from '../native';
+
+export interface DecodeLimits {
+  maxPixels: number;
+}
+
+/** An 8-bit single-channel picture, row-major: what the digit fit works on. */
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
+/** Large phone photos are shrunk before the pixel work: a digit needs far fewer pixels than a camera gives. */
+const WORKING_SIZE = 280;
+
+function toInvalidInput(error: unknown): InvalidInputError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new InvalidInputError('image-too-large', 'The image has more pixels than allowed.', { cause: error });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new InvalidInputError('unsupported-image', 'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).', {
+      cause: error,
+    });
+  }
+  return new InvalidInputError('corrupt-image', 'The image could not be decoded.', { cause: error });
+}
+
+/** Reads the header only: format and size are checked before any pixel is decoded. */
+export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Promise<Metadata> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
+  } catch (error) {
+    throw toInvalidInput(error);
+  }
+  if (!metadata.format || !SUPPORTED_FORMATS.has(metadata.format)) {
+    throw new InvalidInputError('unsupported-image', `Image format '${metadata.format ?? 'unknown'}' is not supported.`);
+  }
+  if (!metadata.width || !metadata.height) {
+    throw new InvalidInputError('corrupt-image', 'The image declares no size.');
+  }
+  if (metadata.width * metadata.height > limits.maxPixels) {
+    throw new InvalidInputError('image-too-large', `The image has ${metadata.width}×${metadata.height} pixels, more than allowed.`);
+  }
+  return metadata;
+}
+
+/**
+ * Decodes to grayscale with EXIF orientation applied and transparency laid on white paper (ink on a
+ * transparent sheet reads as ink on paper), shrunk to a working size.
+ */
+export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch (error) {
+    throw toInvalidInput(error);
+  }
+}
+
+/** Resizes a grayscale patch to exactly `width`×`height` (the caller keeps the aspect ratio). */
+export async function resizeGray(image: GrayImage, width: number, height: number): Promise<GrayImage> {
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+}

@@ -1,0 +1,64 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { ClassificationResult } from './inference/postprocess';
+
+export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
+
+/** One DynamoDB item per prediction, success or failure (DESIGN.md §3 "Prediction record"). */
+export interface PredictionRecord {
+  predictionId: string;
+  source: 's3' | 'http';
+  inputKey?: string;
+  /** Absent only when the input was refused before it was read. */
+  inputSha256?: string;
+  model: string;
+  modelVersion?: string;
+  modelSha256?: string;
+  status: PredictionStatus;
+  result?: ClassificationResult;
+  error?: { code: string; message: string };
+  subjectId?: string;
+  callerId?: string;
+  timings: { preprocessMs: number; inferenceMs: number; totalMs: number };
+  createdAt: string;
+  expiresAt: number;
+}
+
+export interface PredictionStore {
+  /** Writes the record unless one with this id already ended for good. Returns false for such a duplicate. */
+  put(record: PredictionRecord): Promise<boolean>;
+  get(predictionId: string): Promise<PredictionRecord | undefined>;
+}
+
+export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
+  return {
+    async put(record) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: record,
+            // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
+            // record may be replaced by the retry that succeeds.
+            ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async get(predictionId) {
+      const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
+      return answer.Item as PredictionRecord | undefined;
+    },
+  };
+}
+
+/** Epoch seconds at which DynamoDB TTL deletes the record: the retention period, from configuration. */
+export function expiryFor(createdAt: Date, retentionDays: number): number {
+  return Math.floor(createdAt.getTime() / 1000) + retentionDays * 86_400;
+}

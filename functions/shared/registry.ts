@@ -1,0 +1,93 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ModelNotFoundError, ModelPackageError } from './errors';
+import { modelMetadataSchema, type ModelMetadata } from './model-spec';
+
+/** A model version as found on disk: its validated metadata and where its artifact lives. */
+export interface ModelVersion {
+  metadata: ModelMetadata;
+  artifactPath: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const VERSION = /^\d+\.\d+\.\d+$/;
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i += 1) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+async function listDirectories(path: string): Promise<string[]> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/**
+ * Reads model packages from `MODELS_DIR` (`/opt/models` in AWS, `./models` locally). Metadata is read once per
+ * container and cached: a new version ships as a new deployment of the models layer, never mid-flight.
+ */
+export class ModelRegistry {
+  readonly #cache = new Map<string, Promise<ModelVersion>>();
+
+  constructor(readonly modelsDir: string) {}
+
+  async modelNames(): Promise<string[]> {
+    const names = await listDirectories(this.modelsDir);
+    const withVersions = await Promise.all(
+      names.filter((name) => NAME.test(name)).map(async (name) => ((await this.versions(name)).length ? name : null)),
+    );
+    return withVersions.filter((name): name is string => name !== null).sort();
+  }
+
+  async versions(model: string): Promise<string[]> {
+    if (!NAME.test(model)) return [];
+    const dirs = await listDirectories(join(this.modelsDir, model));
+    return dirs.filter((dir) => VERSION.test(dir)).sort(compareVersions);
+  }
+
+  /** The requested version, or the highest one when none is asked for. */
+  async resolve(model: string, version?: string): Promise<ModelVersion> {
+    const versions = await this.versions(model);
+    const chosen = version ?? versions.at(-1);
+    if (!chosen) throw new ModelNotFoundError(model);
+    if (!versions.includes(chosen)) throw new ModelNotFoundError(model, version);
+    const key = `${model}@${chosen}`;
+    let entry = this.#cache.get(key);
+    if (!entry) {
+      entry = this.#load(model, chosen);
+      // A failed read is not cached, so a fixed package is picked up without a cold start.
+      entry.catch(() => this.#cache.delete(key));
+      this.#cache.set(key, entry);
+    }
+    return entry;
+  }
+
+  async #load(model: string, version: string): Promise<ModelVersion> {
+    const dir = join(this.modelsDir, model, version);
+    const metadataPath = join(dir, 'metadata.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(metadataPath, 'utf8'));
+    } catch (error) {
+      throw new ModelPackageError(`Cannot read ${metadataPath}`, { cause: error });
+    }
+    const parsed = modelMetadataSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ModelPackageError(`Invalid metadata in ${metadataPath}: ${parsed.error.message}`);
+    }
+    if (parsed.data.name !== model || parsed.data.version !== version) {
+      throw new ModelPackageError(`${metadataPath} names ${parsed.data.name}@${parsed.data.version}`);
+    }
+    return { metadata: parsed.data, artifactPath: join(dir, parsed.data.artifact.file) };
+  }
+}

@@ -1,0 +1,26 @@
+import { createDocumentClient, createLambdaClient } from './aws';
+import type { PredictConfig } from './config';
+import { createInferClient } from './inference/infer-client';
+import { reportPrediction } from './observability';
+import type { PredictionDeps } from './prediction';
+import { createPseudonymiser, type Pseudonymise } from './pseudonym';
+import { createPredictionStore } from './records';
+import { ModelRegistry } from './registry';
+import { resolveSecret } from './secrets';
+
+/** The real side effects of the prediction path, built once per container from validated configuration. */
+export function createPredictionDeps(config: PredictConfig): PredictionDeps {
+  return {
+    registry: new ModelRegistry(config.MODELS_DIR),
+    invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME),
+    store: createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE),
+    report: reportPrediction,
+    now: () => new Date(),
+    limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES },
+    retentionDays: config.RETENTION_DAYS,
+  };
+}
+
+export async function loadPseudonymiser(env: NodeJS.ProcessEnv = process.env): Promise<Pseudonymise> {
+  return createPseudonymiser(await resolveSecret('VIGIE_PSEUDONYM_KEY', env));
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds the Lambda layers from node_modules and models/:
+ *   layers/build/onnxruntime/nodejs/node_modules/…  onnxruntime-node with only bin/napi-v*\/linux/x64
+ *   layers/build/sharp/nodejs/node_modules/…        sharp with only the linux-x64 (glibc) libvips
+ *   layers/build/models/models/<name>/<version>/    model.onnx + metadata.json, mounted at /opt/models
+ * Lambda puts /opt/nodejs/node_modules on NODE_PATH, which is how functions/shared/native.ts finds them.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const ROOT = process.cwd();
+const OUT = join(ROOT, 'layers', 'build');
+
+/** Dependencies a package needs only to install itself (onnxruntime-node's binary downloader). */
+const INSTALL_ONLY: Record<string, string[]> = { 'onnxruntime-node': ['adm-zip', 'global-agent'] };
+
+/** Platform packages and binary folders for anything but linux-x64 glibc are dead weight in Lambda. */
+function keepPath(source: string): boolean {
+  const path = relative(ROOT, source).split('\\').join('/');
+  if (/onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32)(\/|$)/.test(path)) return false;
+  if (/onnxruntime-node\/bin\/napi-v\d+\/linux\/(?!x64)/.test(path)) return false;
+  return true;
+}
+
+function packageJson(dir: string): { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+}
+
+/** Copies a package and, recursively, its installed runtime dependencies into `target`/node_modules. */
+function copyPackage(name: string, target: string, seen = new Set<string>()): void {
+  if (seen.has(name)) return;
+  seen.add(name);
+  const source = join(ROOT, 'node_modules', name);
+  if (!existsSync(source)) throw new Error(`${name} is not installed: run npm install first.`);
+  cpSync(source, join(target, 'node_modules', name), { recursive: true, filter: keepPath });
+  const manifest = packageJson(source);
+  const skip = new Set(INSTALL_ONLY[name] ?? []);
+  for (const dep of Object.keys(manifest.dependencies ?? {})) if (!skip.has(dep)) copyPackage(dep, target, seen);
+  // Optional dependencies are the per-platform binaries: only the installed linux-x64 (glibc) ones matter.
+  for (const dep of Object.keys(manifest.optionalDependencies ?? {})) {
+    if (/linux-x64$/.test(dep) && existsSync(join(ROOT, 'node_modules', dep))) copyPackage(dep, target, seen);
+  }
+}
+
+function buildModelsLayer(target: string): void {
+  const models = join(ROOT, 'models');
+  for (const model of readdirSync(models)) {
+    const modelDir = join(models, model);
+    if (!statSync(modelDir).isDirectory()) continue;
+    for (const version of readdirSync(modelDir).filter((dir) => /^\d+\.\d+\.\d+$/.test(dir))) {
+      const versionDir = join(modelDir, version);
+      const metadata = JSON.parse(readFileSync(join(versionDir, 'metadata.json'), 'utf8')) as { artifact: { file: string } };
+      for (const file of ['metadata.json', metadata.artifact.file]) {
+        const destination = join(target, 'models', model, version, file);
+        mkdirSync(dirname(destination), { recursive: true });
+        cpSync(join(versionDir, file), destination);
+      }
+    }
+  }
+}
+
+export function directorySize(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+function main(): void {
+  rmSync(OUT, { recursive: true, force: true });
+  copyPackage('onnxruntime-node', join(OUT, 'onnxruntime', 'nodejs'));
+  copyPackage('sharp', join(OUT, 'sharp', 'nodejs'));
+  mkdirSync(join(OUT, 'models'), { recursive: true });
+  buildModelsLayer(join(OUT, 'models'));
+  for (const layer of ['onnxruntime', 'sharp', 'models']) {
+    console.log(`layers/build/${layer}  ${(directorySize(join(OUT, layer)) / 1024 / 1024).toFixed(1)} MB unzipped`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -1,0 +1,48 @@
+/**
+ * Bundles each function into dist/<function>/handler.mjs: one file per function, with only what it imports.
+ * The native packages (onnxruntime-node, sharp) stay outside: they come from Lambda layers in AWS and from
+ * node_modules locally (see functions/shared/native.ts).
+ */
+import { build } from 'esbuild';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
+
+export function functionNames(): string[] {
+  return readdirSync('functions', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+async function main(): Promise<void> {
+  rmSync('dist', { recursive: true, force: true });
+  const names = functionNames();
+  const result = await build({
+    entryPoints: names.map((name) => ({ in: `functions/${name}/handler.ts`, out: `${name}/handler` })),
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    // Prefer the ESM builds of dependencies (AWS SDK, Powertools): smaller bundles, no CommonJS wrappers.
+    mainFields: ['module', 'main'],
+    external: NATIVE_PACKAGES,
+    // CommonJS code left in the bundle may still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    console.log(`${file}  ${(output.bytes / 1024).toFixed(0)} KiB`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from './stack-resources';
+import { LOCAL_CREDENTIALS } from './settings';
+
+const require = createRequire(import.meta.url);
+
+/** The notification S3 sends to Lambda; s3rver emits the same shape for every write. */
+export interface S3Notification {
+  Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
+}
+
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  on(event: 'event', listener: (event: S3Notification) => void): void;
+}
+
+/**
+ * S3 on s3rver. Real S3 accepts the caller's own credentials; s3rver knows one hard-wired key pair, so every
+ * access key is mapped to its dummy account (signatures are not checked either), and any credentials work.
+ */
+export async function startS3(options: { port: number; directory: string; buckets: string[] }): Promise<S3rverInstance> {
+  const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+  const AWSAccount = require('s3rver/lib/models/account') as {
+    registry: Map<string, unknown>;
+    DUMMY_ACCOUNT: unknown;
+  };
+  const known = AWSAccount.registry.get.bind(AWSAccount.registry);
+  AWSAccount.registry.get = (key: string) => known(key) ?? AWSAccount.DUMMY_ACCOUNT;
+  const server = new S3rver({
+    port: options.port,
+    address: '127.0.0.1',
+    directory: options.directory,
+    silent: true,
+    allowMismatchedSignatures: true,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  await server.run();
+  return server;
+}
+
+/** DynamoDB on dynalite (LevelDB under the state folder, so records survive a restart). */
+export async function startDynamoDB(options: { port: number; directory: string }): Promise<Server> {
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+  const server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+/** Creates the tables of serverless.yml that the emulator does not hold yet. */
+export async function ensureTables(endpoint: string, tables: Record<string, unknown>[]): Promise<string[]> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_CREDENTIALS.AWS_REGION,
+    credentials: { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  });
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const created: string[] = [];
+  for (const table of tables) {
+    const input = createTableInput(table) as unknown as CreateTableCommandInput;
+    if (input.TableName && !existing.has(input.TableName)) {
+      await client.send(new CreateTableCommand(input));
+      created.push(input.TableName);
+    }
+  }
+  client.destroy();
+  return created;
+}

@@ -1,0 +1,33 @@
+import { join, resolve } from 'node:path';
+
+/** Ports and folders of the local stage (DESIGN.md §3); each can be moved with its environment variable. */
+export interface LocalSettings {
+  httpPort: number;
+  lambdaPort: number;
+  s3Port: number;
+  dynamodbPort: number;
+  stateDir: string;
+  apiKey: string;
+}
+
+const port = (value: string | undefined, fallback: number) => (value ? Number.parseInt(value, 10) : fallback);
+
+export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  return {
+    httpPort: port(env.VIGIE_HTTP_PORT, 3000),
+    lambdaPort: port(env.VIGIE_LAMBDA_PORT, 3002),
+    s3Port: port(env.VIGIE_S3_PORT, 4569),
+    dynamodbPort: port(env.VIGIE_DYNAMODB_PORT, 8000),
+    stateDir: resolve(env.VIGIE_STATE_DIR ?? '.local'),
+    apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
+  };
+}
+
+export const stateFolders = (settings: LocalSettings) => ({
+  s3: join(settings.stateDir, 's3'),
+  dynamodb: join(settings.stateDir, 'dynamodb'),
+  logs: join(settings.stateDir, 'logs'),
+});
+
+/** The emulators accept any credentials; the SDKs still want some. */
+export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'eu-west-3' };

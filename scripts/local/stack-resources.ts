@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+export interface StackResources {
+  buckets: string[];
+  tables: Record<string, unknown>[];
+  uploadsBucket: string;
+}
+
+/**
+ * The buckets and tables the local emulators must hold, read from serverless.yml as the framework resolves it
+ * for the local stage: one definition for AWS and for the laptop.
+ */
+export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackResources> {
+  const { stdout } = await run(process.execPath, ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'local', '--format', 'json'], {
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const config = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+    custom: { uploadsBucket: string };
+    resources: Array<{ Resources: Record<string, CfnResource> }> | { Resources: Record<string, CfnResource> };
+  };
+  const blocks = Array.isArray(config.resources) ? config.resources : [config.resources];
+  const resources = blocks.flatMap((block) => Object.values(block.Resources ?? {}));
+  return {
+    buckets: resources.filter((r) => r.Type === 'AWS::S3::Bucket').map((r) => String(r.Properties?.BucketName)),
+    tables: resources.filter((r) => r.Type === 'AWS::DynamoDB::Table').map((r) => r.Properties ?? {}),
+    uploadsBucket: config.custom.uploadsBucket,
+  };
+}
+
+/** The CreateTable input for DynamoDB emulation: key schema, attributes, indexes; AWS-only settings dropped. */
+export function createTableInput(properties: Record<string, unknown>) {
+  const { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } = properties;
+  return { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } as Record<string, unknown>;
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm start`: the whole platform on this machine, no cloud account. State lives in .local/ (git-ignored), so a
+ * restart keeps uploads, records and logs. Ctrl-C stops everything.
+ */
+import { startLocalPlatform } from './local/platform';
+import { localSettings } from './local/settings';
+
+const settings = localSettings();
+console.log('Starting Vigie (local stage)…');
+const platform = await startLocalPlatform(settings);
+const http = `http://localhost:${settings.httpPort}`;
+const s3 = `http://localhost:${settings.s3Port}`;
+console.log(`
+Vigie is running.
+  HTTP API        ${http}   (key: x-api-key: ${settings.apiKey})
+  Lambda Invoke   http://localhost:${settings.lambdaPort}
+  S3              ${s3}   buckets: ${platform.buckets.join(', ')}   (any credentials)
+  DynamoDB        http://localhost:${settings.dynamodbPort}   tables: ${platform.tables.join(', ')}
+  State and logs  ${settings.stateDir}
+
+Try it (AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-3 for the aws CLI):
+  curl ${http}/v1/health
+  aws --endpoint-url ${s3} s3 cp seven.png s3://${platform.uploadsBucket}/incoming/digits/seven.png
+  aws --endpoint-url http://localhost:${settings.dynamodbPort} dynamodb scan --table-name ${platform.tables[0] ?? 'vigie-local-predictions'}
+  curl -H 'x-api-key: ${settings.apiKey}' -H 'Content-Type: image/png' --data-binary @seven.png ${http}/v1/models/digits/predict
+
+Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping Vigie…');
+  await platform.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
