@@ -16,7 +16,8 @@ export function functionNames(): string[] {
     .sort();
 }
 
-async function main(): Promise<void> {
+/** Builds every function; returns each output file with its size in bytes. */
+export async function buildFunctions(): Promise<Record<string, number>> {
   rmSync('dist', { recursive: true, force: true });
   const names = functionNames();
   const result = await build({
@@ -38,11 +39,9 @@ async function main(): Promise<void> {
     metafile: true,
     logLevel: 'warning',
   });
-  for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    console.log(`${file}  ${(output.bytes / 1024).toFixed(0)} KiB`);
-  }
+  return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  for (const [file, bytes] of Object.entries(await buildFunctions())) console.log(`${file}  ${(bytes / 1024).toFixed(0)} KiB`);
 }

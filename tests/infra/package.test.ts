@@ -1,0 +1,103 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { directorySize } from '../../layers/build';
+import { buildFunctions } from '../../scripts/build';
+
+/**
+ * `serverless package` must work offline, and the CloudFormation it generates must pass cfn-lint: the deploy
+ * to AWS is only ever one command away from what the tests run.
+ */
+const run = promisify(execFile);
+const OUT = '.serverless-test';
+
+function hasCfnLint(): boolean {
+  try {
+    execFileSync('cfn-lint', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+let template: Template;
+
+beforeAll(async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  await buildFunctions();
+  await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
+  await run(process.execPath, ['node_modules/osls/bin/serverless.js', 'package', '--stage', 'dev', '--package', OUT], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  template = JSON.parse(readFileSync(`${OUT}/cloudformation-template-update-stack.json`, 'utf8'));
+}, 300_000);
+
+describe('serverless package --stage dev', () => {
+  it('declares the functions, layers, buckets and table of the spine', () => {
+    const types = Object.values(template.Resources).map((resource) => resource.Type);
+    expect(types.filter((type) => type === 'AWS::Lambda::Function').length).toBeGreaterThanOrEqual(4);
+    expect(types.filter((type) => type === 'AWS::Lambda::LayerVersion')).toHaveLength(3);
+    expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(2);
+    const table = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table')!;
+    expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+
+  it('runs every function on nodejs22.x, x86_64', () => {
+    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['x86_64'] });
+  });
+
+  it('passes cfn-lint with no errors', async (context) => {
+    if (!hasCfnLint()) {
+      console.warn('cfn-lint is not installed: the lint of the generated template was skipped.');
+      context.skip();
+    }
+    // cfn-lint exits with 2 for errors, 4 for warnings, 8 for informational findings (bit flags).
+    const result = await run('cfn-lint', ['--format', 'parseable', `${OUT}/cloudformation-template-update-stack.json`]).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    if (result.stdout) console.warn(result.stdout);
+    expect(result.code & 2, result.stdout).toBe(0);
+  }, 120_000);
+});
+
+describe('bundles and layers as Lambda runs them', () => {
+  it('runs the bundled infer handler from outside the repository, resolving onnxruntime and the model through the layers', async () => {
+    // Prepare: the bundle alone in an empty folder (like /var/task), the layers only reachable through NODE_PATH.
+    const task = mkdtempSync(join(tmpdir(), 'vigie-task-'));
+    cpSync('dist/infer', task, { recursive: true });
+    const layers = resolve('layers/build');
+    const script = `
+      const { handler } = await import(${JSON.stringify(join(task, 'handler.mjs'))});
+      const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(resolve('events/infer-digit.json'))}, 'utf8'));
+      const answer = await handler(event, { functionName: 'infer', awsRequestId: 'test' });
+      console.log(JSON.stringify(answer));`;
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${script}`], {
+      cwd: task,
+      env: {
+        PATH: process.env.PATH,
+        NODE_PATH: `${layers}/onnxruntime/nodejs/node_modules:${layers}/sharp/nodejs/node_modules`,
+        MODELS_DIR: `${layers}/models/models`,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    // Assess
+    const answer = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(answer).toMatchObject({ ok: true, model: 'digits', result: { label: '7' } });
+  });
+
+  it('keeps each function with its layers far under the 250 MB Lambda limit', () => {
+    const sizes = Object.fromEntries(['onnxruntime', 'sharp', 'models'].map((layer) => [layer, directorySize(`layers/build/${layer}`)]));
+    console.warn(`layer sizes, unzipped (MB): ${Object.entries(sizes).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ')}`);
+    expect(sizes.onnxruntime! + sizes.models! + directorySize('dist/infer')).toBeLessThan(120e6);
+    expect(sizes.sharp! + sizes.models! + directorySize('dist/predict')).toBeLessThan(120e6);
+  });
+});

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
+import { digitsMetadata } from '../support/models';
+import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
+
+/**
+ * The spine end to end on the real local platform: s3rver and dynalite over the network, serverless-offline
+ * running the bundled functions, onnxruntime and sharp for real. Inputs go in through the S3 API, the aws CLI
+ * and HTTP; answers are read back through the DynamoDB API.
+ */
+const run = promisify(execFile);
+const metadata = digitsMetadata();
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+let t: TestPlatform;
+let samples: DigitSample[];
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  // Two of each digit from the held-out part.
+  const all = heldOutDigits(metadata.training.data.split);
+  samples = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((label) => all.filter((s) => s.label === label).slice(0, 2));
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function recordFor(key: string) {
+  return eventually(async () => (await t.records()).find((record) => record.inputKey === key));
+}
+
+describe('S3 upload → preprocess → infer → DynamoDB', () => {
+  it('records a succeeded prediction for each uploaded digit, with every audit field', async () => {
+    const uploads = await Promise.all(
+      samples.map(async (sample, i) => {
+        const bytes = i % 2 === 0 ? await renderMnistPng(sample) : await renderPaperJpeg(sample);
+        const key = `incoming/digits/batch/${sample.label}-${sample.index}.${i % 2 === 0 ? 'png' : 'jpg'}`;
+        await t.s3.send(
+          new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: bytes, Metadata: { 'subject-id': 'driver-42', 'requested-by': 'alice@example.com' } }),
+        );
+        return { key, bytes, label: sample.label };
+      }),
+    );
+    const records = await Promise.all(uploads.map((upload) => recordFor(upload.key)));
+    let correct = 0;
+    records.forEach((record, i) => {
+      const upload = uploads[i]!;
+      expect(record).toMatchObject({
+        source: 's3',
+        status: 'succeeded',
+        model: 'digits',
+        modelVersion: metadata.version,
+        modelSha256: metadata.artifact.sha256,
+        inputSha256: sha256(upload.bytes),
+      });
+      expect(record.subjectId).toMatch(/^ps_[0-9a-f]{32}$/);
+      expect(record.callerId).toMatch(/^ps_[0-9a-f]{32}$/);
+      expect(JSON.stringify(record)).not.toMatch(/driver-42|alice@example\.com/);
+      expect(record.timings.totalMs).toBeGreaterThan(0);
+      expect(record.expiresAt - Date.parse(record.createdAt) / 1000).toBeCloseTo(90 * 86_400, -1);
+      expect(Object.values(record.result!.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+      if (record.result!.label === upload.label) correct += 1;
+    });
+    // Same subject, same pseudonym: erasure and export can find all of a person's records.
+    expect(new Set(records.map((record) => record.subjectId)).size).toBe(1);
+    expect(correct).toBeGreaterThanOrEqual(samples.length - 1);
+  });
+
+  it('takes an upload from the plain aws CLI and answers within seconds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-cli-'));
+    const seven = samples.find((s) => s.label === '7')!;
+    const file = join(dir, 'seven.jpg');
+    writeFileSync(file, await renderPaperJpeg(seven));
+    const key = 'incoming/digits/cli/seven.jpg';
+    const started = Date.now();
+    await run('aws', ['--endpoint-url', `http://127.0.0.1:${t.env.VIGIE_S3_PORT}`, 's3', 'cp', file, `s3://${t.platform.uploadsBucket}/${key}`], { env: t.env });
+    const record = await recordFor(key);
+    const elapsed = Date.now() - started;
+    console.warn(`aws s3 cp → record in DynamoDB: ${elapsed} ms (includes the CLI's own start-up)`);
+    expect(record.status).toBe('succeeded');
+    expect(record.result?.label).toBe('7');
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it('records a rejected prediction with a reason for a file that is not an image', async () => {
+    const key = 'incoming/digits/not-an-image.png';
+    await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: 'hello, I am text' }));
+    const record = await recordFor(key);
+    expect(record.status).toBe('rejected');
+    expect(record.error?.code).toMatch(/unsupported-image|corrupt-image/);
+    expect(record.result).toBeUndefined();
+  });
+
+  it('ignores objects outside incoming/<model>/', async () => {
+    const bytes = await renderMnistPng(samples[0]!);
+    await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'elsewhere/digits/zero.png', Body: bytes }));
+    await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'incoming/zero.png', Body: bytes }));
+    await t.platform.drained();
+    // Give the asynchronous invocations the time a real prediction takes here, several times over.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const keys = (await t.records()).map((record) => record.inputKey);
+    expect(keys).not.toContain('elsewhere/digits/zero.png');
+    expect(keys).not.toContain('incoming/zero.png');
+  });
+
+  it('writes one record when the same S3 event is delivered twice or the same bytes are uploaded again', async () => {
+    const key = 'incoming/digits/twice.png';
+    const bytes = await renderMnistPng(samples[4]!);
+    await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: bytes }));
+    const first = await recordFor(key);
+    const head = await t.s3.send(new HeadObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key }));
+    // Redeliver the event S3 sent (same bucket, key and ETag), synchronously, through the Lambda Invoke API.
+    const event = JSON.parse(readFileSync('events/s3-put-digit.json', 'utf8'));
+    event.Records[0].s3.bucket.name = t.platform.uploadsBucket;
+    event.Records[0].s3.object.key = key;
+    event.Records[0].s3.object.eTag = head.ETag?.replace(/"/g, '');
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${t.env.VIGIE_LAMBDA_PORT}`,
+      region: 'eu-west-3',
+      credentials: { accessKeyId: 'any', secretAccessKey: 'thing' },
+    });
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }));
+    lambda.destroy();
+    expect(answer.FunctionError).toBeUndefined();
+    // And the same bytes uploaded again: same ETag, same prediction.
+    await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: bytes }));
+    await t.platform.drained();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const records = (await t.records()).filter((record) => record.inputKey === key);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toEqual(first);
+  });
+});

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelMetadata } from '../../functions/shared/model-spec';
+import type { SplitRule } from '../../scripts/mnist-samples';
+
+export const MODELS_DIR = join(process.cwd(), 'models');
+
+export function digitsMetadata(version = '1.0.0'): ModelMetadata & { training: { data: { split: SplitRule } } } {
+  return JSON.parse(readFileSync(join(MODELS_DIR, 'digits', version, 'metadata.json'), 'utf8'));
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { classify, softmax } from '../../functions/shared/inference/postprocess';
+
+const spec = { kind: 'classification' as const, tensorName: 'logits', activation: 'softmax' as const, labels: ['0', '1', '2'] };
+
+describe('softmax', () => {
+  it('sums to one and keeps the order of the logits', () => {
+    const p = softmax([1, 3, 2]);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    expect(p[1]).toBeGreaterThan(p[2] ?? 1);
+    expect(p[2]).toBeGreaterThan(p[0] ?? 1);
+  });
+
+  it('does not overflow on large logits', () => {
+    const p = softmax([1000, 1001]);
+    expect(p.every(Number.isFinite)).toBe(true);
+    expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-1)), 10);
+  });
+});
+
+describe('classify', () => {
+  it('names the most probable label with its confidence and every probability', () => {
+    const result = classify(new Float32Array([0.1, 0.2, 5]), spec);
+    expect(result.label).toBe('2');
+    expect(result.confidence).toBeGreaterThan(0.9);
+    expect(Object.keys(result.probabilities)).toEqual(['0', '1', '2']);
+    expect(result.probabilities['2']).toBe(result.confidence);
+  });
+
+  it('uses scores as they are when the model already outputs probabilities', () => {
+    const result = classify([0.2, 0.7, 0.1], { ...spec, activation: 'none' });
+    expect(result).toMatchObject({ label: '1', confidence: 0.7 });
+  });
+
+  it('refuses an output that does not match the labels', () => {
+    expect(() => classify([1, 2], spec)).toThrow(/2 scores for 3 labels/);
+  });
+});
