@@ -1,10 +1,11 @@
 /**
- * Bundles each function into dist/<function>/handler.mjs: one file per function, with only what it imports.
+ * Bundles each function into dist/<function>/handler.js (ESM, marked so by a package.json beside it, which is
+ * what Lambda and `serverless invoke local` both honour): one file per function, with only what it imports.
  * The native packages (onnxruntime-node, sharp) stay outside: they come from Lambda layers in AWS and from
  * node_modules locally (see functions/shared/native.ts).
  */
 import { build } from 'esbuild';
-import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
@@ -23,7 +24,6 @@ export async function buildFunctions(): Promise<Record<string, number>> {
   const result = await build({
     entryPoints: names.map((name) => ({ in: `functions/${name}/handler.ts`, out: `${name}/handler` })),
     outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -39,6 +39,7 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     metafile: true,
     logLevel: 'warning',
   });
+  for (const name of names) writeFileSync(join('dist', name, 'package.json'), '{ "type": "module" }\n');
   return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
 }
 

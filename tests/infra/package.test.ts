@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build';
+import { packageOffline } from '../../scripts/package-offline';
 
 /**
  * `serverless package` must work offline, and the CloudFormation it generates must pass cfn-lint: the deploy
@@ -32,9 +33,8 @@ beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
   await buildFunctions();
   await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
-  await run(process.execPath, ['node_modules/osls/bin/serverless.js', 'package', '--stage', 'dev', '--package', OUT], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const packaged = await packageOffline('dev', OUT);
+  if (packaged.code !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
   template = JSON.parse(readFileSync(`${OUT}/cloudformation-template-update-stack.json`, 'utf8'));
 }, 300_000);
 
@@ -43,9 +43,23 @@ describe('serverless package --stage dev', () => {
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type === 'AWS::Lambda::Function').length).toBeGreaterThanOrEqual(4);
     expect(types.filter((type) => type === 'AWS::Lambda::LayerVersion')).toHaveLength(3);
-    expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(2);
+    for (const name of ['vigie-dev-uploads', 'vigie-dev-results']) {
+      const bucket = Object.values(template.Resources).find((resource) => resource.Properties?.BucketName === name);
+      expect(bucket?.Properties, name).toMatchObject({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      });
+    }
     const table = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table')!;
     expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+
+  it('gives every function and layer its own artifact (a shared name would overwrite one zip with the other)', () => {
+    const state = JSON.parse(readFileSync(`${OUT}/serverless-state.json`, 'utf8')) as {
+      service: { functions: Record<string, unknown>; layers: Record<string, unknown> };
+    };
+    const names = [...Object.keys(state.service.functions), ...Object.keys(state.service.layers)];
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('runs every function on nodejs22.x, x86_64', () => {
@@ -75,7 +89,7 @@ describe('bundles and layers as Lambda runs them', () => {
     cpSync('dist/infer', task, { recursive: true });
     const layers = resolve('layers/build');
     const script = `
-      const { handler } = await import(${JSON.stringify(join(task, 'handler.mjs'))});
+      const { handler } = await import(${JSON.stringify(join(task, 'handler.js'))});
       const event = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(resolve('events/infer-digit.json'))}, 'utf8'));
       const answer = await handler(event, { functionName: 'infer', awsRequestId: 'test' });
       console.log(JSON.stringify(answer));`;

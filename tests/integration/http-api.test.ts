@@ -26,10 +26,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const predict = (body: string | Uint8Array, contentType: string, apiKey: string | undefined = key, model = 'digits') =>
+const predict = (body: string | Uint8Array, contentType: string, apiKey: string | null = key, model = 'digits') =>
   fetch(`${t.http}/v1/models/${model}/predict`, {
     method: 'POST',
-    headers: { 'content-type': contentType, ...(apiKey === undefined ? {} : { 'x-api-key': apiKey }) },
+    headers: { 'content-type': contentType, ...(apiKey === null ? {} : { 'x-api-key': apiKey }) },
     body,
   });
 
@@ -69,7 +69,7 @@ describe('POST /v1/models/{model}/predict', () => {
   });
 
   it('refuses a missing or wrong key with 401 and logs the attempt without the key', async () => {
-    await expectProblem(await predict(seven, 'image/png', undefined), 401, 'unauthorized');
+    await expectProblem(await predict(seven, 'image/png', null), 401, 'unauthorized');
     await expectProblem(await predict(seven, 'image/png', 'not-the-key-xyz'), 401, 'unauthorized');
     const log = readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'offline.log'), 'utf8');
     expect(log).toContain('api key refused');
