@@ -74,6 +74,33 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     // Same subject, same pseudonym: erasure and export can find all of a person's records.
     expect(new Set(records.map((record) => record.subjectId)).size).toBe(1);
     expect(correct).toBeGreaterThanOrEqual(samples.length - 1);
+
+    // One structured audit event per prediction, correlated by the upload key, in the functions' JSON logs.
+    const auditEvents = () =>
+      readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'offline.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.includes('"message":"prediction"'))
+        .map((line) => JSON.parse(line) as { correlation_id: string; audit: Record<string, unknown> });
+    // The event is logged once the record is written, so the last ones may trail the table by a moment.
+    const ids = new Set(records.map((record) => record.predictionId));
+    const events = await eventually(async () => {
+      const found = auditEvents().filter((e) => ids.has(e.audit.predictionId as string));
+      return found.length >= ids.size ? found : undefined;
+    });
+    for (const record of records) {
+      const event = events.find((e) => e.audit.predictionId === record.predictionId);
+      expect(event?.correlation_id).toBe(record.inputKey);
+      expect(event?.audit).toMatchObject({
+        model: 'digits',
+        modelVersion: record.modelVersion,
+        modelSha256: record.modelSha256,
+        inputSha256: record.inputSha256,
+        status: 'succeeded',
+        subjectId: record.subjectId,
+        output: { label: record.result!.label, confidence: record.result!.confidence },
+        timings: record.timings,
+      });
+    }
   });
 
   it('takes an upload from the plain aws CLI and answers within seconds', async () => {

