@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '../shared/aws';
-import { apiConfigSchema, loadConfig } from '../shared/config';
+import { predictionsConfigSchema, loadConfig } from '../shared/config';
 import { NotFoundError } from '../shared/errors';
 import { loadApiKeyVerifier, requireApiKey } from '../shared/http/api-keys';
 import { problemErrors } from '../shared/http/problem';
@@ -10,7 +10,7 @@ import { json } from '../shared/http/responses';
 import { logger } from '../shared/observability';
 import { createPredictionStore } from '../shared/records';
 
-const config = loadConfig(apiConfigSchema);
+const config = loadConfig(predictionsConfigSchema);
 const store = createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE);
 const verifier = loadApiKeyVerifier();
 

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiConfigSchema, loadConfig } from '../shared/config';
+import { registryConfigSchema, loadConfig } from '../shared/config';
 import { loadApiKeyVerifier, requireApiKey } from '../shared/http/api-keys';
 import { problemErrors } from '../shared/http/problem';
 import { json } from '../shared/http/responses';
@@ -9,7 +9,7 @@ import { logger } from '../shared/observability';
 import { ModelRegistry } from '../shared/registry';
 import { describeModel } from './describe';
 
-const config = loadConfig(apiConfigSchema);
+const config = loadConfig(registryConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);
 const verifier = loadApiKeyVerifier();
 

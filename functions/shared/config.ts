@@ -42,7 +42,8 @@ export const preprocessConfigSchema = z.object({
 
 export const predictConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
 export const inferConfigSchema = z.object({ ...models });
-export const apiConfigSchema = z.object({ ...awsEndpoints, ...models, PREDICTIONS_TABLE: z.string().min(1) });
+export const registryConfigSchema = z.object({ ...models });
+export const predictionsConfigSchema = z.object({ ...awsEndpoints, PREDICTIONS_TABLE: z.string().min(1) });
 
 export type PreprocessConfig = z.infer<typeof preprocessConfigSchema>;
 export type PredictConfig = z.infer<typeof predictConfigSchema>;

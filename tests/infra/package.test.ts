@@ -108,6 +108,35 @@ describe('bundles and layers as Lambda runs them', () => {
     expect(answer).toMatchObject({ ok: true, model: 'digits', result: { label: '7' } });
   });
 
+  it('loads every bundle with only the layers serverless.yml gives its function', async () => {
+    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    for (const fn of functions) {
+      // Prepare: Handler "dist/<name>/handler.handler", Layers [{ Ref: "<Layer>LambdaLayer" }].
+      const name = String(fn.Properties.Handler).split('/')[1]!;
+      const layerNames = ((fn.Properties.Layers ?? []) as Array<{ Ref: string }>).map((layer) =>
+        layer.Ref.replace(/LambdaLayer$/, '').toLowerCase(),
+      );
+      const task = mkdtempSync(join(tmpdir(), `vigie-${name}-`));
+      cpSync(`dist/${name}`, task, { recursive: true });
+      const nodePath = layerNames.filter((layer) => layer !== 'models').map((layer) => resolve(`layers/build/${layer}/nodejs/node_modules`));
+      // Act: import the bundle as Lambda would, with the environment the template gives it plus local secrets.
+      const environment = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      const result = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(task, 'handler.js'))}); console.log(typeof m.handler);`], {
+        cwd: task,
+        env: {
+          PATH: process.env.PATH,
+          ...environment,
+          NODE_PATH: nodePath.join(':'),
+          MODELS_DIR: resolve('layers/build/models/models'),
+          VIGIE_API_KEY: 'any',
+          VIGIE_PSEUDONYM_KEY: 'a-long-enough-local-key',
+        },
+      }).catch((error: { stderr: string }) => ({ stdout: '', stderr: error.stderr }));
+      // Assess
+      expect(result.stdout.trim(), `${name} with layers [${layerNames}]: ${result.stderr}`).toBe('function');
+    }
+  });
+
   it('keeps each function with its layers far under the 250 MB Lambda limit', () => {
     const sizes = Object.fromEntries(['onnxruntime', 'sharp', 'models'].map((layer) => [layer, directorySize(`layers/build/${layer}`)]));
     console.warn(`layer sizes, unzipped (MB): ${Object.entries(sizes).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ')}`);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { InvalidInputError } from '../errors';
-import { ort } from '../native';
+import { ort } from '../native/onnxruntime';
 import type { Tensor } from '../preprocessing';
 import type { ModelVersion } from '../registry';
 import { classify, type ClassificationResult } from './postprocess';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../errors';
-import { ort } from '../native';
+import { ort } from '../native/onnxruntime';
 import type { ModelVersion } from '../registry';
 
 /**

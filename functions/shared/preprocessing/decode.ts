@@ -1,6 +1,6 @@
 import type { Metadata } from 'sharp';
 import { InvalidInputError } from '../errors';
-import { sharp } from '../native';
+import { sharp } from '../native/sharp';
 
 export interface DecodeLimits {
   maxPixels: number;
