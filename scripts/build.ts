@@ -32,7 +32,9 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     mainFields: ['module', 'main'],
     external: NATIVE_PACKAGES,
     // CommonJS code left in the bundle may still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     minify: true,
     keepNames: true,
     legalComments: 'none',

@@ -69,7 +69,10 @@ write('http-predict-digit.json', {
 });
 write('http-health.json', { ...httpEvent('GET /v1/health', '/v1/health'), headers: {} });
 write('http-models.json', httpEvent('GET /v1/models', '/v1/models'));
-write('http-model-digits.json', httpEvent('GET /v1/models/{model}', '/v1/models/digits', { pathParameters: { model: 'digits' } }));
+write(
+  'http-model-digits.json',
+  httpEvent('GET /v1/models/{model}', '/v1/models/digits', { pathParameters: { model: 'digits' } }),
+);
 
 const prepared = await preprocessImage(png, metadata.input, { maxPixels: 40_000_000 });
 write('infer-digit.json', { model: 'digits', tensor: encodeTensor(prepared.tensor) });

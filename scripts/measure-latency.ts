@@ -32,11 +32,26 @@ const digits = heldOutDigits(metadata.training.data.split as SplitRule);
 const images = await Promise.all(digits.slice(0, 100).map(renderMnistPng));
 
 await buildFunctions();
-const settings = { httpPort: 3290, lambdaPort: 3292, s3Port: 4769, dynamodbPort: 8290, apiKey: 'latency-key', stateDir: mkdtempSync(join(tmpdir(), 'vigie-latency-')) };
+const settings = {
+  httpPort: 3290,
+  lambdaPort: 3292,
+  s3Port: 4769,
+  dynamodbPort: 8290,
+  apiKey: 'latency-key',
+  stateDir: mkdtempSync(join(tmpdir(), 'vigie-latency-')),
+};
 const platform = await startLocalPlatform(settings);
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const s3 = new S3Client({ endpoint: `http://127.0.0.1:${settings.s3Port}`, region: 'eu-west-3', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: `http://127.0.0.1:${settings.dynamodbPort}`, region: 'eu-west-3', credentials }));
+const s3 = new S3Client({
+  endpoint: `http://127.0.0.1:${settings.s3Port}`,
+  region: 'eu-west-3',
+  forcePathStyle: true,
+  credentials,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+});
+const documents = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: `http://127.0.0.1:${settings.dynamodbPort}`, region: 'eu-west-3', credentials }),
+);
 
 try {
   const predict = async (i: number) => {
@@ -59,7 +74,9 @@ try {
   const upload = async (i: number) => {
     const key = `incoming/digits/latency/${i}.png`;
     const started = performance.now();
-    const put = await s3.send(new PutObjectCommand({ Bucket: platform.uploadsBucket, Key: key, Body: images[i % images.length] }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: platform.uploadsBucket, Key: key, Body: images[i % images.length] }),
+    );
     const id = uploadPredictionId(platform.uploadsBucket, key, (put.ETag ?? '').replace(/"/g, ''));
     for (;;) {
       const { Item } = await documents.send(new GetCommand({ TableName: platform.tables[0], Key: { predictionId: id } }));

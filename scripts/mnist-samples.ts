@@ -45,7 +45,9 @@ export function heldOutDigits(rule: SplitRule): DigitSample[] {
 
 /** MNIST style: 28×28 PNG, white ink on black. */
 export function renderMnistPng(sample: DigitSample): Promise<Buffer> {
-  return sharp(sample.pixels, { raw: { width: SIDE, height: SIDE, channels: 1 } }).png().toBuffer();
+  return sharp(sample.pixels, { raw: { width: SIDE, height: SIDE, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** Paper style: dark ink on light paper, enlarged with a margin, as a JPEG, like a scan or a photo of a form. */

@@ -33,6 +33,9 @@ export async function infer(deps: InferDeps, payload: unknown): Promise<InferRes
     };
   } catch (error) {
     if (!isPermanent(error)) throw error;
-    return { ok: false, error: { code: errorCode(error), message: (error as VigieError).message, status: (error as VigieError).status } };
+    return {
+      ok: false,
+      error: { code: errorCode(error), message: (error as VigieError).message, status: (error as VigieError).status },
+    };
   }
 }

@@ -36,5 +36,7 @@ export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number
     }
     return 'image' in parsed.data ? { image: Buffer.from(parsed.data.image, 'base64') } : parsed.data;
   }
-  throw new UnsupportedMediaTypeError(`Send an image (Content-Type: image/png, image/jpeg, image/webp…) or application/json, not '${contentType || 'nothing'}'.`);
+  throw new UnsupportedMediaTypeError(
+    `Send an image (Content-Type: image/png, image/jpeg, image/webp…) or application/json, not '${contentType || 'nothing'}'.`,
+  );
 }

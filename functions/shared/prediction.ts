@@ -90,7 +90,11 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       modelSha256: answer.modelSha256,
       status: 'succeeded',
       result: answer.result,
-      timings: { preprocessMs: roundMs(preprocessMs), inferenceMs: roundMs(inferenceMs), totalMs: roundMs(performance.now() - started) },
+      timings: {
+        preprocessMs: roundMs(preprocessMs),
+        inferenceMs: roundMs(inferenceMs),
+        totalMs: roundMs(performance.now() - started),
+      },
     };
   } catch (error) {
     failure = error;
@@ -103,7 +107,11 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
         code: errorCode(error),
         message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while predicting.',
       },
-      timings: { preprocessMs: roundMs(preprocessMs), inferenceMs: roundMs(inferenceMs), totalMs: roundMs(performance.now() - started) },
+      timings: {
+        preprocessMs: roundMs(preprocessMs),
+        inferenceMs: roundMs(inferenceMs),
+        totalMs: roundMs(performance.now() - started),
+      },
     };
   }
   const written = await deps.store.put(record);

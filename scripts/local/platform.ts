@@ -25,7 +25,8 @@ export function encodeEventKey(key: string): string {
 async function waitForPort(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`serverless offline exited with code ${child.exitCode}; see .local/logs/offline.log`);
+    if (child.exitCode !== null)
+      throw new Error(`serverless offline exited with code ${child.exitCode}; see .local/logs/offline.log`);
     try {
       await fetch(url);
       return;
@@ -83,13 +84,20 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   s3.on('event', (event: S3Notification) => {
     const records = event.Records.filter(
       (record) => record.eventName.startsWith('ObjectCreated:') && record.s3.bucket.name === resources.uploadsBucket,
-    ).map((record) => ({ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(record.s3.object.key) } } }));
+    ).map((record) => ({
+      ...record,
+      s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(record.s3.object.key) } },
+    }));
     if (records.length === 0) return;
     // Asynchronous invocation, as S3 does it: the upload does not wait for the prediction.
     const delivery = offlineReady
       .then(() =>
         lambda.send(
-          new InvokeCommand({ FunctionName: 'vigie-local-preprocess', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ Records: records })) }),
+          new InvokeCommand({
+            FunctionName: 'vigie-local-preprocess',
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify({ Records: records })),
+          }),
         ),
       )
       .catch((error: unknown) => console.error('S3 notification not delivered:', error))

@@ -19,10 +19,14 @@ export interface StackResources {
  * for the local stage: one definition for AWS and for the laptop.
  */
 export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackResources> {
-  const { stdout } = await run(process.execPath, ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'local', '--format', 'json'], {
-    env,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'local', '--format', 'json'],
+    {
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const config = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
     custom: { uploadsBucket: string };
     resources: Array<{ Resources: Record<string, CfnResource> }> | { Resources: Record<string, CfnResource> };

@@ -19,14 +19,17 @@ let samples: DigitSample[];
 const sessions = new SessionCache();
 const dir = mkdtempSync(join(tmpdir(), 'vigie-heldout-'));
 
-async function accuracyOf(files: Array<{ path: string; label: string }>): Promise<number> {
+/** Writes every held-out digit as an image file, reads each back through the serving path, and scores it. */
+async function accuracyOf(extension: string, render: (sample: DigitSample) => Promise<Buffer>): Promise<number> {
   let correct = 0;
-  for (const file of files) {
-    const prepared = await preprocessImage(readFileSync(file.path), model.metadata.input, limits);
+  for (const sample of samples) {
+    const path = join(dir, `${sample.label}-${sample.index}.${extension}`);
+    writeFileSync(path, await render(sample));
+    const prepared = await preprocessImage(readFileSync(path), model.metadata.input, limits);
     const { result } = await runModel(sessions, model, prepared.tensor);
-    if (result.label === file.label) correct += 1;
+    if (result.label === sample.label) correct += 1;
   }
-  return correct / files.length;
+  return correct / samples.length;
 }
 
 beforeAll(async () => {
@@ -36,29 +39,15 @@ beforeAll(async () => {
 
 describe('digits model, held-out digits through the TypeScript serving path', () => {
   it('reads at least 98% of MNIST-style PNG files right', async () => {
-    const files = await Promise.all(
-      samples.map(async (sample) => {
-        const path = join(dir, `${sample.label}-${sample.index}.png`);
-        writeFileSync(path, await renderMnistPng(sample));
-        return { path, label: sample.label };
-      }),
-    );
-    const accuracy = await accuracyOf(files);
-    console.warn(`digits held-out accuracy (MNIST-style PNG, n=${files.length}): ${(accuracy * 100).toFixed(2)}%`);
-    expect(files.length).toBeGreaterThanOrEqual(1000);
+    const accuracy = await accuracyOf('png', renderMnistPng);
+    console.warn(`digits held-out accuracy (MNIST-style PNG, n=${samples.length}): ${(accuracy * 100).toFixed(2)}%`);
+    expect(samples.length).toBeGreaterThanOrEqual(1000);
     expect(accuracy).toBeGreaterThanOrEqual(0.98);
   }, 120_000);
 
   it('reads dark ink on light paper (enlarged JPEG with margins) about as well', async () => {
-    const files = await Promise.all(
-      samples.map(async (sample) => {
-        const path = join(dir, `${sample.label}-${sample.index}.jpg`);
-        writeFileSync(path, await renderPaperJpeg(sample));
-        return { path, label: sample.label };
-      }),
-    );
-    const accuracy = await accuracyOf(files);
-    console.warn(`digits held-out accuracy (paper-style JPEG, n=${files.length}): ${(accuracy * 100).toFixed(2)}%`);
+    const accuracy = await accuracyOf('jpg', (sample) => renderPaperJpeg(sample));
+    console.warn(`digits held-out accuracy (paper-style JPEG, n=${samples.length}): ${(accuracy * 100).toFixed(2)}%`);
     expect(accuracy).toBeGreaterThanOrEqual(0.97);
   }, 120_000);
 });

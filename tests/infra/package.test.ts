@@ -46,12 +46,20 @@ describe('serverless package --stage dev', () => {
     for (const name of ['vigie-dev-uploads', 'vigie-dev-results']) {
       const bucket = Object.values(template.Resources).find((resource) => resource.Properties?.BucketName === name);
       expect(bucket?.Properties, name).toMatchObject({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       });
     }
     const table = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table')!;
-    expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
   });
 
   it('gives every function and layer its own artifact (a shared name would overwrite one zip with the other)', () => {
@@ -94,15 +102,23 @@ describe('bundles and layers as Lambda runs them', () => {
       const answer = await handler(event, { functionName: 'infer', awsRequestId: 'test' });
       console.log(JSON.stringify(answer));`;
     // Act
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${script}`], {
-      cwd: task,
-      env: {
-        PATH: process.env.PATH,
-        NODE_PATH: `${layers}/onnxruntime/nodejs/node_modules:${layers}/sharp/nodejs/node_modules`,
-        MODELS_DIR: `${layers}/models/models`,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${script}`,
+      ],
+      {
+        cwd: task,
+        env: {
+          PATH: process.env.PATH,
+          NODE_PATH: `${layers}/onnxruntime/nodejs/node_modules:${layers}/sharp/nodejs/node_modules`,
+          MODELS_DIR: `${layers}/models/models`,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
       },
-    });
+    );
     // Assess
     const answer = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(answer).toMatchObject({ ok: true, model: 'digits', result: { label: '7' } });
@@ -118,28 +134,44 @@ describe('bundles and layers as Lambda runs them', () => {
       );
       const task = mkdtempSync(join(tmpdir(), `vigie-${name}-`));
       cpSync(`dist/${name}`, task, { recursive: true });
-      const nodePath = layerNames.filter((layer) => layer !== 'models').map((layer) => resolve(`layers/build/${layer}/nodejs/node_modules`));
+      const nodePath = layerNames
+        .filter((layer) => layer !== 'models')
+        .map((layer) => resolve(`layers/build/${layer}/nodejs/node_modules`));
       // Act: import the bundle as Lambda would, with the environment the template gives it plus local secrets.
       const environment = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-      const result = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(task, 'handler.js'))}); console.log(typeof m.handler);`], {
-        cwd: task,
-        env: {
-          PATH: process.env.PATH,
-          ...environment,
-          NODE_PATH: nodePath.join(':'),
-          MODELS_DIR: resolve('layers/build/models/models'),
-          VIGIE_API_KEY: 'any',
-          VIGIE_PSEUDONYM_KEY: 'a-long-enough-local-key',
+      const result = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(task, 'handler.js'))}); console.log(typeof m.handler);`,
+        ],
+        {
+          cwd: task,
+          env: {
+            PATH: process.env.PATH,
+            ...environment,
+            NODE_PATH: nodePath.join(':'),
+            MODELS_DIR: resolve('layers/build/models/models'),
+            VIGIE_API_KEY: 'any',
+            VIGIE_PSEUDONYM_KEY: 'a-long-enough-local-key',
+          },
         },
-      }).catch((error: { stderr: string }) => ({ stdout: '', stderr: error.stderr }));
+      ).catch((error: { stderr: string }) => ({ stdout: '', stderr: error.stderr }));
       // Assess
       expect(result.stdout.trim(), `${name} with layers [${layerNames}]: ${result.stderr}`).toBe('function');
     }
   });
 
   it('keeps each function with its layers far under the 250 MB Lambda limit', () => {
-    const sizes = Object.fromEntries(['onnxruntime', 'sharp', 'models'].map((layer) => [layer, directorySize(`layers/build/${layer}`)]));
-    console.warn(`layer sizes, unzipped (MB): ${Object.entries(sizes).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ')}`);
+    const sizes = Object.fromEntries(
+      ['onnxruntime', 'sharp', 'models'].map((layer) => [layer, directorySize(`layers/build/${layer}`)]),
+    );
+    console.warn(
+      `layer sizes, unzipped (MB): ${Object.entries(sizes)
+        .map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`)
+        .join(', ')}`,
+    );
     expect(sizes.onnxruntime! + sizes.models! + directorySize('dist/infer')).toBeLessThan(120e6);
     expect(sizes.sharp! + sizes.models! + directorySize('dist/predict')).toBeLessThan(120e6);
   });

@@ -37,7 +37,13 @@ async function expectProblem(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ status, code, type: expect.stringContaining(code), title: expect.any(String), detail: expect.any(String) });
+  expect(body).toMatchObject({
+    status,
+    code,
+    type: expect.stringContaining(code),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   return body;
 }
 
@@ -45,7 +51,10 @@ describe('GET /v1/health', () => {
   it('answers without a key and shows each model loaded', async () => {
     const response = await fetch(`${t.http}/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', models: [{ name: 'digits', version: metadata.version, loaded: true }] });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      models: [{ name: 'digits', version: metadata.version, loaded: true }],
+    });
   });
 });
 
@@ -59,7 +68,12 @@ describe('POST /v1/models/{model}/predict', () => {
     expect(body.result.confidence).toBeGreaterThan(0.5);
     const stored = await fetch(`${t.http}/v1/predictions/${body.predictionId}`, { headers: { 'x-api-key': key } });
     expect(stored.status).toBe(200);
-    expect(await stored.json()).toMatchObject({ predictionId: body.predictionId, source: 'http', status: 'succeeded', result: body.result });
+    expect(await stored.json()).toMatchObject({
+      predictionId: body.predictionId,
+      source: 'http',
+      status: 'succeeded',
+      result: body.result,
+    });
   });
 
   it('answers a JSON body with a base64 image the same way', async () => {
@@ -80,7 +94,11 @@ describe('POST /v1/models/{model}/predict', () => {
   it('explains bad requests with problem+json and the right status', async () => {
     await expectProblem(await predict(Buffer.from('definitely not a png'), 'image/png'), 400, 'unsupported-image');
     await expectProblem(await predict('{"image": 12', 'application/json'), 400, 'invalid-json');
-    await expectProblem(await predict(JSON.stringify({ image: seven.toString('base64'), extra: 1 }), 'application/json'), 400, 'invalid-body');
+    await expectProblem(
+      await predict(JSON.stringify({ image: seven.toString('base64'), extra: 1 }), 'application/json'),
+      400,
+      'invalid-body',
+    );
     await expectProblem(await predict('seven', 'text/plain'), 415, 'unsupported-media-type');
     await expectProblem(await predict(seven, 'image/png', key, 'no-such-model'), 404, 'model-not-found');
     await expectProblem(await predict(Buffer.alloc(0), 'image/png'), 400, 'empty-input');
@@ -90,7 +108,9 @@ describe('POST /v1/models/{model}/predict', () => {
 
   it('records refused inputs too, as rejected', async () => {
     const rejected = (await t.records()).filter((record) => record.source === 'http' && record.status === 'rejected');
-    expect(rejected.map((record) => record.error?.code)).toEqual(expect.arrayContaining(['unsupported-image', 'model-not-found', 'no-ink']));
+    expect(rejected.map((record) => record.error?.code)).toEqual(
+      expect.arrayContaining(['unsupported-image', 'model-not-found', 'no-ink']),
+    );
   });
 });
 
@@ -109,7 +129,17 @@ describe('serverless invoke local with the events/ fixtures', () => {
   it('runs the predict function on events/http-predict-digit.json against the local platform', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['node_modules/osls/bin/serverless.js', 'invoke', 'local', '-f', 'predict', '-p', 'events/http-predict-digit.json', '--stage', 'local'],
+      [
+        'node_modules/osls/bin/serverless.js',
+        'invoke',
+        'local',
+        '-f',
+        'predict',
+        '-p',
+        'events/http-predict-digit.json',
+        '--stage',
+        'local',
+      ],
       { env: { ...t.env, VIGIE_API_KEY: 'local-dev-key' }, maxBuffer: 8 * 1024 * 1024 },
     );
     const answer = JSON.parse(stdout.slice(stdout.indexOf('{\n    "statusCode"')));

@@ -27,7 +27,9 @@ beforeAll(async () => {
   t = await startTestPlatform();
   // Two of each digit from the held-out part.
   const all = heldOutDigits(metadata.training.data.split);
-  samples = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((label) => all.filter((s) => s.label === label).slice(0, 2));
+  samples = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((label) =>
+    all.filter((s) => s.label === label).slice(0, 2),
+  );
 });
 
 afterAll(async () => {
@@ -45,7 +47,12 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
         const bytes = i % 2 === 0 ? await renderMnistPng(sample) : await renderPaperJpeg(sample);
         const key = `incoming/digits/batch/${sample.label}-${sample.index}.${i % 2 === 0 ? 'png' : 'jpg'}`;
         await t.s3.send(
-          new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: bytes, Metadata: { 'subject-id': 'driver-42', 'requested-by': 'alice@example.com' } }),
+          new PutObjectCommand({
+            Bucket: t.platform.uploadsBucket,
+            Key: key,
+            Body: bytes,
+            Metadata: { 'subject-id': 'driver-42', 'requested-by': 'alice@example.com' },
+          }),
         );
         return { key, bytes, label: sample.label };
       }),
@@ -110,7 +117,11 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     writeFileSync(file, await renderPaperJpeg(seven));
     const key = 'incoming/digits/cli/seven.jpg';
     const started = Date.now();
-    await run('aws', ['--endpoint-url', `http://127.0.0.1:${t.env.VIGIE_S3_PORT}`, 's3', 'cp', file, `s3://${t.platform.uploadsBucket}/${key}`], { env: t.env });
+    await run(
+      'aws',
+      ['--endpoint-url', `http://127.0.0.1:${t.env.VIGIE_S3_PORT}`, 's3', 'cp', file, `s3://${t.platform.uploadsBucket}/${key}`],
+      { env: t.env },
+    );
     const record = await recordFor(key);
     const elapsed = Date.now() - started;
     console.warn(`aws s3 cp → record in DynamoDB: ${elapsed} ms (includes the CLI's own start-up)`);
@@ -156,7 +167,9 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
       region: 'eu-west-3',
       credentials: { accessKeyId: 'any', secretAccessKey: 'thing' },
     });
-    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }));
+    const answer = await lambda.send(
+      new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }),
+    );
     lambda.destroy();
     expect(answer.FunctionError).toBeUndefined();
     // And the same bytes uploaded again: same ETag, same prediction.

@@ -44,7 +44,11 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: `http://127.0.0.1:${settings.dynamodbPort}`, region: LOCAL_CREDENTIALS.AWS_REGION, credentials }),
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${settings.dynamodbPort}`,
+      region: LOCAL_CREDENTIALS.AWS_REGION,
+      credentials,
+    }),
   );
   const table = platform.tables[0] ?? 'vigie-local-predictions';
   return {

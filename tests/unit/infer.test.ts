@@ -27,7 +27,11 @@ describe('infer', () => {
 
   it.each([
     ['a wrong shape', { ...event, tensor: encodeTensor({ dims: [1, 1, 14, 14], data: new Float32Array(196) }) }, 'tensor-shape'],
-    ['a NaN', { ...event, tensor: encodeTensor({ dims: [1, 1, 28, 28], data: new Float32Array(784).fill(Number.NaN) }) }, 'tensor-values'],
+    [
+      'a NaN',
+      { ...event, tensor: encodeTensor({ dims: [1, 1, 28, 28], data: new Float32Array(784).fill(Number.NaN) }) },
+      'tensor-values',
+    ],
     ['an unknown model', { ...event, model: 'nothing' }, 'model-not-found'],
     ['an unknown version', { ...event, version: '9.9.9' }, 'model-not-found'],
     ['a malformed request', { model: 'digits' }, 'invalid-infer-request'],
@@ -46,6 +50,8 @@ describe('infer', () => {
     bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + 1) % 256;
     writeFileSync(artifact, bytes);
     // Act / Assess
-    await expect(infer({ registry: new ModelRegistry(dir), sessions: new SessionCache() }, event)).rejects.toThrow(/SHA-256.*refusing to load/);
+    await expect(infer({ registry: new ModelRegistry(dir), sessions: new SessionCache() }, event)).rejects.toThrow(
+      /SHA-256.*refusing to load/,
+    );
   });
 });

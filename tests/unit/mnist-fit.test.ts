@@ -4,7 +4,12 @@ import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from '../../f
 import type { GrayImage } from '../../functions/shared/preprocessing/decode';
 
 /** A light sheet (value `paper`) with a dark rectangle of ink. */
-function sheet(width: number, height: number, paper: number, ink: { x: number; y: number; w: number; h: number; value: number }): GrayImage {
+function sheet(
+  width: number,
+  height: number,
+  paper: number,
+  ink: { x: number; y: number; w: number; h: number; value: number },
+): GrayImage {
   const data = new Uint8Array(width * height).fill(paper);
   for (let y = ink.y; y < ink.y + ink.h; y += 1) for (let x = ink.x; x < ink.x + ink.w; x += 1) data[y * width + x] = ink.value;
   return { data, width, height };

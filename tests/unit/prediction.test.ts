@@ -37,7 +37,10 @@ const answering: InvokeInfer = async (request) => ({
   inferenceMs: 1.234,
 });
 
-function deps(invokeInfer: InvokeInfer, store = memoryStore()): PredictionDeps & { store: ReturnType<typeof memoryStore>; reported: PredictionRecord[] } {
+function deps(
+  invokeInfer: InvokeInfer,
+  store = memoryStore(),
+): PredictionDeps & { store: ReturnType<typeof memoryStore>; reported: PredictionRecord[] } {
   const reported: PredictionRecord[] = [];
   return {
     registry: new ModelRegistry(MODELS_DIR),
@@ -51,7 +54,13 @@ function deps(invokeInfer: InvokeInfer, store = memoryStore()): PredictionDeps &
   };
 }
 
-const request = (bytes: Uint8Array, model = 'digits') => ({ predictionId: 'p-1', source: 'http' as const, model, bytes, callerId: 'ps_caller' });
+const request = (bytes: Uint8Array, model = 'digits') => ({
+  predictionId: 'p-1',
+  source: 'http' as const,
+  model,
+  bytes,
+  callerId: 'ps_caller',
+});
 
 beforeAll(async () => {
   png = await renderMnistPng(heldOutDigits(metadata.training.data.split).find((s) => s.label === '7')!);
@@ -87,7 +96,11 @@ describe('runPrediction', () => {
     });
     const outcome = await runPrediction(d, request(new TextEncoder().encode('nope')));
     expect(called).toBe(false);
-    expect(outcome.record).toMatchObject({ status: 'rejected', error: { code: 'unsupported-image' }, modelVersion: metadata.version });
+    expect(outcome.record).toMatchObject({
+      status: 'rejected',
+      error: { code: 'unsupported-image' },
+      modelVersion: metadata.version,
+    });
     expect(outcome.error).toBeDefined();
     expect(d.store.items.size).toBe(1);
   });

@@ -70,7 +70,15 @@ describe('preprocessImage with the digits spec', () => {
 
   it('lays transparent pictures on white paper', async () => {
     const alpha = await sharp({ create: { width: 60, height: 60, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-      .composite([{ input: await sharp({ create: { width: 8, height: 40, channels: 4, background: '#000000ff' } }).png().toBuffer(), left: 26, top: 10 }])
+      .composite([
+        {
+          input: await sharp({ create: { width: 8, height: 40, channels: 4, background: '#000000ff' } })
+            .png()
+            .toBuffer(),
+          left: 26,
+          top: 10,
+        },
+      ])
       .png()
       .toBuffer();
     const { tensor } = await preprocessImage(alpha, spec, limits);
@@ -81,12 +89,16 @@ describe('preprocessImage with the digits spec', () => {
     await expectRejected(new TextEncoder().encode('just text, named .png'), 'unsupported-image');
     const truncated = (await renderPaperJpeg(seven)).subarray(0, 300);
     await expectRejected(truncated, 'corrupt-image');
-    const blank = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#f4f4f4' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#f4f4f4' } })
+      .png()
+      .toBuffer();
     await expectRejected(blank, 'no-ink');
   });
 
   it('refuses a picture with more pixels than allowed before decoding it', async () => {
-    const large = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const large = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     await expectRejected(large, 'image-too-large', { maxPixels: 1_000_000 });
   });
 });

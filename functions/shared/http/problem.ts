@@ -35,7 +35,11 @@ export function problemErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewa
       }
       logger.error('request failed', { error: error ?? undefined });
       const status = error instanceof VigieError ? error.status : 500;
-      request.response = problem(status, error instanceof VigieError ? error.code : 'internal-error', 'The request could not be completed.');
+      request.response = problem(
+        status,
+        error instanceof VigieError ? error.code : 'internal-error',
+        'The request could not be completed.',
+      );
     },
   };
 }

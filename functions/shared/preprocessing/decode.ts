@@ -23,9 +23,13 @@ function toInvalidInput(error: unknown): InvalidInputError {
     return new InvalidInputError('image-too-large', 'The image has more pixels than allowed.', { cause: error });
   }
   if (/unsupported image format/i.test(message)) {
-    return new InvalidInputError('unsupported-image', 'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).', {
-      cause: error,
-    });
+    return new InvalidInputError(
+      'unsupported-image',
+      'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).',
+      {
+        cause: error,
+      },
+    );
   }
   return new InvalidInputError('corrupt-image', 'The image could not be decoded.', { cause: error });
 }
@@ -45,7 +49,10 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
     throw new InvalidInputError('corrupt-image', 'The image declares no size.');
   }
   if (metadata.width * metadata.height > limits.maxPixels) {
-    throw new InvalidInputError('image-too-large', `The image has ${metadata.width}×${metadata.height} pixels, more than allowed.`);
+    throw new InvalidInputError(
+      'image-too-large',
+      `The image has ${metadata.width}×${metadata.height} pixels, more than allowed.`,
+    );
   }
   return metadata;
 }
