@@ -1,0 +1,863 @@
+#!/usr/bin/python3
+"""Train the Vigie single-class car detector and write its versioned package.
+
+Usage (from the repository root):
+
+    /usr/bin/python3 models/car-detector/train.py [--version 1.0.0] [--data-dir DIR] [--epochs N]
+
+Data: ../shared/datasets/car-object-detection (relative to the repository root):
+training_images/vid_4_<frame>.jpg (676x380 dashcam frames) and
+train_solution_bounding_boxes.csv (header image,xmin,ymin,xmax,ymax; absolute pixel
+floats; images without a row are negatives). dataSha256 = SHA-256 over the CSV bytes
+followed by the bytes of every file in training_images/ (sorted by file name).
+
+Split (fixed, no randomness): an image whose frame number <frame> lies in one of
+VALIDATION_RANGES (inclusive [first, last]) is a validation image, every other image
+trains. Neighbouring frames are near-duplicates, so the split is by contiguous ranges.
+No early stopping and no checkpoint selection: the EMA weights after the last epoch are
+exported. The validation frames are used for progress reports, for the final metrics
+and to choose the score threshold (F1-maximising) written to metadata.json.
+
+Model: small anchor-free (FCOS-like) detector, one output level at stride 8.
+Outputs `scores` [N,1,H/8,W/8] (logits) and `boxes` [N,4,H/8,W/8] (distances
+left, top, right, bottom from the cell centre in units of the stride, exp() inside
+the graph). Decoding (the server's, replicated here in numpy): cell (i, j) has centre
+((j+0.5)*8, (i+0.5)*8); box = (cx-l*8, cy-t*8, cx+r*8, cy+b*8) in input pixels; keep
+sigmoid(logit) >= threshold, greedy NMS, at most maxDetections, undo the letterbox,
+clamp to the image.
+
+Outputs models/car-detector/<version>/model.onnx and metadata.json.
+"""
+
+import argparse
+import copy
+import csv
+import datetime
+import hashlib
+import io
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image, ImageEnhance
+
+SEED = 42
+SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
+CODE_PATH = "models/car-detector/train.py"
+NAME = "car-detector"
+
+# input / output contract (mirrored into metadata.json)
+IN_W, IN_H = 512, 288
+STRIDE = 8
+PAD_VALUE = 114
+SCALE = 1.0 / 255.0
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
+NMS_IOU = 0.5
+MAX_DETECTIONS = 100
+AP_SCORE_FLOOR = 0.05
+
+VALIDATION_RANGES = [[12000, 14999]]
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data-dir", default=os.path.join(REPO_ROOT, "..", "shared", "datasets", "car-object-detection"))
+    p.add_argument("--version", default="1.0.0")
+    p.add_argument("--out-dir", default=SCRIPT_DIR, help="package root; files go to <out-dir>/<version>/")
+    p.add_argument("--epochs", type=int, default=60)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--lr", type=float, default=2e-3, help="OneCycle peak learning rate (AdamW)")
+    p.add_argument("--weight-decay", type=float, default=5e-4)
+    p.add_argument("--ema-decay", type=float, default=0.998)
+    p.add_argument("--eval-every", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--no-write", action="store_true", help="train and evaluate only (experiments)")
+    return p.parse_args()
+
+
+# --------------------------------------------------------------------------- data
+
+def frame_of(name):
+    # vid_4_<frame>.jpg
+    return int(os.path.splitext(name)[0].rsplit("_", 1)[1])
+
+
+def is_validation(frame):
+    return any(lo <= frame <= hi for lo, hi in VALIDATION_RANGES)
+
+
+def load_data(data_dir):
+    """Returns (list of dict(name, frame, image PIL RGB, boxes float32 [K,4]), sha256)."""
+    csv_path = os.path.join(data_dir, "train_solution_bounding_boxes.csv")
+    img_dir = os.path.join(data_dir, "training_images")
+    h = hashlib.sha256()
+    with open(csv_path, "rb") as f:
+        raw_csv = f.read()
+    h.update(raw_csv)
+    boxes = {}
+    rows = list(csv.reader(io.StringIO(raw_csv.decode("utf-8"), newline="")))
+    if rows[0] != ["image", "xmin", "ymin", "xmax", "ymax"]:
+        raise ValueError("unexpected CSV header %r" % rows[0])
+    for r in rows[1:]:
+        if not r:
+            continue
+        boxes.setdefault(r[0], []).append([float(v) for v in r[1:5]])
+    names = sorted(os.listdir(img_dir))
+    missing = set(boxes) - set(names)
+    if missing:
+        raise ValueError("CSV names images that are missing: %s" % sorted(missing)[:5])
+    items = []
+    for n in names:
+        with open(os.path.join(img_dir, n), "rb") as f:
+            raw = f.read()
+        h.update(raw)
+        img = Image.open(io.BytesIO(raw)).convert("RGB")
+        b = np.asarray(boxes.get(n, []), dtype=np.float32).reshape(-1, 4)
+        items.append({"name": n, "frame": frame_of(n), "image": img, "boxes": b})
+    return items, h.hexdigest()
+
+
+# --------------------------------------------------------------------------- letterbox (serving contract)
+
+def js_round(x):
+    return int(math.floor(x + 0.5))
+
+
+def letterbox_geometry(w, h):
+    s = min(IN_W / w, IN_H / h)
+    nw, nh = js_round(w * s), js_round(h * s)
+    return s, nw, nh, (IN_W - nw) // 2, (IN_H - nh) // 2
+
+
+def letterbox(img, colour=None):
+    """PIL RGB -> (uint8 array [IN_H, IN_W, 3], s, padX, padY). colour(img) may jitter the resized image."""
+    w, h = img.size
+    s, nw, nh, px, py = letterbox_geometry(w, h)
+    r = img.resize((nw, nh), Image.BILINEAR)
+    if colour is not None:
+        r = colour(r)
+    canvas = np.full((IN_H, IN_W, 3), PAD_VALUE, dtype=np.uint8)
+    canvas[py:py + nh, px:px + nw] = np.asarray(r, dtype=np.uint8)
+    return canvas, s, nw, nh, px, py
+
+
+MEAN_T = torch.tensor(MEAN).view(1, 3, 1, 1)
+STD_T = torch.tensor(STD).view(1, 3, 1, 1)
+
+
+def to_tensor(batch_u8):
+    x = torch.from_numpy(np.stack(batch_u8)).permute(0, 3, 1, 2).float()
+    return ((x * SCALE - MEAN_T) / STD_T).contiguous()
+
+
+# --------------------------------------------------------------------------- augmentation
+
+AUG = {
+    "cropProbability": 0.75,
+    "cropScale": [0.45, 1.0],
+    "cropAspectJitter": [0.8, 1.25],
+    "hflip": 0.5,
+    "brightness": [0.65, 1.35],
+    "contrast": [0.65, 1.35],
+    "saturation": [0.5, 1.5],
+    "minVisibleFraction": 0.45,
+}
+AUG_TEXT = ("on the original frame, before the serving letterbox: with p=0.75 a random crop (side scale 0.45-1.0 of the "
+            "frame, aspect jitter 0.8-1.25, random position; boxes clipped to it, a box keeping < 45% of its area or "
+            "< 4 px becomes an ignore region), horizontal flip p=0.5; after the letterbox resize and before padding: "
+            "brightness 0.65-1.35, contrast 0.65-1.35, saturation 0.5-1.5 (PIL ImageEnhance, random order)")
+
+
+def augment(item, rng):
+    """Returns (uint8 canvas, boxes [K,4] in input pixels, ignore boxes [M,4] in input pixels)."""
+    img, boxes = item["image"], item["boxes"].copy()
+    W0, H0 = img.size
+    if rng.random() < AUG["cropProbability"]:
+        sc = rng.uniform(*AUG["cropScale"])
+        asp = math.exp(rng.uniform(math.log(AUG["cropAspectJitter"][0]), math.log(AUG["cropAspectJitter"][1])))
+        cw = min(W0, max(32, int(round(W0 * sc * math.sqrt(asp)))))
+        ch = min(H0, max(32, int(round(H0 * sc / math.sqrt(asp)))))
+        x0 = rng.randint(0, W0 - cw)
+        y0 = rng.randint(0, H0 - ch)
+        img = img.crop((x0, y0, x0 + cw, y0 + ch))
+        boxes = boxes - np.array([x0, y0, x0, y0], dtype=np.float32)
+    w, h = img.size
+    if rng.random() < AUG["hflip"]:
+        img = img.transpose(Image.FLIP_LEFT_RIGHT)
+        boxes = np.stack([w - boxes[:, 2], boxes[:, 1], w - boxes[:, 0], boxes[:, 3]], axis=1).reshape(-1, 4)
+    b_, c_, s_ = (rng.uniform(*AUG["brightness"]), rng.uniform(*AUG["contrast"]), rng.uniform(*AUG["saturation"]))
+    order = [0, 1, 2]
+    rng.shuffle(order)
+
+    def colour(im):
+        for o in order:
+            if o == 0:
+                im = ImageEnhance.Brightness(im).enhance(b_)
+            elif o == 1:
+                im = ImageEnhance.Contrast(im).enhance(c_)
+            else:
+                im = ImageEnhance.Color(im).enhance(s_)
+        return im
+
+    canvas, s, nw, nh, px, py = letterbox(img, colour)
+    sx, sy = nw / w, nh / h
+    keep, ignore = [], []
+    for bx in boxes:
+        area = max(0.0, bx[2] - bx[0]) * max(0.0, bx[3] - bx[1])
+        c = np.array([max(bx[0], 0), max(bx[1], 0), min(bx[2], w), min(bx[3], h)], dtype=np.float32)
+        cw_, ch_ = c[2] - c[0], c[3] - c[1]
+        if cw_ <= 0 or ch_ <= 0:
+            continue
+        m = np.array([c[0] * sx + px, c[1] * sy + py, c[2] * sx + px, c[3] * sy + py], dtype=np.float32)
+        if cw_ * ch_ < AUG["minVisibleFraction"] * area or (m[2] - m[0]) < 4 or (m[3] - m[1]) < 4:
+            ignore.append(m)
+        else:
+            keep.append(m)
+    return canvas, np.asarray(keep, np.float32).reshape(-1, 4), np.asarray(ignore, np.float32).reshape(-1, 4)
+
+
+def plain(item):
+    canvas, s, nw, nh, px, py = letterbox(item["image"])
+    b = item["boxes"] * s + np.array([px, py, px, py], dtype=np.float32)
+    return canvas, b.astype(np.float32).reshape(-1, 4), np.zeros((0, 4), np.float32)
+
+
+# --------------------------------------------------------------------------- targets
+
+GH, GW = IN_H // STRIDE, IN_W // STRIDE
+_CX = (np.arange(GW, dtype=np.float32) + 0.5) * STRIDE
+_CY = (np.arange(GH, dtype=np.float32) + 0.5) * STRIDE
+CENTRE_FRACTION = 0.4   # positives: cell centre inside the central 40% (each side) of the box...
+CENTRE_MIN_RADIUS = 1.0  # ...or within 1 stride of the box centre (always clipped to the box)
+
+
+def build_targets(boxes, ignore):
+    """Returns (pos mask [GH,GW] bool, ltrb [GH,GW,4] in stride units, centerness [GH,GW], score weight [GH,GW])."""
+    cx, cy = np.meshgrid(_CX, _CY)  # [GH,GW]
+    pos = np.zeros((GH, GW), bool)
+    ltrb = np.zeros((GH, GW, 4), np.float32)
+    ctr = np.zeros((GH, GW), np.float32)
+    weight = np.ones((GH, GW), np.float32)
+    for bx in ignore:
+        inside = (cx >= bx[0]) & (cx <= bx[2]) & (cy >= bx[1]) & (cy <= bx[3])
+        weight[inside] = 0.0
+    if len(boxes):
+        k = len(boxes)
+        b = boxes.reshape(k, 1, 1, 4)
+        l, t = cx[None] - b[..., 0], cy[None] - b[..., 1]
+        r, btm = b[..., 2] - cx[None], b[..., 3] - cy[None]
+        inside = (l > 0) & (t > 0) & (r > 0) & (btm > 0)
+        bcx, bcy = (b[..., 0] + b[..., 2]) / 2, (b[..., 1] + b[..., 3]) / 2
+        bw, bh = b[..., 2] - b[..., 0], b[..., 3] - b[..., 1]
+        rx = np.maximum(bw * CENTRE_FRACTION / 2, CENTRE_MIN_RADIUS * STRIDE)
+        ry = np.maximum(bh * CENTRE_FRACTION / 2, CENTRE_MIN_RADIUS * STRIDE)
+        central = inside & (np.abs(cx[None] - bcx) <= rx) & (np.abs(cy[None] - bcy) <= ry)
+        area = np.where(central, (bw * bh), np.inf)
+        best = area.argmin(0)
+        has = np.isfinite(area.min(0))
+        sel = lambda a: np.take_along_axis(a, best[None], 0)[0]  # noqa: E731
+        L, T, R, B = sel(l), sel(t), sel(r), sel(btm)
+        pos = has
+        ltrb = np.stack([L, T, R, B], -1) / STRIDE
+        lr = np.minimum(L, R) / np.maximum(np.maximum(L, R), 1e-6)
+        tb = np.minimum(T, B) / np.maximum(np.maximum(T, B), 1e-6)
+        ctr = np.sqrt(np.clip(lr * tb, 0, 1))
+        ltrb = np.where(pos[..., None], ltrb, 0).astype(np.float32)
+        ctr = np.where(pos, ctr, 0).astype(np.float32)
+        weight[pos] = 1.0
+    return pos, ltrb, ctr, weight
+
+
+def collate(samples):
+    xs, P, LT, C, Wt = [], [], [], [], []
+    for canvas, boxes, ignore in samples:
+        xs.append(canvas)
+        p, lt, c, w = build_targets(boxes, ignore)
+        P.append(p)
+        LT.append(lt)
+        C.append(c)
+        Wt.append(w)
+    return (to_tensor(xs), torch.from_numpy(np.stack(P)), torch.from_numpy(np.stack(LT)),
+            torch.from_numpy(np.stack(C)), torch.from_numpy(np.stack(Wt)))
+
+
+# --------------------------------------------------------------------------- model
+
+def cbr(cin, cout, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class CarNet(nn.Module):
+    CH = (16, 32, 64, 128, 160)
+    HC = 64
+    ARCH = ("backbone: 3x3 conv+BN+ReLU blocks, stride 2 to 16 ch, stride 4 to 32 ch (+1 conv), stride 8 to 64 ch "
+            "(+1), stride 16 to 128 ch (+1), stride 32 to 160 ch (+1); FPN-lite top-down: 1x1 laterals to 64 ch, "
+            "nearest 2x upsample + add, down to stride 8; head: two 3x3 conv+BN+ReLU (64 ch), then 1x1 conv to 1 "
+            "score logit and 1x1 conv to 4 box distances passed through exp()")
+
+    def __init__(self):
+        super().__init__()
+        c, hc = self.CH, self.HC
+        self.s4 = nn.Sequential(cbr(3, c[0], 2), cbr(c[0], c[1], 2), cbr(c[1], c[1]))
+        self.s8 = nn.Sequential(cbr(c[1], c[2], 2), cbr(c[2], c[2]))
+        self.s16 = nn.Sequential(cbr(c[2], c[3], 2), cbr(c[3], c[3]))
+        self.s32 = nn.Sequential(cbr(c[3], c[4], 2), cbr(c[4], c[4]))
+        self.l8 = nn.Conv2d(c[2], hc, 1)
+        self.l16 = nn.Conv2d(c[3], hc, 1)
+        self.l32 = nn.Conv2d(c[4], hc, 1)
+        self.head = nn.Sequential(cbr(hc, hc), cbr(hc, hc))
+        self.score = nn.Conv2d(hc, 1, 1)
+        self.box = nn.Conv2d(hc, 4, 1)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+        nn.init.normal_(self.score.weight, std=0.01)
+        nn.init.constant_(self.score.bias, -math.log(99.0))   # prior 0.01
+        nn.init.normal_(self.box.weight, std=0.01)
+        nn.init.constant_(self.box.bias, math.log(2.0))       # 2 strides each side
+
+    def forward(self, x):
+        x = self.s4(x)
+        a = self.s8(x)
+        b = self.s16(a)
+        c = self.s32(b)
+        p = self.l16(b) + F.interpolate(self.l32(c), scale_factor=2.0, mode="nearest")
+        p = self.l8(a) + F.interpolate(p, scale_factor=2.0, mode="nearest")
+        h = self.head(p)
+        return self.score(h), torch.exp(self.box(h))
+
+
+class ModelEMA:
+    def __init__(self, model, decay):
+        self.ema = copy.deepcopy(model).eval()
+        self.decay = decay
+        self.updates = 0
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / 200.0))  # ramp up early
+        msd = model.state_dict()
+        for k, v in self.ema.state_dict().items():
+            if v.dtype.is_floating_point:
+                v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
+            else:
+                v.copy_(msd[k])
+
+
+# --------------------------------------------------------------------------- loss
+
+def ltrb_iou_giou(pred, tgt):
+    pl, pt, pr, pb = pred.unbind(-1)
+    tl, tt, tr, tb = tgt.unbind(-1)
+    pa = (pl + pr) * (pt + pb)
+    ta = (tl + tr) * (tt + tb)
+    iw = torch.min(pl, tl) + torch.min(pr, tr)
+    ih = torch.min(pt, tt) + torch.min(pb, tb)
+    inter = iw.clamp(min=0) * ih.clamp(min=0)
+    union = pa + ta - inter
+    iou = inter / union.clamp(min=1e-9)
+    ew = torch.max(pl, tl) + torch.max(pr, tr)
+    eh = torch.max(pt, tt) + torch.max(pb, tb)
+    enc = (ew * eh).clamp(min=1e-9)
+    return iou, iou - (enc - union) / enc
+
+
+LOSS_TEXT = ("quality focal loss on the score (target = IoU of the predicted box with its ground truth at positive "
+             "cells, 0 elsewhere, beta 2; ignore regions weight 0; normalised by the positive count) + 2 x GIoU loss "
+             "on positive cells weighted by the centerness target; positives: cell centres inside the central 40% of "
+             "a box or within 1 stride of its centre, ties to the smaller box")
+
+
+def compute_loss(model, batch):
+    x, pos, ltrb, ctr, weight = batch
+    logit, box = model(x)
+    logit = logit[:, 0]                      # [B,GH,GW]
+    box = box.permute(0, 2, 3, 1)            # [B,GH,GW,4]
+    npos = max(1.0, float(pos.sum()))
+    target = torch.zeros_like(logit)
+    if pos.any():
+        iou, giou = ltrb_iou_giou(box[pos], ltrb[pos])
+        target[pos] = iou.detach().clamp(min=0.0)
+        w = ctr[pos]
+        box_loss = ((1 - giou) * w).sum() / w.sum().clamp(min=1e-6)
+    else:
+        box_loss = box.sum() * 0.0
+    sig = logit.sigmoid()
+    qfl = F.binary_cross_entropy_with_logits(logit, target, reduction="none") * (sig - target).abs().pow(2.0)
+    score_loss = (qfl * weight).sum() / npos
+    return score_loss + 2.0 * box_loss, float(score_loss), float(box_loss)
+
+
+# --------------------------------------------------------------------------- decode + evaluation (server contract)
+
+def sigmoid_np(z):
+    return 1.0 / (1.0 + np.exp(-z.astype(np.float64)))
+
+
+def nms(boxes, scores, iou_thr, max_det):
+    order = np.argsort(-scores, kind="stable")
+    keep = []
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    suppressed = np.zeros(len(boxes), bool)
+    for oi, i in enumerate(order):
+        if suppressed[i]:
+            continue
+        keep.append(i)
+        if len(keep) >= max_det:
+            break
+        rest = order[oi + 1:]
+        rest = rest[~suppressed[rest]]
+        if len(rest) == 0:
+            continue
+        ix1 = np.maximum(boxes[i, 0], boxes[rest, 0])
+        iy1 = np.maximum(boxes[i, 1], boxes[rest, 1])
+        ix2 = np.minimum(boxes[i, 2], boxes[rest, 2])
+        iy2 = np.minimum(boxes[i, 3], boxes[rest, 3])
+        inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+        union = areas[i] + areas[rest] - inter
+        iou = np.where(union > 0, inter / np.where(union > 0, union, 1), 0)
+        suppressed[rest[iou > iou_thr]] = True
+    return np.asarray(keep, dtype=np.int64)
+
+
+def decode(score_logits, box_dist, img_w, img_h, score_thr, iou_thr=NMS_IOU, max_det=MAX_DETECTIONS):
+    """score_logits [1,GH,GW], box_dist [4,GH,GW] for one image -> (boxes [K,4] in image pixels, scores [K])."""
+    gh, gw = score_logits.shape[-2:]
+    s, nw, nh, px, py = letterbox_geometry(img_w, img_h)
+    sc = sigmoid_np(score_logits.reshape(gh, gw))
+    ii, jj = np.nonzero(sc >= score_thr)
+    if len(ii) == 0:
+        return np.zeros((0, 4)), np.zeros(0)
+    cx = (jj + 0.5) * STRIDE
+    cy = (ii + 0.5) * STRIDE
+    d = box_dist[:, ii, jj].astype(np.float64)
+    b = np.stack([cx - d[0] * STRIDE, cy - d[1] * STRIDE, cx + d[2] * STRIDE, cy + d[3] * STRIDE], 1)
+    scores = sc[ii, jj]
+    keep = nms(b, scores, iou_thr, max_det)
+    b, scores = b[keep], scores[keep]
+    b = (b - np.array([px, py, px, py])) / s
+    b[:, [0, 2]] = np.clip(b[:, [0, 2]], 0, img_w)
+    b[:, [1, 3]] = np.clip(b[:, [1, 3]], 0, img_h)
+    return b, scores
+
+
+def iou_matrix(a, b):
+    ix1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    iy1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    ix2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    iy2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+    aa = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    ab = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = aa[:, None] + ab[None, :] - inter
+    return np.where(union > 0, inter / np.where(union > 0, union, 1), 0)
+
+
+def evaluate_detections(dets, gts, iou_thr=0.5):
+    """dets: list per image of (boxes, scores); gts: list of [K,4]. VOC all-point AP, single class.
+    Returns dict(ap, scores sorted desc, tp flags, n_gt)."""
+    recs = []
+    for img_i, (b, s) in enumerate(dets):
+        for k in range(len(s)):
+            recs.append((-float(s[k]), img_i, k))
+    recs.sort(key=lambda r: (r[0], r[1], r[2]))
+    n_gt = sum(len(g) for g in gts)
+    matched = [np.zeros(len(g), bool) for g in gts]
+    tp = np.zeros(len(recs))
+    scores = np.zeros(len(recs))
+    for n, (neg_s, img_i, k) in enumerate(recs):
+        scores[n] = -neg_s
+        g = gts[img_i]
+        if len(g) == 0:
+            continue
+        ious = iou_matrix(dets[img_i][0][k:k + 1], g)[0]
+        j = int(np.argmax(ious))
+        if ious[j] >= iou_thr and not matched[img_i][j]:
+            matched[img_i][j] = True
+            tp[n] = 1
+    ctp = np.cumsum(tp)
+    cfp = np.cumsum(1 - tp)
+    recall = ctp / max(n_gt, 1)
+    precision = ctp / np.maximum(ctp + cfp, 1e-12)
+    mrec = np.concatenate([[0.0], recall, [1.0]])
+    mpre = np.concatenate([[0.0], precision, [0.0]])
+    for i in range(len(mpre) - 2, -1, -1):
+        mpre[i] = max(mpre[i], mpre[i + 1])
+    idx = np.nonzero(mrec[1:] != mrec[:-1])[0]
+    ap = float(np.sum((mrec[idx + 1] - mrec[idx]) * mpre[idx + 1]))
+    return {"ap": ap, "scores": scores, "tp": tp, "precision": precision, "recall": recall, "n_gt": n_gt}
+
+
+def best_threshold(ev):
+    """Score threshold maximising F1 (threshold = score of the last detection kept; ties -> the higher threshold)."""
+    if len(ev["scores"]) == 0:
+        return 0.5, 0.0, 0.0, 0.0
+    p, r, s = ev["precision"], ev["recall"], ev["scores"]
+    # only cut between distinct scores
+    last_of_run = np.r_[s[1:] != s[:-1], True]
+    f1 = np.where(last_of_run, 2 * p * r / np.maximum(p + r, 1e-12), -1)
+    i = int(np.argmax(f1))
+    return float(s[i]), float(p[i]), float(r[i]), float(f1[i])
+
+
+def metrics_at(ev, thr):
+    m = ev["scores"] >= thr
+    tp = float(ev["tp"][m].sum())
+    n = int(m.sum())
+    return (tp / n if n else 0.0), tp / max(ev["n_gt"], 1)
+
+
+@torch.no_grad()
+def predict_raw(model, canvases, batch=16):
+    model.eval()
+    outs_s, outs_b = [], []
+    for i in range(0, len(canvases), batch):
+        s, b = model(to_tensor(canvases[i:i + batch]))
+        outs_s.append(s.numpy())
+        outs_b.append(b.numpy())
+    return np.concatenate(outs_s), np.concatenate(outs_b)
+
+
+def evaluate_raw(scores, boxes, items, floor=AP_SCORE_FLOOR):
+    dets = []
+    for k, it in enumerate(items):
+        w, h = it["image"].size
+        dets.append(decode(scores[k], boxes[k], w, h, floor))
+    return evaluate_detections(dets, [it["boxes"] for it in items])
+
+
+# ------------------------------------------------- minimal numpy ONNX evaluator (verification)
+
+def _conv(x, w, b, pads, strides, dilations, group):
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    if group != 1:
+        raise NotImplementedError("grouped conv")
+    sh, sw = strides
+    dh, dw = dilations
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
+    ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype=np.float32)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, i, j] = xp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+    y = np.tensordot(w.reshape(o, c * kh * kw), cols.reshape(n, c * kh * kw, oh * ow), axes=([1], [1]))
+    y = y.transpose(1, 0, 2).reshape(n, o, oh, ow)
+    if b is not None:
+        y = y + b.reshape(1, -1, 1, 1)
+    return y
+
+
+def run_onnx_numpy(model_proto, feeds):
+    """Evaluates the small op set this exporter emits, in numpy float32."""
+    import onnx
+    from onnx import numpy_helper
+    g = model_proto.graph
+    env = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    env.update(feeds)
+    for node in g.node:
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        ins = [env[i] if i else None for i in node.input]
+        op = node.op_type
+        if op == "Conv":
+            k = list(ins[1].shape[2:])
+            assert list(attrs.get("kernel_shape", k)) == k
+            y = _conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, list(attrs.get("pads", [0, 0, 0, 0])),
+                      list(attrs.get("strides", [1, 1])), list(attrs.get("dilations", [1, 1])), attrs.get("group", 1))
+        elif op == "BatchNormalization":
+            x, s, bb, m, v = ins
+            eps = attrs.get("epsilon", 1e-5)
+            sh = (1, -1, 1, 1)
+            y = (x - m.reshape(sh)) / np.sqrt(v.reshape(sh) + eps) * s.reshape(sh) + bb.reshape(sh)
+        elif op == "Relu":
+            y = np.maximum(ins[0], 0)
+        elif op == "Add":
+            y = ins[0] + ins[1]
+        elif op == "Exp":
+            y = np.exp(ins[0])
+        elif op == "Constant":
+            y = numpy_helper.to_array(attrs["value"])
+        elif op == "Resize":
+            assert attrs.get("mode", b"nearest") == b"nearest"
+            assert attrs.get("coordinate_transformation_mode") == b"asymmetric"
+            assert attrs.get("nearest_mode") == b"floor"
+            scales = ins[2]
+            assert scales is not None and list(scales[:2]) == [1.0, 1.0] and float(scales[2]).is_integer() \
+                and float(scales[3]).is_integer()
+            y = ins[0].repeat(int(scales[2]), axis=2).repeat(int(scales[3]), axis=3)
+        elif op == "Identity":
+            y = ins[0]
+        else:
+            raise NotImplementedError("op %s" % op)
+        env[node.output[0]] = np.asarray(y).astype(np.float32) if op != "Constant" else y
+    return [env[o.name] for o in g.output]
+
+
+# --------------------------------------------------------------------------- git / env
+
+def git_info():
+    def git(*a):
+        return subprocess.run(["git", "-C", REPO_ROOT, *a], capture_output=True, text=True)
+    head = git("rev-parse", "--verify", "HEAD")
+    commit = head.stdout.strip() if head.returncode == 0 and head.stdout.strip() else None
+    if commit is None:
+        return None, True
+    st = git("status", "--porcelain")
+    return commit, bool(st.stdout.strip()) or st.returncode != 0
+
+
+def torch_framework_string():
+    try:
+        v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-torch"],
+                           capture_output=True, text=True).stdout.strip()
+        if v:
+            return "PyTorch %s (Debian python3-torch)" % v.split("+")[0]
+    except OSError:
+        pass
+    return "PyTorch %s" % torch.__version__
+
+
+# --------------------------------------------------------------------------- main
+
+def main():
+    args = parse_args()
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+
+    t_start = time.time()
+    items, data_sha = load_data(args.data_dir)
+    train = [it for it in items if not is_validation(it["frame"])]
+    val = [it for it in items if is_validation(it["frame"])]
+    n_box = lambda xs: int(sum(len(it["boxes"]) for it in xs))  # noqa: E731
+    n_posimg = lambda xs: int(sum(len(it["boxes"]) > 0 for it in xs))  # noqa: E731
+    print("data: %d images, %d boxes, sha256 %s" % (len(items), n_box(items), data_sha))
+    print("split %s: train %d images (%d with cars, %d boxes), validation %d images (%d with cars, %d boxes)" % (
+        VALIDATION_RANGES, len(train), n_posimg(train), n_box(train), len(val), n_posimg(val), n_box(val)))
+    val_canvases = [plain(it)[0] for it in val]
+
+    model = CarNet()
+    n_params = sum(p.numel() for p in model.parameters())
+    print("model: %d parameters, input %dx%d, stride %d" % (n_params, IN_W, IN_H, STRIDE))
+    ema = ModelEMA(model, args.ema_decay)
+
+    rng = random.Random(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    decay, no_decay = [], []
+    for n_, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
+                                                steps_per_epoch=steps_per_epoch, pct_start=0.15,
+                                                div_factor=20.0, final_div_factor=100.0)
+
+    history = []
+    t_train = time.time()
+    for epoch in range(1, args.epochs + 1):
+        t_ep = time.time()
+        model.train()
+        perm = torch.randperm(len(train), generator=gen).tolist()
+        tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
+        for i in range(0, len(perm), args.batch_size):
+            batch = collate([augment(train[j], rng) for j in perm[i:i + args.batch_size]])
+            loss, ls, lb = compute_loss(model, batch)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+            opt.step()
+            sched.step()
+            ema.update(model)
+            tot += float(loss)
+            tot_s += ls
+            tot_b += lb
+            nb += 1
+        msg = "epoch %2d/%d  lr %.2e  loss %.4f (score %.4f, giou %.4f)" % (
+            epoch, args.epochs, sched.get_last_lr()[0], tot / nb, tot_s / nb, tot_b / nb)
+        if epoch % args.eval_every == 0 or epoch == args.epochs:
+            s_, b_ = predict_raw(ema.ema, val_canvases)
+            ev = evaluate_raw(s_, b_, val)
+            thr, p, r, f1 = best_threshold(ev)
+            msg += "  val(EMA) mAP50 %.4f  best-F1 %.3f (P %.3f R %.3f @ %.3f)" % (ev["ap"], f1, p, r, thr)
+            history.append({"epoch": epoch, "mAP50": round(ev["ap"], 4)})
+        print(msg + "  (%.1fs)" % (time.time() - t_ep), flush=True)
+    train_seconds = time.time() - t_train
+
+    # ---- final evaluation of the exported (EMA) weights
+    final = ema.ema.eval()
+    s_t, b_t = predict_raw(final, val_canvases)
+    ev = evaluate_raw(s_t, b_t, val)
+    thr, p_best, r_best, f1_best = best_threshold(ev)
+    thr = math.floor(thr * 1000) / 1000.0  # round down to 3 decimals: keeps every detection counted above
+    prec, rec = metrics_at(ev, thr)
+    print("validation (torch, EMA): mAP50 %.4f; threshold %.3f -> precision %.4f recall %.4f (F1 %.4f)" % (
+        ev["ap"], thr, prec, rec, 2 * prec * rec / max(prec + rec, 1e-12)))
+    if args.no_write:
+        print("training %.1fs, total %.1fs (--no-write: nothing written)" % (train_seconds, time.time() - t_start))
+        return
+
+    # ---- ONNX export
+    import onnx
+    out_dir = os.path.join(args.out_dir, args.version)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+
+    def export(path):
+        torch.onnx.export(final, torch.zeros(1, 3, IN_H, IN_W), path, opset_version=args.opset,
+                          input_names=["image"], output_names=["scores", "boxes"],
+                          dynamic_axes={"image": {0: "N"}, "scores": {0: "N"}, "boxes": {0: "N"}},
+                          do_constant_folding=True, export_params=True,
+                          training=torch.onnx.TrainingMode.EVAL)
+        with open(path, "rb") as f:
+            return f.read()
+
+    onnx_bytes = export(onnx_path)
+    again = export(onnx_path + ".tmp")
+    os.remove(onnx_path + ".tmp")
+    if again != onnx_bytes:
+        print("WARNING: two exports of the same weights differ byte-wise", file=sys.stderr)
+    else:
+        print("onnx export is byte-identical across two exports")
+    proto = onnx.load(onnx_path)
+    onnx.checker.check_model(proto, full_check=True)
+    print("onnx.checker: ok (opset %d, ops %s)" % (
+        proto.opset_import[0].version, sorted({n.op_type for n in proto.graph.node})))
+
+    # verify the ONNX graph itself (numpy evaluator) against torch on every validation image, batch of 2
+    # (exercises the dynamic batch dimension), then recompute the metrics from the ONNX outputs
+    x_val = to_tensor(val_canvases).numpy()
+    o_s, o_b = [], []
+    for i in range(0, len(x_val), 2):
+        s_, b_ = run_onnx_numpy(proto, {"image": x_val[i:i + 2]})
+        o_s.append(s_)
+        o_b.append(b_)
+    o_s, o_b = np.concatenate(o_s), np.concatenate(o_b)
+    assert o_s.shape == (len(val), 1, GH, GW) and o_b.shape == (len(val), 4, GH, GW), (o_s.shape, o_b.shape)
+    d_s = float(np.abs(o_s - s_t).max())
+    d_b = float(np.abs(o_b - b_t).max() / max(1.0, float(np.abs(b_t).max())))
+    ev_onnx = evaluate_raw(o_s, o_b, val)
+    prec_o, rec_o = metrics_at(ev_onnx, thr)
+    print("onnx (numpy evaluator) vs torch: max |score logit diff| %.2e, max rel box diff %.2e; "
+          "onnx mAP50 %.4f, precision %.4f, recall %.4f" % (d_s, d_b, ev_onnx["ap"], prec_o, rec_o))
+    if d_s > 1e-3 or d_b > 1e-3 or abs(ev_onnx["ap"] - ev["ap"]) > 1e-3:
+        raise SystemExit("ONNX output does not match the torch model")
+
+    onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
+    commit, dirty = git_info()
+    duration = time.time() - t_start
+
+    meta = {
+        "name": NAME,
+        "version": args.version,
+        "task": "object-detection",
+        "description": "Single-class car detector for dashcam frames, small anchor-free CNN.",
+        "artifact": {"file": "model.onnx", "sha256": onnx_sha, "bytes": len(onnx_bytes)},
+        "input": {
+            "kind": "image",
+            "tensorName": "image",
+            "layout": "NCHW",
+            "dtype": "float32",
+            "channels": 3,
+            "height": IN_H,
+            "width": IN_W,
+            "fit": "letterbox",
+            "padValue": PAD_VALUE,
+            "normalisation": {"scale": SCALE, "mean": MEAN, "std": STD},
+        },
+        "output": {
+            "kind": "detection",
+            "scoresTensorName": "scores",
+            "boxesTensorName": "boxes",
+            "stride": STRIDE,
+            "scoreActivation": "sigmoid",
+            "boxEncoding": "ltrb-stride",
+            "labels": ["car"],
+            "scoreThreshold": thr,
+            "nmsIou": NMS_IOU,
+            "maxDetections": MAX_DETECTIONS,
+        },
+        "training": {
+            "code": CODE_PATH,
+            "codeCommit": commit,
+            "codeDirty": dirty,
+            "framework": torch_framework_string(),
+            "seed": SEED,
+            "data": {
+                "source": ("Car Object Detection (Kaggle, sshikamaru), ../shared/datasets/car-object-detection: "
+                           "training_images + train_solution_bounding_boxes.csv"),
+                "license": "unknown (no license found; see SOURCE.md)",
+                "sha256": data_sha,
+                "split": {
+                    "method": "frame-ranges",
+                    "validationRanges": VALIDATION_RANGES,
+                    "trainCount": len(train),
+                    "validationCount": len(val),
+                    "trainBoxes": n_box(train),
+                    "validationBoxes": n_box(val),
+                },
+            },
+            "parameters": {
+                "epochs": args.epochs,
+                "batchSize": args.batch_size,
+                "optimizer": "AdamW (no weight decay on biases and BatchNorm)",
+                "learningRate": args.lr,
+                "schedule": "OneCycleLR (cosine, pct_start 0.15, div 20, final div 100), stepped per batch",
+                "weightDecay": args.weight_decay,
+                "gradientClipNorm": 10.0,
+                "ema": "exponential moving average of weights, decay %g (ramped), exported" % args.ema_decay,
+                "augmentation": AUG_TEXT,
+                "loss": LOSS_TEXT,
+                "checkpointSelection": "none (EMA weights after the last epoch)",
+                "thresholdSelection": "scoreThreshold maximises F1 on the validation frames (rounded down to 0.001)",
+                "apScoreFloor": AP_SCORE_FLOOR,
+                "architecture": CarNet.ARCH,
+                "parameterCount": n_params,
+                "onnxOpset": args.opset,
+                "threads": args.threads,
+                "validationHistory": history,
+            },
+            "durationSeconds": round(duration, 1),
+            "trainedAt": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+            .isoformat().replace("+00:00", "Z"),
+        },
+        "metrics": {
+            "validation": {
+                "mAP50": round(ev_onnx["ap"], 4),
+                "precision": round(prec_o, 4),
+                "recall": round(rec_o, 4),
+                "scoreThreshold": thr,
+                "images": len(val),
+                "boxes": n_box(val),
+                "measuredBy": "models/car-detector/train.py (PyTorch, server decode replicated in numpy)",
+            }
+        },
+    }
+    with open(os.path.join(out_dir, "metadata.json"), "w") as f:
+        f.write(json.dumps(meta, indent=2) + "\n")
+    print("wrote %s (%d bytes, sha256 %s) and metadata.json" % (os.path.relpath(onnx_path, REPO_ROOT),
+                                                                 len(onnx_bytes), onnx_sha))
+    print("training %.1fs, total %.1fs" % (train_seconds, duration))
+
+
+if __name__ == "__main__":
+    main()
