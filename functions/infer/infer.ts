@@ -22,7 +22,7 @@ export async function infer(deps: InferDeps, payload: unknown): Promise<InferRes
     } catch (error) {
       throw new InvalidInputError('tensor-values', 'The tensor data is not float32.', { cause: error });
     }
-    const answer = await runModel(deps.sessions, model, tensor);
+    const answer = await runModel(deps.sessions, model, tensor, request.letterbox);
     return {
       ok: true,
       model: model.metadata.name,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, predictConfigSchema } from '../shared/config';
-import { InvalidInputError } from '../shared/errors';
+import { annotateDetections } from '../shared/annotate';
+import { InvalidInputError, NotAcceptableError } from '../shared/errors';
 import { loadApiKeyVerifier, type AuthenticatedContext } from '../shared/http/api-keys';
 import { apiHandler } from '../shared/http/api-handler';
-import { json } from '../shared/http/responses';
+import { image, json } from '../shared/http/responses';
 import { logger } from '../shared/observability';
 import { runPrediction } from '../shared/prediction';
 import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
@@ -14,7 +15,18 @@ const deps = createPredictionDeps(config);
 const pseudonymise = loadPseudonymiser();
 const verifier = loadApiKeyVerifier();
 
-/** POST /v1/models/{model}/predict — the synchronous path: same preprocessing, same infer function, same record. */
+/** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
+async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
+  const spec = await deps.registry.resolve(model, version).catch(() => undefined);
+  if (spec && spec.metadata.output.kind !== 'detection') {
+    throw new NotAcceptableError(`Model '${model}' is a ${spec.metadata.task} model: it answers JSON only, not a picture.`);
+  }
+}
+
+/**
+ * POST /v1/models/{model}/predict — the synchronous path: same preprocessing, same infer function, same record.
+ * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `?annotate=true`.
+ */
 export const handler = apiHandler({ verifier }).handler(async (event, context) => {
   logger.setCorrelationId(event.requestContext.requestId);
   const model = event.pathParameters?.model ?? '';
@@ -22,6 +34,9 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   if (!('image' in input)) {
     throw new InvalidInputError('unsupported-input', `Model '${model}' takes images; send image bytes or {"image": "<base64>"}.`);
   }
+  const wantsPicture = (event.headers?.accept ?? '').includes('image/png') || event.queryStringParameters?.annotate === 'true';
+  if (wantsPicture) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
+  let picture: Buffer | undefined;
   const subject = event.headers?.['x-subject-id'];
   const { callerKeyId } = context as AuthenticatedContext;
   const outcome = await runPrediction(deps, {
@@ -30,11 +45,16 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     model,
     version: event.queryStringParameters?.version,
     bytes: input.image,
+    annotate: async (result, source) => {
+      if (wantsPicture && 'detections' in result) picture = await annotateDetections(input.image, result, source);
+      return undefined;
+    },
     subjectId: subject ? (await pseudonymise)(subject) : undefined,
     callerId: (await pseudonymise)(`api-key:${callerKeyId}`),
   });
   if (outcome.error !== undefined) throw outcome.error;
   const { record } = outcome;
+  if (picture) return image('image/png', picture, { 'x-prediction-id': record.predictionId });
   return json(200, {
     predictionId: record.predictionId,
     model: record.model,

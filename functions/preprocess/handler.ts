@@ -13,6 +13,7 @@ const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
   prediction: createPredictionDeps(config),
   pseudonymise,
+  resultsBucket: config.RESULTS_BUCKET,
 }));
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
+import { annotateDetections } from '../shared/annotate';
 import { PayloadTooLargeError } from '../shared/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
@@ -10,6 +11,13 @@ export interface UploadDeps {
   s3: S3Client;
   prediction: PredictionDeps;
   pseudonymise: Pseudonymise;
+  /** Derived files go here, never back into the uploads bucket (it would trigger another prediction). */
+  resultsBucket: string;
+}
+
+/** `incoming/<model>/<path>` → `annotated/<model>/<path>.png`: the same path, so a person finds one from the other. */
+export function annotatedKeyFor(upload: UploadKey): string {
+  return `annotated/${upload.key.slice('incoming/'.length)}.png`;
 }
 
 /**
@@ -41,6 +49,13 @@ export async function processUpload(deps: UploadDeps, record: S3EventRecord, upl
     bytes,
     refusal: tooLarge ? new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`) : undefined,
     inputKey: upload.key,
+    annotate: async (result, source) => {
+      if (!('detections' in result)) return undefined;
+      const key = annotatedKeyFor(upload);
+      const png = await annotateDetections(bytes, result, source);
+      await deps.s3.send(new PutObjectCommand({ Bucket: deps.resultsBucket, Key: key, Body: png, ContentType: 'image/png' }));
+      return key;
+    },
     subjectId: subject ? deps.pseudonymise(subject) : undefined,
     callerId: requester ? deps.pseudonymise(requester) : undefined,
   });

@@ -38,6 +38,7 @@ export const preprocessConfigSchema = z.object({
   ...models,
   ...recording,
   UPLOADS_BUCKET: z.string().min(1),
+  RESULTS_BUCKET: z.string().min(1),
 });
 
 export const predictConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });

@@ -109,3 +109,12 @@ export class RefusedError extends VigieError {
 export function isPermanent(error: unknown): boolean {
   return error instanceof VigieError && error.status < 500;
 }
+
+export class NotAcceptableError extends VigieError {
+  readonly status = 406;
+  readonly code = 'not-acceptable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAcceptableError';
+  }
+}

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
+import type { PredictionResult } from './inference/run-model';
 import { encodeTensor } from './inference/protocol';
-import { preprocessImage, type DecodeLimits } from './preprocessing';
+import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
 import type { ModelRegistry } from './registry';
 
@@ -27,6 +28,11 @@ export interface PredictionRequest {
   /** A reason to refuse found before the bytes were read (e.g. an upload too large to fetch). */
   refusal?: VigieError;
   inputKey?: string;
+  /**
+   * Makes the derived picture of a successful prediction (boxes drawn on the input) and returns where it was
+   * stored, if anywhere. It runs before the record is written, so a failure to store it fails the prediction.
+   */
+  annotate?: (result: PredictionResult, source: PreparedInput['source']) => Promise<string | undefined>;
   /** Already pseudonymised. */
   subjectId?: string;
   callerId?: string;
@@ -82,10 +88,13 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       model: model.metadata.name,
       version: model.metadata.version,
       tensor: encodeTensor(prepared.tensor),
+      letterbox: prepared.letterbox,
     });
     inferenceMs = answer.inferenceMs;
+    const annotatedKey = await request.annotate?.(answer.result, prepared.source);
     record = {
       ...base,
+      annotatedKey,
       modelVersion: answer.modelVersion,
       modelSha256: answer.modelSha256,
       status: 'succeeded',

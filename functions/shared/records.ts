@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { ClassificationResult } from './inference/postprocess';
+import type { PredictionResult } from './inference/run-model';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -15,8 +15,11 @@ export interface PredictionRecord {
   modelVersion?: string;
   modelSha256?: string;
   status: PredictionStatus;
-  result?: ClassificationResult;
+  /** Classifier: `{label, confidence, probabilities}`; detector: `{detections: [{label, score, box}]}`. */
+  result?: PredictionResult;
   error?: { code: string; message: string };
+  /** Results-bucket key of the picture with the detections drawn on it (S3 uploads to detectors). */
+  annotatedKey?: string;
   subjectId?: string;
   callerId?: string;
   timings: { preprocessMs: number; inferenceMs: number; totalMs: number };

@@ -27,7 +27,7 @@ async function accuracyOf(extension: string, render: (sample: DigitSample) => Pr
     writeFileSync(path, await render(sample));
     const prepared = await preprocessImage(readFileSync(path), model.metadata.input, limits);
     const { result } = await runModel(sessions, model, prepared.tensor);
-    if (result.label === sample.label) correct += 1;
+    if ('label' in result && result.label === sample.label) correct += 1;
   }
   return correct / samples.length;
 }

@@ -8,6 +8,7 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
+import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -75,8 +76,9 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
       expect(JSON.stringify(record)).not.toMatch(/driver-42|alice@example\.com/);
       expect(record.timings.totalMs).toBeGreaterThan(0);
       expect(record.expiresAt - Date.parse(record.createdAt) / 1000).toBeCloseTo(90 * 86_400, -1);
-      expect(Object.values(record.result!.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
-      if (record.result!.label === upload.label) correct += 1;
+      const result = record.result as ClassificationResult;
+      expect(Object.values(result.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+      if (result.label === upload.label) correct += 1;
     });
     // Same subject, same pseudonym: erasure and export can find all of a person's records.
     expect(new Set(records.map((record) => record.subjectId)).size).toBe(1);
@@ -104,7 +106,10 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
         inputSha256: record.inputSha256,
         status: 'succeeded',
         subjectId: record.subjectId,
-        output: { label: record.result!.label, confidence: record.result!.confidence },
+        output: {
+          label: (record.result as ClassificationResult).label,
+          confidence: (record.result as ClassificationResult).confidence,
+        },
         timings: record.timings,
       });
     }
@@ -126,7 +131,7 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     const elapsed = Date.now() - started;
     console.warn(`aws s3 cp → record in DynamoDB: ${elapsed} ms (includes the CLI's own start-up)`);
     expect(record.status).toBe('succeeded');
-    expect(record.result?.label).toBe('7');
+    expect((record.result as ClassificationResult).label).toBe('7');
     expect(elapsed).toBeLessThan(10_000);
   });
 

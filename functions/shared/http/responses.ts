@@ -8,6 +8,20 @@ export const securityHeaders = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
+/** Binary bodies travel base64-encoded through API Gateway and back to raw bytes for the client. */
+export function image(
+  contentType: string,
+  bytes: Buffer,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': contentType, ...securityHeaders, ...headers },
+    body: bytes.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json', ...securityHeaders }, body: JSON.stringify(body) };
 }

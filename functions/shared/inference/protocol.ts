@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Tensor } from '../preprocessing';
-import type { ClassificationResult } from './postprocess';
+import type { PredictionResult } from './run-model';
 
 /**
  * What travels between the functions that prepare inputs and the infer function (Lambda Invoke payloads are
@@ -10,6 +10,16 @@ export const inferRequestSchema = z.object({
   model: z.string().min(1),
   version: z.string().optional(),
   tensor: z.object({ dims: z.array(z.number().int().nonnegative()).min(1), data: z.base64() }),
+  /** Where the picture sits in a letterboxed tensor; detectors need it to answer in the picture's pixels. */
+  letterbox: z
+    .object({
+      scale: z.number().positive(),
+      padX: z.number().int().nonnegative(),
+      padY: z.number().int().nonnegative(),
+      sourceWidth: z.number().int().positive(),
+      sourceHeight: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 export type InferRequest = z.infer<typeof inferRequestSchema>;
@@ -19,7 +29,7 @@ export interface InferSuccess {
   model: string;
   modelVersion: string;
   modelSha256: string;
-  result: ClassificationResult;
+  result: PredictionResult;
   inferenceMs: number;
 }
 

@@ -1,13 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../errors';
 import { ort } from '../native/onnxruntime';
-import type { Tensor } from '../preprocessing';
+import type { LetterboxGeometry, Tensor } from '../preprocessing';
 import type { ModelVersion } from '../registry';
+import { detect, type DetectionResult } from './detection';
 import { classify, type ClassificationResult } from './postprocess';
 import type { SessionCache } from './sessions';
 
+export type PredictionResult = ClassificationResult | DetectionResult;
+
 export interface ModelAnswer {
-  result: ClassificationResult;
+  result: PredictionResult;
   inferenceMs: number;
 }
 
@@ -26,14 +30,32 @@ export function checkTensor(tensor: Tensor, model: ModelVersion): void {
   }
 }
 
-export async function runModel(sessions: SessionCache, model: ModelVersion, tensor: Tensor): Promise<ModelAnswer> {
+function output(outputs: InferenceSession.OnnxValueMapType, name: string) {
+  const value = outputs[name];
+  if (!value) throw new Error(`The model has no output named '${name}'.`);
+  return value;
+}
+
+export async function runModel(
+  sessions: SessionCache,
+  model: ModelVersion,
+  tensor: Tensor,
+  letterbox?: LetterboxGeometry,
+): Promise<ModelAnswer> {
   checkTensor(tensor, model);
+  const { input, output: spec } = model.metadata;
+  if (spec.kind === 'detection' && !letterbox) {
+    throw new InvalidInputError('missing-geometry', 'A detector needs the letterbox geometry to map boxes to the picture.');
+  }
   const session = await sessions.get(model);
-  const { input, output } = model.metadata;
   const started = performance.now();
   const outputs = await session.run({ [input.tensorName]: new ort.Tensor('float32', tensor.data, tensor.dims) });
   const inferenceMs = performance.now() - started;
-  const scores = outputs[output.tensorName];
-  if (!scores) throw new Error(`The model has no output named '${output.tensorName}'.`);
-  return { result: classify(scores.data as Float32Array, output), inferenceMs };
+  if (spec.kind === 'classification') {
+    return { result: classify(output(outputs, spec.tensorName).data as Float32Array, spec), inferenceMs };
+  }
+  const scores = output(outputs, spec.scoresTensorName);
+  const grid = { height: scores.dims[2] ?? 0, width: scores.dims[3] ?? 0 };
+  const boxes = output(outputs, spec.boxesTensorName).data as Float32Array;
+  return { result: detect(scores.data as Float32Array, boxes, grid, spec, letterbox!), inferenceMs };
 }

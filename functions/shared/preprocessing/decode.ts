@@ -17,7 +17,8 @@ const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
 /** Large phone photos are shrunk before the pixel work: a digit needs far fewer pixels than a camera gives. */
 const WORKING_SIZE = 280;
 
-function toInvalidInput(error: unknown): InvalidInputError {
+/** Maps sharp's decoding errors to the reasons a caller can act on. */
+export function decodeFailure(error: unknown): InvalidInputError {
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) {
     return new InvalidInputError('image-too-large', 'The image has more pixels than allowed.', { cause: error });
@@ -40,7 +41,7 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
   try {
     metadata = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
   } catch (error) {
-    throw toInvalidInput(error);
+    throw decodeFailure(error);
   }
   if (!metadata.format || !SUPPORTED_FORMATS.has(metadata.format)) {
     throw new InvalidInputError('unsupported-image', `Image format '${metadata.format ?? 'unknown'}' is not supported.`);
@@ -73,7 +74,7 @@ export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promi
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (error) {
-    throw toInvalidInput(error);
+    throw decodeFailure(error);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ImageInputSpec } from '../model-spec';
+import type { MnistInputSpec } from '../model-spec';
 import type { GrayImage } from './decode';
 
 /** A tensor as it travels between functions: dims plus float32 values. */
@@ -8,7 +8,7 @@ export interface Tensor {
 }
 
 /** uint8 pixels → the normalised NCHW float32 tensor the model was trained on: ((p · scale) − mean) / std. */
-export function grayToTensor(image: GrayImage, spec: ImageInputSpec): Tensor {
+export function grayToTensor(image: GrayImage, spec: MnistInputSpec): Tensor {
   const { scale, mean, std } = spec.normalisation;
   const m = mean[0] ?? 0;
   const s = std[0] ?? 1;

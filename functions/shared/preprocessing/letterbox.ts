@@ -1,0 +1,74 @@
+import type { LetterboxInputSpec } from '../model-spec';
+import { sharp } from '../native/sharp';
+import { decodeFailure, type DecodeLimits } from './decode';
+import type { Tensor } from './tensor';
+
+/** Where the picture sits in the tensor: what post-processing needs to map boxes back to the picture's pixels. */
+export interface LetterboxGeometry {
+  scale: number;
+  padX: number;
+  padY: number;
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+export function letterboxGeometry(sourceWidth: number, sourceHeight: number, spec: LetterboxInputSpec) {
+  const scale = Math.min(spec.width / sourceWidth, spec.height / sourceHeight);
+  const width = Math.max(1, Math.round(sourceWidth * scale));
+  const height = Math.max(1, Math.round(sourceHeight * scale));
+  const padX = Math.floor((spec.width - width) / 2);
+  const padY = Math.floor((spec.height - height) / 2);
+  return { scale, width, height, padX, padY };
+}
+
+/** HWC uint8 RGB → normalised NCHW float32: ((p · scale) − mean[c]) / std[c]. */
+export function rgbToTensor(rgb: Uint8Array, spec: LetterboxInputSpec): Tensor {
+  const { width, height } = spec;
+  const plane = width * height;
+  const { scale, mean, std } = spec.normalisation;
+  const data = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c += 1) {
+    const m = mean[c] ?? 0;
+    const s = std[c] ?? 1;
+    for (let i = 0; i < plane; i += 1) data[c * plane + i] = ((rgb[i * 3 + c] ?? 0) * scale - m) / s;
+  }
+  return { dims: [1, 3, height, width], data };
+}
+
+/**
+ * Resizes the picture (EXIF orientation applied) to fit the tensor, keeping its aspect ratio, and pads the rest
+ * with the spec's grey, as the detector was trained.
+ */
+export async function letterboxImage(
+  bytes: Uint8Array,
+  source: { width: number; height: number },
+  spec: LetterboxInputSpec,
+  limits: DecodeLimits,
+): Promise<{ tensor: Tensor; letterbox: LetterboxGeometry }> {
+  const fit = letterboxGeometry(source.width, source.height, spec);
+  const pad = { r: spec.padValue, g: spec.padValue, b: spec.padValue };
+  let rgb: Buffer;
+  try {
+    rgb = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .flatten({ background: pad })
+      .toColourspace('srgb')
+      .resize(fit.width, fit.height, { fit: 'fill', kernel: 'linear' })
+      .extend({
+        left: fit.padX,
+        top: fit.padY,
+        right: spec.width - fit.width - fit.padX,
+        bottom: spec.height - fit.height - fit.padY,
+        background: pad,
+      })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  return {
+    tensor: rgbToTensor(rgb, spec),
+    letterbox: { scale: fit.scale, padX: fit.padX, padY: fit.padY, sourceWidth: source.width, sourceHeight: source.height },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run eval -- <model> [version]`: measures a model on its held-out data through the TypeScript serving path
+ * (sharp + ONNX Runtime + post-processing), the path production takes, and prints the figures.
+ */
+import { ModelRegistry } from '../functions/shared/registry';
+import { evaluateClassifier, evaluateDetector } from './evaluation/evaluate';
+
+const [name, version] = process.argv.slice(2);
+if (!name) {
+  console.error('Usage: npm run eval -- <model> [version]');
+  process.exit(2);
+}
+const model = await new ModelRegistry('models').resolve(name, version);
+const progress = (done: number, total: number) => {
+  if (done % 50 === 0 || done === total) process.stderr.write(`  ${done}/${total}\n`);
+};
+console.log(`Evaluating ${model.metadata.name}@${model.metadata.version} through the serving path…`);
+const figures =
+  model.metadata.output.kind === 'detection'
+    ? await evaluateDetector(model, progress)
+    : await evaluateClassifier(model, progress);
+for (const [key, value] of Object.entries(figures)) {
+  console.log(`${key.padEnd(20)} ${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : value}`);
+}

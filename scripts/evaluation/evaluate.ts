@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { DetectionResult } from '../../functions/shared/inference/detection';
+import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
+import { runModel } from '../../functions/shared/inference/run-model';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import { preprocessImage } from '../../functions/shared/preprocessing';
+import type { ModelVersion } from '../../functions/shared/registry';
+import { heldOutDigits, renderMnistPng, type SplitRule } from '../mnist-samples';
+import { validationFrames, type FrameRangeSplit } from './car-dataset';
+import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
+
+const LIMITS = { maxPixels: 40_000_000 };
+/** Detections down to this score feed the precision-recall curve behind AP, as in the VOC protocol. */
+const AP_SCORE_FLOOR = 0.05;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+export interface Timings {
+  /** ONNX Runtime `session.run` alone, per input. */
+  inferenceMsMedian: number;
+  /** Bytes → preprocessing → session → post-processing, in process, per input. */
+  endToEndMsMedian: number;
+}
+
+export type Progress = (done: number, total: number) => void;
+
+/**
+ * Runs the serving path (sharp preprocessing from the spec, ONNX Runtime, post-processing) in process over
+ * `inputs`, returning each result with its timings.
+ */
+async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<Uint8Array>>, progress?: Progress) {
+  const sessions = new SessionCache();
+  const results: R[] = [];
+  const inference: number[] = [];
+  const endToEnd: number[] = [];
+  for (const [i, load] of inputs.entries()) {
+    const bytes = await load();
+    const started = performance.now();
+    const prepared = await preprocessImage(bytes, model.metadata.input, LIMITS);
+    const answer = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
+    endToEnd.push(performance.now() - started);
+    inference.push(answer.inferenceMs);
+    results.push(answer.result as R);
+    progress?.(i + 1, inputs.length);
+  }
+  // The first call pays for creating the session: leave it out of the per-input figures.
+  const timings: Timings = { inferenceMsMedian: median(inference.slice(1)), endToEndMsMedian: median(endToEnd.slice(1)) };
+  return { results, timings };
+}
+
+export async function evaluateDetector(model: ModelVersion, progress?: Progress) {
+  const { output, training } = model.metadata;
+  if (output.kind !== 'detection') throw new Error(`${model.metadata.name} is not a detector.`);
+  const frames = validationFrames((training.data as { split: FrameRangeSplit }).split);
+  const lowFloor: ModelVersion = {
+    ...model,
+    metadata: { ...model.metadata, output: { ...output, scoreThreshold: AP_SCORE_FLOOR } },
+  };
+  const { results, timings } = await servingPath<DetectionResult>(
+    lowFloor,
+    frames.map((frame) => async () => readFileSync(frame.path)),
+    progress,
+  );
+  const truth = new Map(frames.map((frame) => [frame.file, frame.boxes]));
+  const detections: ScoredBox[] = results.flatMap((result, i) =>
+    result.detections.map((d) => ({ image: frames[i]!.file, ...d })),
+  );
+  const atThreshold = precisionRecall(detections, truth, output.scoreThreshold);
+  return {
+    mAP50: averagePrecision(detections, truth),
+    precision: atThreshold.precision,
+    recall: atThreshold.recall,
+    scoreThreshold: output.scoreThreshold,
+    images: frames.length,
+    boxes: [...truth.values()].reduce((n, boxes) => n + boxes.length, 0),
+    ...timings,
+  };
+}
+
+export async function evaluateClassifier(model: ModelVersion, progress?: Progress) {
+  const split = (model.metadata.training.data as { split: SplitRule }).split;
+  const samples = heldOutDigits(split);
+  const { results, timings } = await servingPath<ClassificationResult>(
+    model,
+    samples.map((sample) => () => renderMnistPng(sample)),
+    progress,
+  );
+  const correct = results.filter((result, i) => result.label === samples[i]!.label).length;
+  return { accuracy: correct / samples.length, count: samples.length, ...timings };
+}
