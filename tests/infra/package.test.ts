@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build';
 import { packageOffline } from '../../scripts/package-offline';
+import { auditTemplate } from '../support/template-audit';
 
 /**
  * `serverless package` must work offline, and the CloudFormation it generates must pass cfn-lint: the deploy
@@ -73,6 +74,14 @@ describe('serverless package --stage dev', () => {
   it('runs every function on nodejs22.x, x86_64', () => {
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['x86_64'] });
+  });
+
+  it('passes the security review: least-privilege IAM, locked and encrypted storage, retained logs', () => {
+    expect(auditTemplate(template)).toEqual([]);
+    const stage = template.Resources.HttpApiStage!.Properties as { DefaultRouteSettings: Record<string, number> };
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    const api = template.Resources.HttpApi!.Properties as { CorsConfiguration: { AllowOrigins: string[] } };
+    expect(api.CorsConfiguration.AllowOrigins).not.toContain('*');
   });
 
   it('passes cfn-lint with no errors', async (context) => {
