@@ -5,7 +5,7 @@ import { createS3Client } from '../shared/aws';
 import { loadConfig, preprocessConfigSchema } from '../shared/config';
 import { logger } from '../shared/observability';
 import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { processUpload, type UploadDeps } from './process-upload';
+import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
 import { parseUploadKey } from './upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
@@ -28,12 +28,13 @@ export const handler = middy<S3Event, void>()
     for (const record of event.Records ?? []) {
       if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
       const upload = parseUploadKey(record.s3.object.key);
-      if (!upload) {
-        logger.debug('ignored key outside incoming/<model>/', { key: record.s3.object.key });
+      if (upload.kind === 'ignored') {
+        logger.debug('ignored key outside incoming/', { key: record.s3.object.key });
         continue;
       }
       logger.setCorrelationId(upload.key);
-      const outcome = await processUpload(ready, record, upload);
+      const outcome =
+        upload.kind === 'upload' ? await processUpload(ready, record, upload) : await rejectInvalidKey(ready, record, upload);
       if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
       if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
     }

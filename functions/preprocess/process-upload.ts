@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { annotateDetections } from '../shared/annotate';
-import { PayloadTooLargeError } from '../shared/errors';
+import { InvalidInputError, PayloadTooLargeError } from '../shared/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
 import type { UploadKey } from './upload-key';
@@ -15,8 +22,11 @@ export interface UploadDeps {
   resultsBucket: string;
 }
 
+type Upload = Extract<UploadKey, { kind: 'upload' }>;
+type InvalidUpload = Extract<UploadKey, { kind: 'invalid' }>;
+
 /** `incoming/<model>/<path>` → `annotated/<model>/<path>.png`: the same path, so a person finds one from the other. */
-export function annotatedKeyFor(upload: UploadKey): string {
+export function annotatedKeyFor(upload: Upload): string {
   return `annotated/${upload.key.slice('incoming/'.length)}.png`;
 }
 
@@ -29,7 +39,49 @@ export function uploadPredictionId(bucket: string, key: string, eTag: string): s
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function processUpload(deps: UploadDeps, record: S3EventRecord, upload: UploadKey): Promise<PredictionOutcome> {
+export const quarantineKeyFor = (key: string) => `quarantine/${key}`;
+
+/**
+ * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
+ * copy, then delete). A redelivery finds the object already gone, which is fine.
+ */
+async function quarantine(deps: UploadDeps, bucket: string, key: string): Promise<void> {
+  try {
+    await deps.s3.send(
+      new CopyObjectCommand({
+        Bucket: deps.resultsBucket,
+        Key: quarantineKeyFor(key),
+        CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return;
+    throw error;
+  }
+  await deps.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** Rejects an upload whose key cannot be used, with a record saying why, and quarantines it. */
+export async function rejectInvalidKey(
+  deps: UploadDeps,
+  record: S3EventRecord,
+  upload: InvalidUpload,
+): Promise<PredictionOutcome> {
+  const bucket = record.s3.bucket.name;
+  const outcome = await runPrediction(deps.prediction, {
+    predictionId: uploadPredictionId(bucket, upload.key, record.s3.object.eTag ?? ''),
+    source: 's3',
+    model: upload.key.split('/')[1] || 'unknown',
+    bytes: new Uint8Array(),
+    refusal: new InvalidInputError('invalid-key', upload.reason),
+    inputKey: upload.key,
+    quarantineKey: quarantineKeyFor(upload.key),
+  });
+  await quarantine(deps, bucket, upload.key);
+  return outcome;
+}
+
+export async function processUpload(deps: UploadDeps, record: S3EventRecord, upload: Upload): Promise<PredictionOutcome> {
   const bucket = record.s3.bucket.name;
   const eTag = record.s3.object.eTag ?? record.s3.object.sequencer ?? '';
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: upload.key }));
@@ -42,13 +94,14 @@ export async function processUpload(deps: UploadDeps, record: S3EventRecord, upl
   const bytes = !tooLarge && object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
   const subject = metadata['subject-id'];
   const requester = metadata['requested-by'];
-  return runPrediction(deps.prediction, {
+  const outcome = await runPrediction(deps.prediction, {
     predictionId: uploadPredictionId(bucket, upload.key, eTag),
     source: 's3',
     model: upload.model,
     bytes,
     refusal: tooLarge ? new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`) : undefined,
     inputKey: upload.key,
+    quarantineKey: quarantineKeyFor(upload.key),
     annotate: async (result, source) => {
       if (!('detections' in result)) return undefined;
       const key = annotatedKeyFor(upload);
@@ -59,4 +112,6 @@ export async function processUpload(deps: UploadDeps, record: S3EventRecord, upl
     subjectId: subject ? deps.pseudonymise(subject) : undefined,
     callerId: requester ? deps.pseudonymise(requester) : undefined,
   });
+  if (outcome.record.status === 'rejected') await quarantine(deps, bucket, upload.key);
+  return outcome;
 }

@@ -28,6 +28,8 @@ export interface PredictionRequest {
   /** A reason to refuse found before the bytes were read (e.g. an upload too large to fetch). */
   refusal?: VigieError;
   inputKey?: string;
+  /** Where a rejected input is moved (S3 uploads), noted in its record. */
+  quarantineKey?: string;
   /**
    * Makes the derived picture of a successful prediction (boxes drawn on the input) and returns where it was
    * stored, if anywhere. It runs before the record is written, so a failure to store it fails the prediction.
@@ -111,6 +113,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       ...base,
       ...resolved,
       status: isPermanent(error) ? 'rejected' : 'failed',
+      quarantineKey: isPermanent(error) ? request.quarantineKey : undefined,
       // 5xx details stay in the logs; the record says what kind of failure it was.
       error: {
         code: errorCode(error),

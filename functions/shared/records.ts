@@ -20,6 +20,8 @@ export interface PredictionRecord {
   error?: { code: string; message: string };
   /** Results-bucket key of the picture with the detections drawn on it (S3 uploads to detectors). */
   annotatedKey?: string;
+  /** Results-bucket key a rejected upload was moved to. */
+  quarantineKey?: string;
   subjectId?: string;
   callerId?: string;
   timings: { preprocessMs: number; inferenceMs: number; totalMs: number };

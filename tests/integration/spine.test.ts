@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
@@ -36,6 +36,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
+
+/** The upload is gone from the uploads bucket and sits, unchanged, under quarantine/ in the results bucket. */
+async function expectQuarantined(key: string, body: string | Uint8Array) {
+  const results = t.platform.buckets.find((bucket) => bucket.endsWith('-results'))!;
+  const moved = await eventually(() =>
+    t.s3.send(new GetObjectCommand({ Bucket: results, Key: `quarantine/${key}` })).then(
+      (o) => o.Body!.transformToByteArray(),
+      () => undefined,
+    ),
+  );
+  expect(Buffer.from(moved)).toEqual(Buffer.from(body));
+  await expect(t.s3.send(new HeadObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key }))).rejects.toThrow();
+}
 
 async function recordFor(key: string, timeoutMs?: number) {
   return eventually(async () => (await t.records()).find((record) => record.inputKey === key), timeoutMs);
@@ -135,25 +148,31 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
-  it('records a rejected prediction with a reason for a file that is not an image', async () => {
+  it('records a rejected prediction with a reason for a file that is not an image, and quarantines the file', async () => {
     const key = 'incoming/digits/not-an-image.png';
     await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: 'hello, I am text' }));
     const record = await recordFor(key);
-    expect(record.status).toBe('rejected');
-    expect(record.error?.code).toMatch(/unsupported-image|corrupt-image/);
+    expect(record).toMatchObject({
+      status: 'rejected',
+      error: { code: 'unsupported-image' },
+      quarantineKey: `quarantine/${key}`,
+    });
     expect(record.result).toBeUndefined();
+    await expectQuarantined(key, 'hello, I am text');
   });
 
-  it('ignores objects outside incoming/<model>/', async () => {
+  it('ignores objects outside incoming/, and rejects malformed keys under it', async () => {
     const bytes = await renderMnistPng(samples[0]!);
     await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'elsewhere/digits/zero.png', Body: bytes }));
     await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'incoming/zero.png', Body: bytes }));
+    const record = await recordFor('incoming/zero.png');
+    expect(record).toMatchObject({ status: 'rejected', error: { code: 'invalid-key' } });
+    await expectQuarantined('incoming/zero.png', bytes);
     await t.platform.drained();
     // Give the asynchronous invocations the time a real prediction takes here, several times over.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const keys = (await t.records()).map((record) => record.inputKey);
+    const keys = (await t.records()).map((r) => r.inputKey);
     expect(keys).not.toContain('elsewhere/digits/zero.png');
-    expect(keys).not.toContain('incoming/zero.png');
   });
 
   it('writes one record when the same S3 event is delivered twice or the same bytes are uploaded again', async () => {

@@ -4,19 +4,38 @@ import { uploadPredictionId } from '../../functions/preprocess/process-upload';
 
 describe('parseUploadKey', () => {
   it('takes the model from incoming/<model>/…', () => {
-    expect(parseUploadKey('incoming/digits/2026/seven.png')).toEqual({ key: 'incoming/digits/2026/seven.png', model: 'digits' });
+    expect(parseUploadKey('incoming/digits/2026/seven.png')).toEqual({
+      kind: 'upload',
+      key: 'incoming/digits/2026/seven.png',
+      model: 'digits',
+    });
   });
 
-  it('decodes the URL-encoded keys of S3 events', () => {
-    expect(parseUploadKey('incoming/digits/my+photo%C3%A9.jpg')?.key).toBe('incoming/digits/my photoé.jpg');
+  it('decodes the URL-encoded keys of S3 events, unicode included', () => {
+    expect(parseUploadKey('incoming/digits/my+photo%C3%A9%E4%B8%83.jpg')).toMatchObject({
+      kind: 'upload',
+      key: 'incoming/digits/my photoé七.jpg',
+    });
   });
 
-  it.each(['results/digits/a.png', 'incoming/digits/', 'incoming/a.png', 'incoming/Digits/a.png', 'incoming//a.png', 'a.png'])(
-    'ignores %s',
-    (key) => {
-      expect(parseUploadKey(key)).toBeUndefined();
-    },
-  );
+  it.each(['results/digits/a.png', 'elsewhere/incoming/digits/a.png', 'a.png'])('ignores %s, outside incoming/', (key) => {
+    expect(parseUploadKey(key)).toEqual({ kind: 'ignored' });
+  });
+
+  it.each([
+    'incoming/digits/',
+    'incoming/a.png',
+    'incoming/Digits/a.png',
+    'incoming//a.png',
+    'incoming/digits/../../etc/passwd.png',
+    'incoming/digits/./a.png',
+    'incoming/digits/a%00b.png',
+    'incoming/digits/%E0%A4%A.png',
+  ])('rejects %s with a reason', (key) => {
+    const parsed = parseUploadKey(key);
+    expect(parsed.kind).toBe('invalid');
+    expect(parsed.kind === 'invalid' && parsed.reason.length).toBeGreaterThan(10);
+  });
 });
 
 describe('uploadPredictionId', () => {

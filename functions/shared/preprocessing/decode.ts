@@ -35,8 +35,35 @@ export function decodeFailure(error: unknown): InvalidInputError {
   return new InvalidInputError('corrupt-image', 'The image could not be decoded.', { cause: error });
 }
 
+const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) => signature.every((b, i) => bytes[offset + i] === b);
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/**
+ * The format the first bytes announce, among those Vigie reads. Checked before any decoder sees the input, so
+ * SVG (scripts, external references), PDF and the like never reach libvips.
+ */
+export function sniffFormat(bytes: Uint8Array): string | undefined {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  if (startsWith(bytes, ascii('ftyp'), 4)) return 'heif';
+  return undefined;
+}
+
 /** Reads the header only: format and size are checked before any pixel is decoded. */
 export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Promise<Metadata> {
+  const announced = sniffFormat(bytes);
+  if (announced === 'heif') {
+    throw new InvalidInputError('unsupported-image', 'HEIC/AVIF images are not supported: send JPEG, PNG, WebP, GIF or TIFF.');
+  }
+  if (!announced) {
+    throw new InvalidInputError(
+      'unsupported-image',
+      'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).',
+    );
+  }
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
