@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, predictConfigSchema } from '../shared/config';
 import { annotateDetections } from '../shared/annotate';
 import { InvalidInputError, NotAcceptableError } from '../shared/errors';
-import { loadApiKeyVerifier, type AuthenticatedContext } from '../shared/http/api-keys';
+import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { apiHandler } from '../shared/http/api-handler';
 import { image, json } from '../shared/http/responses';
 import { logger } from '../shared/observability';
 import { runPrediction } from '../shared/prediction';
-import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { parsePredictBody } from './request-body';
 
 const config = loadConfig(predictConfigSchema);
 const deps = createPredictionDeps(config);
 const pseudonymise = loadPseudonymiser();
-const verifier = loadApiKeyVerifier();
+const verifier = createApiKeyVerifier(config);
 
 /** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
 async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
@@ -38,7 +38,8 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   if (wantsPicture) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
   let picture: Buffer | undefined;
   const subject = event.headers?.['x-subject-id'];
-  const { callerKeyId } = context as AuthenticatedContext;
+  const { caller } = context as AuthenticatedContext;
+  authorizeModel(caller, model);
   const outcome = await runPrediction(deps, {
     predictionId: randomUUID(),
     source: 'http',
@@ -50,7 +51,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
       return undefined;
     },
     subjectId: subject ? (await pseudonymise)(subject) : undefined,
-    callerId: (await pseudonymise)(`api-key:${callerKeyId}`),
+    callerId: (await pseudonymise)(`api-key:${caller.keyId}`),
   });
   if (outcome.error !== undefined) throw outcome.error;
   const { record } = outcome;

@@ -24,6 +24,15 @@ const models = {
   MODELS_DIR: z.string().min(1),
 };
 
+/** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
+const apiAuth = {
+  API_KEYS_TABLE: z.string().min(1),
+  VIGIE_API_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
+};
+
 const recording = {
   VIGIE_STAGE: z.string().min(1),
   PREDICTIONS_TABLE: z.string().min(1),
@@ -33,22 +42,22 @@ const recording = {
   MAX_INPUT_PIXELS: positiveInt(40_000_000),
 };
 
-export const preprocessConfigSchema = z.object({
-  ...awsEndpoints,
-  ...models,
-  ...recording,
+/** What the shared prediction path needs, whichever function runs it. */
+export const predictionPathConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
+
+export const preprocessConfigSchema = predictionPathConfigSchema.extend({
   UPLOADS_BUCKET: z.string().min(1),
   RESULTS_BUCKET: z.string().min(1),
 });
 
-export const predictConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
+export const predictConfigSchema = predictionPathConfigSchema.extend(apiAuth);
 export const inferConfigSchema = z.object({ ...models });
-export const registryConfigSchema = z.object({ ...models });
-export const predictionsConfigSchema = z.object({ ...awsEndpoints, PREDICTIONS_TABLE: z.string().min(1) });
+export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });
+export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: z.string().min(1) });
 
-export type PreprocessConfig = z.infer<typeof preprocessConfigSchema>;
-export type PredictConfig = z.infer<typeof predictConfigSchema>;
+export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;
 export type AwsEndpointsConfig = z.infer<z.ZodObject<typeof awsEndpoints>>;
+export type ApiAuthConfig = AwsEndpointsConfig & z.infer<z.ZodObject<typeof apiAuth>>;
 
 export class ConfigError extends Error {
   constructor(message: string) {

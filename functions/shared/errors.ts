@@ -118,3 +118,12 @@ export class NotAcceptableError extends VigieError {
     this.name = 'NotAcceptableError';
   }
 }
+
+export class ForbiddenError extends VigieError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}

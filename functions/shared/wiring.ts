@@ -1,5 +1,7 @@
 import { createDocumentClient, createLambdaClient } from './aws';
-import type { PredictConfig } from './config';
+import { createApiKeyStore } from './api-key-store';
+import type { ApiAuthConfig, PredictionPathConfig } from './config';
+import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from './http/api-keys';
 import { createInferClient } from './inference/infer-client';
 import { reportPrediction } from './observability';
 import type { PredictionDeps } from './prediction';
@@ -9,7 +11,7 @@ import { ModelRegistry } from './registry';
 import { resolveSecret } from './secrets';
 
 /** The real side effects of the prediction path, built once per container from validated configuration. */
-export function createPredictionDeps(config: PredictConfig): PredictionDeps {
+export function createPredictionDeps(config: PredictionPathConfig): PredictionDeps {
   return {
     registry: new ModelRegistry(config.MODELS_DIR),
     invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME),
@@ -19,6 +21,11 @@ export function createPredictionDeps(config: PredictConfig): PredictionDeps {
     limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES },
     retentionDays: config.RETENTION_DAYS,
   };
+}
+
+export function createApiKeyVerifier(config: ApiAuthConfig): ApiKeyVerifier {
+  const store = createStoreVerifier(createApiKeyStore(createDocumentClient(config), config.API_KEYS_TABLE));
+  return config.VIGIE_API_KEY ? anyOf([createStaticVerifier([hashApiKey(config.VIGIE_API_KEY)]), store]) : store;
 }
 
 export async function loadPseudonymiser(env: NodeJS.ProcessEnv = process.env): Promise<Pseudonymise> {

@@ -114,6 +114,47 @@ describe('POST /v1/models/{model}/predict', () => {
   });
 });
 
+describe('API keys from npm run keys', () => {
+  it('creates a key scoped to digits that predicts digits and gets 403 elsewhere', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'node_modules/tsx/dist/cli.mjs',
+        'scripts/keys.ts',
+        'create',
+        '--name',
+        'integration',
+        '--models',
+        'digits',
+        '--expires-in-days',
+        '1',
+      ],
+      { env: t.env },
+    );
+    const scoped = stdout.trim().split('\n').at(-1)!;
+    expect(scoped).toMatch(/^vk_[\w-]{43}$/);
+    expect((await predict(seven, 'image/png', scoped)).status).toBe(200);
+    await expectProblem(await predict(seven, 'image/png', scoped, 'car-detector'), 403, 'forbidden');
+    const { stdout: listed } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/keys.ts', 'list'], {
+      env: t.env,
+    });
+    expect(listed).toMatch(/integration\s+digits\s+active/);
+    expect(listed).not.toContain(scoped);
+  }, 30_000);
+});
+
+describe('browser access', () => {
+  it('allows the configured origin only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${t.http}/v1/models/digits/predict`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,content-type' },
+      });
+    expect((await preflight('http://localhost:3000')).headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+  });
+});
+
 describe('GET /v1/models', () => {
   it('lists the registry with spec and metrics', async () => {
     const response = await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': key } });

@@ -1,32 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { createApiKeyVerifier, hashApiKey, loadApiKeyVerifier } from '../../functions/shared/http/api-keys';
+import type { ApiKeyRecord, ApiKeyStore } from '../../functions/shared/api-key-store';
+import { ForbiddenError } from '../../functions/shared/errors';
+import {
+  anyOf,
+  authorizeModel,
+  createStaticVerifier,
+  createStoreVerifier,
+  hashApiKey,
+} from '../../functions/shared/http/api-keys';
 
-const hex = (key: string) => hashApiKey(key).toString('hex');
+const now = new Date('2026-11-22T10:00:00Z');
+const epoch = now.getTime() / 1000;
 
-describe('API key verification', () => {
-  it('accepts a stored key and names it by its hash prefix only', () => {
-    const verifier = createApiKeyVerifier([hex('alpha-key'), hex('beta-key')]);
-    expect(verifier.verify('beta-key')).toBe(hex('beta-key').slice(0, 12));
+function memoryStore(records: Partial<ApiKeyRecord>[]): ApiKeyStore & { reads: number } {
+  const byHash = new Map(
+    records.map((r) => [
+      r.keyHash!,
+      { keyId: r.keyHash!.slice(0, 12), name: 'n', models: ['*'], createdAt: '', expiresAt: epoch + 60, ...r } as ApiKeyRecord,
+    ]),
+  );
+  const store = {
+    reads: 0,
+    async get(hash: string) {
+      store.reads += 1;
+      return byHash.get(hash);
+    },
+    async put() {},
+    async list() {
+      return [...byHash.values()];
+    },
+    async revoke() {
+      return false;
+    },
+  };
+  return store;
+}
+
+describe('static keys (the local VIGIE_API_KEY)', () => {
+  it('accepts the configured key, for every model, and names it by its hash prefix only', async () => {
+    const verifier = createStaticVerifier([hashApiKey('alpha-key'), hashApiKey('beta-key')]);
+    expect(await verifier.verify('beta-key')).toEqual({ keyId: hashApiKey('beta-key').slice(0, 12), models: ['*'] });
   });
 
-  it.each([undefined, '', 'wrong', 'alpha-key '])('refuses %j', (presented) => {
-    const verifier = createApiKeyVerifier([hex('alpha-key')]);
-    expect(verifier.verify(presented)).toBeUndefined();
+  it.each([undefined, '', 'wrong', 'alpha-key '])('refuses %j', async (presented) => {
+    expect(await createStaticVerifier([hashApiKey('alpha-key')]).verify(presented)).toBeUndefined();
   });
 
-  it('ignores malformed stored hashes instead of matching them', () => {
-    const verifier = createApiKeyVerifier(['not-hex', '']);
-    expect(verifier.verify('not-hex')).toBeUndefined();
+  it('ignores malformed stored hashes instead of matching them', async () => {
+    expect(await createStaticVerifier(['not-hex', '']).verify('not-hex')).toBeUndefined();
+  });
+});
+
+describe('stored keys (npm run keys)', () => {
+  it('accepts an active key with its scope, refuses expired, revoked and unknown ones', async () => {
+    const store = memoryStore([
+      { keyHash: hashApiKey('active'), models: ['digits'] },
+      { keyHash: hashApiKey('expired'), expiresAt: epoch - 1 },
+      { keyHash: hashApiKey('revoked'), revokedAt: '2026-11-01T00:00:00Z' },
+    ]);
+    const verifier = createStoreVerifier(store, () => now);
+    expect(await verifier.verify('active')).toEqual({ keyId: hashApiKey('active').slice(0, 12), models: ['digits'] });
+    expect(await verifier.verify('expired')).toBeUndefined();
+    expect(await verifier.verify('revoked')).toBeUndefined();
+    expect(await verifier.verify('unknown')).toBeUndefined();
   });
 
-  it('takes the plain local key from VIGIE_API_KEY', async () => {
-    const verifier = await loadApiKeyVerifier({ VIGIE_API_KEY: 'local-dev-key' });
-    expect(verifier.verify('local-dev-key')).toBeDefined();
-    expect(verifier.verify('other')).toBeUndefined();
+  it('caches answers for a while, then asks the table again', async () => {
+    let clock = now.getTime();
+    const store = memoryStore([{ keyHash: hashApiKey('k') }]);
+    const verifier = createStoreVerifier(store, () => new Date(clock), 60_000);
+    await verifier.verify('k');
+    await verifier.verify('k');
+    expect(store.reads).toBe(1);
+    clock += 61_000;
+    await verifier.verify('k');
+    expect(store.reads).toBe(2);
   });
 
-  it('takes comma-separated hashes from VIGIE_API_KEY_HASHES', async () => {
-    const verifier = await loadApiKeyVerifier({ VIGIE_API_KEY_HASHES: `${hex('a-key')}, ${hex('b-key')}` });
-    expect(verifier.verify('b-key')).toBeDefined();
+  it('combines with the static key: the first that knows the key answers', async () => {
+    const verifier = anyOf([
+      createStaticVerifier([hashApiKey('local')]),
+      createStoreVerifier(memoryStore([{ keyHash: hashApiKey('stored') }]), () => now),
+    ]);
+    expect(await verifier.verify('local')).toBeDefined();
+    expect(await verifier.verify('stored')).toBeDefined();
+    expect(await verifier.verify('neither')).toBeUndefined();
+  });
+});
+
+describe('authorizeModel', () => {
+  it('lets a key call the models in its scope, or all with *, and refuses others with 403', () => {
+    expect(() => authorizeModel({ keyId: 'k', models: ['digits'] }, 'digits')).not.toThrow();
+    expect(() => authorizeModel({ keyId: 'k', models: ['*'] }, 'car-detector')).not.toThrow();
+    expect(() => authorizeModel({ keyId: 'k', models: ['digits'] }, 'car-detector')).toThrow(ForbiddenError);
   });
 });

@@ -10,7 +10,7 @@ import { problemErrors } from './problem';
  * route but health), then typed errors mapped to problem+json; the route's handler goes last. Metrics are
  * published per prediction by `reportPrediction`, not per request, so routes without predictions emit none.
  */
-export function apiHandler(options: { verifier?: Promise<ApiKeyVerifier> } = {}) {
+export function apiHandler(options: { verifier?: ApiKeyVerifier } = {}) {
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().use(
     injectLambdaContext(logger, { resetKeys: true }),
   );

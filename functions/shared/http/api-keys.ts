@@ -1,65 +1,102 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { UnauthorizedError } from '../errors';
+import type { ApiKeyStore } from '../api-key-store';
+import { ForbiddenError, UnauthorizedError } from '../errors';
 import { logger } from '../observability';
-import { resolveSecret } from '../secrets';
 
-export const hashApiKey = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
+export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
-/** Which stored key answered: the first 12 hex digits of its hash, safe to log and to pseudonymise. */
-export type KeyId = string;
-
-export interface ApiKeyVerifier {
-  verify(presented: string | undefined): KeyId | undefined;
+/** Who is calling: the key's id (safe to log and to pseudonymise) and the models it may call. */
+export interface Caller {
+  keyId: string;
+  models: string[];
 }
 
+export interface ApiKeyVerifier {
+  verify(presented: string | undefined): Promise<Caller | undefined>;
+}
+
+const keyIdOf = (hashHex: string) => hashHex.slice(0, 12);
+
 /**
- * Keys are stored only as SHA-256 hashes. The presented key is hashed and compared with every stored hash in
- * constant time, without stopping at the first match, so timing reveals neither the key nor which one matched.
+ * Keys given as hashes in configuration (the local stage's VIGIE_API_KEY): the presented key is hashed and
+ * compared with every stored hash in constant time, without stopping at the first match.
  */
-export function createApiKeyVerifier(storedHashesHex: string[]): ApiKeyVerifier {
+export function createStaticVerifier(storedHashesHex: string[], models: string[] = ['*']): ApiKeyVerifier {
   const stored = storedHashesHex.map((hex) => Buffer.from(hex.trim(), 'hex')).filter((hash) => hash.length === 32);
   return {
-    verify(presented) {
+    async verify(presented) {
       if (!presented) return undefined;
-      const candidate = hashApiKey(presented);
+      const candidate = Buffer.from(hashApiKey(presented), 'hex');
       let match: Buffer | undefined;
       for (const hash of stored) {
         if (timingSafeEqual(hash, candidate)) match = hash;
       }
-      return match?.toString('hex').slice(0, 12);
+      return match ? { keyId: keyIdOf(match.toString('hex')), models } : undefined;
     },
   };
 }
 
-/** The local stage takes the plain key in VIGIE_API_KEY; deployed stages take stored hashes (env or SSM). */
-export async function loadApiKeyVerifier(env: NodeJS.ProcessEnv = process.env): Promise<ApiKeyVerifier> {
-  if (env.VIGIE_API_KEY) return createApiKeyVerifier([hashApiKey(env.VIGIE_API_KEY).toString('hex')]);
-  const hashes = await resolveSecret('VIGIE_API_KEY_HASHES', env);
-  return createApiKeyVerifier(hashes.split(','));
+/**
+ * Keys created by `npm run keys`, looked up by the hash of the presented key (the table holds nothing else).
+ * Answers are cached per container for `cacheMs`, so a revocation takes effect within that time.
+ */
+export function createStoreVerifier(store: ApiKeyStore, now: () => Date = () => new Date(), cacheMs = 60_000): ApiKeyVerifier {
+  const cache = new Map<string, { at: number; caller: Caller | undefined }>();
+  return {
+    async verify(presented) {
+      if (!presented) return undefined;
+      const hash = hashApiKey(presented);
+      const cached = cache.get(hash);
+      if (cached && now().getTime() - cached.at < cacheMs) return cached.caller;
+      const record = await store.get(hash);
+      const valid = record && !record.revokedAt && record.expiresAt * 1000 > now().getTime();
+      const caller = valid ? { keyId: record.keyId, models: record.models } : undefined;
+      cache.set(hash, { at: now().getTime(), caller });
+      return caller;
+    },
+  };
+}
+
+/** The first verifier that knows the key answers. */
+export function anyOf(verifiers: ApiKeyVerifier[]): ApiKeyVerifier {
+  return {
+    async verify(presented) {
+      for (const verifier of verifiers) {
+        const caller = await verifier.verify(presented);
+        if (caller) return caller;
+      }
+      return undefined;
+    },
+  };
 }
 
 export interface AuthenticatedContext extends Context {
-  callerKeyId: KeyId;
+  caller: Caller;
+}
+
+/** A key scoped to other models gets 403: it is valid, just not for this. */
+export function authorizeModel(caller: Caller, model: string): void {
+  if (!caller.models.includes('*') && !caller.models.includes(model)) {
+    logger.warn('api key not allowed for model', { keyId: caller.keyId, model });
+    throw new ForbiddenError(`This API key may not call model '${model}'.`);
+  }
 }
 
 /** Refuses the request with 401 unless `x-api-key` holds a valid key; logs the attempt, never the key. */
 export function requireApiKey(
-  verifier: Promise<ApiKeyVerifier>,
+  verifier: ApiKeyVerifier,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     before: async (request) => {
       const presented = request.event.headers?.['x-api-key'];
-      const keyId = (await verifier).verify(presented);
-      if (!keyId) {
-        logger.warn('api key refused', {
-          reason: presented ? 'unknown-key' : 'missing-key',
-          route: request.event.routeKey,
-        });
+      const caller = await verifier.verify(presented);
+      if (!caller) {
+        logger.warn('api key refused', { reason: presented ? 'unknown-key' : 'missing-key', route: request.event.routeKey });
         throw new UnauthorizedError();
       }
-      (request.context as AuthenticatedContext).callerKeyId = keyId;
+      (request.context as AuthenticatedContext).caller = caller;
     },
   };
 }
