@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeTensor } from '../functions/shared/inference/protocol';
-import { preprocessImage } from '../functions/shared/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../functions/shared/preprocessing';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type SplitRule } from './mnist-samples';
 
 const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
@@ -74,6 +74,6 @@ write(
   httpEvent('GET /v1/models/{model}', '/v1/models/digits', { pathParameters: { model: 'digits' } }),
 );
 
-const prepared = await preprocessImage(png, metadata.input, { maxPixels: 40_000_000 });
+const prepared = await preprocessImage(png, metadata.input, DEFAULT_DECODE_LIMITS);
 write('infer-digit.json', { model: 'digits', tensor: encodeTensor(prepared.tensor) });
 console.log('events/ written');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DECODE_LIMITS } from './preprocessing/limits';
 
 /**
  * Configuration is read from the environment once, at cold start, and validated here: a missing or malformed
@@ -39,7 +40,8 @@ const recording = {
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: z.string().min(1),
   MAX_INPUT_BYTES: positiveInt(6 * 1024 * 1024),
-  MAX_INPUT_PIXELS: positiveInt(40_000_000),
+  MAX_INPUT_PIXELS: positiveInt(DEFAULT_DECODE_LIMITS.maxPixels),
+  MAX_DECODE_SECONDS: positiveInt(DEFAULT_DECODE_LIMITS.maxDecodeSeconds),
 };
 
 /** What the shared prediction path needs, whichever function runs it. */

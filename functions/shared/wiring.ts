@@ -18,7 +18,7 @@ export function createPredictionDeps(config: PredictionPathConfig): PredictionDe
     store: createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE),
     report: reportPrediction,
     now: () => new Date(),
-    limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES },
+    limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES, maxDecodeSeconds: config.MAX_DECODE_SECONDS },
     retentionDays: config.RETENTION_DAYS,
   };
 }

@@ -4,13 +4,13 @@ import type { DetectionResult } from '../../functions/shared/inference/detection
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
 import { runModel } from '../../functions/shared/inference/run-model';
 import { SessionCache } from '../../functions/shared/inference/sessions';
-import { preprocessImage } from '../../functions/shared/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import type { ModelVersion } from '../../functions/shared/registry';
 import { heldOutDigits, renderMnistPng, type SplitRule } from '../mnist-samples';
 import { validationFrames, type FrameRangeSplit } from './car-dataset';
 import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
 
-const LIMITS = { maxPixels: 40_000_000 };
+const LIMITS = DEFAULT_DECODE_LIMITS;
 /** Detections down to this score feed the precision-recall curve behind AP, as in the VOC protocol. */
 const AP_SCORE_FLOOR = 0.05;
 

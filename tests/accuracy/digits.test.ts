@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runModel } from '../../functions/shared/inference/run-model';
 import { SessionCache } from '../../functions/shared/inference/sessions';
-import { preprocessImage } from '../../functions/shared/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
@@ -13,7 +13,7 @@ import { digitsMetadata, MODELS_DIR } from '../support/models';
  * The held-out digits (never seen in training), written as image files and read back through the serving path:
  * sharp preprocessing driven by the model spec, then ONNX Runtime, then post-processing.
  */
-const limits = { maxPixels: 40_000_000 };
+const limits = DEFAULT_DECODE_LIMITS;
 let model: ModelVersion;
 let samples: DigitSample[];
 const sessions = new SessionCache();

@@ -47,7 +47,12 @@ async function expectQuarantined(key: string, body: string | Uint8Array) {
     ),
   );
   expect(Buffer.from(moved)).toEqual(Buffer.from(body));
-  await expect(t.s3.send(new HeadObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key }))).rejects.toThrow();
+  await eventually(() =>
+    t.s3.send(new HeadObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key })).then(
+      () => undefined,
+      () => true,
+    ),
+  );
 }
 
 async function recordFor(key: string, timeoutMs?: number) {

@@ -49,7 +49,7 @@ function deps(
     report: (record) => reported.push(record),
     reported,
     now: () => now,
-    limits: { maxPixels: 1_000_000, maxBytes: 100_000 },
+    limits: { maxPixels: 1_000_000, maxBytes: 100_000, maxDecodeSeconds: 5 },
     retentionDays: 30,
   };
 }

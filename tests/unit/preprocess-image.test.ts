@@ -1,14 +1,14 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors';
-import { preprocessImage } from '../../functions/shared/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
 import { digitsMetadata } from '../support/models';
 
 /** Real sharp on real digits: what the serving path does to pictures before the model sees them. */
 const metadata = digitsMetadata();
 const spec = metadata.input;
-const limits = { maxPixels: 40_000_000 };
+const limits = DEFAULT_DECODE_LIMITS;
 let seven: DigitSample;
 
 function correlation(a: Float32Array, b: Float32Array): number {
@@ -99,6 +99,6 @@ describe('preprocessImage with the digits spec', () => {
     const large = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#ffffff' } })
       .png()
       .toBuffer();
-    await expectRejected(large, 'image-too-large', { maxPixels: 1_000_000 });
+    await expectRejected(large, 'image-too-large', { ...DEFAULT_DECODE_LIMITS, maxPixels: 1_000_000 });
   });
 });

@@ -1,9 +1,13 @@
 import type { Metadata } from 'sharp';
 import { InvalidInputError } from '../errors';
 import { sharp } from '../native/sharp';
+import type { DecodeLimits } from './limits';
 
-export interface DecodeLimits {
-  maxPixels: number;
+export type { DecodeLimits } from './limits';
+
+/** Every decoding pipeline starts here, with the pixel limit and the time limit in place. */
+export function openImage(bytes: Uint8Array, limits: DecodeLimits) {
+  return sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).timeout({ seconds: limits.maxDecodeSeconds });
 }
 
 /** An 8-bit single-channel picture, row-major: what the digit fit works on. */
@@ -20,6 +24,9 @@ const WORKING_SIZE = 280;
 /** Maps sharp's decoding errors to the reasons a caller can act on. */
 export function decodeFailure(error: unknown): InvalidInputError {
   const message = error instanceof Error ? error.message : String(error);
+  if (/timeout/i.test(message)) {
+    return new InvalidInputError('decode-timeout', 'Decoding the image took longer than allowed.', { cause: error });
+  }
   if (/pixel limit/i.test(message)) {
     return new InvalidInputError('image-too-large', 'The image has more pixels than allowed.', { cause: error });
   }
@@ -76,6 +83,9 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
   if (!metadata.width || !metadata.height) {
     throw new InvalidInputError('corrupt-image', 'The image declares no size.');
   }
+  if ((metadata.pages ?? 1) > 1) {
+    throw new InvalidInputError('animated-image', `The image has ${metadata.pages} frames; send a single still picture.`);
+  }
   if (metadata.width * metadata.height > limits.maxPixels) {
     throw new InvalidInputError(
       'image-too-large',
@@ -91,7 +101,7 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
  */
 export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+    const { data, info } = await openImage(bytes, limits)
       .rotate()
       .flatten({ background: '#ffffff' })
       .greyscale()

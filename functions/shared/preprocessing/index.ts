@@ -5,7 +5,7 @@ import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from './mnist
 import { grayToTensor, type Tensor } from './tensor';
 
 export type { Tensor } from './tensor';
-export type { DecodeLimits } from './decode';
+export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits';
 export type { LetterboxGeometry } from './letterbox';
 
 export interface PreparedInput {

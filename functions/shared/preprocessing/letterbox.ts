@@ -1,6 +1,5 @@
 import type { LetterboxInputSpec } from '../model-spec';
-import { sharp } from '../native/sharp';
-import { decodeFailure, type DecodeLimits } from './decode';
+import { decodeFailure, openImage, type DecodeLimits } from './decode';
 import type { Tensor } from './tensor';
 
 /** Where the picture sits in the tensor: what post-processing needs to map boxes back to the picture's pixels. */
@@ -49,7 +48,7 @@ export async function letterboxImage(
   const pad = { r: spec.padValue, g: spec.padValue, b: spec.padValue };
   let rgb: Buffer;
   try {
-    rgb = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+    rgb = await openImage(bytes, limits)
       .rotate()
       .flatten({ background: pad })
       .toColourspace('srgb')
