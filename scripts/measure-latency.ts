@@ -38,6 +38,7 @@ const settings = {
   s3Port: 4769,
   dynamodbPort: 8290,
   apiKey: 'latency-key',
+  retryDelaysMs: [2_000, 4_000],
   stateDir: mkdtempSync(join(tmpdir(), 'vigie-latency-')),
 };
 const platform = await startLocalPlatform(settings);

@@ -39,6 +39,7 @@ const recording = {
   PREDICTIONS_TABLE: z.string().min(1),
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: z.string().min(1),
+  INFER_ATTEMPTS: positiveInt(3),
   MAX_INPUT_BYTES: positiveInt(6 * 1024 * 1024),
   MAX_INPUT_PIXELS: positiveInt(DEFAULT_DECODE_LIMITS.maxPixels),
   MAX_DECODE_SECONDS: positiveInt(DEFAULT_DECODE_LIMITS.maxDecodeSeconds),

@@ -14,7 +14,11 @@ import { resolveSecret } from './secrets';
 export function createPredictionDeps(config: PredictionPathConfig): PredictionDeps {
   return {
     registry: new ModelRegistry(config.MODELS_DIR),
-    invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME),
+    invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
+      attempts: config.INFER_ATTEMPTS,
+      baseDelayMs: 50,
+      maxDelayMs: 1000,
+    }),
     store: createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE),
     report: reportPrediction,
     now: () => new Date(),

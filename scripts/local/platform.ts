@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -50,6 +50,34 @@ function startOffline(settings: LocalSettings, env: NodeJS.ProcessEnv, logFile: 
   return child;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Lambda's asynchronous invocation: the first try, one more per delay while the function fails, then the event
+ * goes to the on-failure destination, here a file in .local/dead-letters/ (an SQS queue in AWS).
+ */
+async function deliverWithRetries(lambda: LambdaClient, event: S3Notification, delaysMs: number[], deadLetters: string) {
+  let lastError = '';
+  for (let attempt = 0; attempt <= delaysMs.length; attempt += 1) {
+    if (attempt > 0) await sleep(delaysMs[attempt - 1] ?? 0);
+    try {
+      const answer = await lambda.send(
+        new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }),
+      );
+      if (!answer.FunctionError) return;
+      lastError = Buffer.from(answer.Payload ?? [])
+        .toString('utf8')
+        .slice(0, 2000);
+    } catch (error) {
+      lastError = String(error);
+    }
+  }
+  const key = event.Records[0]?.s3.object.key ?? 'event';
+  const file = join(deadLetters, `${Date.now()}-${key.replace(/[^\w.-]+/g, '_')}.json`);
+  writeFileSync(file, JSON.stringify({ event, error: lastError, attempts: delaysMs.length + 1 }, null, 2));
+  console.error(`S3 notification for ${key} failed ${delaysMs.length + 1} times; kept in ${file}`);
+}
+
 /**
  * Starts the local stage: DynamoDB (dynalite) and S3 (s3rver) emulators holding the resources of
  * serverless.yml, serverless-offline for the functions, and the S3 → preprocess notifications between them.
@@ -63,8 +91,9 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     ...LOCAL_CREDENTIALS,
     VIGIE_HTTP_PORT: String(settings.httpPort),
     VIGIE_LAMBDA_PORT: String(settings.lambdaPort),
-    VIGIE_S3_PORT: String(settings.s3Port),
-    VIGIE_DYNAMODB_PORT: String(settings.dynamodbPort),
+    VIGIE_S3_PORT: String(settings.functionPorts?.s3 ?? settings.s3Port),
+    VIGIE_DYNAMODB_PORT: String(settings.functionPorts?.dynamodb ?? settings.dynamodbPort),
+    VIGIE_FUNCTIONS_LAMBDA_PORT: String(settings.functionPorts?.lambda ?? settings.lambdaPort),
     VIGIE_API_KEY: settings.apiKey,
   };
   const resources = await readStackResources(env);
@@ -89,17 +118,9 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
       s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(record.s3.object.key) } },
     }));
     if (records.length === 0) return;
-    // Asynchronous invocation, as S3 does it: the upload does not wait for the prediction.
+    // Asynchronous, as S3 does it: the upload does not wait for the prediction.
     const delivery = offlineReady
-      .then(() =>
-        lambda.send(
-          new InvokeCommand({
-            FunctionName: 'vigie-local-preprocess',
-            InvocationType: 'Event',
-            Payload: Buffer.from(JSON.stringify({ Records: records })),
-          }),
-        ),
-      )
+      .then(() => deliverWithRetries(lambda, { Records: records }, settings.retryDelaysMs, folders.deadLetters))
       .catch((error: unknown) => console.error('S3 notification not delivered:', error))
       .finally(() => deliveries.delete(delivery));
     deliveries.add(delivery);

@@ -8,6 +8,13 @@ export interface LocalSettings {
   dynamodbPort: number;
   stateDir: string;
   apiKey: string;
+  /**
+   * S3 gives an asynchronous invocation that fails two more tries (after about 1 and 2 minutes in AWS, shorter
+   * here), then hands the event to the on-failure destination; the local platform does the same.
+   */
+  retryDelaysMs: number[];
+  /** Where the functions reach S3, DynamoDB and the Lambda API, when not directly (fault-injection tests). */
+  functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }
 
 const port = (value: string | undefined, fallback: number) => (value ? Number.parseInt(value, 10) : fallback);
@@ -20,6 +27,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     dynamodbPort: port(env.VIGIE_DYNAMODB_PORT, 8000),
     stateDir: resolve(env.VIGIE_STATE_DIR ?? '.local'),
     apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
+    retryDelaysMs: [2_000, 4_000],
   };
 }
 
@@ -27,6 +35,7 @@ export const stateFolders = (settings: LocalSettings) => ({
   s3: join(settings.stateDir, 's3'),
   dynamodb: join(settings.stateDir, 'dynamodb'),
   logs: join(settings.stateDir, 'logs'),
+  deadLetters: join(settings.stateDir, 'dead-letters'),
 });
 
 /** The emulators accept any credentials; the SDKs still want some. */

@@ -84,6 +84,22 @@ describe('serverless package --stage dev', () => {
     expect(api.CorsConfiguration.AllowOrigins).not.toContain('*');
   });
 
+  it('sends S3 events that failed every retry to a dead-letter queue, with timeouts nested under their callers', () => {
+    const config = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::EventInvokeConfig')!;
+    expect(config.Properties).toMatchObject({
+      FunctionName: { Ref: 'PreprocessLambdaFunction' },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['PreprocessDeadLetterQueue', 'Arn'] } } },
+    });
+    const timeout = (id: string) => template.Resources[`${id}LambdaFunction`]!.Properties.Timeout as number;
+    const environment = (id: string) =>
+      (template.Resources[`${id}LambdaFunction`]!.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    // Each caller outlives all its attempts at infer; API Gateway gives up at 30 s.
+    expect(timeout('Preprocess')).toBeGreaterThan(Number(environment('Preprocess').INFER_ATTEMPTS ?? 3) * timeout('Infer'));
+    expect(timeout('Predict')).toBeGreaterThan(Number(environment('Predict').INFER_ATTEMPTS) * timeout('Infer'));
+    expect(timeout('Predict')).toBeLessThan(30);
+  });
+
   it('passes cfn-lint with no errors', async (context) => {
     if (!hasCfnLint()) {
       console.warn('cfn-lint is not installed: the lint of the generated template was skipped.');

@@ -16,6 +16,7 @@ export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
   s3Port: 4669,
   dynamodbPort: 8190,
   apiKey: 'integration-test-key',
+  retryDelaysMs: [500, 1_500],
 };
 
 export interface TestPlatform {
@@ -31,9 +32,9 @@ export interface TestPlatform {
 const credentials = { accessKeyId: 'any', secretAccessKey: 'thing' };
 
 /** Builds the functions and starts the real local platform in a fresh state folder. */
-export async function startTestPlatform(): Promise<TestPlatform> {
+export async function startTestPlatform(overrides: Partial<LocalSettings> = {}): Promise<TestPlatform> {
   await buildFunctions();
-  const settings: LocalSettings = { ...TEST_SETTINGS, stateDir: mkdtempSync(join(tmpdir(), 'vigie-it-')) };
+  const settings: LocalSettings = { ...TEST_SETTINGS, stateDir: mkdtempSync(join(tmpdir(), 'vigie-it-')), ...overrides };
   const platform = await startLocalPlatform(settings);
   const s3 = new S3Client({
     endpoint: `http://127.0.0.1:${settings.s3Port}`,

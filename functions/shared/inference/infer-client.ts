@@ -10,15 +10,13 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 };
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls the infer function synchronously. Crashes, timeouts and throttling are retried with capped, jittered
  * backoff ("full jitter"); refusals are permanent and returned at once.
  */
-export function createInferClient(lambda: LambdaClient, functionName: string, retry: RetryPolicy = DEFAULT_RETRY): InvokeInfer {
+export function createInferClient(lambda: LambdaClient, functionName: string, retry: RetryPolicy): InvokeInfer {
   return async (request) => {
     let lastError: unknown;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {

@@ -1,0 +1,130 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { startChaosProxy, type ChaosProxy } from '../support/chaos-proxy';
+import { digitsMetadata } from '../support/models';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+
+/**
+ * Fault injection on the real local platform: the functions reach S3, DynamoDB and the infer function through
+ * proxies that the tests make fail for a while. After recovery every upload must be accounted for: one record
+ * each, with the right status, or a dead letter when the outage outlasted every retry.
+ */
+let t: TestPlatform;
+const proxies: Record<'s3' | 'dynamodb' | 'lambda', ChaosProxy> = {} as never;
+const sevens = heldOutDigits(digitsMetadata().training.data.split).filter((s) => s.label === '7');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  proxies.s3 = await startChaosProxy(TEST_SETTINGS.s3Port);
+  proxies.dynamodb = await startChaosProxy(TEST_SETTINGS.dynamodbPort);
+  proxies.lambda = await startChaosProxy(TEST_SETTINGS.lambdaPort);
+  t = await startTestPlatform({
+    functionPorts: { s3: proxies.s3.port, dynamodb: proxies.dynamodb.port, lambda: proxies.lambda.port },
+  });
+  // Warm the workers so the outages below hit running containers, not cold starts.
+  await uploadBatch('warm-up', 2);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all(Object.values(proxies).map((proxy) => proxy?.close()));
+});
+
+async function uploadBatch(prefix: string, count: number): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, i) => `incoming/digits/${prefix}/${i}.png`);
+  await Promise.all(
+    keys.map(async (key, i) =>
+      t.s3.send(
+        new PutObjectCommand({
+          Bucket: t.platform.uploadsBucket,
+          Key: key,
+          Body: await renderMnistPng(sevens[i % sevens.length]!),
+        }),
+      ),
+    ),
+  );
+  return keys;
+}
+
+/** Waits until every key has a record in `status` and the platform has finished delivering; one record each. */
+async function accountedFor(keys: string[], status: PredictionRecord['status']): Promise<PredictionRecord[]> {
+  const records = await eventually(async () => {
+    const found = (await t.records()).filter((record) => keys.includes(record.inputKey ?? ''));
+    return found.length === keys.length && found.every((record) => record.status === status) ? found : undefined;
+  }, 30_000);
+  await t.platform.drained();
+  const again = (await t.records()).filter((record) => keys.includes(record.inputKey ?? ''));
+  expect(again).toHaveLength(keys.length);
+  return records;
+}
+
+async function outage(proxy: ChaosProxy, ms: number, during: () => Promise<string[]>): Promise<string[]> {
+  proxy.fail(true);
+  const keys = await during();
+  await sleep(ms);
+  proxy.fail(false);
+  return keys;
+}
+
+describe('transient faults: retried until every upload succeeds', () => {
+  it('survives the infer function being unreachable for a while', async () => {
+    const keys = await outage(proxies.lambda, 1_000, () => uploadBatch('infer-down', 5));
+    const records = await accountedFor(keys, 'succeeded');
+    expect(records.every((record) => record.result !== undefined)).toBe(true);
+  }, 60_000);
+
+  it('answers 503 on HTTP while infer is down, and records the failure', async () => {
+    proxies.lambda.fail(true);
+    const response = await fetch(`${t.http}/v1/models/digits/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'x-api-key': TEST_SETTINGS.apiKey },
+      body: await renderMnistPng(sevens[0]!),
+    });
+    proxies.lambda.fail(false);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { code: string; detail: string };
+    expect(body.code).toBe('inference-unavailable');
+    expect(body.detail).not.toMatch(/ECONN|127\.0\.0\.1|stack/i);
+    const failed = (await t.records()).filter((record) => record.source === 'http' && record.status === 'failed');
+    expect(failed.map((record) => record.error?.code)).toContain('inference-unavailable');
+  }, 30_000);
+
+  it('survives DynamoDB being unreachable for a while', async () => {
+    const keys = await outage(proxies.dynamodb, 1_000, () => uploadBatch('dynamodb-down', 5));
+    await accountedFor(keys, 'succeeded');
+  }, 60_000);
+
+  it('survives S3 reads failing for a while', async () => {
+    const keys = await outage(proxies.s3, 1_000, () => uploadBatch('s3-down', 5));
+    await accountedFor(keys, 'succeeded');
+  }, 60_000);
+});
+
+describe('an outage longer than every retry', () => {
+  const deadLetters = (prefix: string) =>
+    readdirSync(join(t.env.VIGIE_STATE_DIR!, 'dead-letters')).filter((file) => file.includes(prefix));
+
+  it('leaves a failed record and a dead letter for each upload when infer stays down', async () => {
+    const keys = await outage(proxies.lambda, 4_000, () => uploadBatch('long-infer', 3));
+    await accountedFor(keys, 'failed');
+    expect(deadLetters('long-infer')).toHaveLength(3);
+  }, 60_000);
+
+  // Also the proof that the functions really go through the S3 and DynamoDB proxies of the tests above.
+  it.each(['s3', 'dynamodb'] as const)(
+    'keeps a dead letter for each upload when %s stays down, to replay later',
+    async (service) => {
+      const keys = await outage(proxies[service], 4_000, () => uploadBatch(`long-${service}`, 2));
+      await eventually(async () => (deadLetters(`long-${service}`).length === keys.length ? true : undefined), 30_000);
+      await t.platform.drained();
+      const records = (await t.records()).filter((record) => keys.includes(record.inputKey ?? ''));
+      // DynamoDB down: nothing could be written. S3 down: the upload could not even be read.
+      expect(records).toHaveLength(0);
+    },
+    60_000,
+  );
+});

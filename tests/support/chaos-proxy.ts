@@ -1,0 +1,47 @@
+import { connect, createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A TCP proxy on loopback that can be told to fail: while failing, it cuts every open connection and every new
+ * one. Put between a function and a service (S3, DynamoDB, the Lambda API), it makes that service unreachable
+ * for a while, as a network partition or an outage would, without any test hook in the code under test.
+ */
+export interface ChaosProxy {
+  port: number;
+  fail(failing: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function startChaosProxy(targetPort: number): Promise<ChaosProxy> {
+  let failing = false;
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    if (failing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    fail(value) {
+      failing = value;
+      if (failing) for (const socket of open) socket.destroy();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
