@@ -52,6 +52,22 @@ function startOffline(settings: LocalSettings, env: NodeJS.ProcessEnv, logFile: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs the tasks given to it with at most `limit` at a time, in arrival order. */
+function semaphore(limit: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /**
  * Lambda's asynchronous invocation: the first try, one more per delay while the function fails, then the event
  * goes to the on-failure destination, here a file in .local/dead-letters/ (an SQS queue in AWS).
@@ -109,6 +125,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const deliveries = new Set<Promise<unknown>>();
+  const slots = semaphore(settings.deliveryConcurrency);
   const offlineReady = waitForPort(`http://127.0.0.1:${settings.httpPort}/v1/health`, offline, 60_000);
   s3.on('event', (event: S3Notification) => {
     const records = event.Records.filter(
@@ -120,7 +137,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     if (records.length === 0) return;
     // Asynchronous, as S3 does it: the upload does not wait for the prediction.
     const delivery = offlineReady
-      .then(() => deliverWithRetries(lambda, { Records: records }, settings.retryDelaysMs, folders.deadLetters))
+      .then(() => slots(() => deliverWithRetries(lambda, { Records: records }, settings.retryDelaysMs, folders.deadLetters)))
       .catch((error: unknown) => console.error('S3 notification not delivered:', error))
       .finally(() => deliveries.delete(delivery));
     deliveries.add(delivery);

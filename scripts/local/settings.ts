@@ -13,6 +13,12 @@ export interface LocalSettings {
    * here), then hands the event to the on-failure destination; the local platform does the same.
    */
   retryDelaysMs: number[];
+  /**
+   * S3 events handed to the preprocess function at once. Each concurrent delivery holds a worker thread that
+   * loads sharp and onnxruntime, as each concurrent Lambda invocation holds a container; on a laptop a few warm
+   * workers go further than many cold ones (in AWS, the function's reserved concurrency plays this part).
+   */
+  deliveryConcurrency: number;
   /** Where the functions reach S3, DynamoDB and the Lambda API, when not directly (fault-injection tests). */
   functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }
@@ -28,6 +34,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     stateDir: resolve(env.VIGIE_STATE_DIR ?? '.local'),
     apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
     retryDelaysMs: [2_000, 4_000],
+    deliveryConcurrency: 4,
   };
 }
 

@@ -1,13 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { buildFunctions } from '../../scripts/build';
-import { startLocalPlatform, type LocalPlatform } from '../../scripts/local/platform';
-import { LOCAL_CREDENTIALS, type LocalSettings } from '../../scripts/local/settings';
-import type { PredictionRecord } from '../../functions/shared/records';
+import type { LocalSettings } from '../../scripts/local/settings';
+import { startScratchPlatform, type ScratchPlatform } from '../../scripts/local/scratch-platform';
+
+export { eventually } from '../../scripts/local/scratch-platform';
+export type TestPlatform = ScratchPlatform;
 
 /** Ports apart from `npm start`'s, so the tests run beside a platform a developer has open. */
 export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
@@ -17,84 +12,7 @@ export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
   dynamodbPort: 8190,
   apiKey: 'integration-test-key',
   retryDelaysMs: [500, 1_500],
+  deliveryConcurrency: 4,
 };
 
-export interface TestPlatform {
-  platform: LocalPlatform;
-  http: string;
-  s3: S3Client;
-  documents: DynamoDBDocumentClient;
-  env: NodeJS.ProcessEnv;
-  records(): Promise<PredictionRecord[]>;
-  stop(): Promise<void>;
-}
-
-const credentials = { accessKeyId: 'any', secretAccessKey: 'thing' };
-
-/** Builds the functions and starts the real local platform in a fresh state folder. */
-export async function startTestPlatform(overrides: Partial<LocalSettings> = {}): Promise<TestPlatform> {
-  await buildFunctions();
-  const settings: LocalSettings = { ...TEST_SETTINGS, stateDir: mkdtempSync(join(tmpdir(), 'vigie-it-')), ...overrides };
-  const platform = await startLocalPlatform(settings);
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${settings.s3Port}`,
-    region: LOCAL_CREDENTIALS.AWS_REGION,
-    forcePathStyle: true,
-    credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${settings.dynamodbPort}`,
-      region: LOCAL_CREDENTIALS.AWS_REGION,
-      credentials,
-    }),
-  );
-  const table = platform.tables[0] ?? 'vigie-local-predictions';
-  return {
-    platform,
-    http: `http://127.0.0.1:${settings.httpPort}`,
-    s3,
-    documents,
-    env: {
-      ...process.env,
-      ...LOCAL_CREDENTIALS,
-      AWS_ACCESS_KEY_ID: 'any',
-      AWS_SECRET_ACCESS_KEY: 'thing',
-      AWS_DEFAULT_REGION: LOCAL_CREDENTIALS.AWS_REGION,
-      VIGIE_HTTP_PORT: String(settings.httpPort),
-      VIGIE_LAMBDA_PORT: String(settings.lambdaPort),
-      VIGIE_S3_PORT: String(settings.s3Port),
-      VIGIE_DYNAMODB_PORT: String(settings.dynamodbPort),
-      VIGIE_API_KEY: settings.apiKey,
-      VIGIE_STATE_DIR: settings.stateDir,
-    },
-    async records() {
-      const items: PredictionRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-        items.push(...((page.Items ?? []) as PredictionRecord[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
-    async stop() {
-      s3.destroy();
-      documents.destroy();
-      await platform.stop();
-    },
-  };
-}
-
-/** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export const startTestPlatform = (overrides: Partial<LocalSettings> = {}) => startScratchPlatform(TEST_SETTINGS, overrides);

@@ -1,0 +1,140 @@
+/**
+ * `npm run load`: a bounded load test on loopback against a scratch local platform (its own ports and state).
+ *   1. HTTP: LOAD_HTTP_REQUESTS (2,000) predictions at LOAD_CONCURRENCY (32) in flight;
+ *   2. S3: LOAD_UPLOADS (1,000) uploads in bursts of LOAD_BURST (50), then waits for their records.
+ * Prints throughput, latency percentiles and errors, and reconciles uploads with records (nothing lost, no
+ * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startScratchPlatform } from './local/scratch-platform';
+import { markdownRow } from './local/stats';
+import { heldOutDigits, renderMnistPng, type SplitRule } from './mnist-samples';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const HTTP_REQUESTS = env('LOAD_HTTP_REQUESTS', 2_000);
+const CONCURRENCY = env('LOAD_CONCURRENCY', 32);
+const UPLOADS = env('LOAD_UPLOADS', 1_000);
+const BURST = env('LOAD_BURST', 50);
+const deadline = Date.now() + env('LOAD_DEADLINE_S', 600) * 1000;
+
+const watchdog = setTimeout(() => {
+  console.error('Load test deadline reached: stopping.');
+  process.exit(1);
+}, deadline - Date.now());
+watchdog.unref();
+
+const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
+const images = await Promise.all(
+  heldOutDigits(metadata.training.data.split as SplitRule)
+    .slice(0, 200)
+    .map(renderMnistPng),
+);
+const apiKey = 'load-test-key';
+const t = await startScratchPlatform({
+  httpPort: 3390,
+  lambdaPort: 3392,
+  s3Port: 4869,
+  dynamodbPort: 8390,
+  apiKey,
+  retryDelaysMs: [2_000, 4_000],
+  deliveryConcurrency: 4,
+});
+
+/** Runs `count` calls of `task` with at most `concurrency` in flight. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count && Date.now() < deadline) await task(next++);
+    }),
+  );
+}
+
+try {
+  // HTTP ------------------------------------------------------------------------------------------------
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const predict = async (i: number) => {
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await fetch(`${t.http}/v1/models/digits/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', 'x-api-key': apiKey },
+        body: images[i % images.length],
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch {
+      status = -1;
+    }
+    latencies.push(performance.now() - started);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  };
+  process.stderr.write(`warming ${CONCURRENCY} workers…\n`);
+  await pool(CONCURRENCY, CONCURRENCY, predict);
+  latencies.length = 0;
+  statuses.clear();
+  const httpStarted = performance.now();
+  await pool(HTTP_REQUESTS, CONCURRENCY, async (i) => {
+    await predict(i);
+    if ((i + 1) % 500 === 0) process.stderr.write(`  HTTP ${i + 1}/${HTTP_REQUESTS}\n`);
+  });
+  const httpSeconds = (performance.now() - httpStarted) / 1000;
+  const httpErrors = [...statuses].filter(([status]) => status !== 200).reduce((n, [, count]) => n + count, 0);
+
+  // S3 --------------------------------------------------------------------------------------------------
+  const putAt = new Map<string, number>();
+  const s3Started = Date.now();
+  for (let first = 0; first < UPLOADS && Date.now() < deadline; first += BURST) {
+    await Promise.all(
+      Array.from({ length: Math.min(BURST, UPLOADS - first) }, async (_, j) => {
+        const key = `incoming/digits/load/${first + j}.png`;
+        await t.s3.send(
+          new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: images[(first + j) % images.length] }),
+        );
+        putAt.set(key, Date.now());
+      }),
+    );
+    process.stderr.write(`  uploaded ${Math.min(first + BURST, UPLOADS)}/${UPLOADS}\n`);
+  }
+  let records = await t.records();
+  while (records.filter((r) => putAt.has(r.inputKey ?? '')).length < putAt.size && Date.now() < deadline) {
+    await t.platform.drained();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    records = await t.records();
+  }
+  const mine = records.filter((r) => putAt.has(r.inputKey ?? ''));
+  const s3Seconds = (Math.max(...mine.map((r) => Date.parse(r.createdAt) + r.timings.totalMs)) - s3Started) / 1000;
+  const perKey = new Map<string, number>();
+  for (const record of mine) perKey.set(record.inputKey!, (perKey.get(record.inputKey!) ?? 0) + 1);
+  const uploadToRecord = mine.map((r) => Date.parse(r.createdAt) + r.timings.totalMs - (putAt.get(r.inputKey!) ?? 0));
+  const statusCount = (status: string) => mine.filter((r) => r.status === status).length;
+
+  console.log(`\nVigie load test, local platform on loopback, ${new Date().toISOString()}`);
+  console.log('| path | n | p50 ms | p95 ms | p99 ms | mean ms | throughput /s | errors |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    markdownRow(`HTTP predict, concurrency ${CONCURRENCY}`, latencies, [
+      (latencies.length / httpSeconds).toFixed(1),
+      String(httpErrors),
+    ]),
+  );
+  console.log(
+    markdownRow(`S3 upload → record, bursts of ${BURST}`, uploadToRecord, [
+      (mine.length / s3Seconds).toFixed(1),
+      String(statusCount('failed') + statusCount('rejected')),
+    ]),
+  );
+  console.log(`\nHTTP statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`);
+  const lost = [...putAt.keys()].filter((key) => !perKey.has(key)).length;
+  const duplicates = [...perKey.values()].filter((n) => n > 1).length;
+  console.log(
+    `Reconciliation: uploads ${putAt.size}, records ${mine.length}, succeeded ${statusCount('succeeded')}, duplicates ${duplicates}, lost ${lost}`,
+  );
+  process.exitCode = lost === 0 && duplicates === 0 && httpErrors === 0 ? 0 : 1;
+} finally {
+  await t.stop();
+}
