@@ -73,6 +73,11 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
   };
   let preprocessMs = 0;
   let inferenceMs = 0;
+  const timings = () => ({
+    preprocessMs: roundMs(preprocessMs),
+    inferenceMs: roundMs(inferenceMs),
+    totalMs: roundMs(performance.now() - started),
+  });
   let record: PredictionRecord;
   let failure: unknown;
   let resolved: { modelVersion: string; modelSha256: string } | undefined;
@@ -101,11 +106,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       modelSha256: answer.modelSha256,
       status: 'succeeded',
       result: answer.result,
-      timings: {
-        preprocessMs: roundMs(preprocessMs),
-        inferenceMs: roundMs(inferenceMs),
-        totalMs: roundMs(performance.now() - started),
-      },
+      timings: timings(),
     };
   } catch (error) {
     failure = error;
@@ -119,11 +120,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
         code: errorCode(error),
         message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while predicting.',
       },
-      timings: {
-        preprocessMs: roundMs(preprocessMs),
-        inferenceMs: roundMs(inferenceMs),
-        totalMs: roundMs(performance.now() - started),
-      },
+      timings: timings(),
     };
   }
   const written = await deps.store.put(record);
