@@ -56,7 +56,7 @@ CODE_PATH = "models/car-detector/train.py"
 NAME = "car-detector"
 
 # input / output contract (mirrored into metadata.json)
-IN_W, IN_H = 512, 288
+IN_W, IN_H = 672, 384
 STRIDE = 8
 PAD_VALUE = 114
 SCALE = 1.0 / 255.0
@@ -74,14 +74,18 @@ def parse_args():
     p.add_argument("--data-dir", default=os.path.join(REPO_ROOT, "..", "shared", "datasets", "car-object-detection"))
     p.add_argument("--version", default="1.0.0")
     p.add_argument("--out-dir", default=SCRIPT_DIR, help="package root; files go to <out-dir>/<version>/")
-    p.add_argument("--epochs", type=int, default=60)
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--epochs", type=int, default=45)
+    p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--lr", type=float, default=2e-3, help="OneCycle peak learning rate (AdamW)")
     p.add_argument("--weight-decay", type=float, default=5e-4)
-    p.add_argument("--ema-decay", type=float, default=0.998)
+    p.add_argument("--ema-decay", type=float, default=0.995)
+    p.add_argument("--neg-fraction", type=float, default=0.4,
+                   help="fraction of the car-free training images drawn (afresh) for each epoch")
     p.add_argument("--eval-every", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--input", default="%dx%d" % (IN_W, IN_H), help="network input WIDTHxHEIGHT (multiples of 32)")
+    p.add_argument("--checkpoint", default=None, help="also save the final EMA state_dict here (analysis)")
     p.add_argument("--no-write", action="store_true", help="train and evaluate only (experiments)")
     return p.parse_args()
 
@@ -164,8 +168,10 @@ def to_tensor(batch_u8):
 # --------------------------------------------------------------------------- augmentation
 
 AUG = {
-    "cropProbability": 0.75,
-    "cropScale": [0.45, 1.0],
+    "zoomOutProbability": 0.2,
+    "zoomOut": [1.0, 1.5],
+    "cropProbability": 0.6,
+    "cropScale": [0.5, 1.0],
     "cropAspectJitter": [0.8, 1.25],
     "hflip": 0.5,
     "brightness": [0.65, 1.35],
@@ -173,17 +179,28 @@ AUG = {
     "saturation": [0.5, 1.5],
     "minVisibleFraction": 0.45,
 }
-AUG_TEXT = ("on the original frame, before the serving letterbox: with p=0.75 a random crop (side scale 0.45-1.0 of the "
-            "frame, aspect jitter 0.8-1.25, random position; boxes clipped to it, a box keeping < 45% of its area or "
-            "< 4 px becomes an ignore region), horizontal flip p=0.5; after the letterbox resize and before padding: "
-            "brightness 0.65-1.35, contrast 0.65-1.35, saturation 0.5-1.5 (PIL ImageEnhance, random order)")
+AUG_TEXT = ("on the original frame, before the serving letterbox, one of: p=0.2 zoom-out (frame placed at a random "
+            "position on a grey (114) canvas 1.0-1.5x its size), p=0.6 random crop (side scale 0.5-1.0 of the frame, "
+            "aspect jitter 0.8-1.25, random position; boxes clipped to it, a box keeping < 45% of its area or < 4 px "
+            "becomes an ignore region), else the frame as is; then horizontal flip p=0.5; after the letterbox resize "
+            "and before padding: brightness 0.65-1.35, contrast 0.65-1.35, saturation 0.5-1.5 (PIL ImageEnhance, "
+            "random order)")
 
 
 def augment(item, rng):
     """Returns (uint8 canvas, boxes [K,4] in input pixels, ignore boxes [M,4] in input pixels)."""
     img, boxes = item["image"], item["boxes"].copy()
     W0, H0 = img.size
-    if rng.random() < AUG["cropProbability"]:
+    mode = rng.random()
+    if mode < AUG["zoomOutProbability"]:
+        z = rng.uniform(*AUG["zoomOut"])
+        zw, zh = int(round(W0 * z)), int(round(H0 * z))
+        x0, y0 = rng.randint(0, zw - W0), rng.randint(0, zh - H0)
+        canvas0 = Image.new("RGB", (zw, zh), (PAD_VALUE, PAD_VALUE, PAD_VALUE))
+        canvas0.paste(img, (x0, y0))
+        img = canvas0
+        boxes = boxes + np.array([x0, y0, x0, y0], dtype=np.float32)
+    elif mode < AUG["zoomOutProbability"] + AUG["cropProbability"]:
         sc = rng.uniform(*AUG["cropScale"])
         asp = math.exp(rng.uniform(math.log(AUG["cropAspectJitter"][0]), math.log(AUG["cropAspectJitter"][1])))
         cw = min(W0, max(32, int(round(W0 * sc * math.sqrt(asp)))))
@@ -243,7 +260,11 @@ CENTRE_MIN_RADIUS = 1.0  # ...or within 1 stride of the box centre (always clipp
 
 
 def build_targets(boxes, ignore):
-    """Returns (pos mask [GH,GW] bool, ltrb [GH,GW,4] in stride units, centerness [GH,GW], score weight [GH,GW])."""
+    """Returns (pos mask [GH,GW] bool, ltrb [GH,GW,4] in stride units, box-loss weight [GH,GW], score weight [GH,GW]).
+
+    Every box weighs the same: its positive cells' box-loss weights (centerness) sum to 1, and their score
+    weights sum to 1 (rescaled in the loss so the positives keep their total weight); negatives weigh 1,
+    cells inside ignore regions 0."""
     cx, cy = np.meshgrid(_CX, _CY)  # [GH,GW]
     pos = np.zeros((GH, GW), bool)
     ltrb = np.zeros((GH, GW, 4), np.float32)
@@ -275,7 +296,13 @@ def build_targets(boxes, ignore):
         ctr = np.sqrt(np.clip(lr * tb, 0, 1))
         ltrb = np.where(pos[..., None], ltrb, 0).astype(np.float32)
         ctr = np.where(pos, ctr, 0).astype(np.float32)
-        weight[pos] = 1.0
+        ids = best[pos]
+        count = np.bincount(ids, minlength=k).astype(np.float32)
+        csum = np.bincount(ids, weights=ctr[pos], minlength=k).astype(np.float32)
+        bal = np.zeros((GH, GW), np.float32)
+        bal[pos] = ctr[pos] / np.maximum(csum[ids], 1e-6)
+        ctr = bal
+        weight[pos] = 1.0 / count[ids]
     return pos, ltrb, ctr, weight
 
 
@@ -299,20 +326,20 @@ def cbr(cin, cout, stride=1):
 
 
 class CarNet(nn.Module):
-    CH = (16, 32, 64, 128, 160)
+    CH = (16, 32, 64, 128, 192)
     HC = 64
-    ARCH = ("backbone: 3x3 conv+BN+ReLU blocks, stride 2 to 16 ch, stride 4 to 32 ch (+1 conv), stride 8 to 64 ch "
-            "(+1), stride 16 to 128 ch (+1), stride 32 to 160 ch (+1); FPN-lite top-down: 1x1 laterals to 64 ch, "
-            "nearest 2x upsample + add, down to stride 8; head: two 3x3 conv+BN+ReLU (64 ch), then 1x1 conv to 1 "
-            "score logit and 1x1 conv to 4 box distances passed through exp()")
+    ARCH = ("backbone: 3x3 conv+BN+ReLU blocks: stride 2 to 16 ch, stride 4 to 32 ch, stride 8 to 64 ch (+1 conv), "
+            "stride 16 to 128 ch (+2), stride 32 to 192 ch (+2); FPN-lite top-down: 1x1 laterals to 64 ch, nearest 2x "
+            "upsample + add, down to stride 8; head: two 3x3 conv+BN+ReLU (64 ch), then 1x1 conv to 1 score logit and "
+            "1x1 conv to 4 box distances passed through exp()")
 
     def __init__(self):
         super().__init__()
         c, hc = self.CH, self.HC
-        self.s4 = nn.Sequential(cbr(3, c[0], 2), cbr(c[0], c[1], 2), cbr(c[1], c[1]))
+        self.s4 = nn.Sequential(cbr(3, c[0], 2), cbr(c[0], c[1], 2))
         self.s8 = nn.Sequential(cbr(c[1], c[2], 2), cbr(c[2], c[2]))
-        self.s16 = nn.Sequential(cbr(c[2], c[3], 2), cbr(c[3], c[3]))
-        self.s32 = nn.Sequential(cbr(c[3], c[4], 2), cbr(c[4], c[4]))
+        self.s16 = nn.Sequential(cbr(c[2], c[3], 2), cbr(c[3], c[3]), cbr(c[3], c[3]))
+        self.s32 = nn.Sequential(cbr(c[3], c[4], 2), cbr(c[4], c[4]), cbr(c[4], c[4]))
         self.l8 = nn.Conv2d(c[2], hc, 1)
         self.l16 = nn.Conv2d(c[3], hc, 1)
         self.l32 = nn.Conv2d(c[4], hc, 1)
@@ -380,12 +407,13 @@ def ltrb_iou_giou(pred, tgt):
 
 LOSS_TEXT = ("quality focal loss on the score (target = IoU of the predicted box with its ground truth at positive "
              "cells, 0 elsewhere, beta 2; ignore regions weight 0; normalised by the positive count) + 2 x GIoU loss "
-             "on positive cells weighted by the centerness target; positives: cell centres inside the central 40% of "
-             "a box or within 1 stride of its centre, ties to the smaller box")
+             "on positive cells weighted by the centerness target; every box weighs the same in both terms "
+             "(its positive cells share one box's weight); positives: cell centres inside the central 40% of a box "
+             "or within 1 stride of its centre, ties to the smaller box")
 
 
 def compute_loss(model, batch):
-    x, pos, ltrb, ctr, weight = batch
+    x, pos, ltrb, bw, weight = batch
     logit, box = model(x)
     logit = logit[:, 0]                      # [B,GH,GW]
     box = box.permute(0, 2, 3, 1)            # [B,GH,GW,4]
@@ -394,8 +422,11 @@ def compute_loss(model, batch):
     if pos.any():
         iou, giou = ltrb_iou_giou(box[pos], ltrb[pos])
         target[pos] = iou.detach().clamp(min=0.0)
-        w = ctr[pos]
-        box_loss = ((1 - giou) * w).sum() / w.sum().clamp(min=1e-6)
+        w = bw[pos]
+        nbox = w.sum().clamp(min=1e-6)       # each box's weights sum to 1
+        box_loss = ((1 - giou) * w).sum() / nbox
+        weight = weight.clone()
+        weight[pos] = weight[pos] * (npos / nbox)
     else:
         box_loss = box.sum() * 0.0
     sig = logit.sigmoid()
@@ -636,13 +667,25 @@ def torch_framework_string():
 
 # --------------------------------------------------------------------------- main
 
+def set_input_size(spec):
+    global IN_W, IN_H, GH, GW, _CX, _CY
+    IN_W, IN_H = (int(v) for v in spec.lower().split("x"))
+    if IN_W % 32 or IN_H % 32:
+        raise SystemExit("--input: width and height must be multiples of 32")
+    GH, GW = IN_H // STRIDE, IN_W // STRIDE
+    _CX = (np.arange(GW, dtype=np.float32) + 0.5) * STRIDE
+    _CY = (np.arange(GH, dtype=np.float32) + 0.5) * STRIDE
+
+
 def main():
     args = parse_args()
+    set_input_size(args.input)
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
+    torch.set_flush_denormal(True)  # denormal floats slow CPU kernels badly
 
     t_start = time.time()
     items, data_sha = load_data(args.data_dir)
@@ -662,7 +705,13 @@ def main():
 
     rng = random.Random(SEED)
     gen = torch.Generator().manual_seed(SEED)
-    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    train_pos = [k for k, it in enumerate(train) if len(it["boxes"])]
+    train_neg = [k for k, it in enumerate(train) if not len(it["boxes"])]
+    n_neg = int(round(len(train_neg) * args.neg_fraction))
+    epoch_size = len(train_pos) + n_neg
+    steps_per_epoch = math.ceil(epoch_size / args.batch_size)
+    print("each epoch: %d images with cars + %d of %d car-free images, %d steps" % (
+        len(train_pos), n_neg, len(train_neg), steps_per_epoch))
     decay, no_decay = [], []
     for n_, p in model.named_parameters():
         (no_decay if p.ndim <= 1 else decay).append(p)
@@ -677,7 +726,9 @@ def main():
     for epoch in range(1, args.epochs + 1):
         t_ep = time.time()
         model.train()
-        perm = torch.randperm(len(train), generator=gen).tolist()
+        negs = [train_neg[k] for k in torch.randperm(len(train_neg), generator=gen)[:n_neg].tolist()]
+        pool = train_pos + negs
+        perm = [pool[k] for k in torch.randperm(len(pool), generator=gen).tolist()]
         tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
         for i in range(0, len(perm), args.batch_size):
             batch = collate([augment(train[j], rng) for j in perm[i:i + args.batch_size]])
@@ -712,6 +763,8 @@ def main():
     prec, rec = metrics_at(ev, thr)
     print("validation (torch, EMA): mAP50 %.4f; threshold %.3f -> precision %.4f recall %.4f (F1 %.4f)" % (
         ev["ap"], thr, prec, rec, 2 * prec * rec / max(prec + rec, 1e-12)))
+    if args.checkpoint:
+        torch.save(final.state_dict(), args.checkpoint)
     if args.no_write:
         print("training %.1fs, total %.1fs (--no-write: nothing written)" % (train_seconds, time.time() - t_start))
         return
@@ -819,6 +872,8 @@ def main():
             "parameters": {
                 "epochs": args.epochs,
                 "batchSize": args.batch_size,
+                "negativeFraction": args.neg_fraction,
+                "imagesPerEpoch": epoch_size,
                 "optimizer": "AdamW (no weight decay on biases and BatchNorm)",
                 "learningRate": args.lr,
                 "schedule": "OneCycleLR (cosine, pct_start 0.15, div 20, final div 100), stepped per batch",
