@@ -72,7 +72,7 @@ function main(): void {
   mkdirSync(join(OUT, 'models'), { recursive: true });
   buildModelsLayer(join(OUT, 'models'));
   for (const layer of ['onnxruntime', 'sharp', 'models']) {
-    console.log(`layers/build/${layer}  ${(directorySize(join(OUT, layer)) / 1024 / 1024).toFixed(1)} MB unzipped`);
+    console.log(`layers/build/${layer}  ${(directorySize(join(OUT, layer)) / 1e6).toFixed(1)} MB unzipped`);
   }
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { renderMnistPng, renderPaperJpeg, type DigitSample } from './mnist-samples';
+import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg, type DigitSample } from './mnist-samples';
 
 export interface BadInput {
   name: string;
@@ -318,10 +318,7 @@ export async function badInputs(seven: DigitSample): Promise<BadInput[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { heldOutDigits } = await import('./mnist-samples');
-  const { readFileSync } = await import('node:fs');
-  const split = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8')).training.data.split;
-  const seven = heldOutDigits(split).find((s) => s.label === '7')!;
+  const seven = heldOutDigitsOf().find((s) => s.label === '7')!;
   const dir = 'tests/fixtures/bad-inputs';
   mkdirSync(dir, { recursive: true });
   const cases = await badInputs(seven);

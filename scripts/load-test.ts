@@ -5,12 +5,11 @@
  * Prints throughput, latency percentiles and errors, and reconciles uploads with records (nothing lost, no
  * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startScratchPlatform } from './local/scratch-platform';
 import { markdownRow } from './local/stats';
-import { heldOutDigits, renderMnistPng, type SplitRule } from './mnist-samples';
+import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const HTTP_REQUESTS = env('LOAD_HTTP_REQUESTS', 2_000);
@@ -25,12 +24,7 @@ const watchdog = setTimeout(() => {
 }, deadline - Date.now());
 watchdog.unref();
 
-const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
-const images = await Promise.all(
-  heldOutDigits(metadata.training.data.split as SplitRule)
-    .slice(0, 200)
-    .map(renderMnistPng),
-);
+const images = await Promise.all(heldOutDigitsOf().slice(0, 200).map(renderMnistPng));
 const apiKey = 'load-test-key';
 const t = await startScratchPlatform({
   httpPort: 3390,

@@ -6,11 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeTensor } from '../functions/shared/inference/protocol';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../functions/shared/preprocessing';
-import { heldOutDigits, renderMnistPng, renderPaperJpeg, type SplitRule } from './mnist-samples';
+import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist-samples';
 
 const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
-const split = metadata.training.data.split as SplitRule;
-const seven = heldOutDigits(split).find((sample) => sample.label === '7');
+const seven = heldOutDigitsOf(metadata.version).find((sample) => sample.label === '7');
 if (!seven) throw new Error('No held-out 7.');
 
 mkdirSync('events/samples', { recursive: true });

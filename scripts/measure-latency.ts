@@ -4,25 +4,19 @@
  *   - S3 path: PutObject of a digit until its record is readable in DynamoDB (polled every 5 ms), sequential.
  * Starts its own platform on its own ports with a fresh state folder; prints p50/p95/p99 and mean.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadPredictionId } from '../functions/preprocess/process-upload';
 import { startScratchPlatform } from './local/scratch-platform';
 import { markdownRow } from './local/stats';
-import { heldOutDigits, renderMnistPng, type SplitRule } from './mnist-samples';
+import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
 const HTTP_REQUESTS = Number(process.env.LATENCY_HTTP_REQUESTS ?? 200);
 const UPLOADS = Number(process.env.LATENCY_UPLOADS ?? 50);
 const WARM_UP = 10;
 
-const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
-const images = await Promise.all(
-  heldOutDigits(metadata.training.data.split as SplitRule)
-    .slice(0, 100)
-    .map(renderMnistPng),
-);
+const images = await Promise.all(heldOutDigitsOf().slice(0, 100).map(renderMnistPng));
 const apiKey = 'latency-key';
 const t = await startScratchPlatform({
   httpPort: 3290,

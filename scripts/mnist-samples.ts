@@ -43,6 +43,12 @@ export function heldOutDigits(rule: SplitRule): DigitSample[] {
   return samples;
 }
 
+/** The held-out digits of a version of the digits model, split as its metadata records. */
+export function heldOutDigitsOf(version = '1.0.0'): DigitSample[] {
+  const metadata = JSON.parse(readFileSync(join('models', 'digits', version, 'metadata.json'), 'utf8'));
+  return heldOutDigits(metadata.training.data.split as SplitRule);
+}
+
 /** MNIST style: 28×28 PNG, white ink on black. */
 export function renderMnistPng(sample: DigitSample): Promise<Buffer> {
   return sharp(sample.pixels, { raw: { width: SIDE, height: SIDE, channels: 1 } })
