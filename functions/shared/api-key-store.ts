@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanAll } from './scan-all';
 
 /** One API key as stored: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {
@@ -23,16 +24,8 @@ export interface ApiKeyStore {
 }
 
 export function createApiKeyStore(documents: DynamoDBDocumentClient, tableName: string): ApiKeyStore {
-  const list = async () => {
-    const items: ApiKeyRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
-      items.push(...((page.Items ?? []) as ApiKeyRecord[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  };
+  const list = async () =>
+    (await scanAll<ApiKeyRecord>(documents, tableName)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return {
     async get(keyHash) {
       return (await documents.send(new GetCommand({ TableName: tableName, Key: { keyHash } }))).Item as ApiKeyRecord | undefined;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanAll } from '../../functions/shared/scan-all';
 import type { PredictionRecord } from '../../functions/shared/records';
 import { buildFunctions } from '../build';
 import { startLocalPlatform, type LocalPlatform } from './platform';
@@ -67,16 +68,7 @@ export async function startScratchPlatform(
       VIGIE_API_KEY: settings.apiKey,
       VIGIE_STATE_DIR: settings.stateDir,
     },
-    async records() {
-      const items: PredictionRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-        items.push(...((page.Items ?? []) as PredictionRecord[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    records: () => scanAll<PredictionRecord>(documents, table),
     async stop() {
       s3.destroy();
       documents.destroy();
