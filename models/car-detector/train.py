@@ -5,6 +5,12 @@ Usage (from the repository root):
 
     /usr/bin/python3 models/car-detector/train.py [--version 1.0.0] [--data-dir DIR] [--epochs N]
 
+Training on a GPU machine, exporting here (PyTorch 2.x's exporter differs from the 1.13 one the package was
+verified with): there, `python3 models/car-detector/train.py --device cuda --workers 2 --no-write
+--checkpoint CK ...` (models/car-detector/gpu_sweep.sh runs several variants); here, with CK.npz and CK.json,
+`/usr/bin/python3 models/car-detector/train.py --from-checkpoint CK --version X.Y.Z` evaluates, exports, verifies
+and writes the package; the metadata takes the training record (commit, framework, parameters) from CK.json.
+
 Data: ../shared/datasets/car-object-detection (relative to the repository root):
 training_images/vid_4_<frame>.jpg (676x380 dashcam frames) and
 train_solution_bounding_boxes.csv (header image,xmin,ymin,xmax,ymax; absolute pixel
@@ -47,7 +53,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from PIL import Image, ImageEnhance
+from PIL import Image
 
 SEED = 42
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -68,13 +74,18 @@ AP_SCORE_FLOOR = 0.05
 
 VALIDATION_RANGES = [[12000, 14999]]
 
+# defaults of the shipped version (chosen by the sweep in README.md)
+EPOCHS_DEFAULT = 45
+CH_DEFAULT = (16, 32, 64, 128, 192)
+HC_DEFAULT = 64
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", default=os.path.join(REPO_ROOT, "..", "shared", "datasets", "car-object-detection"))
     p.add_argument("--version", default="1.0.0")
     p.add_argument("--out-dir", default=SCRIPT_DIR, help="package root; files go to <out-dir>/<version>/")
-    p.add_argument("--epochs", type=int, default=45)
+    p.add_argument("--epochs", type=int, default=EPOCHS_DEFAULT)
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--lr", type=float, default=2e-3, help="OneCycle peak learning rate (AdamW)")
     p.add_argument("--weight-decay", type=float, default=5e-4)
@@ -85,7 +96,18 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--opset", type=int, default=13)
     p.add_argument("--input", default="%dx%d" % (IN_W, IN_H), help="network input WIDTHxHEIGHT (multiples of 32)")
-    p.add_argument("--checkpoint", default=None, help="also save the final EMA state_dict here (analysis)")
+    p.add_argument("--device", default="cpu", help="cpu (default, bit-reproducible) or cuda (not bit-reproducible)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="DataLoader worker processes for augmentation (results do not depend on this number)")
+    p.add_argument("--channels", default=",".join(str(c) for c in CH_DEFAULT),
+                   help="backbone widths at strides 2,4,8,16,32 (comma-separated)")
+    p.add_argument("--head-channels", type=int, default=HC_DEFAULT, help="FPN and head width")
+    p.add_argument("--crop-scale-min", type=float, default=0.5, help="smallest random-crop side scale")
+    p.add_argument("--checkpoint", default=None,
+                   help="also save the final EMA weights here (<path>.npz + <path>.json with the training record)")
+    p.add_argument("--from-checkpoint", default=None,
+                   help="skip training: load <path>.npz/.json written by --checkpoint (e.g. on a GPU machine), then "
+                        "evaluate, export ONNX and write the package as usual")
     p.add_argument("--no-write", action="store_true", help="train and evaluate only (experiments)")
     return p.parse_args()
 
@@ -179,12 +201,14 @@ AUG = {
     "saturation": [0.5, 1.5],
     "minVisibleFraction": 0.45,
 }
-AUG_TEXT = ("on the original frame, before the serving letterbox, one of: p=0.2 zoom-out (frame placed at a random "
-            "position on a grey (114) canvas 1.0-1.5x its size), p=0.6 random crop (side scale 0.5-1.0 of the frame, "
-            "aspect jitter 0.8-1.25, random position; boxes clipped to it, a box keeping < 45% of its area or < 4 px "
+def aug_text(crop_min):
+    return ("on the original frame, before the serving letterbox, one of: p=0.2 zoom-out (frame placed at a random "
+            "position on a grey (114) canvas 1.0-1.5x its size), p=0.6 random crop (side scale %g-1.0 of the frame, "
+            "aspect jitter 0.8-1.25, random position; boxes clipped to it, a box keeping < 45%% of its area or < 4 px "
             "becomes an ignore region), else the frame as is; then horizontal flip p=0.5; after the letterbox resize "
-            "and before padding: brightness 0.65-1.35, contrast 0.65-1.35, saturation 0.5-1.5 (PIL ImageEnhance, "
-            "random order)")
+            "and before padding: brightness 0.65-1.35, contrast 0.65-1.35, saturation 0.5-1.5 (PIL ImageEnhance "
+            "formulas in random order, applied in float on the batch tensor, clamped after each step, rounded at "
+            "the end)" % crop_min)
 
 
 def augment(item, rng):
@@ -216,18 +240,8 @@ def augment(item, rng):
     b_, c_, s_ = (rng.uniform(*AUG["brightness"]), rng.uniform(*AUG["contrast"]), rng.uniform(*AUG["saturation"]))
     order = [0, 1, 2]
     rng.shuffle(order)
-
-    def colour(im):
-        for o in order:
-            if o == 0:
-                im = ImageEnhance.Brightness(im).enhance(b_)
-            elif o == 1:
-                im = ImageEnhance.Contrast(im).enhance(c_)
-            else:
-                im = ImageEnhance.Color(im).enhance(s_)
-        return im
-
-    canvas, s, nw, nh, px, py = letterbox(img, colour)
+    canvas, s, nw, nh, px, py = letterbox(img)
+    jitter = np.array([b_, c_, s_] + order + [px, py, nw, nh], dtype=np.float64)  # applied by colour_jitter()
     sx, sy = nw / w, nh / h
     keep, ignore = [], []
     for bx in boxes:
@@ -241,7 +255,42 @@ def augment(item, rng):
             ignore.append(m)
         else:
             keep.append(m)
-    return canvas, np.asarray(keep, np.float32).reshape(-1, 4), np.asarray(ignore, np.float32).reshape(-1, 4)
+    return (canvas, np.asarray(keep, np.float32).reshape(-1, 4), np.asarray(ignore, np.float32).reshape(-1, 4),
+            jitter)
+
+
+GRAY = (0.299, 0.587, 0.114)  # PIL's "L" conversion
+
+
+def colour_jitter(x_u8, jitter):
+    """x_u8 uint8 [B,H,W,3] (any device), jitter float64 [B,10] (CPU) -> normalised float [B,3,H,W].
+
+    The formulas of PIL's ImageEnhance (Brightness: x*f; Contrast: m+f*(x-m), m the rounded mean grey level;
+    Color: g+f*(x-g), g the grey image), in the sample's order, on the resized frame only (not the padding),
+    in float with clamping to 0..255 after each step and rounding at the end (PIL rounds after each step)."""
+    x = x_u8.permute(0, 3, 1, 2).float()
+    gray = torch.tensor(GRAY, device=x.device).view(3, 1, 1)
+    out = []
+    for k in range(x.shape[0]):
+        b_, c_, s_, o0, o1, o2, px, py, nw, nh = jitter[k].tolist()
+        px, py, nw, nh = int(px), int(py), int(nw), int(nh)
+        r = x[k, :, py:py + nh, px:px + nw]
+        for o in (int(o0), int(o1), int(o2)):
+            if o == 0:
+                r = (r * b_).clamp(0, 255)
+            elif o == 1:
+                m = torch.floor((r * gray).sum(0).mean() + 0.5)
+                r = (m + c_ * (r - m)).clamp(0, 255)
+            else:
+                g = (r * gray).sum(0, keepdim=True)
+                r = (g + s_ * (r - g)).clamp(0, 255)
+        xk = x[k].clone()
+        xk[:, py:py + nh, px:px + nw] = r.round()
+        out.append(xk)
+    x = torch.stack(out)
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
+    return ((x * SCALE - mean) / std).contiguous()
 
 
 def plain(item):
@@ -307,16 +356,18 @@ def build_targets(boxes, ignore):
 
 
 def collate(samples):
-    xs, P, LT, C, Wt = [], [], [], [], []
-    for canvas, boxes, ignore in samples:
+    """-> (uint8 canvases [B,H,W,3], colour jitter [B,10], pos, ltrb, box weight, score weight)."""
+    xs, J, P, LT, C, Wt = [], [], [], [], [], []
+    for canvas, boxes, ignore, jitter in samples:
         xs.append(canvas)
+        J.append(jitter)
         p, lt, c, w = build_targets(boxes, ignore)
         P.append(p)
         LT.append(lt)
         C.append(c)
         Wt.append(w)
-    return (to_tensor(xs), torch.from_numpy(np.stack(P)), torch.from_numpy(np.stack(LT)),
-            torch.from_numpy(np.stack(C)), torch.from_numpy(np.stack(Wt)))
+    return (torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(J)), torch.from_numpy(np.stack(P)),
+            torch.from_numpy(np.stack(LT)), torch.from_numpy(np.stack(C)), torch.from_numpy(np.stack(Wt)))
 
 
 # --------------------------------------------------------------------------- model
@@ -325,17 +376,18 @@ def cbr(cin, cout, stride=1):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
-class CarNet(nn.Module):
-    CH = (16, 32, 64, 128, 192)
-    HC = 64
-    ARCH = ("backbone: 3x3 conv+BN+ReLU blocks: stride 2 to 16 ch, stride 4 to 32 ch, stride 8 to 64 ch (+1 conv), "
-            "stride 16 to 128 ch (+2), stride 32 to 192 ch (+2); FPN-lite top-down: 1x1 laterals to 64 ch, nearest 2x "
-            "upsample + add, down to stride 8; head: two 3x3 conv+BN+ReLU (64 ch), then 1x1 conv to 1 score logit and "
-            "1x1 conv to 4 box distances passed through exp()")
+def arch_text(c, hc):
+    return ("backbone: 3x3 conv+BN+ReLU blocks: stride 2 to %d ch, stride 4 to %d ch, stride 8 to %d ch (+1 conv), "
+            "stride 16 to %d ch (+2), stride 32 to %d ch (+2); FPN-lite top-down: 1x1 laterals to %d ch, nearest 2x "
+            "upsample + add, down to stride 8; head: two 3x3 conv+BN+ReLU (%d ch), then 1x1 conv to 1 score logit and "
+            "1x1 conv to 4 box distances passed through exp()" % (tuple(c) + (hc, hc)))
 
-    def __init__(self):
+
+class CarNet(nn.Module):
+    def __init__(self, channels=CH_DEFAULT, head_channels=HC_DEFAULT):
         super().__init__()
-        c, hc = self.CH, self.HC
+        c, hc = tuple(channels), head_channels
+        assert len(c) == 5
         self.s4 = nn.Sequential(cbr(3, c[0], 2), cbr(c[0], c[1], 2))
         self.s8 = nn.Sequential(cbr(c[1], c[2], 2), cbr(c[2], c[2]))
         self.s16 = nn.Sequential(cbr(c[2], c[3], 2), cbr(c[3], c[3]), cbr(c[3], c[3]))
@@ -380,11 +432,15 @@ class ModelEMA:
         self.updates += 1
         d = self.decay * (1 - math.exp(-self.updates / 200.0))  # ramp up early
         msd = model.state_dict()
+        e_f, m_f = [], []
         for k, v in self.ema.state_dict().items():
             if v.dtype.is_floating_point:
-                v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
+                e_f.append(v)
+                m_f.append(msd[k].detach())
             else:
                 v.copy_(msd[k])
+        torch._foreach_mul_(e_f, d)                   # same arithmetic as v.mul_(d).add_(m, alpha=1-d), batched
+        torch._foreach_add_(e_f, m_f, alpha=1 - d)
 
 
 # --------------------------------------------------------------------------- loss
@@ -557,11 +613,12 @@ def metrics_at(ev, thr):
 @torch.no_grad()
 def predict_raw(model, canvases, batch=16):
     model.eval()
+    device = next(model.parameters()).device
     outs_s, outs_b = [], []
     for i in range(0, len(canvases), batch):
-        s, b = model(to_tensor(canvases[i:i + batch]))
-        outs_s.append(s.numpy())
-        outs_b.append(b.numpy())
+        s, b = model(to_tensor(canvases[i:i + batch]).to(device))
+        outs_s.append(s.float().cpu().numpy())
+        outs_b.append(b.float().cpu().numpy())
     return np.concatenate(outs_s), np.concatenate(outs_b)
 
 
@@ -650,7 +707,8 @@ def git_info():
     commit = head.stdout.strip() if head.returncode == 0 and head.stdout.strip() else None
     if commit is None:
         return None, True
-    st = git("status", "--porcelain")
+    # dirty = this script differs from the commit (other files of the working tree do not change the training)
+    st = git("status", "--porcelain", "--", CODE_PATH)
     return commit, bool(st.stdout.strip()) or st.returncode != 0
 
 
@@ -677,14 +735,122 @@ def set_input_size(spec):
     _CY = (np.arange(GH, dtype=np.float32) + 0.5) * STRIDE
 
 
+class TrainSamples(torch.utils.data.Dataset):
+    """Key (epoch, position in the epoch, training item) -> one augmented sample. Its RNG is seeded from
+    (SEED, epoch, position) alone, so the samples do not depend on how many workers make them."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, key):
+        epoch, pos, k = key
+        return augment(self.items[k], random.Random((SEED * 1000003 + epoch) * 1000003 + pos))
+
+
+def _worker_init(_):
+    torch.set_num_threads(1)
+
+
+def train_model(args, model, train, val, val_canvases, device):
+    """Returns (EMA model in eval mode, validation history, training seconds, images per epoch)."""
+    model.to(device)
+    ema = ModelEMA(model, args.ema_decay)
+    gen = torch.Generator().manual_seed(SEED)
+    train_pos = [k for k, it in enumerate(train) if len(it["boxes"])]
+    train_neg = [k for k, it in enumerate(train) if not len(it["boxes"])]
+    n_neg = int(round(len(train_neg) * args.neg_fraction))
+    epoch_size = len(train_pos) + n_neg
+    steps_per_epoch = math.ceil(epoch_size / args.batch_size)
+    print("each epoch: %d images with cars + %d of %d car-free images, %d steps" % (
+        len(train_pos), n_neg, len(train_neg), steps_per_epoch))
+    # every epoch's draw of negatives and order, fixed up front (the generator serves nothing else)
+    batches, epoch_of = [], []
+    for epoch in range(1, args.epochs + 1):
+        negs = [train_neg[k] for k in torch.randperm(len(train_neg), generator=gen)[:n_neg].tolist()]
+        pool = train_pos + negs
+        perm = [pool[k] for k in torch.randperm(len(pool), generator=gen).tolist()]
+        for i in range(0, len(perm), args.batch_size):
+            batches.append([(epoch, i + q, j) for q, j in enumerate(perm[i:i + args.batch_size])])
+            epoch_of.append(epoch)
+    loader = torch.utils.data.DataLoader(
+        TrainSamples(train), batch_sampler=batches, collate_fn=collate, num_workers=args.workers,
+        worker_init_fn=_worker_init if args.workers else None, pin_memory=device.type == "cuda",
+        multiprocessing_context="fork" if args.workers else None, prefetch_factor=4 if args.workers else None)
+    decay, no_decay = [], []
+    for n_, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
+                                                steps_per_epoch=steps_per_epoch, pct_start=0.15,
+                                                div_factor=20.0, final_div_factor=100.0)
+    history = []
+    t_train = time.time()
+    t_ep = time.time()
+    tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
+    model.train()
+    for bi, batch in enumerate(loader):
+        epoch = epoch_of[bi]
+        x_u8, jitter = batch[0].to(device, non_blocking=True), batch[1]
+        batch = (colour_jitter(x_u8, jitter),) + tuple(t.to(device, non_blocking=True) for t in batch[2:])
+        loss, ls, lb = compute_loss(model, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        sched.step()
+        ema.update(model)
+        tot += float(loss)
+        tot_s += ls
+        tot_b += lb
+        nb += 1
+        if bi + 1 < len(batches) and epoch_of[bi + 1] == epoch:
+            continue
+        msg = "epoch %2d/%d  lr %.2e  loss %.4f (score %.4f, giou %.4f)" % (
+            epoch, args.epochs, sched.get_last_lr()[0], tot / nb, tot_s / nb, tot_b / nb)
+        if epoch % args.eval_every == 0 or epoch == args.epochs:
+            s_, b_ = predict_raw(ema.ema, val_canvases)
+            ev = evaluate_raw(s_, b_, val)
+            thr, p, r, f1 = best_threshold(ev)
+            msg += "  val(EMA) mAP50 %.4f  best-F1 %.3f (P %.3f R %.3f @ %.3f)" % (ev["ap"], f1, p, r, thr)
+            history.append({"epoch": epoch, "mAP50": round(ev["ap"], 4)})
+            model.train()
+        print(msg + "  (%.1fs)" % (time.time() - t_ep), flush=True)
+        t_ep = time.time()
+        tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
+    train_seconds = time.time() - t_train
+    return ema.ema.eval(), history, train_seconds, epoch_size
+
+
 def main():
     args = parse_args()
+    ckpt_record = None
+    if args.from_checkpoint:
+        with open(args.from_checkpoint + ".json") as f:
+            ckpt_record = json.load(f)
+        # the checkpoint fixes the network and its input; everything else reported comes from its record
+        args.input = ckpt_record["input"]
+        args.channels = ckpt_record["channels"]
+        args.head_channels = ckpt_record["headChannels"]
+        args.device = "cpu"
     set_input_size(args.input)
+    channels = [int(v) for v in str(args.channels).split(",")]
+    AUG["cropScale"] = [args.crop_scale_min, 1.0]
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
-    torch.use_deterministic_algorithms(True)
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        # nearest-upsample backward has no deterministic CUDA kernel: GPU training is not bit-reproducible
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.backends.cudnn.benchmark = False
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        torch.use_deterministic_algorithms(True)
     torch.set_flush_denormal(True)  # denormal floats slow CPU kernels badly
 
     t_start = time.time()
@@ -698,64 +864,32 @@ def main():
         VALIDATION_RANGES, len(train), n_posimg(train), n_box(train), len(val), n_posimg(val), n_box(val)))
     val_canvases = [plain(it)[0] for it in val]
 
-    model = CarNet()
+    model = CarNet(channels, args.head_channels)
     n_params = sum(p.numel() for p in model.parameters())
-    print("model: %d parameters, input %dx%d, stride %d" % (n_params, IN_W, IN_H, STRIDE))
-    ema = ModelEMA(model, args.ema_decay)
+    print("model: %d parameters, channels %s, head %d, input %dx%d, stride %d" % (
+        n_params, channels, args.head_channels, IN_W, IN_H, STRIDE))
 
-    rng = random.Random(SEED)
-    gen = torch.Generator().manual_seed(SEED)
-    train_pos = [k for k, it in enumerate(train) if len(it["boxes"])]
-    train_neg = [k for k, it in enumerate(train) if not len(it["boxes"])]
-    n_neg = int(round(len(train_neg) * args.neg_fraction))
-    epoch_size = len(train_pos) + n_neg
-    steps_per_epoch = math.ceil(epoch_size / args.batch_size)
-    print("each epoch: %d images with cars + %d of %d car-free images, %d steps" % (
-        len(train_pos), n_neg, len(train_neg), steps_per_epoch))
-    decay, no_decay = [], []
-    for n_, p in model.named_parameters():
-        (no_decay if p.ndim <= 1 else decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
-                                                steps_per_epoch=steps_per_epoch, pct_start=0.15,
-                                                div_factor=20.0, final_div_factor=100.0)
-
-    history = []
-    t_train = time.time()
-    for epoch in range(1, args.epochs + 1):
-        t_ep = time.time()
-        model.train()
-        negs = [train_neg[k] for k in torch.randperm(len(train_neg), generator=gen)[:n_neg].tolist()]
-        pool = train_pos + negs
-        perm = [pool[k] for k in torch.randperm(len(pool), generator=gen).tolist()]
-        tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
-        for i in range(0, len(perm), args.batch_size):
-            batch = collate([augment(train[j], rng) for j in perm[i:i + args.batch_size]])
-            loss, ls, lb = compute_loss(model, batch)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-            opt.step()
-            sched.step()
-            ema.update(model)
-            tot += float(loss)
-            tot_s += ls
-            tot_b += lb
-            nb += 1
-        msg = "epoch %2d/%d  lr %.2e  loss %.4f (score %.4f, giou %.4f)" % (
-            epoch, args.epochs, sched.get_last_lr()[0], tot / nb, tot_s / nb, tot_b / nb)
-        if epoch % args.eval_every == 0 or epoch == args.epochs:
-            s_, b_ = predict_raw(ema.ema, val_canvases)
-            ev = evaluate_raw(s_, b_, val)
-            thr, p, r, f1 = best_threshold(ev)
-            msg += "  val(EMA) mAP50 %.4f  best-F1 %.3f (P %.3f R %.3f @ %.3f)" % (ev["ap"], f1, p, r, thr)
-            history.append({"epoch": epoch, "mAP50": round(ev["ap"], 4)})
-        print(msg + "  (%.1fs)" % (time.time() - t_ep), flush=True)
-    train_seconds = time.time() - t_train
+    if ckpt_record is not None:
+        if ckpt_record["dataSha256"] != data_sha:
+            raise SystemExit("the checkpoint was trained on other data (%s)" % ckpt_record["dataSha256"])
+        with np.load(args.from_checkpoint + ".npz") as z:
+            model.load_state_dict({k: torch.from_numpy(np.array(z[k])) for k in z.files})
+        final = model.eval()
+        rec_ = ckpt_record
+        params_ = rec_["parameters"]
+        history = rec_["validationHistory"]
+        train_seconds = rec_["trainSeconds"]
+        epoch_size = rec_["imagesPerEpoch"]
+        print("loaded %s.npz: trained with %s on %s, commit %s (dirty %s)" % (
+            args.from_checkpoint, rec_["framework"], rec_["deviceName"], rec_["codeCommit"], rec_["codeDirty"]))
+    else:
+        params_ = {"epochs": args.epochs, "batchSize": args.batch_size, "negativeFraction": args.neg_fraction,
+                   "learningRate": args.lr, "weightDecay": args.weight_decay, "emaDecay": args.ema_decay,
+                   "cropScaleMin": args.crop_scale_min, "threads": args.threads, "workers": args.workers,
+                   "device": args.device}
+        final, history, train_seconds, epoch_size = train_model(args, model, train, val, val_canvases, device)
 
     # ---- final evaluation of the exported (EMA) weights
-    final = ema.ema.eval()
     s_t, b_t = predict_raw(final, val_canvases)
     ev = evaluate_raw(s_t, b_t, val)
     thr, p_best, r_best, f1_best = best_threshold(ev)
@@ -763,8 +897,20 @@ def main():
     prec, rec = metrics_at(ev, thr)
     print("validation (torch, EMA): mAP50 %.4f; threshold %.3f -> precision %.4f recall %.4f (F1 %.4f)" % (
         ev["ap"], thr, prec, rec, 2 * prec * rec / max(prec + rec, 1e-12)))
-    if args.checkpoint:
-        torch.save(final.state_dict(), args.checkpoint)
+    if args.checkpoint and ckpt_record is None:
+        commit, dirty = git_info()
+        np.savez(args.checkpoint + ".npz", **{k: v.detach().cpu().numpy() for k, v in final.state_dict().items()})
+        record = {"input": "%dx%d" % (IN_W, IN_H), "channels": ",".join(str(c) for c in channels),
+                  "headChannels": args.head_channels, "dataSha256": data_sha, "codeCommit": commit,
+                  "codeDirty": dirty, "framework": "PyTorch %s" % torch.__version__,
+                  "deviceName": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+                  "parameters": params_, "validationHistory": history, "trainSeconds": round(train_seconds, 1),
+                  "imagesPerEpoch": epoch_size, "validation": {"mAP50": round(ev["ap"], 4),
+                                                               "precision": round(prec, 4), "recall": round(rec, 4),
+                                                               "scoreThreshold": thr}}
+        with open(args.checkpoint + ".json", "w") as f:
+            f.write(json.dumps(record, indent=2) + "\n")
+        print("checkpoint: %s.npz / .json" % args.checkpoint)
     if args.no_write:
         print("training %.1fs, total %.1fs (--no-write: nothing written)" % (train_seconds, time.time() - t_start))
         return
@@ -816,8 +962,18 @@ def main():
         raise SystemExit("ONNX output does not match the torch model")
 
     onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
-    commit, dirty = git_info()
-    duration = time.time() - t_start
+    if ckpt_record is not None:
+        commit, dirty = ckpt_record["codeCommit"], ckpt_record["codeDirty"]
+        framework = "%s CUDA (%s) for training, %s for export" % (
+            ckpt_record["framework"], ckpt_record["deviceName"], torch_framework_string())
+        if ckpt_record["deviceName"] == "cpu":
+            framework = "%s for training, %s for export" % (ckpt_record["framework"], torch_framework_string())
+        duration = train_seconds
+    else:
+        commit, dirty = git_info()
+        framework = torch_framework_string()
+        duration = time.time() - t_start
+    gpu = params_["device"] != "cpu"
 
     meta = {
         "name": NAME,
@@ -853,7 +1009,7 @@ def main():
             "code": CODE_PATH,
             "codeCommit": commit,
             "codeDirty": dirty,
-            "framework": torch_framework_string(),
+            "framework": framework,
             "seed": SEED,
             "data": {
                 "source": ("Car Object Detection (Kaggle, sshikamaru), ../shared/datasets/car-object-detection: "
@@ -870,25 +1026,34 @@ def main():
                 },
             },
             "parameters": {
-                "epochs": args.epochs,
-                "batchSize": args.batch_size,
-                "negativeFraction": args.neg_fraction,
+                "epochs": params_["epochs"],
+                "batchSize": params_["batchSize"],
+                "negativeFraction": params_["negativeFraction"],
                 "imagesPerEpoch": epoch_size,
                 "optimizer": "AdamW (no weight decay on biases and BatchNorm)",
-                "learningRate": args.lr,
+                "learningRate": params_["learningRate"],
                 "schedule": "OneCycleLR (cosine, pct_start 0.15, div 20, final div 100), stepped per batch",
-                "weightDecay": args.weight_decay,
+                "weightDecay": params_["weightDecay"],
                 "gradientClipNorm": 10.0,
-                "ema": "exponential moving average of weights, decay %g (ramped), exported" % args.ema_decay,
-                "augmentation": AUG_TEXT,
+                "ema": "exponential moving average of weights, decay %g (ramped), exported" % params_["emaDecay"],
+                "augmentation": aug_text(params_["cropScaleMin"]),
+                "augmentationRng": "one Python random.Random per sample, seeded from (seed, epoch, position in the "
+                                   "epoch): samples do not depend on the number of DataLoader workers (%d here)"
+                                   % params_["workers"],
+                "device": params_["device"],
+                "reproducibility": ("GPU training is not bit-reproducible (deterministic algorithms requested, but "
+                                    "nearest-upsample backward has no deterministic CUDA kernel; TF32 convolutions)"
+                                    if gpu else "CPU, deterministic algorithms: bit-reproducible on the same build"),
                 "loss": LOSS_TEXT,
                 "checkpointSelection": "none (EMA weights after the last epoch)",
+                **({"variantSelection": ckpt_record["variantSelection"]}
+                   if ckpt_record is not None and "variantSelection" in ckpt_record else {}),
                 "thresholdSelection": "scoreThreshold maximises F1 on the validation frames (rounded down to 0.001)",
                 "apScoreFloor": AP_SCORE_FLOOR,
-                "architecture": CarNet.ARCH,
+                "architecture": arch_text(channels, args.head_channels),
                 "parameterCount": n_params,
                 "onnxOpset": args.opset,
-                "threads": args.threads,
+                "threads": params_["threads"],
                 "validationHistory": history,
             },
             "durationSeconds": round(duration, 1),
