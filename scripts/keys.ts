@@ -2,7 +2,8 @@
  * `npm run keys -- <command>`: API keys for the HTTP API, stored only as SHA-256 hashes with the models they may
  * call and an expiry. The key itself is printed once, at creation, and never stored.
  *
- *   create --name <who> --models digits,car-detector|* [--expires-in-days 90] [--stage local]
+ *   create --name <who> --models digits,car-detector|* [--subject-rights] [--expires-in-days 90] [--stage local]
+ *     (--subject-rights: the key may erase and export a person's data, for the data-protection officer)
  *   list [--stage local]
  *   revoke <keyId> [--stage local]
  *
@@ -22,6 +23,7 @@ const { values, positionals } = parseArgs({
   options: {
     name: { type: 'string' },
     models: { type: 'string' },
+    'subject-rights': { type: 'boolean', default: false },
     'expires-in-days': { type: 'string', default: '90' },
     stage: { type: 'string', default: 'local' },
   },
@@ -52,7 +54,10 @@ async function create(): Promise<void> {
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);
-  if (models.length === 0) fail('Say which --models the key may call (comma-separated, or * for all).');
+  const subjectRights = values['subject-rights'] === true;
+  if (models.length === 0 && !subjectRights) {
+    fail('Say which --models the key may call (comma-separated, or * for all), or give it --subject-rights.');
+  }
   const known = await new ModelRegistry('models').modelNames();
   const unknown = models.filter((m) => m !== '*' && !known.includes(m));
   if (unknown.length) fail(`Unknown model(s): ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
@@ -66,12 +71,13 @@ async function create(): Promise<void> {
     keyId: keyHash.slice(0, 12),
     name,
     models,
+    subjectRights,
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + days * 86_400,
   };
   await store.put(record);
   console.log(
-    `Created key ${record.keyId} for "${name}" (models: ${models.join(', ')}; expires ${new Date(record.expiresAt * 1000).toISOString()}).`,
+    `Created key ${record.keyId} for "${name}" (models: ${models.join(', ') || 'none'}${subjectRights ? '; subject rights' : ''}; expires ${new Date(record.expiresAt * 1000).toISOString()}).`,
   );
   console.log('The key, shown this once (send it in the x-api-key header):');
   console.log(key);
@@ -96,7 +102,7 @@ const commands: Record<string, () => Promise<void>> = { create, list, revoke };
 const command = commands[positionals[0] ?? ''];
 if (!command)
   fail(
-    'Usage: npm run keys -- create --name <who> --models <m1,m2|*> [--expires-in-days N] | list | revoke <keyId>  [--stage local]',
+    'Usage: npm run keys -- create --name <who> --models <m1,m2|*> [--subject-rights] [--expires-in-days N] | list | revoke <keyId>  [--stage local]',
   );
 try {
   await command();

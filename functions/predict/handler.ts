@@ -42,6 +42,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   authorizeModel(caller, model);
   const outcome = await runPrediction(deps, {
     predictionId: randomUUID(),
+    requestId: event.requestContext.requestId,
     source: 'http',
     model,
     version: event.queryStringParameters?.version,
@@ -62,5 +63,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     modelVersion: record.modelVersion,
     result: record.result,
     timings: record.timings,
+    automated: true,
   });
 });

@@ -22,7 +22,7 @@ const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
  */
 export const handler = middy<S3Event, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const ready = await deps;
     const transient: unknown[] = [];
     for (const record of event.Records ?? []) {
@@ -32,9 +32,10 @@ export const handler = middy<S3Event, void>()
         logger.debug('ignored key outside incoming/', { key: record.s3.object.key });
         continue;
       }
-      logger.setCorrelationId(upload.key);
       const outcome =
-        upload.kind === 'upload' ? await processUpload(ready, record, upload) : await rejectInvalidKey(ready, record, upload);
+        upload.kind === 'upload'
+          ? await processUpload(ready, record, upload, context.awsRequestId)
+          : await rejectInvalidKey(ready, record, upload, context.awsRequestId);
       if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
       if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
     }

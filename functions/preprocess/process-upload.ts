@@ -66,10 +66,12 @@ export async function rejectInvalidKey(
   deps: UploadDeps,
   record: S3EventRecord,
   upload: InvalidUpload,
+  requestId: string,
 ): Promise<PredictionOutcome> {
   const bucket = record.s3.bucket.name;
   const outcome = await runPrediction(deps.prediction, {
     predictionId: uploadPredictionId(bucket, upload.key, record.s3.object.eTag ?? ''),
+    requestId,
     source: 's3',
     model: upload.key.split('/')[1] || 'unknown',
     bytes: new Uint8Array(),
@@ -81,7 +83,12 @@ export async function rejectInvalidKey(
   return outcome;
 }
 
-export async function processUpload(deps: UploadDeps, record: S3EventRecord, upload: Upload): Promise<PredictionOutcome> {
+export async function processUpload(
+  deps: UploadDeps,
+  record: S3EventRecord,
+  upload: Upload,
+  requestId: string,
+): Promise<PredictionOutcome> {
   const bucket = record.s3.bucket.name;
   const eTag = record.s3.object.eTag ?? record.s3.object.sequencer ?? '';
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: upload.key }));
@@ -96,6 +103,7 @@ export async function processUpload(deps: UploadDeps, record: S3EventRecord, upl
   const requester = metadata['requested-by'];
   const outcome = await runPrediction(deps.prediction, {
     predictionId: uploadPredictionId(bucket, upload.key, eTag),
+    requestId,
     source: 's3',
     model: upload.model,
     bytes,

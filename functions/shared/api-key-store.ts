@@ -10,6 +10,8 @@ export interface ApiKeyRecord {
   name: string;
   /** Models the key may call; `*` for all of them. */
   models: string[];
+  /** May erase and export a data subject's data (GDPR rights); off unless asked for at creation. */
+  subjectRights?: boolean;
   createdAt: string;
   /** Epoch seconds after which the key is refused. */
   expiresAt: number;

@@ -58,6 +58,14 @@ export const inferConfigSchema = z.object({ ...models });
 export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: z.string().min(1) });
 
+export const subjectsConfigSchema = z.object({
+  ...awsEndpoints,
+  ...apiAuth,
+  PREDICTIONS_TABLE: z.string().min(1),
+  UPLOADS_BUCKET: z.string().min(1),
+  RESULTS_BUCKET: z.string().min(1),
+});
+
 export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;
 export type AwsEndpointsConfig = z.infer<z.ZodObject<typeof awsEndpoints>>;
 export type ApiAuthConfig = AwsEndpointsConfig & z.infer<z.ZodObject<typeof apiAuth>>;

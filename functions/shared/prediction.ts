@@ -21,6 +21,7 @@ export interface PredictionDeps {
 
 export interface PredictionRequest {
   predictionId: string;
+  requestId: string;
   source: PredictionRecord['source'];
   model: string;
   version?: string;
@@ -62,6 +63,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
   const createdAt = deps.now();
   const base = {
     predictionId: request.predictionId,
+    requestId: request.requestId,
     source: request.source,
     inputKey: request.inputKey,
     inputSha256: request.refusal ? undefined : sha256Hex(request.bytes),

@@ -7,6 +7,8 @@ export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 /** One DynamoDB item per prediction, success or failure (DESIGN.md §3 "Prediction record"). */
 export interface PredictionRecord {
   predictionId: string;
+  /** The request that asked for it (API Gateway's for HTTP, Lambda's for S3 deliveries), as in the logs. */
+  requestId: string;
   source: 's3' | 'http';
   inputKey?: string;
   /** Absent only when the input was refused before it was read. */

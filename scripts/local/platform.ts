@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ensureTables, startDynamoDB, startS3, type S3Notification } from './emulators';
+import { routeLogs } from './log-router';
 import { LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
 import { readStackResources } from './stack-resources';
 
@@ -37,17 +38,18 @@ async function waitForPort(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`Nothing answered on ${url} after ${timeoutMs} ms.`);
 }
 
-function startOffline(settings: LocalSettings, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const log = createWriteStream(logFile, { flags: 'a' });
+function startOffline(env: NodeJS.ProcessEnv, logsFolder: string) {
   const child = spawn(process.execPath, ['node_modules/osls/bin/serverless.js', 'offline', 'start', '--stage', 'local'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stopping the platform also stops the worker threads' children.
     detached: true,
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return child;
+  const logs = routeLogs(
+    [child.stdout, child.stderr].filter((stream) => stream !== null),
+    logsFolder,
+  );
+  return { child, logs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,7 +120,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   await ensureTables(`http://127.0.0.1:${settings.dynamodbPort}`, resources.tables);
   const s3 = await startS3({ port: settings.s3Port, directory: folders.s3, buckets: resources.buckets });
 
-  const offline = startOffline(settings, env, join(folders.logs, 'offline.log'));
+  const { child: offline, logs } = startOffline(env, folders.logs);
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${settings.lambdaPort}`,
     region: LOCAL_CREDENTIALS.AWS_REGION,
@@ -149,6 +151,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
       await Promise.race([once(offline, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (offline.exitCode === null) process.kill(-offline.pid, 'SIGKILL');
     }
+    await logs.close();
     lambda.destroy();
     await s3.close();
     await new Promise((resolve) => dynamodb.close(resolve));

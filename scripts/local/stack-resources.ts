@@ -12,6 +12,8 @@ export interface StackResources {
   buckets: string[];
   tables: Record<string, unknown>[];
   uploadsBucket: string;
+  /** The variables every function gets (provider.environment), as resolved for the local stage. */
+  functionEnvironment: Record<string, string>;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackR
   );
   const config = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
     custom: { uploadsBucket: string };
+    provider: { environment?: Record<string, unknown> };
     resources: Array<{ Resources: Record<string, CfnResource> }> | { Resources: Record<string, CfnResource> };
   };
   const blocks = Array.isArray(config.resources) ? config.resources : [config.resources];
@@ -37,6 +40,9 @@ export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackR
     buckets: resources.filter((r) => r.Type === 'AWS::S3::Bucket').map((r) => String(r.Properties?.BucketName)),
     tables: resources.filter((r) => r.Type === 'AWS::DynamoDB::Table').map((r) => r.Properties ?? {}),
     uploadsBucket: config.custom.uploadsBucket,
+    functionEnvironment: Object.fromEntries(
+      Object.entries(config.provider.environment ?? {}).map(([name, value]) => [name, String(value)]),
+    ),
   };
 }
 

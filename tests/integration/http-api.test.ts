@@ -84,7 +84,7 @@ describe('POST /v1/models/{model}/predict', () => {
   it('refuses a missing or wrong key with 401 and logs the attempt without the key', async () => {
     await expectProblem(await predict(seven, 'image/png', null), 401, 'unauthorized');
     await expectProblem(await predict(seven, 'image/png', 'not-the-key-xyz'), 401, 'unauthorized');
-    const log = readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'offline.log'), 'utf8');
+    const log = readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'vigie-local-predict.log'), 'utf8');
     expect(log).toContain('api key refused');
     expect(log).not.toContain('not-the-key-xyz');
     expect(log).not.toContain(key);

@@ -9,6 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
+import { readLogEvents } from '../../scripts/audit/log-events';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -102,28 +103,31 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     expect(new Set(records.map((record) => record.subjectId)).size).toBe(1);
     expect(correct).toBeGreaterThanOrEqual(samples.length - 1);
 
-    // One structured audit event per prediction, correlated by the upload key, in the functions' JSON logs.
+    // One structured audit event per prediction in the preprocess function's own log (its log group in AWS),
+    // joined to the record by the request id.
     const auditEvents = () =>
-      readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'offline.log'), 'utf8')
-        .split('\n')
-        .filter((line) => line.startsWith('{') && line.includes('"message":"prediction"'))
-        .map((line) => JSON.parse(line) as { correlation_id: string; audit: Record<string, unknown> });
+      readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))
+        .filter((e) => e['@log'] === '/aws/lambda/vigie-local-preprocess')
+        .map((e) => e.fields.audit as Record<string, unknown> | undefined)
+        .filter((audit) => audit?.event === 'prediction') as Array<Record<string, unknown>>;
     // The event is logged once the record is written, so the last ones may trail the table by a moment.
     const ids = new Set(records.map((record) => record.predictionId));
     const events = await eventually(async () => {
-      const found = auditEvents().filter((e) => ids.has(e.audit.predictionId as string));
+      const found = auditEvents().filter((e) => ids.has(e.predictionId as string));
       return found.length >= ids.size ? found : undefined;
     });
     for (const record of records) {
-      const event = events.find((e) => e.audit.predictionId === record.predictionId);
-      expect(event?.correlation_id).toBe(record.inputKey);
-      expect(event?.audit).toMatchObject({
+      const event = events.find((e) => e.predictionId === record.predictionId);
+      expect(event).toMatchObject({
+        requestId: record.requestId,
+        timestamp: record.createdAt,
         model: 'digits',
         modelVersion: record.modelVersion,
         modelSha256: record.modelSha256,
         inputSha256: record.inputSha256,
         status: 'succeeded',
-        subjectId: record.subjectId,
+        automated: true,
+        subjectPseudonym: record.subjectId,
         output: {
           label: (record.result as ClassificationResult).label,
           confidence: (record.result as ClassificationResult).confidence,

@@ -4,6 +4,7 @@ import { ForbiddenError } from '../../functions/shared/errors';
 import {
   anyOf,
   authorizeModel,
+  authorizeSubjectRights,
   createStaticVerifier,
   createStoreVerifier,
   hashApiKey,
@@ -37,9 +38,13 @@ function memoryStore(records: Partial<ApiKeyRecord>[]): ApiKeyStore & { reads: n
 }
 
 describe('static keys (the local VIGIE_API_KEY)', () => {
-  it('accepts the configured key, for every model, and names it by its hash prefix only', async () => {
+  it('accepts the configured key, for every model and the subject rights (local stage), and names it by its hash prefix only', async () => {
     const verifier = createStaticVerifier([hashApiKey('alpha-key'), hashApiKey('beta-key')]);
-    expect(await verifier.verify('beta-key')).toEqual({ keyId: hashApiKey('beta-key').slice(0, 12), models: ['*'] });
+    expect(await verifier.verify('beta-key')).toEqual({
+      keyId: hashApiKey('beta-key').slice(0, 12),
+      models: ['*'],
+      subjectRights: true,
+    });
   });
 
   it.each([undefined, '', 'wrong', 'alpha-key '])('refuses %j', async (presented) => {
@@ -54,12 +59,16 @@ describe('static keys (the local VIGIE_API_KEY)', () => {
 describe('stored keys (npm run keys)', () => {
   it('accepts an active key with its scope, refuses expired, revoked and unknown ones', async () => {
     const store = memoryStore([
-      { keyHash: hashApiKey('active'), models: ['digits'] },
+      { keyHash: hashApiKey('active'), models: ['digits'], subjectRights: false },
       { keyHash: hashApiKey('expired'), expiresAt: epoch - 1 },
       { keyHash: hashApiKey('revoked'), revokedAt: '2026-11-01T00:00:00Z' },
     ]);
     const verifier = createStoreVerifier(store, () => now);
-    expect(await verifier.verify('active')).toEqual({ keyId: hashApiKey('active').slice(0, 12), models: ['digits'] });
+    expect(await verifier.verify('active')).toEqual({
+      keyId: hashApiKey('active').slice(0, 12),
+      models: ['digits'],
+      subjectRights: false,
+    });
     expect(await verifier.verify('expired')).toBeUndefined();
     expect(await verifier.verify('revoked')).toBeUndefined();
     expect(await verifier.verify('unknown')).toBeUndefined();
@@ -88,10 +97,19 @@ describe('stored keys (npm run keys)', () => {
   });
 });
 
+describe('authorizeSubjectRights', () => {
+  it('lets only keys with the subject-rights permission erase or export, whatever their models', () => {
+    expect(() => authorizeSubjectRights({ keyId: 'dpo', models: [], subjectRights: true })).not.toThrow();
+    expect(() => authorizeSubjectRights({ keyId: 'k', models: ['*'], subjectRights: false })).toThrow(ForbiddenError);
+  });
+});
+
 describe('authorizeModel', () => {
   it('lets a key call the models in its scope, or all with *, and refuses others with 403', () => {
-    expect(() => authorizeModel({ keyId: 'k', models: ['digits'] }, 'digits')).not.toThrow();
-    expect(() => authorizeModel({ keyId: 'k', models: ['*'] }, 'car-detector')).not.toThrow();
-    expect(() => authorizeModel({ keyId: 'k', models: ['digits'] }, 'car-detector')).toThrow(ForbiddenError);
+    expect(() => authorizeModel({ keyId: 'k', models: ['digits'], subjectRights: false }, 'digits')).not.toThrow();
+    expect(() => authorizeModel({ keyId: 'k', models: ['*'], subjectRights: false }, 'car-detector')).not.toThrow();
+    expect(() => authorizeModel({ keyId: 'k', models: ['digits'], subjectRights: false }, 'car-detector')).toThrow(
+      ForbiddenError,
+    );
   });
 });

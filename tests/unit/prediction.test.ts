@@ -56,6 +56,7 @@ function deps(
 
 const request = (bytes: Uint8Array, model = 'digits') => ({
   predictionId: 'p-1',
+  requestId: 'req-1',
   source: 'http' as const,
   model,
   bytes,
@@ -73,6 +74,7 @@ describe('runPrediction', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.record).toMatchObject({
       predictionId: 'p-1',
+      requestId: 'req-1',
       status: 'succeeded',
       model: 'digits',
       modelVersion: metadata.version,

@@ -7,10 +7,14 @@ import { logger } from '../observability';
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
-/** Who is calling: the key's id (safe to log and to pseudonymise) and the models it may call. */
+/**
+ * Who is calling: the key's id (safe to log and to pseudonymise), the models it may call, and whether it may
+ * act on data subjects' rights (erasure, export): a right given to the data-protection officer's keys only.
+ */
 export interface Caller {
   keyId: string;
   models: string[];
+  subjectRights: boolean;
 }
 
 export interface ApiKeyVerifier {
@@ -23,7 +27,7 @@ const keyIdOf = (hashHex: string) => hashHex.slice(0, 12);
  * Keys given as hashes in configuration (the local stage's VIGIE_API_KEY): the presented key is hashed and
  * compared with every stored hash in constant time, without stopping at the first match.
  */
-export function createStaticVerifier(storedHashesHex: string[], models: string[] = ['*']): ApiKeyVerifier {
+export function createStaticVerifier(storedHashesHex: string[], models: string[] = ['*'], subjectRights = true): ApiKeyVerifier {
   const stored = storedHashesHex.map((hex) => Buffer.from(hex.trim(), 'hex')).filter((hash) => hash.length === 32);
   return {
     async verify(presented) {
@@ -33,7 +37,7 @@ export function createStaticVerifier(storedHashesHex: string[], models: string[]
       for (const hash of stored) {
         if (timingSafeEqual(hash, candidate)) match = hash;
       }
-      return match ? { keyId: keyIdOf(match.toString('hex')), models } : undefined;
+      return match ? { keyId: keyIdOf(match.toString('hex')), models, subjectRights } : undefined;
     },
   };
 }
@@ -52,7 +56,9 @@ export function createStoreVerifier(store: ApiKeyStore, now: () => Date = () => 
       if (cached && now().getTime() - cached.at < cacheMs) return cached.caller;
       const record = await store.get(hash);
       const valid = record && !record.revokedAt && record.expiresAt * 1000 > now().getTime();
-      const caller = valid ? { keyId: record.keyId, models: record.models } : undefined;
+      const caller = valid
+        ? { keyId: record.keyId, models: record.models, subjectRights: record.subjectRights === true }
+        : undefined;
       cache.set(hash, { at: now().getTime(), caller });
       return caller;
     },
@@ -81,6 +87,14 @@ export function authorizeModel(caller: Caller, model: string): void {
   if (!caller.models.includes('*') && !caller.models.includes(model)) {
     logger.warn('api key not allowed for model', { keyId: caller.keyId, model });
     throw new ForbiddenError(`This API key may not call model '${model}'.`);
+  }
+}
+
+/** Erasure and export are for keys created with the subject-rights permission; others get 403. */
+export function authorizeSubjectRights(caller: Caller): void {
+  if (!caller.subjectRights) {
+    logger.warn('api key not allowed for subject rights', { keyId: caller.keyId });
+    throw new ForbiddenError('This API key may not act on data subjects (erasure, export).');
   }
 }
 
