@@ -1,6 +1,7 @@
 /**
  * `npm run eval -- <model> [version]`: measures a model on its held-out data through the TypeScript serving path
- * (sharp + ONNX Runtime + post-processing), the path production takes, and prints the figures.
+ * (sharp + ONNX Runtime + post-processing), the path production takes, and prints the figures. Without a version
+ * it measures the newest one, approved or not: evaluating a candidate is how it gets reviewed.
  */
 import { ModelRegistry } from '../functions/shared/registry';
 import { evaluateClassifier, evaluateDetector } from './evaluation/evaluate';
@@ -10,7 +11,8 @@ if (!name) {
   console.error('Usage: npm run eval -- <model> [version]');
   process.exit(2);
 }
-const model = await new ModelRegistry('models').resolve(name, version);
+const registry = new ModelRegistry('models');
+const model = await registry.inspect(name, version ?? (await registry.versions(name)).at(-1) ?? '');
 const progress = (done: number, total: number) => {
   if (done % 50 === 0 || done === total) process.stderr.write(`  ${done}/${total}\n`);
 };

@@ -127,3 +127,13 @@ export class ForbiddenError extends VigieError {
     this.name = 'ForbiddenError';
   }
 }
+
+/** A version that has not been approved (or was rejected or retired) is never served, even when asked for by name. */
+export class ModelNotApprovedError extends VigieError {
+  readonly status = 403;
+  readonly code = 'model-not-approved';
+  constructor(model: string, version: string, approvalStatus: string) {
+    super(`Model '${model}' version '${version}' is not approved for serving (approval status: ${approvalStatus}).`);
+    this.name = 'ModelNotApprovedError';
+  }
+}

@@ -68,31 +68,135 @@ export const detectionOutputSpecSchema = z.object({
 
 export const outputSpecSchema = z.discriminatedUnion('kind', [classificationOutputSpecSchema, detectionOutputSpecSchema]);
 
-export const modelMetadataSchema = z
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const text = z.string().min(1);
+
+/** How the artifact was made: enough to retrain it and to know what it learnt from. */
+export const trainingProvenanceSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-    version: z.string().regex(/^\d+\.\d+\.\d+$/),
-    task: z.string().min(1),
-    description: z.string().optional(),
-    artifact: z.object({
-      file: z.string().min(1),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      bytes: z.number().int().positive(),
-    }),
-    input: imageInputSpecSchema,
-    output: outputSpecSchema,
-    training: z.record(z.string(), z.unknown()),
-    metrics: z.record(z.string(), z.unknown()),
+    code: text.describe('the training script, relative to the repository root'),
+    codeCommit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .nullable()
+      .describe('git commit of the code that ran'),
+    codeDirty: z.boolean().describe('true when the working tree differed from codeCommit'),
+    framework: text,
+    seed: z.number().int(),
+    data: z
+      .object({
+        source: text,
+        license: text.optional(),
+        sha256: sha256.describe('SHA-256 over the training data as the script read it'),
+        split: z.record(z.string(), z.unknown()).describe('how training and evaluation data were separated'),
+      })
+      .catchall(z.unknown()),
+    parameters: z.record(z.string(), z.unknown()),
+    durationSeconds: z.number().nonnegative(),
+    trainedAt: z.iso.datetime(),
   })
-  .superRefine((meta, ctx) => {
-    const { channels, normalisation: norm } = meta.input;
-    if (norm.mean.length !== channels || norm.std.length !== channels) {
-      ctx.addIssue({ code: 'custom', message: `mean and std need one value per channel (${channels})` });
-    }
-    if (meta.output.kind === 'detection' && (meta.input.width % meta.output.stride || meta.input.height % meta.output.stride)) {
-      ctx.addIssue({ code: 'custom', message: 'the input size must be a multiple of the detection stride' });
-    }
+  .catchall(z.unknown());
+
+/** One set of measured figures; `measuredBy` names the code that measured them. */
+const metricSetSchema = z.object({ measuredBy: text }).catchall(z.unknown());
+
+/** A decision by a person, never by the training script: only `approved` versions are served. */
+export const approvalSchema = z
+  .object({
+    status: z.enum(['approved', 'pending', 'rejected', 'retired']),
+    approver: text.optional(),
+    date: z.iso.date().optional(),
+    notes: text.optional(),
+  })
+  .refine((approval) => approval.status === 'pending' || (approval.approver && approval.date), {
+    message: 'a decision (approved, rejected, retired) needs its approver and date',
   });
+
+/** The accountable facts about a version (model-card material), set when it is reviewed. */
+export const governanceSchema = z.object({
+  owner: z.object({ name: text, contact: z.email() }),
+  approval: approvalSchema,
+  intendedUse: z.object({
+    primaryUses: z.array(text).min(1),
+    primaryUsers: z.array(text).min(1),
+    outOfScope: z.array(text).min(1),
+  }),
+  personalData: z
+    .object({
+      processesPersonalData: z.boolean(),
+      categories: z.array(text),
+      legalBasis: text.optional(),
+      dpiaReference: text.nullable().describe('path of the DPIA in this repository, when personal data is processed'),
+    })
+    .refine((data) => !data.processesPersonalData || (data.dpiaReference && data.legalBasis), {
+      message: 'a model that processes personal data needs its legal basis and DPIA reference',
+    }),
+  /** What each entry of `metrics` was measured on, by the same key. */
+  evaluationData: z.record(z.string(), text),
+  factors: z.array(text).min(1),
+  limitations: z.array(text).min(1),
+  ethicalConsiderations: z.array(z.object({ risk: text, mitigation: text })).min(1),
+  licence: z.object({ model: text, data: text }),
+});
+
+const metadataFields = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  task: z.string().min(1),
+  description: z.string().optional(),
+  artifact: z.object({
+    file: z.string().min(1),
+    sha256,
+    bytes: z.number().int().positive(),
+  }),
+  input: imageInputSpecSchema,
+  output: outputSpecSchema,
+  training: trainingProvenanceSchema,
+  metrics: z.record(z.string(), metricSetSchema).refine((metrics) => Object.keys(metrics).length > 0, 'at least one metric set'),
+};
+
+type MetadataShape = {
+  input: z.infer<typeof imageInputSpecSchema>;
+  output: z.infer<typeof outputSpecSchema>;
+  metrics: Record<string, unknown>;
+  governance?: z.infer<typeof governanceSchema>;
+};
+
+function checkConsistency(meta: MetadataShape, ctx: z.RefinementCtx) {
+  const { channels, normalisation: norm } = meta.input;
+  if (norm.mean.length !== channels || norm.std.length !== channels) {
+    ctx.addIssue({ code: 'custom', message: `mean and std need one value per channel (${channels})` });
+  }
+  if (meta.output.kind === 'detection' && (meta.input.width % meta.output.stride || meta.input.height % meta.output.stride)) {
+    ctx.addIssue({ code: 'custom', message: 'the input size must be a multiple of the detection stride' });
+  }
+  for (const key of Object.keys(meta.metrics)) {
+    if (meta.governance && !meta.governance.evaluationData[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['governance', 'evaluationData', key],
+        message: `say what metrics.${key} was measured on`,
+      });
+    }
+  }
+}
+
+/**
+ * What serving reads. A package fresh from training has no `governance` yet: it can be inspected and evaluated,
+ * and is served only once a person has reviewed and approved it (functions/shared/registry.ts).
+ */
+export const modelMetadataSchema = z
+  .object({ ...metadataFields, governance: governanceSchema.optional() })
+  .superRefine(checkConsistency);
+
+/**
+ * A version as committed to the registry (models/<name>/<version>/metadata.json): reviewed, with its owner,
+ * approval, intended use and personal-data assessment. governance/schemas/model-metadata.schema.json is this
+ * schema; `npm test` validates every committed version against it.
+ */
+export const registeredModelMetadataSchema = z
+  .object({ ...metadataFields, governance: governanceSchema })
+  .superRefine(checkConsistency);
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;

@@ -1,7 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelNotFoundError, ModelPackageError } from './errors';
+import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from './errors';
 import { modelMetadataSchema, type ModelMetadata } from './model-spec';
+import { logger } from './observability';
 
 /** A model version as found on disk: its validated metadata and where its artifact lives. */
 export interface ModelVersion {
@@ -32,6 +33,19 @@ async function listDirectories(path: string): Promise<string[]> {
   }
 }
 
+/** A package without a governance block has not been reviewed yet: it counts as pending. */
+export const approvalOf = (entry: ModelVersion) => entry.metadata.governance?.approval.status ?? 'pending';
+
+function approved(entry: ModelVersion): ModelVersion {
+  const { name, version } = entry.metadata;
+  const status = approvalOf(entry);
+  if (status !== 'approved') {
+    logger.warn('model version refused: not approved', { model: name, modelVersion: version, approval: status });
+    throw new ModelNotApprovedError(name, version, status);
+  }
+  return entry;
+}
+
 /**
  * Reads model packages from `MODELS_DIR` (`/opt/models` in AWS, `./models` locally). Metadata is read once per
  * container and cached: a new version ships as a new deployment of the models layer, never mid-flight.
@@ -55,16 +69,29 @@ export class ModelRegistry {
     return dirs.filter((dir) => VERSION.test(dir)).sort(compareVersions);
   }
 
-  /** The requested version, or the highest one when none is asked for. */
+  /**
+   * The version to serve: the requested one, or the highest approved one when none is asked for. A version whose
+   * approval status is not `approved` is refused, by name or not: serving is a governance decision.
+   */
   async resolve(model: string, version?: string): Promise<ModelVersion> {
     const versions = await this.versions(model);
-    const chosen = version ?? versions.at(-1);
-    if (!chosen) throw new ModelNotFoundError(model);
-    if (!versions.includes(chosen)) throw new ModelNotFoundError(model, version);
-    const key = `${model}@${chosen}`;
+    if (versions.length === 0) throw new ModelNotFoundError(model);
+    if (version !== undefined) return approved(await this.inspect(model, version));
+    for (const candidate of [...versions].reverse()) {
+      const entry = await this.inspect(model, candidate);
+      if (approvalOf(entry) === 'approved') return entry;
+    }
+    return approved(await this.inspect(model, versions.at(-1)!));
+  }
+
+  /** A version's package as it is, approved or not (registry listings, evaluation, model cards). */
+  async inspect(model: string, version: string): Promise<ModelVersion> {
+    const versions = await this.versions(model);
+    if (!versions.includes(version)) throw new ModelNotFoundError(model, version);
+    const key = `${model}@${version}`;
     let entry = this.#cache.get(key);
     if (!entry) {
-      entry = this.#load(model, chosen);
+      entry = this.#load(model, version);
       // A failed read is not cached, so a fixed package is picked up without a cold start.
       entry.catch(() => this.#cache.delete(key));
       this.#cache.set(key, entry);

@@ -52,7 +52,7 @@ async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<U
 export async function evaluateDetector(model: ModelVersion, progress?: Progress) {
   const { output, training } = model.metadata;
   if (output.kind !== 'detection') throw new Error(`${model.metadata.name} is not a detector.`);
-  const frames = validationFrames((training.data as { split: FrameRangeSplit }).split);
+  const frames = validationFrames(training.data.split as unknown as FrameRangeSplit);
   const lowFloor: ModelVersion = {
     ...model,
     metadata: { ...model.metadata, output: { ...output, scoreThreshold: AP_SCORE_FLOOR } },
@@ -79,7 +79,7 @@ export async function evaluateDetector(model: ModelVersion, progress?: Progress)
 }
 
 export async function evaluateClassifier(model: ModelVersion, progress?: Progress) {
-  const split = (model.metadata.training.data as { split: SplitRule }).split;
+  const split = model.metadata.training.data.split as unknown as SplitRule;
   const samples = heldOutDigits(split);
   const { results, timings } = await servingPath<ClassificationResult>(
     model,

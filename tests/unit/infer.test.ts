@@ -54,4 +54,24 @@ describe('infer', () => {
       /SHA-256.*refusing to load/,
     );
   });
+
+  it('serves the highest approved version by default and refuses an unapproved one, even by name', async () => {
+    // Prepare: digits 1.0.0 (approved) beside a 1.1.0 that is still pending review.
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-models-'));
+    cpSync(join(MODELS_DIR, 'digits', '1.0.0'), join(dir, 'digits', '1.0.0'), { recursive: true });
+    cpSync(join(MODELS_DIR, 'digits', '1.0.0'), join(dir, 'digits', '1.1.0'), { recursive: true });
+    const pendingPath = join(dir, 'digits', '1.1.0', 'metadata.json');
+    const pending = JSON.parse(readFileSync(pendingPath, 'utf8'));
+    pending.version = '1.1.0';
+    pending.governance.approval = { status: 'pending' };
+    writeFileSync(pendingPath, JSON.stringify(pending));
+    const d = { registry: new ModelRegistry(dir), sessions: new SessionCache() };
+    // Act / Assess
+    expect(await infer(d, { ...event, version: undefined })).toMatchObject({ ok: true, modelVersion: '1.0.0' });
+    expect(await infer(d, { ...event, version: '1.1.0' })).toMatchObject({
+      ok: false,
+      error: { code: 'model-not-approved', status: 403, message: expect.stringContaining('pending') },
+    });
+    expect(d.sessions.loaded()).toEqual(['digits@1.0.0']);
+  });
 });
