@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build';
 import { packageOffline } from '../../scripts/package-offline';
+import { savedQueries } from '../../infra/queries.cjs';
 import { auditTemplate } from '../support/template-audit';
 
 /**
@@ -82,6 +83,48 @@ describe('serverless package --stage dev', () => {
     expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
     const api = template.Resources.HttpApi!.Properties as { CorsConfiguration: { AllowOrigins: string[] } };
     expect(api.CorsConfiguration.AllowOrigins).not.toContain('*');
+  });
+
+  it('declares each saved query of governance/queries as an AWS::Logs::QueryDefinition over the logs of every function', () => {
+    const queries = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Logs::QueryDefinition');
+    const functions = Object.keys(template.Resources).filter((id) => template.Resources[id]!.Type === 'AWS::Lambda::Function');
+    const files = savedQueries();
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    expect(queries.map((q) => q.Properties.QueryString).sort()).toEqual(files.map((f) => f.queryString).sort());
+    for (const query of queries) {
+      expect(query.Properties.Name).toMatch(/^vigie-dev\//);
+      expect(query.Properties.LogGroupNames).toHaveLength(functions.length);
+      for (const group of query.Properties.LogGroupNames as Array<{ Ref: string }>) {
+        expect(template.Resources[group.Ref]?.Type).toBe('AWS::Logs::LogGroup');
+      }
+    }
+  });
+
+  it('keeps personal data for a bounded time and indexes it by subject (GDPR retention, erasure, export)', () => {
+    const table = Object.values(template.Resources).find((r) => r.Properties?.TableName === 'vigie-dev-predictions')!;
+    expect(table.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'bySubject',
+          KeySchema: [
+            { AttributeName: 'subjectId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+        },
+      ],
+    });
+    for (const name of ['vigie-dev-uploads', 'vigie-dev-results']) {
+      const bucket = Object.values(template.Resources).find((r) => r.Properties?.BucketName === name)!;
+      const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Array<{ Status: string; ExpirationInDays?: number }> })
+        .Rules;
+      expect(
+        rules.some((rule) => rule.Status === 'Enabled' && rule.ExpirationInDays === 90),
+        name,
+      ).toBe(true);
+    }
+    const groups = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
   it('sends S3 events that failed every retry to a dead-letter queue, with timeouts nested under their callers', () => {

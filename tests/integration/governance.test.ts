@@ -1,0 +1,233 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savedQueries } from '../../infra/queries.cjs';
+import { runInsightsQuery, type QueryResult } from '../../scripts/audit/insights';
+import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
+import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
+import { heldOutDigitsOf, renderMnistPng } from '../../scripts/mnist-samples';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { hashApiKey } from '../../functions/shared/http/api-keys';
+import type { SubjectExport } from '../../functions/subjects/subject-data';
+import { jsonSchemaValidator } from '../support/json-schema';
+import { MODELS_DIR } from '../support/models';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+
+/**
+ * A scripted session on the real local platform, then the compliance officer's and the DPO's questions asked of
+ * what it left: every saved Logs Insights query over the functions' logs, the audit events against their
+ * schema, the logs scanned for what must never be there, and a person's data exported then erased.
+ */
+const run = promisify(execFile);
+const key = TEST_SETTINGS.apiKey;
+// An e-mail address as a subject id: it must never appear in a log, only its pseudonym.
+const ALICE = 'alice.martin@example.fr';
+const DRIVER = 'driver-0042';
+const carMetadata = JSON.parse(readFileSync(`${MODELS_DIR}/car-detector/1.0.0/metadata.json`, 'utf8'));
+let t: TestPlatform;
+let logsDir: string;
+let digits: Buffer[];
+let frames: Buffer[];
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${t.http}${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers ?? {}) } });
+const query = (name: string, replace: Record<string, string> = {}): QueryResult => {
+  let text = savedQueries().find((q) => q.name === name)!.queryString;
+  for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
+  return runInsightsQuery(text, readLogEvents(logsDir));
+};
+const records = async (subject?: string) =>
+  (await t.records()).filter((r) => (subject ? r.subjectId === subject : true)) as PredictionRecord[];
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  logsDir = join(t.env.VIGIE_STATE_DIR!, 'logs');
+  digits = await Promise.all(heldOutDigitsOf().slice(0, 3).map(renderMnistPng));
+  const withCars = validationFrames(carMetadata.training.data.split as FrameRangeSplit).filter((f) => f.boxes.length > 0);
+  frames = withCars.slice(0, 2).map((f) => readFileSync(f.path));
+
+  // The scripted session: uploads with a subject, HTTP calls with and without one, bad inputs, a wrong key.
+  const put = (key: string, body: Buffer, subject?: string) =>
+    t.s3.send(
+      new PutObjectCommand({
+        Bucket: t.platform.uploadsBucket,
+        Key: key,
+        Body: body,
+        Metadata: subject ? { 'subject-id': subject } : undefined,
+      }),
+    );
+  await Promise.all(digits.map((png, i) => put(`incoming/digits/forms/alice-${i}.png`, png, ALICE)));
+  await put('incoming/digits/forms/alice-bad.png', Buffer.from('not an image at all'), ALICE);
+  await Promise.all(frames.map((jpg, i) => put(`incoming/car-detector/trip/${i}.jpg`, jpg, DRIVER)));
+  const predict = (model: string, body: Buffer, subject?: string) =>
+    api(`/v1/models/${model}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', ...(subject ? { 'x-subject-id': subject } : {}) },
+      body,
+    });
+  expect((await predict('digits', digits[0]!, ALICE)).status).toBe(200);
+  expect((await predict('digits', digits[1]!)).status).toBe(200);
+  expect((await predict('digits', Buffer.from('%PDF-1.7 not a picture'), ALICE)).status).toBe(400);
+  expect(
+    (await fetch(`${t.http}/v1/models/digits/predict`, { method: 'POST', headers: { 'x-api-key': 'wrong-key-123' } })).status,
+  ).toBe(401);
+  await t.platform.drained();
+  await eventually(async () => ((await records()).length >= 9 ? true : undefined), 30_000);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('audit trail', () => {
+  it('has one schema-valid audit event per prediction, with pseudonyms and automated: true', async () => {
+    const validate = jsonSchemaValidator('governance/schemas/audit-event.schema.json');
+    const all = await records();
+    const events = await eventually(async () => {
+      const found = auditEventsOf(readLogEvents(logsDir)) as Array<Record<string, unknown>>;
+      return found.filter((e) => e.event === 'prediction').length >= all.length ? found : undefined;
+    });
+    for (const event of events) expect({ event, errors: validate(event) }).toEqual({ event, errors: [] });
+    for (const record of all) {
+      expect(events).toContainEqual(
+        expect.objectContaining({ predictionId: record.predictionId, requestId: record.requestId, automated: true }),
+      );
+    }
+    // The schema can fail: a raw identifier slipped into an event is refused.
+    expect(validate({ ...events[0], subjectId: ALICE })).not.toEqual([]);
+  });
+
+  it('leaves no raw identifier, key, e-mail address or image bytes in any log line', () => {
+    const logs = readdirSync(logsDir).map((file) => readFileSync(join(logsDir, file), 'utf8'));
+    const text = logs.join('\n');
+    expect(text.length).toBeGreaterThan(1000);
+    for (const secret of [ALICE, DRIVER, key, 'wrong-key-123', 'alice-0.png', 'not an image at all']) {
+      expect(text, `logs contain ${secret}`).not.toContain(secret);
+    }
+    expect(text.match(/[\w.+-]+@[\w-]+\.[\w.]+/g) ?? []).toEqual([]);
+    for (const image of [...digits, ...frames]) {
+      const base64 = image.toString('base64');
+      expect(text).not.toContain(base64.slice(200, 260));
+    }
+  });
+});
+
+describe('saved Logs Insights queries over the session', () => {
+  it('counts predictions per model version per day', () => {
+    const { rows } = query('predictions-per-model-version-per-day');
+    expect(rows.every((row) => /T00:00:00.000Z$/.test(row.day as string))).toBe(true);
+    // Summed over days, so a session that crosses midnight UTC counts the same.
+    const total = (model: string) =>
+      rows.filter((row) => row.model === model).reduce((sum, row) => sum + (row.predictions as number), 0);
+    expect(total('digits')).toBe(7); // 4 uploads (one rejected) and 3 HTTP calls (one rejected)
+    expect(total('car-detector')).toBe(2);
+    expect(new Set(rows.map((row) => row.modelVersion))).toEqual(new Set(['1.0.0', carMetadata.version]));
+  });
+
+  it('gives p95 and p50 latency per version from the succeeded predictions', () => {
+    const rows = query('latency-p95-per-version').rows;
+    const digitsRow = rows.find((r) => r.model === 'digits')!;
+    expect(digitsRow.predictions).toBe(5);
+    expect(digitsRow.p95Ms as number).toBeGreaterThanOrEqual(digitsRow.p50Ms as number);
+    expect(rows.find((r) => r.model === 'car-detector')?.predictions).toBe(2);
+  });
+
+  it('groups errors by type and rejected inputs by reason', () => {
+    expect(query('errors-by-type').rows).toEqual([{ status: 'rejected', errorCode: 'unsupported-image', predictions: 2 }]);
+    expect(query('rejected-inputs-by-reason').rows).toEqual([
+      { reason: 'unsupported-image', source: 'http', rejected: 1 },
+      { reason: 'unsupported-image', source: 's3', rejected: 1 },
+    ]);
+  });
+
+  it('follows the outputs per day, the signal the incident procedure watches for drift', () => {
+    const rows = query('output-drift-per-day').rows;
+    const digitsRow = rows.find((r) => r.model === 'digits')!;
+    expect(digitsRow.meanConfidence as number).toBeGreaterThan(0.5);
+    expect(digitsRow.meanDetections).toBeUndefined();
+    expect(rows.find((r) => r.model === 'car-detector')!.meanDetections as number).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives the first and last use of each artifact', () => {
+    const rows = query('model-artifact-first-last-use').rows;
+    const digitsRow = rows.find((r) => r.model === 'digits')!;
+    expect(digitsRow.modelSha256).toBe(
+      JSON.parse(readFileSync(`${MODELS_DIR}/digits/1.0.0/metadata.json`, 'utf8')).artifact.sha256,
+    );
+    expect(Date.parse(digitsRow.firstUse as string)).toBeLessThanOrEqual(Date.parse(digitsRow.lastUse as string));
+  });
+
+  it('finds every prediction about one person with npm run audit, from their raw id', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/audit.ts', 'predictions-by-subject', '--subject', ALICE, '--logs', logsDir, '--json'],
+      { env: t.env },
+    );
+    const result = JSON.parse(stdout) as QueryResult;
+    const alice = (await records()).find((r) => r.inputKey === 'incoming/digits/forms/alice-0.png')!.subjectId!;
+    const hers = await records(alice);
+    expect(hers).toHaveLength(6); // 3 uploads, 1 bad upload, 2 HTTP calls
+    expect(new Set(result.rows.map((r) => r.predictionId))).toEqual(new Set(hers.map((r) => r.predictionId)));
+  });
+});
+
+describe('GDPR rights on the local platform', () => {
+  it('refuses a key without the subject-rights permission', async () => {
+    const plain = 'plain-model-key-456';
+    await t.documents.send(
+      new PutCommand({
+        TableName: 'vigie-local-api-keys',
+        Item: {
+          ...{ keyHash: hashApiKey(plain), keyId: hashApiKey(plain).slice(0, 12) },
+          name: 'app',
+          models: ['*'],
+          createdAt: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
+      }),
+    );
+    const response = await fetch(`${t.http}/v1/subjects/${encodeURIComponent(ALICE)}/export`, {
+      headers: { 'x-api-key': plain },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('exports everything held about a person, then erases it from S3, DynamoDB and the export', async () => {
+    const alice = (await records()).find((r) => r.inputKey === 'incoming/digits/forms/alice-0.png')!.subjectId!;
+    // Export (Art. 15/20): the records and the files, the uploads' bytes included.
+    const exported = (await (await api(`/v1/subjects/${encodeURIComponent(ALICE)}/export`)).json()) as SubjectExport;
+    expect(exported.subjectPseudonym).toBe(alice);
+    expect(exported.predictions).toHaveLength(6);
+    expect(exported.predictions.every((p) => p.automated === true)).toBe(true);
+    expect(exported.files.map((f) => f.role).sort()).toEqual(['quarantine', 'upload', 'upload', 'upload']);
+    const upload = exported.files.find((f) => f.key === 'incoming/digits/forms/alice-0.png')!;
+    expect(Buffer.from(upload.contentBase64!, 'base64').equals(digits[0]!)).toBe(true);
+
+    // Erasure (Art. 17): a receipt with counts, and nothing left behind.
+    const erase = await api(`/v1/subjects/${encodeURIComponent(ALICE)}`, { method: 'DELETE' });
+    expect(erase.status).toBe(200);
+    expect(await erase.json()).toMatchObject({ subjectPseudonym: alice, predictions: 6, files: 4 });
+    expect(await records(alice)).toEqual([]);
+    for (const file of exported.files) {
+      await expect(t.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }))).rejects.toThrow();
+    }
+    const after = (await (await api(`/v1/subjects/${encodeURIComponent(ALICE)}/export`)).json()) as SubjectExport;
+    expect(after).toMatchObject({ predictions: [], files: [] });
+    // The driver's data is untouched.
+    expect((await records()).filter((r) => r.model === 'car-detector')).toHaveLength(2);
+
+    // The requests themselves are in the audit trail, by pseudonym.
+    const requests = await eventually(async () => {
+      const rows = query('subject-requests').rows;
+      return rows.length >= 3 ? rows : undefined;
+    });
+    expect(requests.map((r) => [r.request, r.subjectPseudonym, r.predictions, r.files])).toEqual([
+      ['subject-export', alice, 6, 4],
+      ['subject-erasure', alice, 6, 4],
+      ['subject-export', alice, 0, 0],
+    ]);
+  });
+});
