@@ -1,7 +1,17 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInput } from './stack-resources';
 import { LOCAL_CREDENTIALS } from './settings';
 
@@ -64,10 +74,28 @@ export async function ensureTables(endpoint: string, tables: Record<string, unkn
   const created: string[] = [];
   for (const table of tables) {
     const input = createTableInput(table) as unknown as CreateTableCommandInput;
-    if (input.TableName && !existing.has(input.TableName)) {
+    if (!input.TableName) continue;
+    if (!existing.has(input.TableName)) {
       await client.send(new CreateTableCommand(input));
       created.push(input.TableName);
+      continue;
     }
+    // A `.local/` state from before an index was declared lacks it. dynalite cannot add an index to a table
+    // (UpdateTable ignores index creation), so the table is rebuilt as declared with its items copied back.
+    const described = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    if ((input.GlobalSecondaryIndexes ?? []).every((index) => present.has(index.IndexName))) continue;
+    const items: Array<Record<string, AttributeValue>> = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: input.TableName, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await client.send(new DeleteTableCommand({ TableName: input.TableName }));
+    await client.send(new CreateTableCommand(input));
+    for (const item of items) await client.send(new PutItemCommand({ TableName: input.TableName, Item: item }));
+    console.warn(`${input.TableName}: rebuilt with its new index, ${items.length} item(s) kept.`);
   }
   client.destroy();
   return created;
