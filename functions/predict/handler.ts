@@ -56,7 +56,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   });
   if (outcome.error !== undefined) throw outcome.error;
   const { record } = outcome;
-  if (picture) return image('image/png', picture, { 'x-prediction-id': record.predictionId });
+  if (picture) return image('image/png', picture, { 'x-prediction-id': record.predictionId, 'x-automated-decision': 'true' });
   return json(200, {
     predictionId: record.predictionId,
     model: record.model,

@@ -106,6 +106,7 @@ describe('POST /v1/models/car-detector/predict', () => {
     for (const response of [await post({ accept: 'image/png' }), await post({}, '?annotate=true')]) {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/png');
+      expect(response.headers.get('x-automated-decision')).toBe('true');
       expect(response.headers.get('x-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
       const png = Buffer.from(await response.arrayBuffer());
       expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 676, height: 380 });
