@@ -29,7 +29,8 @@ export const handler = middy<S3Event, void>()
       if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
       const upload = parseUploadKey(record.s3.object.key);
       if (upload.kind === 'ignored') {
-        logger.debug('ignored key outside incoming/', { key: record.s3.object.key });
+        // Only the top-level prefix: object keys are file names, and people name files after people.
+        logger.debug('ignored key outside incoming/', { prefix: record.s3.object.key.split('/')[0] });
         continue;
       }
       const outcome =
