@@ -1,0 +1,96 @@
+/**
+ * Paths (a)–(d), in this process: what the model costs on its own, and what the functions add before any
+ * network hop other than the record write.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { infer } from '../../functions/infer/infer';
+import { ort } from '../../functions/shared/native/onnxruntime';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import type { InferRequest } from '../../functions/shared/inference/protocol';
+import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
+import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
+import { timeRuns, type Run } from './measure';
+
+export interface InProcessRuns {
+  sessionRun: Run;
+  preprocessing: Run;
+  handlerChain: Run;
+  /** The infer function's share of (c): parsing the payload, checking the tensor, running and post-processing. */
+  inferSide: Run;
+  recordWrite: Run;
+}
+
+const LIMITS = { ...DEFAULT_DECODE_LIMITS, maxBytes: 6 * 1024 * 1024 };
+
+export async function measureInProcess(
+  registry: ModelRegistry,
+  model: ModelVersion,
+  inputs: Buffer[],
+  documents: DynamoDBDocumentClient,
+  table: string,
+  warmUp: number,
+): Promise<InProcessRuns> {
+  const spec = model.metadata.input;
+  const input = (i: number) => inputs[i % inputs.length]!;
+
+  // (b) preprocessing alone, and the tensors (a) runs on.
+  const prepared = await Promise.all(inputs.map((bytes) => preprocessImage(bytes, spec, LIMITS)));
+  const preprocessing = await timeRuns(inputs.length, warmUp, (i) => preprocessImage(input(i), spec, LIMITS));
+
+  // (a) session.run alone, on the session the infer function would create.
+  const sessions = new SessionCache();
+  const session = await sessions.get(model);
+  const feeds = prepared.map(({ tensor }) => ({
+    [spec.tensorName]: new ort.Tensor('float32', tensor.data, tensor.dims),
+  }));
+  const sessionRun = await timeRuns(inputs.length, warmUp, (i) => session.run(feeds[i % feeds.length]!));
+
+  // (c) the chain as the functions run it: preprocessing, the Invoke payload serialised and parsed as Lambda
+  // does, the infer function's own code, and the record built (but kept here: writing it is (d)).
+  const inferDeps = { registry, sessions };
+  const inferSamples: number[] = [];
+  const records: PredictionRecord[] = [];
+  const deps: PredictionDeps = {
+    registry,
+    invokeInfer: async (request: InferRequest) => {
+      const started = performance.now();
+      const answer = await infer(inferDeps, JSON.parse(JSON.stringify(request)));
+      const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
+      inferSamples.push(performance.now() - started);
+      if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);
+      return reply;
+    },
+    store: {
+      put: async (record) => {
+        records.push(record);
+        return true;
+      },
+      get: async () => undefined,
+    },
+    report: () => undefined,
+    now: () => new Date(),
+    limits: LIMITS,
+    retentionDays: 90,
+  };
+  const handlerChain = await timeRuns(inputs.length, warmUp, async (i) => {
+    const outcome = await runPrediction(deps, {
+      predictionId: randomUUID(),
+      source: 'http',
+      model: model.metadata.name,
+      bytes: input(i),
+    });
+    if (outcome.error) throw outcome.error;
+  });
+  const inferSide: Run = { samples: inferSamples.slice(warmUp), seconds: handlerChain.seconds };
+
+  // (d) the record write, to the local DynamoDB, with records the chain produced.
+  const store = createPredictionStore(documents, table);
+  const recordWrite = await timeRuns(Math.max(inputs.length, 50), warmUp, (i) =>
+    store.put({ ...records[i % records.length]!, predictionId: randomUUID() }),
+  );
+  return { sessionRun, preprocessing, handlerChain, inferSide, recordWrite };
+}
