@@ -10,7 +10,7 @@ import { ort } from '../../functions/shared/native/onnxruntime';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import type { InferRequest } from '../../functions/shared/inference/protocol';
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
 import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
 import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
 import { timeRuns, type Run } from './measure';
@@ -44,9 +44,10 @@ export async function measureInProcess(
   // (a) session.run alone, on the session the infer function would create.
   const sessions = new SessionCache();
   const session = await sessions.get(model);
-  const feeds = prepared.map(({ tensor }) => ({
-    [spec.tensorName]: new ort.Tensor('float32', tensor.data, tensor.dims),
-  }));
+  const feeds = prepared.map(({ tensor }) => {
+    const values = toModelInput(tensor, spec.normalisation);
+    return { [spec.tensorName]: new ort.Tensor('float32', values.data, values.dims) };
+  });
   const sessionRun = await timeRuns(inputs.length, warmUp, (i) => session.run(feeds[i % feeds.length]!));
 
   // (c) the chain as the functions run it: preprocessing, the Invoke payload serialised and parsed as Lambda
