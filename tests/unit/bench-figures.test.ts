@@ -38,17 +38,19 @@ describe('bench floor and ratios', () => {
 
 describe('Lambda cost', () => {
   it('stretches CPU-bound time below one vCPU (1,769 MB) and bills whole milliseconds', () => {
-    expect(billedMs({ memoryMb: 1769, durationMs: 10.2 })).toBe(11);
-    expect(billedMs({ memoryMb: 3538, durationMs: 10 })).toBe(10);
-    expect(billedMs({ memoryMb: 884.5, durationMs: 10 })).toBe(20);
+    expect(billedMs({ memoryMb: 1769, cpuMs: 10.2 })).toBe(11);
+    expect(billedMs({ memoryMb: 3538, cpuMs: 10 })).toBe(10);
+    expect(billedMs({ memoryMb: 884.5, cpuMs: 10 })).toBe(20);
+    // Waiting on another function is billed as it is, whatever the memory.
+    expect(billedMs({ memoryMb: 884.5, cpuMs: 10, waitMs: 30 })).toBe(50);
   });
 
   it('prices requests and GB-seconds per 1,000 predictions', () => {
     // 2 GB (more than one vCPU: no stretch) for 1 s: 2 GB-s at 0.0000166667, plus 0.0000002 per call.
-    expect(costPerThousand([{ memoryMb: 2048, durationMs: 1000 }])).toBeCloseTo(1000 * (2 * 0.0000166667 + 0.0000002), 9);
+    expect(costPerThousand([{ memoryMb: 2048, cpuMs: 1000 }])).toBeCloseTo(1000 * (2 * 0.0000166667 + 0.0000002), 9);
     // Half a vCPU takes twice as long for half the memory: the same GB-seconds.
-    expect(costPerThousand([{ memoryMb: 884.5, durationMs: 1000 }])).toBeCloseTo(
-      costPerThousand([{ memoryMb: 1769, durationMs: 1000 }]),
+    expect(costPerThousand([{ memoryMb: 884.5, cpuMs: 1000 }])).toBeCloseTo(
+      costPerThousand([{ memoryMb: 1769, cpuMs: 1000 }]),
       9,
     );
     expect(costPerThousand([])).toBe(0);
