@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../errors';
 import { ort } from '../native/onnxruntime';
-import { toModelInput, type LetterboxGeometry, type Tensor } from '../preprocessing';
+import type { LetterboxGeometry, Tensor } from '../preprocessing';
+// From tensor.ts itself, not the preprocessing index: the infer function has no sharp layer to load.
+import { toModelInput } from '../preprocessing/tensor';
 import type { ModelVersion } from '../registry';
 import { detect, type DetectionResult } from './detection';
 import { classify, type ClassificationResult } from './postprocess';
