@@ -90,6 +90,7 @@ try {
         latencyTable(
           [
             { path: '(a) session.run alone', run: inProcess.sessionRun },
+            { path: "(a′) session.run, ONNX Runtime's default threads", run: inProcess.defaultThreads },
             { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
             { path: '(c) handler chain in process', run: inProcess.handlerChain, compare: true },
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },

@@ -22,6 +22,33 @@ export async function timeRuns(count: number, warmUp: number, task: (i: number) 
   return { samples, seconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * Times several paths on the same inputs, taking turns input by input, so that every path sees the same moments
+ * of a shared machine's load and their ratios hold even when the load moves. Each path's wall time is the sum
+ * of its own samples.
+ */
+export async function timeInterleaved<K extends string>(
+  count: number,
+  warmUp: number,
+  tasks: Record<K, (i: number) => Promise<unknown>>,
+): Promise<Record<K, Run>> {
+  const names = Object.keys(tasks) as K[];
+  for (let i = 0; i < warmUp; i += 1) for (const name of names) await tasks[name](count + i);
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < count; i += 1) {
+    for (const name of names) {
+      const t0 = performance.now();
+      await tasks[name](i);
+      samples[name].push(performance.now() - t0);
+    }
+  }
+  const total = (values: number[]) => values.reduce((a, b) => a + b, 0) / 1000;
+  return Object.fromEntries(names.map((name) => [name, { samples: samples[name], seconds: total(samples[name]) }])) as Record<
+    K,
+    Run
+  >;
+}
+
 export const throughput = (run: Run) => run.throughputPerSecond ?? run.samples.length / (run.seconds || NaN);
 
 /**
