@@ -89,3 +89,34 @@ export async function measureColdStart(
   if (!line) throw new Error(`${fn.name}: no result from the cold-start process:\n${stdout.slice(-2000)}`);
   return JSON.parse(line.slice('BENCH_RESULT '.length)) as ColdStart;
 }
+
+/** Per timing, the median of several cold starts (one process each is noisy); peak RSS, the highest seen. */
+export function medianColdStart(samples: ColdStart[]): ColdStart {
+  if (samples.length === 0) throw new Error('No cold start measured.');
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const pick = (key: keyof ColdStart) => median(samples.map((sample) => sample[key]));
+  return {
+    bootMs: pick('bootMs'),
+    importMs: pick('importMs'),
+    firstCallMs: pick('firstCallMs'),
+    totalMs: pick('totalMs'),
+    peakRssMb: Math.max(...samples.map((sample) => sample.peakRssMb)),
+  };
+}
+
+/** `repeats` fresh processes; the first also makes the warm calls that peak RSS is read after. */
+export async function measureColdStarts(
+  fn: StackFunction,
+  events: unknown[],
+  env: NodeJS.ProcessEnv,
+  warmCalls: number,
+  repeats: number,
+): Promise<ColdStart> {
+  const samples = [await measureColdStart(fn, events, env, warmCalls)];
+  for (let i = 1; i < repeats; i += 1) samples.push(await measureColdStart(fn, events, env, 0));
+  return medianColdStart(samples);
+}

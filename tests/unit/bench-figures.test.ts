@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { medianColdStart } from '../../scripts/bench/cold-start';
 import { billedMs, costPerThousand } from '../../scripts/bench/cost';
 import { floorOf, throughput, versusFloor, type Run } from '../../scripts/bench/measure';
 import { layerFolder } from '../../scripts/bench/stack-functions';
@@ -61,5 +62,26 @@ describe('layer references', () => {
   it('maps the framework logical id back to the layer folder', () => {
     expect(layerFolder({ Ref: 'OnnxruntimeLambdaLayer' })).toBe('onnxruntime');
     expect(layerFolder({ Ref: 'SharpLambdaLayer' })).toBe('sharp');
+  });
+});
+
+describe('cold starts', () => {
+  it('takes the median of each timing and the highest peak RSS', () => {
+    const sample = (totalMs: number, peakRssMb: number) => ({
+      bootMs: totalMs / 4,
+      importMs: 1,
+      firstCallMs: 2,
+      totalMs,
+      peakRssMb,
+    });
+    const median = medianColdStart([sample(400, 90), sample(200, 120), sample(300, 100)]);
+    expect(median.totalMs).toBe(300);
+    expect(median.bootMs).toBe(75);
+    expect(median.peakRssMb).toBe(120);
+    expect(medianColdStart([sample(100, 1), sample(200, 1)]).totalMs).toBe(150);
+  });
+
+  it('refuses to summarise nothing', () => {
+    expect(() => medianColdStart([])).toThrow();
   });
 });
