@@ -7,5 +7,3 @@ export const sharp: Sharp = requireNative('sharp');
 // libvips sizes its thread pool from the host's cores; in Lambda, from the function's vCPUs (see lambda-cpu.ts).
 const vcpus = functionVcpus();
 if (vcpus !== undefined) sharp.concurrency(vcpus);
-// Every input is new: libvips' operation cache would only hold memory (up to 50 MB) for pictures never seen again.
-sharp.cache(false);
