@@ -11,7 +11,7 @@ import type { ModelVersion } from '../registry';
  * second pool for parallel branches would only compete with the first); memory arena and pattern planning on, so
  * warm runs reuse their buffers. Outside Lambda (scripts, tests) ONNX Runtime sizes its own pool.
  */
-export function sessionOptions(vcpus = functionVcpus()): InferenceSession.SessionOptions {
+export function sessionOptions(vcpus: number | undefined): InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
@@ -55,6 +55,6 @@ export class SessionCache {
         `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
       );
     }
-    return ort.InferenceSession.create(bytes, sessionOptions());
+    return ort.InferenceSession.create(bytes, sessionOptions(functionVcpus()));
   }
 }
