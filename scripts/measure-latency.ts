@@ -5,11 +5,9 @@
  * Starts its own platform on its own ports with a fresh state folder; prints p50/p95/p99 and mean.
  */
 import { performance } from 'node:perf_hooks';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { uploadPredictionId } from '../functions/preprocess/process-upload';
 import { startScratchPlatform } from './local/scratch-platform';
 import { markdownRow } from './local/stats';
+import { uploadUntilRecorded } from './local/upload-to-record';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
 const HTTP_REQUESTS = Number(process.env.LATENCY_HTTP_REQUESTS ?? 200);
@@ -46,20 +44,7 @@ try {
     http.push(performance.now() - started);
   }
 
-  const upload = async (i: number) => {
-    const key = `incoming/digits/latency/${i}.png`;
-    const started = performance.now();
-    const put = await t.s3.send(
-      new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: images[i % images.length] }),
-    );
-    const id = uploadPredictionId(t.platform.uploadsBucket, key, (put.ETag ?? '').replace(/"/g, ''));
-    for (;;) {
-      const { Item } = await t.documents.send(new GetCommand({ TableName: t.platform.tables[0], Key: { predictionId: id } }));
-      if (Item) return performance.now() - started;
-      if (performance.now() - started > 30_000) throw new Error(`No record for ${key}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
+  const upload = (i: number) => uploadUntilRecorded(t, `incoming/digits/latency/${i}.png`, images[i % images.length]!);
   for (let i = 0; i < WARM_UP; i += 1) await upload(10_000 + i);
   const s3Path: number[] = [];
   for (let i = 0; i < UPLOADS; i += 1) s3Path.push(await upload(i));

@@ -32,6 +32,11 @@ describe('infer', () => {
       { ...event, tensor: encodeTensor({ dims: [1, 1, 28, 28], data: new Float32Array(784).fill(Number.NaN) }) },
       'tensor-values',
     ],
+    [
+      'pixels of the wrong shape',
+      { ...event, tensor: encodeTensor({ dtype: 'uint8', dims: [1, 28, 28, 3], data: new Uint8Array(2352) }) },
+      'tensor-shape',
+    ],
     ['an unknown model', { ...event, model: 'nothing' }, 'model-not-found'],
     ['an unknown version', { ...event, version: '9.9.9' }, 'model-not-found'],
     ['a malformed request', { model: 'digits' }, 'invalid-infer-request'],

@@ -11,8 +11,8 @@ const spec = metadata.input;
 const limits = DEFAULT_DECODE_LIMITS;
 let seven: DigitSample;
 
-function correlation(a: Float32Array, b: Float32Array): number {
-  const mean = (x: Float32Array) => x.reduce((s, v) => s + v, 0) / x.length;
+function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const mean = (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0) / x.length;
   const ma = mean(a);
   const mb = mean(b);
   let num = 0;

@@ -20,3 +20,36 @@ describe('tensor transport', () => {
     expect(inferRequestSchema.safeParse({ model: 'digits', tensor: { dims: [1], data: 'not base64!' } }).success).toBe(false);
   });
 });
+
+describe('pixel transport', () => {
+  it('round-trips uint8 NHWC pixels byte for byte, a quarter of the float32 size', () => {
+    // Prepare: a 2×3 RGB picture, bytes 0..17, as sharp gives it.
+    const pixels = {
+      dtype: 'uint8' as const,
+      dims: [1, 2, 3, 3] as [number, number, number, number],
+      data: Uint8Array.from({ length: 18 }, (_, i) => i * 14),
+    };
+
+    // Act
+    const encoded = encodeTensor(pixels);
+    const decoded = decodeTensor(encoded);
+
+    // Assess
+    expect(encoded.dtype).toBe('uint8');
+    expect(Buffer.from(encoded.data, 'base64').length).toBe(18);
+    expect(decoded).toMatchObject({ dtype: 'uint8', dims: [1, 2, 3, 3] });
+    expect([...decoded.data]).toEqual([...pixels.data]);
+    expect(inferRequestSchema.safeParse({ model: 'car-detector', tensor: encoded }).success).toBe(true);
+  });
+
+  it('reads a tensor without dtype as float32, as requests made before pixels existed', () => {
+    const legacy = { dims: [1, 2], data: Buffer.from(new Float32Array([1.5, -2]).buffer).toString('base64') };
+    const decoded = decodeTensor(legacy);
+    expect(decoded.dtype).toBeUndefined();
+    expect([...decoded.data]).toEqual([1.5, -2]);
+  });
+
+  it('refuses pixels that do not say [N, H, W, C]', () => {
+    expect(() => decodeTensor({ dims: [6], dtype: 'uint8', data: 'AAAAAAAA' })).toThrow(RangeError);
+  });
+});

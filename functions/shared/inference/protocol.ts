@@ -4,12 +4,17 @@ import type { PredictionResult } from './run-model';
 
 /**
  * What travels between the functions that prepare inputs and the infer function (Lambda Invoke payloads are
- * JSON): the tensor as base64 of its little-endian float32 bytes, a third the size of a JSON number array.
+ * JSON): the tensor as base64 of its bytes, a third the size of a JSON number array. `float32` (the default) is
+ * model-ready little-endian float32; `uint8` is fitted NHWC pixels the infer function normalises (PixelTensor).
  */
 export const inferRequestSchema = z.object({
   model: z.string().min(1),
   version: z.string().optional(),
-  tensor: z.object({ dims: z.array(z.number().int().nonnegative()).min(1), data: z.base64() }),
+  tensor: z.object({
+    dims: z.array(z.number().int().nonnegative()).min(1),
+    dtype: z.enum(['float32', 'uint8']).optional(),
+    data: z.base64(),
+  }),
   /** Where the picture sits in a letterboxed tensor; detectors need it to answer in the picture's pixels. */
   letterbox: z
     .object({
@@ -43,13 +48,21 @@ export type InferResponse = InferSuccess | InferRefusal;
 
 export function encodeTensor(tensor: Tensor): InferRequest['tensor'] {
   const bytes = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
-  return { dims: tensor.dims, data: bytes.toString('base64') };
+  return { dims: tensor.dims, dtype: tensor.dtype ?? 'float32', data: bytes.toString('base64') };
 }
 
 export function decodeTensor(encoded: InferRequest['tensor']): Tensor {
   const bytes = Buffer.from(encoded.data, 'base64');
+  if (encoded.dtype === 'uint8') {
+    if (encoded.dims.length !== 4) throw new RangeError('Pixels travel as [N, H, W, C].');
+    const [n = 0, h = 0, w = 0, c = 0] = encoded.dims;
+    return { dtype: 'uint8', dims: [n, h, w, c], data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+  }
   if (bytes.length % 4 !== 0) throw new RangeError('Tensor data is not a whole number of float32 values.');
-  // Copy into an aligned buffer: Float32Array needs a 4-byte aligned offset, and Buffer pool slices may not be.
+  // Float32Array needs a 4-byte aligned offset: a large decode has its own buffer (aligned, used as is), while a
+  // small one may be a slice of Buffer's shared pool at any offset (copied).
+  if (bytes.byteOffset % 4 === 0)
+    return { dims: encoded.dims, data: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) };
   const data = new Float32Array(bytes.length / 4);
   new Uint8Array(data.buffer).set(bytes);
   return { dims: encoded.dims, data };

@@ -3,6 +3,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../errors';
 import { ort } from '../native/onnxruntime';
 import type { LetterboxGeometry, Tensor } from '../preprocessing';
+// From tensor.ts itself, not the preprocessing index: the infer function has no sharp layer to load.
+import { toModelInput } from '../preprocessing/tensor';
 import type { ModelVersion } from '../registry';
 import { detect, type DetectionResult } from './detection';
 import { classify, type ClassificationResult } from './postprocess';
@@ -18,13 +20,16 @@ export interface ModelAnswer {
 /** The tensor must be exactly what the spec declares: a wrong shape or a NaN never reaches the runtime. */
 export function checkTensor(tensor: Tensor, model: ModelVersion): void {
   const { channels, height, width } = model.metadata.input;
-  const expected = [1, channels, height, width];
+  // Pixels travel NHWC, as decoded; float tensors are already in the model's NCHW.
+  const expected = tensor.dtype === 'uint8' ? [1, height, width, channels] : [1, channels, height, width];
   if (tensor.dims.length !== 4 || tensor.dims.some((dim, i) => dim !== expected[i])) {
     throw new InvalidInputError('tensor-shape', `Expected a tensor of shape [${expected}], got [${tensor.dims}].`);
   }
   if (tensor.data.length !== channels * height * width) {
     throw new InvalidInputError('tensor-shape', `Expected ${channels * height * width} values, got ${tensor.data.length}.`);
   }
+  // uint8 pixels are finite by construction.
+  if (tensor.dtype === 'uint8') return;
   for (const value of tensor.data) {
     if (!Number.isFinite(value)) throw new InvalidInputError('tensor-values', 'The tensor holds a non-finite value.');
   }
@@ -48,8 +53,9 @@ export async function runModel(
     throw new InvalidInputError('missing-geometry', 'A detector needs the letterbox geometry to map boxes to the picture.');
   }
   const session = await sessions.get(model);
+  const values = toModelInput(tensor, input.normalisation);
   const started = performance.now();
-  const outputs = await session.run({ [input.tensorName]: new ort.Tensor('float32', tensor.data, tensor.dims) });
+  const outputs = await session.run({ [input.tensorName]: new ort.Tensor('float32', values.data, values.dims) });
   const inferenceMs = performance.now() - started;
   if (spec.kind === 'classification') {
     return { result: classify(output(outputs, spec.tensorName).data as Float32Array, spec), inferenceMs };

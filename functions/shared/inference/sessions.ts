@@ -2,8 +2,24 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../errors';
+import { functionVcpus } from '../native/lambda-cpu';
 import { ort } from '../native/onnxruntime';
 import type { ModelVersion } from '../registry';
+
+/**
+ * Full graph optimisation; one operator at a time, spread over as many threads as the function has vCPUs (a
+ * second pool for parallel branches would only compete with the first); memory arena and pattern planning on, so
+ * warm runs reuse their buffers. Outside Lambda (scripts, tests) ONNX Runtime sizes its own pool.
+ */
+export function sessionOptions(vcpus: number | undefined): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...(vcpus !== undefined && { intraOpNumThreads: vcpus, interOpNumThreads: 1 }),
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+  };
+}
 
 /**
  * One ONNX Runtime session per model version per container, created on first use and reused: creating a
@@ -39,6 +55,6 @@ export class SessionCache {
         `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
       );
     }
-    return ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    return ort.InferenceSession.create(bytes, sessionOptions(functionVcpus()));
   }
 }

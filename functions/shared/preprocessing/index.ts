@@ -4,7 +4,8 @@ import { letterboxImage, type LetterboxGeometry } from './letterbox';
 import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from './mnist-fit';
 import { grayToTensor, type Tensor } from './tensor';
 
-export type { Tensor } from './tensor';
+export type { FloatTensor, PixelTensor, Tensor } from './tensor';
+export { toModelInput } from './tensor';
 export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits';
 export type { LetterboxGeometry } from './letterbox';
 

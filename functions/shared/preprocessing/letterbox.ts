@@ -1,6 +1,6 @@
 import type { LetterboxInputSpec } from '../model-spec';
 import { decodeFailure, openImage, type DecodeLimits } from './decode';
-import type { Tensor } from './tensor';
+import type { PixelTensor } from './tensor';
 
 /** Where the picture sits in the tensor: what post-processing needs to map boxes back to the picture's pixels. */
 export interface LetterboxGeometry {
@@ -20,20 +20,6 @@ export function letterboxGeometry(sourceWidth: number, sourceHeight: number, spe
   return { scale, width, height, padX, padY };
 }
 
-/** HWC uint8 RGB → normalised NCHW float32: ((p · scale) − mean[c]) / std[c]. */
-export function rgbToTensor(rgb: Uint8Array, spec: LetterboxInputSpec): Tensor {
-  const { width, height } = spec;
-  const plane = width * height;
-  const { scale, mean, std } = spec.normalisation;
-  const data = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c += 1) {
-    const m = mean[c] ?? 0;
-    const s = std[c] ?? 1;
-    for (let i = 0; i < plane; i += 1) data[c * plane + i] = ((rgb[i * 3 + c] ?? 0) * scale - m) / s;
-  }
-  return { dims: [1, 3, height, width], data };
-}
-
 /**
  * Resizes the picture (EXIF orientation applied) to fit the tensor, keeping its aspect ratio, and pads the rest
  * with the spec's grey, as the detector was trained.
@@ -43,7 +29,7 @@ export async function letterboxImage(
   source: { width: number; height: number },
   spec: LetterboxInputSpec,
   limits: DecodeLimits,
-): Promise<{ tensor: Tensor; letterbox: LetterboxGeometry }> {
+): Promise<{ tensor: PixelTensor; letterbox: LetterboxGeometry }> {
   const fit = letterboxGeometry(source.width, source.height, spec);
   const pad = { r: spec.padValue, g: spec.padValue, b: spec.padValue };
   let rgb: Buffer;
@@ -67,7 +53,12 @@ export async function letterboxImage(
     throw decodeFailure(error);
   }
   return {
-    tensor: rgbToTensor(rgb, spec),
+    // Sent as pixels: the infer function normalises them (see PixelTensor).
+    tensor: {
+      dtype: 'uint8',
+      dims: [1, spec.height, spec.width, 3],
+      data: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length),
+    },
     letterbox: { scale: fit.scale, padX: fit.padX, padY: fit.padY, sourceWidth: source.width, sourceHeight: source.height },
   };
 }

@@ -1,14 +1,57 @@
-import type { MnistInputSpec } from '../model-spec';
+import type { ImageInputSpec, MnistInputSpec } from '../model-spec';
 import type { GrayImage } from './decode';
 
-/** A tensor as it travels between functions: dims plus float32 values. */
-export interface Tensor {
+/** Model-ready values: float32, in the layout and normalisation the model's input spec declares. */
+export interface FloatTensor {
+  dtype?: 'float32';
   dims: number[];
   data: Float32Array;
 }
 
+/**
+ * Fitted pixels, uint8 NHWC as sharp gives them, not yet normalised: a quarter of the float32 bytes on the
+ * Invoke hop (a letterboxed car frame is 0.77 MB instead of 3.1 MB), and the infer function, which has the
+ * model's spec, normalises them in the same pass that reorders them to NCHW.
+ */
+export interface PixelTensor {
+  dtype: 'uint8';
+  dims: [number, number, number, number];
+  data: Uint8Array;
+}
+
+/** A tensor as it travels between functions. */
+export type Tensor = FloatTensor | PixelTensor;
+
+type Normalisation = ImageInputSpec['normalisation'];
+
+/** uint8 → ((p · scale) − mean[c]) / std[c] for every byte value of channel c, so the pixel loop is one lookup. */
+function channelTable({ scale, mean, std }: Normalisation, channel: number): Float32Array {
+  const m = mean[channel] ?? mean[0] ?? 0;
+  const s = std[channel] ?? std[0] ?? 1;
+  return Float32Array.from({ length: 256 }, (_, p) => (p * scale - m) / s);
+}
+
+/** NHWC uint8 pixels → the normalised NCHW float32 tensor the model was trained on. */
+export function pixelsToTensor(pixels: PixelTensor, normalisation: Normalisation): FloatTensor {
+  const [batch, height, width, channels] = pixels.dims;
+  const plane = height * width;
+  const data = new Float32Array(batch * channels * plane);
+  const source = pixels.data;
+  for (let c = 0; c < channels; c += 1) {
+    const table = channelTable(normalisation, c);
+    const offset = c * plane;
+    for (let i = 0, j = c; i < plane; i += 1, j += channels) data[offset + i] = table[source[j]!]!;
+  }
+  return { dims: [batch, channels, height, width], data };
+}
+
+/** The float32 tensor the session takes, whichever form the tensor travelled in. */
+export function toModelInput(tensor: Tensor, normalisation: Normalisation): FloatTensor {
+  return tensor.dtype === 'uint8' ? pixelsToTensor(tensor, normalisation) : tensor;
+}
+
 /** uint8 pixels → the normalised NCHW float32 tensor the model was trained on: ((p · scale) − mean) / std. */
-export function grayToTensor(image: GrayImage, spec: MnistInputSpec): Tensor {
+export function grayToTensor(image: GrayImage, spec: MnistInputSpec): FloatTensor {
   const { scale, mean, std } = spec.normalisation;
   const m = mean[0] ?? 0;
   const s = std[0] ?? 1;

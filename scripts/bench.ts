@@ -1,0 +1,221 @@
+/**
+ * `npm run bench`: where the time goes, per model, in one run on the same inputs (issue #6).
+ *   (a) ONNX Runtime session.run alone: the floor; (b) preprocessing alone (sharp);
+ *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
+ *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
+ *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
+ * then cold start and peak RSS per function (fresh process on the built bundle) and unzipped sizes.
+ * Starts its own platform on ports 3390/3392/4869/8390. BENCH_SCALE (default 1) multiplies every count.
+ */
+import { execFile } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { promisify } from 'node:util';
+import { uploadPredictionId } from '../functions/preprocess/process-upload';
+import { ModelRegistry, type ModelVersion } from '../functions/shared/registry';
+import { carDatasetAvailable } from './evaluation/car-dataset';
+import { startScratchPlatform } from './local/scratch-platform';
+import { percentiles } from './local/stats';
+import { measureColdStarts, type ColdStart } from './bench/cold-start';
+import { costPerThousand } from './bench/cost';
+import { inferEvents, predictEvents, uploadEvents } from './bench/events';
+import { httpEvent } from './bench/http-events';
+import { benchInputs } from './bench/inputs';
+import { measureInProcess } from './bench/in-process';
+import { floorOf } from './bench/measure';
+import { measureHttpPredict, measureS3Path } from './bench/platform-paths';
+import { stackFunctions, unzippedSizes, type StackFunction } from './bench/stack-functions';
+import { latencyTable, markdownTable } from './bench/table';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const WARM_UP = 5;
+/** Per model: inputs (and in-process iterations), HTTP requests, sequential uploads, burst size, warm calls. */
+const COUNTS = {
+  digits: { inputs: 100, http: 100, uploads: 30, burst: 40, warmCalls: 20 },
+  'car-detector': { inputs: 30, http: 30, uploads: 15, burst: 16, warmCalls: 10 },
+} as const;
+const COST_MEMORY_SIZES = [512, 1024, 1769, 3008];
+/** Fresh processes per function; the table gives their median. */
+const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 3);
+const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
+
+const apiKey = 'bench-key';
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ');
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const ms = (value: number) => value.toFixed(0);
+
+const registry = new ModelRegistry('models');
+const models: ModelVersion[] = [await registry.resolve('digits')];
+if (carDatasetAvailable()) models.push(await registry.resolve('car-detector'));
+else console.warn('car-detector skipped: ../shared/datasets/car-object-detection is not there.');
+
+const out: string[] = [];
+const print = (line = '') => out.push(line);
+const run = promisify(execFile);
+await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'layers/build.ts']);
+const commit = (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
+const loadBefore = load();
+
+const t = await startScratchPlatform({
+  httpPort: 3390,
+  lambdaPort: 3392,
+  s3Port: 4869,
+  dynamodbPort: 8390,
+  apiKey,
+  retryDelaysMs: [2_000, 4_000],
+  deliveryConcurrency: 4,
+});
+const sections: string[] = [];
+const coldStarts: Array<{ fn: StackFunction; model: string; cold: ColdStart }> = [];
+const costs: string[][] = [];
+try {
+  const functions = await stackFunctions(t.env);
+  const fn = (name: string) => functions.find((f) => f.name === name)!;
+  // The in-process paths run with the infer function's memory setting, as the function sizes its threads by it.
+  process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(fn('infer').memorySize);
+  const childEnv = { ...t.env, VIGIE_API_KEY: apiKey };
+
+  for (const model of models) {
+    const name = model.metadata.name as keyof typeof COUNTS;
+    const counts = COUNTS[name];
+    process.stderr.write(`${name}: in process…\n`);
+    const inputs = await benchInputs(model, scaled(counts.inputs));
+    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP);
+    process.stderr.write(`${name}: HTTP and S3…\n`);
+    const http = await measureHttpPredict(t, apiKey, name, inputs, scaled(counts.http), WARM_UP);
+    const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
+    const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
+    sections.push(
+      `### ${name}@${model.metadata.version} (${inputs.length} inputs)\n\n` +
+        latencyTable(
+          [
+            { path: '(a) session.run alone', run: inProcess.sessionRun },
+            { path: "(a′) session.run, ONNX Runtime's default threads", run: inProcess.defaultThreads },
+            { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
+            { path: '(c) handler chain in process', run: inProcess.handlerChain, compare: true },
+            { path: '(d) record write (dynalite)', run: inProcess.recordWrite },
+            { path: '(e) HTTP predict (serverless-offline)', run: http, compare: true },
+            { path: '(f) S3 upload → record', run: s3, compare: true },
+          ],
+          floor,
+        ) +
+        `\n\n(c) includes the infer function's side (payload parse, checks, run, post-processing): p50 ` +
+        `${percentiles(inProcess.inferSide.samples).p50.toFixed(2)} ms. (f) throughput: a burst of ` +
+        `${scaled(counts.burst)} uploads at once, drained 4 at a time; its latencies are one upload at a time.`,
+    );
+
+    process.stderr.write(`${name}: cold starts…\n`);
+    const uploads = await uploadEvents(t, name, inputs.slice(0, scaled(counts.warmCalls) + 1));
+    const events: Record<string, unknown[]> = {
+      infer: await inferEvents(model, inputs),
+      predict: predictEvents(name, apiKey, inputs),
+      preprocess: uploads,
+    };
+    for (const [fnName, fnEvents] of Object.entries(events)) {
+      const cold = await measureColdStarts(fn(fnName), fnEvents, childEnv, scaled(counts.warmCalls), COLD_STARTS);
+      coldStarts.push({ fn: fn(fnName), model: name, cold });
+    }
+    // Cost of one HTTP prediction: predict's own CPU work, then its wait on infer and on the record write; infer's.
+    const p50 = (samples: number[]) => percentiles(samples).p50;
+    const inferMs = p50(inProcess.inferSide.samples);
+    const predictCpuMs = Math.max(0, p50(inProcess.handlerChain.samples) - inferMs);
+    const predictWaitMs = inferMs + p50(inProcess.recordWrite.samples);
+    for (const predictMb of COST_MEMORY_SIZES) {
+      costs.push([
+        name,
+        `${predictMb} MB`,
+        ...COST_MEMORY_SIZES.map(
+          (inferMb) =>
+            `$${costPerThousand([
+              { memoryMb: predictMb, cpuMs: predictCpuMs, waitMs: predictWaitMs },
+              { memoryMb: inferMb, cpuMs: inferMs },
+            ]).toFixed(5)}`,
+        ),
+      ]);
+    }
+    if (name === 'digits') {
+      // The functions that do not predict, once: their first call is what a cold container answers first.
+      const firstUpload = uploads[0]!.Records[0]!.s3;
+      const id = uploadPredictionId(firstUpload.bucket.name, firstUpload.object.key, firstUpload.object.eTag);
+      const others: Record<string, unknown[]> = {
+        health: [httpEvent('GET /v1/health', '/v1/health')],
+        registry: [httpEvent('GET /v1/models', '/v1/models', { headers: { 'x-api-key': apiKey } })],
+        predictions: [
+          httpEvent('GET /v1/predictions/{id}', `/v1/predictions/${id}`, {
+            headers: { 'x-api-key': apiKey },
+            pathParameters: { id },
+          }),
+        ],
+      };
+      for (const [fnName, fnEvents] of Object.entries(others)) {
+        coldStarts.push({
+          fn: fn(fnName),
+          model: '—',
+          cold: await measureColdStarts(fn(fnName), fnEvents, childEnv, 5, COLD_STARTS),
+        });
+      }
+    }
+  }
+
+  const loadAfter = load();
+  print(`## Run of ${new Date().toISOString()} (commit ${commit})`);
+  print();
+  print(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ` +
+      `load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after. Scale ${SCALE}.`,
+  );
+  print();
+  for (const section of sections) {
+    print(section);
+    print();
+  }
+  print(`### Cold start and peak memory per function (median of ${COLD_STARTS} fresh processes on the built bundle)`);
+  print();
+  print(
+    markdownTable(
+      ['function', 'model', 'memorySize', 'boot ms', 'import ms', 'first call ms', 'cold start ms', 'peak RSS MB'],
+      coldStarts.map(({ fn: f, model, cold }) => [
+        f.name,
+        model,
+        `${f.memorySize} MB`,
+        ms(cold.bootMs),
+        ms(cold.importMs),
+        ms(cold.firstCallMs),
+        ms(cold.totalMs),
+        cold.peakRssMb.toFixed(0),
+      ]),
+    ),
+  );
+  print();
+  print('### Unzipped sizes (`npm run build` + `npm run build:layers`), MB = 10^6 bytes');
+  print();
+  print(
+    markdownTable(
+      ['function', 'bundle MB', 'layers', 'function + layers MB'],
+      functions.map((f) => {
+        const size = unzippedSizes(f);
+        return [
+          f.name,
+          mb(size.bundle),
+          size.layers.map(({ layer, bytes }) => `${layer} ${mb(bytes)}`).join(', ') || '—',
+          mb(size.total),
+        ];
+      }),
+    ),
+  );
+  print();
+  print('### Lambda cost per 1,000 HTTP predictions, by memory size of predict (rows) and infer (columns)');
+  print();
+  print(
+    'From the p50s above: predict = (c) − infer side on CPU, then waits on infer and the record write (d); infer = ' +
+      'the infer side. CPU time stretched below 1,769 MB (one vCPU); x86_64 at $0.0000166667/GB-s and ' +
+      '$0.20/million requests (scripts/bench/cost.ts).',
+  );
+  print();
+  print(markdownTable(['model', 'predict', ...COST_MEMORY_SIZES.map((mb) => `infer ${mb} MB`)], costs));
+} finally {
+  await t.stop();
+}
+console.log(out.join('\n'));

@@ -1,0 +1,65 @@
+/** The events each function is called with in the cold-start processes, built from the bench's real inputs. */
+import { createHash } from 'node:crypto';
+import { encodeTensor, type InferRequest } from '../../functions/shared/inference/protocol';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import type { ModelVersion } from '../../functions/shared/registry';
+import type { ScratchPlatform } from '../local/scratch-platform';
+import { uploadUntilRecorded } from '../local/upload-to-record';
+import { httpEvent } from './http-events';
+
+/** What the preprocess and predict functions send to infer for these inputs. */
+export async function inferEvents(model: ModelVersion, inputs: Buffer[]): Promise<InferRequest[]> {
+  return Promise.all(
+    inputs.map(async (bytes) => {
+      const prepared = await preprocessImage(bytes, model.metadata.input, DEFAULT_DECODE_LIMITS);
+      return {
+        model: model.metadata.name,
+        version: model.metadata.version,
+        tensor: encodeTensor(prepared.tensor),
+        letterbox: prepared.letterbox,
+      };
+    }),
+  );
+}
+
+/** POST /v1/models/<model>/predict with each input as the body. */
+export function predictEvents(model: string, apiKey: string, inputs: Buffer[]) {
+  return inputs.map((body) =>
+    httpEvent('POST /v1/models/{model}/predict', `/v1/models/${model}/predict`, {
+      headers: { 'x-api-key': apiKey, 'content-type': body[0] === 0xff ? 'image/jpeg' : 'image/png' },
+      pathParameters: { model },
+      body,
+    }),
+  );
+}
+
+/**
+ * S3 ObjectCreated events for inputs uploaded (and already predicted once by the platform, so the platform's own
+ * work is over before the cold process starts): the cold process predicts them again, as on a redelivery.
+ */
+export async function uploadEvents(t: ScratchPlatform, model: string, inputs: Buffer[]) {
+  return Promise.all(
+    inputs.map(async (body, i) => {
+      const key = `incoming/${model}/bench/cold-${i}.${body[0] === 0xff ? 'jpg' : 'png'}`;
+      await uploadUntilRecorded(t, key, body, { pollMs: 20 });
+      // A single-part upload's ETag is the MD5 of its bytes, in S3 as in s3rver.
+      const eTag = createHash('md5').update(body).digest('hex');
+      return {
+        Records: [
+          {
+            eventVersion: '2.1',
+            eventSource: 'aws:s3',
+            awsRegion: 'eu-west-3',
+            eventTime: new Date().toISOString(),
+            eventName: 'ObjectCreated:Put',
+            s3: {
+              s3SchemaVersion: '1.0',
+              bucket: { name: t.platform.uploadsBucket, arn: `arn:aws:s3:::${t.platform.uploadsBucket}` },
+              object: { key, size: body.length, eTag, sequencer: `bench${i}` },
+            },
+          },
+        ],
+      };
+    }),
+  );
+}

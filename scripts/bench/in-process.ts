@@ -1,0 +1,107 @@
+/**
+ * Paths (a)–(d), in this process: what the model costs on its own, and what the functions add before any
+ * network hop other than the record write. (a), (b) and (c) take turns input by input (see timeInterleaved).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { infer } from '../../functions/infer/infer';
+import { ort } from '../../functions/shared/native/onnxruntime';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import type { InferRequest } from '../../functions/shared/inference/protocol';
+import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
+import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
+import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
+import { timeInterleaved, timeRuns, type Run } from './measure';
+
+export interface InProcessRuns {
+  sessionRun: Run;
+  /** session.run with ONNX Runtime's default thread pool instead of the infer function's options. */
+  defaultThreads: Run;
+  preprocessing: Run;
+  handlerChain: Run;
+  /** The infer function's share of (c): parsing the payload, checking the tensor, running and post-processing. */
+  inferSide: Run;
+  recordWrite: Run;
+}
+
+const LIMITS = { ...DEFAULT_DECODE_LIMITS, maxBytes: 6 * 1024 * 1024 };
+
+export async function measureInProcess(
+  registry: ModelRegistry,
+  model: ModelVersion,
+  inputs: Buffer[],
+  documents: DynamoDBDocumentClient,
+  table: string,
+  warmUp: number,
+): Promise<InProcessRuns> {
+  const spec = model.metadata.input;
+  const input = (i: number) => inputs[i % inputs.length]!;
+
+  // The tensors (a) runs on, prepared once.
+  const prepared = await Promise.all(inputs.map((bytes) => preprocessImage(bytes, spec, LIMITS)));
+  const sessions = new SessionCache();
+  const session = await sessions.get(model);
+  const feeds = prepared.map(({ tensor }) => {
+    const values = toModelInput(tensor, spec.normalisation);
+    return { [spec.tensorName]: new ort.Tensor('float32', values.data, values.dims) };
+  });
+  // (c) the chain as the functions run it: preprocessing, the Invoke payload serialised and parsed as Lambda
+  // does, the infer function's own code, and the record built (but kept here: writing it is (d)).
+  const inferDeps = { registry, sessions };
+  const inferSamples: number[] = [];
+  const records: PredictionRecord[] = [];
+  const deps: PredictionDeps = {
+    registry,
+    invokeInfer: async (request: InferRequest) => {
+      const started = performance.now();
+      const answer = await infer(inferDeps, JSON.parse(JSON.stringify(request)));
+      const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
+      inferSamples.push(performance.now() - started);
+      if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);
+      return reply;
+    },
+    store: {
+      put: async (record) => {
+        records.push(record);
+        return true;
+      },
+      get: async () => undefined,
+    },
+    report: () => undefined,
+    now: () => new Date(),
+    limits: LIMITS,
+    retentionDays: 90,
+  };
+  // (a) session.run alone, on the session the infer function would create; (b) preprocessing alone; (c).
+  const runs = await timeInterleaved(inputs.length, warmUp, {
+    sessionRun: (i) => session.run(feeds[i % feeds.length]!),
+    preprocessing: (i) => preprocessImage(input(i), spec, LIMITS),
+    handlerChain: async (i) => {
+      const outcome = await runPrediction(deps, {
+        predictionId: randomUUID(),
+        source: 'http',
+        model: model.metadata.name,
+        bytes: input(i),
+      });
+      if (outcome.error) throw outcome.error;
+    },
+  });
+  // The same model with ONNX Runtime's own thread pool (one thread per core of this machine), for comparison; on
+  // its own, after the others: its idle pool threads spin for a while after each run and would slow what follows.
+  const defaultSession = await ort.InferenceSession.create(await readFile(model.artifactPath), {
+    graphOptimizationLevel: 'all',
+  });
+  const defaultThreads = await timeRuns(inputs.length, warmUp, (i) => defaultSession.run(feeds[i % feeds.length]!));
+  await defaultSession.release();
+  const inferSide: Run = { samples: inferSamples.slice(warmUp), seconds: runs.handlerChain.seconds };
+
+  // (d) the record write, to the local DynamoDB, with records the chain produced.
+  const store = createPredictionStore(documents, table);
+  const recordWrite = await timeRuns(Math.max(inputs.length, 50), warmUp, (i) =>
+    store.put({ ...records[i % records.length]!, predictionId: randomUUID() }),
+  );
+  return { ...runs, defaultThreads, inferSide, recordWrite };
+}

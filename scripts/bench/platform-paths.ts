@@ -1,0 +1,81 @@
+/** Paths (e) and (f), through the local platform: HTTP predict, and S3 upload → record. */
+import { performance } from 'node:perf_hooks';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { uploadPredictionId } from '../../functions/preprocess/process-upload';
+import type { ScratchPlatform } from '../local/scratch-platform';
+import { uploadUntilRecorded } from '../local/upload-to-record';
+import { timeRuns, type Run } from './measure';
+
+const contentType = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'image/jpeg' : 'image/png');
+const extension = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'jpg' : 'png');
+
+/** (e) POST /v1/models/<model>/predict, one request at a time on a keep-alive connection. */
+export function measureHttpPredict(
+  t: ScratchPlatform,
+  apiKey: string,
+  model: string,
+  inputs: Buffer[],
+  count: number,
+  warmUp: number,
+) {
+  return timeRuns(count, warmUp, async (i) => {
+    const body = inputs[i % inputs.length]!;
+    const response = await fetch(`${t.http}/v1/models/${model}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': contentType(body), 'x-api-key': apiKey },
+      body,
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+  });
+}
+
+/** Resolves when every id has a record, checking after each drain of the S3 notifications. */
+async function waitForRecords(t: ScratchPlatform, ids: string[], timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  const missing = new Set(ids);
+  const table = t.platform.tables[0]!;
+  while (missing.size > 0) {
+    if (performance.now() > deadline) throw new Error(`${missing.size} uploads have no record after ${timeoutMs} ms`);
+    await t.platform.drained();
+    const waiting = [...missing];
+    for (let first = 0; first < waiting.length; first += 100) {
+      const keys = waiting.slice(first, first + 100).map((predictionId) => ({ predictionId }));
+      const answer = await t.documents.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'predictionId' } } }),
+      );
+      for (const item of answer.Responses?.[table] ?? []) missing.delete(String(item.predictionId));
+    }
+    if (missing.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * (f) upload → record readable in DynamoDB: latency one upload at a time; throughput from a burst of `burst`
+ * uploads at once, as the platform's S3 notifications drain them (up to its delivery concurrency in parallel).
+ */
+export async function measureS3Path(
+  t: ScratchPlatform,
+  model: string,
+  inputs: Buffer[],
+  count: number,
+  burst: number,
+  warmUp: number,
+): Promise<Run> {
+  const run = await timeRuns(count, warmUp, (i) => {
+    const body = inputs[i % inputs.length]!;
+    return uploadUntilRecorded(t, `incoming/${model}/bench/seq-${i}.${extension(body)}`, body);
+  });
+  const started = performance.now();
+  const ids = await Promise.all(
+    Array.from({ length: burst }, async (_, i) => {
+      const body = inputs[i % inputs.length]!;
+      const key = `incoming/${model}/bench/burst-${i}.${extension(body)}`;
+      const put = await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: body }));
+      return uploadPredictionId(t.platform.uploadsBucket, key, (put.ETag ?? '').replace(/"/g, ''));
+    }),
+  );
+  await waitForRecords(t, ids);
+  return { ...run, throughputPerSecond: burst / ((performance.now() - started) / 1000) };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { sessionOptions } from '../../functions/shared/inference/sessions';
+import { functionVcpus, vcpusFor } from '../../functions/shared/native/lambda-cpu';
+
+describe('threads from the Lambda memory size', () => {
+  it('gives one thread per full vCPU, at least one and at most six', () => {
+    expect(vcpusFor(128)).toBe(1);
+    expect(vcpusFor(1024)).toBe(1);
+    expect(vcpusFor(1769)).toBe(1);
+    expect(vcpusFor(3538)).toBe(2);
+    expect(vcpusFor(10240)).toBe(6);
+  });
+
+  it('reads the memory size Lambda and serverless-offline set, and nothing outside them', () => {
+    expect(functionVcpus({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' })).toBe(2);
+    expect(functionVcpus({})).toBeUndefined();
+  });
+
+  it('sizes the ONNX Runtime pool from the vCPUs, and leaves it to the runtime outside Lambda', () => {
+    expect(sessionOptions(2)).toMatchObject({ intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    expect(sessionOptions(undefined)).not.toHaveProperty('intraOpNumThreads');
+  });
+});
