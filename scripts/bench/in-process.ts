@@ -82,6 +82,7 @@ export async function measureInProcess(
     handlerChain: async (i) => {
       const outcome = await runPrediction(deps, {
         predictionId: randomUUID(),
+        requestId: 'bench',
         source: 'http',
         model: model.metadata.name,
         bytes: input(i),

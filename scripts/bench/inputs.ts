@@ -16,7 +16,7 @@ export async function benchInputs(model: ModelVersion, count: number): Promise<B
         .map(renderMnistPng),
     );
   }
-  const split = (model.metadata.training.data as { split: FrameRangeSplit }).split;
+  const split = model.metadata.training.data.split as unknown as FrameRangeSplit;
   const frames = validationFrames(split);
   const step = Math.max(1, Math.floor(frames.length / count));
   return frames
