@@ -10,7 +10,9 @@ import { runInsightsQuery, type QueryResult } from '../../scripts/audit/insights
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
 import { heldOutDigitsOf, renderMnistPng } from '../../scripts/mnist-samples';
+import type { ModelMetadata } from '../../functions/shared/model-spec';
 import type { PredictionRecord } from '../../functions/shared/records';
+import { ModelRegistry } from '../../functions/shared/registry';
 import { hashApiKey } from '../../functions/shared/http/api-keys';
 import type { SubjectExport } from '../../functions/subjects/subject-data';
 import { jsonSchemaValidator } from '../support/json-schema';
@@ -27,7 +29,8 @@ const key = TEST_SETTINGS.apiKey;
 // An e-mail address as a subject id: it must never appear in a log, only its pseudonym.
 const ALICE = 'alice.martin@example.fr';
 const DRIVER = 'driver-0042';
-const carMetadata = JSON.parse(readFileSync(`${MODELS_DIR}/car-detector/1.0.0/metadata.json`, 'utf8'));
+/** The car detector version the registry serves (the newest approved one). */
+let carMetadata: ModelMetadata;
 let t: TestPlatform;
 let logsDir: string;
 let digits: Buffer[];
@@ -48,10 +51,13 @@ const records = async (subject?: string) =>
   (await t.records()).filter((r) => (subject ? r.subjectId === subject : true)) as PredictionRecord[];
 
 beforeAll(async () => {
+  carMetadata = (await new ModelRegistry(MODELS_DIR).resolve('car-detector')).metadata;
   t = await startTestPlatform();
   logsDir = join(t.env.VIGIE_STATE_DIR!, 'logs');
   digits = await Promise.all(heldOutDigitsOf().slice(0, 3).map(renderMnistPng));
-  const withCars = validationFrames(carMetadata.training.data.split as FrameRangeSplit).filter((f) => f.boxes.length > 0);
+  const withCars = validationFrames(carMetadata.training.data.split as unknown as FrameRangeSplit).filter(
+    (f) => f.boxes.length > 0,
+  );
   frames = withCars.slice(0, 2).map((f) => readFileSync(f.path));
 
   // The scripted session: uploads with a subject, HTTP calls with and without one, bad inputs, a wrong key.
