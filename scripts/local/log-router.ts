@@ -19,6 +19,15 @@ export function functionOfLogLine(line: string): string | undefined {
 }
 
 /**
+ * serverless-offline prints each request's path, and the GDPR routes carry a person's identifier in theirs
+ * (`/v1/subjects/{subjectId}`): it is masked before the line is kept. (In AWS, the same reason keeps API Gateway
+ * access logs, if ever enabled, to `$context.routeKey` rather than `$context.path`.)
+ */
+export function redactSubjectPaths(line: string): string {
+  return line.replace(/(\/v1\/subjects\/)[^/\s?]+/g, '$1[subject]');
+}
+
+/**
  * serverless-offline runs every function in one process, so their output arrives mixed. In AWS each function
  * writes to its own log group (/aws/lambda/<function>); the local stage keeps the same split, one file per
  * function under the logs folder (`<function>.log`), so the audit queries read the same groups in both places.
@@ -36,7 +45,10 @@ export function routeLogs(streams: Readable[], folder: string): { close(): Promi
   };
   const readers = streams.map((stream) => {
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    lines.on('line', (line) => fileFor(functionOfLogLine(line) ?? 'offline').write(`${line}\n`));
+    lines.on('line', (line) => {
+      const fn = functionOfLogLine(line);
+      fileFor(fn ?? 'offline').write(`${fn ? line : redactSubjectPaths(line)}\n`);
+    });
     return new Promise<void>((resolve) => lines.once('close', resolve));
   });
   return {

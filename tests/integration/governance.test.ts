@@ -15,6 +15,7 @@ import type { PredictionRecord } from '../../functions/shared/records';
 import { ModelRegistry } from '../../functions/shared/registry';
 import { hashApiKey } from '../../functions/shared/http/api-keys';
 import type { SubjectExport } from '../../functions/subjects/subject-data';
+import { auditLogProblems } from '../support/audit-logs';
 import { jsonSchemaValidator } from '../support/json-schema';
 import { MODELS_DIR } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
@@ -112,17 +113,12 @@ describe('audit trail', () => {
   });
 
   it('leaves no raw identifier, key, e-mail address or image bytes in any log line', () => {
-    const logs = readdirSync(logsDir).map((file) => readFileSync(join(logsDir, file), 'utf8'));
-    const text = logs.join('\n');
+    const text = readdirSync(logsDir)
+      .map((file) => readFileSync(join(logsDir, file), 'utf8'))
+      .join('\n');
     expect(text.length).toBeGreaterThan(1000);
-    for (const secret of [ALICE, DRIVER, key, 'wrong-key-123', 'alice-0.png', 'not an image at all']) {
-      expect(text, `logs contain ${secret}`).not.toContain(secret);
-    }
-    expect(text.match(/[\w.+-]+@[\w-]+\.[\w.]+/g) ?? []).toEqual([]);
-    for (const image of [...digits, ...frames]) {
-      const base64 = image.toString('base64');
-      expect(text).not.toContain(base64.slice(200, 260));
-    }
+    expect(auditLogProblems(logsDir, [ALICE, DRIVER, key, 'wrong-key-123', 'alice-0.png', 'not an image at all'])).toEqual([]);
+    for (const image of [...digits, ...frames]) expect(text).not.toContain(image.toString('base64').slice(200, 260));
   });
 });
 

@@ -1,8 +1,13 @@
+import { join } from 'node:path';
 import type { LocalSettings } from '../../scripts/local/settings';
+import { auditLogProblems } from './audit-logs';
 import { startScratchPlatform, type ScratchPlatform } from '../../scripts/local/scratch-platform';
 
 export { eventually } from '../../scripts/local/scratch-platform';
 export type TestPlatform = ScratchPlatform;
+
+/** Raw identifiers the integration tests send as subject-id, requested-by or x-subject-id: never to be logged. */
+export const RAW_TEST_IDENTIFIERS = ['driver-42', 'alice@example.com', 'alice.martin@example.fr', 'driver-0042'];
 
 /** Ports apart from `npm start`'s, so the tests run beside a platform a developer has open. */
 export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
@@ -15,4 +20,21 @@ export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
   deliveryConcurrency: 4,
 };
 
-export const startTestPlatform = (overrides: Partial<LocalSettings> = {}) => startScratchPlatform(TEST_SETTINGS, overrides);
+/**
+ * A scratch platform on the test ports. Stopping it also reviews the logs the run left (audit events against
+ * their schema, no raw identifier, key or e-mail address): every integration test feeds the audit checks.
+ */
+export async function startTestPlatform(overrides: Partial<LocalSettings> = {}): Promise<TestPlatform> {
+  const platform = await startScratchPlatform(TEST_SETTINGS, overrides);
+  return {
+    ...platform,
+    async stop() {
+      await platform.stop();
+      const problems = auditLogProblems(join(platform.env.VIGIE_STATE_DIR!, 'logs'), [
+        TEST_SETTINGS.apiKey,
+        ...RAW_TEST_IDENTIFIERS,
+      ]);
+      if (problems.length > 0) throw new Error(`The run's logs fail the audit review:\n${problems.slice(0, 20).join('\n')}`);
+    },
+  };
+}
