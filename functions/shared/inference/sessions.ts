@@ -4,6 +4,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../errors';
 import { functionVcpus } from '../native/lambda-cpu';
 import { ort } from '../native/onnxruntime';
+import { logger } from '../observability';
 import type { ModelVersion } from '../registry';
 
 /**
@@ -51,6 +52,13 @@ export class SessionCache {
     });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== model.metadata.artifact.sha256) {
+      // An error for the compliance trail, not only for the caller: a swapped or corrupted artifact.
+      logger.error('model artifact refused: checksum mismatch', {
+        model: model.metadata.name,
+        modelVersion: model.metadata.version,
+        expectedSha256: model.metadata.artifact.sha256,
+        actualSha256: sha256,
+      });
       throw new ModelPackageError(
         `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
       );
