@@ -16,13 +16,19 @@ Vigie is running.
   Lambda Invoke   http://localhost:${settings.lambdaPort}
   S3              ${s3}   buckets: ${platform.buckets.join(', ')}   (any credentials)
   DynamoDB        http://localhost:${settings.dynamodbPort}   tables: ${platform.tables.join(', ')}
-  State and logs  ${settings.stateDir}
+  State and logs  ${settings.stateDir}   (one log file per function, as CloudWatch log groups)
 
 Try it (AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-3 for the aws CLI):
   curl ${http}/v1/health
   aws --endpoint-url ${s3} s3 cp seven.png s3://${platform.uploadsBucket}/incoming/digits/seven.png
   aws --endpoint-url http://localhost:${settings.dynamodbPort} dynamodb scan --table-name ${platform.tables[0] ?? 'vigie-local-predictions'}
   curl -H 'x-api-key: ${settings.apiKey}' -H 'Content-Type: image/png' --data-binary @seven.png ${http}/v1/models/digits/predict
+
+Audit and GDPR (governance/README.md):
+  npm run audit                                       the saved Logs Insights queries, run on these logs
+  npm run audit -- predictions-by-subject --subject <id>
+  curl -H 'x-api-key: ${settings.apiKey}' ${http}/v1/subjects/<id>/export
+  curl -X DELETE -H 'x-api-key: ${settings.apiKey}' ${http}/v1/subjects/<id>
 
 Ctrl-C to stop.`);
 
