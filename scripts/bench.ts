@@ -14,6 +14,7 @@ import { uploadPredictionId } from '../functions/preprocess/process-upload';
 import { ModelRegistry, type ModelVersion } from '../functions/shared/registry';
 import { carDatasetAvailable } from './evaluation/car-dataset';
 import { startScratchPlatform } from './local/scratch-platform';
+import { measurementSettings } from './local/settings';
 import { percentiles } from './local/stats';
 import { measureColdStarts, type ColdStart } from './bench/cold-start';
 import { costPerThousand } from './bench/cost';
@@ -58,15 +59,7 @@ await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'layers/build.ts']
 const commit = (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
 const loadBefore = load();
 
-const t = await startScratchPlatform({
-  httpPort: 3390,
-  lambdaPort: 3392,
-  s3Port: 4869,
-  dynamodbPort: 8390,
-  apiKey,
-  retryDelaysMs: [2_000, 4_000],
-  deliveryConcurrency: 4,
-});
+const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
 const sections: string[] = [];
 const coldStarts: Array<{ fn: StackFunction; model: string; cold: ColdStart }> = [];
 const costs: string[][] = [];

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startScratchPlatform } from './local/scratch-platform';
+import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
@@ -26,15 +27,7 @@ watchdog.unref();
 
 const images = await Promise.all(heldOutDigitsOf().slice(0, 200).map(renderMnistPng));
 const apiKey = 'load-test-key';
-const t = await startScratchPlatform({
-  httpPort: 3390,
-  lambdaPort: 3392,
-  s3Port: 4869,
-  dynamodbPort: 8390,
-  apiKey,
-  retryDelaysMs: [2_000, 4_000],
-  deliveryConcurrency: 4,
-});
+const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
 
 /** Runs `count` calls of `task` with at most `concurrency` in flight. */
 async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>) {

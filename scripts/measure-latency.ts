@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startScratchPlatform } from './local/scratch-platform';
+import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
 import { uploadUntilRecorded } from './local/upload-to-record';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
@@ -16,15 +17,7 @@ const WARM_UP = 10;
 
 const images = await Promise.all(heldOutDigitsOf().slice(0, 100).map(renderMnistPng));
 const apiKey = 'latency-key';
-const t = await startScratchPlatform({
-  httpPort: 3290,
-  lambdaPort: 3292,
-  s3Port: 4769,
-  dynamodbPort: 8290,
-  apiKey,
-  retryDelaysMs: [2_000, 4_000],
-  deliveryConcurrency: 4,
-});
+const t = await startScratchPlatform(measurementSettings('latency', apiKey));
 
 try {
   const predict = async (i: number) => {

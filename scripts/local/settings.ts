@@ -38,6 +38,20 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
   };
 }
 
+/**
+ * The platforms the measurement scripts start for themselves: ports apart from `npm start`'s and the tests', the
+ * retries and delivery concurrency of the real local stage. `npm run latency` has its own ports; `npm run bench`
+ * and `npm run load` share theirs, so those two do not run at the same time.
+ */
+const MEASUREMENT_PORTS = {
+  latency: { httpPort: 3290, lambdaPort: 3292, s3Port: 4769, dynamodbPort: 8290 },
+  'bench-and-load': { httpPort: 3390, lambdaPort: 3392, s3Port: 4869, dynamodbPort: 8390 },
+};
+
+export function measurementSettings(ports: keyof typeof MEASUREMENT_PORTS, apiKey: string): Omit<LocalSettings, 'stateDir'> {
+  return { ...MEASUREMENT_PORTS[ports], apiKey, retryDelaysMs: [2_000, 4_000], deliveryConcurrency: 4 };
+}
+
 export const stateFolders = (settings: LocalSettings) => ({
   s3: join(settings.stateDir, 's3'),
   dynamodb: join(settings.stateDir, 'dynamodb'),
