@@ -132,13 +132,16 @@ export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: str
       if (isMissing(error)) continue;
       throw error;
     }
-    const bytes = await object.Body!.transformToByteArray();
-    total += bytes.length;
+    const size = object.ContentLength ?? 0;
+    total += size;
+    // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
+    const bytes = total <= EXPORT_CONTENT_LIMIT_BYTES ? await object.Body?.transformToByteArray() : undefined;
+    if (!bytes) await object.Body?.transformToWebStream().cancel();
     files.push({
       ...file,
-      bytes: bytes.length,
+      bytes: size,
       contentType: object.ContentType,
-      contentBase64: Buffer.from(bytes).toString('base64'),
+      contentBase64: bytes && Buffer.from(bytes).toString('base64'),
     });
   }
   const contentIncluded = total <= EXPORT_CONTENT_LIMIT_BYTES;
