@@ -244,10 +244,8 @@ export function runInsightsQuery(query: string, events: LogEvent[]): QueryResult
         const field = p.field();
         picked.push({ field, column: p.accept('as') ? p.field() : field });
       } while (p.accept(','));
-      rows = rows.map((row) => {
-        const renamed = new Map(picked.map(({ column, field }) => [column, field]));
-        return (name) => row(renamed.get(name) ?? name);
-      });
+      const renamed = new Map(picked.map(({ column, field }) => [column, field]));
+      rows = rows.map((row) => (name) => row(renamed.get(name) ?? name));
       columns = picked.map((pick) => pick.column);
     } else if (verb === 'filter') {
       const condition = parseCondition(p);
