@@ -53,20 +53,38 @@ function approved(entry: ModelVersion): ModelVersion {
 export class ModelRegistry {
   readonly #cache = new Map<string, Promise<ModelVersion>>();
 
+  #listing: Promise<Map<string, string[]>> | undefined;
+
   constructor(readonly modelsDir: string) {}
 
+  /**
+   * Every model on disk with its versions, newest last, read once per container like the metadata: every
+   * prediction resolves a version, and the layer does not change under a running container.
+   */
+  #packages(): Promise<Map<string, string[]>> {
+    if (!this.#listing) {
+      this.#listing = (async () => {
+        const names = (await listDirectories(this.modelsDir)).filter((name) => NAME.test(name));
+        const listed = await Promise.all(
+          names.map(async (name) => {
+            const dirs = await listDirectories(join(this.modelsDir, name));
+            return [name, dirs.filter((dir) => VERSION.test(dir)).sort(compareVersions)] as const;
+          }),
+        );
+        return new Map(listed.filter(([, versions]) => versions.length > 0));
+      })();
+      // A failed read is not cached, so a fixed package is picked up without a cold start.
+      this.#listing.catch(() => (this.#listing = undefined));
+    }
+    return this.#listing;
+  }
+
   async modelNames(): Promise<string[]> {
-    const names = await listDirectories(this.modelsDir);
-    const withVersions = await Promise.all(
-      names.filter((name) => NAME.test(name)).map(async (name) => ((await this.versions(name)).length ? name : null)),
-    );
-    return withVersions.filter((name): name is string => name !== null).sort();
+    return [...(await this.#packages()).keys()].sort();
   }
 
   async versions(model: string): Promise<string[]> {
-    if (!NAME.test(model)) return [];
-    const dirs = await listDirectories(join(this.modelsDir, model));
-    return dirs.filter((dir) => VERSION.test(dir)).sort(compareVersions);
+    return (await this.#packages()).get(model) ?? [];
   }
 
   /**
