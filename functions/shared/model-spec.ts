@@ -80,7 +80,7 @@ export const trainingProvenanceSchema = z
       .regex(/^[0-9a-f]{40}$/)
       .nullable()
       .describe('git commit of the code that ran'),
-    codeDirty: z.boolean().describe('true when the working tree differed from codeCommit'),
+    codeDirty: z.boolean().describe('true when the training code (the script or models/common) differed from codeCommit'),
     framework: text,
     seed: z.number().int(),
     data: z

@@ -45,7 +45,6 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 
@@ -59,6 +58,9 @@ SEED = 42
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
 CODE_PATH = "models/car-detector/train.py"
+
+sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
+from onnx_package import export_onnx, git_info, run_onnx_numpy, torch_framework_string  # noqa: E402
 NAME = "car-detector"
 
 # input / output contract (mirrored into metadata.json)
@@ -630,99 +632,6 @@ def evaluate_raw(scores, boxes, items, floor=AP_SCORE_FLOOR):
     return evaluate_detections(dets, [it["boxes"] for it in items])
 
 
-# ------------------------------------------------- minimal numpy ONNX evaluator (verification)
-
-def _conv(x, w, b, pads, strides, dilations, group):
-    n, c, h, wd = x.shape
-    o, cg, kh, kw = w.shape
-    if group != 1:
-        raise NotImplementedError("grouped conv")
-    sh, sw = strides
-    dh, dw = dilations
-    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
-    oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
-    ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), dtype=np.float32)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = xp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
-    y = np.tensordot(w.reshape(o, c * kh * kw), cols.reshape(n, c * kh * kw, oh * ow), axes=([1], [1]))
-    y = y.transpose(1, 0, 2).reshape(n, o, oh, ow)
-    if b is not None:
-        y = y + b.reshape(1, -1, 1, 1)
-    return y
-
-
-def run_onnx_numpy(model_proto, feeds):
-    """Evaluates the small op set this exporter emits, in numpy float32."""
-    import onnx
-    from onnx import numpy_helper
-    g = model_proto.graph
-    env = {t.name: numpy_helper.to_array(t) for t in g.initializer}
-    env.update(feeds)
-    for node in g.node:
-        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-        ins = [env[i] if i else None for i in node.input]
-        op = node.op_type
-        if op == "Conv":
-            k = list(ins[1].shape[2:])
-            assert list(attrs.get("kernel_shape", k)) == k
-            y = _conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, list(attrs.get("pads", [0, 0, 0, 0])),
-                      list(attrs.get("strides", [1, 1])), list(attrs.get("dilations", [1, 1])), attrs.get("group", 1))
-        elif op == "BatchNormalization":
-            x, s, bb, m, v = ins
-            eps = attrs.get("epsilon", 1e-5)
-            sh = (1, -1, 1, 1)
-            y = (x - m.reshape(sh)) / np.sqrt(v.reshape(sh) + eps) * s.reshape(sh) + bb.reshape(sh)
-        elif op == "Relu":
-            y = np.maximum(ins[0], 0)
-        elif op == "Add":
-            y = ins[0] + ins[1]
-        elif op == "Exp":
-            y = np.exp(ins[0])
-        elif op == "Constant":
-            y = numpy_helper.to_array(attrs["value"])
-        elif op == "Resize":
-            assert attrs.get("mode", b"nearest") == b"nearest"
-            assert attrs.get("coordinate_transformation_mode") == b"asymmetric"
-            assert attrs.get("nearest_mode") == b"floor"
-            scales = ins[2]
-            assert scales is not None and list(scales[:2]) == [1.0, 1.0] and float(scales[2]).is_integer() \
-                and float(scales[3]).is_integer()
-            y = ins[0].repeat(int(scales[2]), axis=2).repeat(int(scales[3]), axis=3)
-        elif op == "Identity":
-            y = ins[0]
-        else:
-            raise NotImplementedError("op %s" % op)
-        env[node.output[0]] = np.asarray(y).astype(np.float32) if op != "Constant" else y
-    return [env[o.name] for o in g.output]
-
-
-# --------------------------------------------------------------------------- git / env
-
-def git_info():
-    def git(*a):
-        return subprocess.run(["git", "-C", REPO_ROOT, *a], capture_output=True, text=True)
-    head = git("rev-parse", "--verify", "HEAD")
-    commit = head.stdout.strip() if head.returncode == 0 and head.stdout.strip() else None
-    if commit is None:
-        return None, True
-    # dirty = this script differs from the commit (other files of the working tree do not change the training)
-    st = git("status", "--porcelain", "--", CODE_PATH)
-    return commit, bool(st.stdout.strip()) or st.returncode != 0
-
-
-def torch_framework_string():
-    try:
-        v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-torch"],
-                           capture_output=True, text=True).stdout.strip()
-        if v:
-            return "PyTorch %s (Debian python3-torch)" % v.split("+")[0]
-    except OSError:
-        pass
-    return "PyTorch %s" % torch.__version__
-
-
 # --------------------------------------------------------------------------- main
 
 def set_input_size(spec):
@@ -898,7 +807,7 @@ def main():
     print("validation (torch, EMA): mAP50 %.4f; threshold %.3f -> precision %.4f recall %.4f (F1 %.4f)" % (
         ev["ap"], thr, prec, rec, 2 * prec * rec / max(prec + rec, 1e-12)))
     if args.checkpoint and ckpt_record is None:
-        commit, dirty = git_info()
+        commit, dirty = git_info(REPO_ROOT, CODE_PATH)
         np.savez(args.checkpoint + ".npz", **{k: v.detach().cpu().numpy() for k, v in final.state_dict().items()})
         record = {"input": "%dx%d" % (IN_W, IN_H), "channels": ",".join(str(c) for c in channels),
                   "headChannels": args.head_channels, "dataSha256": data_sha, "codeCommit": commit,
@@ -916,31 +825,11 @@ def main():
         return
 
     # ---- ONNX export
-    import onnx
     out_dir = os.path.join(args.out_dir, args.version)
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
-
-    def export(path):
-        torch.onnx.export(final, torch.zeros(1, 3, IN_H, IN_W), path, opset_version=args.opset,
-                          input_names=["image"], output_names=["scores", "boxes"],
-                          dynamic_axes={"image": {0: "N"}, "scores": {0: "N"}, "boxes": {0: "N"}},
-                          do_constant_folding=True, export_params=True,
-                          training=torch.onnx.TrainingMode.EVAL)
-        with open(path, "rb") as f:
-            return f.read()
-
-    onnx_bytes = export(onnx_path)
-    again = export(onnx_path + ".tmp")
-    os.remove(onnx_path + ".tmp")
-    if again != onnx_bytes:
-        print("WARNING: two exports of the same weights differ byte-wise", file=sys.stderr)
-    else:
-        print("onnx export is byte-identical across two exports")
-    proto = onnx.load(onnx_path)
-    onnx.checker.check_model(proto, full_check=True)
-    print("onnx.checker: ok (opset %d, ops %s)" % (
-        proto.opset_import[0].version, sorted({n.op_type for n in proto.graph.node})))
+    onnx_bytes, proto = export_onnx(final, torch.zeros(1, 3, IN_H, IN_W), onnx_path, args.opset, ["image"],
+                                    ["scores", "boxes"])
 
     # verify the ONNX graph itself (numpy evaluator) against torch on every validation image, batch of 2
     # (exercises the dynamic batch dimension), then recompute the metrics from the ONNX outputs
@@ -970,7 +859,7 @@ def main():
             framework = "%s for training, %s for export" % (ckpt_record["framework"], torch_framework_string())
         duration = train_seconds
     else:
-        commit, dirty = git_info()
+        commit, dirty = git_info(REPO_ROOT, CODE_PATH)
         framework = torch_framework_string()
         duration = time.time() - t_start
     gpu = params_["device"] != "cpu"

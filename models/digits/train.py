@@ -26,7 +26,6 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 
@@ -42,6 +41,9 @@ HELD_OUT_FRACTION = 0.15
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
 CODE_PATH = "models/digits/train.py"
+
+sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
+from onnx_package import export_onnx, git_info, run_onnx_numpy, torch_framework_string  # noqa: E402
 
 
 def parse_args():
@@ -179,102 +181,6 @@ def accuracy(logits, y):
     return float((logits.argmax(1) == y).float().mean()) if y.numel() else float("nan")
 
 
-# ------------------------------------------------- minimal numpy ONNX evaluator (verification)
-
-def _im2col_conv(x, w, b, pads, strides, group):
-    if group != 1 or strides != [1, 1]:
-        raise NotImplementedError("conv group/stride")
-    n, c, h, wd = x.shape
-    o, _, kh, kw = w.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
-    oh, ow = xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = xp[:, :, i:i + oh, j:j + ow]
-    y = np.einsum("nckhij,ockh->noij", cols.reshape(n, c, kh, kw, oh, ow), w, optimize=True)
-    if b is not None:
-        y = y + b.reshape(1, -1, 1, 1)
-    return y
-
-
-def run_onnx_numpy(model_proto, feeds):
-    """Evaluates the small op set this exporter emits, in float64-free numpy float32."""
-    from onnx import numpy_helper
-    g = model_proto.graph
-    env = {t.name: numpy_helper.to_array(t) for t in g.initializer}
-    env.update(feeds)
-    for node in g.node:
-        attrs = {a.name: __import__("onnx").helper.get_attribute_value(a) for a in node.attribute}
-        ins = [env[i] if i else None for i in node.input]
-        op = node.op_type
-        if op == "Conv":
-            k = ins[1].shape[2:]
-            pads = list(attrs.get("pads", [0, 0, 0, 0]))
-            y = _im2col_conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, pads,
-                             list(attrs.get("strides", [1, 1])), attrs.get("group", 1))
-            assert list(attrs.get("kernel_shape", k)) == list(k)
-        elif op == "BatchNormalization":
-            x, s, bb, m, v = ins
-            eps = attrs.get("epsilon", 1e-5)
-            sh = (1, -1, 1, 1)
-            y = (x - m.reshape(sh)) / np.sqrt(v.reshape(sh) + eps) * s.reshape(sh) + bb.reshape(sh)
-        elif op == "Relu":
-            y = np.maximum(ins[0], 0)
-        elif op == "MaxPool":
-            assert list(attrs["kernel_shape"]) == [2, 2] and list(attrs.get("strides", [2, 2])) == [2, 2]
-            assert not any(attrs.get("pads", [0, 0, 0, 0]))
-            x = ins[0]
-            n, c, h, w = x.shape
-            y = x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
-        elif op == "GlobalAveragePool":
-            y = ins[0].mean(axis=(2, 3), keepdims=True)
-        elif op == "ReduceMean":
-            y = ins[0].mean(axis=tuple(attrs["axes"]), keepdims=bool(attrs.get("keepdims", 1)))
-        elif op == "Flatten":
-            ax = attrs.get("axis", 1)
-            y = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)
-        elif op == "Gemm":
-            a, bmat = ins[0], ins[1]
-            if attrs.get("transA", 0):
-                a = a.T
-            if attrs.get("transB", 0):
-                bmat = bmat.T
-            y = attrs.get("alpha", 1.0) * (a @ bmat)
-            if len(ins) > 2 and ins[2] is not None:
-                y = y + attrs.get("beta", 1.0) * ins[2]
-        elif op == "Identity":
-            y = ins[0]
-        else:
-            raise NotImplementedError("op %s" % op)
-        env[node.output[0]] = y.astype(np.float32)
-    return [env[o.name] for o in g.output]
-
-
-# --------------------------------------------------------------------------- git
-
-def git_info():
-    def git(*a):
-        return subprocess.run(["git", "-C", REPO_ROOT, *a], capture_output=True, text=True)
-    head = git("rev-parse", "--verify", "HEAD")
-    commit = head.stdout.strip() if head.returncode == 0 and head.stdout.strip() else None
-    if commit is None:
-        return None, True
-    st = git("status", "--porcelain")
-    return commit, bool(st.stdout.strip()) or st.returncode != 0
-
-
-def torch_framework_string():
-    try:
-        v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-torch"],
-                           capture_output=True, text=True).stdout.strip()
-        if v:
-            return "PyTorch %s (Debian python3-torch)" % v.split("+")[0]
-    except OSError:
-        pass
-    return "PyTorch %s" % torch.__version__
-
-
 # --------------------------------------------------------------------------- main
 
 def main():
@@ -344,31 +250,10 @@ def main():
     print("held-out accuracy %.4f on %d digits; per class %s" % (ho_acc, len(y_ho), per_class))
 
     # ---- ONNX export
-    import onnx
     out_dir = os.path.join(args.out_dir, args.version)
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
-
-    def export(path):
-        torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path, opset_version=args.opset,
-                          input_names=["image"], output_names=["logits"],
-                          dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}},
-                          do_constant_folding=True, export_params=True,
-                          training=torch.onnx.TrainingMode.EVAL)
-        with open(path, "rb") as f:
-            return f.read()
-
-    onnx_bytes = export(onnx_path)
-    again = export(onnx_path + ".tmp")
-    os.remove(onnx_path + ".tmp")
-    if again != onnx_bytes:
-        print("WARNING: two exports of the same weights differ byte-wise", file=sys.stderr)
-    else:
-        print("onnx export is byte-identical across two exports")
-    proto = onnx.load(onnx_path)
-    onnx.checker.check_model(proto, full_check=True)
-    print("onnx.checker: ok (opset %d, ops %s)" % (
-        proto.opset_import[0].version, sorted({n.op_type for n in proto.graph.node})))
+    onnx_bytes, proto = export_onnx(model, torch.zeros(1, 1, 28, 28), onnx_path, args.opset, ["image"], ["logits"])
 
     # verify the ONNX graph itself (numpy evaluator) against the torch model on all held-out digits
     x_ho_norm = normalise(x_ho).numpy().astype(np.float32)
@@ -382,7 +267,7 @@ def main():
         raise SystemExit("ONNX output does not match the torch model")
 
     onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
-    commit, dirty = git_info()
+    commit, dirty = git_info(REPO_ROOT, CODE_PATH)
     duration = time.time() - t_start
 
     meta = {
