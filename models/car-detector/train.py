@@ -684,10 +684,12 @@ def train_model(args, model, train, val, val_canvases, device):
         for i in range(0, len(perm), args.batch_size):
             batches.append([(epoch, i + q, j) for q, j in enumerate(perm[i:i + args.batch_size])])
             epoch_of.append(epoch)
+    # Worker options only with workers: PyTorch 1.13 (Debian, the CPU path) refuses a prefetch_factor without them.
+    parallel = {"worker_init_fn": _worker_init, "multiprocessing_context": "fork", "prefetch_factor": 4} \
+        if args.workers else {}
     loader = torch.utils.data.DataLoader(
         TrainSamples(train), batch_sampler=batches, collate_fn=collate, num_workers=args.workers,
-        worker_init_fn=_worker_init if args.workers else None, pin_memory=device.type == "cuda",
-        multiprocessing_context="fork" if args.workers else None, prefetch_factor=4 if args.workers else None)
+        pin_memory=device.type == "cuda", **parallel)
     decay, no_decay = [], []
     for n_, p in model.named_parameters():
         (no_decay if p.ndim <= 1 else decay).append(p)
