@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, predictConfigSchema } from '../shared/config';
-import { annotateDetections } from '../shared/annotate';
+import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../shared/annotate';
 import { InvalidInputError, NotAcceptableError } from '../shared/errors';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { apiHandler } from '../shared/http/api-handler';
@@ -23,9 +23,17 @@ async function refusePictureFromClassifier(model: string, version: string | unde
   }
 }
 
+/** The picture format the client asked for, if any: `Accept: image/jpeg`, or PNG (`Accept: image/png`, `?annotate=true`). */
+function pictureFormat(accept: string, annotate: string | undefined): AnnotatedFormat | undefined {
+  if (accept.includes(ANNOTATED_FORMATS.jpeg.contentType)) return 'jpeg';
+  if (accept.includes(ANNOTATED_FORMATS.png.contentType) || annotate === 'true') return 'png';
+  return undefined;
+}
+
 /**
  * POST /v1/models/{model}/predict — the synchronous path: same preprocessing, same infer function, same record.
- * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `?annotate=true`.
+ * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `image/jpeg`,
+ * or `?annotate=true` (PNG).
  */
 export const handler = apiHandler({ verifier }).handler(async (event, context) => {
   logger.setCorrelationId(event.requestContext.requestId);
@@ -34,8 +42,8 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   if (!('image' in input)) {
     throw new InvalidInputError('unsupported-input', `Model '${model}' takes images; send image bytes or {"image": "<base64>"}.`);
   }
-  const wantsPicture = (event.headers?.accept ?? '').includes('image/png') || event.queryStringParameters?.annotate === 'true';
-  if (wantsPicture) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
+  const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
+  if (format) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
   let picture: Buffer | undefined;
   const subject = event.headers?.['x-subject-id'];
   const { caller } = context as AuthenticatedContext;
@@ -48,7 +56,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     version: event.queryStringParameters?.version,
     bytes: input.image,
     annotate: async (result, source) => {
-      if (wantsPicture && 'detections' in result) picture = await annotateDetections(input.image, result, source);
+      if (format && 'detections' in result) picture = await annotateDetections(input.image, result, source, format);
       return undefined;
     },
     subjectId: subject ? (await pseudonymise)(subject) : undefined,
@@ -56,7 +64,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   });
   if (outcome.error !== undefined) throw outcome.error;
   const { record } = outcome;
-  if (picture) return image('image/png', picture, { 'x-prediction-id': record.predictionId, 'x-automated-decision': 'true' });
+  if (picture && format) return image(ANNOTATED_FORMATS[format].contentType, picture, { 'x-prediction-id': record.predictionId, 'x-automated-decision': 'true' });
   return json(200, {
     predictionId: record.predictionId,
     model: record.model,

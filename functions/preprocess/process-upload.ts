@@ -8,7 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { annotateDetections } from '../shared/annotate';
+import { ANNOTATED_FORMATS, annotateDetections } from '../shared/annotate';
 import { InvalidInputError, PayloadTooLargeError } from '../shared/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
@@ -25,9 +25,9 @@ export interface UploadDeps {
 type Upload = Extract<UploadKey, { kind: 'upload' }>;
 type InvalidUpload = Extract<UploadKey, { kind: 'invalid' }>;
 
-/** `incoming/<model>/<path>` → `annotated/<model>/<path>.png`: the same path, so a person finds one from the other. */
+/** `incoming/<model>/<path>` → `annotated/<model>/<path>.jpg`: the same path, so a person finds one from the other. */
 export function annotatedKeyFor(upload: Upload): string {
-  return `annotated/${upload.key.slice('incoming/'.length)}.png`;
+  return `annotated/${upload.key.slice('incoming/'.length)}.${ANNOTATED_FORMATS.jpeg.extension}`;
 }
 
 /**
@@ -113,8 +113,10 @@ export async function processUpload(
     annotate: async (result, source) => {
       if (!('detections' in result)) return undefined;
       const key = annotatedKeyFor(upload);
-      const png = await annotateDetections(bytes, result, source);
-      await deps.s3.send(new PutObjectCommand({ Bucket: deps.resultsBucket, Key: key, Body: png, ContentType: 'image/png' }));
+      const picture = await annotateDetections(bytes, result, source, 'jpeg');
+      await deps.s3.send(
+        new PutObjectCommand({ Bucket: deps.resultsBucket, Key: key, Body: picture, ContentType: ANNOTATED_FORMATS.jpeg.contentType }),
+      );
       return key;
     },
     subjectId: subject ? deps.pseudonymise(subject) : undefined,

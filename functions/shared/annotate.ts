@@ -21,12 +21,29 @@ export function detectionOverlay(result: DetectionResult, width: number, height:
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
 }
 
-/** The picture upright (EXIF applied) with the detections drawn on it, as PNG. */
-export async function annotateDetections(bytes: Uint8Array, result: DetectionResult, source: { width: number; height: number }) {
+/**
+ * How an annotated picture is encoded. JPEG for the copies kept in S3: for a dashcam photo it is a fifth of the
+ * PNG's bytes in half the time (104 KB in 15 ms against 479 KB in 27–31 ms for a 676×380 frame, drawing
+ * included); PNG or JPEG for HTTP clients, as they ask.
+ */
+export const ANNOTATED_FORMATS = {
+  png: { contentType: 'image/png', extension: 'png' },
+  jpeg: { contentType: 'image/jpeg', extension: 'jpg' },
+} as const;
+
+export type AnnotatedFormat = keyof typeof ANNOTATED_FORMATS;
+
+/** The picture upright (EXIF applied) with the detections drawn on it. */
+export async function annotateDetections(
+  bytes: Uint8Array,
+  result: DetectionResult,
+  source: { width: number; height: number },
+  format: AnnotatedFormat,
+) {
   const overlay = Buffer.from(detectionOverlay(result, source.width, source.height));
-  return sharp(bytes)
+  const drawn = sharp(bytes)
     .rotate()
-    .composite([{ input: overlay, left: 0, top: 0 }])
-    .png()
-    .toBuffer();
+    .composite([{ input: overlay, left: 0, top: 0 }]);
+  // Full-resolution colour (4:4:4): with the default 4:2:0, the 2-pixel green boxes fade into the picture.
+  return (format === 'jpeg' ? drawn.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }) : drawn.png()).toBuffer();
 }

@@ -10,7 +10,7 @@ import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from 
 
 /**
  * The car detector served end to end beside the digit classifier: real dashcam frames uploaded to the local S3,
- * records with boxes in frame pixels, annotated pictures in the results bucket, and the HTTP API's JSON and PNG.
+ * records with boxes in frame pixels, annotated pictures in the results bucket, and the HTTP API's JSON and pictures.
  */
 const metadata = JSON.parse(readFileSync(`${MODELS_DIR}/car-detector/1.0.0/metadata.json`, 'utf8'));
 const frames = validationFrames(metadata.training.data.split as FrameRangeSplit);
@@ -34,6 +34,19 @@ afterAll(async () => {
 /** Each true car is found by some detection overlapping it by IoU ≥ 0.5. */
 function findsTheCars(result: DetectionResult, frame: LabelledFrame) {
   return frame.boxes.filter((truth) => result.detections.some((d) => iou(d.box, truth) >= 0.5)).length;
+}
+
+/** Every detection's box is drawn: the middle of its left edge has the overlay's green (#00e676) within a pixel. */
+async function expectBoxesDrawn(picture: Buffer, result: DetectionResult) {
+  const { data, info } = await sharp(picture).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (const { box } of result.detections) {
+    const y = Math.round((box.ymin + box.ymax) / 2);
+    const x = Math.round(box.xmin);
+    const pixels = [x - 1, x, x + 1]
+      .filter((px) => px >= 0 && px < info.width)
+      .map((px) => [...data.subarray((y * info.width + px) * 3, (y * info.width + px) * 3 + 3)]);
+    expect(pixels.some(([r = 255, g = 0, b = 0]) => r < 60 && g > 200 && b > 80 && b < 160)).toBe(true);
+  }
 }
 
 describe('car-detector and digits side by side', () => {
@@ -67,7 +80,7 @@ describe('S3 upload of dashcam frames', () => {
       expect(record).toMatchObject({
         status: 'succeeded',
         model: 'car-detector',
-        annotatedKey: `annotated/car-detector/dashcam/${frame.file}.png`,
+        annotatedKey: `annotated/car-detector/dashcam/${frame.file}.jpg`,
       });
       const result = record.result as DetectionResult;
       for (const d of result.detections) {
@@ -79,8 +92,10 @@ describe('S3 upload of dashcam frames', () => {
       found += findsTheCars(result, frame);
       truth += frame.boxes.length;
       const annotated = await t.s3.send(new GetObjectCommand({ Bucket: results, Key: record.annotatedKey! }));
-      const png = Buffer.from(await annotated.Body!.transformToByteArray());
-      expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 676, height: 380 });
+      expect(annotated.ContentType).toBe('image/jpeg');
+      const picture = Buffer.from(await annotated.Body!.transformToByteArray());
+      expect(await sharp(picture).metadata()).toMatchObject({ format: 'jpeg', width: 676, height: 380 });
+      await expectBoxesDrawn(picture, result);
     }
     expect(found / truth).toBeGreaterThanOrEqual(0.5);
   }, 120_000);
@@ -102,20 +117,25 @@ describe('POST /v1/models/car-detector/predict', () => {
     expect(findsTheCars(body.result, frame)).toBeGreaterThanOrEqual(1);
   });
 
-  it('answers the annotated picture for Accept: image/png or ?annotate=true', async () => {
-    for (const response of [await post({ accept: 'image/png' }), await post({}, '?annotate=true')]) {
+  it('answers the annotated picture in the format asked: PNG (Accept or ?annotate=true) or JPEG', async () => {
+    const cases = [
+      { response: await post({ accept: 'image/png' }), format: 'png' },
+      { response: await post({}, '?annotate=true'), format: 'png' },
+      { response: await post({ accept: 'image/jpeg' }), format: 'jpeg' },
+    ];
+    for (const { response, format } of cases) {
       expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toBe('image/png');
+      expect(response.headers.get('content-type')).toBe(`image/${format}`);
       expect(response.headers.get('x-automated-decision')).toBe('true');
-      expect(response.headers.get('x-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const png = Buffer.from(await response.arrayBuffer());
-      expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 676, height: 380 });
-      // The boxes are drawn: the annotated picture differs from the frame.
-      const [drawn, original] = await Promise.all([
-        sharp(png).removeAlpha().raw().toBuffer(),
-        sharp(frame.path).raw().toBuffer(),
-      ]);
-      expect(drawn.equals(original)).toBe(false);
+      const predictionId = response.headers.get('x-prediction-id');
+      expect(predictionId).toMatch(/^[0-9a-f-]{36}$/);
+      const picture = Buffer.from(await response.arrayBuffer());
+      expect(await sharp(picture).metadata()).toMatchObject({ format, width: 676, height: 380 });
+      // The boxes drawn are the ones recorded for that prediction.
+      const recorded = await fetch(`${t.http}/v1/predictions/${predictionId}`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } });
+      const { result } = (await recorded.json()) as { result: DetectionResult };
+      expect(result.detections.length).toBeGreaterThanOrEqual(1);
+      await expectBoxesDrawn(picture, result);
     }
   });
 
