@@ -64,7 +64,11 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   });
   if (outcome.error !== undefined) throw outcome.error;
   const { record } = outcome;
-  if (picture && format) return image(ANNOTATED_FORMATS[format].contentType, picture, { 'x-prediction-id': record.predictionId, 'x-automated-decision': 'true' });
+  if (picture && format)
+    return image(ANNOTATED_FORMATS[format].contentType, picture, {
+      'x-prediction-id': record.predictionId,
+      'x-automated-decision': 'true',
+    });
   return json(200, {
     predictionId: record.predictionId,
     model: record.model,

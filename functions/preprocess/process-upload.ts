@@ -115,7 +115,12 @@ export async function processUpload(
       const key = annotatedKeyFor(upload);
       const picture = await annotateDetections(bytes, result, source, 'jpeg');
       await deps.s3.send(
-        new PutObjectCommand({ Bucket: deps.resultsBucket, Key: key, Body: picture, ContentType: ANNOTATED_FORMATS.jpeg.contentType }),
+        new PutObjectCommand({
+          Bucket: deps.resultsBucket,
+          Key: key,
+          Body: picture,
+          ContentType: ANNOTATED_FORMATS.jpeg.contentType,
+        }),
       );
       return key;
     },

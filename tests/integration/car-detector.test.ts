@@ -132,7 +132,9 @@ describe('POST /v1/models/car-detector/predict', () => {
       const picture = Buffer.from(await response.arrayBuffer());
       expect(await sharp(picture).metadata()).toMatchObject({ format, width: 676, height: 380 });
       // The boxes drawn are the ones recorded for that prediction.
-      const recorded = await fetch(`${t.http}/v1/predictions/${predictionId}`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } });
+      const recorded = await fetch(`${t.http}/v1/predictions/${predictionId}`, {
+        headers: { 'x-api-key': TEST_SETTINGS.apiKey },
+      });
       const { result } = (await recorded.json()) as { result: DetectionResult };
       expect(result.detections.length).toBeGreaterThanOrEqual(1);
       await expectBoxesDrawn(picture, result);
