@@ -20,7 +20,7 @@ export async function infer(deps: InferDeps, payload: unknown): Promise<InferRes
     try {
       tensor = decodeTensor(request.tensor);
     } catch (error) {
-      throw new InvalidInputError('tensor-values', 'The tensor data is not float32.', { cause: error });
+      throw new InvalidInputError('tensor-values', (error as Error).message, { cause: error });
     }
     const answer = await runModel(deps.sessions, model, tensor, request.letterbox);
     return {

@@ -37,6 +37,7 @@ describe('infer', () => {
       { ...event, tensor: encodeTensor({ dtype: 'uint8', dims: [1, 28, 28, 3], data: new Uint8Array(2352) }) },
       'tensor-shape',
     ],
+    ['tensor data that is not base64', { ...event, tensor: { dims: [1, 1, 28, 28], data: '*'.repeat(4184) } }, 'tensor-values'],
     ['an unknown model', { ...event, model: 'nothing' }, 'model-not-found'],
     ['an unknown version', { ...event, version: '9.9.9' }, 'model-not-found'],
     ['a malformed request', { model: 'digits' }, 'invalid-infer-request'],

@@ -17,7 +17,16 @@ describe('tensor transport', () => {
   it('validates the request shape', () => {
     expect(inferRequestSchema.safeParse({ model: 'digits', tensor: { dims: [1], data: 'AAAAAA==' } }).success).toBe(true);
     expect(inferRequestSchema.safeParse({ model: '', tensor: { dims: [1], data: 'AAAAAA==' } }).success).toBe(false);
-    expect(inferRequestSchema.safeParse({ model: 'digits', tensor: { dims: [1], data: 'not base64!' } }).success).toBe(false);
+    expect(inferRequestSchema.safeParse({ model: 'digits', tensor: { dims: [1], data: 42 } }).success).toBe(false);
+  });
+
+  it.each([
+    ['characters outside the alphabet', 'not base64!'],
+    ['url-safe characters', 'AAAA-_8='],
+    ['whitespace', 'AAAA AAA='],
+    ['missing padding', 'AAAAAA'],
+  ])('refuses tensor data with %s', (_name, data) => {
+    expect(() => decodeTensor({ dims: [1], data })).toThrow('Tensor data is not base64.');
   });
 });
 

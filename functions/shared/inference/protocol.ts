@@ -13,7 +13,9 @@ export const inferRequestSchema = z.object({
   tensor: z.object({
     dims: z.array(z.number().int().nonnegative()).min(1),
     dtype: z.enum(['float32', 'uint8']).optional(),
-    data: z.base64(),
+    // Checked as base64 by decodeTensor, which decodes it anyway: a round trip costs a third of z.base64()'s regular
+    // expression on a car frame's 1 MB (0.4 against 1.2 ms).
+    data: z.string(),
   }),
   /** Where the picture sits in a letterboxed tensor; detectors need it to answer in the picture's pixels. */
   letterbox: z
@@ -51,8 +53,11 @@ export function encodeTensor(tensor: Tensor): InferRequest['tensor'] {
   return { dims: tensor.dims, dtype: tensor.dtype ?? 'float32', data: bytes.toString('base64') };
 }
 
+/** Throws a RangeError, with the reason, for data that is not canonical base64 or does not fit the dtype. */
 export function decodeTensor(encoded: InferRequest['tensor']): Tensor {
   const bytes = Buffer.from(encoded.data, 'base64');
+  // Buffer skips characters outside the alphabet; only well-formed base64 encodes back to the same text.
+  if (bytes.toString('base64') !== encoded.data) throw new RangeError('Tensor data is not base64.');
   if (encoded.dtype === 'uint8') {
     if (encoded.dims.length !== 4) throw new RangeError('Pixels travel as [N, H, W, C].');
     const [n = 0, h = 0, w = 0, c = 0] = encoded.dims;
