@@ -9,7 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { infer } from '../../functions/infer/infer';
 import { ort } from '../../functions/shared/native/onnxruntime';
 import { SessionCache } from '../../functions/shared/inference/sessions';
-import type { InferRequest } from '../../functions/shared/inference/protocol';
+import { serializeInferRequest, type InferRequest } from '../../functions/shared/inference/protocol';
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
 import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
@@ -57,7 +57,7 @@ export async function measureInProcess(
     registry,
     invokeInfer: async (request: InferRequest) => {
       const started = performance.now();
-      const answer = await infer(inferDeps, JSON.parse(JSON.stringify(request)));
+      const answer = await infer(inferDeps, JSON.parse(serializeInferRequest(request)));
       const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
       inferSamples.push(performance.now() - started);
       if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTensor, encodeTensor, inferRequestSchema } from '../../functions/shared/inference/protocol';
+import { decodeTensor, encodeTensor, inferRequestSchema, serializeInferRequest } from '../../functions/shared/inference/protocol';
 
 describe('tensor transport', () => {
   it('round-trips float32 values exactly, including from unaligned buffers', () => {
@@ -60,5 +60,28 @@ describe('pixel transport', () => {
 
   it('refuses pixels that do not say [N, H, W, C]', () => {
     expect(() => decodeTensor({ dims: [6], dtype: 'uint8', data: 'AAAAAAAA' })).toThrow(RangeError);
+  });
+});
+
+describe('Invoke payload', () => {
+  it('serialises to the JSON of the request, whatever the other fields hold', () => {
+    // Prepare: a model name with quotes and the marker's own text, and fields after the tensor.
+    const pixels = {
+      dtype: 'uint8' as const,
+      dims: [1, 2, 2, 3] as [number, number, number, number],
+      data: new Uint8Array(12).fill(200),
+    };
+    const request = {
+      model: 'odd "data":"" name',
+      tensor: encodeTensor(pixels),
+      letterbox: { scale: 0.5, padX: 1, padY: 0, sourceWidth: 4, sourceHeight: 2 },
+    };
+
+    // Act
+    const text = serializeInferRequest(request);
+
+    // Assess: the same text JSON.stringify gives, and the same request once parsed.
+    expect(text).toBe(JSON.stringify(request));
+    expect(JSON.parse(text)).toEqual(request);
   });
 });

@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { InferenceUnavailableError, RefusedError, VigieError } from '../errors';
-import type { InferRequest, InferResponse, InferSuccess } from './protocol';
+import { serializeInferRequest, type InferRequest, type InferResponse, type InferSuccess } from './protocol';
 
 export type InvokeInfer = (request: InferRequest) => Promise<InferSuccess>;
 
@@ -22,7 +22,7 @@ export function createInferClient(lambda: LambdaClient, functionName: string, re
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       try {
         const answer = await lambda.send(
-          new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }),
+          new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(serializeInferRequest(request)) }),
         );
         const body = answer.Payload ? Buffer.from(answer.Payload).toString('utf8') : '';
         if (answer.FunctionError) throw new Error(`infer failed (${answer.FunctionError}): ${body.slice(0, 500)}`);
