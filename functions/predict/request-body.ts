@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-messages';
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 
 const jsonBodySchema = z.union([
-  z.strictObject({ image: z.base64().min(1) }),
+  z.strictObject({ image: z.base64().check(z.minLength(1)) }),
   z.strictObject({ features: z.record(z.string(), z.unknown()) }),
 ]);
 

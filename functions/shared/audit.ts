@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import type { PredictionResult } from './inference/run-model';
 import type { PredictionRecord } from './records';
 
@@ -10,52 +11,50 @@ import type { PredictionRecord } from './records';
  */
 export const AUDIT_SCHEMA_VERSION = 1 as const;
 
-const pseudonym = z.string().regex(/^ps_[0-9a-f]{32}$/, 'a keyed-HMAC pseudonym (ps_ + 32 hex)');
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const pseudonym = z.string().check(z.regex(/^ps_[0-9a-f]{32}$/, 'a keyed-HMAC pseudonym (ps_ + 32 hex)'));
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const nonEmpty = z.string().check(z.minLength(1));
+const count = z.int().check(z.nonnegative());
 const common = {
   schemaVersion: z.literal(AUDIT_SCHEMA_VERSION),
   timestamp: z.iso.datetime(),
   /** API Gateway's request id (HTTP) or the Lambda request id (S3 deliveries): joins the event to its logs. */
-  requestId: z.string().min(1),
-  callerPseudonym: pseudonym.optional(),
+  requestId: nonEmpty,
+  callerPseudonym: z.optional(pseudonym),
 };
-const milliseconds = z.number().nonnegative();
+const milliseconds = z.number().check(z.nonnegative());
 
-export const predictionAuditEventSchema = z
-  .object({
-    event: z.literal('prediction'),
-    ...common,
-    predictionId: z.string().min(1),
-    source: z.enum(['s3', 'http']),
-    subjectPseudonym: pseudonym.optional(),
-    model: z.string().min(1),
-    modelVersion: z.string().optional(),
-    modelSha256: sha256.optional(),
-    /** What was predicted on, without the bytes: absent only when the input was refused unread. */
-    inputSha256: sha256.optional(),
-    output: z
-      .union([
-        z.object({ label: z.string(), confidence: z.number() }).strict(),
-        z.object({ detections: z.number().int().nonnegative(), topScore: z.number() }).strict(),
-      ])
-      .optional(),
-    /** Every prediction is an automated decision (GDPR Art. 22): said in the answer and in the trail. */
-    automated: z.literal(true),
-    status: z.enum(['succeeded', 'failed', 'rejected']),
-    errorCode: z.string().optional(),
-    timings: z.object({ preprocessMs: milliseconds, inferenceMs: milliseconds, totalMs: milliseconds }).strict(),
-  })
-  .strict();
+export const predictionAuditEventSchema = z.strictObject({
+  event: z.literal('prediction'),
+  ...common,
+  predictionId: nonEmpty,
+  source: z.enum(['s3', 'http']),
+  subjectPseudonym: z.optional(pseudonym),
+  model: nonEmpty,
+  modelVersion: z.optional(z.string()),
+  modelSha256: z.optional(sha256),
+  /** What was predicted on, without the bytes: absent only when the input was refused unread. */
+  inputSha256: z.optional(sha256),
+  output: z.optional(
+    z.union([
+      z.strictObject({ label: z.string(), confidence: z.number() }),
+      z.strictObject({ detections: count, topScore: z.number() }),
+    ]),
+  ),
+  /** Every prediction is an automated decision (GDPR Art. 22): said in the answer and in the trail. */
+  automated: z.literal(true),
+  status: z.enum(['succeeded', 'failed', 'rejected']),
+  errorCode: z.optional(z.string()),
+  timings: z.strictObject({ preprocessMs: milliseconds, inferenceMs: milliseconds, totalMs: milliseconds }),
+});
 
-export const subjectRequestAuditEventSchema = z
-  .object({
-    event: z.enum(['subject-erasure', 'subject-export']),
-    ...common,
-    subjectPseudonym: pseudonym,
-    predictions: z.number().int().nonnegative(),
-    files: z.number().int().nonnegative(),
-  })
-  .strict();
+export const subjectRequestAuditEventSchema = z.strictObject({
+  event: z.enum(['subject-erasure', 'subject-export']),
+  ...common,
+  subjectPseudonym: pseudonym,
+  predictions: count,
+  files: count,
+});
 
 export const auditEventSchema = z.discriminatedUnion('event', [predictionAuditEventSchema, subjectRequestAuditEventSchema]);
 

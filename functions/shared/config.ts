@@ -1,20 +1,22 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { DEFAULT_DECODE_LIMITS } from './preprocessing/limits';
 
 /**
  * Configuration is read from the environment once, at cold start, and validated here: a missing or malformed
  * variable fails the container loudly instead of the first request quietly.
  */
-const optionalUrl = z
-  .string()
-  .optional()
-  .transform((value) => (value ? value : undefined))
-  .pipe(z.url().optional());
+const emptyAsUnset = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) => value || undefined),
+);
+const optionalUrl = z.pipe(emptyAsUnset, z.optional(z.url()));
+const nonEmpty = z.string().check(z.minLength(1));
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), fallback);
 
 const awsEndpoints = {
-  AWS_REGION: z.string().default('eu-west-3'),
+  AWS_REGION: z._default(z.string(), 'eu-west-3'),
   /** Set only on the local stage, where the emulators stand in for S3, DynamoDB and Lambda. */
   VIGIE_S3_ENDPOINT: optionalUrl,
   VIGIE_DYNAMODB_ENDPOINT: optionalUrl,
@@ -22,23 +24,20 @@ const awsEndpoints = {
 };
 
 const models = {
-  MODELS_DIR: z.string().min(1),
+  MODELS_DIR: nonEmpty,
 };
 
 /** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
 const apiAuth = {
-  API_KEYS_TABLE: z.string().min(1),
-  VIGIE_API_KEY: z
-    .string()
-    .optional()
-    .transform((value) => value || undefined),
+  API_KEYS_TABLE: nonEmpty,
+  VIGIE_API_KEY: emptyAsUnset,
 };
 
 const recording = {
-  VIGIE_STAGE: z.string().min(1),
-  PREDICTIONS_TABLE: z.string().min(1),
+  VIGIE_STAGE: nonEmpty,
+  PREDICTIONS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
-  INFER_FUNCTION_NAME: z.string().min(1),
+  INFER_FUNCTION_NAME: nonEmpty,
   INFER_ATTEMPTS: positiveInt(3),
   MAX_INPUT_BYTES: positiveInt(6 * 1024 * 1024),
   MAX_INPUT_PIXELS: positiveInt(DEFAULT_DECODE_LIMITS.maxPixels),
@@ -48,27 +47,27 @@ const recording = {
 /** What the shared prediction path needs, whichever function runs it. */
 export const predictionPathConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
 
-export const preprocessConfigSchema = predictionPathConfigSchema.extend({
-  UPLOADS_BUCKET: z.string().min(1),
-  RESULTS_BUCKET: z.string().min(1),
+export const preprocessConfigSchema = z.extend(predictionPathConfigSchema, {
+  UPLOADS_BUCKET: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
 });
 
-export const predictConfigSchema = predictionPathConfigSchema.extend(apiAuth);
+export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
 export const inferConfigSchema = z.object({ ...models });
 export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });
-export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: z.string().min(1) });
+export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 
 export const subjectsConfigSchema = z.object({
   ...awsEndpoints,
   ...apiAuth,
-  PREDICTIONS_TABLE: z.string().min(1),
-  UPLOADS_BUCKET: z.string().min(1),
-  RESULTS_BUCKET: z.string().min(1),
+  PREDICTIONS_TABLE: nonEmpty,
+  UPLOADS_BUCKET: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
 });
 
 export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;
-export type AwsEndpointsConfig = z.infer<z.ZodObject<typeof awsEndpoints>>;
-export type ApiAuthConfig = AwsEndpointsConfig & z.infer<z.ZodObject<typeof apiAuth>>;
+export type AwsEndpointsConfig = z.infer<z.ZodMiniObject<typeof awsEndpoints>>;
+export type ApiAuthConfig = AwsEndpointsConfig & z.infer<z.ZodMiniObject<typeof apiAuth>>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -77,7 +76,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 /**
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
@@ -6,18 +7,18 @@ import { z } from 'zod';
  */
 const normalisation = z.object({
   /** Multiplies the uint8 pixel first (1/255 maps it to [0,1]). */
-  scale: z.number().positive(),
-  mean: z.array(z.number()).min(1),
-  std: z.array(z.number().positive()).min(1),
+  scale: z.number().check(z.positive()),
+  mean: z.array(z.number()).check(z.minLength(1)),
+  std: z.array(z.number().check(z.positive())).check(z.minLength(1)),
 });
 
 const imageTensor = {
   kind: z.literal('image'),
-  tensorName: z.string().min(1),
+  tensorName: z.string().check(z.minLength(1)),
   layout: z.literal('NCHW'),
   dtype: z.literal('float32'),
-  height: z.number().int().positive(),
-  width: z.number().int().positive(),
+  height: z.int().check(z.positive()),
+  width: z.int().check(z.positive()),
   normalisation,
 };
 
@@ -29,7 +30,7 @@ export const mnistInputSpecSchema = z.object({
   ...imageTensor,
   channels: z.literal(1),
   fit: z.literal('mnist'),
-  inkBox: z.number().int().positive(),
+  inkBox: z.int().check(z.positive()),
 });
 
 /** `letterbox`: RGB scaled to fit inside width × height keeping its aspect ratio, centred on `padValue` grey. */
@@ -37,16 +38,16 @@ export const letterboxInputSpecSchema = z.object({
   ...imageTensor,
   channels: z.literal(3),
   fit: z.literal('letterbox'),
-  padValue: z.number().int().min(0).max(255),
+  padValue: z.int().check(z.minimum(0), z.maximum(255)),
 });
 
 export const imageInputSpecSchema = z.discriminatedUnion('fit', [mnistInputSpecSchema, letterboxInputSpecSchema]);
 
 export const classificationOutputSpecSchema = z.object({
   kind: z.literal('classification'),
-  tensorName: z.string().min(1),
+  tensorName: z.string().check(z.minLength(1)),
   activation: z.enum(['softmax', 'none']),
-  labels: z.array(z.string()).min(2),
+  labels: z.array(z.string()).check(z.minLength(2)),
 });
 
 /**
@@ -55,104 +56,111 @@ export const classificationOutputSpecSchema = z.object({
  */
 export const detectionOutputSpecSchema = z.object({
   kind: z.literal('detection'),
-  scoresTensorName: z.string().min(1),
-  boxesTensorName: z.string().min(1),
-  stride: z.number().int().positive(),
+  scoresTensorName: z.string().check(z.minLength(1)),
+  boxesTensorName: z.string().check(z.minLength(1)),
+  stride: z.int().check(z.positive()),
   scoreActivation: z.enum(['sigmoid', 'none']),
   boxEncoding: z.literal('ltrb-stride'),
-  labels: z.array(z.string()).length(1),
-  scoreThreshold: z.number().min(0).max(1),
-  nmsIou: z.number().gt(0).max(1),
-  maxDetections: z.number().int().positive(),
+  labels: z.array(z.string()).check(z.length(1)),
+  scoreThreshold: z.number().check(z.minimum(0), z.maximum(1)),
+  nmsIou: z.number().check(z.gt(0), z.maximum(1)),
+  maxDetections: z.int().check(z.positive()),
 });
 
 export const outputSpecSchema = z.discriminatedUnion('kind', [classificationOutputSpecSchema, detectionOutputSpecSchema]);
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const text = z.string().min(1);
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const text = z.string().check(z.minLength(1));
+const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
 
 /** How the artifact was made: enough to retrain it and to know what it learnt from. */
-export const trainingProvenanceSchema = z
-  .object({
-    code: text.describe('the training script, relative to the repository root'),
-    codeCommit: z
-      .string()
-      .regex(/^[0-9a-f]{40}$/)
-      .nullable()
-      .describe('git commit of the code that ran'),
-    codeDirty: z.boolean().describe('true when the training code (the script or models/common) differed from codeCommit'),
+export const trainingProvenanceSchema = z.catchall(
+  z.object({
+    code: described(text, 'the training script, relative to the repository root'),
+    codeCommit: described(z.nullable(z.string().check(z.regex(/^[0-9a-f]{40}$/))), 'git commit of the code that ran'),
+    codeDirty: described(z.boolean(), 'true when the training code (the script or models/common) differed from codeCommit'),
     framework: text,
-    seed: z.number().int(),
-    data: z
-      .object({
+    seed: z.int(),
+    data: z.catchall(
+      z.object({
         source: text,
-        license: text.optional(),
-        sha256: sha256.describe('SHA-256 over the training data as the script read it'),
-        split: z.record(z.string(), z.unknown()).describe('how training and evaluation data were separated'),
-      })
-      .catchall(z.unknown()),
+        license: z.optional(text),
+        sha256: described(sha256, 'SHA-256 over the training data as the script read it'),
+        split: described(z.record(z.string(), z.unknown()), 'how training and evaluation data were separated'),
+      }),
+      z.unknown(),
+    ),
     parameters: z.record(z.string(), z.unknown()),
-    durationSeconds: z.number().nonnegative(),
+    durationSeconds: z.number().check(z.nonnegative()),
     trainedAt: z.iso.datetime(),
-  })
-  .catchall(z.unknown());
+  }),
+  z.unknown(),
+);
 
 /** One set of measured figures; `measuredBy` names the code that measured them. */
-const metricSetSchema = z.object({ measuredBy: text }).catchall(z.unknown());
+const metricSetSchema = z.catchall(z.object({ measuredBy: text }), z.unknown());
 
 /** A decision by a person, never by the training script: only `approved` versions are served. */
 export const approvalSchema = z
   .object({
     status: z.enum(['approved', 'pending', 'rejected', 'retired']),
-    approver: text.optional(),
-    date: z.iso.date().optional(),
-    notes: text.optional(),
+    approver: z.optional(text),
+    date: z.optional(z.iso.date()),
+    notes: z.optional(text),
   })
-  .refine((approval) => approval.status === 'pending' || (approval.approver && approval.date), {
-    message: 'a decision (approved, rejected, retired) needs its approver and date',
-  });
+  .check(
+    z.refine((approval) => approval.status === 'pending' || Boolean(approval.approver && approval.date), {
+      message: 'a decision (approved, rejected, retired) needs its approver and date',
+    }),
+  );
+
+const nonEmptyTexts = z.array(text).check(z.minLength(1));
 
 /** The accountable facts about a version (model-card material), set when it is reviewed. */
 export const governanceSchema = z.object({
   owner: z.object({ name: text, contact: z.email() }),
   approval: approvalSchema,
   intendedUse: z.object({
-    primaryUses: z.array(text).min(1),
-    primaryUsers: z.array(text).min(1),
-    outOfScope: z.array(text).min(1),
+    primaryUses: nonEmptyTexts,
+    primaryUsers: nonEmptyTexts,
+    outOfScope: nonEmptyTexts,
   }),
   personalData: z
     .object({
       processesPersonalData: z.boolean(),
       categories: z.array(text),
-      legalBasis: text.optional(),
-      dpiaReference: text.nullable().describe('path of the DPIA in this repository, when personal data is processed'),
+      legalBasis: z.optional(text),
+      dpiaReference: described(z.nullable(text), 'path of the DPIA in this repository, when personal data is processed'),
     })
-    .refine((data) => !data.processesPersonalData || (data.dpiaReference && data.legalBasis), {
-      message: 'a model that processes personal data needs its legal basis and DPIA reference',
-    }),
+    .check(
+      z.refine((data) => !data.processesPersonalData || Boolean(data.dpiaReference && data.legalBasis), {
+        message: 'a model that processes personal data needs its legal basis and DPIA reference',
+      }),
+    ),
   /** What each entry of `metrics` was measured on, by the same key. */
   evaluationData: z.record(z.string(), text),
-  factors: z.array(text).min(1),
-  limitations: z.array(text).min(1),
-  ethicalConsiderations: z.array(z.object({ risk: text, mitigation: text })).min(1),
+  factors: nonEmptyTexts,
+  limitations: nonEmptyTexts,
+  ethicalConsiderations: z.array(z.object({ risk: text, mitigation: text })).check(z.minLength(1)),
   licence: z.object({ model: text, data: text }),
 });
 
 const metadataFields = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  version: z.string().regex(/^\d+\.\d+\.\d+$/),
-  task: z.string().min(1),
-  description: z.string().optional(),
+  name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/)),
+  version: z.string().check(z.regex(/^\d+\.\d+\.\d+$/)),
+  task: text,
+  description: z.optional(z.string()),
   artifact: z.object({
-    file: z.string().min(1),
+    file: text,
     sha256,
-    bytes: z.number().int().positive(),
+    bytes: z.int().check(z.positive()),
   }),
   input: imageInputSpecSchema,
   output: outputSpecSchema,
   training: trainingProvenanceSchema,
-  metrics: z.record(z.string(), metricSetSchema).refine((metrics) => Object.keys(metrics).length > 0, 'at least one metric set'),
+  metrics: z
+    .record(z.string(), metricSetSchema)
+    .check(z.refine((metrics) => Object.keys(metrics).length > 0, 'at least one metric set')),
 };
 
 type MetadataShape = {
@@ -162,7 +170,7 @@ type MetadataShape = {
   governance?: z.infer<typeof governanceSchema>;
 };
 
-function checkConsistency(meta: MetadataShape, ctx: z.RefinementCtx) {
+function checkConsistency(meta: MetadataShape, ctx: z.core.$RefinementCtx<MetadataShape>) {
   const { channels, normalisation: norm } = meta.input;
   if (norm.mean.length !== channels || norm.std.length !== channels) {
     ctx.addIssue({ code: 'custom', message: `mean and std need one value per channel (${channels})` });
@@ -186,8 +194,8 @@ function checkConsistency(meta: MetadataShape, ctx: z.RefinementCtx) {
  * and is served only once a person has reviewed and approved it (functions/shared/registry.ts).
  */
 export const modelMetadataSchema = z
-  .object({ ...metadataFields, governance: governanceSchema.optional() })
-  .superRefine(checkConsistency);
+  .object({ ...metadataFields, governance: z.optional(governanceSchema) })
+  .check(z.superRefine(checkConsistency));
 
 /**
  * A version as committed to the registry (models/<name>/<version>/metadata.json): reviewed, with its owner,
@@ -196,7 +204,7 @@ export const modelMetadataSchema = z
  */
 export const registeredModelMetadataSchema = z
   .object({ ...metadataFields, governance: governanceSchema })
-  .superRefine(checkConsistency);
+  .check(z.superRefine(checkConsistency));
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;

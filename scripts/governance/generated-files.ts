@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { auditEventSchema } from '../../functions/shared/audit';
 import { registeredModelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
 import { ModelRegistry } from '../../functions/shared/registry';
@@ -6,7 +6,7 @@ import { modelCardJson, modelCardMarkdown } from './model-card';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-const schemaFile = (title: string, schema: z.ZodType) =>
+const schemaFile = (title: string, schema: z.ZodMiniType) =>
   json({ title, ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) });
 
 /**

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import type { Tensor } from '../preprocessing';
 import type { PredictionResult } from './run-model';
 
@@ -7,26 +8,29 @@ import type { PredictionResult } from './run-model';
  * JSON): the tensor as base64 of its bytes, a third the size of a JSON number array. `float32` (the default) is
  * model-ready little-endian float32; `uint8` is fitted NHWC pixels the infer function normalises (PixelTensor).
  */
+const count = z.int().check(z.nonnegative());
+const size = z.int().check(z.positive());
+
 export const inferRequestSchema = z.object({
-  model: z.string().min(1),
-  version: z.string().optional(),
+  model: z.string().check(z.minLength(1)),
+  version: z.optional(z.string()),
   tensor: z.object({
-    dims: z.array(z.number().int().nonnegative()).min(1),
-    dtype: z.enum(['float32', 'uint8']).optional(),
+    dims: z.array(count).check(z.minLength(1)),
+    dtype: z.optional(z.enum(['float32', 'uint8'])),
     // Checked as base64 by decodeTensor, which decodes it anyway: a round trip costs a third of z.base64()'s regular
     // expression on a car frame's 1 MB (0.4 against 1.2 ms).
     data: z.string(),
   }),
   /** Where the picture sits in a letterboxed tensor; detectors need it to answer in the picture's pixels. */
-  letterbox: z
-    .object({
-      scale: z.number().positive(),
-      padX: z.number().int().nonnegative(),
-      padY: z.number().int().nonnegative(),
-      sourceWidth: z.number().int().positive(),
-      sourceHeight: z.number().int().positive(),
-    })
-    .optional(),
+  letterbox: z.optional(
+    z.object({
+      scale: z.number().check(z.positive()),
+      padX: count,
+      padY: count,
+      sourceWidth: size,
+      sourceHeight: size,
+    }),
+  ),
 });
 
 export type InferRequest = z.infer<typeof inferRequestSchema>;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, inferConfigSchema, loadConfig, predictConfigSchema } from '../../functions/shared/config';
+
+describe('loadConfig', () => {
+  it('fails the cold start with every problem named and explained in English', () => {
+    // Prepare: a malformed endpoint, a negative number, and the required variables missing.
+    const env = { VIGIE_S3_ENDPOINT: 'not a url', RETENTION_DAYS: '-3' };
+
+    // Act
+    const load = () => loadConfig(predictConfigSchema, env);
+
+    // Assess: zod/mini has no messages of its own; functions/shared/zod-messages.ts gives the English ones.
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow('VIGIE_S3_ENDPOINT: Invalid URL');
+    expect(load).toThrow('RETENTION_DAYS: Too small: expected number to be >0');
+    expect(load).toThrow('MODELS_DIR: Invalid input: expected string, received undefined');
+  });
+
+  it('reads numbers, applies defaults and treats empty endpoints as unset', () => {
+    const config = loadConfig(predictConfigSchema, {
+      MODELS_DIR: './models',
+      VIGIE_STAGE: 'local',
+      PREDICTIONS_TABLE: 'vigie-local-predictions',
+      INFER_FUNCTION_NAME: 'vigie-local-infer',
+      API_KEYS_TABLE: 'vigie-local-api-keys',
+      VIGIE_S3_ENDPOINT: '',
+      VIGIE_DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      VIGIE_API_KEY: '',
+      RETENTION_DAYS: '30',
+    });
+    expect(config).toMatchObject({
+      AWS_REGION: 'eu-west-3',
+      RETENTION_DAYS: 30,
+      INFER_ATTEMPTS: 3,
+      VIGIE_DYNAMODB_ENDPOINT: 'http://localhost:8000',
+    });
+    expect(config.VIGIE_S3_ENDPOINT).toBeUndefined();
+    expect(config.VIGIE_API_KEY).toBeUndefined();
+    expect(loadConfig(inferConfigSchema, { MODELS_DIR: '/opt/models' })).toEqual({ MODELS_DIR: '/opt/models' });
+  });
+});
