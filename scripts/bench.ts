@@ -4,6 +4,7 @@
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
+ *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  * then cold start and peak RSS per function (fresh process on the built bundle) and unzipped sizes.
  * Starts its own platform on ports 3390/3392/4869/8390. BENCH_SCALE (default 1) multiplies every count.
  */
@@ -23,6 +24,7 @@ import { httpEvent } from './bench/http-events';
 import { benchInputs } from './bench/inputs';
 import { measureInProcess } from './bench/in-process';
 import { floorOf } from './bench/measure';
+import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
 import { measureHttpPredict, measureS3Path } from './bench/platform-paths';
 import { stackFunctions, unzippedSizes, type StackFunction } from './bench/stack-functions';
 import { latencyTable, markdownTable } from './bench/table';
@@ -79,6 +81,9 @@ try {
     process.stderr.write(`${name}: HTTP and S3…\n`);
     const http = await measureHttpPredict(t, apiKey, name, inputs, scaled(counts.http), WARM_UP);
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
+    const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
+    const invokeHop = await measureInvokeHop(t, scaled(counts.http), WARM_UP);
+    const storage = await measureStorageCeiling(t, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
     const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     sections.push(
       `### ${name}@${model.metadata.version} (${inputs.length} inputs)\n\n` +
@@ -91,13 +96,17 @@ try {
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },
             { path: '(e) HTTP predict (serverless-offline)', run: http, compare: true },
             { path: '(f) S3 upload → record', run: s3, compare: true },
+            { path: '(e₀) HTTP hop: GET /v1/models/<model>', run: httpHop },
+            { path: '(e₁) Invoke hop: infer refusing an empty request', run: invokeHop },
+            { path: '(f₀) storage alone: S3 put + get, record put + get', run: storage, compare: true },
           ],
           floor,
         ) +
         `\n\n(c) includes the infer function's side (payload parse, checks, run, post-processing): p50 ` +
         `${percentiles(inProcess.inferSide.samples).p50.toFixed(2)} ms. (f) throughput: a burst of ` +
         `${scaled(counts.burst)} uploads at once, drained ${t.platform.settings.deliveryConcurrency} at a time by warm ` +
-        `workers (after an unmeasured burst); its latencies are one upload at a time.`,
+        `workers (after an unmeasured burst); its latencies are one upload at a time. (e₀), (e₁) and (f₀) carry no ` +
+        `model: the platform's hops and its storage emulators alone, which (e) and (f) cannot beat on this machine.`,
     );
 
     process.stderr.write(`${name}: cold starts…\n`);
