@@ -32,6 +32,18 @@ describe('pixelsToTensor', () => {
     expect([...tensor.data]).toEqual([1, -1]);
   });
 
+  it('writes into a kept buffer of the right length, and into a new one otherwise', () => {
+    const pixels: PixelTensor = { dtype: 'uint8', dims: [1, 1, 1, 3], data: Uint8Array.from([255, 255, 255]) };
+    const kept = new Float32Array(3).fill(Number.NaN);
+    const wrongSize = new Float32Array(6);
+
+    expect(pixelsToTensor(pixels, normalisation, kept).data).toBe(kept);
+    expect([...kept].every(Number.isFinite)).toBe(true);
+    const fresh = pixelsToTensor(pixels, normalisation, wrongSize).data;
+    expect(fresh).not.toBe(wrongSize);
+    expect([...fresh]).toEqual([...kept]);
+  });
+
   it('passes float tensors through untouched', () => {
     const floats = { dims: [1, 1, 1, 2], data: new Float32Array([0.25, 4]) };
     expect(toModelInput(floats, normalisation)).toBe(floats);

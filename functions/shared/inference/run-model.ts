@@ -35,6 +35,13 @@ export function checkTensor(tensor: Tensor, model: ModelVersion): void {
   }
 }
 
+/**
+ * The float input buffer of the last run, kept for the next: a car frame's 3 MB is then neither allocated nor
+ * collected per request (normalising it took 3.7 ms with a new buffer, 1.1 ms reusing one). Lent to one run at a
+ * time, so runs that overlap in one process (tests, the in-process bench) never share it.
+ */
+let spareInput: Float32Array | undefined;
+
 function output(outputs: InferenceSession.OnnxValueMapType, name: string) {
   const value = outputs[name];
   if (!value) throw new Error(`The model has no output named '${name}'.`);
@@ -53,10 +60,14 @@ export async function runModel(
     throw new InvalidInputError('missing-geometry', 'A detector needs the letterbox geometry to map boxes to the picture.');
   }
   const session = await sessions.get(model);
-  const values = toModelInput(tensor, input.normalisation);
+  const lent = spareInput;
+  spareInput = undefined;
+  const values = toModelInput(tensor, input.normalisation, lent);
   const started = performance.now();
   const outputs = await session.run({ [input.tensorName]: new ort.Tensor('float32', values.data, values.dims) });
   const inferenceMs = performance.now() - started;
+  // The run is over, so its input may be overwritten; float tensors that came as such are not ours to keep.
+  if (tensor.dtype === 'uint8') spareInput = values.data;
   if (spec.kind === 'classification') {
     return { result: classify(output(outputs, spec.tensorName).data as Float32Array, spec), inferenceMs };
   }

@@ -31,11 +31,15 @@ function channelTable({ scale, mean, std }: Normalisation, channel: number): Flo
   return Float32Array.from({ length: 256 }, (_, p) => (p * scale - m) / s);
 }
 
-/** NHWC uint8 pixels → the normalised NCHW float32 tensor the model was trained on. */
-export function pixelsToTensor(pixels: PixelTensor, normalisation: Normalisation): FloatTensor {
+/**
+ * NHWC uint8 pixels → the normalised NCHW float32 tensor the model was trained on, written into `into` when it
+ * has the right length (a buffer kept from an earlier request), else into a new one.
+ */
+export function pixelsToTensor(pixels: PixelTensor, normalisation: Normalisation, into?: Float32Array): FloatTensor {
   const [batch, height, width, channels] = pixels.dims;
   const plane = height * width;
-  const data = new Float32Array(batch * channels * plane);
+  const length = batch * channels * plane;
+  const data = into?.length === length ? into : new Float32Array(length);
   const source = pixels.data;
   const tables = Array.from({ length: channels }, (_, c) => channelTable(normalisation, c));
   const [red, green, blue] = tables;
@@ -54,9 +58,9 @@ export function pixelsToTensor(pixels: PixelTensor, normalisation: Normalisation
   return { dims: [batch, channels, height, width], data };
 }
 
-/** The float32 tensor the session takes, whichever form the tensor travelled in. */
-export function toModelInput(tensor: Tensor, normalisation: Normalisation): FloatTensor {
-  return tensor.dtype === 'uint8' ? pixelsToTensor(tensor, normalisation) : tensor;
+/** The float32 tensor the session takes, whichever form the tensor travelled in (see pixelsToTensor for `into`). */
+export function toModelInput(tensor: Tensor, normalisation: Normalisation, into?: Float32Array): FloatTensor {
+  return tensor.dtype === 'uint8' ? pixelsToTensor(tensor, normalisation, into) : tensor;
 }
 
 /** uint8 pixels → the normalised NCHW float32 tensor the model was trained on: ((p · scale) − mean) / std. */
