@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: where the time goes, per model, in one run on the same inputs (issue #6).
- *   (a) ONNX Runtime session.run alone: the floor; (b) preprocessing alone (sharp);
+ *   (a) ONNX Runtime session.run alone: the floor; (a′) with ONNX Runtime's default threads; (a″) on a batch;
+ *   (b) preprocessing alone (sharp);
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
@@ -22,7 +23,7 @@ import { costPerThousand } from './bench/cost';
 import { inferEvents, predictEvents, uploadEvents } from './bench/events';
 import { httpEvent } from './bench/http-events';
 import { benchInputs } from './bench/inputs';
-import { measureInProcess } from './bench/in-process';
+import { BATCH, measureInProcess } from './bench/in-process';
 import { floorOf } from './bench/measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
 import { measureHttpPredict, measureS3Path } from './bench/platform-paths';
@@ -91,6 +92,7 @@ try {
           [
             { path: '(a) session.run alone', run: inProcess.sessionRun },
             { path: "(a′) session.run, ONNX Runtime's default threads", run: inProcess.defaultThreads },
+            { path: `(a″) session.run on ${BATCH} inputs at once, per input`, run: inProcess.batched },
             { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
             { path: '(c) handler chain in process', run: inProcess.handlerChain, compare: true },
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },

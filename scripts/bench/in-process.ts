@@ -20,6 +20,8 @@ export interface InProcessRuns {
   sessionRun: Run;
   /** session.run with ONNX Runtime's default thread pool instead of the infer function's options. */
   defaultThreads: Run;
+  /** session.run on BATCH inputs at once, per input: what batching uploads into one infer call saves in the model. */
+  batched: Run;
   preprocessing: Run;
   handlerChain: Run;
   /** The infer function's share of (c): parsing the payload, checking the tensor, running and post-processing. */
@@ -28,6 +30,19 @@ export interface InProcessRuns {
 }
 
 const LIMITS = { ...DEFAULT_DECODE_LIMITS, maxBytes: 6 * 1024 * 1024 };
+export const BATCH = 4;
+
+/** The model's inputs `BATCH` at a time in one tensor (the models take any batch size: their first dim is N). */
+function batchFeeds(tensorName: string, values: Array<{ data: Float32Array; dims: number[] }>) {
+  const feeds = [];
+  for (let first = 0; first + BATCH <= values.length; first += BATCH) {
+    const group = values.slice(first, first + BATCH);
+    const data = new Float32Array(group.reduce((size, value) => size + value.data.length, 0));
+    group.forEach((value, i) => data.set(value.data, i * value.data.length));
+    feeds.push({ [tensorName]: new ort.Tensor('float32', data, [BATCH, ...group[0]!.dims.slice(1)]) });
+  }
+  return feeds;
+}
 
 export async function measureInProcess(
   registry: ModelRegistry,
@@ -44,10 +59,8 @@ export async function measureInProcess(
   const prepared = await Promise.all(inputs.map((bytes) => preprocessImage(bytes, spec, LIMITS)));
   const sessions = new SessionCache();
   const session = await sessions.get(model);
-  const feeds = prepared.map(({ tensor }) => {
-    const values = toModelInput(tensor, spec.normalisation);
-    return { [spec.tensorName]: new ort.Tensor('float32', values.data, values.dims) };
-  });
+  const modelInputs = prepared.map(({ tensor }) => toModelInput(tensor, spec.normalisation));
+  const feeds = modelInputs.map((values) => ({ [spec.tensorName]: new ort.Tensor('float32', values.data, values.dims) }));
   // (c) the chain as the functions run it: preprocessing, the Invoke payload serialised and parsed as Lambda
   // does, the infer function's own code, and the record built (but kept here: writing it is (d)).
   const inferDeps = { registry, sessions };
@@ -97,6 +110,13 @@ export async function measureInProcess(
   });
   const defaultThreads = await timeRuns(inputs.length, warmUp, (i) => defaultSession.run(feeds[i % feeds.length]!));
   await defaultSession.release();
+  const batches = batchFeeds(spec.tensorName, modelInputs);
+  const perBatch = await timeRuns(batches.length, warmUp, (i) => session.run(batches[i % batches.length]!));
+  const batched: Run = {
+    samples: perBatch.samples.map((ms) => ms / BATCH),
+    seconds: perBatch.seconds,
+    throughputPerSecond: (perBatch.samples.length * BATCH) / perBatch.seconds,
+  };
   const inferSide: Run = { samples: inferSamples.slice(warmUp), seconds: runs.handlerChain.seconds };
 
   // (d) the record write, to the local DynamoDB, with records the chain produced.
@@ -104,5 +124,5 @@ export async function measureInProcess(
   const recordWrite = await timeRuns(Math.max(inputs.length, 50), warmUp, (i) =>
     store.put({ ...records[i % records.length]!, predictionId: randomUUID() }),
   );
-  return { ...runs, defaultThreads, inferSide, recordWrite };
+  return { ...runs, defaultThreads, batched, inferSide, recordWrite };
 }
