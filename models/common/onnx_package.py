@@ -1,8 +1,10 @@
 """What every Vigie training script needs to turn a trained PyTorch model into a versioned package: a checked ONNX
 export, a numpy evaluator that verifies the exported graph independently of ONNX Runtime, and the provenance
-(git commit, framework) written into metadata.json. Imported by models/<name>/train.py.
+(git commit, framework, time) and the writing of metadata.json. Imported by models/<name>/train.py.
 """
 
+import datetime
+import json
 import os
 import subprocess
 import sys
@@ -157,3 +159,17 @@ def torch_framework_string():
     except OSError:
         pass
     return "PyTorch %s" % torch.__version__
+
+
+def utc_timestamp():
+    """Now, in UTC to the second, as metadata.json's trainedAt (ISO 8601 with Z)."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_metadata(out_dir, meta, onnx_path, onnx_bytes, onnx_sha, repo_root, train_seconds, duration):
+    """Writes metadata.json beside the exported artifact and says what the run produced."""
+    with open(os.path.join(out_dir, "metadata.json"), "w") as f:
+        f.write(json.dumps(meta, indent=2) + "\n")
+    print("wrote %s (%d bytes, sha256 %s) and metadata.json" % (os.path.relpath(onnx_path, repo_root),
+                                                                 len(onnx_bytes), onnx_sha))
+    print("training %.1fs, total %.1fs" % (train_seconds, duration))

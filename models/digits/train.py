@@ -20,7 +20,6 @@ Outputs models/digits/<version>/model.onnx and metadata.json.
 """
 
 import argparse
-import datetime
 import hashlib
 import json
 import math
@@ -43,7 +42,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
 CODE_PATH = "models/digits/train.py"
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
-from onnx_package import export_onnx, git_info, run_onnx_numpy, torch_framework_string  # noqa: E402
+from onnx_package import (  # noqa: E402
+    export_onnx, git_info, run_onnx_numpy, torch_framework_string, utc_timestamp, write_metadata,
+)
 
 
 def parse_args():
@@ -328,8 +329,7 @@ def main():
                 "threads": args.threads,
             },
             "durationSeconds": round(duration, 1),
-            "trainedAt": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-            .isoformat().replace("+00:00", "Z"),
+            "trainedAt": utc_timestamp(),
         },
         "metrics": {
             "heldOut": {
@@ -340,11 +340,7 @@ def main():
             }
         },
     }
-    with open(os.path.join(out_dir, "metadata.json"), "w") as f:
-        f.write(json.dumps(meta, indent=2) + "\n")
-    print("wrote %s (%d bytes, sha256 %s) and metadata.json" % (os.path.relpath(onnx_path, REPO_ROOT),
-                                                                 len(onnx_bytes), onnx_sha))
-    print("training %.1fs, total %.1fs" % (train_seconds, duration))
+    write_metadata(out_dir, meta, onnx_path, onnx_bytes, onnx_sha, REPO_ROOT, train_seconds, duration)
 
 
 if __name__ == "__main__":
