@@ -9,12 +9,15 @@ export type TestPlatform = ScratchPlatform;
 /** Raw identifiers the integration tests send as subject-id, requested-by or x-subject-id: never to be logged. */
 export const RAW_TEST_IDENTIFIERS = ['driver-42', 'alice@example.com', 'alice.martin@example.fr', 'driver-0042'];
 
+/** Moves every test port by this much, so two clones can run their tests side by side on one machine. */
+const offset = Number.parseInt(process.env.VIGIE_TEST_PORT_OFFSET ?? '0', 10);
+
 /** Ports apart from `npm start`'s, so the tests run beside a platform a developer has open. */
 export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
-  httpPort: 3190,
-  lambdaPort: 3192,
-  s3Port: 4669,
-  dynamodbPort: 8190,
+  httpPort: 3190 + offset,
+  lambdaPort: 3192 + offset,
+  s3Port: 4669 + offset,
+  dynamodbPort: 8190 + offset,
   apiKey: 'integration-test-key',
   retryDelaysMs: [500, 1_500],
   deliveryConcurrency: 4,
