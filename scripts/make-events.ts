@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { encodeTensor } from '../functions/shared/inference/protocol';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../functions/shared/preprocessing';
 import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist-samples';
+import { imageInputOf } from '../functions/shared/model-spec';
 
 const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
 const seven = heldOutDigitsOf(metadata.version).find((sample) => sample.label === '7');
@@ -73,6 +74,6 @@ write(
   httpEvent('GET /v1/models/{model}', '/v1/models/digits', { pathParameters: { model: 'digits' } }),
 );
 
-const prepared = await preprocessImage(png, metadata.input, DEFAULT_DECODE_LIMITS);
+const prepared = await preprocessImage(png, imageInputOf(metadata), DEFAULT_DECODE_LIMITS);
 write('infer-digit.json', { model: 'digits', tensor: encodeTensor(prepared.tensor) });
 console.log('events/ written');

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
 import './zod-messages';
+import { InvalidInputError } from './errors';
+import {
+  anomalyOutputSpecSchema,
+  regressionOutputSpecSchema,
+  tabularInputSpecSchema,
+  type TabularInputSpec,
+} from './tabular/spec';
 
 /**
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
@@ -67,7 +74,15 @@ export const detectionOutputSpecSchema = z.object({
   maxDetections: z.int().check(z.positive()),
 });
 
-export const outputSpecSchema = z.discriminatedUnion('kind', [classificationOutputSpecSchema, detectionOutputSpecSchema]);
+export const outputSpecSchema = z.discriminatedUnion('kind', [
+  classificationOutputSpecSchema,
+  detectionOutputSpecSchema,
+  regressionOutputSpecSchema,
+  anomalyOutputSpecSchema,
+]);
+
+/** Pictures (image) or feature rows (tabular, functions/shared/tabular/spec.ts). */
+export const inputSpecSchema = z.union([imageInputSpecSchema, tabularInputSpecSchema]);
 
 const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 const text = z.string().check(z.minLength(1));
@@ -155,7 +170,7 @@ const metadataFields = {
     sha256,
     bytes: z.int().check(z.positive()),
   }),
-  input: imageInputSpecSchema,
+  input: inputSpecSchema,
   output: outputSpecSchema,
   training: trainingProvenanceSchema,
   metrics: z
@@ -164,20 +179,34 @@ const metadataFields = {
 };
 
 type MetadataShape = {
-  input: z.infer<typeof imageInputSpecSchema>;
+  input: z.infer<typeof inputSpecSchema>;
   output: z.infer<typeof outputSpecSchema>;
   metrics: Record<string, unknown>;
   governance?: z.infer<typeof governanceSchema>;
 };
 
-function checkConsistency(meta: MetadataShape, ctx: z.core.$RefinementCtx<MetadataShape>) {
-  const { channels, normalisation: norm } = meta.input;
+/** Which outputs each input kind can feed: boxes need a picture, a score per row needs rows. */
+const OUTPUTS_BY_INPUT = {
+  image: ['classification', 'detection'],
+  tabular: ['classification', 'regression', 'anomaly'],
+} as const;
+
+function checkImageInput(meta: MetadataShape, input: ImageInputSpec, ctx: z.core.$RefinementCtx<MetadataShape>) {
+  const { channels, normalisation: norm } = input;
   if (norm.mean.length !== channels || norm.std.length !== channels) {
     ctx.addIssue({ code: 'custom', message: `mean and std need one value per channel (${channels})` });
   }
-  if (meta.output.kind === 'detection' && (meta.input.width % meta.output.stride || meta.input.height % meta.output.stride)) {
+  if (meta.output.kind === 'detection' && (input.width % meta.output.stride || input.height % meta.output.stride)) {
     ctx.addIssue({ code: 'custom', message: 'the input size must be a multiple of the detection stride' });
   }
+}
+
+function checkConsistency(meta: MetadataShape, ctx: z.core.$RefinementCtx<MetadataShape>) {
+  const accepted: readonly string[] = OUTPUTS_BY_INPUT[meta.input.kind];
+  if (!accepted.includes(meta.output.kind)) {
+    ctx.addIssue({ code: 'custom', message: `a ${meta.input.kind} model cannot have a ${meta.output.kind} output` });
+  }
+  if (meta.input.kind === 'image') checkImageInput(meta, meta.input, ctx);
   for (const key of Object.keys(meta.metrics)) {
     if (meta.governance && !meta.governance.evaluationData[key]) {
       ctx.addIssue({
@@ -208,7 +237,23 @@ export const registeredModelMetadataSchema = z
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;
+export type InputSpec = ImageInputSpec | TabularInputSpec;
+export type { TabularInputSpec };
 export type MnistInputSpec = z.infer<typeof mnistInputSpecSchema>;
 export type LetterboxInputSpec = z.infer<typeof letterboxInputSpecSchema>;
 export type ClassificationOutputSpec = z.infer<typeof classificationOutputSpecSchema>;
 export type DetectionOutputSpec = z.infer<typeof detectionOutputSpecSchema>;
+
+/**
+ * The image spec of a model that takes pictures; a tabular model asked to read a picture refuses it as the
+ * caller's mistake (400), the same way on the HTTP and the S3 paths.
+ */
+export function imageInputOf(metadata: Pick<ModelMetadata, 'name' | 'input'>): ImageInputSpec {
+  if (metadata.input.kind !== 'image') {
+    throw new InvalidInputError(
+      'unsupported-input',
+      `Model '${metadata.name}' takes feature rows (JSON {"features": {...}}, {"rows": [...]} or text/csv), not images.`,
+    );
+  }
+  return metadata.input;
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
+import { imageInputOf } from './model-spec';
 import type { PredictionResult } from './inference/run-model';
 import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
@@ -91,7 +92,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     }
     const model = await deps.registry.resolve(request.model, request.version);
     resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
-    const prepared = await preprocessImage(request.bytes, model.metadata.input, deps.limits);
+    const prepared = await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits);
     preprocessMs = performance.now() - started;
     const answer = await deps.invokeInfer({
       model: model.metadata.name,

@@ -6,12 +6,13 @@ import type { ModelVersion } from '../../functions/shared/registry';
 import type { ScratchPlatform } from '../local/scratch-platform';
 import { uploadUntilRecorded } from '../local/upload-to-record';
 import { httpEvent } from './http-events';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 /** What the preprocess and predict functions send to infer for these inputs. */
 export async function inferEvents(model: ModelVersion, inputs: Buffer[]): Promise<InferRequest[]> {
   return Promise.all(
     inputs.map(async (bytes) => {
-      const prepared = await preprocessImage(bytes, model.metadata.input, DEFAULT_DECODE_LIMITS);
+      const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
       return {
         model: model.metadata.name,
         version: model.metadata.version,

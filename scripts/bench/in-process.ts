@@ -15,6 +15,7 @@ import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../func
 import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
 import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
 import { timeInterleaved, timeRuns, type Run } from './measure';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 export interface InProcessRuns {
   sessionRun: Run;
@@ -52,7 +53,7 @@ export async function measureInProcess(
   table: string,
   warmUp: number,
 ): Promise<InProcessRuns> {
-  const spec = model.metadata.input;
+  const spec = imageInputOf(model.metadata);
   const input = (i: number) => inputs[i % inputs.length]!;
 
   // The tensors (a) runs on, prepared once.

@@ -9,6 +9,7 @@ import type { ModelVersion } from '../../functions/shared/registry';
 import { heldOutDigits, renderMnistPng, type SplitRule } from '../mnist-samples';
 import { validationFrames, type FrameRangeSplit } from './car-dataset';
 import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 const LIMITS = DEFAULT_DECODE_LIMITS;
 /** Detections down to this score feed the precision-recall curve behind AP, as in the VOC protocol. */
@@ -37,7 +38,7 @@ async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<U
   for (const [i, load] of inputs.entries()) {
     const bytes = await load();
     const started = performance.now();
-    const prepared = await preprocessImage(bytes, model.metadata.input, LIMITS);
+    const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), LIMITS);
     const answer = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
     endToEnd.push(performance.now() - started);
     inference.push(answer.inferenceMs);

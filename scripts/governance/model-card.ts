@@ -15,6 +15,32 @@ function metricPairs(set: Record<string, unknown>, prefix = ''): Array<[string, 
 const overview = (m: Registered) =>
   `${m.description ?? m.task} Artifact ${m.artifact.file}, ${m.artifact.bytes.toLocaleString('en')} bytes, SHA-256 ${m.artifact.sha256}.`;
 
+function inputFormat(input: ModelMetadata['input']): string {
+  if (input.kind === 'image') {
+    return `image ${input.channels}x${input.height}x${input.width} (${input.layout}, ${input.dtype}, fit ${input.fit})`;
+  }
+  const features = input.features.map((f) => {
+    const detail = f.type === 'category' ? f.values.join('|') : f.range ? `${f.range.min}–${f.range.max}` : 'any';
+    return `${f.name} (${f.type}${f.unit ? `, ${f.unit}` : ''}, ${detail}${f.required ? '' : ', optional'})`;
+  });
+  const window = input.window ? `, windows of ${input.window.rows} rows (step ${input.window.step})` : '';
+  const calibration = input.calibration ? `, standardised over the first ${input.calibration.rows} rows of each file` : '';
+  return `tabular [N, ${input.features.length}] ${input.dtype}${window}${calibration}: ${features.join(', ')}`;
+}
+
+function outputFormat(output: ModelMetadata['output']): string {
+  switch (output.kind) {
+    case 'classification':
+      return `classification over ${output.labels.length} labels (${output.activation})`;
+    case 'detection':
+      return `detection of ${output.labels.join(', ')} boxes (stride ${output.stride}, threshold ${output.scoreThreshold}, NMS IoU ${output.nmsIou})`;
+    case 'regression':
+      return `regression${output.unit ? ` (${output.unit})` : ''}`;
+    case 'anomaly':
+      return `anomaly score, anomaly when score >= ${output.threshold}`;
+  }
+}
+
 const architectureOf = (m: Registered) => String(m.training.parameters.architecture ?? m.task);
 
 /**
@@ -35,11 +61,8 @@ export function modelCardJson(m: Registered) {
     },
     model_parameters: {
       model_architecture: architectureOf(m),
-      input_format: `${m.input.kind} ${m.input.channels}x${m.input.height}x${m.input.width} (${m.input.layout}, ${m.input.dtype}, fit ${m.input.fit})`,
-      output_format:
-        m.output.kind === 'classification'
-          ? `classification over ${m.output.labels.length} labels (${m.output.activation})`
-          : `detection of ${m.output.labels.join(', ')} boxes (stride ${m.output.stride}, threshold ${m.output.scoreThreshold}, NMS IoU ${m.output.nmsIou})`,
+      input_format: inputFormat(m.input),
+      output_format: outputFormat(m.output),
       data: [
         {
           name: 'training',

@@ -8,6 +8,7 @@ import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/p
 import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 /**
  * The held-out digits (never seen in training), written as image files and read back through the serving path:
@@ -25,7 +26,7 @@ async function accuracyOf(extension: string, render: (sample: DigitSample) => Pr
   for (const sample of samples) {
     const path = join(dir, `${sample.label}-${sample.index}.${extension}`);
     writeFileSync(path, await render(sample));
-    const prepared = await preprocessImage(readFileSync(path), model.metadata.input, limits);
+    const prepared = await preprocessImage(readFileSync(path), imageInputOf(model.metadata), limits);
     const { result } = await runModel(sessions, model, prepared.tensor);
     if ('label' in result && result.label === sample.label) correct += 1;
   }

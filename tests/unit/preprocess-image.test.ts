@@ -4,10 +4,11 @@ import { InvalidInputError } from '../../functions/shared/errors';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
 import { digitsMetadata } from '../support/models';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 /** Real sharp on real digits: what the serving path does to pictures before the model sees them. */
 const metadata = digitsMetadata();
-const spec = metadata.input;
+const spec = imageInputOf(metadata);
 const limits = DEFAULT_DECODE_LIMITS;
 let seven: DigitSample;
 

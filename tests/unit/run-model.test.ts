@@ -7,6 +7,7 @@ import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/p
 import { ModelRegistry } from '../../functions/shared/registry';
 import { CAR_DATASET_DIR } from '../../scripts/evaluation/car-dataset';
 import { MODELS_DIR } from '../support/models';
+import { imageInputOf } from '../../functions/shared/model-spec';
 
 /**
  * runModel keeps the float input buffer of a pixel tensor for the next run; these runs on real dashcam frames
@@ -23,7 +24,7 @@ describe('runModel on pixel tensors', () => {
       frames.map((file) =>
         preprocessImage(
           readFileSync(join(CAR_DATASET_DIR, 'training_images', file)),
-          model.metadata.input,
+          imageInputOf(model.metadata),
           DEFAULT_DECODE_LIMITS,
         ),
       ),

@@ -5,6 +5,7 @@ import { ort } from '../native/onnxruntime';
 import type { LetterboxGeometry, Tensor } from '../preprocessing';
 // From tensor.ts itself, not the preprocessing index: the infer function has no sharp layer to load.
 import { toModelInput } from '../preprocessing/tensor';
+import { imageInputOf } from '../model-spec';
 import type { ModelVersion } from '../registry';
 import { detect, type DetectionResult } from './detection';
 import { classify, type ClassificationResult } from './postprocess';
@@ -19,7 +20,7 @@ export interface ModelAnswer {
 
 /** The tensor must be exactly what the spec declares: a wrong shape or a NaN never reaches the runtime. */
 export function checkTensor(tensor: Tensor, model: ModelVersion): void {
-  const { channels, height, width } = model.metadata.input;
+  const { channels, height, width } = imageInputOf(model.metadata);
   // Pixels travel NHWC, as decoded; float tensors are already in the model's NCHW.
   const expected = tensor.dtype === 'uint8' ? [1, height, width, channels] : [1, channels, height, width];
   if (tensor.dims.length !== 4 || tensor.dims.some((dim, i) => dim !== expected[i])) {
@@ -55,7 +56,8 @@ export async function runModel(
   letterbox?: LetterboxGeometry,
 ): Promise<ModelAnswer> {
   checkTensor(tensor, model);
-  const { input, output: spec } = model.metadata;
+  const input = imageInputOf(model.metadata);
+  const spec = model.metadata.output;
   if (spec.kind === 'detection' && !letterbox) {
     throw new InvalidInputError('missing-geometry', 'A detector needs the letterbox geometry to map boxes to the picture.');
   }
@@ -71,6 +73,7 @@ export async function runModel(
   if (spec.kind === 'classification') {
     return { result: classify(output(outputs, spec.tensorName).data as Float32Array, spec), inferenceMs };
   }
+  if (spec.kind !== 'detection') throw new InvalidInputError('unsupported-input', `A ${spec.kind} model takes feature rows.`);
   const scores = output(outputs, spec.scoresTensorName);
   const grid = { height: scores.dims[2] ?? 0, width: scores.dims[3] ?? 0 };
   const boxes = output(outputs, spec.boxesTensorName).data as Float32Array;
