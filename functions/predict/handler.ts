@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, predictConfigSchema } from '../shared/config';
 import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../shared/annotate';
-import { InvalidInputError, NotAcceptableError } from '../shared/errors';
+import { NotAcceptableError } from '../shared/errors';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { apiHandler } from '../shared/http/api-handler';
 import { image, json } from '../shared/http/responses';
@@ -9,11 +9,13 @@ import { logger } from '../shared/observability';
 import { runPrediction } from '../shared/prediction';
 import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { parsePredictBody } from './request-body';
+import { createTabularAnswer } from './tabular';
 
 const config = loadConfig(predictConfigSchema);
 const deps = createPredictionDeps(config);
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
+const predictRows = createTabularAnswer(deps, pseudonymise);
 
 /** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
 async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
@@ -39,9 +41,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   logger.setCorrelationId(event.requestContext.requestId);
   const model = event.pathParameters?.model ?? '';
   const input = parsePredictBody(event, config.MAX_INPUT_BYTES);
-  if (!('image' in input)) {
-    throw new InvalidInputError('unsupported-input', `Model '${model}' takes images; send image bytes or {"image": "<base64>"}.`);
-  }
+  if (!('image' in input)) return predictRows(event, context as AuthenticatedContext, model, input);
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
   if (format) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
   let picture: Buffer | undefined;

@@ -6,9 +6,16 @@ import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } fr
 const jsonBodySchema = z.union([
   z.strictObject({ image: z.base64().check(z.minLength(1)) }),
   z.strictObject({ features: z.record(z.string(), z.unknown()) }),
+  // Each row is checked against the model's spec (functions/shared/tabular), which names every bad field.
+  z.strictObject({ rows: z.array(z.unknown()) }),
 ]);
 
-export type PredictInput = { image: Uint8Array } | { features: Record<string, unknown> };
+/** Feature rows (JSON or CSV) keep the body's bytes: the record's inputSha256 is over what was sent. */
+export type PredictInput =
+  | { image: Uint8Array }
+  | { features: Record<string, unknown>; bytes: Uint8Array }
+  | { rows: unknown[]; bytes: Uint8Array }
+  | { csv: Uint8Array; bytes: Uint8Array };
 
 function rawBody(event: APIGatewayProxyEventV2): Buffer {
   if (!event.body) return Buffer.alloc(0);
@@ -16,7 +23,8 @@ function rawBody(event: APIGatewayProxyEventV2): Buffer {
 }
 
 /**
- * Accepts image bytes (`Content-Type: image/*`) or JSON `{"image": "<base64>"}` / `{"features": {...}}`.
+ * Accepts image bytes (`Content-Type: image/*`), JSON `{"image": "<base64>"}` / `{"features": {...}}` /
+ * `{"rows": [...]}`, or a `text/csv` body (feature rows with a header).
  * The size is checked on the raw body, before any decoding work.
  */
 export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number): PredictInput {
@@ -24,6 +32,7 @@ export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number
   const body = rawBody(event);
   if (body.length > maxBytes) throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${maxBytes}.`);
   if (contentType.startsWith('image/')) return { image: body };
+  if (contentType === 'text/csv') return { csv: body, bytes: body };
   if (contentType === 'application/json') {
     let json: unknown;
     try {
@@ -33,11 +42,14 @@ export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number
     }
     const parsed = jsonBodySchema.safeParse(json);
     if (!parsed.success) {
-      throw new InvalidInputError('invalid-body', 'Send {"image": "<base64 image>"} or {"features": {...}} and nothing else.');
+      throw new InvalidInputError(
+        'invalid-body',
+        'Send {"image": "<base64 image>"}, {"features": {...}} or {"rows": [{...}, ...]} and nothing else.',
+      );
     }
-    return 'image' in parsed.data ? { image: Buffer.from(parsed.data.image, 'base64') } : parsed.data;
+    return 'image' in parsed.data ? { image: Buffer.from(parsed.data.image, 'base64') } : { ...parsed.data, bytes: body };
   }
   throw new UnsupportedMediaTypeError(
-    `Send an image (Content-Type: image/png, image/jpeg, image/webp…) or application/json, not '${contentType || 'nothing'}'.`,
+    `Send an image (Content-Type: image/png, image/jpeg, image/webp…), application/json or text/csv, not '${contentType || 'nothing'}'.`,
   );
 }

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import type { PredictionResult } from './inference/run-model';
 import type { PredictionRecord } from './records';
 
 /**
@@ -39,8 +38,13 @@ export const predictionAuditEventSchema = z.strictObject({
     z.union([
       z.strictObject({ label: z.string(), confidence: z.number() }),
       z.strictObject({ detections: count, topScore: z.number() }),
+      z.strictObject({ value: z.number() }),
+      z.strictObject({ anomaly: z.union([z.literal(0), z.literal(1)]), score: z.number() }),
+      z.strictObject({ rows: count, succeededRows: count, rejectedRows: count }),
     ]),
   ),
+  /** Tabular values outside their training range, served anyway: a drift signal. */
+  outOfRangeValues: z.optional(count),
   /** Every prediction is an automated decision (GDPR Art. 22): said in the answer and in the trail. */
   automated: z.literal(true),
   status: z.enum(['succeeded', 'failed', 'rejected']),
@@ -63,10 +67,15 @@ export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSc
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** What the model said, in a line: the label and confidence, or how many boxes and the best score. */
-function outputSummary(result: PredictionResult | undefined): PredictionAuditEvent['output'] {
+function outputSummary(result: PredictionRecord['result']): PredictionAuditEvent['output'] {
   if (!result) return undefined;
   if ('label' in result) return { label: result.label, confidence: result.confidence };
-  return { detections: result.detections.length, topScore: Math.max(0, ...result.detections.map((d) => d.score)) };
+  if ('detections' in result) {
+    return { detections: result.detections.length, topScore: Math.max(0, ...result.detections.map((d) => d.score)) };
+  }
+  if ('value' in result) return { value: result.value };
+  if ('anomaly' in result) return { anomaly: result.anomaly, score: result.score };
+  return { rows: result.rows, succeededRows: result.succeededRows, rejectedRows: result.rejectedRows };
 }
 
 /**
@@ -91,6 +100,7 @@ export function predictionAuditEvent(record: PredictionRecord): PredictionAuditE
     automated: true,
     status: record.status,
     errorCode: record.error?.code,
+    outOfRangeValues: record.warningCount,
     timings: record.timings,
   };
 }

@@ -5,6 +5,8 @@
 export abstract class VigieError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Extension members of the problem document (RFC 9457 §3.2), such as the list of every invalid field. */
+  readonly extensions?: Record<string, unknown>;
   /** A 4xx explains itself to the caller; a 5xx keeps its message for the logs only. */
   get exposeMessage(): boolean {
     return this.status < 500;

@@ -13,6 +13,12 @@ export function reportPrediction(record: PredictionRecord): void {
   metrics.addMetric('Predictions', MetricUnit.Count, 1);
   metrics.addMetric('PredictionErrors', MetricUnit.Count, record.status === 'succeeded' ? 0 : 1);
   metrics.addMetric('PredictionLatency', MetricUnit.Milliseconds, record.timings.totalMs);
+  // Tabular: values outside the training range (drift), and rows scored or refused in multi-row requests and batches.
+  if (record.warningCount) metrics.addMetric('OutOfRangeValues', MetricUnit.Count, record.warningCount);
+  if (record.result && 'rows' in record.result) {
+    metrics.addMetric('RowsScored', MetricUnit.Count, record.result.succeededRows);
+    metrics.addMetric('RowsRejected', MetricUnit.Count, record.result.rejectedRows);
+  }
   metrics.publishStoredMetrics();
 }
 

@@ -1,6 +1,9 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { PredictionResult } from './inference/run-model';
+import type { RowResult } from './inference/run-tabular';
+import type { RangeWarning } from './tabular/features';
+import type { RowsSummary } from './tabular/summary';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -17,8 +20,16 @@ export interface PredictionRecord {
   modelVersion?: string;
   modelSha256?: string;
   status: PredictionStatus;
-  /** Classifier: `{label, confidence, probabilities}`; detector: `{detections: [{label, score, box}]}`. */
-  result?: PredictionResult;
+  /**
+   * Classifier: `{label, confidence, probabilities}`; detector: `{detections: [{label, score, box}]}`; regressor
+   * `{value}`; anomaly detector `{anomaly, score}`; several rows or a batch: `{kind, rows, succeededRows, …}`.
+   */
+  result?: PredictionResult | RowResult | RowsSummary;
+  /** Tabular values outside their training range (the first RECORDED_WARNINGS of them), served anyway. */
+  warnings?: RangeWarning[];
+  warningCount?: number;
+  /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
+  processedRows?: number;
   error?: { code: string; message: string };
   /** Results-bucket key of the picture with the detections drawn on it (S3 uploads to detectors). */
   annotatedKey?: string;

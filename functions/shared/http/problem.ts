@@ -17,11 +17,23 @@ const TITLES: Record<number, string> = {
 };
 
 /** An RFC 9457 problem document; `type` names the error code so clients can branch on it. */
-export function problem(status: number, code: string, detail: string): APIGatewayProxyStructuredResultV2 {
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json', ...securityHeaders },
-    body: JSON.stringify({ type: `https://vigie.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code }),
+    body: JSON.stringify({
+      ...extensions,
+      type: `https://vigie.dev/problems/${code}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      code,
+    }),
   };
 }
 
@@ -31,7 +43,7 @@ export function problemErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewa
     onError: async (request) => {
       const { error } = request;
       if (error instanceof VigieError && error.exposeMessage) {
-        request.response = problem(error.status, error.code, error.message);
+        request.response = problem(error.status, error.code, error.message, error.extensions);
         return;
       }
       logger.error('request failed', { error: error ?? undefined });

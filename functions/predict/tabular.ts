@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { NotAcceptableError } from '../shared/errors';
+import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
+import { json, securityHeaders } from '../shared/http/responses';
+import { SessionCache } from '../shared/inference/sessions';
+import type { PredictionDeps } from '../shared/prediction';
+import type { Pseudonymise } from '../shared/pseudonym';
+import { runTabularPrediction, type TabularInput } from '../shared/tabular/tabular-prediction';
+
+type RowsInput = TabularInput & { bytes: Uint8Array };
+
+/** What the client asked the answer to be: JSON (default) or the scored CSV (`Accept: text/csv`, CSV bodies only). */
+function wantsCsv(event: APIGatewayProxyEventV2, input: RowsInput): boolean {
+  const accept = event.headers?.accept ?? '';
+  if (!accept.includes('text/csv')) return false;
+  if (!('csv' in input))
+    throw new NotAcceptableError('A CSV answer is made for a text/csv body; JSON rows are answered in JSON.');
+  return true;
+}
+
+/**
+ * Feature rows over HTTP (`{"features"}`, `{"rows"}` or text/csv), scored in this function through its own
+ * session cache: the rows are small next to the Invoke hop an image path pays for its tensor.
+ */
+export function createTabularAnswer(deps: PredictionDeps, pseudonymise: Promise<Pseudonymise>) {
+  // Module scope through the closure: one session per model version per container, as in the infer function.
+  const sessions = new SessionCache();
+  return async (
+    event: APIGatewayProxyEventV2,
+    context: AuthenticatedContext,
+    model: string,
+    input: RowsInput,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const csvAnswer = wantsCsv(event, input);
+    const { caller } = context;
+    authorizeModel(caller, model);
+    const subject = event.headers?.['x-subject-id'];
+    const { bytes, ...rows } = input;
+    const outcome = await runTabularPrediction(
+      { prediction: deps, sessions },
+      {
+        predictionId: randomUUID(),
+        requestId: event.requestContext.requestId,
+        model,
+        version: event.queryStringParameters?.version,
+        input: rows,
+        bytes,
+        subjectId: subject ? (await pseudonymise)(subject) : undefined,
+        callerId: (await pseudonymise)(`api-key:${caller.keyId}`),
+      },
+    );
+    const { record } = outcome;
+    if (csvAnswer) {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          ...securityHeaders,
+          'x-prediction-id': record.predictionId,
+          'x-automated-decision': 'true',
+        },
+        body: outcome.csv ?? '',
+      };
+    }
+    const head = { predictionId: record.predictionId, model: record.model, modelVersion: record.modelVersion };
+    const tail = { timings: record.timings, automated: true };
+    if ('features' in rows) {
+      const warnings = outcome.outcomes?.[0]?.warnings ?? [];
+      return json(200, { ...head, result: record.result, ...(warnings.length > 0 && { warnings }), ...tail });
+    }
+    const results = (outcome.outcomes ?? []).map(({ result, error, warnings }) => ({
+      ...(result ? { result } : { error }),
+      ...(warnings.length > 0 && { warnings }),
+    }));
+    return json(200, { ...head, summary: record.result, results, ...tail });
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The dialect of a CSV as people export it: `,` or `;` between fields (`;` where the decimal mark is a comma, as
+ * French Excel writes it), CRLF or LF, an optional UTF-8 BOM. Sniffed from the head of the file, and used to write
+ * the answer back in the same dialect, so the file opens the same way it was made.
+ */
+export interface CsvDialect {
+  separator: ',' | ';';
+  decimalMark: '.' | ',';
+  lineEnding: '\r\n' | '\n';
+  bom: boolean;
+}
+
+/** The columns appended to every row of an answer, in order. */
+export const APPENDED_COLUMNS = ['prediction', 'score', 'error'] as const;
+
+/** Counts a character outside double-quoted fields in one line of text. */
+function countOutsideQuotes(line: string, char: string): number {
+  let inQuotes = false;
+  let count = 0;
+  for (const c of line) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (c === char && !inQuotes) count += 1;
+  }
+  return count;
+}
+
+/** Reads the dialect from the start of the file (its header and first rows). */
+export function sniffDialect(head: string): CsvDialect {
+  const bom = head.charCodeAt(0) === 0xfeff;
+  const text = bom ? head.slice(1) : head;
+  const firstBreak = text.indexOf('\n');
+  const lineEnding = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
+  const header = firstBreak >= 0 ? text.slice(0, firstBreak) : text;
+  const separator = countOutsideQuotes(header, ';') > countOutsideQuotes(header, ',') ? ';' : ',';
+  // With `;` between fields, a comma between digits can only be a decimal mark.
+  const decimalMark = separator === ';' && /(^|;)"?[+-]?\d*,\d+"?(;|\r?$)/m.test(text) ? ',' : '.';
+  return { separator, decimalMark, lineEnding, bom };
+}
+
+/** One field as the dialect writes it: quoted (quotes doubled) only when it holds a separator, quote or line break. */
+export function formatField(value: string, dialect: CsvDialect): string {
+  const needsQuotes = value.includes(dialect.separator) || /["\r\n]/.test(value);
+  return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function formatNumber(value: number, dialect: CsvDialect): string {
+  const text = String(value);
+  return dialect.decimalMark === ',' ? text.replace('.', ',') : text;
+}
+
+/** The appended column names; a name the input already has gets a `vigie_` prefix (repeated until it is free). */
+export function appendedNames(header: readonly string[]): string[] {
+  const taken = new Set(header);
+  return APPENDED_COLUMNS.map((name) => {
+    let candidate: string = name;
+    while (taken.has(candidate)) candidate = `vigie_${candidate}`;
+    taken.add(candidate);
+    return candidate;
+  });
+}
+
+/** A record's original text without its line ending (csv-parse's `raw` keeps some of it, and skipped blank lines). */
+export function rawWithoutLineBreaks(raw: string): string {
+  return raw
+    .replace(/^[\r\n]+/, '')
+    .replace(/\r?\n?$/, '')
+    .replace(/\r$/, '');
+}

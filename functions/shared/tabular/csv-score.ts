@@ -1,0 +1,194 @@
+import { Readable } from 'node:stream';
+import { parse, type Info } from 'csv-parse';
+import { InvalidInputError, PayloadTooLargeError } from '../errors';
+import type { RowResult } from '../inference/run-tabular';
+import type { FloatTensor } from '../preprocessing/tensor';
+import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
+import { readRow, type FieldProblem, type RangeWarning } from './features';
+import { createTensorizer } from './model-tensor';
+import type { TabularInputSpec } from './spec';
+import { TabularInputError } from './tabular-errors';
+
+/** What became of one data row: its result, or why it was not scored; and its out-of-range warnings. */
+export interface RowOutcome {
+  result?: RowResult;
+  error?: string;
+  warnings: RangeWarning[];
+}
+
+/** Receives the answer as it is made, chunk by chunk, in file order. */
+export interface CsvSink {
+  header(line: string): Promise<void> | void;
+  rows(outcomes: RowOutcome[], lines: string[]): Promise<void> | void;
+}
+
+export interface CsvScoreOptions {
+  /** Rows per session.run: large enough to amortise the call, small enough to keep memory flat. */
+  chunkRows: number;
+  /** Refuses the file beyond this many data rows (the HTTP path; batches have none). */
+  maxRows?: number;
+  onProgress?: (processedRows: number) => Promise<void> | void;
+}
+
+export interface CsvSummary {
+  rows: number;
+  succeededRows: number;
+  rejectedRows: number;
+  warnings: number;
+  dialect: CsvDialect;
+  inferenceMs: number;
+}
+
+/** The CSV's bytes as they arrive: an S3 body stream, or a request body in one piece. */
+export type CsvSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+export type ScoreChunk = (tensor: FloatTensor) => Promise<{ results: RowResult[]; inferenceMs: number }>;
+
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes (for the dialect) and the whole stream again, those bytes first. */
+async function splitHead(source: CsvSource) {
+  const iterator = (async function* () {
+    yield* source;
+  })();
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value);
+    head.push(chunk);
+    length += chunk.length;
+  }
+  async function* all() {
+    yield* head;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  // A character cut at the end of the head does not change the dialect.
+  return { headText: Buffer.concat(head).toString('utf8'), all: all() };
+}
+
+/** The problems of one row as its `error` cell: every field, in one line. */
+export const rowError = (problems: FieldProblem[]) => problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+
+function scoreColumns(result: RowResult | undefined, dialect: CsvDialect): [string, string] {
+  if (!result) return ['', ''];
+  if ('label' in result) return [result.label, formatNumber(result.confidence, dialect)];
+  if ('anomaly' in result) return [String(result.anomaly), formatNumber(result.score, dialect)];
+  return [formatNumber(result.value, dialect), ''];
+}
+
+/** The output line of one row: its own text untouched, then prediction, score and error in the input's dialect. */
+export function outputLine(raw: string, outcome: RowOutcome, dialect: CsvDialect): string {
+  const [prediction, score] = scoreColumns(outcome.result, dialect);
+  const appended = [prediction, score, outcome.error ?? ''].map((field) => formatField(field, dialect));
+  return `${rawWithoutLineBreaks(raw)}${dialect.separator}${appended.join(dialect.separator)}${dialect.lineEnding}`;
+}
+
+interface PendingChunk {
+  raws: string[];
+  outcomes: RowOutcome[];
+  /** Row positions (within the chunk) whose values are in `matrix`, in order. */
+  valid: number[];
+  matrix: Float32Array;
+}
+
+/**
+ * Streams a CSV through a tabular model: parses it as it arrives (csv-parse: quoting, BOM, CRLF, `;`), checks the
+ * header against the spec (a missing required column rejects the whole file), reads each row's features (a bad
+ * row gets an `error`, the others are scored), scores `chunkRows` rows per session.run, and hands the answer to the
+ * sink chunk by chunk. Memory holds one chunk, whatever the file's length.
+ */
+export async function scoreCsv(
+  source: CsvSource,
+  spec: TabularInputSpec,
+  score: ScoreChunk,
+  sink: CsvSink,
+  options: CsvScoreOptions,
+): Promise<CsvSummary> {
+  const { headText, all } = await splitHead(source);
+  if (headText.replace(/^\uFEFF/, '').trim() === '') throw new InvalidInputError('empty-input', 'The CSV is empty.');
+  const dialect = sniffDialect(headText);
+  const parser = Readable.from(all).pipe(
+    parse({ delimiter: dialect.separator, bom: true, relax_column_count: true, skip_empty_lines: true, raw: true }),
+  );
+  const width = spec.features.length;
+  const tensorizer = createTensorizer(spec);
+  const summary: CsvSummary = { rows: 0, succeededRows: 0, rejectedRows: 0, warnings: 0, dialect, inferenceMs: 0 };
+  let columns: number[] = [];
+  let headerLength = 0;
+  const fresh = (): PendingChunk => ({ raws: [], outcomes: [], valid: [], matrix: new Float32Array(options.chunkRows * width) });
+  let chunk = fresh();
+
+  const flush = async () => {
+    if (chunk.raws.length === 0) return;
+    const rows = chunk.valid.length;
+    if (rows > 0) {
+      const answer = await score(tensorizer.next(chunk.matrix, rows));
+      summary.inferenceMs += answer.inferenceMs;
+      chunk.valid.forEach((position, i) => (chunk.outcomes[position]!.result = answer.results[i]));
+    }
+    summary.succeededRows += rows;
+    summary.rejectedRows += chunk.raws.length - rows;
+    const lines = chunk.raws.map((raw, i) => outputLine(raw, chunk.outcomes[i]!, dialect));
+    await sink.rows(chunk.outcomes, lines);
+    chunk = fresh();
+    await options.onProgress?.(summary.rows);
+  };
+
+  try {
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string; info?: Info }>) {
+      if (headerLength === 0) {
+        const header = record.map((name) => name.trim());
+        headerLength = header.length;
+        columns = spec.features.map((feature) => header.indexOf(feature.name));
+        const missing = spec.features.filter((feature, i) => feature.required && columns[i]! < 0);
+        if (missing.length > 0) {
+          throw new TabularInputError(
+            'missing-columns',
+            `The CSV lacks the required column(s) ${missing.map((f) => f.name).join(', ')}.`,
+            missing.map((feature) => ({ field: feature.name, message: 'required column is missing from the header' })),
+          );
+        }
+        const names = appendedNames(header).map((name) => formatField(name, dialect));
+        await sink.header(
+          `${dialect.bom ? '\uFEFF' : ''}${rawWithoutLineBreaks(raw)}${dialect.separator}${names.join(dialect.separator)}${dialect.lineEnding}`,
+        );
+        continue;
+      }
+      const index = summary.rows;
+      summary.rows += 1;
+      if (options.maxRows !== undefined && summary.rows > options.maxRows) {
+        throw new PayloadTooLargeError(`The CSV has more than ${options.maxRows} rows; send larger files as S3 batches.`);
+      }
+      const position = chunk.raws.length;
+      chunk.raws.push(raw);
+      const offset = chunk.valid.length * width;
+      if (record.length !== headerLength) {
+        chunk.outcomes.push({ error: `the row has ${record.length} fields, the header ${headerLength}`, warnings: [] });
+      } else {
+        const read = readRow(spec, (_, i) => record[columns[i]!], 'csv', chunk.matrix, offset, index);
+        summary.warnings += read.warnings.length;
+        if (read.problems.length > 0) chunk.outcomes.push({ error: rowError(read.problems), warnings: read.warnings });
+        else {
+          chunk.outcomes.push({ warnings: read.warnings });
+          chunk.valid.push(position);
+        }
+      }
+      if (chunk.raws.length >= options.chunkRows) await flush();
+    }
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) {
+      throw new InvalidInputError('invalid-csv', `The CSV cannot be read: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  if (headerLength === 0) throw new InvalidInputError('empty-input', 'The CSV is empty.');
+  await flush();
+  return summary;
+}

@@ -1,0 +1,48 @@
+import type { FloatTensor } from '../preprocessing/tensor';
+import { readRow, unknownFieldMessage, type FieldProblem, type RangeWarning } from './features';
+import type { TabularInputSpec } from './spec';
+
+export interface ReadJsonRows {
+  /** [N, F] in tensor order; meaningful only when `problems` is empty. */
+  matrix: FloatTensor;
+  problems: FieldProblem[];
+  /** Per row, in order (empty arrays for rows without any). */
+  warnings: RangeWarning[][];
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Validates JSON rows against the model's spec, all of them, so one answer names every problem: missing, null,
+ * wrongly typed or non-finite values, and unknown fields (a typo is never silently ignored). `indexed` says the
+ * rows came as `rows` (problems carry the row index) rather than as one `features` object.
+ */
+export function readJsonRows(spec: TabularInputSpec, rows: unknown[], indexed: boolean): ReadJsonRows {
+  const width = spec.features.length;
+  const data = new Float32Array(rows.length * width);
+  const problems: FieldProblem[] = [];
+  const warnings: RangeWarning[][] = [];
+  const known = new Set(spec.features.map((feature) => feature.name));
+  if (indexed && rows.length === 0) problems.push({ field: 'rows', message: 'must hold at least one row' });
+  rows.forEach((row, i) => {
+    const at = indexed ? i : undefined;
+    if (!isPlainObject(row)) {
+      problems.push({
+        field: indexed ? 'rows' : 'features',
+        ...(indexed && { row: i }),
+        message: 'must be an object of feature values',
+      });
+      warnings.push([]);
+      return;
+    }
+    const read = readRow(spec, (name) => (Object.hasOwn(row, name) ? row[name] : undefined), 'json', data, i * width, at);
+    for (const field of Object.keys(row)) {
+      if (!known.has(field))
+        problems.push({ field, ...(at !== undefined && { row: at }), message: unknownFieldMessage(field, spec) });
+    }
+    problems.push(...read.problems);
+    warnings.push(read.warnings);
+  });
+  return { matrix: { dims: [rows.length, width], data }, problems, warnings };
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import type { PredictionDeps } from '../../functions/shared/prediction';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { ModelRegistry } from '../../functions/shared/registry';
+import { readJsonRows } from '../../functions/shared/tabular/json-rows';
+import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
+import { TabularInputError } from '../../functions/shared/tabular/tabular-errors';
+import { runTabularPrediction, type TabularInput } from '../../functions/shared/tabular/tabular-prediction';
+import { MODELS_DIR } from '../support/models';
+
+/** Validation at the edge, from the model's spec: every bad case, every problem named at once. */
+const spec: TabularInputSpec = {
+  kind: 'tabular',
+  tensorName: 'features',
+  dtype: 'float32',
+  features: [
+    { name: 'sepal_length', type: 'number', unit: 'cm', required: true, range: { min: 4.3, max: 7.9 } },
+    { name: 'count', type: 'integer', required: true },
+    { name: 'colour', type: 'category', values: ['red', 'blue'], required: true },
+    { name: 'note', type: 'number', required: false },
+  ],
+};
+const good = { sepal_length: 5.1, count: 3, colour: 'blue' };
+
+describe('JSON feature rows', () => {
+  it('reads a good row in spec order, categories as their index and a missing optional feature as NaN', () => {
+    const read = readJsonRows(spec, [good], false);
+    expect(read.problems).toEqual([]);
+    expect(Array.from(read.matrix.data)).toEqual([Math.fround(5.1), 3, 1, Number.NaN]);
+    expect(read.matrix.dims).toEqual([1, 4]);
+  });
+
+  it.each([
+    ['a missing feature', { count: 3, colour: 'red' }, { field: 'sepal_length', message: 'is missing' }],
+    ['a null', { ...good, count: null }, { field: 'count', message: 'is null' }],
+    [
+      'a string for a number',
+      { ...good, sepal_length: '5.1' },
+      { field: 'sepal_length', message: 'expected a number, got the text "5.1"' },
+    ],
+    [
+      'a boolean for a number',
+      { ...good, sepal_length: true },
+      { field: 'sepal_length', message: 'expected a number, got a boolean' },
+    ],
+    [
+      'a non-finite number (1e999 parses as Infinity)',
+      { ...good, sepal_length: Infinity },
+      { field: 'sepal_length', message: 'must be a finite number (not NaN or infinite)' },
+    ],
+    ['a fraction for an integer', { ...good, count: 2.5 }, { field: 'count', message: 'expected an integer, got 2.5' }],
+    [
+      'an unknown category',
+      { ...good, colour: 'green' },
+      { field: 'colour', message: 'expected one of red, blue, got the text "green"' },
+    ],
+    ['an array', { ...good, count: [1] }, { field: 'count', message: 'expected a number, got an array' }],
+  ])('refuses %s', (_, row, problem) => {
+    expect(readJsonRows(spec, [row], false).problems).toEqual([problem]);
+  });
+
+  it('names a typo as an unknown field, with the feature it most likely meant', () => {
+    const { problems } = readJsonRows(spec, [{ ...good, sepal_lenght: 5 }], false);
+    expect(problems).toEqual([{ field: 'sepal_lenght', message: expect.stringContaining("Did you mean 'sepal_length'?") }]);
+  });
+
+  it('names every problem of every row at once, with the row index', () => {
+    const { problems } = readJsonRows(spec, [good, { count: 'x', colour: 'red', extra: 1 }, 'not a row'], true);
+    expect(problems).toEqual([
+      { field: 'extra', row: 1, message: expect.stringContaining('unknown field') },
+      { field: 'sepal_length', row: 1, message: 'is missing' },
+      { field: 'count', row: 1, message: 'expected a number, got the text "x"' },
+      { field: 'rows', row: 2, message: 'must be an object of feature values' },
+    ]);
+  });
+
+  it('refuses an empty rows list', () => {
+    expect(readJsonRows(spec, [], true).problems).toEqual([{ field: 'rows', message: 'must hold at least one row' }]);
+  });
+
+  it('serves a value outside the training range with a warning, not an error', () => {
+    const read = readJsonRows(spec, [good, { ...good, sepal_length: 12 }], true);
+    expect(read.problems).toEqual([]);
+    expect(read.warnings).toEqual([[], [{ field: 'sepal_length', value: 12, range: { min: 4.3, max: 7.9 }, row: 1 }]]);
+  });
+});
+
+describe('the tabular prediction path (real iris model, fake table)', () => {
+  const records: PredictionRecord[] = [];
+  const deps = {
+    prediction: {
+      registry: new ModelRegistry(MODELS_DIR),
+      store: { put: async (record: PredictionRecord) => Boolean(records.push(record)), get: async () => undefined },
+      report: () => undefined,
+      now: () => new Date('2026-11-26T10:00:00Z'),
+      retentionDays: 30,
+    } as unknown as PredictionDeps,
+    sessions: new SessionCache(),
+  };
+  const run = (input: TabularInput) =>
+    runTabularPrediction(deps, {
+      predictionId: `p-${records.length}`,
+      requestId: 'r',
+      model: 'iris',
+      input,
+      bytes: Buffer.from('x'),
+    });
+
+  it('answers one row with the label, its confidence and the probabilities, and records it', async () => {
+    const outcome = await run({ features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 } });
+    expect(outcome.record).toMatchObject({ status: 'succeeded', modelVersion: '1.0.0', result: { label: 'setosa' } });
+    expect(records.at(-1)).toBe(outcome.record);
+  });
+
+  it('records a refusal before throwing it, with every problem in the error', async () => {
+    const before = records.length;
+    const error = await run({
+      rows: [{ sepal_length: null, sepal_width: 'x', petal_length: 1, petal_width: 1, petal_widht: 2 }],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TabularInputError);
+    expect((error as TabularInputError).errors.map((e) => e.field)).toEqual(['petal_widht', 'sepal_length', 'sepal_width']);
+    expect(records.length).toBe(before + 1);
+    expect(records.at(-1)).toMatchObject({ status: 'rejected', error: { code: 'invalid-features' } });
+  });
+
+  it('scores rows across chunks in order (4096 per session.run)', async () => {
+    const setosa = { sepal_length: 5.0, sepal_width: 3.4, petal_length: 1.5, petal_width: 0.2 };
+    const virginica = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.8, petal_width: 2.2 };
+    const rows = Array.from({ length: 9000 }, (_, i) => (i % 3 === 0 ? virginica : setosa));
+    const outcome = await run({ rows });
+    const labels = outcome.outcomes!.map((o) => (o.result && 'label' in o.result ? o.result.label : '?'));
+    expect(labels).toEqual(rows.map((row) => (row === virginica ? 'virginica' : 'setosa')));
+    expect(outcome.record.result).toEqual({ kind: 'rows', rows: 9000, succeededRows: 9000, rejectedRows: 0 });
+  });
+});
