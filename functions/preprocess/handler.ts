@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
-import { createS3Client } from '../shared/aws';
+import { createLambdaClient, createS3Client } from '../shared/aws';
 import { loadConfig, preprocessConfigSchema } from '../shared/config';
 import { logger } from '../shared/observability';
 import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
 import { parseUploadKey } from './upload-key';
 
@@ -15,6 +16,7 @@ const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
   pseudonymise,
   resultsBucket: config.RESULTS_BUCKET,
 }));
+const handOverBatch = createBatchHandOver(createLambdaClient(config), config.BATCH_FUNCTION_NAME);
 
 /**
  * S3 ObjectCreated → one recorded prediction per upload under `incoming/<model>/`. Bad inputs end as
@@ -31,6 +33,10 @@ export const handler = middy<S3Event, void>()
       if (upload.kind === 'ignored') {
         // Only the top-level prefix: object keys are file names, and people name files after people.
         logger.debug('ignored key outside incoming/', { prefix: record.s3.object.key.split('/')[0] });
+        continue;
+      }
+      if (upload.kind === 'upload' && isCsvKey(upload.key)) {
+        await handOverBatch(record);
         continue;
       }
       const outcome =

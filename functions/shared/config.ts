@@ -50,6 +50,20 @@ export const predictionPathConfigSchema = z.object({ ...awsEndpoints, ...models,
 export const preprocessConfigSchema = z.extend(predictionPathConfigSchema, {
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
+  /** CSV uploads are handed to it: a batch outlasts the preprocess function's timeout. */
+  BATCH_FUNCTION_NAME: nonEmpty,
+});
+
+/** The CSV batch function: streams from uploads to results, runs tabular models in process. */
+export const batchConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  VIGIE_STAGE: nonEmpty,
+  PREDICTIONS_TABLE: nonEmpty,
+  RETENTION_DAYS: positiveInt(90),
+  UPLOADS_BUCKET: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  BATCH_CHUNK_ROWS: positiveInt(4096),
 });
 
 export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);

@@ -1,0 +1,74 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PredictionRecord } from '../shared/records';
+
+/** A batch's record while it runs: the usual fields, status `running`, and the rows scored so far. */
+export type RunningRecord = Omit<PredictionRecord, 'status'> & { status: 'running'; processedRows: number };
+
+/** Longer than the batch function's own timeout: a `running` record older than this was left by a dead run. */
+const STALE_AFTER_MS = 16 * 60 * 1000;
+
+export interface BatchRecords {
+  get(predictionId: string): Promise<(Omit<PredictionRecord, 'status'> & { status: string }) | undefined>;
+  /** Claims the batch for this run; false when another delivery already ended it or is still running it. */
+  start(record: RunningRecord, now: Date): Promise<boolean>;
+  progress(predictionId: string, processedRows: number): Promise<void>;
+  /** The final record, written only over this run's `running` one. */
+  finish(record: PredictionRecord): Promise<void>;
+}
+
+export function createBatchRecords(documents: DynamoDBDocumentClient, tableName: string): BatchRecords {
+  return {
+    async get(predictionId) {
+      const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
+      return answer.Item as (Omit<PredictionRecord, 'status'> & { status: string }) | undefined;
+    },
+    async start(record, now) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: record,
+            // At-least-once delivery: a batch that ended is never run again; one still running is left to its run
+            // unless it is older than any run could be (its function died), and a failed one may be retried.
+            ConditionExpression:
+              'attribute_not_exists(predictionId) OR #status = :failed OR (#status = :running AND createdAt < :stale)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':running': 'running',
+              ':stale': new Date(now.getTime() - STALE_AFTER_MS).toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async progress(predictionId, processedRows) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { predictionId },
+          UpdateExpression: 'SET processedRows = :rows',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':rows': processedRows, ':running': 'running' },
+        }),
+      );
+    },
+    async finish(record) {
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: record,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'running' },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { S3Event } from 'aws-lambda';
+import { createDocumentClient, createS3Client } from '../shared/aws';
+import { batchConfigSchema, loadConfig } from '../shared/config';
+import { SessionCache } from '../shared/inference/sessions';
+import { logger, reportPrediction } from '../shared/observability';
+import { ModelRegistry } from '../shared/registry';
+import { loadPseudonymiser } from '../shared/wiring';
+import { parseUploadKey } from '../preprocess/upload-key';
+import { createBatchRecords } from './batch-record';
+import { processBatch, type BatchDeps } from './process-batch';
+
+const config = loadConfig(batchConfigSchema);
+// Module scope: sessions and clients live as long as the container.
+const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
+  s3: createS3Client(config),
+  records: createBatchRecords(createDocumentClient(config), config.PREDICTIONS_TABLE),
+  registry: new ModelRegistry(config.MODELS_DIR),
+  sessions: new SessionCache(),
+  pseudonymise,
+  report: reportPrediction,
+  now: () => new Date(),
+  resultsBucket: config.RESULTS_BUCKET,
+  retentionDays: config.RETENTION_DAYS,
+  chunkRows: config.BATCH_CHUNK_ROWS,
+  progressEveryMs: 1000,
+}));
+
+/**
+ * CSV batches (`incoming/<model>/<path>.csv`, handed over by the preprocess function with its S3 event): one
+ * scored CSV in the results bucket and one record per file. A failure is rethrown so Lambda retries the event.
+ */
+export const handler = middy<S3Event, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event, context) => {
+    const ready = await deps;
+    for (const record of event.Records ?? []) {
+      if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
+      const upload = parseUploadKey(record.s3.object.key);
+      if (upload.kind !== 'upload') continue;
+      const outcome = await processBatch(ready, record, upload, context.awsRequestId);
+      if (outcome === 'duplicate') logger.info('duplicate batch delivery ignored', { model: upload.model });
+    }
+  });

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { S3EventRecord } from 'aws-lambda';
+import { errorCode, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
+import { runTabular } from '../shared/inference/run-tabular';
+import type { SessionCache } from '../shared/inference/sessions';
+import type { PredictionRecord } from '../shared/records';
+import { expiryFor } from '../shared/records';
+import type { ModelRegistry } from '../shared/registry';
+import type { Pseudonymise } from '../shared/pseudonym';
+import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
+import { RECORDED_WARNINGS } from '../shared/tabular/summary';
+import type { RangeWarning } from '../shared/tabular/features';
+import { quarantine, quarantineKeyFor, uploadPredictionId, type UploadDeps } from '../preprocess/process-upload';
+import type { UploadKey } from '../preprocess/upload-key';
+import type { BatchRecords } from './batch-record';
+
+export interface BatchDeps {
+  s3: S3Client;
+  records: BatchRecords;
+  registry: ModelRegistry;
+  sessions: SessionCache;
+  pseudonymise: Pseudonymise;
+  report: (record: PredictionRecord) => void;
+  now: () => Date;
+  resultsBucket: string;
+  retentionDays: number;
+  chunkRows: number;
+  /** Least time between two `processedRows` updates: progress, not a write per chunk. */
+  progressEveryMs: number;
+}
+
+type BatchUpload = Extract<UploadKey, { kind: 'upload' }>;
+
+export type BatchOutcome = 'written' | 'duplicate' | 'failed';
+
+/** `incoming/<model>/<path>.csv` → `batch/<model>/<path>.csv` in the results bucket: the same path, found from either. */
+export const batchOutputKeyFor = (key: string) => `batch/${key.slice('incoming/'.length)}`;
+
+const roundMs = (ms: number) => Math.round(ms * 100) / 100;
+
+/** The body as it streams by, hashed on the way: the record's inputSha256 without holding the file. */
+async function* hashing(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, hash: ReturnType<typeof createHash>) {
+  for await (const chunk of body) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/** Writes text into the multipart upload, waiting when its buffer is full: memory stays flat. */
+function streamWriter(stream: PassThrough) {
+  return async (text: string) => {
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+}
+
+/**
+ * One CSV batch: claims it (a redelivery finds it claimed or ended and stops), streams the file from S3 through
+ * the model in chunks into a multipart upload of the scored CSV, updates `processedRows` as it goes, and ends with
+ * one record and one audit event. A file the model cannot take at all (missing column, not CSV, image model) is
+ * rejected and quarantined like a bad image.
+ */
+export async function processBatch(
+  deps: BatchDeps,
+  event: S3EventRecord,
+  upload: BatchUpload,
+  requestId: string,
+): Promise<BatchOutcome> {
+  const started = performance.now();
+  const bucket = event.s3.bucket.name;
+  const eTag = event.s3.object.eTag ?? event.s3.object.sequencer ?? '';
+  const createdAt = deps.now();
+  const predictionId = uploadPredictionId(bucket, upload.key, eTag);
+  const running = {
+    predictionId,
+    requestId,
+    source: 's3' as const,
+    inputKey: upload.key,
+    model: upload.model,
+    status: 'running' as const,
+    processedRows: 0,
+    timings: { preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
+    createdAt: createdAt.toISOString(),
+    expiresAt: expiryFor(createdAt, deps.retentionDays),
+  };
+  if (!(await deps.records.start(running, createdAt))) return 'duplicate';
+
+  const hash = createHash('sha256');
+  const outputKey = batchOutputKeyFor(upload.key);
+  let summary: CsvSummary | undefined;
+  let resolved: { modelVersion: string; modelSha256: string } | undefined;
+  let identities: { subjectId?: string; callerId?: string } = {};
+  let output: Upload | undefined;
+  const warnings: RangeWarning[] = [];
+  let warningCount = 0;
+  const timings = () => ({
+    preprocessMs: 0,
+    inferenceMs: roundMs(summary?.inferenceMs ?? 0),
+    totalMs: roundMs(performance.now() - started),
+  });
+  let record: PredictionRecord;
+  let failure: unknown;
+  try {
+    const model = await deps.registry.resolve(upload.model, undefined);
+    resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
+    const spec = model.metadata.input;
+    if (spec.kind !== 'tabular') {
+      throw new InvalidInputError(
+        'unsupported-input',
+        `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
+      );
+    }
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: upload.key }));
+    const metadata = object.Metadata ?? {};
+    identities = {
+      subjectId: metadata['subject-id'] ? deps.pseudonymise(metadata['subject-id']) : undefined,
+      callerId: metadata['requested-by'] ? deps.pseudonymise(metadata['requested-by']) : undefined,
+    };
+    const body = object.Body as AsyncIterable<Uint8Array> | undefined;
+    const stream = new PassThrough();
+    output = new Upload({
+      client: deps.s3,
+      params: { Bucket: deps.resultsBucket, Key: outputKey, Body: stream, ContentType: 'text/csv; charset=utf-8' },
+      queueSize: 2,
+    });
+    const uploaded = output.done();
+    // The upload reads as the scoring writes; its failure must not go unobserved while the scoring still runs.
+    uploaded.catch(() => undefined);
+    const write = streamWriter(stream);
+    let lastProgress = performance.now();
+    summary = await scoreCsv(
+      hashing(body ?? [], hash),
+      spec,
+      (tensor) => runTabular(deps.sessions, model, tensor),
+      {
+        header: write,
+        rows: async (outcomes, lines) => {
+          for (const outcome of outcomes) {
+            warningCount += outcome.warnings.length;
+            if (warnings.length < RECORDED_WARNINGS)
+              warnings.push(...outcome.warnings.slice(0, RECORDED_WARNINGS - warnings.length));
+          }
+          await write(lines.join(''));
+        },
+      },
+      {
+        chunkRows: deps.chunkRows,
+        onProgress: async (rows) => {
+          if (performance.now() - lastProgress < deps.progressEveryMs) return;
+          lastProgress = performance.now();
+          await deps.records.progress(predictionId, rows);
+        },
+      },
+    );
+    stream.end();
+    await uploaded;
+    record = {
+      ...running,
+      ...resolved,
+      ...identities,
+      status: 'succeeded',
+      inputSha256: hash.digest('hex'),
+      processedRows: summary.rows,
+      result: {
+        kind: 'batch',
+        rows: summary.rows,
+        succeededRows: summary.succeededRows,
+        rejectedRows: summary.rejectedRows,
+        outputKey,
+      },
+      ...(warningCount > 0 && { warnings, warningCount }),
+      timings: timings(),
+    };
+  } catch (error) {
+    failure = error;
+    await output?.abort().catch(() => undefined);
+    const permanent = isPermanent(error);
+    record = {
+      ...running,
+      ...resolved,
+      ...identities,
+      status: permanent ? 'rejected' : 'failed',
+      processedRows: summary?.rows ?? 0,
+      quarantineKey: permanent ? quarantineKeyFor(upload.key) : undefined,
+      error: {
+        code: errorCode(error),
+        message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while scoring the batch.',
+      },
+      timings: timings(),
+    };
+  }
+  await deps.records.finish(record);
+  deps.report(record);
+  if (record.status === 'rejected') {
+    await quarantine({ s3: deps.s3, resultsBucket: deps.resultsBucket } as UploadDeps, bucket, upload.key);
+  }
+  if (record.status === 'failed') throw failure;
+  return 'written';
+}
