@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { appendedNames, sniffDialect } from '../../functions/shared/tabular/csv-dialect';
+import { scoreCsv, type ScoreChunk } from '../../functions/shared/tabular/csv-score';
+import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
+
+/** CSV as people export it, through csv-parse and the spec, with a scorer that echoes the first feature. */
+const spec: TabularInputSpec = {
+  kind: 'tabular',
+  tensorName: 'x',
+  dtype: 'float32',
+  features: [
+    { name: 'a', type: 'number', required: true, range: { min: 0, max: 100 } },
+    { name: 'b', type: 'integer', required: true },
+  ],
+};
+
+/** A regressor whose value is feature a + 1000 × feature b: each answer shows which row's values it got. */
+function echo(calls: number[] = []): ScoreChunk {
+  return async (tensor) => {
+    const rows = tensor.dims[0]!;
+    calls.push(rows);
+    const results = Array.from({ length: rows }, (_, i) => ({ value: tensor.data[i * 2]! + 1000 * tensor.data[i * 2 + 1]! }));
+    return { results, inferenceMs: 0 };
+  };
+}
+
+async function score(csv: string | string[], chunkRows = 1000, calls: number[] = []) {
+  let text = '';
+  const summary = await scoreCsv(
+    Array.isArray(csv) ? csv : [csv],
+    spec,
+    echo(calls),
+    { header: (line) => void (text += line), rows: (_, lines) => void (text += lines.join('')) },
+    { chunkRows },
+  );
+  return { text, summary };
+}
+
+describe('CSV dialects', () => {
+  it.each([
+    ['comma, point, LF', 'a,b\n1.5,2\n', { separator: ',', decimalMark: '.', lineEnding: '\n', bom: false }],
+    [
+      'semicolon, decimal comma, CRLF, BOM',
+      '\uFEFFa;b\r\n1,5;2\r\n',
+      { separator: ';', decimalMark: ',', lineEnding: '\r\n', bom: true },
+    ],
+    ['semicolon with points', 'a;b\n1.5;2\n', { separator: ';', decimalMark: '.', lineEnding: '\n', bom: false }],
+    [
+      'quoted header holding the other separator',
+      '"x;y",a,b\n1,2,3\n',
+      { separator: ',', decimalMark: '.', lineEnding: '\n', bom: false },
+    ],
+  ])('sniffs %s', (_, head, dialect) => {
+    expect(sniffDialect(head)).toEqual(dialect);
+  });
+
+  it('writes the answer in the input dialect: separator, decimal mark, line ending, BOM, quoting', async () => {
+    const { text } = await score('\uFEFFa;b;note\r\n1,5;2;"un; deux"\r\n"2,25";3;"il dit ""oui"""\r\n');
+    expect(text).toBe(
+      '\uFEFFa;b;note;prediction;score;error\r\n' + '1,5;2;"un; deux";2001,5;;\r\n' + '"2,25";3;"il dit ""oui""";3002,25;;\r\n',
+    );
+  });
+
+  it('reads a comma-separated file with quoted decimal commas and a last line without a break', async () => {
+    const { text } = await score('a,b\n"1,5",2\n3.25,4');
+    expect(text).toBe('a,b,prediction,score,error\n"1,5",2,2001.5,,\n3.25,4,4003.25,,\n');
+  });
+
+  it('prefixes appended names the input already uses', () => {
+    expect(appendedNames(['prediction', 'vigie_prediction', 'score'])).toEqual([
+      'vigie_vigie_prediction',
+      'vigie_score',
+      'error',
+    ]);
+  });
+
+  it('gives a bad row its error and scores the others; a short row says so', async () => {
+    const { text, summary } = await score('a,b,c\n1,2,x\nNaN,2,x\n3,2.5,x\n,4,x\n5,6\n7,8,x\n');
+    expect(text.split('\n')).toEqual([
+      'a,b,c,prediction,score,error',
+      '1,2,x,2001,,',
+      'NaN,2,x,,,a: must be a finite number (not NaN or infinite)',
+      '3,2.5,x,,,"b: expected an integer, got 2.5"',
+      ',4,x,,,a: is missing',
+      '5,6,,,"the row has 2 fields, the header 3"',
+      '7,8,x,8007,,',
+      '',
+    ]);
+    expect(summary).toMatchObject({ rows: 6, succeededRows: 2, rejectedRows: 4 });
+  });
+
+  it('refuses a file without the required columns, naming them all', async () => {
+    await expect(score('x;y\n1;2\n')).rejects.toMatchObject({
+      code: 'missing-columns',
+      errors: [
+        { field: 'a', message: 'required column is missing from the header' },
+        { field: 'b', message: 'required column is missing from the header' },
+      ],
+    });
+  });
+
+  it('refuses an empty file and a broken quote', async () => {
+    await expect(score('')).rejects.toMatchObject({ code: 'empty-input' });
+    await expect(score('a,b\n"1,2\n')).rejects.toMatchObject({ code: 'invalid-csv' });
+  });
+});
+
+describe('chunking and row order', () => {
+  it('scores chunkRows rows per call, keeps file order across chunks and across arbitrary byte splits', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => `${i % 97},${i}`);
+    const csv = `a,b\n${rows.join('\n')}\n`;
+    // Split the bytes at awkward places (inside numbers, at line breaks) as a network stream does.
+    const pieces = csv.match(/[\s\S]{1,333}/g)!;
+    const calls: number[] = [];
+    const { text, summary } = await score(pieces, 1000, calls);
+    expect(calls).toEqual([1000, 1000, 500]);
+    expect(summary.rows).toBe(2500);
+    const values = text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => Number(line.split(',')[2]));
+    expect(values).toEqual(rows.map((_, i) => (i % 97) + 1000 * i));
+  });
+
+  it('counts values outside the training range as warnings, still scored', async () => {
+    const { summary, text } = await score('a,b\n150,1\n-1,1\n50,1\n');
+    expect(summary).toMatchObject({ rows: 3, succeededRows: 3, warnings: 2 });
+    expect(text).toContain('150,1,1150,,');
+  });
+});
