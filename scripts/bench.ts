@@ -6,6 +6,7 @@
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
+ *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
  * then cold start and peak RSS per function (fresh process on the built bundle) and unzipped sizes.
  * Starts its own platform on ports 3390/3392/4869/8390. BENCH_SCALE (default 1) multiplies every count.
  */
@@ -29,6 +30,7 @@ import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench
 import { measureHttpPredict, measureS3Path } from './bench/platform-paths';
 import { stackFunctions, unzippedSizes, type StackFunction } from './bench/stack-functions';
 import { latencyTable, markdownTable } from './bench/table';
+import { measureTabularBatches } from './bench/tabular';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const WARM_UP = 5;
@@ -163,6 +165,9 @@ try {
       }
     }
   }
+
+  process.stderr.write('iris: CSV batches…\n');
+  sections.push(await measureTabularBatches(t, scaled(200_000)));
 
   const loadAfter = load();
   print(`## Run of ${new Date().toISOString()} (commit ${commit})`);

@@ -49,6 +49,6 @@ describe('iris model, held-out rows through the TypeScript serving path', () => 
     console.warn(`iris held-out accuracy (n=${heldOut.length}): ${(accuracy * 100).toFixed(2)}%`);
     expect(heldOut).toHaveLength(30);
     expect(accuracy).toBeGreaterThanOrEqual(0.93);
-    expect(accuracy).toBeCloseTo((model.metadata.metrics.heldOut as { accuracy: number }).accuracy, 4);
+    expect(accuracy).toBeCloseTo(Number(model.metadata.metrics.heldOut?.accuracy), 4);
   });
 });
