@@ -83,6 +83,17 @@ beforeAll(async () => {
   expect((await predict('digits', digits[0]!, ALICE)).status).toBe(200);
   expect((await predict('digits', digits[1]!)).status).toBe(200);
   expect((await predict('digits', Buffer.from('%PDF-1.7 not a picture'), ALICE)).status).toBe(400);
+  // Tabular rows, one value outside its training range: feeds the batch-rows and out-of-range queries.
+  const rows = [
+    { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
+    { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 3.9 },
+  ];
+  const irisAnswer = await api('/v1/models/iris/predict', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rows }),
+  });
+  expect(irisAnswer.status).toBe(200);
   expect(
     (await fetch(`${t.http}/v1/models/digits/predict`, { method: 'POST', headers: { 'x-api-key': 'wrong-key-123' } })).status,
   ).toBe(401);
@@ -148,6 +159,16 @@ describe('saved Logs Insights queries over the session', () => {
       { reason: 'unsupported-image', source: 'http', rejected: 1 },
       { reason: 'unsupported-image', source: 's3', rejected: 1 },
     ]);
+  });
+
+  it('counts tabular rows scored per model per day, and values outside the training range', () => {
+    const sum = (rows: Array<Record<string, unknown>>, field: string) =>
+      rows.reduce((total, row) => total + (row[field] as number), 0);
+    const scored = query('batch-rows-per-model-per-day').rows.filter((row) => row.model === 'iris');
+    expect(sum(scored, 'scoredRows')).toBe(2);
+    expect(sum(scored, 'rejectedRows')).toBe(0);
+    const drift = query('out-of-range-values-per-model-per-day').rows.filter((row) => row.model === 'iris');
+    expect(sum(drift, 'outOfRangeValues')).toBe(1);
   });
 
   it('follows the outputs per day, the signal the incident procedure watches for drift', () => {
