@@ -5,7 +5,8 @@
  * the same chunks. Prints one JSON line: rows/s of both, seconds, and the process's peak RSS.
  */
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { parse } from 'csv-parse';
 import { runTabular } from '../../functions/shared/inference/run-tabular';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { ort } from '../../functions/shared/native/onnxruntime';
@@ -59,6 +60,15 @@ const floorStarted = performance.now();
 for (let i = 0; i < floorChunks; i += 1) await session.run(feed);
 const floorSeconds = (performance.now() - floorStarted) / 1000;
 
+// The other floor: csv-parse alone on the same text, with the options the batch path uses.
+const parseStarted = performance.now();
+let parsed = 0;
+const parser = Readable.from(generatedCsv(rows)).pipe(
+  parse({ delimiter: ',', bom: true, relax_column_count: true, skip_empty_lines: true, raw: true }),
+);
+for await (const record of parser) if (record) parsed += 1;
+const parseSeconds = (performance.now() - parseStarted) / 1000;
+
 console.log(
   JSON.stringify({
     rows: summary.rows,
@@ -67,6 +77,7 @@ console.log(
     seconds: Number(seconds.toFixed(2)),
     rowsPerSecond: Math.round(summary.rows / seconds),
     onnxRuntimeRowsPerSecond: Math.round((floorChunks * chunkRows) / floorSeconds),
+    csvParseRowsPerSecond: Math.round((parsed - 1) / parseSeconds),
     inferenceSeconds: Number((summary.inferenceMs / 1000).toFixed(2)),
     outputMB: Number((outputBytes / 1e6).toFixed(1)),
     peakRssMB: Math.round(batchRss),
