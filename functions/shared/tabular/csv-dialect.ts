@@ -39,6 +39,7 @@ export function sniffDialect(head: string): CsvDialect {
 
 /** One field as the dialect writes it: quoted (quotes doubled) only when it holds a separator, quote or line break. */
 export function formatField(value: string, dialect: CsvDialect): string {
+  if (value === '') return value;
   const needsQuotes = value.includes(dialect.separator) || /["\r\n]/.test(value);
   return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -61,8 +62,10 @@ export function appendedNames(header: readonly string[]): string[] {
 
 /** A record's original text without its line ending (csv-parse's `raw` keeps some of it, and skipped blank lines). */
 export function rawWithoutLineBreaks(raw: string): string {
-  return raw
-    .replace(/^[\r\n]+/, '')
-    .replace(/\r?\n?$/, '')
-    .replace(/\r$/, '');
+  // Index scans, not regular expressions: this runs once per row of files of millions of rows.
+  let start = 0;
+  let end = raw.length;
+  while (start < end && (raw.charCodeAt(start) === 10 || raw.charCodeAt(start) === 13)) start += 1;
+  while (end > start && (raw.charCodeAt(end - 1) === 10 || raw.charCodeAt(end - 1) === 13)) end -= 1;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
 }

@@ -30,7 +30,7 @@ export function parseDecimal(text: string): number | undefined {
   const trimmed = text.trim();
   if (NON_FINITE.test(trimmed)) return Number.NaN;
   if (!DECIMAL.test(trimmed)) return undefined;
-  return Number(trimmed.replace(',', '.'));
+  return Number(trimmed.includes(',') ? trimmed.replace(',', '.') : trimmed);
 }
 
 function describe(value: unknown): string {
