@@ -4,7 +4,7 @@ import type { S3Event } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { batchConfigSchema, loadConfig } from '../shared/config';
 import { SessionCache } from '../shared/inference/sessions';
-import { logger, reportPrediction } from '../shared/observability';
+import { logger, reportPrediction, reportRejectedRows } from '../shared/observability';
 import { ModelRegistry } from '../shared/registry';
 import { loadPseudonymiser } from '../shared/wiring';
 import { parseUploadKey } from '../preprocess/upload-key';
@@ -20,6 +20,7 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
   sessions: new SessionCache(),
   pseudonymise,
   report: reportPrediction,
+  reportRejected: reportRejectedRows,
   now: () => new Date(),
   resultsBucket: config.RESULTS_BUCKET,
   retentionDays: config.RETENTION_DAYS,

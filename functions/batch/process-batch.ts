@@ -25,6 +25,8 @@ export interface BatchDeps {
   sessions: SessionCache;
   pseudonymise: Pseudonymise;
   report: (record: PredictionRecord) => void;
+  /** The reasons of the rows a batch did not score (audit `rejected-rows` events). */
+  reportRejected: (record: PredictionRecord, byReason: CsvSummary['rejectedByReason']) => void;
   now: () => Date;
   resultsBucket: string;
   retentionDays: number;
@@ -194,6 +196,7 @@ export async function processBatch(
   }
   await deps.records.finish(record);
   deps.report(record);
+  if (summary) deps.reportRejected(record, summary.rejectedByReason);
   if (record.status === 'rejected') {
     await quarantine({ s3: deps.s3, resultsBucket: deps.resultsBucket } as UploadDeps, bucket, upload.key);
   }

@@ -4,6 +4,7 @@ import { NotAcceptableError } from '../shared/errors';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json, securityHeaders } from '../shared/http/responses';
 import { SessionCache } from '../shared/inference/sessions';
+import { reportRejectedRows } from '../shared/observability';
 import type { PredictionDeps } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
 import { runTabularPrediction, type TabularInput } from '../shared/tabular/tabular-prediction';
@@ -38,7 +39,7 @@ export function createTabularAnswer(deps: PredictionDeps, pseudonymise: Promise<
     const subject = event.headers?.['x-subject-id'];
     const { bytes, ...rows } = input;
     const outcome = await runTabularPrediction(
-      { prediction: deps, sessions },
+      { prediction: deps, sessions, reportRejected: reportRejectedRows },
       {
         predictionId: randomUUID(),
         requestId: event.requestContext.requestId,

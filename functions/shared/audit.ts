@@ -60,10 +60,29 @@ export const subjectRequestAuditEventSchema = z.strictObject({
   files: count,
 });
 
-export const auditEventSchema = z.discriminatedUnion('event', [predictionAuditEventSchema, subjectRequestAuditEventSchema]);
+/**
+ * Tabular rows a prediction (a CSV batch or a CSV request) did not score, one event per reason: the prediction's
+ * own event counts them, this one says why, so rejected rows can be counted by reason.
+ */
+export const rejectedRowsAuditEventSchema = z.strictObject({
+  event: z.literal('rejected-rows'),
+  ...common,
+  predictionId: nonEmpty,
+  model: nonEmpty,
+  modelVersion: z.optional(z.string()),
+  reason: z.enum(['missing', 'null', 'not-a-number', 'non-finite', 'not-an-integer', 'unknown-category', 'field-count']),
+  rows: count,
+});
+
+export const auditEventSchema = z.discriminatedUnion('event', [
+  predictionAuditEventSchema,
+  subjectRequestAuditEventSchema,
+  rejectedRowsAuditEventSchema,
+]);
 
 export type PredictionAuditEvent = z.infer<typeof predictionAuditEventSchema>;
 export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSchema>;
+export type RejectedRowsAuditEvent = z.infer<typeof rejectedRowsAuditEventSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** What the model said, in a line: the label and confidence, or how many boxes and the best score. */

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { predictionAuditEvent, type SubjectRequestAuditEvent } from './audit';
+import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
 import type { PredictionRecord } from './records';
 
 /** One logger and one metrics sink per container; POWERTOOLS_* variables tune them per stage. */
@@ -20,6 +20,28 @@ export function reportPrediction(record: PredictionRecord): void {
     metrics.addMetric('RowsRejected', MetricUnit.Count, record.result.rejectedRows);
   }
   metrics.publishStoredMetrics();
+}
+
+/** Why a tabular prediction left rows unscored: one audit event per reason, beside the prediction's own. */
+export function reportRejectedRows(
+  record: PredictionRecord,
+  byReason: Partial<Record<RejectedRowsAuditEvent['reason'], number>>,
+): void {
+  for (const [reason, rows] of Object.entries(byReason)) {
+    const event: RejectedRowsAuditEvent = {
+      event: 'rejected-rows',
+      schemaVersion: AUDIT_SCHEMA_VERSION,
+      timestamp: record.createdAt,
+      requestId: record.requestId,
+      callerPseudonym: record.callerId,
+      predictionId: record.predictionId,
+      model: record.model,
+      modelVersion: record.modelVersion,
+      reason: reason as RejectedRowsAuditEvent['reason'],
+      rows: rows ?? 0,
+    };
+    logger.info('rejected rows', { audit: event });
+  }
 }
 
 /** Erasures and exports are themselves audited: who asked, about whom (pseudonyms), and how much was involved. */

@@ -94,6 +94,12 @@ beforeAll(async () => {
     body: JSON.stringify({ rows }),
   });
   expect(irisAnswer.status).toBe(200);
+  const csvAnswer = await api('/v1/models/iris/predict', {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\nx,3.5,1.4,0.2\n,3.5,1.4,0.2\n',
+  });
+  expect(csvAnswer.status).toBe(200);
   expect(
     (await fetch(`${t.http}/v1/models/digits/predict`, { method: 'POST', headers: { 'x-api-key': 'wrong-key-123' } })).status,
   ).toBe(401);
@@ -161,14 +167,18 @@ describe('saved Logs Insights queries over the session', () => {
     ]);
   });
 
-  it('counts tabular rows scored per model per day, and values outside the training range', () => {
+  it('counts tabular rows scored and refused (by reason) per model, and values outside the training range', () => {
     const sum = (rows: Array<Record<string, unknown>>, field: string) =>
       rows.reduce((total, row) => total + (row[field] as number), 0);
     const scored = query('batch-rows-per-model-per-day').rows.filter((row) => row.model === 'iris');
-    expect(sum(scored, 'scoredRows')).toBe(2);
-    expect(sum(scored, 'rejectedRows')).toBe(0);
+    expect(sum(scored, 'scoredRows')).toBe(3);
+    expect(sum(scored, 'rejectedRows')).toBe(2);
     const drift = query('out-of-range-values-per-model-per-day').rows.filter((row) => row.model === 'iris');
     expect(sum(drift, 'outOfRangeValues')).toBe(1);
+    expect(query('rejected-rows-by-reason').rows).toEqual([
+      { model: 'iris', reason: 'missing', rows: 1 },
+      { model: 'iris', reason: 'not-a-number', rows: 1 },
+    ]);
   });
 
   it('follows the outputs per day, the signal the incident procedure watches for drift', () => {

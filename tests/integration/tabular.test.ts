@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../../functions/shared/records';
+import { generatedCsv } from '../../scripts/tabular/generated-csv';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /** Feature rows as clients send them: JSON and CSV over the real HTTP API, CSV batches through real S3. */
@@ -188,6 +189,22 @@ describe('CSV batches from S3', () => {
       expect(again[0]).toEqual(record);
     },
   );
+
+  it('shows the rows processed so far on the record while a large batch runs', { timeout: 120_000 }, async () => {
+    let csv = '';
+    for await (const piece of generatedCsv(400_000)) csv += piece;
+    const key = 'incoming/iris/large/readings.csv';
+    await upload(key, csv);
+    const seen = new Set<string>();
+    const record = await eventually(async () => {
+      const found = (await t.records()).find((r) => r.inputKey === key);
+      if (found) seen.add(`${found.status}:${found.processedRows}`);
+      return found?.status === 'succeeded' ? found : undefined;
+    }, 100_000);
+    const progress = [...seen].filter((s) => s.startsWith('running:')).map((s) => Number(s.split(':')[1]));
+    expect(progress.some((rows) => rows > 0 && rows < 400_000)).toBe(true);
+    expect(record).toMatchObject({ processedRows: 400_000, result: { rows: 400_000, succeededRows: 400_000 } });
+  });
 
   it(
     'rejects a file missing a required column as a whole, naming the columns, and quarantines it',

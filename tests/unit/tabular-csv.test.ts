@@ -87,6 +87,7 @@ describe('CSV dialects', () => {
       '',
     ]);
     expect(summary).toMatchObject({ rows: 6, succeededRows: 2, rejectedRows: 4 });
+    expect(summary.rejectedByReason).toEqual({ 'non-finite': 1, 'not-an-integer': 1, missing: 1, 'field-count': 1 });
   });
 
   it('refuses a file without the required columns, naming them all', async () => {

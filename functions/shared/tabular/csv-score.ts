@@ -4,7 +4,7 @@ import { InvalidInputError, PayloadTooLargeError } from '../errors';
 import type { RowResult } from '../inference/run-tabular';
 import type { FloatTensor } from '../preprocessing/tensor';
 import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
-import { readRow, type FieldProblem, type RangeWarning } from './features';
+import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
 import { TabularInputError } from './tabular-errors';
@@ -13,6 +13,8 @@ import { TabularInputError } from './tabular-errors';
 export interface RowOutcome {
   result?: RowResult;
   error?: string;
+  /** Why the row was not scored, as a code (with `error`). */
+  reason?: RowErrorReason;
   warnings: RangeWarning[];
 }
 
@@ -35,6 +37,8 @@ export interface CsvSummary {
   succeededRows: number;
   rejectedRows: number;
   warnings: number;
+  /** Rows not scored, by reason code. */
+  rejectedByReason: Partial<Record<RowErrorReason, number>>;
   dialect: CsvDialect;
   inferenceMs: number;
 }
@@ -119,7 +123,15 @@ export async function scoreCsv(
   );
   const width = spec.features.length;
   const tensorizer = createTensorizer(spec);
-  const summary: CsvSummary = { rows: 0, succeededRows: 0, rejectedRows: 0, warnings: 0, dialect, inferenceMs: 0 };
+  const summary: CsvSummary = {
+    rows: 0,
+    succeededRows: 0,
+    rejectedRows: 0,
+    warnings: 0,
+    rejectedByReason: {},
+    dialect,
+    inferenceMs: 0,
+  };
   let columns: number[] = [];
   let headerLength = 0;
   const fresh = (): PendingChunk => ({ raws: [], outcomes: [], valid: [], matrix: new Float32Array(options.chunkRows * width) });
@@ -135,6 +147,9 @@ export async function scoreCsv(
     }
     summary.succeededRows += rows;
     summary.rejectedRows += chunk.raws.length - rows;
+    for (const { reason } of chunk.outcomes) {
+      if (reason) summary.rejectedByReason[reason] = (summary.rejectedByReason[reason] ?? 0) + 1;
+    }
     const lines = chunk.raws.map((raw, i) => outputLine(raw, chunk.outcomes[i]!, dialect));
     await sink.rows(chunk.outcomes, lines);
     chunk = fresh();
@@ -170,12 +185,17 @@ export async function scoreCsv(
       chunk.raws.push(raw);
       const offset = chunk.valid.length * width;
       if (record.length !== headerLength) {
-        chunk.outcomes.push({ error: `the row has ${record.length} fields, the header ${headerLength}`, warnings: [] });
+        chunk.outcomes.push({
+          error: `the row has ${record.length} fields, the header ${headerLength}`,
+          reason: 'field-count',
+          warnings: [],
+        });
       } else {
         const read = readRow(spec, (_, i) => record[columns[i]!], 'csv', chunk.matrix, offset, index);
         summary.warnings += read.warnings.length;
-        if (read.problems.length > 0) chunk.outcomes.push({ error: rowError(read.problems), warnings: read.warnings });
-        else {
+        if (read.problems.length > 0) {
+          chunk.outcomes.push({ error: rowError(read.problems), reason: read.reason, warnings: read.warnings });
+        } else {
           chunk.outcomes.push({ warnings: read.warnings });
           chunk.valid.push(position);
         }

@@ -19,7 +19,11 @@ export interface RangeWarning {
 /** What a raw value is, before the feature's type is checked: JSON keeps its types, CSV gives text. */
 export type ValueSource = 'json' | 'csv';
 
-type Read = { value: number; warning?: RangeWarning } | { problem: string };
+/** Why a row was not scored, as a stable code: rejected rows are counted by it (audit `rejected-rows` events). */
+export type RowErrorReason =
+  'missing' | 'null' | 'not-a-number' | 'non-finite' | 'not-an-integer' | 'unknown-category' | 'field-count';
+
+type Read = { value: number; warning?: RangeWarning } | { problem: string; reason: RowErrorReason };
 
 // Plain decimals with one decimal mark (point or comma: French exports), optional exponent; no thousands separators.
 const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
@@ -41,9 +45,11 @@ function describe(value: unknown): string {
 
 function readNumber(feature: FeatureSpec & { type: 'number' | 'integer' }, raw: unknown, source: ValueSource): Read {
   const value = source === 'csv' && typeof raw === 'string' ? parseDecimal(raw) : raw;
-  if (typeof value !== 'number' || value === undefined) return { problem: `expected a number, got ${describe(raw)}` };
-  if (!Number.isFinite(value)) return { problem: 'must be a finite number (not NaN or infinite)' };
-  if (feature.type === 'integer' && !Number.isInteger(value)) return { problem: `expected an integer, got ${value}` };
+  if (typeof value !== 'number' || value === undefined)
+    return { problem: `expected a number, got ${describe(raw)}`, reason: 'not-a-number' };
+  if (!Number.isFinite(value)) return { problem: 'must be a finite number (not NaN or infinite)', reason: 'non-finite' };
+  if (feature.type === 'integer' && !Number.isInteger(value))
+    return { problem: `expected an integer, got ${value}`, reason: 'not-an-integer' };
   const { range } = feature;
   if (range && (value < range.min || value > range.max)) {
     return { value, warning: { field: feature.name, value, range } };
@@ -53,7 +59,8 @@ function readNumber(feature: FeatureSpec & { type: 'number' | 'integer' }, raw: 
 
 function readCategory(feature: FeatureSpec & { type: 'category' }, raw: unknown): Read {
   const index = typeof raw === 'string' ? feature.values.indexOf(raw.trim()) : -1;
-  if (index < 0) return { problem: `expected one of ${feature.values.join(', ')}, got ${describe(raw)}` };
+  if (index < 0)
+    return { problem: `expected one of ${feature.values.join(', ')}, got ${describe(raw)}`, reason: 'unknown-category' };
   return { value: index };
 }
 
@@ -81,6 +88,8 @@ export function unknownFieldMessage(field: string, spec: TabularInputSpec): stri
 /** What the reader made of one row: its values in tensor order, or every problem it has; and its warnings. */
 export interface ReadRow {
   problems: FieldProblem[];
+  /** The first problem's reason, when there is one. */
+  reason?: RowErrorReason;
   warnings: RangeWarning[];
 }
 
@@ -98,6 +107,7 @@ export function readRow(
 ): ReadRow {
   const problems: FieldProblem[] = [];
   const warnings: RangeWarning[] = [];
+  let reason: RowErrorReason | undefined;
   const at = row === undefined ? {} : { row };
   spec.features.forEach((feature, i) => {
     const raw = get(feature.name, i);
@@ -108,15 +118,17 @@ export function readRow(
         return;
       }
       problems.push({ field: feature.name, ...at, message: absent ? 'is missing' : 'is null' });
+      reason ??= absent ? 'missing' : 'null';
       return;
     }
     const read = feature.type === 'category' ? readCategory(feature, raw) : readNumber(feature, raw, source);
     if ('problem' in read) {
       problems.push({ field: feature.name, ...at, message: read.problem });
+      reason ??= read.reason;
       return;
     }
     into[offset + i] = read.value;
     if (read.warning) warnings.push({ ...read.warning, ...at });
   });
-  return { problems, warnings };
+  return { problems, reason, warnings };
 }

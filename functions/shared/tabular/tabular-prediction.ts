@@ -7,7 +7,7 @@ import { sha256Hex, type PredictionDeps } from '../prediction';
 import type { FloatTensor } from '../preprocessing/tensor';
 import { expiryFor, type PredictionRecord } from '../records';
 import type { ModelVersion } from '../registry';
-import { scoreCsv, type RowOutcome } from './csv-score';
+import { scoreCsv, type CsvSummary, type RowOutcome } from './csv-score';
 import type { RangeWarning } from './features';
 import { readJsonRows } from './json-rows';
 import { createTensorizer } from './model-tensor';
@@ -25,6 +25,8 @@ export type TabularInput = { features: Record<string, unknown> } | { rows: unkno
 export interface TabularDeps {
   prediction: PredictionDeps;
   sessions: SessionCache;
+  /** The reasons of the CSV rows a request did not score (audit `rejected-rows` events). */
+  reportRejected?: (record: PredictionRecord, byReason: CsvSummary['rejectedByReason']) => void;
 }
 
 export interface TabularRequest {
@@ -45,6 +47,7 @@ export interface TabularOutcome {
   outcomes?: RowOutcome[];
   /** The scored CSV, in the input's dialect (CSV requests). */
   csv?: string;
+  rejectedByReason?: CsvSummary['rejectedByReason'];
 }
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
@@ -102,7 +105,7 @@ async function scoreCsvBody(deps: TabularDeps, model: ModelVersion, spec: Tabula
     },
     { chunkRows: CHUNK_ROWS, maxRows: MAX_HTTP_ROWS },
   );
-  return { outcomes, inferenceMs: summary.inferenceMs, csv: lines.join('') };
+  return { outcomes, inferenceMs: summary.inferenceMs, csv: lines.join(''), rejectedByReason: summary.rejectedByReason };
 }
 
 function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
@@ -168,7 +171,12 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
       ...recordedWarnings(scored.outcomes, !single),
       timings: timings(),
     };
-    outcome = { record, outcomes: scored.outcomes, csv: 'csv' in scored ? scored.csv : undefined };
+    outcome = {
+      record,
+      outcomes: scored.outcomes,
+      csv: 'csv' in scored ? scored.csv : undefined,
+      rejectedByReason: 'rejectedByReason' in scored ? scored.rejectedByReason : undefined,
+    };
   } catch (error) {
     record = {
       ...base,
@@ -183,6 +191,9 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
     if (await deps.prediction.store.put(record)) deps.prediction.report(record);
     throw error;
   }
-  if (await deps.prediction.store.put(record)) deps.prediction.report(record);
+  if (await deps.prediction.store.put(record)) {
+    deps.prediction.report(record);
+    if (outcome.rejectedByReason) deps.reportRejected?.(record, outcome.rejectedByReason);
+  }
   return outcome;
 }
