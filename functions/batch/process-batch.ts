@@ -14,7 +14,7 @@ import type { Pseudonymise } from '../shared/pseudonym';
 import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
 import { RECORDED_WARNINGS } from '../shared/tabular/summary';
 import type { RangeWarning } from '../shared/tabular/features';
-import { quarantine, quarantineKeyFor, uploadPredictionId, type UploadDeps } from '../preprocess/process-upload';
+import { quarantine, quarantineKeyFor, uploadPredictionId } from '../preprocess/process-upload';
 import type { UploadKey } from '../preprocess/upload-key';
 import type { BatchRecords } from './batch-record';
 
@@ -198,7 +198,7 @@ export async function processBatch(
   deps.report(record);
   if (summary) deps.reportRejected(record, summary.rejectedByReason);
   if (record.status === 'rejected') {
-    await quarantine({ s3: deps.s3, resultsBucket: deps.resultsBucket } as UploadDeps, bucket, upload.key);
+    await quarantine(deps, bucket, upload.key);
   }
   if (record.status === 'failed') throw failure;
   return 'written';

@@ -45,7 +45,7 @@ export const quarantineKeyFor = (key: string) => `quarantine/${key}`;
  * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
  * copy, then delete). A redelivery finds the object already gone, which is fine.
  */
-export async function quarantine(deps: UploadDeps, bucket: string, key: string): Promise<void> {
+export async function quarantine(deps: Pick<UploadDeps, 's3' | 'resultsBucket'>, bucket: string, key: string): Promise<void> {
   try {
     await deps.s3.send(
       new CopyObjectCommand({
