@@ -36,6 +36,8 @@ const apiAuth = {
 const recording = {
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
+  /** Erasure tombstones (functions/shared/erasure-ledger.ts), read by every path that records a subject. */
+  ERASURES_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: nonEmpty,
   INFER_ATTEMPTS: positiveInt(3),
@@ -61,6 +63,7 @@ export const subjectsConfigSchema = z.object({
   ...awsEndpoints,
   ...apiAuth,
   PREDICTIONS_TABLE: nonEmpty,
+  ERASURES_TABLE: nonEmpty,
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
 });

@@ -24,6 +24,21 @@ export class InvalidInputError extends VigieError {
   }
 }
 
+/**
+ * The S3 object an event named is no longer there (`input-gone`) or is no longer the one the event announced
+ * (`input-replaced`): nothing can be predicted for that upload, ever, so the record is `rejected`, unretried.
+ */
+export class InputGoneError extends VigieError {
+  readonly status = 410;
+  constructor(
+    readonly code: 'input-gone' | 'input-replaced',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputGoneError';
+  }
+}
+
 export class PayloadTooLargeError extends VigieError {
   readonly status = 413;
   readonly code = 'payload-too-large';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { erasedSince, type ErasureLedger } from './erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
 import type { PredictionResult } from './inference/run-model';
@@ -13,6 +14,7 @@ export interface PredictionDeps {
   registry: ModelRegistry;
   invokeInfer: InvokeInfer;
   store: PredictionStore;
+  erasures: ErasureLedger;
   report: (record: PredictionRecord) => void;
   now: () => Date;
   limits: DecodeLimits & { maxBytes: number };
@@ -39,12 +41,19 @@ export interface PredictionRequest {
   /** Already pseudonymised. */
   subjectId?: string;
   callerId?: string;
+  /**
+   * When the input reached Vigie (an upload's Last-Modified; the request's arrival otherwise): an erasure of the
+   * subject after that moment covers it, even if this prediction finishes later.
+   */
+  receivedAt?: Date;
 }
 
 export interface PredictionOutcome {
   record: PredictionRecord;
   /** False when an earlier delivery of the same input already recorded its answer. */
   written: boolean;
+  /** True when the subject's erasure overtook this prediction: its record was withdrawn as soon as written. */
+  erased?: boolean;
   error?: unknown;
 }
 
@@ -126,6 +135,12 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     };
   }
   const written = await deps.store.put(record);
+  // Checked after the write: an erasure that began before it either found this record or left a tombstone
+  // that is read here (a strongly consistent read), so the record cannot outlive the erasure.
+  if (written && record.subjectId && (await erasedSince(deps.erasures, record.subjectId, request.receivedAt ?? createdAt))) {
+    await deps.store.delete(record.predictionId);
+    return { record, written: false, erased: true };
+  }
   if (written) deps.report(record);
   return failure === undefined ? { record, written } : { record, written, error: failure };
 }

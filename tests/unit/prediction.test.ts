@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
 import { InferenceUnavailableError, RefusedError } from '../../functions/shared/errors';
 import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
 import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
@@ -25,6 +26,9 @@ function memoryStore(): PredictionStore & { items: Map<string, PredictionRecord>
     async get(id) {
       return items.get(id);
     },
+    async delete(id) {
+      items.delete(id);
+    },
   };
 }
 
@@ -40,12 +44,14 @@ const answering: InvokeInfer = async (request) => ({
 function deps(
   invokeInfer: InvokeInfer,
   store = memoryStore(),
+  erasures = createMemoryErasureLedger(),
 ): PredictionDeps & { store: ReturnType<typeof memoryStore>; reported: PredictionRecord[] } {
   const reported: PredictionRecord[] = [];
   return {
     registry: new ModelRegistry(MODELS_DIR),
     invokeInfer,
     store,
+    erasures,
     report: (record) => reported.push(record),
     reported,
     now: () => now,
@@ -142,5 +148,30 @@ describe('runPrediction', () => {
     const again = await runPrediction(deps(answering, store), request(png));
     expect(again.written).toBe(false);
     expect(store.items.get('p-1')?.status).toBe('succeeded');
+  });
+
+  it('withdraws its record when the subject was erased after the input arrived (#11.2)', async () => {
+    const erasures = createMemoryErasureLedger();
+    const d = deps(answering, memoryStore(), erasures);
+    await erasures.recordErasure('ps_subject', now);
+    const outcome = await runPrediction(d, { ...request(png), subjectId: 'ps_subject', receivedAt: new Date(now.getTime() - 1) });
+    expect([outcome.erased, outcome.written]).toEqual([true, false]);
+    expect(d.store.items.size).toBe(0);
+    expect(d.reported).toEqual([]);
+  });
+
+  it('keeps the record of an input that arrived after the erasure, and of other subjects', async () => {
+    const erasures = createMemoryErasureLedger();
+    const d = deps(answering, memoryStore(), erasures);
+    await erasures.recordErasure('ps_subject', new Date(now.getTime() - 1));
+    const later = await runPrediction(d, { ...request(png), subjectId: 'ps_subject' });
+    const other = await runPrediction(d, {
+      ...request(png),
+      predictionId: 'p-2',
+      subjectId: 'ps_other',
+      receivedAt: new Date(0),
+    });
+    expect([later.erased, later.written, other.written]).toEqual([undefined, true, true]);
+    expect(d.store.items.size).toBe(2);
   });
 });
