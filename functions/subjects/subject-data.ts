@@ -105,6 +105,7 @@ interface HeldFile extends SubjectFile {
   bytes: number;
   contentType?: string;
   eTag: string;
+  lastModified: Date;
 }
 
 const unquoted = (eTag: string | undefined) => (eTag ?? '').replace(/"/g, '');
@@ -123,12 +124,24 @@ async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudony
   }
   const subject = head.Metadata?.['subject-id'];
   if (file.role === 'upload' && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
-  return { ...file, bytes: head.ContentLength ?? 0, contentType: head.ContentType, eTag: unquoted(head.ETag) };
+  return {
+    ...file,
+    bytes: head.ContentLength ?? 0,
+    contentType: head.ContentType,
+    eTag: unquoted(head.ETag),
+    lastModified: head.LastModified ?? new Date(0),
+  };
 }
 
-/** Everything held about the subject now: records, their files, and uploads in flight that name them. */
-async function subjectHoldings(deps: SubjectDataDeps, subjectPseudonym: string) {
-  const records = await subjectRecords(deps, subjectPseudonym);
+/**
+ * Everything held about the subject: records, their files, and uploads in flight that name them. With `until`
+ * (an erasure's time), only what existed then: a person may come back after an erasure, and what they send
+ * afterwards is new data, not the erased (S3's Last-Modified has one-second resolution, so an upload in the same
+ * second as the erasure counts as before it).
+ */
+async function subjectHoldings(deps: SubjectDataDeps, subjectPseudonym: string, until?: Date) {
+  const before = (time: Date) => !until || time.getTime() <= until.getTime();
+  const records = (await subjectRecords(deps, subjectPseudonym)).filter((record) => before(new Date(record.createdAt)));
   const fromRecords = recordFiles(deps, records);
   const recorded = new Set(fromRecords.filter((f) => f.role === 'upload').map((f) => f.key));
   const recent = await recentUploadKeys(deps, recorded);
@@ -139,7 +152,7 @@ async function subjectHoldings(deps: SubjectDataDeps, subjectPseudonym: string) 
   const files: HeldFile[] = [];
   for (const candidate of candidates) {
     const held = await ownedBy(deps, candidate, subjectPseudonym);
-    if (held) files.push(held);
+    if (held && (held.role !== 'upload' || before(held.lastModified))) files.push(held);
   }
   return { records, files, inFlightUploads: files.filter((f) => !f.predictionId).length, scanComplete: recent.complete };
 }
@@ -161,7 +174,7 @@ export interface ErasureReceipt {
 
 /** Deletes what one sweep finds: files first, then records, so a run cut short is found again by a rerun. */
 async function sweep(deps: SubjectDataDeps, subjectPseudonym: string, at: Date) {
-  const holdings = await subjectHoldings(deps, subjectPseudonym);
+  const holdings = await subjectHoldings(deps, subjectPseudonym, at);
   for (const file of holdings.files) {
     // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
     if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
@@ -232,7 +245,7 @@ export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: str
   const { records, files: held } = await subjectHoldings(deps, subjectPseudonym);
   const files: SubjectExport['files'] = [];
   let total = 0;
-  for (const { eTag, ...file } of held) {
+  for (const { eTag, lastModified: _lastModified, ...file } of held) {
     total += file.bytes;
     // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
     const content = total <= EXPORT_CONTENT_LIMIT_BYTES ? await readIfUnchanged(deps, file, eTag) : undefined;

@@ -17,6 +17,7 @@ interface FakeObject {
   size: number;
   subject?: string;
   eTag?: string;
+  modified?: Date;
 }
 
 /** A fake S3 over a few objects: HEAD, GET, LIST and DELETE, noting which bodies were read and which deleted. */
@@ -36,6 +37,7 @@ function fakeS3(objects: Record<string, FakeObject>) {
         ContentLength: object.size,
         ContentType: 'image/png',
         ETag: `"${object.eTag ?? 'e'}"`,
+        LastModified: object.modified ?? new Date(0),
         Metadata: object.subject ? { 'subject-id': object.subject } : {},
       };
       if (kind === 'HeadObjectCommand') return head;
@@ -52,7 +54,13 @@ function fakeS3(objects: Record<string, FakeObject>) {
 }
 
 const records = (keys: string[]) =>
-  keys.map((key, i) => ({ predictionId: `p-${i}`, source: 's3', inputKey: key, subjectId: X, createdAt: `${i}` }));
+  keys.map((key, i) => ({
+    predictionId: `p-${i}`,
+    source: 's3',
+    inputKey: key,
+    subjectId: X,
+    createdAt: new Date(i).toISOString(),
+  }));
 
 /** A fake table holding the subject's records, which a DeleteCommand removes. */
 function fakeTable(keys: string[]) {
@@ -75,7 +83,7 @@ const deps = (s3: S3Client, keys: string[]): SubjectDataDeps => ({
   predictionsTable: 't',
   uploadsBucket: 'uploads',
   resultsBucket: 'results',
-  now: () => new Date(0),
+  now: () => new Date(1_000),
   settleMs: 0,
 });
 
@@ -130,8 +138,18 @@ describe('eraseSubject', () => {
     const receipt = await eraseSubject(d, X);
     expect(deleted).toEqual(['mine']);
     expect(receipt).toMatchObject({ predictions: 2, files: 1, inFlightUploads: 0, inFlightScanComplete: true });
-    expect(await d.erasures.erasedAt(X)).toEqual(new Date(0));
+    expect(await d.erasures.erasedAt(X)).toEqual(new Date(1_000));
     expect(await d.erasures.objectErased({ bucket: 'uploads', key: 'mine', eTag: 'm' })).toBe(true);
     expect(await d.erasures.objectErased({ bucket: 'uploads', key: 'reused', eTag: 'e' })).toBe(false);
+  });
+
+  it('keeps what the person sent after the erasure began: they may come back (#11.2)', async () => {
+    const { s3, deleted } = fakeS3({
+      before: { size: 5, subject: 'person-x', modified: new Date(1_000) },
+      after: { size: 5, subject: 'person-x', modified: new Date(2_000) },
+    });
+    const receipt = await eraseSubject(deps(s3, ['before', 'after']), X);
+    expect(deleted).toEqual(['before']);
+    expect(receipt.files).toBe(1);
   });
 });
