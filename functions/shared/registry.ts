@@ -87,6 +87,11 @@ export class ModelRegistry {
     return (await this.#packages()).get(model) ?? [];
   }
 
+  /** Whether a model of this name is on disk, approved or not. */
+  async knows(model: string): Promise<boolean> {
+    return (await this.#packages()).has(model);
+  }
+
   /**
    * The version to serve: the requested one, or the highest approved one when none is asked for. A version whose
    * approval status is not `approved` is refused, by name or not: serving is a governance decision.

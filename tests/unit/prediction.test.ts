@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InferenceUnavailableError, RefusedError } from '../../functions/shared/errors';
+import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/shared/errors';
 import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
 import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
 import type { PredictionRecord, PredictionStore } from '../../functions/shared/records';
@@ -112,6 +112,44 @@ describe('runPrediction', () => {
     expect((await runPrediction(d, request(png, 'nothing'))).record.error?.code).toBe('model-not-found');
     const big = new Uint8Array(100_001).fill(1);
     expect((await runPrediction(d, { ...request(big), predictionId: 'p-2' })).record.error?.code).toBe('payload-too-large');
+  });
+
+  it('records and reports any model name the registry does not know as unknown, quoting it bounded and printable', async () => {
+    // Prepare: a caller's name as the HTTP path can carry it, 6,000 characters with a CR/LF in the middle.
+    const d = deps(answering);
+    const raw = `${'A'.repeat(3000)}\r\n${'b'.repeat(3000)}`;
+
+    // Act
+    const outcome = await runPrediction(d, request(png, raw));
+
+    // Assess: the record and the metric dimension (report) say `unknown`; the message quotes at most 64 characters.
+    expect(outcome.record).toMatchObject({ model: 'unknown', status: 'rejected', error: { code: 'model-not-found' } });
+    expect(d.reported.map((record) => record.model)).toEqual(['unknown']);
+    const message = outcome.record.error?.message ?? '';
+    expect(message).toBe(`No model named '${'A'.repeat(64)}…'.`);
+    expect(JSON.stringify(outcome.record)).not.toContain('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  });
+
+  it('buckets a well-formed model folder the registry lacks, and a refused key, under unknown too (S3 path)', async () => {
+    const d = deps(answering);
+    const folder = await runPrediction(d, { ...request(png, 'no-such-model'), source: 's3' });
+    const refused = await runPrediction(d, {
+      ...request(new Uint8Array(), 'Digits\u0000\u001b[31m'),
+      predictionId: 'p-2',
+      source: 's3',
+      refusal: new InvalidInputError('invalid-key', 'Put uploads under incoming/<model>/, model in lower case.'),
+    });
+    expect([folder.record.model, refused.record.model]).toEqual(['unknown', 'unknown']);
+    expect(d.reported.map((record) => record.model)).toEqual(['unknown', 'unknown']);
+    expect((await runPrediction(d, { ...request(png), predictionId: 'p-3' })).record.model).toBe('digits');
+  });
+
+  it('quotes an unknown version bounded, and an empty one as asked', async () => {
+    const d = deps(answering);
+    const outcome = await runPrediction(d, { ...request(png), version: `9.9.9\n${'x'.repeat(500)}` });
+    expect(outcome.record.error?.message).toBe(`Model 'digits' has no version '9.9.9?${'x'.repeat(58)}…'.`);
+    const empty = await runPrediction(d, { ...request(png), predictionId: 'p-2', version: '' });
+    expect(empty.record.error?.message).toBe("Model 'digits' has no version ''.");
   });
 
   it('records an infer outage as failed (retryable), with a generic message', async () => {
