@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/shared/errors';
 import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
@@ -180,5 +183,17 @@ describe('runPrediction', () => {
     const again = await runPrediction(deps(answering, store), request(png));
     expect(again.written).toBe(false);
     expect(store.items.get('p-1')?.status).toBe('succeeded');
+  });
+});
+
+describe('ModelRegistry and the unknown bucket', () => {
+  it('never lets a package named unknown into the registry: that name is the bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-models-'));
+    mkdirSync(join(dir, 'unknown', '1.0.0'), { recursive: true });
+    mkdirSync(join(dir, 'known', '1.0.0'), { recursive: true });
+    const registry = new ModelRegistry(dir);
+    expect(await registry.modelNames()).toEqual(['known']);
+    expect(await registry.knows('unknown')).toBe(false);
+    rmSync(dir, { recursive: true });
   });
 });
