@@ -30,7 +30,11 @@ const models = {
 /** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
 const apiAuth = {
   API_KEYS_TABLE: nonEmpty,
-  VIGIE_API_KEY: emptyAsUnset,
+  // A comma is how API Gateway joins repeated headers: such a key could never be told from two (http/api-keys.ts).
+  VIGIE_API_KEY: z.pipe(
+    emptyAsUnset,
+    z.optional(z.string().check(z.refine((key) => !key.includes(','), 'must not hold a comma'))),
+  ),
 };
 
 const recording = {

@@ -1,3 +1,5 @@
+import { quoteName } from './model-name';
+
 /**
  * Typed errors of the domain. Each carries the HTTP status it maps to and a stable `code` that lands in
  * prediction records (`error.code`) and audit events, so a reason can be counted without parsing messages.
@@ -61,7 +63,12 @@ export class ModelNotFoundError extends VigieError {
   readonly status = 404;
   readonly code = 'model-not-found';
   constructor(model: string, version?: string) {
-    super(version ? `Model '${model}' has no version '${version}'.` : `No model named '${model}'.`);
+    // The names come from the caller: quoted bounded, as they end up in answers and records.
+    super(
+      version === undefined
+        ? `No model named '${quoteName(model)}'.`
+        : `Model '${quoteName(model)}' has no version '${quoteName(version)}'.`,
+    );
     this.name = 'ModelNotFoundError';
   }
 }

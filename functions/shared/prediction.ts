@@ -6,6 +6,7 @@ import type { InvokeInfer } from './inference/infer-client';
 import type { PredictionResult } from './inference/run-model';
 import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
+import { UNKNOWN_MODEL } from './model-name';
 import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
 import type { ModelRegistry } from './registry';
 
@@ -59,6 +60,16 @@ export interface PredictionOutcome {
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
+/**
+ * The model name a record and its metrics carry: the registry's name, or `unknown` for any other (see
+ * model-name.ts). A registry that cannot be listed records `unknown` too; resolving the model then fails and
+ * says why in the record.
+ */
+async function recordedModelName(registry: ModelRegistry, requested: string): Promise<string> {
+  const known = await registry.knows(requested).catch(() => false);
+  return known ? requested : UNKNOWN_MODEL;
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -76,7 +87,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     source: request.source,
     inputKey: request.inputKey,
     inputSha256: request.refusal ? undefined : sha256Hex(request.bytes),
-    model: request.model,
+    model: await recordedModelName(deps.registry, request.model),
     subjectId: request.subjectId,
     callerId: request.callerId,
     createdAt: createdAt.toISOString(),
