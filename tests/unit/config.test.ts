@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       MODELS_DIR: './models',
       VIGIE_STAGE: 'local',
       PREDICTIONS_TABLE: 'vigie-local-predictions',
+      ERASURES_TABLE: 'vigie-local-erasures',
       INFER_FUNCTION_NAME: 'vigie-local-infer',
       API_KEYS_TABLE: 'vigie-local-api-keys',
     };
