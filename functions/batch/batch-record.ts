@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '../shared/records';
 
 /** A batch's record while it runs: the usual fields, status `running`, and the rows scored so far. */
@@ -9,20 +9,17 @@ export type RunningRecord = Omit<PredictionRecord, 'status'> & { status: 'runnin
 const STALE_AFTER_MS = 16 * 60 * 1000;
 
 export interface BatchRecords {
-  get(predictionId: string): Promise<(Omit<PredictionRecord, 'status'> & { status: string }) | undefined>;
   /** Claims the batch for this run; false when another delivery already ended it or is still running it. */
   start(record: RunningRecord, now: Date): Promise<boolean>;
   progress(predictionId: string, processedRows: number): Promise<void>;
   /** The final record, written only over this run's `running` one. */
   finish(record: PredictionRecord): Promise<void>;
+  /** Withdraws the batch's record when its subject's erasure overtook it. */
+  remove(predictionId: string): Promise<void>;
 }
 
 export function createBatchRecords(documents: DynamoDBDocumentClient, tableName: string): BatchRecords {
   return {
-    async get(predictionId) {
-      const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
-      return answer.Item as (Omit<PredictionRecord, 'status'> & { status: string }) | undefined;
-    },
     async start(record, now) {
       try {
         await documents.send(
@@ -69,6 +66,9 @@ export function createBatchRecords(documents: DynamoDBDocumentClient, tableName:
           ExpressionAttributeValues: { ':running': 'running' },
         }),
       );
+    },
+    async remove(predictionId) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));
     },
   };
 }

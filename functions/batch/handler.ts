@@ -8,14 +8,17 @@ import { logger, reportPrediction, reportRejectedRows } from '../shared/observab
 import { ModelRegistry } from '../shared/registry';
 import { loadPseudonymiser } from '../shared/wiring';
 import { parseUploadKey } from '../preprocess/upload-key';
+import { createErasureLedger } from '../shared/erasure-ledger';
 import { createBatchRecords } from './batch-record';
 import { processBatch, type BatchDeps } from './process-batch';
 
 const config = loadConfig(batchConfigSchema);
+const documents = createDocumentClient(config);
 // Module scope: sessions and clients live as long as the container.
 const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
-  records: createBatchRecords(createDocumentClient(config), config.PREDICTIONS_TABLE),
+  records: createBatchRecords(documents, config.PREDICTIONS_TABLE),
+  erasures: createErasureLedger(documents, config.ERASURES_TABLE),
   registry: new ModelRegistry(config.MODELS_DIR),
   sessions: new SessionCache(),
   pseudonymise,

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
+import { erasedSince, type ErasureLedger, type ObjectVersion } from '../shared/erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
 import { runTabular } from '../shared/inference/run-tabular';
 import type { SessionCache } from '../shared/inference/sessions';
+import { recordedModelName } from '../shared/prediction';
 import type { PredictionRecord } from '../shared/records';
 import { expiryFor } from '../shared/records';
 import type { ModelRegistry } from '../shared/registry';
@@ -21,6 +23,7 @@ import type { BatchRecords } from './batch-record';
 export interface BatchDeps {
   s3: S3Client;
   records: BatchRecords;
+  erasures: ErasureLedger;
   registry: ModelRegistry;
   sessions: SessionCache;
   pseudonymise: Pseudonymise;
@@ -37,7 +40,7 @@ export interface BatchDeps {
 
 type BatchUpload = Extract<UploadKey, { kind: 'upload' }>;
 
-export type BatchOutcome = 'written' | 'duplicate' | 'failed';
+export type BatchOutcome = 'written' | 'duplicate' | 'erased';
 
 /** `incoming/<model>/<path>.csv` → `batch/<model>/<path>.csv` in the results bucket: the same path, found from either. */
 export const batchOutputKeyFor = (key: string) => `batch/${key.slice('incoming/'.length)}`;
@@ -72,16 +75,16 @@ export async function processBatch(
   requestId: string,
 ): Promise<BatchOutcome> {
   const started = performance.now();
-  const bucket = event.s3.bucket.name;
-  const eTag = event.s3.object.eTag ?? event.s3.object.sequencer ?? '';
+  const object: ObjectVersion = { bucket: event.s3.bucket.name, key: upload.key, eTag: event.s3.object.eTag ?? '' };
   const createdAt = deps.now();
-  const predictionId = uploadPredictionId(bucket, upload.key, eTag);
+  // The same id the preprocess function would give this upload (functions/preprocess/process-upload.ts).
+  const predictionId = uploadPredictionId(object.bucket, object.key, object.eTag || event.s3.object.sequencer);
   const running = {
     predictionId,
     requestId,
     source: 's3' as const,
     inputKey: upload.key,
-    model: upload.model,
+    model: await recordedModelName(deps.registry, upload.model),
     status: 'running' as const,
     processedRows: 0,
     timings: { preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
@@ -95,6 +98,8 @@ export async function processBatch(
   let summary: CsvSummary | undefined;
   let resolved: { modelVersion: string; modelSha256: string } | undefined;
   let identities: { subjectId?: string; callerId?: string } = {};
+  let receivedAt = createdAt;
+  let contentType: string | undefined;
   let output: Upload | undefined;
   const warnings: RangeWarning[] = [];
   let warningCount = 0;
@@ -115,13 +120,22 @@ export async function processBatch(
         `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
       );
     }
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: upload.key }));
-    const metadata = object.Metadata ?? {};
+    const input = await deps.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+    const metadata = input.Metadata ?? {};
     identities = {
       subjectId: metadata['subject-id'] ? deps.pseudonymise(metadata['subject-id']) : undefined,
       callerId: metadata['requested-by'] ? deps.pseudonymise(metadata['requested-by']) : undefined,
     };
-    const body = object.Body as AsyncIterable<Uint8Array> | undefined;
+    receivedAt = input.LastModified ?? createdAt;
+    contentType = input.ContentType;
+    // A file whose subject was erased after it was uploaded is deleted, not scored (GDPR Art. 17, #11).
+    if (identities.subjectId && (await erasedSince(deps.erasures, identities.subjectId, receivedAt))) {
+      await input.Body?.transformToWebStream().cancel();
+      await deps.s3.send(new DeleteObjectCommand({ Bucket: object.bucket, Key: object.key }));
+      await deps.records.remove(predictionId);
+      return 'erased';
+    }
+    const body = input.Body as AsyncIterable<Uint8Array> | undefined;
     const stream = new PassThrough();
     output = new Upload({
       client: deps.s3,
@@ -186,7 +200,7 @@ export async function processBatch(
       ...identities,
       status: permanent ? 'rejected' : 'failed',
       processedRows: summary?.rows ?? 0,
-      quarantineKey: permanent ? quarantineKeyFor(upload.key) : undefined,
+      quarantineKey: permanent ? quarantineKeyFor(predictionId, upload.key) : undefined,
       error: {
         code: errorCode(error),
         message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while scoring the batch.',
@@ -195,11 +209,16 @@ export async function processBatch(
     };
   }
   await deps.records.finish(record);
+  // Checked after the write, as for single predictions: an erasure that ran meanwhile left a tombstone.
+  if (record.subjectId && (await erasedSince(deps.erasures, record.subjectId, receivedAt))) {
+    await deps.records.remove(predictionId);
+    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.resultsBucket, Key: outputKey }));
+    await deps.s3.send(new DeleteObjectCommand({ Bucket: object.bucket, Key: object.key }));
+    return 'erased';
+  }
   deps.report(record);
   if (summary) deps.reportRejected(record, summary.rejectedByReason);
-  if (record.status === 'rejected') {
-    await quarantine(deps, bucket, upload.key);
-  }
+  if (record.status === 'rejected') await quarantine(deps, object, record.quarantineKey!, contentType);
   if (record.status === 'failed') throw failure;
   return 'written';
 }

@@ -40,20 +40,23 @@ function pictureFormat(accept: string, annotate: string | undefined): AnnotatedF
 export const handler = apiHandler({ verifier }).handler(async (event, context) => {
   logger.setCorrelationId(event.requestContext.requestId);
   const model = event.pathParameters?.model ?? '';
+  const { caller } = context as AuthenticatedContext;
+  // First, before the body is read or the model looked up: a key for other models gets its 403 and nothing else.
+  authorizeModel(caller, model);
+  // `?version=` with no value asks for nothing in particular: the default version, as without it.
+  const version = event.queryStringParameters?.version || undefined;
   const input = parsePredictBody(event, config.MAX_INPUT_BYTES);
-  if (!('image' in input)) return predictRows(event, context as AuthenticatedContext, model, input);
+  if (!('image' in input)) return predictRows(event, caller, model, version, input);
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
-  if (format) await refusePictureFromClassifier(model, event.queryStringParameters?.version);
+  if (format) await refusePictureFromClassifier(model, version);
   let picture: Buffer | undefined;
   const subject = event.headers?.['x-subject-id'];
-  const { caller } = context as AuthenticatedContext;
-  authorizeModel(caller, model);
   const outcome = await runPrediction(deps, {
     predictionId: randomUUID(),
     requestId: event.requestContext.requestId,
     source: 'http',
     model,
-    version: event.queryStringParameters?.version,
+    version,
     bytes: input.image,
     annotate: async (result, source) => {
       if (format && 'detections' in result) picture = await annotateDetections(input.image, result, source, format);

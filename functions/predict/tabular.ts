@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { NotAcceptableError } from '../shared/errors';
-import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
+import type { AuthenticatedContext } from '../shared/http/api-keys';
 import { json, securityHeaders } from '../shared/http/responses';
 import { SessionCache } from '../shared/inference/sessions';
 import { reportRejectedRows } from '../shared/observability';
@@ -29,13 +29,12 @@ export function createTabularAnswer(deps: PredictionDeps, pseudonymise: Promise<
   const sessions = new SessionCache();
   return async (
     event: APIGatewayProxyEventV2,
-    context: AuthenticatedContext,
+    caller: AuthenticatedContext['caller'],
     model: string,
+    version: string | undefined,
     input: RowsInput,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const csvAnswer = wantsCsv(event, input);
-    const { caller } = context;
-    authorizeModel(caller, model);
     const subject = event.headers?.['x-subject-id'];
     const { bytes, ...rows } = input;
     const outcome = await runTabularPrediction(
@@ -44,7 +43,7 @@ export function createTabularAnswer(deps: PredictionDeps, pseudonymise: Promise<
         predictionId: randomUUID(),
         requestId: event.requestContext.requestId,
         model,
-        version: event.queryStringParameters?.version,
+        version,
         input: rows,
         bytes,
         subjectId: subject ? (await pseudonymise)(subject) : undefined,

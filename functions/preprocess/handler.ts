@@ -43,6 +43,11 @@ export const handler = middy<S3Event, void>()
         upload.kind === 'upload'
           ? await processUpload(ready, record, upload, context.awsRequestId)
           : await rejectInvalidKey(ready, record, upload, context.awsRequestId);
+      if (outcome.erased) {
+        // No prediction id either: it would lead back to the key, which the erasure was about.
+        logger.info('upload covered by an erasure of its subject: deleted, not recorded');
+        continue;
+      }
       if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
       if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
     }

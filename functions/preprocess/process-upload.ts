@@ -3,15 +3,17 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  NoSuchKey,
   PutObjectCommand,
+  type GetObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { ANNOTATED_FORMATS, annotateDetections } from '../shared/annotate';
-import { InvalidInputError, PayloadTooLargeError } from '../shared/errors';
-import { runPrediction, type PredictionDeps, type PredictionOutcome } from '../shared/prediction';
+import { erasedSince, type ObjectVersion } from '../shared/erasure-ledger';
+import { InputGoneError, InvalidInputError, PayloadTooLargeError } from '../shared/errors';
+import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
+import { isMissingObject } from '../shared/s3-errors';
 import type { UploadKey } from './upload-key';
 
 export interface UploadDeps {
@@ -25,10 +27,13 @@ export interface UploadDeps {
 type Upload = Extract<UploadKey, { kind: 'upload' }>;
 type InvalidUpload = Extract<UploadKey, { kind: 'invalid' }>;
 
-/** `incoming/<model>/<path>` → `annotated/<model>/<path>.jpg`: the same path, so a person finds one from the other. */
-export function annotatedKeyFor(upload: Upload): string {
-  return `annotated/${upload.key.slice('incoming/'.length)}.${ANNOTATED_FORMATS.jpeg.extension}`;
+/** An upload that an erasure of its subject covered: deleted, and recorded nowhere. */
+export interface ErasedUpload {
+  erased: true;
+  written: false;
+  record?: undefined;
 }
+export type UploadOutcome = PredictionOutcome | ErasedUpload;
 
 /**
  * The same object (bucket, key, ETag) always gets the same prediction id, so a redelivered event finds the
@@ -39,94 +44,208 @@ export function uploadPredictionId(bucket: string, key: string, eTag: string): s
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export const quarantineKeyFor = (key: string) => `quarantine/${key}`;
+/**
+ * Derived files are named by the prediction they come from, then the upload's path for people to read: a key
+ * reused by someone else later gets other derived files, never overwrites these (#11.1).
+ */
+export function annotatedKeyFor(predictionId: string, upload: Upload): string {
+  return `annotated/${predictionId}/${upload.key.slice('incoming/'.length)}.${ANNOTATED_FORMATS.jpeg.extension}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f]/g;
+
+/** Rejected keys can hold anything: control characters and dot segments are replaced, so the copy is plain. */
+export function quarantineKeyFor(predictionId: string, key: string): string {
+  const path = key
+    .replace(UNSAFE, '_')
+    .split('/')
+    .map((part) => (part === '.' || part === '..' ? '_' : part))
+    .join('/');
+  return `quarantine/${predictionId}/${path}`;
+}
+
+/** The object an event announced, read as it is now: the announced one, or a reason it no longer is. */
+type Opened =
+  | { kind: 'present'; object: GetObjectCommandOutput; receivedAt: Date; subjectId?: string; callerId?: string }
+  | { kind: 'gone' | 'replaced' };
+
+const LAST_MODIFIED_SLACK_MS = 1_000;
+
+/**
+ * Reads exactly the object the event names (#11.4): S3 answers a GET with the ETag and Last-Modified of the bytes
+ * it sends, so a body that is not the announced one (other bytes, or the same bytes uploaded again later, with
+ * someone else's metadata) is recognised from the answer itself, with no window between a check and the read.
+ * Last-Modified has one-second resolution, hence the slack.
+ */
+async function openUpload(deps: UploadDeps, upload: ObjectVersion, eventTime: string): Promise<Opened> {
+  let object: GetObjectCommandOutput;
+  try {
+    object = await deps.s3.send(new GetObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+  } catch (error) {
+    if (isMissingObject(error)) return { kind: 'gone' };
+    throw error;
+  }
+  const announced = Date.parse(eventTime);
+  const modified = object.LastModified?.getTime() ?? 0;
+  // s3rver's Copy events carry no ETag (S3's do): then only the time can tell.
+  const sameBytes = !upload.eTag || (object.ETag ?? '').replace(/"/g, '') === upload.eTag;
+  if (!sameBytes || (Number.isFinite(announced) && modified > announced + LAST_MODIFIED_SLACK_MS)) {
+    await object.Body?.transformToWebStream().cancel();
+    return { kind: 'replaced' };
+  }
+  const metadata = object.Metadata ?? {};
+  const subject = metadata['subject-id'];
+  const requester = metadata['requested-by'];
+  return {
+    kind: 'present',
+    object,
+    receivedAt: object.LastModified ?? new Date(announced),
+    subjectId: subject ? deps.pseudonymise(subject) : undefined,
+    callerId: requester ? deps.pseudonymise(requester) : undefined,
+  };
+}
 
 /**
  * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
- * copy, then delete). A redelivery finds the object already gone, which is fine.
+ * copy, then delete). The copy drops the upload's metadata, which holds raw identifiers (`subject-id`): the
+ * record keeps their pseudonyms (#11.6). A redelivery finds the object already gone, which is fine.
  */
-export async function quarantine(deps: Pick<UploadDeps, 's3' | 'resultsBucket'>, bucket: string, key: string): Promise<void> {
+export async function quarantine(
+  deps: Pick<UploadDeps, 's3' | 'resultsBucket'>,
+  upload: ObjectVersion,
+  quarantineKey: string,
+  contentType?: string,
+) {
   try {
     await deps.s3.send(
       new CopyObjectCommand({
         Bucket: deps.resultsBucket,
-        Key: quarantineKeyFor(key),
-        CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+        Key: quarantineKey,
+        CopySource: `${upload.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`,
+        ...(upload.eTag && { CopySourceIfMatch: `"${upload.eTag}"` }),
+        MetadataDirective: 'REPLACE',
+        ContentType: contentType,
       }),
     );
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return;
+    if (isMissingObject(error)) return;
     throw error;
   }
-  await deps.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+}
+
+const deleteUpload = (deps: UploadDeps, upload: ObjectVersion) =>
+  deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+
+/**
+ * What every upload goes through, valid key or not: read the announced object, honour an erasure of its subject,
+ * record the outcome (an object gone or replaced is an outcome too, #11.5), and clean up after a late erasure.
+ */
+async function handleUpload(
+  deps: UploadDeps,
+  record: S3EventRecord,
+  key: string,
+  request: (opened: Extract<Opened, { kind: 'present' }>, predictionId: string) => Promise<Partial<PredictionRequest>>,
+  requestId: string,
+): Promise<UploadOutcome> {
+  const upload: ObjectVersion = { bucket: record.s3.bucket.name, key, eTag: record.s3.object.eTag ?? '' };
+  const predictionId = uploadPredictionId(upload.bucket, key, upload.eTag || record.s3.object.sequencer);
+  const base = { predictionId, requestId, source: 's3' as const, model: key.split('/')[1] || 'unknown', inputKey: key };
+  const opened = await openUpload(deps, upload, record.eventTime);
+  if (opened.kind !== 'present') {
+    // An upload an erasure deleted before its event arrived ends here, leaving nothing that names it.
+    if (opened.kind === 'gone' && (await deps.prediction.erasures.objectErased(upload))) return { erased: true, written: false };
+    const why = opened.kind === 'gone' ? 'was deleted' : 'was replaced by a newer upload';
+    return runPrediction(deps.prediction, {
+      ...base,
+      bytes: new Uint8Array(),
+      refusal: new InputGoneError(`input-${opened.kind}`, `The uploaded object ${why} before it could be read.`),
+    });
+  }
+  const { object, subjectId, callerId, receivedAt } = opened;
+  if (subjectId && (await erasedSince(deps.prediction.erasures, subjectId, receivedAt))) {
+    await object.Body?.transformToWebStream().cancel();
+    await deleteUpload(deps, upload);
+    return { erased: true, written: false };
+  }
+  const quarantineKey = quarantineKeyFor(predictionId, key);
+  const outcome = await runPrediction(deps.prediction, {
+    ...base,
+    bytes: new Uint8Array(),
+    quarantineKey,
+    subjectId,
+    callerId,
+    receivedAt,
+    ...(await request(opened, predictionId)),
+  });
+  if (outcome.erased) {
+    const annotated = outcome.record.annotatedKey;
+    if (annotated) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.resultsBucket, Key: annotated }));
+    await deleteUpload(deps, upload);
+  } else if (outcome.record.status === 'rejected') {
+    await quarantine(deps, upload, quarantineKey, object.ContentType);
+  }
+  return outcome;
 }
 
 /** Rejects an upload whose key cannot be used, with a record saying why, and quarantines it. */
-export async function rejectInvalidKey(
+export function rejectInvalidKey(
   deps: UploadDeps,
   record: S3EventRecord,
   upload: InvalidUpload,
   requestId: string,
-): Promise<PredictionOutcome> {
-  const bucket = record.s3.bucket.name;
-  const outcome = await runPrediction(deps.prediction, {
-    predictionId: uploadPredictionId(bucket, upload.key, record.s3.object.eTag ?? ''),
+): Promise<UploadOutcome> {
+  return handleUpload(
+    deps,
+    record,
+    upload.key,
+    async ({ object }) => {
+      await object.Body?.transformToWebStream().cancel();
+      return { refusal: new InvalidInputError('invalid-key', upload.reason) };
+    },
     requestId,
-    source: 's3',
-    model: upload.key.split('/')[1] || 'unknown',
-    bytes: new Uint8Array(),
-    refusal: new InvalidInputError('invalid-key', upload.reason),
-    inputKey: upload.key,
-    quarantineKey: quarantineKeyFor(upload.key),
-  });
-  await quarantine(deps, bucket, upload.key);
-  return outcome;
+  );
 }
 
-export async function processUpload(
+export function processUpload(
   deps: UploadDeps,
   record: S3EventRecord,
   upload: Upload,
   requestId: string,
-): Promise<PredictionOutcome> {
-  const bucket = record.s3.bucket.name;
-  const eTag = record.s3.object.eTag ?? record.s3.object.sequencer ?? '';
-  const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: upload.key }));
-  const metadata = object.Metadata ?? {};
-  const size = object.ContentLength ?? 0;
-  const maxBytes = deps.prediction.limits.maxBytes;
-  // Checked before the body is read: an oversized upload costs no memory.
-  const tooLarge = size > maxBytes;
-  if (tooLarge) await object.Body?.transformToWebStream().cancel();
-  const bytes = !tooLarge && object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-  const subject = metadata['subject-id'];
-  const requester = metadata['requested-by'];
-  const outcome = await runPrediction(deps.prediction, {
-    predictionId: uploadPredictionId(bucket, upload.key, eTag),
-    requestId,
-    source: 's3',
-    model: upload.model,
-    bytes,
-    refusal: tooLarge ? new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`) : undefined,
-    inputKey: upload.key,
-    quarantineKey: quarantineKeyFor(upload.key),
-    annotate: async (result, source) => {
-      if (!('detections' in result)) return undefined;
-      const key = annotatedKeyFor(upload);
-      const picture = await annotateDetections(bytes, result, source, 'jpeg');
-      await deps.s3.send(
-        new PutObjectCommand({
-          Bucket: deps.resultsBucket,
-          Key: key,
-          Body: picture,
-          ContentType: ANNOTATED_FORMATS.jpeg.contentType,
-        }),
-      );
-      return key;
+): Promise<UploadOutcome> {
+  return handleUpload(
+    deps,
+    record,
+    upload.key,
+    async ({ object }, predictionId) => {
+      const size = object.ContentLength ?? 0;
+      const maxBytes = deps.prediction.limits.maxBytes;
+      // Checked before the body is read: an oversized upload costs no memory.
+      if (size > maxBytes) {
+        await object.Body?.transformToWebStream().cancel();
+        return { refusal: new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`) };
+      }
+      const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+      return {
+        model: upload.model,
+        bytes,
+        annotate: async (result, source) => {
+          if (!('detections' in result)) return undefined;
+          const key = annotatedKeyFor(predictionId, upload);
+          const picture = await annotateDetections(bytes, result, source, 'jpeg');
+          await deps.s3.send(
+            new PutObjectCommand({
+              Bucket: deps.resultsBucket,
+              Key: key,
+              Body: picture,
+              ContentType: ANNOTATED_FORMATS.jpeg.contentType,
+            }),
+          );
+          return key;
+        },
+      };
     },
-    subjectId: subject ? deps.pseudonymise(subject) : undefined,
-    callerId: requester ? deps.pseudonymise(requester) : undefined,
-  });
-  if (outcome.record.status === 'rejected') await quarantine(deps, bucket, upload.key);
-  return outcome;
+    requestId,
+  );
 }

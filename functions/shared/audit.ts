@@ -58,6 +58,8 @@ export const subjectRequestAuditEventSchema = z.strictObject({
   subjectPseudonym: pseudonym,
   predictions: count,
   files: count,
+  /** Erasure: uploads it found not processed yet (counted in `files` too). */
+  inFlightUploads: z.optional(count),
 });
 
 /**

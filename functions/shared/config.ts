@@ -30,12 +30,18 @@ const models = {
 /** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
 const apiAuth = {
   API_KEYS_TABLE: nonEmpty,
-  VIGIE_API_KEY: emptyAsUnset,
+  // A comma is how API Gateway joins repeated headers: such a key could never be told from two (http/api-keys.ts).
+  VIGIE_API_KEY: z.pipe(
+    emptyAsUnset,
+    z.optional(z.string().check(z.refine((key) => !key.includes(','), 'must not hold a comma'))),
+  ),
 };
 
 const recording = {
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
+  /** Erasure tombstones (functions/shared/erasure-ledger.ts), read by every path that records a subject. */
+  ERASURES_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: nonEmpty,
   INFER_ATTEMPTS: positiveInt(3),
@@ -60,6 +66,7 @@ export const batchConfigSchema = z.object({
   ...models,
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
+  ERASURES_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
@@ -75,6 +82,7 @@ export const subjectsConfigSchema = z.object({
   ...awsEndpoints,
   ...apiAuth,
   PREDICTIONS_TABLE: nonEmpty,
+  ERASURES_TABLE: nonEmpty,
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
 });

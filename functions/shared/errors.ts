@@ -1,3 +1,5 @@
+import { quoteName } from './model-name';
+
 /**
  * Typed errors of the domain. Each carries the HTTP status it maps to and a stable `code` that lands in
  * prediction records (`error.code`) and audit events, so a reason can be counted without parsing messages.
@@ -26,6 +28,21 @@ export class InvalidInputError extends VigieError {
   }
 }
 
+/**
+ * The S3 object an event named is no longer there (`input-gone`) or is no longer the one the event announced
+ * (`input-replaced`): nothing can be predicted for that upload, ever, so the record is `rejected`, unretried.
+ */
+export class InputGoneError extends VigieError {
+  readonly status = 410;
+  constructor(
+    readonly code: 'input-gone' | 'input-replaced',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputGoneError';
+  }
+}
+
 export class PayloadTooLargeError extends VigieError {
   readonly status = 413;
   readonly code = 'payload-too-large';
@@ -48,7 +65,12 @@ export class ModelNotFoundError extends VigieError {
   readonly status = 404;
   readonly code = 'model-not-found';
   constructor(model: string, version?: string) {
-    super(version ? `Model '${model}' has no version '${version}'.` : `No model named '${model}'.`);
+    // The names come from the caller: quoted bounded, as they end up in answers and records.
+    super(
+      version === undefined
+        ? `No model named '${quoteName(model)}'.`
+        : `Model '${quoteName(model)}' has no version '${quoteName(version)}'.`,
+    );
     this.name = 'ModelNotFoundError';
   }
 }

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { erasedSince, type ErasureLedger } from './erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
 import { imageInputOf } from './model-spec';
 import type { PredictionResult } from './inference/run-model';
 import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
+import { UNKNOWN_MODEL } from './model-name';
 import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
 import type { ModelRegistry } from './registry';
 
@@ -14,6 +16,7 @@ export interface PredictionDeps {
   registry: ModelRegistry;
   invokeInfer: InvokeInfer;
   store: PredictionStore;
+  erasures: ErasureLedger;
   report: (record: PredictionRecord) => void;
   now: () => Date;
   limits: DecodeLimits & { maxBytes: number };
@@ -40,16 +43,33 @@ export interface PredictionRequest {
   /** Already pseudonymised. */
   subjectId?: string;
   callerId?: string;
+  /**
+   * When the input reached Vigie (an upload's Last-Modified; the request's arrival otherwise): an erasure of the
+   * subject after that moment covers it, even if this prediction finishes later.
+   */
+  receivedAt?: Date;
 }
 
 export interface PredictionOutcome {
   record: PredictionRecord;
   /** False when an earlier delivery of the same input already recorded its answer. */
   written: boolean;
+  /** True when the subject's erasure overtook this prediction: its record was withdrawn as soon as written. */
+  erased?: boolean;
   error?: unknown;
 }
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * The model name a record and its metrics carry: the registry's name, or `unknown` for any other (see
+ * model-name.ts). A registry that cannot be listed records `unknown` too; resolving the model then fails and
+ * says why in the record.
+ */
+export async function recordedModelName(registry: ModelRegistry, requested: string): Promise<string> {
+  const known = await registry.knows(requested).catch(() => false);
+  return known ? requested : UNKNOWN_MODEL;
+}
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -68,7 +88,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     source: request.source,
     inputKey: request.inputKey,
     inputSha256: request.refusal ? undefined : sha256Hex(request.bytes),
-    model: request.model,
+    model: await recordedModelName(deps.registry, request.model),
     subjectId: request.subjectId,
     callerId: request.callerId,
     createdAt: createdAt.toISOString(),
@@ -126,7 +146,26 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       timings: timings(),
     };
   }
+  const stored = await storeRecord(deps, record, request.receivedAt ?? createdAt);
+  if (stored.erased) return { record, written: false, erased: true };
+  return failure === undefined ? { record, written: stored.written } : { record, written: stored.written, error: failure };
+}
+
+/**
+ * Writes a prediction's record (unless a delivery already ended it) and reports it, unless the subject's erasure
+ * overtook it. Checked after the write: an erasure that began before it either found this record or left a
+ * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure.
+ */
+export async function storeRecord(
+  deps: Pick<PredictionDeps, 'store' | 'erasures' | 'report'>,
+  record: PredictionRecord,
+  receivedAt: Date,
+): Promise<{ written: boolean; erased: boolean }> {
   const written = await deps.store.put(record);
+  if (written && record.subjectId && (await erasedSince(deps.erasures, record.subjectId, receivedAt))) {
+    await deps.store.delete(record.predictionId);
+    return { written: false, erased: true };
+  }
   if (written) deps.report(record);
-  return failure === undefined ? { record, written } : { record, written, error: failure };
+  return { written, erased: false };
 }

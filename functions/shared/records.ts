@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { PredictionResult } from './inference/run-model';
 import type { RowResult } from './inference/run-tabular';
@@ -46,6 +46,8 @@ export interface PredictionStore {
   /** Writes the record unless one with this id already ended for good. Returns false for such a duplicate. */
   put(record: PredictionRecord): Promise<boolean>;
   get(predictionId: string): Promise<PredictionRecord | undefined>;
+  /** Withdraws a record that an erasure of its subject overtook (functions/shared/erasure-ledger.ts). */
+  delete(predictionId: string): Promise<void>;
 }
 
 export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
@@ -72,6 +74,9 @@ export function createPredictionStore(documents: DynamoDBDocumentClient, tableNa
     async get(predictionId) {
       const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
       return answer.Item as PredictionRecord | undefined;
+    },
+    async delete(predictionId) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));
     },
   };
 }

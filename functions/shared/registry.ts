@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from './errors';
 import { modelMetadataSchema, type ModelMetadata } from './model-spec';
+import { UNKNOWN_MODEL } from './model-name';
 import { logger } from './observability';
 
 /** A model version as found on disk: its validated metadata and where its artifact lives. */
@@ -64,7 +65,8 @@ export class ModelRegistry {
   #packages(): Promise<Map<string, string[]>> {
     if (!this.#listing) {
       this.#listing = (async () => {
-        const names = (await listDirectories(this.modelsDir)).filter((name) => NAME.test(name));
+        // `unknown` names the bucket of every name outside the registry (model-name.ts): never a model of its own.
+        const names = (await listDirectories(this.modelsDir)).filter((name) => NAME.test(name) && name !== UNKNOWN_MODEL);
         const listed = await Promise.all(
           names.map(async (name) => {
             const dirs = await listDirectories(join(this.modelsDir, name));
@@ -85,6 +87,11 @@ export class ModelRegistry {
 
   async versions(model: string): Promise<string[]> {
     return (await this.#packages()).get(model) ?? [];
+  }
+
+  /** Whether a model of this name is on disk, approved or not. */
+  async knows(model: string): Promise<boolean> {
+    return (await this.#packages()).has(model);
   }
 
   /**

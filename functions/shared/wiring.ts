@@ -7,11 +7,13 @@ import { reportPrediction } from './observability';
 import type { PredictionDeps } from './prediction';
 import { createPseudonymiser, type Pseudonymise } from './pseudonym';
 import { createPredictionStore } from './records';
+import { createErasureLedger } from './erasure-ledger';
 import { ModelRegistry } from './registry';
 import { resolveSecret } from './secrets';
 
 /** The real side effects of the prediction path, built once per container from validated configuration. */
 export function createPredictionDeps(config: PredictionPathConfig): PredictionDeps {
+  const documents = createDocumentClient(config);
   return {
     registry: new ModelRegistry(config.MODELS_DIR),
     invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
@@ -19,7 +21,8 @@ export function createPredictionDeps(config: PredictionPathConfig): PredictionDe
       baseDelayMs: 50,
       maxDelayMs: 1000,
     }),
-    store: createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE),
+    store: createPredictionStore(documents, config.PREDICTIONS_TABLE),
+    erasures: createErasureLedger(documents, config.ERASURES_TABLE),
     report: reportPrediction,
     now: () => new Date(),
     limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES, maxDecodeSeconds: config.MAX_DECODE_SECONDS },

@@ -1,25 +1,47 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TOMBSTONE_DAYS, type ErasureLedger } from '../shared/erasure-ledger';
+import type { Pseudonymise } from '../shared/pseudonym';
 import type { PredictionRecord } from '../shared/records';
+import { isMissingObject } from '../shared/s3-errors';
 
 export interface SubjectDataDeps {
   s3: S3Client;
   documents: DynamoDBDocumentClient;
+  erasures: ErasureLedger;
+  pseudonymise: Pseudonymise;
   predictionsTable: string;
   uploadsBucket: string;
   resultsBucket: string;
   now: () => Date;
+  /** Pause before the second sweep of an erasure, for work that was under way during the first. */
+  settleMs: number;
 }
 
-/** A file held about the subject: the upload itself, or what was derived from it. */
+/** A file held about the subject: an upload (recorded or still in flight), or what was derived from one. */
 export interface SubjectFile {
   role: 'upload' | 'annotated' | 'quarantine';
   bucket: string;
   key: string;
-  predictionId: string;
+  /** Absent for an upload not processed yet. */
+  predictionId?: string;
 }
 
 export const SUBJECT_INDEX = 'bySubject';
+
+/**
+ * Uploads still waiting for processing are found by listing `incoming/`: only objects this recent (Lambda retries
+ * an S3 event for 6 hours at most), and at most this many listed, so an erasure fits its function's timeout. Later
+ * processing of anything missed honours the erasure's tombstone instead.
+ */
+export const IN_FLIGHT_WINDOW_MS = 6 * 3_600_000;
+export const IN_FLIGHT_LIST_LIMIT = 20_000;
 
 /** Every prediction record about the subject, through the subject index (one Query, paginated), oldest first. */
 export async function subjectRecords(deps: SubjectDataDeps, subjectPseudonym: string): Promise<PredictionRecord[]> {
@@ -41,32 +63,98 @@ export async function subjectRecords(deps: SubjectDataDeps, subjectPseudonym: st
   return records;
 }
 
-/** Where a record's files live: the upload (S3 inputs), its annotated copy, or the quarantined upload. */
-export function filesOf(deps: Pick<SubjectDataDeps, 'uploadsBucket' | 'resultsBucket'>, record: PredictionRecord): SubjectFile[] {
+/**
+ * Derived files are named by their prediction (functions/preprocess/process-upload.ts), so a record's derived
+ * files are its own. An upload's key is not: anyone may upload to it again, so uploads are claimed by their
+ * `subject-id` metadata when read (see `ownedBy`).
+ */
+function recordFiles(deps: SubjectDataDeps, records: PredictionRecord[]): SubjectFile[] {
   const files: SubjectFile[] = [];
-  const { predictionId } = record;
-  if (record.source === 's3' && record.inputKey)
-    files.push({ role: 'upload', bucket: deps.uploadsBucket, key: record.inputKey, predictionId });
-  if (record.annotatedKey) files.push({ role: 'annotated', bucket: deps.resultsBucket, key: record.annotatedKey, predictionId });
-  if (record.quarantineKey)
-    files.push({ role: 'quarantine', bucket: deps.resultsBucket, key: record.quarantineKey, predictionId });
-  return files;
+  for (const { predictionId, ...record } of records) {
+    if (record.source === 's3' && record.inputKey)
+      files.push({ role: 'upload', bucket: deps.uploadsBucket, key: record.inputKey, predictionId });
+    if (record.annotatedKey)
+      files.push({ role: 'annotated', bucket: deps.resultsBucket, key: record.annotatedKey, predictionId });
+    if (record.quarantineKey)
+      files.push({ role: 'quarantine', bucket: deps.resultsBucket, key: record.quarantineKey, predictionId });
+  }
+  // One key uploaded twice by the same person is one file now.
+  return [...new Map(files.map((file) => [`${file.bucket}/${file.key}`, file])).values()];
 }
 
-const isMissing = (error: unknown) =>
-  error instanceof NotFound ||
-  error instanceof NoSuchKey ||
-  ['NotFound', 'NoSuchKey'].includes((error as { name?: string }).name ?? '');
+/** Recent keys under `incoming/` that no record names: candidates for uploads still in flight. */
+async function recentUploadKeys(deps: SubjectDataDeps, known: Set<string>): Promise<{ keys: string[]; complete: boolean }> {
+  const since = deps.now().getTime() - IN_FLIGHT_WINDOW_MS;
+  const keys: string[] = [];
+  let listed = 0;
+  let token: string | undefined;
+  do {
+    const page = await deps.s3.send(
+      new ListObjectsV2Command({ Bucket: deps.uploadsBucket, Prefix: 'incoming/', ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      listed += 1;
+      if (object.Key && !known.has(object.Key) && (object.LastModified?.getTime() ?? 0) >= since) keys.push(object.Key);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token && listed < IN_FLIGHT_LIST_LIMIT);
+  return { keys, complete: token === undefined };
+}
 
-/** Whether the file still exists (a rejected upload has moved to quarantine; lifecycle rules expire others). */
-async function exists(deps: SubjectDataDeps, file: SubjectFile): Promise<boolean> {
+interface HeldFile extends SubjectFile {
+  bytes: number;
+  contentType?: string;
+  eTag: string;
+  lastModified: Date;
+}
+
+const unquoted = (eTag: string | undefined) => (eTag ?? '').replace(/"/g, '');
+
+/**
+ * The file as it is now, if it is there and is the subject's: an upload whose `subject-id` metadata names
+ * someone else (or no one) is not theirs, whatever record once named its key (#11.1).
+ */
+async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudonym: string): Promise<HeldFile | undefined> {
+  let head;
   try {
-    await deps.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }));
-    return true;
+    head = await deps.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }));
   } catch (error) {
-    if (isMissing(error)) return false;
+    if (isMissingObject(error)) return undefined;
     throw error;
   }
+  const subject = head.Metadata?.['subject-id'];
+  if (file.role === 'upload' && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
+  return {
+    ...file,
+    bytes: head.ContentLength ?? 0,
+    contentType: head.ContentType,
+    eTag: unquoted(head.ETag),
+    lastModified: head.LastModified ?? new Date(0),
+  };
+}
+
+/**
+ * Everything held about the subject: records, their files, and uploads in flight that name them. With `until`
+ * (an erasure's time), only what existed then: a person may come back after an erasure, and what they send
+ * afterwards is new data, not the erased (S3's Last-Modified has one-second resolution, so an upload in the same
+ * second as the erasure counts as before it).
+ */
+async function subjectHoldings(deps: SubjectDataDeps, subjectPseudonym: string, until?: Date) {
+  const before = (time: Date) => !until || time.getTime() <= until.getTime();
+  const records = (await subjectRecords(deps, subjectPseudonym)).filter((record) => before(new Date(record.createdAt)));
+  const fromRecords = recordFiles(deps, records);
+  const recorded = new Set(fromRecords.filter((f) => f.role === 'upload').map((f) => f.key));
+  const recent = await recentUploadKeys(deps, recorded);
+  const candidates = [
+    ...fromRecords,
+    ...recent.keys.map((key): SubjectFile => ({ role: 'upload', bucket: deps.uploadsBucket, key })),
+  ];
+  const files: HeldFile[] = [];
+  for (const candidate of candidates) {
+    const held = await ownedBy(deps, candidate, subjectPseudonym);
+    if (held && (held.role !== 'upload' || before(held.lastModified))) files.push(held);
+  }
+  return { records, files, inFlightUploads: files.filter((f) => !f.predictionId).length, scanComplete: recent.complete };
 }
 
 export interface ErasureReceipt {
@@ -74,35 +162,55 @@ export interface ErasureReceipt {
   erasedAt: string;
   predictions: number;
   files: number;
+  /** Uploads not processed yet when the erasure ran (already counted in `files`). */
+  inFlightUploads: number;
+  /** Until then, an upload made before the erasure and processed after it is deleted instead of recorded. */
+  tombstoneUntil: string;
+  /** False when `incoming/` held more recent objects than one erasure lists: the tombstone covers the rest. */
+  inFlightScanComplete: boolean;
   /** What stays, and for how long, so the receipt is honest about it. */
   retained: string[];
 }
 
-/**
- * GDPR Art. 17: deletes the subject's files (uploads and derived) first, then their records, so an interrupted
- * erasure can be run again and still finds what is left through the records.
- */
-export async function eraseSubject(deps: SubjectDataDeps, subjectPseudonym: string): Promise<ErasureReceipt> {
-  const records = await subjectRecords(deps, subjectPseudonym);
-  let files = 0;
-  for (const file of records.flatMap((record) => filesOf(deps, record))) {
-    if (!(await exists(deps, file))) continue;
+/** Deletes what one sweep finds: files first, then records, so a run cut short is found again by a rerun. */
+async function sweep(deps: SubjectDataDeps, subjectPseudonym: string, at: Date) {
+  const holdings = await subjectHoldings(deps, subjectPseudonym, at);
+  for (const file of holdings.files) {
+    // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
+    if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
     await deps.s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
-    files += 1;
   }
-  for (const record of records) {
+  for (const record of holdings.records) {
     await deps.documents.send(
       new DeleteCommand({ TableName: deps.predictionsTable, Key: { predictionId: record.predictionId } }),
     );
   }
+  return holdings;
+}
+
+/**
+ * GDPR Art. 17. The tombstone is written first: from then on, any processing of the subject's data that finishes
+ * withdraws what it wrote, and anything that finished before is found by the sweeps. The second sweep, after a
+ * pause, catches work that was between those two points during the first (#11.2).
+ */
+export async function eraseSubject(deps: SubjectDataDeps, subjectPseudonym: string): Promise<ErasureReceipt> {
+  const at = deps.now();
+  await deps.erasures.recordErasure(subjectPseudonym, at);
+  const first = await sweep(deps, subjectPseudonym, at);
+  await new Promise((resolve) => setTimeout(resolve, deps.settleMs));
+  const second = await sweep(deps, subjectPseudonym, at);
   return {
     subjectPseudonym,
-    erasedAt: deps.now().toISOString(),
-    predictions: records.length,
-    files,
+    erasedAt: at.toISOString(),
+    predictions: first.records.length + second.records.length,
+    files: first.files.length + second.files.length,
+    inFlightUploads: first.inFlightUploads + second.inFlightUploads,
+    tombstoneUntil: new Date(at.getTime() + TOMBSTONE_DAYS * 86_400_000).toISOString(),
+    inFlightScanComplete: first.scanComplete && second.scanComplete,
     retained: [
       'Audit log events naming the pseudonym (never the identifier), until the log retention ends (30 days): kept for accountability (Art. 5(2), 17(3)(b)).',
-      'Point-in-time backups of the predictions table roll over within 35 days.',
+      `The erasure tombstone (the pseudonym and this time, in the erasures table) for ${TOMBSTONE_DAYS} days, so that uploads still in flight are erased when they arrive.`,
+      'Point-in-time backups of the tables roll over within 35 days.',
     ],
   };
 }
@@ -119,30 +227,29 @@ export interface SubjectExport {
   contentIncluded: boolean;
 }
 
+/** The file's bytes, if it is still the object that was checked to be the subject's. */
+async function readIfUnchanged(deps: SubjectDataDeps, file: SubjectFile, eTag: string): Promise<Uint8Array | undefined> {
+  try {
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
+    if (unquoted(object.ETag) === eTag) return await object.Body?.transformToByteArray();
+    await object.Body?.transformToWebStream().cancel();
+    return undefined;
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
 /** GDPR Art. 15 and 20: every record about the subject and every file held, with contents when they fit. */
 export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: string): Promise<SubjectExport> {
-  const predictions = await subjectRecords(deps, subjectPseudonym);
+  const { records, files: held } = await subjectHoldings(deps, subjectPseudonym);
   const files: SubjectExport['files'] = [];
   let total = 0;
-  for (const file of predictions.flatMap((record) => filesOf(deps, record))) {
-    let object;
-    try {
-      object = await deps.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
-    } catch (error) {
-      if (isMissing(error)) continue;
-      throw error;
-    }
-    const size = object.ContentLength ?? 0;
-    total += size;
+  for (const { eTag, lastModified: _lastModified, ...file } of held) {
+    total += file.bytes;
     // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
-    const bytes = total <= EXPORT_CONTENT_LIMIT_BYTES ? await object.Body?.transformToByteArray() : undefined;
-    if (!bytes) await object.Body?.transformToWebStream().cancel();
-    files.push({
-      ...file,
-      bytes: size,
-      contentType: object.ContentType,
-      contentBase64: bytes && Buffer.from(bytes).toString('base64'),
-    });
+    const content = total <= EXPORT_CONTENT_LIMIT_BYTES ? await readIfUnchanged(deps, file, eTag) : undefined;
+    files.push({ ...file, contentBase64: content && Buffer.from(content).toString('base64') });
   }
   const contentIncluded = total <= EXPORT_CONTENT_LIMIT_BYTES;
   return {
@@ -151,7 +258,7 @@ export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: str
     notice:
       'Each prediction below is an automated decision made by a machine-learning model (automated: true), without human review. ' +
       'You may ask for human review or contest it through the controller.',
-    predictions: predictions.map((record) => ({ ...record, automated: true as const })),
+    predictions: records.map((record) => ({ ...record, automated: true as const })),
     files: contentIncluded ? files : files.map(({ contentBase64: _omitted, ...listed }) => listed),
     contentIncluded,
   };

@@ -12,6 +12,7 @@ import { SessionCache } from '../../functions/shared/inference/sessions';
 import { serializeInferRequest, type InferRequest } from '../../functions/shared/inference/protocol';
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
+import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
 import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
 import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
 import { timeInterleaved, timeRuns, type Run } from './measure';
@@ -83,7 +84,9 @@ export async function measureInProcess(
         return true;
       },
       get: async () => undefined,
+      delete: async () => undefined,
     },
+    erasures: createMemoryErasureLedger(),
     report: () => undefined,
     now: () => new Date(),
     limits: LIMITS,

@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quarantineKeyFor } from '../../functions/preprocess/process-upload';
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
 import { badInputs, type BadInput } from '../../scripts/bad-inputs';
 import { heldOutDigits } from '../../scripts/mnist-samples';
@@ -63,7 +64,7 @@ describe('bad inputs uploaded to S3', () => {
       expect({ name: c.name, status: record.status }).toEqual({ name: c.name, status: c.s3!.status });
       if (c.s3!.status === 'rejected') {
         expect(record.error?.code, c.name).toBe(c.s3!.code);
-        expect(record.quarantineKey, c.name).toBe(`quarantine/${keyOf(c)}`);
+        expect(record.quarantineKey, c.name).toBe(quarantineKeyFor(record.predictionId, keyOf(c)));
         await eventually(() =>
           t.s3.send(new GetObjectCommand({ Bucket: results, Key: record.quarantineKey! })).then(
             () => true,

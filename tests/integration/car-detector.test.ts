@@ -80,7 +80,7 @@ describe('S3 upload of dashcam frames', () => {
       expect(record).toMatchObject({
         status: 'succeeded',
         model: 'car-detector',
-        annotatedKey: `annotated/car-detector/dashcam/${frame.file}.jpg`,
+        annotatedKey: `annotated/${record.predictionId}/car-detector/dashcam/${frame.file}.jpg`,
       });
       const result = record.result as DetectionResult;
       for (const d of result.detections) {

@@ -39,10 +39,10 @@ afterAll(async () => {
 });
 
 /** The upload is gone from the uploads bucket and sits, unchanged, under quarantine/ in the results bucket. */
-async function expectQuarantined(key: string, body: string | Uint8Array) {
+async function expectQuarantined(key: string, quarantineKey: string, body: string | Uint8Array) {
   const results = t.platform.buckets.find((bucket) => bucket.endsWith('-results'))!;
   const moved = await eventually(() =>
-    t.s3.send(new GetObjectCommand({ Bucket: results, Key: `quarantine/${key}` })).then(
+    t.s3.send(new GetObjectCommand({ Bucket: results, Key: quarantineKey })).then(
       (o) => o.Body!.transformToByteArray(),
       () => undefined,
     ),
@@ -164,10 +164,10 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     expect(record).toMatchObject({
       status: 'rejected',
       error: { code: 'unsupported-image' },
-      quarantineKey: `quarantine/${key}`,
+      quarantineKey: `quarantine/${record.predictionId}/${key}`,
     });
     expect(record.result).toBeUndefined();
-    await expectQuarantined(key, 'hello, I am text');
+    await expectQuarantined(key, record.quarantineKey!, 'hello, I am text');
   });
 
   it('ignores objects outside incoming/, and rejects malformed keys under it', async () => {
@@ -176,7 +176,7 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'incoming/zero.png', Body: bytes }));
     const record = await recordFor('incoming/zero.png');
     expect(record).toMatchObject({ status: 'rejected', error: { code: 'invalid-key' } });
-    await expectQuarantined('incoming/zero.png', bytes);
+    await expectQuarantined('incoming/zero.png', record.quarantineKey!, bytes);
     await t.platform.drained();
     // Give the asynchronous invocations the time a real prediction takes here, several times over.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,5 +1,8 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, ApiKeyStore } from '../../functions/shared/api-key-store';
+import { apiHandler } from '../../functions/shared/http/api-handler';
+import { json } from '../../functions/shared/http/responses';
 import { ForbiddenError } from '../../functions/shared/errors';
 import {
   anyOf,
@@ -111,5 +114,34 @@ describe('authorizeModel', () => {
     expect(() => authorizeModel({ keyId: 'k', models: ['digits'], subjectRights: false }, 'car-detector')).toThrow(
       ForbiddenError,
     );
+  });
+
+  it('quotes the refused name bounded and printable', () => {
+    const refuse = () => authorizeModel({ keyId: 'k', models: ['digits'], subjectRights: false }, `x\r\n${'y'.repeat(5000)}`);
+    expect(refuse).toThrow(`This API key may not call model 'x??${'y'.repeat(61)}…'.`);
+  });
+});
+
+describe('requireApiKey (every keyed route)', () => {
+  const key = 'the-one-key';
+  const route = apiHandler({ verifier: createStaticVerifier([hashApiKey(key)]) }).handler(async () => json(200, { ok: true }));
+  const call = (headers: Record<string, string>) =>
+    route(
+      { routeKey: 'GET /v1/models', headers, requestContext: { requestId: 'r-1' } } as unknown as APIGatewayProxyEventV2,
+      { functionName: 'f', awsRequestId: 'a-1' } as Context,
+    );
+
+  it('lets one valid key through', async () => {
+    expect((await call({ 'x-api-key': key })).statusCode).toBe(200);
+  });
+
+  it('refuses a repeated x-api-key, joined with commas as API Gateway (and the local platform) hand it over', async () => {
+    // Whichever copy is valid, and in either order: no copy may win.
+    for (const joined of [`wrong,${key}`, `${key}, wrong`, `${key},${key}`, `,${key}`]) {
+      const answer = await call({ 'x-api-key': joined });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(answer.body ?? '{}')).toMatchObject({ code: 'duplicate-api-key', status: 400 });
+    }
   });
 });

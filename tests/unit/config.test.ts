@@ -16,11 +16,27 @@ describe('loadConfig', () => {
     expect(load).toThrow('MODELS_DIR: Invalid input: expected string, received undefined');
   });
 
+  it('refuses a VIGIE_API_KEY holding a comma: API Gateway joins repeated headers with commas', () => {
+    const env = {
+      MODELS_DIR: './models',
+      VIGIE_STAGE: 'local',
+      PREDICTIONS_TABLE: 'vigie-local-predictions',
+      ERASURES_TABLE: 'vigie-local-erasures',
+      INFER_FUNCTION_NAME: 'vigie-local-infer',
+      API_KEYS_TABLE: 'vigie-local-api-keys',
+    };
+    expect(() => loadConfig(predictConfigSchema, { ...env, VIGIE_API_KEY: 'one,two' })).toThrow(
+      'VIGIE_API_KEY: must not hold a comma',
+    );
+    expect(loadConfig(predictConfigSchema, { ...env, VIGIE_API_KEY: 'one' }).VIGIE_API_KEY).toBe('one');
+  });
+
   it('reads numbers, applies defaults and treats empty endpoints as unset', () => {
     const config = loadConfig(predictConfigSchema, {
       MODELS_DIR: './models',
       VIGIE_STAGE: 'local',
       PREDICTIONS_TABLE: 'vigie-local-predictions',
+      ERASURES_TABLE: 'vigie-local-erasures',
       INFER_FUNCTION_NAME: 'vigie-local-infer',
       API_KEYS_TABLE: 'vigie-local-api-keys',
       VIGIE_S3_ENDPOINT: '',

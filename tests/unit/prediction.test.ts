@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InferenceUnavailableError, RefusedError } from '../../functions/shared/errors';
+import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
+import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/shared/errors';
 import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
 import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
 import type { PredictionRecord, PredictionStore } from '../../functions/shared/records';
@@ -25,6 +29,9 @@ function memoryStore(): PredictionStore & { items: Map<string, PredictionRecord>
     async get(id) {
       return items.get(id);
     },
+    async delete(id) {
+      items.delete(id);
+    },
   };
 }
 
@@ -40,12 +47,14 @@ const answering: InvokeInfer = async (request) => ({
 function deps(
   invokeInfer: InvokeInfer,
   store = memoryStore(),
+  erasures = createMemoryErasureLedger(),
 ): PredictionDeps & { store: ReturnType<typeof memoryStore>; reported: PredictionRecord[] } {
   const reported: PredictionRecord[] = [];
   return {
     registry: new ModelRegistry(MODELS_DIR),
     invokeInfer,
     store,
+    erasures,
     report: (record) => reported.push(record),
     reported,
     now: () => now,
@@ -114,6 +123,44 @@ describe('runPrediction', () => {
     expect((await runPrediction(d, { ...request(big), predictionId: 'p-2' })).record.error?.code).toBe('payload-too-large');
   });
 
+  it('records and reports any model name the registry does not know as unknown, quoting it bounded and printable', async () => {
+    // Prepare: a caller's name as the HTTP path can carry it, 6,000 characters with a CR/LF in the middle.
+    const d = deps(answering);
+    const raw = `${'A'.repeat(3000)}\r\n${'b'.repeat(3000)}`;
+
+    // Act
+    const outcome = await runPrediction(d, request(png, raw));
+
+    // Assess: the record and the metric dimension (report) say `unknown`; the message quotes at most 64 characters.
+    expect(outcome.record).toMatchObject({ model: 'unknown', status: 'rejected', error: { code: 'model-not-found' } });
+    expect(d.reported.map((record) => record.model)).toEqual(['unknown']);
+    const message = outcome.record.error?.message ?? '';
+    expect(message).toBe(`No model named '${'A'.repeat(64)}…'.`);
+    expect(JSON.stringify(outcome.record)).not.toContain('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  });
+
+  it('buckets a well-formed model folder the registry lacks, and a refused key, under unknown too (S3 path)', async () => {
+    const d = deps(answering);
+    const folder = await runPrediction(d, { ...request(png, 'no-such-model'), source: 's3' });
+    const refused = await runPrediction(d, {
+      ...request(new Uint8Array(), 'Digits\u0000\u001b[31m'),
+      predictionId: 'p-2',
+      source: 's3',
+      refusal: new InvalidInputError('invalid-key', 'Put uploads under incoming/<model>/, model in lower case.'),
+    });
+    expect([folder.record.model, refused.record.model]).toEqual(['unknown', 'unknown']);
+    expect(d.reported.map((record) => record.model)).toEqual(['unknown', 'unknown']);
+    expect((await runPrediction(d, { ...request(png), predictionId: 'p-3' })).record.model).toBe('digits');
+  });
+
+  it('quotes an unknown version bounded, and an empty one as asked', async () => {
+    const d = deps(answering);
+    const outcome = await runPrediction(d, { ...request(png), version: `9.9.9\n${'x'.repeat(500)}` });
+    expect(outcome.record.error?.message).toBe(`Model 'digits' has no version '9.9.9?${'x'.repeat(58)}…'.`);
+    const empty = await runPrediction(d, { ...request(png), predictionId: 'p-2', version: '' });
+    expect(empty.record.error?.message).toBe("Model 'digits' has no version ''.");
+  });
+
   it('records an infer outage as failed (retryable), with a generic message', async () => {
     const d = deps(async () => {
       throw new InferenceUnavailableError('connect ECONNREFUSED 10.0.0.1:443');
@@ -142,5 +189,42 @@ describe('runPrediction', () => {
     const again = await runPrediction(deps(answering, store), request(png));
     expect(again.written).toBe(false);
     expect(store.items.get('p-1')?.status).toBe('succeeded');
+  });
+
+  it('withdraws its record when the subject was erased after the input arrived (#11.2)', async () => {
+    const erasures = createMemoryErasureLedger();
+    const d = deps(answering, memoryStore(), erasures);
+    await erasures.recordErasure('ps_subject', now);
+    const outcome = await runPrediction(d, { ...request(png), subjectId: 'ps_subject', receivedAt: new Date(now.getTime() - 1) });
+    expect([outcome.erased, outcome.written]).toEqual([true, false]);
+    expect(d.store.items.size).toBe(0);
+    expect(d.reported).toEqual([]);
+  });
+
+  it('keeps the record of an input that arrived after the erasure, and of other subjects', async () => {
+    const erasures = createMemoryErasureLedger();
+    const d = deps(answering, memoryStore(), erasures);
+    await erasures.recordErasure('ps_subject', new Date(now.getTime() - 1));
+    const later = await runPrediction(d, { ...request(png), subjectId: 'ps_subject' });
+    const other = await runPrediction(d, {
+      ...request(png),
+      predictionId: 'p-2',
+      subjectId: 'ps_other',
+      receivedAt: new Date(0),
+    });
+    expect([later.erased, later.written, other.written]).toEqual([undefined, true, true]);
+    expect(d.store.items.size).toBe(2);
+  });
+});
+
+describe('ModelRegistry and the unknown bucket', () => {
+  it('never lets a package named unknown into the registry: that name is the bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-models-'));
+    mkdirSync(join(dir, 'unknown', '1.0.0'), { recursive: true });
+    mkdirSync(join(dir, 'known', '1.0.0'), { recursive: true });
+    const registry = new ModelRegistry(dir);
+    expect(await registry.modelNames()).toEqual(['known']);
+    expect(await registry.knows('unknown')).toBe(false);
+    rmSync(dir, { recursive: true });
   });
 });

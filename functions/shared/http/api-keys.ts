@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiKeyStore } from '../api-key-store';
-import { ForbiddenError, UnauthorizedError } from '../errors';
+import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../errors';
+import { quoteName } from '../model-name';
 import { logger } from '../observability';
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -82,11 +83,15 @@ export interface AuthenticatedContext extends Context {
   caller: Caller;
 }
 
-/** A key scoped to other models gets 403: it is valid, just not for this. */
+/**
+ * A key scoped to other models gets 403: it is valid, just not for this. Routes check it before they read the
+ * body or look the model up, so such a key learns nothing else (not whether its input would do, nor the
+ * model's kind).
+ */
 export function authorizeModel(caller: Caller, model: string): void {
   if (!caller.models.includes('*') && !caller.models.includes(model)) {
-    logger.warn('api key not allowed for model', { keyId: caller.keyId, model });
-    throw new ForbiddenError(`This API key may not call model '${model}'.`);
+    logger.warn('api key not allowed for model', { keyId: caller.keyId, model: quoteName(model) });
+    throw new ForbiddenError(`This API key may not call model '${quoteName(model)}'.`);
   }
 }
 
@@ -98,13 +103,28 @@ export function authorizeSubjectRights(caller: Caller): void {
   }
 }
 
-/** Refuses the request with 401 unless `x-api-key` holds a valid key; logs the attempt, never the key. */
+/**
+ * API Gateway HTTP APIs (payload 2.0) hand a repeated header over once, its values joined with commas, and the
+ * local platform does the same (patches/serverless-offline*.patch). Keys never hold a comma (config.ts refuses
+ * one in VIGIE_API_KEY; `npm run keys` makes base64url keys), so a comma means the request sent two keys: it is
+ * refused rather than letting one of them win.
+ */
+const holdsSeveralValues = (header: string) => header.includes(',');
+
+/**
+ * Refuses the request with 401 unless `x-api-key` holds one valid key (400 when it holds several); logs the
+ * attempt, never the key.
+ */
 export function requireApiKey(
   verifier: ApiKeyVerifier,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     before: async (request) => {
       const presented = request.event.headers?.['x-api-key'];
+      if (presented !== undefined && holdsSeveralValues(presented)) {
+        logger.warn('api key refused', { reason: 'several-keys', route: request.event.routeKey });
+        throw new InvalidInputError('duplicate-api-key', 'Send exactly one x-api-key header, holding one key.');
+      }
       const caller = await verifier.verify(presented);
       if (!caller) {
         logger.warn('api key refused', { reason: presented ? 'unknown-key' : 'missing-key', route: request.event.routeKey });

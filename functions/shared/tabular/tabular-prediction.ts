@@ -3,7 +3,7 @@ import { errorCode, isPermanent, PayloadTooLargeError, VigieError } from '../err
 import type { RowResult } from '../inference/run-tabular';
 import { runTabular } from '../inference/run-tabular';
 import type { SessionCache } from '../inference/sessions';
-import { sha256Hex, type PredictionDeps } from '../prediction';
+import { recordedModelName, sha256Hex, storeRecord, type PredictionDeps } from '../prediction';
 import type { FloatTensor } from '../preprocessing/tensor';
 import { expiryFor, type PredictionRecord } from '../records';
 import type { ModelVersion } from '../registry';
@@ -130,7 +130,7 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
     requestId: request.requestId,
     source: 'http' as const,
     inputSha256: sha256Hex(request.bytes),
-    model: request.model,
+    model: await recordedModelName(deps.prediction.registry, request.model),
     subjectId: request.subjectId,
     callerId: request.callerId,
     createdAt: createdAt.toISOString(),
@@ -188,12 +188,10 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
       },
       timings: timings(),
     };
-    if (await deps.prediction.store.put(record)) deps.prediction.report(record);
+    await storeRecord(deps.prediction, record, createdAt);
     throw error;
   }
-  if (await deps.prediction.store.put(record)) {
-    deps.prediction.report(record);
-    if (outcome.rejectedByReason) deps.reportRejected?.(record, outcome.rejectedByReason);
-  }
+  const stored = await storeRecord(deps.prediction, record, createdAt);
+  if (stored.written && outcome.rejectedByReason) deps.reportRejected?.(record, outcome.rejectedByReason);
   return outcome;
 }
