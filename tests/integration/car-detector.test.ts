@@ -52,10 +52,14 @@ async function expectBoxesDrawn(picture: Buffer, result: DetectionResult) {
 describe('car-detector and digits side by side', () => {
   it('lists and loads both models', async () => {
     const health = (await (await fetch(`${t.http}/v1/health`)).json()) as { models: Array<{ name: string; loaded: boolean }> };
-    expect(health.models.map((m) => [m.name, m.loaded])).toEqual([
-      ['car-detector', true],
-      ['digits', true],
-    ]);
+    // Other models (tabular ones) may sit beside them: both of these are listed, and every model loaded.
+    expect(health.models.map((m) => [m.name, m.loaded])).toEqual(
+      expect.arrayContaining([
+        ['car-detector', true],
+        ['digits', true],
+      ]),
+    );
+    expect(health.models.every((m) => m.loaded)).toBe(true);
   });
 });
 
