@@ -216,11 +216,11 @@ describe('CSV batches from S3', () => {
       expect(record).toMatchObject({
         status: 'rejected',
         error: { code: 'missing-columns', message: expect.stringContaining('petal_length, petal_width') },
-        quarantineKey: `quarantine/${key}`,
+        quarantineKey: `quarantine/${record?.predictionId}/${key}`,
       });
       await eventually(() =>
         t.s3
-          .send(new HeadObjectCommand({ Bucket: 'vigie-local-results', Key: `quarantine/${key}` }))
+          .send(new HeadObjectCommand({ Bucket: 'vigie-local-results', Key: record!.quarantineKey! }))
           .then(() => true)
           .catch(() => undefined),
       );
