@@ -16,7 +16,7 @@ const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
   pseudonymise,
   resultsBucket: config.RESULTS_BUCKET,
 }));
-const handOverBatch = createBatchHandOver(createLambdaClient(config), config.BATCH_FUNCTION_NAME);
+const handOverBatch = createBatchHandOver(() => createLambdaClient(config), config.BATCH_FUNCTION_NAME);
 
 /**
  * S3 ObjectCreated → one recorded prediction per upload under `incoming/<model>/`. Bad inputs end as
