@@ -84,7 +84,12 @@ describe('one platform, attacked', () => {
   }, 30_000);
 
   it('lists keys holding control characters page by page, and each listed key can be read back', async () => {
-    const keys = ['keys-test/ctl-\u0001.png', 'keys-test/cr-\r.png', 'keys-test/nul-\u0000.png'];
+    const keys = [
+      'keys-test/listed/ctl-\u0001.png',
+      'keys-test/listed/cr-\r.png',
+      'keys-test/listed/nul-\u0000.png',
+      'keys-test/listed/50%+1 é.png',
+    ];
     for (const bucket of t.platform.buckets) for (const key of keys) await put(t, key, bucket);
     await t.platform.drained();
     for (const bucket of t.platform.buckets) {
@@ -94,6 +99,11 @@ describe('one platform, attacked', () => {
         const object = await t.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         expect(object.ContentLength, JSON.stringify(key)).toBeGreaterThan(0);
       }
+      // As the AWS CLI and boto3 ask for them: URL-encoded, and decoded by the client.
+      const encoded = await t.s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: 'keys-test/listed/', EncodingType: 'url' }),
+      );
+      expect((encoded.Contents ?? []).map((object) => decodeURIComponent(object.Key!)).sort()).toEqual([...keys].sort());
     }
   }, 60_000);
 
