@@ -14,6 +14,12 @@ import { readLogEvents } from './audit/log-events';
 import { printTable } from './audit/table';
 import { LOCAL_CREDENTIALS, localSettings, stateFolders } from './local/settings';
 import { readStackResources } from './local/stack-resources';
+import { answerHelp } from './cli-usage';
+
+answerHelp(`
+Usage: npm run audit -- [<query-name>] [--subject <id> | --pseudonym ps_…] [--logs <folder>] [--json]
+  Runs a saved Logs Insights query (governance/queries/) over the local stage's function logs.
+  Without a name, lists the saved queries. --subject pseudonymises the person's identifier as the functions do.`);
 
 const SUBJECT_PLACEHOLDER = '$SUBJECT_PSEUDONYM';
 

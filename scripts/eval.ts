@@ -5,10 +5,14 @@
  */
 import { ModelRegistry } from '../functions/shared/registry';
 import { evaluateClassifier, evaluateDetector } from './evaluation/evaluate';
+import { answerHelp } from './cli-usage';
 
+const USAGE = `Usage: npm run eval -- <model> [version]
+  Measures the model (newest version unless given) on its held-out data through the serving path.`;
+answerHelp(USAGE);
 const [name, version] = process.argv.slice(2);
 if (!name) {
-  console.error('Usage: npm run eval -- <model> [version]');
+  console.error(USAGE);
   process.exit(2);
 }
 const registry = new ModelRegistry('models');

@@ -1,13 +1,6 @@
 /**
  * `npm run keys -- <command>`: API keys for the HTTP API, stored only as SHA-256 hashes with the models they may
- * call and an expiry. The key itself is printed once, at creation, and never stored.
- *
- *   create --name <who> --models digits,car-detector|* [--subject-rights] [--expires-in-days 90] [--stage local]
- *     (--subject-rights: the key may erase and export a person's data, for the data-protection officer)
- *   list [--stage local]
- *   revoke <keyId> [--stage local]
- *
- * The local stage needs `npm start` running (its DynamoDB); other stages use your AWS credentials and region.
+ * call and an expiry. The key itself is printed once, at creation, and never stored. Commands: the usage below.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -16,7 +9,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiKeyStore, type ApiKeyRecord } from '../functions/shared/api-key-store';
 import { hashApiKey } from '../functions/shared/http/api-keys';
 import { ModelRegistry } from '../functions/shared/registry';
+import { answerHelp } from './cli-usage';
 import { LOCAL_CREDENTIALS, localSettings } from './local/settings';
+
+answerHelp(`
+Usage: npm run keys -- <command>
+  create --name <who> --models digits,car-detector|* [--subject-rights] [--expires-in-days 90] [--stage local]
+      (--subject-rights: the key may erase and export a person's data, for the data-protection officer)
+  list [--stage local]
+  revoke <keyId> [--stage local]
+The local stage needs \`npm start\` running (its DynamoDB); other stages use your AWS credentials and region.`);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,79 +1,10 @@
-/**
- * Writes the sample inputs and Lambda events under events/ from real held-out digits (`npm run events`):
- * the images a newcomer uploads, and the events `serverless invoke local -f <fn> -p events/<file>.json` takes.
- */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { encodeTensor } from '../functions/shared/inference/protocol';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../functions/shared/preprocessing';
-import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist-samples';
-import { imageInputOf } from '../functions/shared/model-spec';
+/** `npm run events`: writes the sample inputs and Lambda events of scripts/sample-events.ts under events/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sampleEvents } from './sample-events';
 
-const metadata = JSON.parse(readFileSync('models/digits/1.0.0/metadata.json', 'utf8'));
-const seven = heldOutDigitsOf(metadata.version).find((sample) => sample.label === '7');
-if (!seven) throw new Error('No held-out 7.');
-
-mkdirSync('events/samples', { recursive: true });
-const png = await renderMnistPng(seven);
-writeFileSync('events/samples/seven.png', png);
-writeFileSync('events/samples/seven-paper.jpg', await renderPaperJpeg(seven));
-
-const write = (name: string, event: unknown) => writeFileSync(join('events', name), `${JSON.stringify(event, null, 2)}\n`);
-
-const key = 'incoming/digits/seven.png';
-write('s3-put-digit.json', {
-  Records: [
-    {
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'eu-west-3',
-      eventTime: '2026-11-22T10:00:00.000Z',
-      eventName: 'ObjectCreated:Put',
-      s3: {
-        s3SchemaVersion: '1.0',
-        bucket: { name: 'vigie-local-uploads', arn: 'arn:aws:s3:::vigie-local-uploads' },
-        object: { key, size: png.length, eTag: 'sample-etag-seven', sequencer: '0A1B2C3D4E5F678901' },
-      },
-    },
-  ],
-});
-
-const httpEvent = (routeKey: string, rawPath: string, extra: Record<string, unknown> = {}) => ({
-  version: '2.0',
-  routeKey,
-  rawPath,
-  rawQueryString: '',
-  headers: { 'x-api-key': 'local-dev-key' },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'local',
-    domainName: 'localhost',
-    http: { method: routeKey.split(' ')[0], path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'curl/8' },
-    requestId: `sample-${rawPath.replace(/\W+/g, '-')}`,
-    routeKey,
-    stage: '$default',
-    time: '22/Nov/2026:10:00:00 +0000',
-    timeEpoch: 1795341600000,
-  },
-  isBase64Encoded: false,
-  ...extra,
-});
-
-write('http-predict-digit.json', {
-  ...httpEvent('POST /v1/models/{model}/predict', '/v1/models/digits/predict', {
-    pathParameters: { model: 'digits' },
-    body: png.toString('base64'),
-    isBase64Encoded: true,
-  }),
-  headers: { 'x-api-key': 'local-dev-key', 'content-type': 'image/png' },
-});
-write('http-health.json', { ...httpEvent('GET /v1/health', '/v1/health'), headers: {} });
-write('http-models.json', httpEvent('GET /v1/models', '/v1/models'));
-write(
-  'http-model-digits.json',
-  httpEvent('GET /v1/models/{model}', '/v1/models/digits', { pathParameters: { model: 'digits' } }),
-);
-
-const prepared = await preprocessImage(png, imageInputOf(metadata), DEFAULT_DECODE_LIMITS);
-write('infer-digit.json', { model: 'digits', tensor: encodeTensor(prepared.tensor) });
+for (const [name, bytes] of await sampleEvents()) {
+  mkdirSync(dirname(join('events', name)), { recursive: true });
+  writeFileSync(join('events', name), bytes);
+}
 console.log('events/ written');

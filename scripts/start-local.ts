@@ -7,7 +7,10 @@ import { localSettings } from './local/settings';
 
 const settings = localSettings();
 console.log('Starting Vigie (local stage)…');
-const platform = await startLocalPlatform(settings);
+const platform = await startLocalPlatform(settings).catch((error: unknown) => {
+  console.error(`\nVigie did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 const http = `http://localhost:${settings.httpPort}`;
 const s3 = `http://localhost:${settings.s3Port}`;
 console.log(`
@@ -20,9 +23,9 @@ Vigie is running.
 
 Try it (AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-3 for the aws CLI):
   curl ${http}/v1/health
-  aws --endpoint-url ${s3} s3 cp seven.png s3://${platform.uploadsBucket}/incoming/digits/seven.png
+  aws --endpoint-url ${s3} s3 cp events/samples/seven.png s3://${platform.uploadsBucket}/incoming/digits/seven.png
   aws --endpoint-url http://localhost:${settings.dynamodbPort} dynamodb scan --table-name ${platform.tables[0] ?? 'vigie-local-predictions'}
-  curl -H 'x-api-key: ${settings.apiKey}' -H 'Content-Type: image/png' --data-binary @seven.png ${http}/v1/models/digits/predict
+  curl -H 'x-api-key: ${settings.apiKey}' -H 'Content-Type: image/png' --data-binary @events/samples/seven.png ${http}/v1/models/digits/predict
 
 Audit and GDPR (governance/README.md):
   npm run audit                                       the saved Logs Insights queries, run on these logs
@@ -42,3 +45,11 @@ const shutdown = async () => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+// A part that died for good ends `npm start` with an error, rather than a banner over a dead platform.
+void platform.failed.then(async (error) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(`\nVigie stopped: ${error.message}`);
+  await platform.stop();
+  process.exit(1);
+});

@@ -12,11 +12,13 @@ const MODEL = /^[a-z0-9][a-z0-9-]{0,63}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** S3 event keys arrive URL-encoded with '+' for spaces. */
+/** S3 event keys arrive URL-encoded with '+' for spaces; throws on malformed encoding. */
+export const decodeEventKey = (encodedKey: string) => decodeURIComponent(encodedKey.replace(/\+/g, ' '));
+
 export function parseUploadKey(encodedKey: string): UploadKey {
   let key: string;
   try {
-    key = decodeURIComponent(encodedKey.replace(/\+/g, ' '));
+    key = decodeEventKey(encodedKey);
   } catch {
     return { kind: 'invalid', key: encodedKey, reason: 'The key is not valid URL encoding.' };
   }

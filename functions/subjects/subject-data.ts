@@ -245,8 +245,9 @@ export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: str
   const { records, files: held } = await subjectHoldings(deps, subjectPseudonym);
   const files: SubjectExport['files'] = [];
   let total = 0;
-  for (const { eTag, lastModified: _lastModified, ...file } of held) {
-    total += file.bytes;
+  for (const { role, bucket, key, predictionId, bytes, contentType, eTag } of held) {
+    const file = { role, bucket, key, predictionId, bytes, contentType };
+    total += bytes;
     // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
     const content = total <= EXPORT_CONTENT_LIMIT_BYTES ? await readIfUnchanged(deps, file, eTag) : undefined;
     files.push({ ...file, contentBase64: content && Buffer.from(content).toString('base64') });

@@ -13,19 +13,27 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from './stack-resources';
+import type { S3Notification } from './delivery-queue';
 import { LOCAL_CREDENTIALS } from './settings';
 
 const require = createRequire(import.meta.url);
-
-/** The notification S3 sends to Lambda; s3rver emits the same shape for every write. */
-export interface S3Notification {
-  Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }>;
-}
 
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   on(event: 'event', listener: (event: S3Notification) => void): void;
+  on(event: 'error', listener: (error: Error & { status?: number; code?: string }) => void): void;
+}
+
+/**
+ * A request the emulator could not serve is answered 500 (S3's InternalError) and said here, loudly, by its
+ * error code only: the error's own message holds the file path, hence the key.
+ */
+function reportServerError(service: string) {
+  return (error: Error & { status?: number; code?: string }) => {
+    if (typeof error.status === 'number' && error.status < 500) return;
+    console.error(`!! Local ${service} failed a request (${error.code ?? error.name}); it answered 500.`);
+  };
 }
 
 /**
@@ -48,6 +56,8 @@ export async function startS3(options: { port: number; directory: string; bucket
     allowMismatchedSignatures: true,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // Before run(): with a listener of its own, Koa no longer prints whole errors (file paths, hence keys).
+  server.on('error', reportServerError('S3'));
   await server.run();
   return server;
 }
@@ -60,6 +70,7 @@ export async function startDynamoDB(options: { port: number; directory: string }
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
+  server.on('error', reportServerError('DynamoDB'));
   return server;
 }
 

@@ -32,8 +32,13 @@ export function redactSubjectPaths(line: string): string {
  * writes to its own log group (/aws/lambda/<function>); the local stage keeps the same split, one file per
  * function under the logs folder (`<function>.log`), so the audit queries read the same groups in both places.
  * Lines that are not a function's structured log (serverless-offline's own output) go to `offline.log`.
+ * `onLine` sees every line first (the platform watches serverless-offline's own messages in it).
  */
-export function routeLogs(streams: Readable[], folder: string): { close(): Promise<void> } {
+export function routeLogs(
+  streams: Readable[],
+  folder: string,
+  onLine: (line: string) => void = () => {},
+): { close(): Promise<void> } {
   const files = new Map<string, WriteStream>();
   const fileFor = (name: string) => {
     let file = files.get(name);
@@ -46,6 +51,7 @@ export function routeLogs(streams: Readable[], folder: string): { close(): Promi
   const readers = streams.map((stream) => {
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     lines.on('line', (line) => {
+      onLine(line);
       const fn = functionOfLogLine(line);
       fileFor(fn ?? 'offline').write(`${fn ? line : redactSubjectPaths(line)}\n`);
     });

@@ -1,10 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ensureTables, startDynamoDB, startS3, type S3Notification } from './emulators';
-import { routeLogs } from './log-router';
+import {
+  deadLetter,
+  deliveryQueue,
+  encodeEventKey,
+  sha256,
+  type QueuedNotification,
+  type S3Notification,
+} from './delivery-queue';
+import { ensureTables, startDynamoDB, startS3 } from './emulators';
+import { superviseOffline } from './offline';
 import { LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
 import { readStackResources } from './stack-resources';
 
@@ -15,41 +21,11 @@ export interface LocalPlatform {
   tables: string[];
   /** Resolves when every S3 notification emitted so far has been handed to the preprocess function. */
   drained(): Promise<void>;
+  /** Settles when a part of the platform died and could not be brought back (npm start then exits). */
+  failed: Promise<Error>;
+  /** serverless-offline's process id (fault-injection tests end it). */
+  offlinePid(): number | undefined;
   stop(): Promise<void>;
-}
-
-/** Real S3 URL-encodes keys in notifications (spaces as '+'); s3rver does not, so the platform does. */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-}
-
-async function waitForPort(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`serverless offline exited with code ${child.exitCode}; see .local/logs/offline.log`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`Nothing answered on ${url} after ${timeoutMs} ms.`);
-}
-
-function startOffline(env: NodeJS.ProcessEnv, logsFolder: string) {
-  const child = spawn(process.execPath, ['node_modules/osls/bin/serverless.js', 'offline', 'start', '--stage', 'local'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so stopping the platform also stops the worker threads' children.
-    detached: true,
-  });
-  const logs = routeLogs(
-    [child.stdout, child.stderr].filter((stream) => stream !== null),
-    logsFolder,
-  );
-  return { child, logs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,28 +48,38 @@ function semaphore(limit: number) {
 
 /**
  * Lambda's asynchronous invocation: the first try, one more per delay while the function fails, then the event
- * goes to the on-failure destination, here a file in .local/dead-letters/ (an SQS queue in AWS).
+ * goes to the on-failure destination, here a file in .local/dead-letters/ (an SQS queue in AWS). A delivery cut
+ * short by the platform stopping is neither dead-lettered nor done: it stays queued for the next start.
  */
-async function deliverWithRetries(lambda: LambdaClient, event: S3Notification, delaysMs: number[], deadLetters: string) {
+async function deliverWithRetries(
+  lambda: LambdaClient,
+  event: S3Notification,
+  delaysMs: number[],
+  deadLetters: string,
+  stopping: () => boolean,
+): Promise<'delivered' | 'dead-lettered' | 'interrupted'> {
   let lastError = '';
   for (let attempt = 0; attempt <= delaysMs.length; attempt += 1) {
     if (attempt > 0) await sleep(delaysMs[attempt - 1] ?? 0);
+    if (stopping()) return 'interrupted';
     try {
       const answer = await lambda.send(
         new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }),
       );
-      if (!answer.FunctionError) return;
+      if (!answer.FunctionError) return 'delivered';
       lastError = Buffer.from(answer.Payload ?? [])
         .toString('utf8')
         .slice(0, 2000);
     } catch (error) {
       lastError = String(error);
     }
+    if (stopping()) return 'interrupted';
   }
-  const key = event.Records[0]?.s3.object.key ?? 'event';
-  const file = join(deadLetters, `${Date.now()}-${key.replace(/[^\w.-]+/g, '_')}.json`);
-  writeFileSync(file, JSON.stringify({ event, error: lastError, attempts: delaysMs.length + 1 }, null, 2));
-  console.error(`S3 notification for ${key} failed ${delaysMs.length + 1} times; kept in ${file}`);
+  const letter = deadLetter(event, lastError, delaysMs.length + 1);
+  const file = join(deadLetters, `${Date.now()}-${sha256(JSON.stringify(event)).slice(0, 16)}.json`);
+  writeFileSync(file, JSON.stringify(letter, null, 2));
+  console.error(`An S3 notification failed ${letter.attempts} times; kept in ${file}`);
+  return 'dead-lettered';
 }
 
 /**
@@ -120,15 +106,32 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   await ensureTables(`http://127.0.0.1:${settings.dynamodbPort}`, resources.tables);
   const s3 = await startS3({ port: settings.s3Port, directory: folders.s3, buckets: resources.buckets });
 
-  const { child: offline, logs } = startOffline(env, folders.logs);
+  const offline = superviseOffline(env, folders.logs);
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${settings.lambdaPort}`,
     region: LOCAL_CREDENTIALS.AWS_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const queue = deliveryQueue(folders.queue);
   const deliveries = new Set<Promise<unknown>>();
   const slots = semaphore(settings.deliveryConcurrency);
-  const offlineReady = waitForPort(`http://127.0.0.1:${settings.httpPort}/v1/health`, offline, 60_000);
+  let stopping = false;
+  const deliver = ({ id, event }: QueuedNotification) => {
+    // Asynchronous, as S3 does it: the upload does not wait for the prediction.
+    const delivery = slots(async () => {
+      if (stopping) return;
+      await offline.ready();
+      const outcome = await deliverWithRetries(lambda, event, settings.retryDelaysMs, folders.deadLetters, () => stopping);
+      if (outcome !== 'interrupted') queue.remove(id);
+    })
+      .catch((error: unknown) => console.error('S3 notification not delivered yet (kept queued):', String(error)))
+      .finally(() => deliveries.delete(delivery));
+    deliveries.add(delivery);
+  };
+  // What an earlier run accepted but had not delivered when it stopped or crashed.
+  const backlog = queue.pending();
+  if (backlog.length > 0) console.log(`Delivering ${backlog.length} S3 notification(s) queued by an earlier run.`);
+  backlog.forEach(deliver);
   s3.on('event', (event: S3Notification) => {
     const records = event.Records.filter(
       (record) => record.eventName.startsWith('ObjectCreated:') && record.s3.bucket.name === resources.uploadsBucket,
@@ -136,28 +139,18 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
       ...record,
       s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(record.s3.object.key) } },
     }));
-    if (records.length === 0) return;
-    // Asynchronous, as S3 does it: the upload does not wait for the prediction.
-    const delivery = offlineReady
-      .then(() => slots(() => deliverWithRetries(lambda, { Records: records }, settings.retryDelaysMs, folders.deadLetters)))
-      .catch((error: unknown) => console.error('S3 notification not delivered:', error))
-      .finally(() => deliveries.delete(delivery));
-    deliveries.add(delivery);
+    if (records.length > 0) deliver(queue.add({ Records: records }));
   });
 
   const stop = async () => {
-    if (offline.exitCode === null && offline.pid) {
-      process.kill(-offline.pid, 'SIGTERM');
-      await Promise.race([once(offline, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (offline.exitCode === null) process.kill(-offline.pid, 'SIGKILL');
-    }
-    await logs.close();
+    stopping = true;
+    await offline.stop();
     lambda.destroy();
     await s3.close();
     await new Promise((resolve) => dynamodb.close(resolve));
   };
   try {
-    await offlineReady;
+    await offline.ready();
   } catch (error) {
     await stop();
     throw error;
@@ -168,8 +161,10 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     buckets: resources.buckets,
     tables,
     drained: async () => {
-      await Promise.all(deliveries);
+      while (deliveries.size > 0) await Promise.all(deliveries);
     },
+    failed: offline.failed,
+    offlinePid: offline.pid,
     stop,
   };
 }

@@ -57,6 +57,7 @@ export const stateFolders = (settings: LocalSettings) => ({
   dynamodb: join(settings.stateDir, 'dynamodb'),
   logs: join(settings.stateDir, 'logs'),
   deadLetters: join(settings.stateDir, 'dead-letters'),
+  queue: join(settings.stateDir, 'queue'),
 });
 
 /** The emulators accept any credentials; the SDKs still want some. */

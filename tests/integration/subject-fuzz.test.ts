@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadPredictionId } from '../../functions/preprocess/process-upload';
@@ -42,8 +44,13 @@ const KEYS = [
   'incoming/digits/fuzz/espace et accent é.png',
   'incoming/digits/fuzz/per%cent+plus.png',
   'incoming/digits/fuzz/Zoé Dupont/formulaire (1).png',
-  `incoming/digits/fuzz/${'long-name-'.repeat(18)}.png`,
+  // Longer than a file name (s3rver once died of ENAMETOOLONG), a control character, and an escape attempt: the
+  // last two are refused keys, quarantined with the person's pseudonym.
+  `incoming/digits/fuzz/${'long-name-'.repeat(30)}.png`,
+  'incoming/digits/fuzz/tab\there.png',
+  'incoming/digits/fuzz/../../../../../fuzz-escape.png',
 ];
+const REFUSED = new Set(KEYS.slice(-2));
 
 interface Upload {
   id: string;
@@ -132,6 +139,11 @@ describe('subject routes and S3 keys under a seeded storm', () => {
       // Replaced: another upload to the key that ended after this one began (the two may have overlapped).
       const replaced = uploads.some((other) => other !== upload && other.key === upload.key && other.endedAt > upload.startedAt);
       const deleted = (deletedAfter.get(upload.key) ?? 0) > upload.startedAt;
+      if (record?.error?.code === 'invalid-key') {
+        expect(REFUSED.has(upload.key) && record.status === 'rejected').toBe(true);
+        expect(record.subjectId).toBe(pseudonymise(upload.subject));
+        continue;
+      }
       // Gone before it was read: the record says so, and names no one (the metadata went with the object).
       if (record && record.status !== 'succeeded') {
         expect(record.error?.code).toMatch(replaced ? /^input-(replaced|gone)$/ : deleted ? /^input-gone$/ : /^never$/);
@@ -171,6 +183,8 @@ describe('subject routes and S3 keys under a seeded storm', () => {
         expect([subject, exported.predictions.length, exported.files.length]).toEqual([subject, 0, 0]);
     }
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    // Nothing was written outside the platform's state folder, whatever the keys said.
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('fuzz-escape'))).toEqual([]);
     expect((await fetch(`${t.http}/v1/health`)).status).toBe(200);
   });
 });
