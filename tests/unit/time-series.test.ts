@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chunkTensorizer,
   TimeSeriesTensorizer,
   type TimeSeriesBatch,
   type TimeSeriesRow,
@@ -168,5 +169,38 @@ describe('TimeSeriesTensorizer time column', () => {
   it('accepts 1 s and 2 s steps at 1 Hz and ISO 8601 times', () => {
     const times = ['2020-03-09T10:00:00Z', '2020-03-09 10:00:01', '2020-03-09 10:00:03'];
     expect(run(spec, times.map(at), 1).flatMap((b) => b.warnings)).toEqual([]);
+  });
+});
+
+describe('chunkTensorizer (one tensor per chunk, as the tabular serving path calls it)', () => {
+  const spec: TimeSeriesSpec = {
+    features,
+    window: { rows: 3, step: 1, timeColumn: 'datetime', samplingSeconds: 1 },
+    calibration: { rows: 5, method: 'standardise' },
+  };
+  const values = Array.from({ length: 23 }, (_, i) => [Math.cos(i), i % 4]);
+  const matrix = Float32Array.from(values.flat());
+
+  it('gives each chunk its own rows, equal to the streaming tensors when chunks hold the calibration rows', () => {
+    const [whole] = run(spec, rowsOf(values.map((row) => [...Float32Array.from(row)])), 100);
+    const series = chunkTensorizer(spec);
+    const chunks = [6, 5, 12].map((rows, i, all) => {
+      const start = all.slice(0, i).reduce((a, b) => a + b, 0);
+      return series.next(matrix.subarray(start * 2, (start + rows) * 2), rows);
+    });
+    expect(chunks.map((tensor) => tensor.dims)).toEqual([
+      [6, 3, 2],
+      [5, 3, 2],
+      [12, 3, 2],
+    ]);
+    expect(Float32Array.from(chunks.flatMap((tensor) => [...tensor.data]))).toEqual(whole!.tensor.data);
+  });
+
+  it('calibrates a first chunk shorter than the calibration rows on its own rows (a short HTTP request)', () => {
+    const tensor = chunkTensorizer(spec).next(matrix.subarray(0, 6), 3);
+    const [short] = run(spec, rowsOf(values.slice(0, 3).map((row) => [...Float32Array.from(row)])), 3);
+    expect(tensor.dims).toEqual([3, 3, 2]);
+    expect(tensor.data).toEqual(short!.tensor.data);
+    expect(chunkTensorizer(spec).next(new Float32Array(0), 0).dims).toEqual([0, 3, 2]);
   });
 });

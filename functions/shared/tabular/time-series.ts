@@ -129,7 +129,17 @@ export class TimeSeriesTensorizer {
 
   /** The end of the file: scores rows still waiting for calibration (a file shorter than the calibration rows). */
   end(): TimeSeriesBatch | undefined {
+    const batch = this.calibrateNow();
     this.#ended = true;
+    return batch;
+  }
+
+  /**
+   * Calibrates on the rows received so far, if calibration is still waiting, and scores them: for callers that
+   * must answer every chunk at once (an HTTP request is the whole series; see chunkTensorizer).
+   */
+  calibrateNow(): TimeSeriesBatch | undefined {
+    if (this.#ended) throw new Error('calibrateNow after end: the series is closed.');
     if (this.#mean || this.#pending.length === 0) return undefined;
     this.#pendingWarnings.push({
       row: 0,
@@ -219,4 +229,28 @@ export class TimeSeriesTensorizer {
     }
     this.#lastTime = Math.max(time, last ?? time);
   }
+}
+
+/**
+ * The tabular serving path's per-chunk contract (functions/shared/tabular/model-tensor.ts on the tabular branch:
+ * successive [rows, F] float32 matrices in file order, one tensor per chunk with the same rows). A first chunk
+ * shorter than the calibration rows is calibrated on its own rows, as a series that short would be; with chunks
+ * of at least `calibration.rows` rows every tensor equals TimeSeriesTensorizer's.
+ */
+export function chunkTensorizer(spec: TimeSeriesSpec): { next(matrix: Float32Array, rows: number): FloatTensor } {
+  const series = new TimeSeriesTensorizer(spec);
+  const width = spec.features.length;
+  return {
+    next(matrix, rows) {
+      const chunk = Array.from({ length: rows }, (_, i) => ({ features: matrix.subarray(i * width, (i + 1) * width) }));
+      const batch = series.push(chunk) ?? series.calibrateNow();
+      return (
+        batch?.tensor ?? {
+          dtype: 'float32',
+          dims: series.windowed ? [0, spec.window!.rows, width] : [0, width],
+          data: new Float32Array(0),
+        }
+      );
+    },
+  };
 }
