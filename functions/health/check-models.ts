@@ -1,3 +1,4 @@
+import { ModelNotApprovedError } from '../shared/errors';
 import type { SessionCache } from '../shared/inference/sessions';
 import { logger } from '../shared/observability';
 import type { ModelRegistry } from '../shared/registry';
@@ -6,8 +7,16 @@ export interface ModelHealth {
   name: string;
   version?: string;
   loaded: boolean;
+  /** false for a model none of whose versions is approved yet: it is not served, so there is nothing to load. */
+  served?: false;
   error?: string;
 }
+
+/**
+ * Healthy when every served model loads. A model still pending review is listed but does not degrade health: a
+ * candidate committed for review must not take the platform out of a load balancer.
+ */
+export const healthy = (models: ModelHealth[]) => models.every((model) => model.loaded || model.served === false);
 
 /** Loads the latest version of every model (metadata, artifact checksum, ONNX session) and says how it went. */
 export async function checkModels(registry: ModelRegistry, sessions: SessionCache): Promise<ModelHealth[]> {
@@ -19,6 +28,7 @@ export async function checkModels(registry: ModelRegistry, sessions: SessionCach
         await sessions.get(model);
         return { name, version: model.metadata.version, loaded: true };
       } catch (error) {
+        if (error instanceof ModelNotApprovedError) return { name, loaded: false, served: false };
         logger.error('model failed its health check', { model: name, error: error as Error });
         return { name, loaded: false, error: 'The model package could not be loaded; see the logs.' };
       }

@@ -3,15 +3,15 @@ import { SessionCache } from '../shared/inference/sessions';
 import { apiHandler } from '../shared/http/api-handler';
 import { json } from '../shared/http/responses';
 import { ModelRegistry } from '../shared/registry';
-import { checkModels } from './check-models';
+import { checkModels, healthy } from './check-models';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);
 const sessions = new SessionCache();
 
-/** GET /v1/health — no key: load balancers and people check it. 503 when a model cannot be loaded. */
+/** GET /v1/health — no key: load balancers and people check it. 503 when a served model cannot be loaded. */
 export const handler = apiHandler().handler(async () => {
   const models = await checkModels(registry, sessions);
-  const ok = models.every((model) => model.loaded);
+  const ok = healthy(models);
   return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', models });
 });

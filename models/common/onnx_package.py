@@ -93,6 +93,12 @@ def run_onnx_numpy(model_proto, feeds):
             y = np.maximum(ins[0], 0)
         elif op == "Add":
             y = ins[0] + ins[1]
+        elif op == "Sigmoid":
+            y = 1.0 / (1.0 + np.exp(-ins[0]))
+        elif op == "Clip":
+            lo = ins[1] if len(ins) > 1 and ins[1] is not None else attrs.get("min", -np.inf)
+            hi = ins[2] if len(ins) > 2 and ins[2] is not None else attrs.get("max", np.inf)
+            y = np.clip(ins[0], lo, hi)
         elif op == "Exp":
             y = np.exp(ins[0])
         elif op == "Constant":

@@ -91,6 +91,13 @@ describe('generated governance files', () => {
     expect(validateCard({ schema_version: '0.0.2', model_details: { name: 'x' } }).length).toBeGreaterThan(0);
   });
 
+  it('notes the SKAB GPL-3.0 licence as an open risk in the sensor-anomaly governance facts', () => {
+    const facts = JSON.parse(readFileSync(join(MODELS_DIR, 'sensor-anomaly', 'governance.json'), 'utf8'));
+    expect(facts.licence.data).toMatch(/GPL-3\.0.*open risk/);
+    expect(facts.limitations.join('\n')).toMatch(/GPL-3\.0.*open risk/);
+    expect(facts.ethicalConsiderations.map((c: { risk: string }) => c.risk).join('\n')).toMatch(/GPL-3\.0/);
+  });
+
   it('notes the car dataset licence as an open risk on its card', () => {
     const card = readFileSync('governance/model-cards/car-detector-1.0.0.md', 'utf8');
     expect(card).toMatch(/licence is unknown: an open risk/);
