@@ -13,8 +13,8 @@ const CLOSING_SHARE = 1 / 10;
 const MIN_WINDOW = 15;
 
 /**
- * Running maximum or minimum over `window` values along rows (step 1) or columns (step width), in place into
- * `out`: van Herk / Gil-Werman, three comparisons per pixel whatever the window.
+ * Running maximum (or minimum) over `window` values along rows or columns, from `src` into `out`: van Herk /
+ * Gil-Werman, three comparisons per pixel whatever the window. The minimum is the maximum of the complements.
  */
 function runningExtreme(
   src: Uint8Array,
@@ -30,23 +30,26 @@ function runningExtreme(
   const step = vertical ? width : 1;
   const lineStep = vertical ? 1 : width;
   const half = window >> 1;
+  const flip = max ? 0 : 255;
   const forward = new Uint8Array(length);
   const backward = new Uint8Array(length);
-  const pick = max ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
   for (let line = 0; line < lines; line += 1) {
     const base = line * lineStep;
-    for (let i = 0; i < length; i += 1) {
-      const v = src[base + i * step]!;
-      forward[i] = i % window === 0 ? v : pick(forward[i - 1]!, v);
+    for (let i = 0, k = 0; i < length; i += 1, k += 1) {
+      if (k === window) k = 0;
+      const v = src[base + i * step]! ^ flip;
+      const previous = forward[i - 1]!;
+      forward[i] = k === 0 || v > previous ? v : previous;
     }
     for (let i = length - 1; i >= 0; i -= 1) {
-      const v = src[base + i * step]!;
-      backward[i] = i === length - 1 || (i + 1) % window === 0 ? v : pick(backward[i + 1]!, v);
+      const v = src[base + i * step]! ^ flip;
+      const next = backward[i + 1]!;
+      backward[i] = i === length - 1 || (i + 1) % window === 0 || v > next ? v : next;
     }
     for (let i = 0; i < length; i += 1) {
-      const lo = Math.max(0, i - half);
-      const hi = Math.min(length - 1, i + half);
-      out[base + i * step] = pick(backward[lo]!, forward[hi]!);
+      const a = backward[i - half < 0 ? 0 : i - half]!;
+      const b = forward[i + half >= length ? length - 1 : i + half]!;
+      out[base + i * step] = (a > b ? a : b) ^ flip;
     }
   }
 }

@@ -56,9 +56,12 @@ function alignment(image: GrayImage, angle: number, columns: boolean): number {
   const sums = new Float64Array(bins);
   const counts = new Uint32Array(bins);
   for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    const start = y * ay + offset + 0.5;
     for (let x = 0; x < width; x += 1) {
-      const bin = Math.round(x * ax + y * ay + offset);
-      sums[bin]! += data[y * width + x]!;
+      // Non-negative, so truncating after adding a half rounds.
+      const bin = (x * ax + start) | 0;
+      sums[bin]! += data[row + x]!;
       counts[bin]! += 1;
     }
   }
@@ -112,9 +115,11 @@ function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayI
   const counts = new Uint32Array(cells);
   const cellOf = new Uint32Array(width * height);
   for (let y = 0; y < height; y += 1) {
+    const binStart = y * ay + offset + 0.5;
+    const alongStart = y * ty - start;
     for (let x = 0; x < width; x += 1) {
-      const bin = Math.round(x * ax + y * ay + offset);
-      const stretch = Math.min(stretches - 1, Math.floor((x * tx + y * ty - start) * perStretch));
+      const bin = (x * ax + binStart) | 0;
+      const stretch = Math.min(stretches - 1, ((x * tx + alongStart) * perStretch) | 0);
       const c = bin * stretches + stretch;
       const i = y * width + x;
       cellOf[i] = c;
@@ -140,7 +145,10 @@ function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayI
     widened[c] = Math.max(levels[c]!, before, after);
   }
   const out = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i += 1) out[i] = Math.max(0, data[i]! - widened[cellOf[i]!]!);
+  for (let i = 0; i < out.length; i += 1) {
+    const v = data[i]! - widened[cellOf[i]!]!;
+    out[i] = v > 0 ? v : 0;
+  }
   return { data: out, width, height };
 }
 

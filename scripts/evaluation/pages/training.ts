@@ -23,30 +23,39 @@ export async function writeTrainingPages(
 ): Promise<number> {
   const digits = trainingDigits(split);
   const side = input.width * input.height;
-  const total = digits.length + Math.ceil(digits.length / PAGE_EVERY);
-  const pixels = new Uint8Array(total * side);
-  const labels = new Uint8Array(total);
+  const most = digits.length + Math.ceil(digits.length / PAGE_EVERY);
+  const pixels = new Uint8Array(most * side);
+  const labels = new Uint8Array(most);
   let n = 0;
+  let refused = 0;
   for (const [i, digit] of digits.entries()) {
     const inputs = [await renderMnistPng(digit)];
     // The page index runs over the photographed digits only, so paper × ink stay balanced among them.
     if (i % PAGE_EVERY === 0) inputs.push((await photographPage(i / PAGE_EVERY, digit, TRAINING_PAGES)).bytes);
     for (const bytes of inputs) {
-      pixels.set((await mnistPixels(bytes, input, DEFAULT_DECODE_LIMITS)).data, n * side);
+      // A page the preprocessing refuses (no-ink: a faint stroke in a dark corner) is never answered: not learnt.
+      const fitted = await mnistPixels(bytes, input, DEFAULT_DECODE_LIMITS).catch(() => undefined);
+      if (!fitted) {
+        refused += 1;
+        continue;
+      }
+      pixels.set(fitted.data, n * side);
       labels[n] = Number(digit.label);
       n += 1;
     }
     progress?.(i + 1, digits.length);
   }
+  const total = n;
   mkdirSync(TRAINING_PAGES_DIR, { recursive: true });
-  writeFileSync(join(TRAINING_PAGES_DIR, 'digits.u8'), pixels);
-  writeFileSync(join(TRAINING_PAGES_DIR, 'labels.u8'), labels);
+  writeFileSync(join(TRAINING_PAGES_DIR, 'digits.u8'), pixels.subarray(0, total * side));
+  writeFileSync(join(TRAINING_PAGES_DIR, 'labels.u8'), labels.subarray(0, total));
   const spec = {
     generator: 'scripts/digit-pages.ts --training',
     split,
     options: TRAINING_PAGES,
     layout: `for each training digit in split order: its MNIST picture, then (one digit in ${PAGE_EVERY}) its photographed page; each 28x28 uint8`,
     count: total,
+    refused,
     page: input.page,
   };
   writeFileSync(join(TRAINING_PAGES_DIR, 'spec.json'), `${JSON.stringify(spec, null, 1)}\n`);
