@@ -62,7 +62,7 @@ export const classificationOutputSpecSchema = z.object({
   labels: z.array(z.string()).check(z.minLength(2)),
   /**
    * Answers whose confidence is below this are marked `uncertain` (reason `low-confidence`), as are answers on an
-   * input with nothing in it (`empty-input`). Calibrated on the model's evaluation set; absent: never uncertain.
+   * input with nothing in it (`nothing-found`). Calibrated on the model's evaluation set; absent: never uncertain.
    */
   uncertainBelow: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
 });

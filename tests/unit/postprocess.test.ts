@@ -49,7 +49,7 @@ describe('classify', () => {
 
   it('marks the answer on an empty input uncertain whatever its confidence', () => {
     const result = classify([0.9, 0.05, 0.05], { ...spec, activation: 'none', uncertainBelow: 0.6 }, true);
-    expect(result).toMatchObject({ uncertain: true, reason: 'empty-input' });
+    expect(result).toMatchObject({ uncertain: true, reason: 'nothing-found' });
   });
 
   it('never marks answers of a model whose spec has no threshold', () => {

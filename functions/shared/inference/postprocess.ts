@@ -7,11 +7,11 @@ export interface ClassificationResult {
   probabilities: Record<string, number>;
   /** Present when the answer should not be taken as read: the label is the model's best guess only. */
   uncertain?: true;
-  /** `empty-input`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold. */
+  /** `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold. */
   reason?: UncertainReason;
 }
 
-export type UncertainReason = 'empty-input' | 'low-confidence';
+export type UncertainReason = 'nothing-found' | 'low-confidence';
 
 /** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -44,7 +44,7 @@ export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSp
     probabilities: Object.fromEntries(spec.labels.map((label, i) => [label, round(probabilities[i] ?? 0)])),
   };
   if (spec.uncertainBelow === undefined) return answer;
-  if (emptyInput) return { ...answer, uncertain: true, reason: 'empty-input' };
+  if (emptyInput) return { ...answer, uncertain: true, reason: 'nothing-found' };
   if (confidence < spec.uncertainBelow) return { ...answer, uncertain: true, reason: 'low-confidence' };
   return answer;
 }

@@ -24,6 +24,8 @@ export interface PageInk {
   /** Where they are in the working picture, and the sheet's angle found (degrees). */
   box: { left: number; top: number; width: number; height: number };
   angleDegrees: number;
+  /** The intermediate pictures, for showing what each step did (docs/digits-pages/). */
+  steps: { flattened: GrayImage; unruled: GrayImage };
 }
 
 function percentileOf(values: Uint8Array, share: number, skipZero: boolean): number {
@@ -79,11 +81,12 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
   const { ink, angleDegrees } = removeRuling(flat);
   const strokes = findStrokes(ink);
   if (!strokes) return undefined;
+  const steps = { flattened: flat, unruled: ink };
   const level = Math.max(1, percentileOf(strokes.patch.data, STROKE_LEVEL, true));
   const patch = { ...strokes.patch, data: strokes.patch.data.map((v) => Math.min(255, Math.round((v * 255) / level))) };
   // Stroke width (pixels) from area and edge, against the width MNIST's strokes have once fitted in the ink box.
   const width = (2 * strokes.area) / Math.max(1, strokes.edge);
   const wanted = (spec.strokeWidth * Math.max(patch.width, patch.height)) / inkBox;
   const radius = Math.round((wanted - width) / 2);
-  return { patch: radius >= 1 ? dilate(patch, radius) : patch, box: strokes.box, angleDegrees };
+  return { patch: radius >= 1 ? dilate(patch, radius) : patch, box: strokes.box, angleDegrees, steps };
 }
