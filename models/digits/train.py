@@ -70,6 +70,8 @@ def parse_args():
     p.add_argument("--opset", type=int, default=13)
     p.add_argument("--pages", default=None,
                    help="directory of preprocessed training pages (digits.u8, labels.u8, spec.json); none: MNIST only")
+    p.add_argument("--init-from", default=None,
+                   help="an earlier version's model.onnx to go on training from (its BatchNorm stays folded)")
     p.add_argument("--page-aug-scale", type=float, default=0.5,
                    help="share of the affine augmentation applied to the preprocessed pages (they vary already)")
     return p.parse_args()
@@ -200,6 +202,52 @@ class DigitNet(nn.Module):
         return self.fc(self.drop(x))
 
 
+class FoldedDigitNet(nn.Module):
+    """DigitNet as its ONNX export is: BatchNorm folded into the convs (weights and bias). Used to go on training
+    from an earlier version's exported weights (--init-from): the same function, the same graph once exported."""
+    ARCH = DigitNet.ARCH.replace("with BatchNorm+ReLU", "with ReLU, BatchNorm folded into them")
+
+    def __init__(self):
+        super().__init__()
+        conv = lambda cin, cout: [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True)]  # noqa: E731
+        self.features = nn.Sequential(
+            *conv(1, 32), *conv(32, 32), nn.MaxPool2d(2), nn.Dropout(0.1),
+            *conv(32, 64), *conv(64, 64), nn.MaxPool2d(2), nn.Dropout(0.1),
+            *conv(64, 128),
+        )
+        self.drop = nn.Dropout(0.25)
+        self.fc = nn.Linear(128, 10)
+
+    forward = DigitNet.forward
+
+
+def load_exported_weights(model, onnx_path):
+    """Copies an exported DigitNet's weights (its Conv nodes in order, then its Gemm) into a FoldedDigitNet."""
+    import onnx
+    from onnx import numpy_helper
+    proto = onnx.load(onnx_path)
+    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in proto.graph.initializer}
+    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
+    nodes = [n for n in proto.graph.node if n.op_type == "Conv"]
+    gemm = [n for n in proto.graph.node if n.op_type == "Gemm"]
+    if len(nodes) != len(convs) or len(gemm) != 1:
+        raise SystemExit("%s is not a DigitNet export" % onnx_path)
+    with torch.no_grad():
+        for conv, node in zip(convs, nodes):
+            conv.weight.copy_(weights[node.input[1]])
+            conv.bias.copy_(weights[node.input[2]])
+        model.fc.weight.copy_(weights[gemm[0].input[1]])
+        model.fc.bias.copy_(weights[gemm[0].input[2]])
+        probe = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(SEED))
+        model.eval()
+        diff = float(np.abs(model(probe).numpy() - run_onnx_numpy(proto, {"image": probe.numpy()})[0]).max())
+    if diff > 1e-3:
+        raise SystemExit("weights from %s do not reproduce its outputs (max diff %.2e)" % (onnx_path, diff))
+    print("weights from %s reproduce its outputs (max |logit diff| %.2e)" % (onnx_path, diff))
+    with open(onnx_path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 # --------------------------------------------------------------------------- eval helpers
 
 @torch.no_grad()
@@ -247,9 +295,14 @@ def main():
         aug_strength = torch.cat([aug_strength, torch.full((len(py),), args.page_aug_scale)])
         print("training pages: %d preprocessed inputs, sha256 %s" % (len(py), pages_sha))
 
-    model = DigitNet()
+    model = FoldedDigitNet() if args.init_from else DigitNet()
+    init = None
+    if args.init_from:
+        init = {"file": os.path.relpath(os.path.abspath(args.init_from), REPO_ROOT),
+                "sha256": load_exported_weights(model, args.init_from)}
+        print("starting from %s (sha256 %s)" % (init["file"], init["sha256"]))
     n_params = sum(p.numel() for p in model.parameters())
-    print("model: %s, %d parameters" % (DigitNet.ARCH, n_params))
+    print("model: %s, %d parameters" % (type(model).ARCH, n_params))
 
     gen = torch.Generator().manual_seed(SEED)
     steps_per_epoch = math.ceil(len(y_tr) / args.batch_size)
@@ -379,7 +432,8 @@ def main():
                 "validationFraction": args.val_fraction,
                 "samplesFitted": len(y_tr),
                 "checkpointSelection": "none (last epoch)",
-                "architecture": DigitNet.ARCH,
+                "architecture": type(model).ARCH,
+                **({"initialisedFrom": init} if init else {}),
                 "parameterCount": n_params,
                 "onnxOpset": args.opset,
                 "threads": args.threads,

@@ -60,19 +60,23 @@ describe('digits model, held-out digits through the TypeScript serving path', ()
 const REALISTIC_FLOORS = { overall: 0.97, perCondition: 0.93, blankPagesFlagged: 0.9, maxEce: 0.05 };
 
 describe('digits model on photographed school pages (realistic set, issue #14)', () => {
-  it('reads held-out digits on plain, Seyès and squared pages at the measured floors, in every condition', async () => {
-    // The set is built on first use (fixed seed, under .local/) and reused after.
-    const figures = realisticFigures(await runRealistic(model));
-    console.warn(
-      `digits realistic accuracy (n=${figures.count}): ${(figures.accuracy * 100).toFixed(2)}%, ECE ${figures.ece.toFixed(4)}`,
-    );
-    expect(figures.count).toBeGreaterThanOrEqual(1000);
-    expect(figures.accuracy).toBeGreaterThanOrEqual(REALISTIC_FLOORS.overall);
-    for (const group of figures.groups) {
-      expect(group.accuracy, `${group.condition}: ${group.group}`).toBeGreaterThanOrEqual(REALISTIC_FLOORS.perCondition);
-    }
-    expect(figures.ece).toBeLessThanOrEqual(REALISTIC_FLOORS.maxEce);
-    // Pages with nothing written are answered uncertain (or refused as blank), not given a confident label.
-    expect(figures.blankPagesFlagged).toBeGreaterThanOrEqual(REALISTIC_FLOORS.blankPagesFlagged);
-  }, 60 * 60_000);
+  it(
+    'reads held-out digits on plain, Seyès and squared pages at the measured floors, in every condition',
+    async () => {
+      // The set is built on first use (fixed seed, under .local/) and reused after.
+      const figures = realisticFigures(await runRealistic(model));
+      console.warn(
+        `digits realistic accuracy (n=${figures.count}): ${(figures.accuracy * 100).toFixed(2)}%, ECE ${figures.ece.toFixed(4)}`,
+      );
+      expect(figures.count).toBeGreaterThanOrEqual(1000);
+      expect(figures.accuracy).toBeGreaterThanOrEqual(REALISTIC_FLOORS.overall);
+      for (const group of figures.groups) {
+        expect(group.accuracy, `${group.condition}: ${group.group}`).toBeGreaterThanOrEqual(REALISTIC_FLOORS.perCondition);
+      }
+      expect(figures.ece).toBeLessThanOrEqual(REALISTIC_FLOORS.maxEce);
+      // Pages with nothing written are answered uncertain (or refused as blank), not given a confident label.
+      expect(figures.blankPagesFlagged).toBeGreaterThanOrEqual(REALISTIC_FLOORS.blankPagesFlagged);
+    },
+    60 * 60_000,
+  );
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors';
 import type { MnistInputSpec } from '../../functions/shared/model-spec';
 import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../functions/shared/preprocessing';
+import { pageInk } from '../../functions/shared/preprocessing/page';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
 import type { PageConditions } from '../../scripts/evaluation/pages/conditions';
 import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
@@ -99,5 +100,26 @@ describe('page preprocessing on photographed pages', () => {
     const error = await mnistPixels(blank, spec, DEFAULT_DECODE_LIMITS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).code).toBe('no-ink');
+  });
+});
+
+describe('pageInk', () => {
+  it('reads a page mostly in shadow (dark border) as dark ink on paper, not as light ink on black', () => {
+    // Paper at 235, its left three quarters in a shadow at 95, a ring of ink (a 0) at 30 inside the shadow.
+    const [width, height] = [240, 180];
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y += 1) {
+      for (let x = 0; x < width; x += 1) {
+        const ring = Math.abs(Math.hypot((x - 90) / 18, (y - 90) / 26) - 1) < 0.18;
+        data[y * width + x] = ring ? 30 : x < 180 ? 95 : 235;
+      }
+    }
+    const found = pageInk({ data, width, height }, page, 20);
+    // The ring's outer edge spans x 69–111 and y 59–121; read inverted, the hole inside it (about 76–104) is found.
+    const box = found?.box ?? { left: 0, top: 0, width: 0, height: 0 };
+    expect(box.left).toBeGreaterThanOrEqual(66);
+    expect(box.left).toBeLessThanOrEqual(71);
+    expect(box.width).toBeGreaterThanOrEqual(40);
+    expect(box.height).toBeGreaterThanOrEqual(56);
   });
 });

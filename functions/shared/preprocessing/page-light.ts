@@ -7,8 +7,8 @@ import type { GrayImage } from './decode';
  * under a gradient or a shadow, and only what is darker than the paper around it as ink.
  */
 
-/** Closing square, as a share of the shorter side: wider than a felt-tip stroke on a large digit. */
-const CLOSING_SHARE = 1 / 10;
+/** Closing square, as a share of the shorter side: wider than a felt-tip stroke, or two merging, on a large digit. */
+const CLOSING_SHARE = 1 / 7;
 /** Never narrower than this (pixels): on a small crop (an MNIST picture) a stroke is 2 to 5 pixels wide. */
 const MIN_WINDOW = 15;
 

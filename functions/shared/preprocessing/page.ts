@@ -13,6 +13,8 @@ import { borderMedian } from './mnist-fit';
  * nearly as light as the paper while blue, black and grey ink stay dark.
  */
 
+/** A border this dark (median, of 255) is the black background of light writing, not paper in a shadow. */
+const DARK_BORDER = 64;
 /** Below this darkness (of 255) at its darkest, the picture is blank. */
 const MIN_INK_CONTRAST = 40;
 /** Share of the digit's ink below its stroke level: the level its core is brought to 255 from. */
@@ -72,8 +74,9 @@ function dilate(image: GrayImage, radius: number): GrayImage {
  * Throws no-ink when the picture is blank.
  */
 export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): PageInk | undefined {
-  // MNIST-style pictures are light ink on black: turned into dark ink on light paper, like every other page.
-  const light = borderMedian(value) > 127 ? value : { ...value, data: value.data.map((v) => 255 - v) };
+  // MNIST-style pictures are light ink on black: turned into dark ink on light paper, like every other page. Only a
+  // near-black border says so: a page half in shadow has a dark border too, but its paper is still far from black.
+  const light = borderMedian(value) >= DARK_BORDER ? value : { ...value, data: value.data.map((v) => 255 - v) };
   const flat = flattenLight(light);
   if (percentileOf(flat.data, 0.9995, false) < MIN_INK_CONTRAST) {
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
