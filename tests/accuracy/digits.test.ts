@@ -57,7 +57,9 @@ describe('digits model, held-out digits through the TypeScript serving path', ()
  * Floors a little under what `npm run eval -- digits` measured for the served version (models/digits/README.md):
  * the realistic set is generated with a fixed seed, so a drop below them is a regression, not chance.
  */
-const REALISTIC_FLOORS = { overall: 0.97, perCondition: 0.93, blankPagesFlagged: 0.9, maxEce: 0.05 };
+// digits 1.1.0 measured 98.06 % overall, 96.76 % in its weakest condition (small digits), ECE 0.045, 100 % of pages
+// with nothing written flagged.
+const REALISTIC_FLOORS = { overall: 0.975, perCondition: 0.96, blankPagesFlagged: 0.95, maxEce: 0.06 };
 
 describe('digits model on photographed school pages (realistic set, issue #14)', () => {
   it(

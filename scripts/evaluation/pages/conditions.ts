@@ -62,7 +62,7 @@ export function conditionGroups(c: PageConditions): Record<string, string> {
     ink: c.ink,
     lighting: c.lighting,
     placement: c.placement,
-    rotation: bucket(Math.abs(c.rotationDegrees), [5, 10], ['|r|<5°', '5°≤|r|<10°', '10°≤|r|≤15°']),
+    rotation: bucket(Math.abs(c.rotationDegrees), [5, 10], ['under 5°', '5° to 10°', '10° to 15°']),
     size: bucket(Math.max(c.width, c.height), [1400, 2700], ['≤1400 px', '1400–2700 px', '>2700 px']),
     jpeg: bucket(c.jpegQuality, [65, 80], ['q50–64', 'q65–79', 'q80–95']),
     exif: `orientation ${c.exifOrientation}`,
