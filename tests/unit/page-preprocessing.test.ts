@@ -4,6 +4,7 @@ import type { MnistInputSpec } from '../../functions/shared/model-spec';
 import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../functions/shared/preprocessing';
 import { pageInk } from '../../functions/shared/preprocessing/page';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
+import { PAGE_INPUT } from '../../scripts/evaluation/pages/training';
 import type { PageConditions } from '../../scripts/evaluation/pages/conditions';
 import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
 import sharp from 'sharp';
@@ -12,20 +13,8 @@ import sharp from 'sharp';
  * The page preprocessing (issue #14) on photographed pages of held-out digits: what it fits in the 28×28 canvas
  * must look like what it fits from the digit's own MNIST picture, whatever the paper, light and camera.
  */
-const page = { workingSide: 384, strokeWidth: 2.6 };
-const spec: MnistInputSpec = {
-  kind: 'image',
-  tensorName: 'image',
-  layout: 'NCHW',
-  dtype: 'float32',
-  channels: 1,
-  height: 28,
-  width: 28,
-  fit: 'mnist',
-  inkBox: 20,
-  normalisation: { scale: 1 / 255, mean: [0.1307], std: [0.3081] },
-  page,
-};
+const spec = PAGE_INPUT;
+const page = PAGE_INPUT.page!;
 const withoutPage: MnistInputSpec = { ...spec, page: undefined };
 const digits = heldOutDigits({ method: 'per-class-tail', heldOutFraction: 0.15 });
 const samples = [3, 170, 330, 480, 640, 790, 930, 1080, 1240, 1400].map((i) => digits[i]!);

@@ -39,12 +39,18 @@ export interface Strokes {
   edge: number;
 }
 
-function percentile(image: GrayImage, share: number): number {
+/** The value under which `share` of the values lie (zeros left out when `skipZero`: the paper around strokes). */
+export function percentileOf(values: Uint8Array, share: number, skipZero = false): number {
   const histogram = new Uint32Array(256);
-  for (const value of image.data) histogram[value]! += 1;
+  let count = 0;
+  for (const value of values) {
+    if (skipZero && value === 0) continue;
+    histogram[value]! += 1;
+    count += 1;
+  }
   let seen = 0;
   let value = 0;
-  while (value < 255 && seen + histogram[value]! < share * image.data.length) seen += histogram[value++]!;
+  while (value < 255 && seen + histogram[value]! < share * count) seen += histogram[value++]!;
   return value;
 }
 
@@ -110,7 +116,7 @@ function isLine(part: Component, width: number, height: number): boolean {
 
 /** The digit's strokes, or undefined when the page holds ink but nothing that reads as a written character. */
 export function findStrokes(ink: GrayImage): Strokes | undefined {
-  const strongest = percentile(ink, 0.9995);
+  const strongest = percentileOf(ink.data, 0.9995);
   const threshold = Math.max(MIN_THRESHOLD, Math.round(LOW_SHARE * strongest));
   const high = Math.max(MIN_PEAK, HIGH_SHARE * strongest);
   const { labels, parts } = components(ink, threshold);

@@ -3,7 +3,7 @@ import type { MnistPageSpec } from '../model-spec';
 import type { GrayImage } from './decode';
 import { flattenLight } from './page-light';
 import { removeRuling } from './page-ruling';
-import { findStrokes } from './page-strokes';
+import { findStrokes, percentileOf } from './page-strokes';
 import { borderMedian } from './mnist-fit';
 
 /**
@@ -28,20 +28,6 @@ export interface PageInk {
   angleDegrees: number;
   /** The intermediate pictures, for showing what each step did (docs/digits-pages/). */
   steps: { flattened: GrayImage; unruled: GrayImage };
-}
-
-function percentileOf(values: Uint8Array, share: number, skipZero: boolean): number {
-  const histogram = new Uint32Array(256);
-  let count = 0;
-  for (const value of values) {
-    if (skipZero && value === 0) continue;
-    histogram[value]! += 1;
-    count += 1;
-  }
-  let seen = 0;
-  let value = 0;
-  while (value < 255 && seen + histogram[value]! < share * count) seen += histogram[value++]!;
-  return value;
 }
 
 /** Grey dilation by a (2r+1)² square, separable: thickens thin strokes. */
@@ -78,7 +64,7 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
   // near-black border says so: a page half in shadow has a dark border too, but its paper is still far from black.
   const light = borderMedian(value) >= DARK_BORDER ? value : { ...value, data: value.data.map((v) => 255 - v) };
   const flat = flattenLight(light);
-  if (percentileOf(flat.data, 0.9995, false) < MIN_INK_CONTRAST) {
+  if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
   }
   const { ink, angleDegrees } = removeRuling(flat);

@@ -11,6 +11,21 @@ import { photographPage, type PageSetOptions } from './set';
  * run through the serving preprocessing, so the model learns on exactly what it is given in production. Written
  * as raw 28×28 bytes (digits.u8), labels (labels.u8) and what made them (spec.json), which train.py reads.
  */
+/** The input spec the page-trained digits model declares (train.py copies `page` from spec.json). */
+export const PAGE_INPUT: MnistInputSpec = {
+  kind: 'image',
+  tensorName: 'image',
+  layout: 'NCHW',
+  dtype: 'float32',
+  channels: 1,
+  height: 28,
+  width: 28,
+  fit: 'mnist',
+  inkBox: 20,
+  normalisation: { scale: 1 / 255, mean: [0.1307], std: [0.3081] },
+  page: { workingSide: 384, strokeWidth: 2.6 },
+};
+
 export const TRAINING_PAGES_DIR = join('.local', 'digit-pages', 'training');
 export const TRAINING_PAGES: PageSetOptions = { seed: 1401, blankPages: 0, minSide: 480, maxSide: 1400, paintSide: 480 };
 /** One training digit in this many is photographed: rendering pages is the slow part (2 shared cores). */
