@@ -20,15 +20,43 @@ const TILE = 240;
 const EXAMPLES: Array<{ digit: number; conditions: Partial<PageConditions> }> = [
   {
     digit: 455,
-    conditions: { paper: 'seyes', ink: 'ballpoint-blue', lighting: 'shadow', rotationDegrees: -11, width: 3000, height: 4000, exifOrientation: 6, jpegQuality: 62 },
+    conditions: {
+      paper: 'seyes',
+      ink: 'ballpoint-blue',
+      lighting: 'shadow',
+      rotationDegrees: -11,
+      width: 3000,
+      height: 4000,
+      exifOrientation: 6,
+      jpegQuality: 62,
+    },
   },
   {
     digit: 1010,
-    conditions: { paper: 'squared', ink: 'pencil', lighting: 'gradient', rotationDegrees: 7, width: 4000, height: 3000, exifOrientation: 1, jpegQuality: 80 },
+    conditions: {
+      paper: 'squared',
+      ink: 'pencil',
+      lighting: 'gradient',
+      rotationDegrees: 7,
+      width: 4000,
+      height: 3000,
+      exifOrientation: 1,
+      jpegQuality: 80,
+    },
   },
   {
     digit: 1290,
-    conditions: { paper: 'plain', ink: 'felt-tip', lighting: 'even', placement: 'off-centre', rotationDegrees: 3, width: 1600, height: 1200, exifOrientation: 3, jpegQuality: 55 },
+    conditions: {
+      paper: 'plain',
+      ink: 'felt-tip',
+      lighting: 'even',
+      placement: 'off-centre',
+      rotationDegrees: 3,
+      width: 1600,
+      height: 1200,
+      exifOrientation: 3,
+      jpegQuality: 55,
+    },
   },
 ];
 
@@ -52,9 +80,12 @@ for (const [n, example] of EXAMPLES.entries()) {
   const boxed = Buffer.from(
     `<svg width="${value.width}" height="${value.height}"><rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="red" stroke-width="2"/></svg>`,
   );
-  const unruled = await sharp(found.steps.unruled.data.map((v) => 255 - v), {
-    raw: { width: value.width, height: value.height, channels: 1 },
-  })
+  const unruled = await sharp(
+    found.steps.unruled.data.map((v) => 255 - v),
+    {
+      raw: { width: value.width, height: value.height, channels: 1 },
+    },
+  )
     .toColourspace('srgb')
     .composite([{ input: boxed }])
     .raw()
@@ -62,7 +93,10 @@ for (const [n, example] of EXAMPLES.entries()) {
   const tiles = [
     await sharp(photo.bytes).rotate().resize(TILE, TILE, { fit: 'contain', background: '#808080' }).png().toBuffer(),
     await tile(found.steps.flattened, true),
-    await sharp(unruled.data, { raw: unruled.info }).resize(TILE, TILE, { fit: 'contain', background: '#808080' }).png().toBuffer(),
+    await sharp(unruled.data, { raw: unruled.info })
+      .resize(TILE, TILE, { fit: 'contain', background: '#808080' })
+      .png()
+      .toBuffer(),
     await tile(await mnistPixels(photo.bytes, input, DEFAULT_DECODE_LIMITS), false, 'nearest'),
   ];
   const path = `docs/digits-pages/example-${n + 1}.png`;
