@@ -5,6 +5,7 @@ import type { SessionCache } from '../shared/inference/sessions';
 import { quoteName } from '../shared/model-name';
 import type { ModelVersion } from '../shared/registry';
 import { reportRejectedRows } from '../shared/observability';
+import { imageTensorInput } from '../shared/oip/image-input';
 import { checkRequestedOutputs, encodeOutputs, inputTensors } from '../shared/oip/model-tensors';
 import { inferenceRequestSchema, type InferenceRequest, type InferenceResponse } from '../shared/oip/schemas';
 import { decodeTensor, type DecodedTensor } from '../shared/oip/tensors';
@@ -65,8 +66,8 @@ function theInput(model: ModelVersion, request: InferenceRequest): DecodedTensor
 }
 
 /** An image model's input: the encoded picture (PNG, JPEG…) as one base64 BYTES element, as KServe's examples send it. */
-function encodedImage(tensor: DecodedTensor): Buffer {
-  if (tensor.datatype !== 'BYTES' || tensor.values.length !== 1) {
+function encodedImage(tensor: Extract<DecodedTensor, { datatype: 'BYTES' }>): Buffer {
+  if (tensor.values.length !== 1) {
     throw new InvalidInputError(
       'invalid-tensor',
       `Input '${tensor.name}' is one encoded picture: datatype BYTES, shape [1], data ["<base64 of the file>"].`,
@@ -128,8 +129,13 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
   let record;
   if (model?.metadata.input.kind === 'image') {
     checkRequestedOutputs(model.metadata, request.outputs);
-    const bytes = encodedImage(theInput(model, request));
-    const outcome = await runPrediction(deps.prediction, { ...common, source: 'http', bytes });
+    const tensor = theInput(model, request);
+    // A file is preprocessed as on /v1; a tensor goes to the model as it is, checked inside the recorded path.
+    const input =
+      tensor.datatype === 'BYTES'
+        ? { bytes: encodedImage(tensor) }
+        : { bytes: call.body, prepare: (version: ModelVersion) => imageTensorInput(version.metadata, tensor) };
+    const outcome = await runPrediction(deps.prediction, { ...common, source: 'http', ...input });
     if (outcome.error !== undefined) throw outcome.error;
     record = outcome.record;
     answers = [record.result as PredictionResult];

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImageInputSpec } from '../../functions/shared/model-spec';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { ModelRegistry } from '../../functions/shared/registry';
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
+import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
+import { MODELS_DIR } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
@@ -16,6 +21,7 @@ import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from 
 const run = promisify(execFile);
 const key = TEST_SETTINGS.apiKey;
 const seven = readFileSync('events/samples/seven.png');
+const registry = new ModelRegistry(MODELS_DIR);
 let t: TestPlatform;
 
 beforeAll(async () => {
@@ -126,11 +132,11 @@ describe('model metadata: GET /v2/models/{m}[/versions/{v}]', () => {
     ]);
   });
 
-  it('describes a version by name, and an image model as one BYTES input', async () => {
+  it('describes a version by name, and an image model by its own FP32 [1, C, H, W] input', async () => {
     const response = await get('/v2/models/digits/versions/1.0.0');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { inputs: unknown[]; outputs: Array<{ name: string; shape: number[] }> };
-    expect(body.inputs).toEqual([{ name: 'image', datatype: 'BYTES', shape: [1] }]);
+    expect(body.inputs).toEqual([{ name: 'image', datatype: 'FP32', shape: [1, 1, 28, 28] }]);
     expect(body.outputs.find((o) => o.name === 'probabilities')?.shape).toEqual([-1, 10]);
     const cars = (await (await get('/v2/models/car-detector')).json()) as { outputs: Array<{ name: string }> };
     expect(cars.outputs.map((o) => o.name)).toEqual(['boxes', 'scores', 'labels']);
@@ -222,6 +228,50 @@ describe('inference: POST /v2/models/{m}[/versions/{v}]/infer', () => {
     expect(body.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [1], data: ['7'] });
     const record = await recordOf(body.parameters?.prediction_id as string);
     expect(record).toMatchObject({ source: 'http', model: 'digits', status: 'succeeded', result: { label: '7' } });
+  });
+
+  it('takes an image model’s own FP32 [1, C, H, W] tensor, as a Triton client sends it, and records it', async () => {
+    const spec = (await registry.resolve('digits')).metadata.input as ImageInputSpec;
+    const { tensor } = await preprocessImage(seven, spec, DEFAULT_DECODE_LIMITS);
+    const response = await post('/v2/models/digits/infer', {
+      inputs: [{ name: 'image', shape: tensor.dims, datatype: 'FP32', data: Array.from(tensor.data) }],
+      outputs: [{ name: 'label' }],
+    });
+    const body = await inferenceResponse(response);
+    expect(body.outputs).toEqual([{ name: 'label', datatype: 'BYTES', shape: [1], data: ['7'] }]);
+    expect(await recordOf(body.parameters?.prediction_id as string)).toMatchObject({
+      status: 'succeeded',
+      result: { label: '7' },
+    });
+  });
+
+  it('takes a detector’s UINT8 [1, H, W, C] pixels and scores them as the same picture sent as a file', async () => {
+    const { metadata } = await registry.resolve('car-detector');
+    const split = metadata.training.data.split as unknown as FrameRangeSplit;
+    const frame = readFileSync(validationFrames(split).find((f) => f.boxes.length > 0)!.path);
+    const spec = metadata.input as ImageInputSpec;
+    const { tensor } = await preprocessImage(frame, spec, DEFAULT_DECODE_LIMITS);
+    expect(tensor.dtype).toBe('uint8');
+    const scores = async (input: Record<string, unknown>) => {
+      const body = await inferenceResponse(
+        await post('/v2/models/car-detector/infer', { inputs: [{ name: 'image', ...input }], outputs: [{ name: 'scores' }] }),
+      );
+      return body.outputs[0]!.data;
+    };
+    const fromPixels = await scores({ shape: tensor.dims, datatype: 'UINT8', data: Array.from(tensor.data) });
+    const fromFile = await scores({ shape: [1], datatype: 'BYTES', data: [frame.toString('base64')] });
+    expect(fromFile.length).toBeGreaterThan(0);
+    expect(fromPixels).toEqual(fromFile);
+  });
+
+  it('refuses an image tensor of another shape with 400, and records the refusal', async () => {
+    const response = await post('/v2/models/digits/infer', {
+      inputs: [{ name: 'image', shape: [1, 28, 28, 1], datatype: 'FP32', data: new Array(784).fill(0) }],
+    });
+    const body = await expectError(response, 400, 'invalid-tensor');
+    expect(body.error).toMatch(/FP32 \[1, 1, 28, 28\]/);
+    const records = await t.records();
+    expect(records.some((r) => r.model === 'digits' && r.status === 'rejected' && r.error?.code === 'invalid-tensor')).toBe(true);
   });
 
   it('answers a detector with boxes [D, 4], scores [D] and labels [D]', async () => {

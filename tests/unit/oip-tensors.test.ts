@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { imageTensorInput } from '../../functions/shared/oip/image-input';
 import { checkRequestedOutputs, encodeOutputs, inputTensors, outputTensors } from '../../functions/shared/oip/model-tensors';
 import { inferenceRequestSchema } from '../../functions/shared/oip/schemas';
 import { decodeTensor } from '../../functions/shared/oip/tensors';
@@ -97,7 +98,7 @@ const classifier = {
 } as never;
 const detector = {
   name: 'cars',
-  input: { kind: 'image', tensorName: 'image' },
+  input: { kind: 'image', tensorName: 'image', fit: 'letterbox', channels: 3, height: 8, width: 16 },
   output: { kind: 'detection', labels: ['car'] },
 } as never;
 
@@ -109,7 +110,7 @@ describe('model tensors', () => {
       ['confidence', 'FP32', [-1]],
       ['probabilities', 'FP32', [-1, 2]],
     ]);
-    expect(inputTensors(detector)).toEqual([{ name: 'image', datatype: 'BYTES', shape: [1] }]);
+    expect(inputTensors(detector)).toEqual([{ name: 'image', datatype: 'FP32', shape: [1, 3, 8, 16] }]);
   });
 
   it('writes rows as output tensors in label order, or only the outputs asked for', () => {
@@ -136,5 +137,38 @@ describe('model tensors', () => {
 
   it('refuses an output the model does not have, naming those it has', () => {
     expect(() => checkRequestedOutputs(classifier, [{ name: 'logits' }])).toThrow(/no output 'logits'; its outputs are label/);
+  });
+});
+
+describe('imageTensorInput', () => {
+  const zeros = (datatype: string, shape: number[]) =>
+    decodeTensor(input(datatype, shape, new Array(shape.reduce((a, b) => a * b, 1)).fill(0)));
+
+  it('takes the model-ready FP32 (or FP64) [1, C, H, W] tensor as float32, as the model reads it', () => {
+    for (const datatype of ['FP32', 'FP64']) {
+      const prepared = imageTensorInput(detector, zeros(datatype, [1, 3, 8, 16]));
+      expect(prepared.tensor).toMatchObject({ dtype: 'float32', dims: [1, 3, 8, 16] });
+      expect(prepared.tensor.data).toBeInstanceOf(Float32Array);
+      expect(prepared.source).toEqual({ format: 'tensor', width: 16, height: 8 });
+    }
+  });
+
+  it('takes UINT8 [1, H, W, C] pixels as they travel to the infer function, which normalises them', () => {
+    const prepared = imageTensorInput(detector, zeros('UINT8', [1, 8, 16, 3]));
+    expect(prepared.tensor).toMatchObject({ dtype: 'uint8', dims: [1, 8, 16, 3] });
+    // A detector's boxes are then in the tensor's own pixels.
+    expect(prepared.letterbox).toEqual({ scale: 1, padX: 0, padY: 0, sourceWidth: 16, sourceHeight: 8 });
+    expect(prepared.tensor.data).toBeInstanceOf(Uint8Array);
+  });
+
+  it.each([
+    ['FP32', [1, 8, 16, 3]],
+    ['FP32', [2, 3, 8, 16]],
+    ['UINT8', [1, 3, 8, 16]],
+    ['INT32', [1, 3, 8, 16]],
+  ])('refuses %s %j, naming the three forms it takes', (datatype, shape) => {
+    expect(() => imageTensorInput(detector, zeros(datatype, shape))).toThrow(
+      /FP32 \[1, 3, 8, 16\] \(normalised\), UINT8 \[1, 8, 16, 3\] \(pixels\) or BYTES \[1\]/,
+    );
   });
 });

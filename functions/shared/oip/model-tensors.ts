@@ -7,13 +7,15 @@ import type { MetadataTensor, ResponseOutput } from './schemas';
 
 /**
  * A model's tensors as the protocol shows them, read from its metadata (nothing here knows a model). Inputs are
- * what Vigie takes over /v2: an image model's encoded picture as one BYTES element (preprocessed by the model's
- * own spec, as on /v1), a tabular model's rows as an [N, F] number tensor in the spec's feature order. Outputs are
- * the post-processed answer (labels, probabilities, boxes), not the raw ONNX heads.
+ * the model's own: an image model's FP32 [1, C, H, W] tensor (its input also takes UINT8 pixels or the picture's
+ * file, image-input.ts), a tabular model's rows as an [N, F] number tensor in the spec's feature order. Outputs
+ * are the post-processed answer (labels, probabilities, boxes), not the raw ONNX heads.
  */
 export function inputTensors(metadata: Pick<ModelMetadata, 'input'>): MetadataTensor[] {
   const { input } = metadata;
-  if (input.kind === 'image') return [{ name: input.tensorName, datatype: 'BYTES', shape: [1] }];
+  if (input.kind === 'image') {
+    return [{ name: input.tensorName, datatype: 'FP32', shape: [1, input.channels, input.height, input.width] }];
+  }
   return [{ name: input.tensorName, datatype: 'FP32', shape: [-1, input.features.length] }];
 }
 
