@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKeyStore } from '../../functions/shared/api-key-store';
+import { hashApiKey } from '../../functions/shared/http/api-keys';
 import type { ImageInputSpec } from '../../functions/shared/model-spec';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import { ModelRegistry } from '../../functions/shared/registry';
@@ -18,7 +19,6 @@ import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from 
  * `{"error": $string}` with an HTTP error status. The checks of the answers' shape are written here from the
  * spec, not taken from the schemas the code validates with, so they can disagree with it.
  */
-const run = promisify(execFile);
 const key = TEST_SETTINGS.apiKey;
 const seven = readFileSync('events/samples/seven.png');
 const registry = new ModelRegistry(MODELS_DIR);
@@ -303,22 +303,18 @@ describe('inference errors: an HTTP error status and {"error": $string} ($infere
   it('refuses a request without a key (401) or with a key for other models (403), as /v1 does', async () => {
     await expectError(await post('/v2/models/iris/infer', {}, null), 401, 'unauthorized');
     await expectError(await get('/v2/models/iris', null), 401, 'unauthorized');
-    const { stdout } = await run(
-      process.execPath,
-      [
-        'node_modules/tsx/dist/cli.mjs',
-        'scripts/keys.ts',
-        'create',
-        '--name',
-        'oip',
-        '--models',
-        'digits',
-        '--expires-in-days',
-        '1',
-      ],
-      { env: t.env },
-    );
-    const scoped = stdout.trim().split('\n').at(-1)!;
+    // A key as `npm run keys -- create --models digits` stores it (that command is tested in http-api.test.ts).
+    const scoped = `vk_${randomBytes(32).toString('base64url')}`;
+    const keyHash = hashApiKey(scoped);
+    const table = t.platform.tables.find((name) => name.endsWith('-api-keys'))!;
+    await createApiKeyStore(t.documents, table).put({
+      keyHash,
+      keyId: keyHash.slice(0, 12),
+      name: 'oip',
+      models: ['digits'],
+      createdAt: new Date().toISOString(),
+      expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    });
     await expectError(await post('/v2/models/iris/infer', {}, scoped), 403, 'forbidden');
     await expectError(await get('/v2/models/iris/ready', scoped), 403, 'forbidden');
     expect((await get('/v2/models/digits', scoped)).status).toBe(200);
