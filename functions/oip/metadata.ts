@@ -1,3 +1,5 @@
+// esbuild inlines only this field of package.json at build time: GET /v2 reports the version that was built.
+import { version } from '../../package.json';
 import { ModelNotApprovedError, ModelNotFoundError } from '../shared/errors';
 import type { SessionCache } from '../shared/inference/sessions';
 import { inputTensors, outputTensors } from '../shared/oip/model-tensors';
@@ -6,7 +8,7 @@ import { approvalOf, type ModelRegistry } from '../shared/registry';
 import { logger } from '../shared/observability';
 
 /** What GET /v2 says: the server, its version, and no protocol extension (Vigie implements none of them). */
-export const SERVER_METADATA = { name: 'vigie', version: '0.1.0', extensions: [] as string[] };
+export const SERVER_METADATA = { name: 'vigie', version, extensions: [] as string[] };
 
 /** The runtime of every Vigie model, in the platform names the protocol's implementations use. */
 const PLATFORM = 'onnxruntime_onnx';
