@@ -16,8 +16,8 @@ import type { Pseudonymise } from '../shared/pseudonym';
 import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
 import { RECORDED_WARNINGS } from '../shared/tabular/summary';
 import type { RangeWarning } from '../shared/tabular/features';
-import { quarantine, quarantineKeyFor, uploadPredictionId } from '../preprocess/process-upload';
-import type { UploadKey } from '../preprocess/upload-key';
+import { quarantine } from '../shared/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 import type { BatchRecords } from './batch-record';
 
 export interface BatchDeps {

@@ -1,6 +1,6 @@
 import { ModelNotApprovedError } from '../shared/errors';
 import type { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import type { ModelRegistry } from '../shared/registry';
 
 export interface ModelHealth {

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { ApiKeyStore } from '../api-key-store';
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../errors';
 import { quoteName } from '../model-name';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
