@@ -23,7 +23,7 @@ module.exports = {
       name: 'handlers-do-not-import-each-other',
       severity: 'error',
       comment: 'What two functions share lives in functions/shared, so each bundle holds its own code only.',
-      from: { path: '^functions/([^/]+)/' },
+      from: { path: '^functions/([^/]+)/', pathNot: '^functions/shared/' },
       to: { path: '^functions/(?!shared/|$1/)' },
     },
   ],
