@@ -7,9 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { PredictionRecord } from '../functions/shared/records';
 import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
+import { progressBar } from './cli/progress';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -65,16 +67,19 @@ try {
   latencies.length = 0;
   statuses.clear();
   const httpStarted = performance.now();
+  const httpBar = progressBar('HTTP predictions', HTTP_REQUESTS);
   await pool(HTTP_REQUESTS, CONCURRENCY, async (i) => {
     await predict(i);
-    if ((i + 1) % 500 === 0) process.stderr.write(`  HTTP ${i + 1}/${HTTP_REQUESTS}\n`);
+    httpBar.update(latencies.length);
   });
+  httpBar.stop();
   const httpSeconds = (performance.now() - httpStarted) / 1000;
   const httpErrors = [...statuses].filter(([status]) => status !== 200).reduce((n, [, count]) => n + count, 0);
 
   // S3 --------------------------------------------------------------------------------------------------
   const putAt = new Map<string, number>();
   const s3Started = Date.now();
+  const uploadBar = progressBar('S3 uploads', UPLOADS);
   for (let first = 0; first < UPLOADS && Date.now() < deadline; first += BURST) {
     await Promise.all(
       Array.from({ length: Math.min(BURST, UPLOADS - first) }, async (_, j) => {
@@ -85,14 +90,20 @@ try {
         putAt.set(key, Date.now());
       }),
     );
-    process.stderr.write(`  uploaded ${Math.min(first + BURST, UPLOADS)}/${UPLOADS}\n`);
+    uploadBar.update(putAt.size);
   }
+  uploadBar.stop();
+  const recordBar = progressBar('records written', putAt.size);
+  const recorded = (all: PredictionRecord[]) => all.filter((r) => putAt.has(r.inputKey ?? '')).length;
   let records = await t.records();
-  while (records.filter((r) => putAt.has(r.inputKey ?? '')).length < putAt.size && Date.now() < deadline) {
+  while (recorded(records) < putAt.size && Date.now() < deadline) {
+    recordBar.update(recorded(records));
     await t.platform.drained();
     await new Promise((resolve) => setTimeout(resolve, 500));
     records = await t.records();
   }
+  recordBar.update(recorded(records));
+  recordBar.stop();
   const mine = records.filter((r) => putAt.has(r.inputKey ?? ''));
   const s3Seconds = (Math.max(...mine.map((r) => Date.parse(r.createdAt) + r.timings.totalMs)) - s3Started) / 1000;
   const perKey = new Map<string, number>();

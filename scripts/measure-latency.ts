@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
+import { progressBar } from './cli/progress';
 import { uploadUntilRecorded } from './local/upload-to-record';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
@@ -31,16 +32,24 @@ try {
   };
   for (let i = 0; i < WARM_UP; i += 1) await predict(i);
   const http: number[] = [];
+  const httpBar = progressBar('HTTP predictions', HTTP_REQUESTS);
   for (let i = 0; i < HTTP_REQUESTS; i += 1) {
     const started = performance.now();
     await predict(i);
     http.push(performance.now() - started);
+    httpBar.update(http.length);
   }
+  httpBar.stop();
 
   const upload = (i: number) => uploadUntilRecorded(t, `incoming/digits/latency/${i}.png`, images[i % images.length]!);
   for (let i = 0; i < WARM_UP; i += 1) await upload(10_000 + i);
   const s3Path: number[] = [];
-  for (let i = 0; i < UPLOADS; i += 1) s3Path.push(await upload(i));
+  const uploadBar = progressBar('S3 upload→record', UPLOADS);
+  for (let i = 0; i < UPLOADS; i += 1) {
+    s3Path.push(await upload(i));
+    uploadBar.update(s3Path.length);
+  }
+  uploadBar.stop();
 
   console.log(`\nVigie spine latency, local platform (serverless-offline + s3rver + dynalite), ${new Date().toISOString()}`);
   console.log('| path | n | p50 ms | p95 ms | p99 ms | mean ms |\n| --- | --- | --- | --- | --- | --- |');

@@ -4,12 +4,12 @@
  * production takes, and prints the figures. Without a version it measures the newest one, approved or not:
  * evaluating a candidate is how it gets reviewed. Runs here, on this machine's models/, not against a stage.
  */
-import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { ModelRegistry } from '../../../functions/shared/registry';
 import { evaluateAnomalyDetector } from '../../evaluation/anomaly';
 import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate';
 import { emit, formatFigure } from '../output';
+import { progressBar, type Progress } from '../progress';
 import { UsageError, type GlobalOptions } from '../target';
 
 async function evaluate(name: string, requested: string | undefined, global: GlobalOptions): Promise<void> {
@@ -18,13 +18,9 @@ async function evaluate(name: string, requested: string | undefined, global: Glo
   if (!version) throw new UsageError(`No model '${name}' in models/.`);
   const model = await registry.inspect(name, version);
   const { output } = model.metadata;
-  // The bar goes to standard error, so `--json` output on standard output stays clean for a pipe.
-  const bar = new SingleBar(
-    { stream: process.stderr, format: '  {bar} {value}/{total} inputs  {eta_formatted} left' },
-    Presets.shades_classic,
-  );
+  let bar: Progress | undefined;
   const progress = (done: number, total: number) => {
-    if (done === 1) bar.start(total, 0);
+    bar ??= progressBar('inputs', total);
     bar.update(done);
   };
   if (!global.json) console.log(`Evaluating ${model.metadata.name}@${model.metadata.version} through the serving path…`);
@@ -34,7 +30,7 @@ async function evaluate(name: string, requested: string | undefined, global: Glo
     else if (output.kind === 'detection') figures = { ...(await evaluateDetector(model, progress)) };
     else figures = { ...(await evaluateClassifier(model, progress)) };
   } finally {
-    bar.stop();
+    bar?.stop();
   }
   emit(global.json, { model: name, version, figures }, () =>
     Object.entries(figures).flatMap(([key, value]) =>
