@@ -5,12 +5,12 @@
  * Prints throughput, latency percentiles and errors, and reconciles uploads with records (nothing lost, no
  * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
  */
-import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PredictionRecord } from '../functions/shared/records';
 import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
+import { failedRequests, runPredictLoop } from './local/predict-loop';
 import { progressBar } from './cli/progress';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
@@ -31,50 +31,16 @@ const images = await Promise.all(heldOutDigitsOf().slice(0, 200).map(renderMnist
 const apiKey = 'load-test-key';
 const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
 
-/** Runs `count` calls of `task` with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count && Date.now() < deadline) await task(next++);
-    }),
-  );
-}
-
 try {
   // HTTP ------------------------------------------------------------------------------------------------
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const predict = async (i: number) => {
-    const started = performance.now();
-    let status = 0;
-    try {
-      const response = await fetch(`${t.http}/v1/models/digits/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png', 'x-api-key': apiKey },
-        body: images[i % images.length],
-      });
-      await response.arrayBuffer();
-      status = response.status;
-    } catch {
-      status = -1;
-    }
-    latencies.push(performance.now() - started);
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
-  };
+  const loop = { http: t.http, apiKey, images, concurrency: CONCURRENCY, deadline };
   process.stderr.write(`warming ${CONCURRENCY} workers…\n`);
-  await pool(CONCURRENCY, CONCURRENCY, predict);
-  latencies.length = 0;
-  statuses.clear();
-  const httpStarted = performance.now();
+  await runPredictLoop({ ...loop, count: CONCURRENCY });
   const httpBar = progressBar('HTTP predictions', HTTP_REQUESTS);
-  await pool(HTTP_REQUESTS, CONCURRENCY, async (i) => {
-    await predict(i);
-    httpBar.update(latencies.length);
-  });
+  const predictions = await runPredictLoop({ ...loop, count: HTTP_REQUESTS, onProgress: (done) => httpBar.update(done) });
   httpBar.stop();
-  const httpSeconds = (performance.now() - httpStarted) / 1000;
-  const httpErrors = [...statuses].filter(([status]) => status !== 200).reduce((n, [, count]) => n + count, 0);
+  const { latencies, statuses, seconds: httpSeconds } = predictions;
+  const httpErrors = failedRequests(predictions);
 
   // S3 --------------------------------------------------------------------------------------------------
   const putAt = new Map<string, number>();
