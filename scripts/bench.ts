@@ -13,7 +13,7 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { uploadPredictionId } from '../functions/preprocess/process-upload';
+import { uploadPredictionId } from '../functions/shared/upload-key';
 import { ModelRegistry, type ModelVersion } from '../functions/shared/registry';
 import { carDatasetAvailable } from './evaluation/car-dataset';
 import { startScratchPlatform } from './local/scratch-platform';

@@ -4,10 +4,10 @@ import { PayloadTooLargeError } from '../shared/errors';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json } from '../shared/http/responses';
 import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { oipHandler } from '../shared/oip/oip-handler';
 import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { checkModels, healthy } from '../health/check-models';
+import { checkModels, healthy } from '../shared/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../shared/errors';
-import type { PredictionResult } from '../shared/inference/run-model';
+import type { PredictionResult } from '../shared/inference/results';
 import type { SessionCache } from '../shared/inference/sessions';
 import { quoteName } from '../shared/model-name';
 import type { ModelVersion } from '../shared/registry';

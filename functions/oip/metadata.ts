@@ -5,7 +5,7 @@ import type { SessionCache } from '../shared/inference/sessions';
 import { inputTensors, outputTensors } from '../shared/oip/model-tensors';
 import type { ModelMetadataResponse } from '../shared/oip/schemas';
 import { approvalOf, type ModelRegistry } from '../shared/registry';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 
 /** What GET /v2 says: the server, its version, and no protocol extension (Vigie implements none of them). */
 export const SERVER_METADATA = { name: 'vigie', version, extensions: [] as string[] };

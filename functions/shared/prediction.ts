@@ -4,7 +4,7 @@ import { erasedSince, type ErasureLedger } from './erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
 import { imageInputOf } from './model-spec';
-import type { PredictionResult } from './inference/run-model';
+import type { PredictionResult } from './inference/results';
 import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import { UNKNOWN_MODEL } from './model-name';

@@ -1,7 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { PredictionResult } from './inference/run-model';
-import type { RowResult } from './inference/run-tabular';
+import type { PredictionResult, RowResult } from './inference/results';
 import type { RangeWarning } from './tabular/features';
 import type { RowsSummary } from './tabular/summary';
 
@@ -56,43 +53,13 @@ export interface PredictionRecord {
   expiresAt: number;
 }
 
+/** The port the application writes records through; records-dynamodb.ts is its DynamoDB adapter. */
 export interface PredictionStore {
   /** Writes the record unless one with this id already ended for good. Returns false for such a duplicate. */
   put(record: PredictionRecord): Promise<boolean>;
   get(predictionId: string): Promise<PredictionRecord | undefined>;
   /** Withdraws a record that an erasure of its subject overtook (functions/shared/erasure-ledger.ts). */
   delete(predictionId: string): Promise<void>;
-}
-
-export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
-  return {
-    async put(record) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: record,
-            // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
-            // record may be replaced by the retry that succeeds.
-            ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed' },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
-    async get(predictionId) {
-      const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
-      return answer.Item as PredictionRecord | undefined;
-    },
-    async delete(predictionId) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));
-    },
-  };
 }
 
 /** Epoch seconds at which DynamoDB TTL deletes the record: the retention period, from configuration. */

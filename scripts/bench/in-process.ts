@@ -13,7 +13,8 @@ import { serializeInferRequest, type InferRequest } from '../../functions/shared
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
 import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { createPredictionStore } from '../../functions/shared/records-dynamodb';
 import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
 import { timeInterleaved, timeRuns, type Run } from './measure';
 import { imageInputOf } from '../../functions/shared/model-spec';

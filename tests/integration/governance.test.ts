@@ -198,10 +198,10 @@ describe('saved Logs Insights queries over the session', () => {
     expect(Date.parse(digitsRow.firstUse as string)).toBeLessThanOrEqual(Date.parse(digitsRow.lastUse as string));
   });
 
-  it('finds every prediction about one person with npm run audit, from their raw id', async () => {
+  it('finds every prediction about one person with vigie audit, from their raw id', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/audit.ts', 'predictions-by-subject', '--subject', ALICE, '--logs', logsDir, '--json'],
+      ['bin/vigie.js', 'audit', 'predictions-by-subject', '--subject', ALICE, '--logs', logsDir, '--json'],
       { env: t.env },
     );
     const result = JSON.parse(stdout) as QueryResult;

@@ -7,11 +7,10 @@ import type { LetterboxGeometry, Tensor } from '../preprocessing';
 import { toModelInput } from '../preprocessing/tensor';
 import { imageInputOf } from '../model-spec';
 import type { ModelVersion } from '../registry';
-import { detect, type DetectionResult } from './detection';
-import { classify, type ClassificationResult } from './postprocess';
+import { detect } from './detection';
+import { classify } from './postprocess';
+import type { PredictionResult } from './results';
 import type { SessionCache } from './sessions';
-
-export type PredictionResult = ClassificationResult | DetectionResult;
 
 export interface ModelAnswer {
   result: PredictionResult;

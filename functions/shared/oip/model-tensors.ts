@@ -1,5 +1,5 @@
-import type { RowResult } from '../inference/run-tabular';
-import type { PredictionResult } from '../inference/run-model';
+import type { RowResult } from '../inference/results';
+import type { PredictionResult } from '../inference/results';
 import type { ModelMetadata } from '../model-spec';
 import { InvalidInputError } from '../errors';
 import { quoteName } from '../model-name';

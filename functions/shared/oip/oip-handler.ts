@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { VigieError } from '../errors';
 import { requireApiKey, type ApiKeyVerifier } from '../http/api-keys';
 import { json } from '../http/responses';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 
 /**
  * Errors in the protocol's shape, `{"error": "…"}` with the HTTP status of the typed error (400 bad request, 401
