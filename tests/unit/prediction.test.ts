@@ -256,7 +256,7 @@ describe('runPrediction with a prepared input (an OIP tensor)', () => {
     expect(d.store.items.get('p-1')).toMatchObject({
       status: 'rejected',
       error: { code: 'invalid-tensor' },
-      modelVersion: '1.0.0',
+      modelVersion: metadata.version,
     });
   });
 });
