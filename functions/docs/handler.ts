@@ -9,6 +9,8 @@ import { viewerFile } from './viewer';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);
+/** The models layer does not change under a running container: one document per container. */
+let document: Promise<ReturnType<typeof openApiDocument>> | undefined;
 
 /** The page runs Swagger UI from this origin only; "Try it" calls this same API (connect-src 'self'). */
 const PAGE_POLICY =
@@ -16,7 +18,16 @@ const PAGE_POLICY =
 
 /** GET /v1/openapi.json and GET /docs[/{asset}] — no key: the description of the API is public, its data is not. */
 export const handler = apiHandler().handler(async (event) => {
-  if (event.rawPath === '/v1/openapi.json') return json(200, openApiDocument(await servedModels(registry)));
+  if (event.rawPath === '/v1/openapi.json') {
+    // A failed read is not kept: the next request tries again.
+    document ??= servedModels(registry)
+      .then(openApiDocument)
+      .catch((error: unknown) => {
+        document = undefined;
+        throw error;
+      });
+    return json(200, await document);
+  }
   const file = viewerFile(event.pathParameters?.asset ?? '');
   if (!file) throw new NotFoundError('No such file in the documentation viewer.');
   return {

@@ -5,14 +5,13 @@ import type { FeatureSpec } from '../tabular/spec';
 import { PREDICT_PROBLEMS } from './problems';
 import {
   anomalyResultSchema,
+  described,
   detectionResultSchema,
   regressionResultSchema,
   rowsPredictionSchema,
   singlePredictionSchema,
 } from './responses';
-import { PREDICTION_HEADERS, predictParameters, type RouteDoc } from './routes';
-
-const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
+import { binary, PREDICTION_HEADERS, predictParameters, type RouteDoc } from './routes';
 
 /** A JSON value the tabular reader takes for the feature (functions/shared/tabular/features.ts). */
 function featureValueSchema(feature: FeatureSpec): z.ZodMiniType {
@@ -63,8 +62,6 @@ function resultSchemaOf(output: ModelMetadata['output']): z.ZodMiniType {
       return anomalyResultSchema;
   }
 }
-
-const binary = (mediaType: string) => ({ type: 'string', contentMediaType: mediaType });
 
 /**
  * POST /v1/models/<name>/predict for one model, from its metadata: the features it takes (names, types,

@@ -7,7 +7,8 @@ import { modelMetadataSchema } from '../model-spec';
  * from TypeScript types; the contract test (tests/integration/openapi-contract.test.ts) checks every real answer
  * against the JSON Schema made from these, so a field added, renamed or dropped on one side fails there.
  */
-const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
+/** The schema with a description, which the JSON Schema and /docs show. */
+export const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
 const isoTime = z.iso.datetime();
 const uuid = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
 const probability = z.number().check(z.gte(0), z.lte(1));

@@ -38,7 +38,8 @@ export interface RouteDoc {
   problems: ProblemCodes;
 }
 
-const binary = (mediaType: string) => ({ type: 'string', contentMediaType: mediaType });
+/** Bytes of that media type: nothing zod validates, so a JSON Schema as OpenAPI 3.1 writes one. */
+export const binary = (mediaType: string) => ({ type: 'string', contentMediaType: mediaType });
 const modelParameter = { name: 'model', in: 'path' as const, required: true, description: 'the model name (`GET /v1/models`)' };
 
 export const predictParameters: RouteDoc['parameters'] = [
