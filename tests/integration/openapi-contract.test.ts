@@ -179,6 +179,8 @@ describe('every answer of the /v1 API conforms to /v1/openapi.json', () => {
     const answers = [
       [await call(`/v1/predictions/${id}`), 200],
       [await call('/v1/predictions/00000000-0000-0000-0000-000000000000'), 404],
+      [await call('/v1/predictions/not-an-id'), 404],
+      [await call('/v1/subjects/%20/export'), 400],
       [await call(`/v1/subjects/driver-42/export`), 200],
       [await call(`/v1/subjects/driver-42/export`, { apiKey: scoped }), 403],
       [await call(`/v1/subjects/driver-42`, { method: 'DELETE' }), 200],

@@ -71,7 +71,10 @@ function operation(route: RouteDoc) {
     'x-vigie-permission': route.permission,
     security: keyed ? [{ apiKey: [] }] : [],
     ...(route.parameters && {
-      parameters: route.parameters.map(({ schema, ...parameter }) => ({ ...parameter, schema: schema ?? { type: 'string' } })),
+      parameters: route.parameters.map(({ schema, ...parameter }) => ({
+        ...parameter,
+        schema: schema ? jsonSchema(schema, 'input') : { type: 'string' },
+      })),
     }),
     ...(route.requestBody && {
       requestBody: {

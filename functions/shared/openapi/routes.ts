@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { predictJsonBodySchema } from '../http/predict-body';
+import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
 import { PREDICT_PROBLEMS, type ProblemCodes } from './problems';
 import {
   erasureReceiptSchema,
@@ -30,7 +31,13 @@ export interface RouteDoc {
   description?: string;
   tag: string;
   permission: Permission;
-  parameters?: Array<{ name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string; schema?: object }>;
+  parameters?: Array<{
+    name: string;
+    in: 'path' | 'query' | 'header';
+    required?: boolean;
+    description: string;
+    schema?: z.ZodMiniType;
+  }>;
   requestBody?: { required: boolean; description?: string; content: Content };
   /** Successful answers by status. */
   responses: Record<number, { description: string; content?: Content; headers?: Record<string, string> }>;
@@ -139,7 +146,9 @@ export const ROUTES: RouteDoc[] = [
     summary: 'One prediction record, as stored',
     tag: 'Predictions',
     permission: 'model',
-    parameters: [{ name: 'id', in: 'path', required: true, description: 'the `predictionId` of an answer' }],
+    parameters: [
+      { name: 'id', in: 'path', required: true, description: 'the `predictionId` of an answer', schema: predictionIdSchema },
+    ],
     responses: { 200: { description: 'The record.', content: { 'application/json': predictionRecordSchema } } },
     problems: { 403: ['forbidden'], 404: ['not-found'] },
   },
@@ -150,7 +159,15 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Everything held about one person (GDPR Art. 15, 20)',
     tag: 'Data subjects',
     permission: 'subject-rights',
-    parameters: [{ name: 'subjectId', in: 'path', required: true, description: 'the identifier the uploads carried' }],
+    parameters: [
+      {
+        name: 'subjectId',
+        in: 'path',
+        required: true,
+        description: 'the identifier the uploads carried',
+        schema: subjectIdSchema,
+      },
+    ],
     responses: { 200: { description: 'The export.', content: { 'application/json': subjectExportSchema } } },
     problems: { 400: ['invalid-subject'], 403: ['forbidden'] },
   },
@@ -161,7 +178,15 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Erase everything held about one person (GDPR Art. 17)',
     tag: 'Data subjects',
     permission: 'subject-rights',
-    parameters: [{ name: 'subjectId', in: 'path', required: true, description: 'the identifier the uploads carried' }],
+    parameters: [
+      {
+        name: 'subjectId',
+        in: 'path',
+        required: true,
+        description: 'the identifier the uploads carried',
+        schema: subjectIdSchema,
+      },
+    ],
     responses: { 200: { description: 'The erasure receipt.', content: { 'application/json': erasureReceiptSchema } } },
     problems: { 400: ['invalid-subject'], 403: ['forbidden'] },
   },
