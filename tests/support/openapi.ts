@@ -67,3 +67,46 @@ export function contractChecker(document: OpenApiDocument) {
         );
   };
 }
+
+/**
+ * Checks every answer the test process fetches from `base` against the document, as the tests run: routes the
+ * document does not have (the gateway's own 404s) are left out. `stop()` puts fetch back and returns the problems.
+ */
+export function watchAnswers(base: string, document: OpenApiDocument) {
+  const check = contractChecker(document);
+  const original = globalThis.fetch;
+  const pending: Array<Promise<string[]>> = [];
+  globalThis.fetch = async (input, init) => {
+    const response = await original(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    // CORS preflights are the gateway's, not the API's.
+    if (!url.startsWith(base) || method === 'OPTIONS') return response;
+    const contentType = response.headers.get('content-type');
+    const copy = response.clone();
+    pending.push(
+      copy.text().then(
+        (text) => {
+          let body: unknown = text;
+          if (contentType?.includes('json')) {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              return [`${method} ${url} ${response.status}: the body is not the JSON its content-type says`];
+            }
+          }
+          const problems = check(method, url, { status: response.status, contentType, body });
+          return problems.some((problem) => problem.endsWith('is not in the document')) ? [] : problems;
+        },
+        () => [],
+      ), // a body the test aborted on purpose has nothing to check
+    );
+    return response;
+  };
+  return {
+    async stop(): Promise<string[]> {
+      globalThis.fetch = original;
+      return (await Promise.all(pending)).flat();
+    },
+  };
+}
