@@ -73,6 +73,32 @@ describe('GET /docs', () => {
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: process.env.VIGIE_DOCS_SCREENSHOT, fullPage: false });
     }
+
+    // Each served model's own schema: iris's request names its four features.
+    const iris = page.locator('#operations-Predict-predict_iris');
+    await iris.locator('.opblock-summary').click();
+    // Try it out is on: the body editor holds the example Swagger UI made from the model's schema.
+    const example = await iris.locator('.opblock-section-request-body textarea').first().inputValue();
+    expect(Object.keys((JSON.parse(example) as { features: object }).features)).toEqual([
+      'sepal_length',
+      'sepal_width',
+      'petal_length',
+      'petal_width',
+    ]);
+    // Its example row (the middle of each training range) predicts as is.
+    await iris.getByRole('button', { name: 'Execute' }).click();
+    const irisStatus = iris.locator('.live-responses-table .response .response-col_status').first();
+    await irisStatus.waitFor({ timeout: 15_000 });
+    expect((await irisStatus.innerText()).trim()).toBe('200');
+    expect(await iris.locator('.live-responses-table .microlight').first().innerText()).toContain('"label"');
+    if (process.env.VIGIE_DOCS_SCREENSHOT) {
+      await iris.scrollIntoViewIfNeeded();
+      const box = (await iris.boundingBox())!;
+      await page.screenshot({
+        path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-iris.png'),
+        clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1300) },
+      });
+    }
     expect(elsewhere).toEqual([]);
     expect(consoleErrors).toEqual([]);
   }, 60_000);

@@ -22,7 +22,11 @@ function featureValueSchema(feature: FeatureSpec): z.ZodMiniType {
   const range = feature.range
     ? `; trained on ${feature.range.min} to ${feature.range.max}, outside it is served with a warning`
     : '';
-  return described(base, `${feature.name}${unit}${range}`);
+  if (!feature.range) return described(base, `${feature.name}${unit}`);
+  // The middle of the training range: "Try it out" then sends a row the model knows, not zeros.
+  const middle = (feature.range.min + feature.range.max) / 2;
+  const example = feature.type === 'integer' ? Math.round(middle) : Number(middle.toPrecision(3));
+  return base.check(z.describe(`${feature.name}${unit}${range}`), z.meta({ examples: [example] }));
 }
 
 /** One row as `features` or an element of `rows`: every feature named, nothing else (a typo is refused). */
