@@ -107,7 +107,9 @@ export function modelPredictRoute(metadata: ModelMetadata): RouteDoc {
     description: metadata.description,
     tag: 'Predict',
     permission: 'model',
-    parameters: predictParameters?.filter((parameter) => parameter.name !== 'model'),
+    parameters: predictParameters?.filter(
+      ({ name }) => name !== 'model' && (name !== 'annotate' || metadata.output.kind === 'detection'),
+    ),
     requestBody: requestContent,
     responses: {
       200: {
