@@ -5,8 +5,10 @@
  * node_modules locally (see functions/shared/native.ts).
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { VIEWER_FILES } from '../functions/docs/viewer';
 
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
 
@@ -15,6 +17,12 @@ export function functionNames(): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(join('functions', entry.name, 'handler.ts')))
     .map((entry) => entry.name)
     .sort();
+}
+
+/** The docs function serves Swagger UI's files from its own package (functions/docs/viewer.ts), not from a CDN. */
+function copyViewer(): void {
+  const from = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/swagger-ui-bundle.js'));
+  for (const file of VIEWER_FILES) cpSync(join(from, file), join('dist', 'docs', 'viewer', file));
 }
 
 /** Builds every function; returns each output file with its size in bytes. */
@@ -42,6 +50,7 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     logLevel: 'warning',
   });
   for (const name of names) writeFileSync(join('dist', name, 'package.json'), '{ "type": "module" }\n');
+  copyViewer();
   return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
 }
 

@@ -1,14 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
 import '../shared/zod-messages';
+import { predictJsonBodySchema } from '../shared/http/predict-body';
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
-
-const jsonBodySchema = z.union([
-  z.strictObject({ image: z.base64().check(z.minLength(1)) }),
-  z.strictObject({ features: z.record(z.string(), z.unknown()) }),
-  // Each row is checked against the model's spec (functions/shared/tabular), which names every bad field.
-  z.strictObject({ rows: z.array(z.unknown()) }),
-]);
 
 /** Feature rows (JSON or CSV) keep the body's bytes: the record's inputSha256 is over what was sent. */
 export type PredictInput =
@@ -40,7 +33,7 @@ export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number
     } catch {
       throw new InvalidInputError('invalid-json', 'The body is not valid JSON.');
     }
-    const parsed = jsonBodySchema.safeParse(json);
+    const parsed = predictJsonBodySchema.safeParse(json);
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid-body',

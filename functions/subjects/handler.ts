@@ -3,6 +3,7 @@ import { loadConfig, subjectsConfigSchema } from '../shared/config';
 import { InvalidInputError } from '../shared/errors';
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeSubjectRights, type AuthenticatedContext } from '../shared/http/api-keys';
+import { subjectIdSchema } from '../shared/http/path-parameters';
 import { json } from '../shared/http/responses';
 import { reportSubjectRequest } from '../shared/observability';
 import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
@@ -39,7 +40,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   // API Gateway HTTP APIs (and serverless-offline) hand path parameters already percent-decoded: decoding again
   // would make `user%2541` (the id `user%41`) someone else's, `userA` (#11.3).
   const subjectId = (event.pathParameters?.subjectId ?? '').trim();
-  if (!subjectId || subjectId.length > 256)
+  if (!subjectIdSchema.safeParse(subjectId).success)
     throw new InvalidInputError('invalid-subject', 'Give the subject identifier (1 to 256 characters).');
   const ready = await deps;
   const { pseudonymise } = ready;

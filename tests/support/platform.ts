@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { LocalSettings } from '../../scripts/local/settings';
+import type { OpenApiDocument } from '../../functions/shared/openapi/document';
 import { auditLogProblems } from './audit-logs';
+import { watchAnswers } from './openapi';
 import { startScratchPlatform, type ScratchPlatform } from '../../scripts/local/scratch-platform';
 
 export { eventually } from '../../scripts/local/scratch-platform';
@@ -25,19 +27,32 @@ export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
 
 /**
  * A scratch platform on the test ports. Stopping it also reviews the logs the run left (audit events against
- * their schema, no raw identifier, key or e-mail address): every integration test feeds the audit checks.
+ * their schema, no raw identifier, key or e-mail address), and every answer the tests fetched from its HTTP API
+ * against the OpenAPI document it serves: every integration test feeds the audit and contract checks.
  */
 export async function startTestPlatform(overrides: Partial<LocalSettings> = {}): Promise<TestPlatform> {
   const platform = await startScratchPlatform(TEST_SETTINGS, overrides);
+  const document = await fetch(`${platform.http}/v1/openapi.json`)
+    .then(async (response) => (await response.json()) as OpenApiDocument)
+    .catch(async (error: unknown) => {
+      await platform.stop();
+      throw error;
+    });
+  const answers = watchAnswers(platform.http, document);
   return {
     ...platform,
     async stop() {
+      const departures = [...new Set(await answers.stop())];
       await platform.stop();
       const problems = auditLogProblems(join(platform.env.VIGIE_STATE_DIR!, 'logs'), [
         TEST_SETTINGS.apiKey,
         ...RAW_TEST_IDENTIFIERS,
       ]);
-      if (problems.length > 0) throw new Error(`The run's logs fail the audit review:\n${problems.slice(0, 20).join('\n')}`);
+      const failures = [
+        ...(departures.length > 0 ? [`Answers depart from /v1/openapi.json:\n${departures.slice(0, 20).join('\n')}`] : []),
+        ...(problems.length > 0 ? [`The run's logs fail the audit review:\n${problems.slice(0, 20).join('\n')}`] : []),
+      ];
+      if (failures.length > 0) throw new Error(failures.join('\n\n'));
     },
   };
 }

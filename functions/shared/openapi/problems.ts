@@ -1,0 +1,47 @@
+/**
+ * The problem+json `code`s each route can answer, by HTTP status. The codes are those the typed errors of
+ * functions/shared/errors.ts carry; tests/unit/openapi-document.test.ts checks that every code thrown in
+ * functions/ is listed here, so a new refusal cannot go undocumented.
+ */
+export type ProblemCodes = Partial<Record<number, string[]>>;
+
+/** Every route behind a key (functions/shared/http/api-keys.ts). */
+export const KEY_PROBLEMS: ProblemCodes = { 400: ['duplicate-api-key'], 401: ['unauthorized'] };
+
+/** Anything unforeseen: logged, answered without detail (functions/shared/http/problem.ts). */
+export const SERVER_PROBLEMS: ProblemCodes = { 500: ['internal-error'] };
+
+const IMAGE_INPUT = [
+  'empty-input',
+  'corrupt-image',
+  'unsupported-image',
+  'animated-image',
+  'image-too-large',
+  'decode-timeout',
+  'no-ink',
+  'tensor-shape',
+  'tensor-values',
+];
+const ROWS_INPUT = ['unsupported-input', 'invalid-features', 'missing-columns', 'invalid-csv', 'empty-input'];
+
+export const PREDICT_PROBLEMS: ProblemCodes = {
+  400: ['invalid-json', 'invalid-body', ...IMAGE_INPUT, ...ROWS_INPUT.filter((code) => code !== 'empty-input')],
+  403: ['forbidden', 'model-not-approved'],
+  404: ['model-not-found'],
+  406: ['not-acceptable'],
+  413: ['payload-too-large'],
+  415: ['unsupported-media-type'],
+  500: ['model-package-invalid'],
+  503: ['inference-unavailable'],
+};
+
+/** Merges code lists status by status, without repeats. */
+export function mergeProblems(...lists: ProblemCodes[]): ProblemCodes {
+  const merged: ProblemCodes = {};
+  for (const list of lists) {
+    for (const [status, codes] of Object.entries(list)) {
+      merged[Number(status)] = [...new Set([...(merged[Number(status)] ?? []), ...(codes ?? [])])];
+    }
+  }
+  return merged;
+}

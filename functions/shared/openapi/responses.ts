@@ -1,0 +1,171 @@
+import * as z from 'zod/mini';
+import '../zod-messages';
+import { modelMetadataSchema } from '../model-spec';
+
+/**
+ * The bodies the /v1 routes answer, as zod schemas for the OpenAPI document. The handlers build these answers
+ * from TypeScript types; the contract test (tests/integration/openapi-contract.test.ts) checks every real answer
+ * against the JSON Schema made from these, so a field added, renamed or dropped on one side fails there.
+ */
+/** The schema with a description, which the JSON Schema and /docs show. */
+export const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
+const isoTime = z.iso.datetime();
+const uuid = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
+const probability = z.number().check(z.gte(0), z.lte(1));
+
+export const fieldProblemSchema = z.object({
+  field: z.string(),
+  row: z.optional(described(z.int().check(z.nonnegative()), '0-based row index in `rows` or among the CSV data rows')),
+  message: z.string(),
+});
+
+export const rangeWarningSchema = z.object({
+  field: z.string(),
+  value: z.number(),
+  range: z.object({ min: z.number(), max: z.number() }),
+  row: z.optional(z.int().check(z.nonnegative())),
+});
+
+/** RFC 9457; `code` is the stable reason clients branch on, `errors` lists every bad field of a feature row. */
+export const problemSchema = z.object({
+  type: z.url(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string(),
+  errors: z.optional(z.array(fieldProblemSchema)),
+});
+
+export const classificationResultSchema = z.object({
+  label: z.string(),
+  confidence: probability,
+  probabilities: described(z.record(z.string(), probability), 'label → probability'),
+});
+export const detectionSchema = z.object({
+  label: z.string(),
+  score: probability,
+  box: described(
+    z.object({ xmin: z.number(), ymin: z.number(), xmax: z.number(), ymax: z.number() }),
+    'in the input picture’s pixels, after EXIF orientation',
+  ),
+});
+export const detectionResultSchema = z.object({ detections: z.array(detectionSchema) });
+export const regressionResultSchema = z.object({ value: z.number() });
+export const anomalyResultSchema = z.object({
+  anomaly: described(z.union([z.literal(0), z.literal(1)]), '1 when score >= the model’s threshold'),
+  score: z.number(),
+});
+export const rowsSummarySchema = z.object({
+  kind: z.enum(['rows', 'batch']),
+  rows: z.int(),
+  succeededRows: z.int(),
+  rejectedRows: z.int(),
+  outputKey: z.optional(z.string()),
+});
+export const resultSchema = z.union([
+  classificationResultSchema,
+  detectionResultSchema,
+  regressionResultSchema,
+  anomalyResultSchema,
+  rowsSummarySchema,
+]);
+
+export const timingsSchema = z.object({ preprocessMs: z.number(), inferenceMs: z.number(), totalMs: z.number() });
+
+export const predictionRecordSchema = z.object({
+  predictionId: uuid,
+  requestId: z.string(),
+  source: z.enum(['s3', 'http']),
+  inputKey: z.optional(z.string()),
+  inputSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  model: z.string(),
+  modelVersion: z.optional(z.string()),
+  modelSha256: z.optional(z.string()),
+  status: described(z.enum(['succeeded', 'failed', 'rejected', 'running']), '`running` only while a CSV batch is scored'),
+  result: z.optional(resultSchema),
+  warnings: z.optional(z.array(rangeWarningSchema)),
+  warningCount: z.optional(z.int()),
+  processedRows: z.optional(z.int()),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
+  annotatedKey: z.optional(z.string()),
+  quarantineKey: z.optional(z.string()),
+  subjectId: z.optional(described(z.string(), 'pseudonym of the data subject, never the identifier')),
+  callerId: z.optional(z.string()),
+  timings: timingsSchema,
+  createdAt: isoTime,
+  expiresAt: described(z.int(), 'epoch seconds; the record is deleted after it'),
+});
+
+const answerHead = {
+  predictionId: uuid,
+  model: z.string(),
+  modelVersion: z.optional(z.string()),
+  timings: timingsSchema,
+  automated: described(z.literal(true), 'the answer is an automated decision (GDPR Art. 22)'),
+};
+/** An image, or one `features` row: the model's answer for it. */
+export const singlePredictionSchema = <R extends z.ZodMiniType>(result: R) =>
+  z.object({ ...answerHead, result, warnings: z.optional(z.array(rangeWarningSchema)) });
+/** `rows` or a CSV body answered in JSON: one entry per row, in order, a result or the reason it was not scored. */
+export const rowsPredictionSchema = <R extends z.ZodMiniType>(result: R) =>
+  z.object({
+    ...answerHead,
+    summary: rowsSummarySchema,
+    results: z.array(
+      z.union([
+        z.object({ result, warnings: z.optional(z.array(rangeWarningSchema)) }),
+        z.object({ error: z.string(), warnings: z.optional(z.array(rangeWarningSchema)) }),
+      ]),
+    ),
+  });
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  models: z.array(
+    z.object({
+      name: z.string(),
+      version: z.optional(z.string()),
+      loaded: z.boolean(),
+      served: z.optional(described(z.literal(false), 'no version approved yet: listed, not loaded')),
+      error: z.optional(z.string()),
+    }),
+  ),
+});
+
+/** What functions/registry/describe.ts lists per version: the metadata without the model's name. */
+const versionShape = z.omit(z.object(modelMetadataSchema.def.shape), { name: true });
+export const modelDescriptionSchema = z.object({
+  name: z.string(),
+  latestVersion: z.optional(z.string()),
+  servedVersion: z.optional(described(z.string(), 'the newest approved version: what predict uses without `?version=`')),
+  versions: z.array(versionShape),
+});
+export const modelListSchema = z.object({ models: z.array(modelDescriptionSchema) });
+
+const fileSchema = z.object({
+  role: z.enum(['upload', 'annotated', 'quarantine']),
+  bucket: z.string(),
+  key: z.string(),
+  predictionId: z.optional(z.string()),
+  bytes: z.int(),
+  contentType: z.optional(z.string()),
+  contentBase64: z.optional(z.base64()),
+});
+export const subjectExportSchema = z.object({
+  subjectPseudonym: z.string(),
+  exportedAt: isoTime,
+  notice: z.string(),
+  predictions: z.array(z.extend(predictionRecordSchema, { automated: z.literal(true) })),
+  files: z.array(fileSchema),
+  contentIncluded: described(z.boolean(), 'false when the files exceed 3 MB together: they are listed, not embedded'),
+});
+export const erasureReceiptSchema = z.object({
+  subjectPseudonym: z.string(),
+  erasedAt: isoTime,
+  predictions: z.int(),
+  files: z.int(),
+  inFlightUploads: z.int(),
+  tombstoneUntil: isoTime,
+  inFlightScanComplete: z.boolean(),
+  retained: z.array(z.string()),
+});

@@ -1,0 +1,105 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+
+/**
+ * /docs in a real browser: Debian's Chromium, headless, with every request leaving the local platform refused
+ * (the page must need no CDN), a key typed in Authorize and "Try it out" run against the local API.
+ * VIGIE_DOCS_SCREENSHOT=<file.png> keeps a screenshot (docs/api-docs.png is made that way).
+ */
+let t: TestPlatform;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  // The flags Debian's Chromium needs on a machine with no network (no background connections, no sandbox as root);
+  // Playwright gives it a new empty profile.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('GET /docs', () => {
+  it('renders every route offline and runs "Try it out" against the local API with the key typed in the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const elsewhere: string[] = [];
+    const consoleErrors: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(t.http)) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+    await page.goto(`${t.http}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    const summaries = await page.locator('.opblock-summary-path').allInnerTexts();
+    for (const path of ['/v1/health', '/v1/models/{model}/predict', '/v1/models/iris/predict', '/v1/subjects/{subjectId}']) {
+      expect(summaries.map((text) => text.replace(/\u200b/g, ''))).toContain(path);
+    }
+
+    await page.getByRole('button', { name: 'Authorize' }).first().click();
+    await page.locator('.modal-ux input[type=text], .modal-ux input[type=password]').first().fill(TEST_SETTINGS.apiKey);
+    await page.locator('.modal-ux').getByRole('button', { name: 'Apply credentials' }).click();
+    await page.locator('.modal-ux .btn-done').click();
+
+    const models = page.locator('#operations-Models-listModels');
+    await models.locator('.opblock-summary').click();
+    await models.getByRole('button', { name: 'Execute' }).click();
+    const status = models.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor({ timeout: 15_000 });
+    expect((await status.innerText()).trim()).toBe('200');
+    expect(await models.locator('.live-responses-table .microlight').first().innerText()).toContain('"iris"');
+
+    if (process.env.VIGIE_DOCS_SCREENSHOT) {
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: process.env.VIGIE_DOCS_SCREENSHOT, fullPage: false });
+    }
+
+    // Each served model's own schema: iris's request names its four features.
+    const iris = page.locator('#operations-Predict-predict_iris');
+    await iris.locator('.opblock-summary').click();
+    // Try it out is on: the body editor holds the example Swagger UI made from the model's schema.
+    const example = await iris.locator('.opblock-section-request-body textarea').first().inputValue();
+    expect(Object.keys((JSON.parse(example) as { features: object }).features)).toEqual([
+      'sepal_length',
+      'sepal_width',
+      'petal_length',
+      'petal_width',
+    ]);
+    // Its example row (the middle of each training range) predicts as is.
+    await iris.getByRole('button', { name: 'Execute' }).click();
+    const irisStatus = iris.locator('.live-responses-table .response .response-col_status').first();
+    await irisStatus.waitFor({ timeout: 15_000 });
+    expect((await irisStatus.innerText()).trim()).toBe('200');
+    expect(await iris.locator('.live-responses-table .microlight').first().innerText()).toContain('"label"');
+    if (process.env.VIGIE_DOCS_SCREENSHOT) {
+      await iris.scrollIntoViewIfNeeded();
+      const box = (await iris.boundingBox())!;
+      await page.screenshot({
+        path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-iris.png'),
+        clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1300) },
+      });
+    }
+    expect(elsewhere).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
