@@ -5,8 +5,7 @@ import { createDocumentClient, createS3Client } from '../shared/aws';
 import { batchConfigSchema, loadConfig } from '../shared/config';
 import { SessionCache } from '../shared/inference/sessions';
 import { logger, reportPrediction, reportRejectedRows } from '../shared/observability';
-import { ModelRegistry } from '../shared/registry';
-import { loadPseudonymiser } from '../shared/wiring';
+import { createModelRegistry, loadPseudonymiser } from '../shared/wiring';
 import { parseUploadKey } from '../preprocess/upload-key';
 import { createErasureLedger } from '../shared/erasure-ledger';
 import { createBatchRecords } from './batch-record';
@@ -19,7 +18,7 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
   records: createBatchRecords(documents, config.PREDICTIONS_TABLE),
   erasures: createErasureLedger(documents, config.ERASURES_TABLE),
-  registry: new ModelRegistry(config.MODELS_DIR),
+  registry: createModelRegistry(config),
   sessions: new SessionCache(),
   pseudonymise,
   report: reportPrediction,
