@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/automl/vega-tables.ts [outDir]     (then /usr/bin/python3 scripts/automl/compare_sklearn.py outDir)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { profileTable } from '../../functions/shared/automl/profile';
@@ -13,28 +13,14 @@ import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
 import { HELD_OUT_FOLDS } from '../../functions/shared/automl/search';
 import { assignFolds } from '../../functions/shared/automl/split';
 import { SEED, trainFromCsv } from '../../functions/shared/automl/train';
+import { vegaCsv, vegaTable } from './vega-csv';
 
 const outDir = process.argv[2] ?? '/tmp/vigie-automl';
-const data = (file: string) => join('node_modules', 'vega-datasets', 'data', file);
-/** Serving feature names are ASCII words (the tabular spec): "Beak Length (mm)" becomes beak_length_mm. */
-const snake = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
-
-function csvOf(rows: Record<string, unknown>[]): string {
-  const header = Object.keys(rows[0]!);
-  const cell = (v: unknown) =>
-    v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
-  return [header.map(snake).join(','), ...rows.map((row) => header.map((h) => cell(row[h])).join(','))].join('\n') + '\n';
-}
-
 const tables = [
-  { name: 'penguins', target: 'species', csv: csvOf(JSON.parse(readFileSync(data('penguins.json'), 'utf8'))) },
-  { name: 'cars-mpg', target: 'miles_per_gallon', csv: csvOf(JSON.parse(readFileSync(data('cars.json'), 'utf8'))) },
-  { name: 'cars-origin', target: 'origin', csv: csvOf(JSON.parse(readFileSync(data('cars.json'), 'utf8'))) },
-  { name: 'seattle-weather', target: 'weather', csv: readFileSync(data('seattle-weather.csv'), 'utf8') },
+  { name: 'penguins', target: 'species', csv: vegaTable('penguins.json') },
+  { name: 'cars-mpg', target: 'miles_per_gallon', csv: vegaTable('cars.json') },
+  { name: 'cars-origin', target: 'origin', csv: vegaTable('cars.json') },
+  { name: 'seattle-weather', target: 'weather', csv: vegaCsv('seattle-weather.csv') },
 ];
 
 mkdirSync(outDir, { recursive: true });

@@ -73,6 +73,9 @@ export function createTrainingStore(documents: DynamoDBDocumentClient, table: st
 
 /** What callers see: the record without where the file is kept nor who sent it. */
 export function publicTraining(record: TrainingRecord) {
-  const { inputKey: _input, callerId: _caller, expiresAt: _expires, ...shown } = record;
+  const shown: Partial<TrainingRecord> = { ...record };
+  delete shown.inputKey;
+  delete shown.callerId;
+  delete shown.expiresAt;
   return shown;
 }
