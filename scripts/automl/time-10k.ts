@@ -47,6 +47,7 @@ console.log(
     seconds: Math.round(seconds * 10) / 10,
     chosen: outcome.metadata.training.parameters.candidate,
     leaderboard: outcome.leaderboard.map((e) => [e.candidate, e.cvScore, e.fitSeconds]),
+    cpuSeconds: Math.round(process.cpuUsage().user / 1e5) / 10,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );

@@ -21,9 +21,9 @@ export function asFitted(model: Model): Fitted {
 
 export function candidates(task: Dataset['task']): Candidate[] {
   const classification = task === 'classification';
-  const linear = { l2: 1, iterations: 300 };
+  const linear = { l2: 1, iterations: 200 };
   const tree = { trees: 1, maxDepth: 8, minLeaf: 5, featureFraction: 1, bootstrap: false };
-  const forest = { trees: 100, maxDepth: 16, minLeaf: 1, featureFraction: classification ? 0.5 : 1 / 3, bootstrap: true };
+  const forest = { trees: 50, maxDepth: 14, minLeaf: 2, featureFraction: classification ? 0.5 : 1 / 3, bootstrap: true };
   const boosting = { rounds: 150, maxDepth: 3, learningRate: 0.1, minLeaf: 5 };
   return [
     {

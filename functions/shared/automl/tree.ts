@@ -154,13 +154,18 @@ export function growTree(
       }
     }
     if (best.feature < 0) return leaf();
-    const goesLeft = (row: number) => data.bins[row * width + best.feature]! <= best.bin;
-    const leftRows = members.filter(goesLeft);
-    const rightRows = members.filter((row) => !goesLeft(row));
+    const leftRows = new Int32Array(members.length);
+    const rightRows = new Int32Array(members.length);
+    let nl = 0;
+    let nr = 0;
+    for (const row of members) {
+      if (data.bins[row * width + best.feature]! <= best.bin) leftRows[nl++] = row;
+      else rightRows[nr++] = row;
+    }
     tree.feature[node] = best.feature;
     tree.threshold[node] = data.edges[best.feature]![best.bin]!;
-    tree.left[node] = grow(leftRows, depth + 1);
-    tree.right[node] = grow(rightRows, depth + 1);
+    tree.left[node] = grow(leftRows.subarray(0, nl), depth + 1);
+    tree.right[node] = grow(rightRows.subarray(0, nr), depth + 1);
     return node;
   };
   grow(rows, 0);
