@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../../functions/shared/automl/random';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/shared/automl/training-request';
 import { trainFromCsv } from '../../functions/shared/automl/train';
 
 const rows = Number(process.argv[2] ?? 10_000);
@@ -30,7 +31,7 @@ const outcome = await trainFromCsv(
     model: 'timing',
     version: '1.0.0',
     target: 'target',
-    timeBudgetSeconds: 120,
+    timeBudgetSeconds: DEFAULT_TIME_BUDGET_SECONDS,
     source: 'generated',
     codeCommit: null,
     ownerContact: 'ml@example.org',
@@ -46,7 +47,7 @@ console.log(
     task,
     seconds: Math.round(seconds * 10) / 10,
     chosen: outcome.metadata.training.parameters.candidate,
-    leaderboard: outcome.leaderboard.map((e) => [e.candidate, e.cvScore, e.fitSeconds]),
+    leaderboard: outcome.leaderboard.map((e) => [e.candidate, e.cvScore, e.fitSeconds, e.status]),
     cpuSeconds: Math.round(process.cpuUsage().user / 1e5) / 10,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),

@@ -13,6 +13,7 @@ import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
 import { HELD_OUT_FOLDS } from '../../functions/shared/automl/search';
 import { assignFolds } from '../../functions/shared/automl/split';
 import { SEED, trainFromCsv } from '../../functions/shared/automl/train';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/shared/automl/training-request';
 import { vegaCsv, vegaTable } from './vega-csv';
 
 const outDir = process.argv[2] ?? '/tmp/vigie-automl';
@@ -37,7 +38,7 @@ for (const table of tables) {
       model: table.name,
       version: '1.0.0',
       target: table.target,
-      timeBudgetSeconds: 120,
+      timeBudgetSeconds: DEFAULT_TIME_BUDGET_SECONDS,
       source: table.name,
       codeCommit: null,
       ownerContact: 'ml@example.org',

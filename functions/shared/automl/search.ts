@@ -47,7 +47,8 @@ export interface SearchResult {
 /**
  * Holds out one fifth (stratified, seeded), cross-validates each candidate on the rest within the time budget,
  * refits the best on the whole training split and measures it on the held-out rows. The first candidate (the
- * linear model, the cheapest) always runs, so a tight budget still yields a model.
+ * linear model, the cheapest) always runs, so a tight budget still yields a model; a later one starts only within
+ * the budget and is abandoned when its next fold would end past it (the refit comes on top).
  */
 export async function search(data: Dataset, options: SearchOptions): Promise<SearchResult> {
   const started = performance.now();
@@ -69,17 +70,22 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
       status: 'skipped-time-budget',
     };
     leaderboard.push(entry);
-    // Skip when the candidates so far suggest this one would overrun: the refit still has to fit in the budget.
-    if (index > 0 && elapsed() * (1 + 1 / index) > options.timeBudgetSeconds) continue;
+    if (index > 0 && elapsed() > options.timeBudgetSeconds) continue;
     const candidateStart = performance.now();
+    let foldSeconds = 0;
     for (let k = 0; k < CV_FOLDS; k += 1) {
+      // A candidate whose next fold would end past the budget is abandoned (the first one always finishes).
+      if (index > 0 && k > 0 && elapsed() + foldSeconds > options.timeBudgetSeconds) break;
+      const foldStart = performance.now();
       const { inside, outside } = foldRows(folds, k);
       const fitPart = subset(train, outside);
       const scorePart = subset(train, inside);
       const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed);
       entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
+      foldSeconds = (performance.now() - foldStart) / 1000;
     }
     entry.fitSeconds = Math.round((performance.now() - candidateStart) / 10) / 100;
+    if (entry.foldScores.length < CV_FOLDS) continue;
     entry.cvScore = Math.round((entry.foldScores.reduce((a, b) => a + b, 0) / CV_FOLDS) * 1e4) / 1e4;
     entry.status = 'scored';
     await options.onProgress?.(0.2 + (0.6 * (index + 1)) / all.length, `cross-validated ${candidate.name}`);
