@@ -8,7 +8,8 @@ export type Model = TreeEnsemble | LinearModel;
 export interface Candidate {
   name: string;
   parameters: Record<string, unknown>;
-  fit(data: Dataset, fill: Float32Array, seed: number): Model;
+  /** `deadline` (performance.now() time): the fit throws DeadlinePassed past it. */
+  fit(data: Dataset, fill: Float32Array, seed: number, deadline?: number): Model;
 }
 
 export function predict(model: Model, x: Float32Array, rows: number): Float64Array {
@@ -26,9 +27,9 @@ export function candidates(task: Dataset['task']): Candidate[] {
   const tree = { trees: 1, maxDepth: 8, minLeaf: 5, featureFraction: 1, bootstrap: false };
   // Regression trees grow until each leaf is nearly pure, so they stop earlier there to keep the forest's cost down.
   const forest = {
-    trees: 50,
-    maxDepth: classification ? 14 : 12,
-    minLeaf: classification ? 2 : 5,
+    trees: 100,
+    maxDepth: classification ? 16 : 12,
+    minLeaf: classification ? 1 : 5,
     featureFraction: classification ? 0.5 : 1 / 3,
     bootstrap: true,
   };
@@ -43,8 +44,12 @@ export function candidates(task: Dataset['task']): Candidate[] {
     {
       name: 'gradient-boosting',
       parameters: boosting,
-      fit: (data, fill, seed) => fitBoosting(data, fill, boosting, seed),
+      fit: (data, fill, seed, deadline) => fitBoosting(data, fill, boosting, seed, deadline),
     },
-    { name: 'random-forest', parameters: forest, fit: (data, fill, seed) => fitForest(data, fill, forest, seed) },
+    {
+      name: 'random-forest',
+      parameters: forest,
+      fit: (data, fill, seed, deadline) => fitForest(data, fill, forest, seed, deadline),
+    },
   ];
 }

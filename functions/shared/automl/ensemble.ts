@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Dataset } from './dataset';
 import { impute } from './impute';
 import { seededRandom } from './random';
@@ -33,6 +34,14 @@ export interface BoostingParams {
   minLeaf: number;
 }
 
+/** Thrown when a fit passes its deadline: the search abandons that candidate (search.ts). */
+export class DeadlinePassed extends Error {}
+
+/** performance.now() after which a fit gives up; Infinity for none. */
+function checkDeadline(deadline: number): void {
+  if (performance.now() > deadline) throw new DeadlinePassed('time budget spent');
+}
+
 const outputsOf = (data: Dataset) => (data.task === 'classification' ? data.labels.length : 1);
 
 /** Class one-hot or the target itself: what a forest's leaves average. */
@@ -45,7 +54,13 @@ function targets(data: Dataset, outputs: number): Float64Array {
   return g;
 }
 
-export function fitForest(data: Dataset, fill: Float32Array, params: ForestParams, seed: number): TreeEnsemble {
+export function fitForest(
+  data: Dataset,
+  fill: Float32Array,
+  params: ForestParams,
+  seed: number,
+  deadline = Infinity,
+): TreeEnsemble {
   const random = seededRandom(seed);
   const width = data.features.length;
   const x = impute(data.x, fill);
@@ -55,6 +70,7 @@ export function fitForest(data: Dataset, fill: Float32Array, params: ForestParam
   const trees: Tree[] = [];
   const featuresPerNode = Math.max(1, Math.round(params.featureFraction * width));
   for (let k = 0; k < params.trees; k += 1) {
+    checkDeadline(deadline);
     const rows = new Int32Array(data.rows);
     for (let i = 0; i < data.rows; i += 1) rows[i] = params.bootstrap ? Math.floor(random() * data.rows) : i;
     trees.push(
@@ -86,7 +102,13 @@ function softmaxInPlace(values: Float64Array, offset: number, width: number): vo
  * Gradient boosting: squared error for regression; multinomial deviance for classes, one multi-output tree per
  * round with Newton leaves (sum of gradients over sum of p(1 - p)).
  */
-export function fitBoosting(data: Dataset, fill: Float32Array, params: BoostingParams, seed: number): TreeEnsemble {
+export function fitBoosting(
+  data: Dataset,
+  fill: Float32Array,
+  params: BoostingParams,
+  seed: number,
+  deadline = Infinity,
+): TreeEnsemble {
   const random = seededRandom(seed);
   const width = data.features.length;
   const x = impute(data.x, fill);
@@ -105,6 +127,7 @@ export function fitBoosting(data: Dataset, fill: Float32Array, params: BoostingP
   const trees: Tree[] = [];
   const p = new Float64Array(outputs);
   for (let round = 0; round < params.rounds; round += 1) {
+    checkDeadline(deadline);
     for (let i = 0; i < data.rows; i += 1) {
       if (!classification) {
         g[i] = y[i]! - raw[i]!;

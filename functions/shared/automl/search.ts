@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { candidates, predict, type Model } from './candidates';
 import { subset, type Dataset } from './dataset';
+import { DeadlinePassed } from './ensemble';
 import { imputationValues } from './impute';
 import {
   argmaxRows,
@@ -48,7 +49,7 @@ export interface SearchResult {
  * Holds out one fifth (stratified, seeded), cross-validates each candidate on the rest within the time budget,
  * refits the best on the whole training split and measures it on the held-out rows. The first candidate (the
  * linear model, the cheapest) always runs, so a tight budget still yields a model; a later one starts only within
- * the budget and is abandoned when its next fold would end past it (the refit comes on top).
+ * the budget and is abandoned when a fit passes it (the refit of the chosen one comes on top).
  */
 export async function search(data: Dataset, options: SearchOptions): Promise<SearchResult> {
   const started = performance.now();
@@ -72,17 +73,19 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
     leaderboard.push(entry);
     if (index > 0 && elapsed() > options.timeBudgetSeconds) continue;
     const candidateStart = performance.now();
-    let foldSeconds = 0;
-    for (let k = 0; k < CV_FOLDS; k += 1) {
-      // A candidate whose next fold would end past the budget is abandoned (the first one always finishes).
-      if (index > 0 && k > 0 && elapsed() + foldSeconds > options.timeBudgetSeconds) break;
-      const foldStart = performance.now();
-      const { inside, outside } = foldRows(folds, k);
-      const fitPart = subset(train, outside);
-      const scorePart = subset(train, inside);
-      const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed);
-      entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
-      foldSeconds = (performance.now() - foldStart) / 1000;
+    // Past the budget, a candidate's fit gives up (DeadlinePassed) and the candidate is abandoned; the first
+    // candidate has no deadline.
+    const deadline = index === 0 ? Infinity : started + options.timeBudgetSeconds * 1000;
+    try {
+      for (let k = 0; k < CV_FOLDS; k += 1) {
+        const { inside, outside } = foldRows(folds, k);
+        const fitPart = subset(train, outside);
+        const scorePart = subset(train, inside);
+        const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed, deadline);
+        entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
+      }
+    } catch (error) {
+      if (!(error instanceof DeadlinePassed)) throw error;
     }
     entry.fitSeconds = Math.round((performance.now() - candidateStart) / 10) / 100;
     if (entry.foldScores.length < CV_FOLDS) continue;
