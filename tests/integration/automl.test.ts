@@ -72,8 +72,8 @@ describe('train, approve and serve a model from a CSV', { timeout: 240_000 }, ()
     expect(training.leaderboard!.map((e) => e.candidate)).toEqual([
       'logistic-regression',
       'decision-tree',
-      'random-forest',
       'gradient-boosting',
+      'random-forest',
     ]);
     const heldOut = training.metrics!.heldOut as {
       accuracy: number;
