@@ -54,6 +54,13 @@ function targets(data: Dataset, outputs: number): Float64Array {
   return g;
 }
 
+/** What every tree ensemble starts from: the imputed, binned rows and a seeded generator. */
+function prepare(data: Dataset, fill: Float32Array, seed: number) {
+  const width = data.features.length;
+  const x = impute(data.x, fill);
+  return { random: seededRandom(seed), width, x, binned: binData(x, data.rows, width), outputs: outputsOf(data) };
+}
+
 export function fitForest(
   data: Dataset,
   fill: Float32Array,
@@ -61,11 +68,7 @@ export function fitForest(
   seed: number,
   deadline = Infinity,
 ): TreeEnsemble {
-  const random = seededRandom(seed);
-  const width = data.features.length;
-  const x = impute(data.x, fill);
-  const binned = binData(x, data.rows, width);
-  const outputs = outputsOf(data);
+  const { random, width, binned, outputs } = prepare(data, fill, seed);
   const g = targets(data, outputs);
   const trees: Tree[] = [];
   const featuresPerNode = Math.max(1, Math.round(params.featureFraction * width));
@@ -109,11 +112,7 @@ export function fitBoosting(
   seed: number,
   deadline = Infinity,
 ): TreeEnsemble {
-  const random = seededRandom(seed);
-  const width = data.features.length;
-  const x = impute(data.x, fill);
-  const binned = binData(x, data.rows, width);
-  const outputs = outputsOf(data);
+  const { random, width, x, binned, outputs } = prepare(data, fill, seed);
   const classification = data.task === 'classification';
   const y = targets(data, outputs);
   const base = new Array<number>(outputs).fill(0);
