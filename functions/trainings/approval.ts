@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError, ModelNotFoundError } from '../shared/
 import type { ModelMetadata } from '../shared/model-spec';
 
 const text = z.string().check(z.minLength(1), z.maxLength(500));
-export const approvalBodySchema = z.strictObject({
+const approvalBodySchema = z.strictObject({
   decision: z.enum(['approved', 'rejected']),
   approver: text,
   notes: z.optional(text),

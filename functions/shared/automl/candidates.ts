@@ -1,4 +1,4 @@
-import type { Dataset, Fitted } from './dataset';
+import type { Dataset } from './dataset';
 import { fitBoosting, fitForest, predictEnsemble, type TreeEnsemble } from './ensemble';
 import { fitLinear, predictLinear, type LinearModel } from './linear';
 
@@ -14,10 +14,6 @@ export interface Candidate {
 
 export function predict(model: Model, x: Float32Array, rows: number): Float64Array {
   return model.kind === 'linear' ? predictLinear(model, x, rows) : predictEnsemble(model, x, rows);
-}
-
-export function asFitted(model: Model): Fitted {
-  return { outputs: model.outputs, predict: (x, rows) => predict(model, x, rows) };
 }
 
 /** The cheapest first: when the time budget runs out, the costliest (the forest) is the one skipped. */

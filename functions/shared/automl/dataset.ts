@@ -28,9 +28,3 @@ export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
   }
   return { ...data, x, y, rows: indices.length };
 }
-
-/** What a fitted model answers per row: class probabilities [rows, classes] or values [rows, 1]. */
-export interface Fitted {
-  outputs: number;
-  predict(x: Float32Array, rows: number): Float64Array;
-}

@@ -8,7 +8,7 @@ import type { ModelSource, ModelVersion } from '../registry';
 const VERSION = /^\d+\.\d+\.\d+$/;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-export const metadataKey = (model: string, version: string) => `models/${model}/${version}/metadata.json`;
+const metadataKey = (model: string, version: string) => `models/${model}/${version}/metadata.json`;
 export const artifactKey = (model: string, version: string) => `models/${model}/${version}/model.onnx`;
 
 /**

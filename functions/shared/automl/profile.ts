@@ -3,13 +3,13 @@ import type { FeatureSpec } from '../tabular/spec';
 import type { Dataset, Task } from './dataset';
 import { trainingInputError, type RawTable } from './read-csv';
 
-export const MIN_ROWS = 20;
+const MIN_ROWS = 20;
 /** Classes with fewer rows cannot be spread over the held-out split and the CV folds. */
-export const MIN_CLASS_ROWS = 5;
+const MIN_CLASS_ROWS = 5;
 /** More distinct texts than this in a column: free text or an identifier, not a category. */
-export const MAX_CATEGORIES = 50;
+const MAX_CATEGORIES = 50;
 /** An integer target with at most this many values is read as classes. */
-export const MAX_INTEGER_CLASSES = 20;
+const MAX_INTEGER_CLASSES = 20;
 
 /** The serving spec's rule for a feature name (functions/shared/tabular/spec.ts). */
 const SERVABLE_NAME = /^[A-Za-z_]([A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/;

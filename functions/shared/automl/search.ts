@@ -14,7 +14,7 @@ import {
 } from './metrics';
 import { assignFolds, foldRows } from './split';
 
-export const CV_FOLDS = 3;
+const CV_FOLDS = 3;
 export const HELD_OUT_FOLDS = 5;
 
 export interface LeaderboardEntry {

@@ -4,14 +4,14 @@ import { InvalidInputError } from '../errors';
 import { METRICS } from './metrics';
 import type { TrainingRecord } from './training-store';
 
-export const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** The search's budget; a 10,000-row x 20-column table then trains in under a minute on a loaded 2-core machine. */
 export const DEFAULT_TIME_BUDGET_SECONDS = 40;
 /** The train function's timeout (900 s) less room to export, check and register. */
-export const MAX_TIME_BUDGET_SECONDS = 780;
+const MAX_TIME_BUDGET_SECONDS = 780;
 
 /** The options of a training, from the query string (HTTP) or the object's metadata (S3): one schema for both. */
-export const trainingOptionsSchema = z.object({
+const trainingOptionsSchema = z.object({
   target: z.string().check(z.minLength(1), z.maxLength(200)),
   task: z.optional(z.enum(['classification', 'regression'])),
   metric: z.optional(z.enum([...METRICS.classification, ...METRICS.regression])),

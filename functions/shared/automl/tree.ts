@@ -5,7 +5,7 @@
  * sums G and hessian sums H, with leaf value G / (H + lambda). Random forests fit one-hot classes or targets
  * (h = 1, lambda = 0: the leaf is the mean); gradient boosting fits gradients.
  */
-export const MAX_BINS = 64;
+const MAX_BINS = 64;
 
 /** One tree, flattened as ONNX's TreeEnsemble attributes want it; a leaf has feature -1. */
 export interface Tree {
