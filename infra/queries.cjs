@@ -1,5 +1,5 @@
 // CloudWatch Logs Insights saved queries as infrastructure: one AWS::Logs::QueryDefinition per file in
-// governance/queries/. The files are the only copy of each query; `npm run audit` runs the same text locally.
+// governance/queries/. The files are the only copy of each query; `vigie audit` runs the same text locally.
 // CommonJS because osls `require()`s the files it resolves with ${file(...)}.
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: where the time goes, per model, in one run on the same inputs (issue #6).
  *   (a) ONNX Runtime session.run alone: the floor; (a′) with ONNX Runtime's default threads; (a″) on a batch;
- *   (b) preprocessing alone (sharp);
+ *   (b) preprocessing alone (sharp); (b′) the same on 12-megapixel phone photos of a page (digits, issue #14);
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
@@ -13,7 +13,7 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { uploadPredictionId } from '../functions/preprocess/process-upload';
+import { uploadPredictionId } from '../functions/shared/upload-key';
 import { ModelRegistry, type ModelVersion } from '../functions/shared/registry';
 import { carDatasetAvailable } from './evaluation/car-dataset';
 import { startScratchPlatform } from './local/scratch-platform';
@@ -23,7 +23,7 @@ import { measureColdStarts, type ColdStart } from './bench/cold-start';
 import { costPerThousand } from './bench/cost';
 import { inferEvents, predictEvents, uploadEvents } from './bench/events';
 import { httpEvent } from './bench/http-events';
-import { benchInputs } from './bench/inputs';
+import { benchInputs, phonePhotos } from './bench/inputs';
 import { BATCH, measureInProcess } from './bench/in-process';
 import { floorOf } from './bench/measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
@@ -40,6 +40,8 @@ const COUNTS = {
   'car-detector': { inputs: 30, http: 30, uploads: 15, burst: 48, warmCalls: 10 },
 } as const;
 const COST_MEMORY_SIZES = [512, 1024, 1769, 3008];
+/** 12-megapixel page photos (b′) preprocesses, for a digits model that finds the digit on a page. */
+const PHONE_PHOTOS = 20;
 /** Fresh processes per function; the table gives their median. */
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 3);
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
@@ -80,7 +82,10 @@ try {
     const counts = COUNTS[name];
     process.stderr.write(`${name}: in process…\n`);
     const inputs = await benchInputs(model, scaled(counts.inputs));
-    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP);
+    const spec = model.metadata.input;
+    const photos =
+      spec.kind === 'image' && spec.fit === 'mnist' && spec.page ? await phonePhotos(model, scaled(PHONE_PHOTOS)) : [];
+    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP, photos);
     process.stderr.write(`${name}: HTTP and S3…\n`);
     const http = await measureHttpPredict(t, apiKey, name, inputs, scaled(counts.http), WARM_UP);
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
@@ -96,6 +101,9 @@ try {
             { path: "(a′) session.run, ONNX Runtime's default threads", run: inProcess.defaultThreads },
             { path: `(a″) session.run on ${BATCH} inputs at once, per input`, run: inProcess.batched },
             { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
+            ...(inProcess.phonePhotos
+              ? [{ path: '(b′) preprocessing alone, 12-megapixel phone photo of a page', run: inProcess.phonePhotos }]
+              : []),
             { path: '(c) handler chain in process', run: inProcess.handlerChain, compare: true },
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },
             { path: '(e) HTTP predict (serverless-offline)', run: http, compare: true },

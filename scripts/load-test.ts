@@ -5,11 +5,13 @@
  * Prints throughput, latency percentiles and errors, and reconciles uploads with records (nothing lost, no
  * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
  */
-import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { PredictionRecord } from '../functions/shared/records';
 import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
+import { failedRequests, runPredictLoop } from './local/predict-loop';
+import { progressBar } from './cli/progress';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -29,52 +31,21 @@ const images = await Promise.all(heldOutDigitsOf().slice(0, 200).map(renderMnist
 const apiKey = 'load-test-key';
 const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
 
-/** Runs `count` calls of `task` with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count && Date.now() < deadline) await task(next++);
-    }),
-  );
-}
-
 try {
   // HTTP ------------------------------------------------------------------------------------------------
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const predict = async (i: number) => {
-    const started = performance.now();
-    let status = 0;
-    try {
-      const response = await fetch(`${t.http}/v1/models/digits/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png', 'x-api-key': apiKey },
-        body: images[i % images.length],
-      });
-      await response.arrayBuffer();
-      status = response.status;
-    } catch {
-      status = -1;
-    }
-    latencies.push(performance.now() - started);
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
-  };
+  const loop = { http: t.http, apiKey, images, concurrency: CONCURRENCY, deadline };
   process.stderr.write(`warming ${CONCURRENCY} workers…\n`);
-  await pool(CONCURRENCY, CONCURRENCY, predict);
-  latencies.length = 0;
-  statuses.clear();
-  const httpStarted = performance.now();
-  await pool(HTTP_REQUESTS, CONCURRENCY, async (i) => {
-    await predict(i);
-    if ((i + 1) % 500 === 0) process.stderr.write(`  HTTP ${i + 1}/${HTTP_REQUESTS}\n`);
-  });
-  const httpSeconds = (performance.now() - httpStarted) / 1000;
-  const httpErrors = [...statuses].filter(([status]) => status !== 200).reduce((n, [, count]) => n + count, 0);
+  await runPredictLoop({ ...loop, count: CONCURRENCY });
+  const httpBar = progressBar('HTTP predictions', HTTP_REQUESTS);
+  const predictions = await runPredictLoop({ ...loop, count: HTTP_REQUESTS, onProgress: (done) => httpBar.update(done) });
+  httpBar.stop();
+  const { latencies, statuses, seconds: httpSeconds } = predictions;
+  const httpErrors = failedRequests(predictions);
 
   // S3 --------------------------------------------------------------------------------------------------
   const putAt = new Map<string, number>();
   const s3Started = Date.now();
+  const uploadBar = progressBar('S3 uploads', UPLOADS);
   for (let first = 0; first < UPLOADS && Date.now() < deadline; first += BURST) {
     await Promise.all(
       Array.from({ length: Math.min(BURST, UPLOADS - first) }, async (_, j) => {
@@ -85,14 +56,20 @@ try {
         putAt.set(key, Date.now());
       }),
     );
-    process.stderr.write(`  uploaded ${Math.min(first + BURST, UPLOADS)}/${UPLOADS}\n`);
+    uploadBar.update(putAt.size);
   }
+  uploadBar.stop();
+  const recordBar = progressBar('records written', putAt.size);
+  const recorded = (all: PredictionRecord[]) => all.filter((r) => putAt.has(r.inputKey ?? '')).length;
   let records = await t.records();
-  while (records.filter((r) => putAt.has(r.inputKey ?? '')).length < putAt.size && Date.now() < deadline) {
+  while (recorded(records) < putAt.size && Date.now() < deadline) {
+    recordBar.update(recorded(records));
     await t.platform.drained();
     await new Promise((resolve) => setTimeout(resolve, 500));
     records = await t.records();
   }
+  recordBar.update(recorded(records));
+  recordBar.stop();
   const mine = records.filter((r) => putAt.has(r.inputKey ?? ''));
   const s3Seconds = (Math.max(...mine.map((r) => Date.parse(r.createdAt) + r.timings.totalMs)) - s3Started) / 1000;
   const perKey = new Map<string, number>();

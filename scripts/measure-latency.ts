@@ -4,10 +4,11 @@
  *   - S3 path: PutObject of a digit until its record is readable in DynamoDB (polled every 5 ms), sequential.
  * Starts its own platform on its own ports with a fresh state folder; prints p50/p95/p99 and mean.
  */
-import { performance } from 'node:perf_hooks';
 import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { markdownRow } from './local/stats';
+import { failedRequests, runPredictLoop } from './local/predict-loop';
+import { progressBar } from './cli/progress';
 import { uploadUntilRecorded } from './local/upload-to-record';
 import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
 
@@ -20,27 +21,23 @@ const apiKey = 'latency-key';
 const t = await startScratchPlatform(measurementSettings('latency', apiKey));
 
 try {
-  const predict = async (i: number) => {
-    const response = await fetch(`${t.http}/v1/models/digits/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/png', 'x-api-key': apiKey },
-      body: images[i % images.length],
-    });
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-    await response.arrayBuffer();
-  };
-  for (let i = 0; i < WARM_UP; i += 1) await predict(i);
-  const http: number[] = [];
-  for (let i = 0; i < HTTP_REQUESTS; i += 1) {
-    const started = performance.now();
-    await predict(i);
-    http.push(performance.now() - started);
-  }
+  const loop = { http: t.http, apiKey, images, concurrency: 1 };
+  await runPredictLoop({ ...loop, count: WARM_UP });
+  const httpBar = progressBar('HTTP predictions', HTTP_REQUESTS);
+  const predictions = await runPredictLoop({ ...loop, count: HTTP_REQUESTS, onProgress: (done) => httpBar.update(done) });
+  httpBar.stop();
+  if (failedRequests(predictions) > 0) throw new Error(`HTTP statuses other than 200: ${[...predictions.statuses].join(' ')}`);
+  const http = predictions.latencies;
 
   const upload = (i: number) => uploadUntilRecorded(t, `incoming/digits/latency/${i}.png`, images[i % images.length]!);
   for (let i = 0; i < WARM_UP; i += 1) await upload(10_000 + i);
   const s3Path: number[] = [];
-  for (let i = 0; i < UPLOADS; i += 1) s3Path.push(await upload(i));
+  const uploadBar = progressBar('S3 upload→record', UPLOADS);
+  for (let i = 0; i < UPLOADS; i += 1) {
+    s3Path.push(await upload(i));
+    uploadBar.update(s3Path.length);
+  }
+  uploadBar.stop();
 
   console.log(`\nVigie spine latency, local platform (serverless-offline + s3rver + dynalite), ${new Date().toISOString()}`);
   console.log('| path | n | p50 ms | p95 ms | p99 ms | mean ms |\n| --- | --- | --- | --- | --- | --- |');

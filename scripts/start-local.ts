@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole platform on this machine, no cloud account. State lives in .local/ (git-ignored), so a
+ * `vigie start` (and `npm start`): the whole platform on this machine, no cloud account. State lives in .local/ (git-ignored), so a
  * restart keeps uploads, records and logs. Ctrl-C stops everything.
  */
 import { startLocalPlatform } from './local/platform';
@@ -26,12 +26,13 @@ Try it (AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=e
   aws --endpoint-url ${s3} s3 cp events/samples/seven.png s3://${platform.uploadsBucket}/incoming/digits/seven.png
   aws --endpoint-url http://localhost:${settings.dynamodbPort} dynamodb scan --table-name ${platform.tables[0] ?? 'vigie-local-predictions'}
   curl -H 'x-api-key: ${settings.apiKey}' -H 'Content-Type: image/png' --data-binary @events/samples/seven.png ${http}/v1/models/digits/predict
+  npx vigie predict events/samples/seven.png --model digits --subject <id>   (the same, from the command line)
 
 Audit and GDPR (governance/README.md):
-  npm run audit                                       the saved Logs Insights queries, run on these logs
-  npm run audit -- predictions-by-subject --subject <id>
-  curl -H 'x-api-key: ${settings.apiKey}' ${http}/v1/subjects/<id>/export
-  curl -X DELETE -H 'x-api-key: ${settings.apiKey}' ${http}/v1/subjects/<id>
+  npx vigie audit                                     the saved Logs Insights queries, run on these logs
+  npx vigie audit predictions-by-subject --subject <id>
+  npx vigie subjects export <id>                      (GET ${http}/v1/subjects/<id>/export)
+  npx vigie subjects erase <id>                       (DELETE ${http}/v1/subjects/<id>)
 
 Ctrl-C to stop.`);
 

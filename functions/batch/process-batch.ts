@@ -16,8 +16,8 @@ import type { Pseudonymise } from '../shared/pseudonym';
 import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
 import { RECORDED_WARNINGS } from '../shared/tabular/summary';
 import type { RangeWarning } from '../shared/tabular/features';
-import { quarantine, quarantineKeyFor, uploadPredictionId } from '../preprocess/process-upload';
-import type { UploadKey } from '../preprocess/upload-key';
+import { quarantine } from '../shared/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 import type { BatchRecords } from './batch-record';
 
 export interface BatchDeps {
@@ -77,7 +77,7 @@ export async function processBatch(
   const started = performance.now();
   const object: ObjectVersion = { bucket: event.s3.bucket.name, key: upload.key, eTag: event.s3.object.eTag ?? '' };
   const createdAt = deps.now();
-  // The same id the preprocess function would give this upload (functions/preprocess/process-upload.ts).
+  // The same id the preprocess function gives this upload (functions/shared/upload-key.ts).
   const predictionId = uploadPredictionId(object.bucket, object.key, object.eTag || event.s3.object.sequencer);
   const running = {
     predictionId,

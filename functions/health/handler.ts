@@ -3,7 +3,7 @@ import { SessionCache } from '../shared/inference/sessions';
 import { apiHandler } from '../shared/http/api-handler';
 import { json } from '../shared/http/responses';
 import { ModelRegistry } from '../shared/registry';
-import { checkModels, healthy } from './check-models';
+import { checkModels, healthy } from '../shared/model-health';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);

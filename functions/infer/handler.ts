@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { inferConfigSchema, loadConfig } from '../shared/config';
 import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { ModelRegistry } from '../shared/registry';
 import { infer, type InferDeps } from './infer';
 

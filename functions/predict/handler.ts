@@ -5,7 +5,7 @@ import { NotAcceptableError } from '../shared/errors';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { apiHandler } from '../shared/http/api-handler';
 import { image, json } from '../shared/http/responses';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { runPrediction } from '../shared/prediction';
 import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { parsePredictBody } from './request-body';

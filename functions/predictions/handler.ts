@@ -4,7 +4,7 @@ import { NotFoundError } from '../shared/errors';
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json } from '../shared/http/responses';
-import { createPredictionStore } from '../shared/records';
+import { createPredictionStore } from '../shared/records-dynamodb';
 import { createApiKeyVerifier } from '../shared/wiring';
 
 const config = loadConfig(predictionsConfigSchema);

@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
 import { createLambdaClient, createS3Client } from '../shared/aws';
 import { loadConfig, preprocessConfigSchema } from '../shared/config';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
-import { parseUploadKey } from './upload-key';
+import { parseUploadKey } from '../shared/upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
 const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({

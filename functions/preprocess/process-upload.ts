@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
@@ -14,7 +12,8 @@ import { InputGoneError, InvalidInputError, PayloadTooLargeError } from '../shar
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
 import { isMissingObject } from '../shared/s3-errors';
-import type { UploadKey } from './upload-key';
+import { quarantine } from '../shared/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 
 export interface UploadDeps {
   s3: S3Client;
@@ -36,33 +35,11 @@ export interface ErasedUpload {
 export type UploadOutcome = PredictionOutcome | ErasedUpload;
 
 /**
- * The same object (bucket, key, ETag) always gets the same prediction id, so a redelivered event finds the
- * record it already wrote instead of writing a second one.
- */
-export function uploadPredictionId(bucket: string, key: string, eTag: string): string {
-  const hex = createHash('sha256').update(`s3://${bucket}/${key}#${eTag}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-/**
  * Derived files are named by the prediction they come from, then the upload's path for people to read: a key
  * reused by someone else later gets other derived files, never overwrites these (#11.1).
  */
 export function annotatedKeyFor(predictionId: string, upload: Upload): string {
   return `annotated/${predictionId}/${upload.key.slice('incoming/'.length)}.${ANNOTATED_FORMATS.jpeg.extension}`;
-}
-
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f]/g;
-
-/** Rejected keys can hold anything: control characters and dot segments are replaced, so the copy is plain. */
-export function quarantineKeyFor(predictionId: string, key: string): string {
-  const path = key
-    .replace(UNSAFE, '_')
-    .split('/')
-    .map((part) => (part === '.' || part === '..' ? '_' : part))
-    .join('/');
-  return `quarantine/${predictionId}/${path}`;
 }
 
 /** The object an event announced, read as it is now: the announced one, or a reason it no longer is. */
@@ -104,35 +81,6 @@ async function openUpload(deps: UploadDeps, upload: ObjectVersion, eventTime: st
     subjectId: subject ? deps.pseudonymise(subject) : undefined,
     callerId: requester ? deps.pseudonymise(requester) : undefined,
   };
-}
-
-/**
- * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
- * copy, then delete). The copy drops the upload's metadata, which holds raw identifiers (`subject-id`): the
- * record keeps their pseudonyms (#11.6). A redelivery finds the object already gone, which is fine.
- */
-export async function quarantine(
-  deps: Pick<UploadDeps, 's3' | 'resultsBucket'>,
-  upload: ObjectVersion,
-  quarantineKey: string,
-  contentType?: string,
-) {
-  try {
-    await deps.s3.send(
-      new CopyObjectCommand({
-        Bucket: deps.resultsBucket,
-        Key: quarantineKey,
-        CopySource: `${upload.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`,
-        ...(upload.eTag && { CopySourceIfMatch: `"${upload.eTag}"` }),
-        MetadataDirective: 'REPLACE',
-        ContentType: contentType,
-      }),
-    );
-  } catch (error) {
-    if (isMissingObject(error)) return;
-    throw error;
-  }
-  await deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
 }
 
 const deleteUpload = (deps: UploadDeps, upload: ObjectVersion) =>

@@ -1,11 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
 import type { PredictionRecord } from './records';
-
-/** One logger and one metrics sink per container; POWERTOOLS_* variables tune them per stage. */
-export const logger = new Logger({ serviceName: 'vigie' });
-export const metrics = new Metrics({ namespace: 'Vigie', serviceName: 'vigie' });
+import { logger, metrics } from './telemetry';
 
 export function reportPrediction(record: PredictionRecord): void {
   logger.info('prediction', { audit: predictionAuditEvent(record) });

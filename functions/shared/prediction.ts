@@ -4,12 +4,12 @@ import { erasedSince, type ErasureLedger } from './erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from './errors';
 import type { InvokeInfer } from './inference/infer-client';
 import { imageInputOf } from './model-spec';
-import type { PredictionResult } from './inference/run-model';
+import type { PredictionResult } from './inference/results';
 import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import { UNKNOWN_MODEL } from './model-name';
 import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
-import type { ModelRegistry } from './registry';
+import type { ModelRegistry, ModelVersion } from './registry';
 
 /** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
 export interface PredictionDeps {
@@ -30,6 +30,11 @@ export interface PredictionRequest {
   model: string;
   version?: string;
   bytes: Uint8Array;
+  /**
+   * The model's input as the caller already made it (an Open Inference Protocol tensor), checked against the
+   * model here: used instead of preprocessing `bytes`, which then only identify the input (inputSha256).
+   */
+  prepare?: (model: ModelVersion) => PreparedInput;
   /** A reason to refuse found before the bytes were read (e.g. an upload too large to fetch). */
   refusal?: VigieError;
   inputKey?: string;
@@ -112,7 +117,9 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     }
     const model = await deps.registry.resolve(request.model, request.version);
     resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
-    const prepared = await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits);
+    const prepared = request.prepare
+      ? request.prepare(model)
+      : await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits);
     preprocessMs = performance.now() - started;
     const answer = await deps.invokeInfer({
       model: model.metadata.name,

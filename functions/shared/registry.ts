@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from './errors';
 import { modelMetadataSchema, type ModelMetadata } from './model-spec';
 import { UNKNOWN_MODEL } from './model-name';
-import { logger } from './observability';
+import { logger } from './telemetry';
 
 /** A model version as found on disk: its validated metadata and where its artifact lives. */
 export interface ModelVersion {

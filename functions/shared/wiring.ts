@@ -7,7 +7,7 @@ import { createInferClient } from './inference/infer-client';
 import { reportPrediction } from './observability';
 import type { PredictionDeps } from './prediction';
 import { createPseudonymiser, type Pseudonymise } from './pseudonym';
-import { createPredictionStore } from './records';
+import { createPredictionStore } from './records-dynamodb';
 import { createErasureLedger } from './erasure-ledger';
 import { ModelRegistry } from './registry';
 import { resolveSecret } from './secrets';

@@ -64,7 +64,8 @@ export async function subjectRecords(deps: SubjectDataDeps, subjectPseudonym: st
 }
 
 /**
- * Derived files are named by their prediction (functions/preprocess/process-upload.ts), so a record's derived
+ * Derived files are named by their prediction (annotatedKeyFor in functions/preprocess/process-upload.ts,
+ * quarantineKeyFor in functions/shared/upload-key.ts), so a record's derived
  * files are its own. An upload's key is not: anyone may upload to it again, so uploads are claimed by their
  * `subject-id` metadata when read (see `ownedBy`).
  */

@@ -9,7 +9,7 @@ import { createTrainingStore } from '../shared/automl/training-store';
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { loadConfig, trainConfigSchema } from '../shared/config';
 import { VigieError } from '../shared/errors';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { ModelRegistry } from '../shared/registry';
 import { runTraining, type TrainDeps } from './run-training';
 

@@ -7,7 +7,7 @@ import type { TrainingLimits } from '../shared/automl/read-csv';
 import type { TrainingRecord, TrainingStore } from '../shared/automl/training-store';
 import { trainFromCsv } from '../shared/automl/train';
 import { VigieError } from '../shared/errors';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import type { ModelRegistry } from '../shared/registry';
 
 export interface TrainDeps {

@@ -12,7 +12,7 @@ import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMedi
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeModel, authorizePermission, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json } from '../shared/http/responses';
-import { logger } from '../shared/observability';
+import { logger } from '../shared/telemetry';
 import { quoteName } from '../shared/model-name';
 import { sniffDialect } from '../shared/tabular/csv-dialect';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';

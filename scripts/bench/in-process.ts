@@ -13,7 +13,8 @@ import { serializeInferRequest, type InferRequest } from '../../functions/shared
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
 import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { createPredictionStore, type PredictionRecord } from '../../functions/shared/records';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { createPredictionStore } from '../../functions/shared/records-dynamodb';
 import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
 import { timeInterleaved, timeRuns, type Run } from './measure';
 import { imageInputOf } from '../../functions/shared/model-spec';
@@ -25,6 +26,8 @@ export interface InProcessRuns {
   /** session.run on BATCH inputs at once, per input: what batching uploads into one infer call saves in the model. */
   batched: Run;
   preprocessing: Run;
+  /** Preprocessing alone on 12-megapixel phone photos of pages, for a model that finds the digit on a page. */
+  phonePhotos?: Run;
   handlerChain: Run;
   /** The infer function's share of (c): parsing the payload, checking the tensor, running and post-processing. */
   inferSide: Run;
@@ -53,6 +56,7 @@ export async function measureInProcess(
   documents: DynamoDBDocumentClient,
   table: string,
   warmUp: number,
+  photos: Buffer[] = [],
 ): Promise<InProcessRuns> {
   const spec = imageInputOf(model.metadata);
   const input = (i: number) => inputs[i % inputs.length]!;
@@ -128,5 +132,9 @@ export async function measureInProcess(
   const recordWrite = await timeRuns(Math.max(inputs.length, 50), warmUp, (i) =>
     store.put({ ...records[i % records.length]!, predictionId: randomUUID() }),
   );
-  return { ...runs, defaultThreads, batched, inferSide, recordWrite };
+  const phonePhotos =
+    photos.length > 0
+      ? await timeRuns(photos.length, warmUp, (i) => preprocessImage(photos[i % photos.length]!, spec, LIMITS))
+      : undefined;
+  return { ...runs, defaultThreads, batched, inferSide, recordWrite, ...(phonePhotos ? { phonePhotos } : {}) };
 }

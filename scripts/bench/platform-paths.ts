@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { uploadPredictionId } from '../../functions/preprocess/process-upload';
+import { uploadPredictionId } from '../../functions/shared/upload-key';
 import type { ScratchPlatform } from '../local/scratch-platform';
 import { uploadUntilRecorded } from '../local/upload-to-record';
 import { timeRuns, type Run } from './measure';

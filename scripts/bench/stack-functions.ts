@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { directorySize } from '../../layers/build';
-
-const run = promisify(execFile);
+import { resolvedServerlessConfig } from '../local/serverless-config';
 
 /** A function as serverless.yml declares it for the local stage, with the environment it runs with. */
 export interface StackFunction {
@@ -23,15 +20,10 @@ export const layerFolder = (ref: unknown) =>
 
 /** Reads the functions as the framework resolves them, so memory sizes and layers come from serverless.yml itself. */
 export async function stackFunctions(env: NodeJS.ProcessEnv): Promise<StackFunction[]> {
-  const { stdout } = await run(
-    process.execPath,
-    ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'local', '--format', 'json'],
-    { env, maxBuffer: 16 * 1024 * 1024 },
-  );
-  const config = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+  const config = await resolvedServerlessConfig<{
     provider: { memorySize?: number; environment?: Record<string, string> };
     functions: Record<string, { memorySize?: number; layers?: unknown[]; environment?: Record<string, string> }>;
-  };
+  }>(env);
   return Object.entries(config.functions).map(([name, fn]) => ({
     name,
     memorySize: fn.memorySize ?? config.provider.memorySize ?? 1024,

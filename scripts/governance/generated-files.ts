@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { auditEventSchema } from '../../functions/shared/audit';
 import { registeredModelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
@@ -37,4 +39,15 @@ export async function governanceFiles(modelsDir = 'models'): Promise<Map<string,
     }
   }
   return files;
+}
+
+/** Writes every generated governance file (after an approval, or when a schema changed); returns their paths. */
+export async function writeGovernanceFiles(modelsDir = 'models'): Promise<string[]> {
+  const written: string[] = [];
+  for (const [path, content] of await governanceFiles(modelsDir)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    written.push(path);
+  }
+  return written;
 }

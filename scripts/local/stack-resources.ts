@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { resolvedServerlessConfig } from './serverless-config';
 
 interface CfnResource {
   Type: string;
@@ -21,19 +18,11 @@ export interface StackResources {
  * for the local stage: one definition for AWS and for the laptop.
  */
 export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackResources> {
-  const { stdout } = await run(
-    process.execPath,
-    ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'local', '--format', 'json'],
-    {
-      env,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  const config = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+  const config = await resolvedServerlessConfig<{
     custom: { uploadsBucket: string };
     provider: { environment?: Record<string, unknown> };
     resources: Array<{ Resources: Record<string, CfnResource> }> | { Resources: Record<string, CfnResource> };
-  };
+  }>(env);
   const blocks = Array.isArray(config.resources) ? config.resources : [config.resources];
   const resources = blocks.flatMap((block) => Object.values(block.Resources ?? {}));
   return {

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quarantineKeyFor } from '../../functions/preprocess/process-upload';
+import { quarantineKeyFor } from '../../functions/shared/upload-key';
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
 import { badInputs, type BadInput } from '../../scripts/bad-inputs';
 import { heldOutDigits } from '../../scripts/mnist-samples';

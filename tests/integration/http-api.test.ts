@@ -113,28 +113,18 @@ describe('POST /v1/models/{model}/predict', () => {
   });
 });
 
-describe('API keys from npm run keys', () => {
+describe('API keys from vigie keys', () => {
   it('creates a key scoped to digits that predicts digits and gets 403 elsewhere', async () => {
     const { stdout } = await run(
       process.execPath,
-      [
-        'node_modules/tsx/dist/cli.mjs',
-        'scripts/keys.ts',
-        'create',
-        '--name',
-        'integration',
-        '--models',
-        'digits',
-        '--expires-in-days',
-        '1',
-      ],
+      ['bin/vigie.js', 'keys', 'create', '--name', 'integration', '--models', 'digits', '--expires-in-days', '1'],
       { env: t.env },
     );
     const scoped = stdout.trim().split('\n').at(-1)!;
     expect(scoped).toMatch(/^vk_[\w-]{43}$/);
     expect((await predict(seven, 'image/png', scoped)).status).toBe(200);
     await expectProblem(await predict(seven, 'image/png', scoped, 'car-detector'), 403, 'forbidden');
-    const { stdout: listed } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/keys.ts', 'list'], {
+    const { stdout: listed } = await run(process.execPath, ['bin/vigie.js', 'keys', 'list'], {
       env: t.env,
     });
     expect(listed).toMatch(/integration\s+digits\s+active/);
@@ -158,9 +148,16 @@ describe('GET /v1/models', () => {
   it('lists the registry with spec and metrics', async () => {
     const response = await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': key } });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { latestVersion: string; versions: Array<{ metrics: unknown; input: unknown }> };
+    const body = (await response.json()) as {
+      latestVersion: string;
+      versions: Array<{ version: string; metrics: unknown; input: unknown }>;
+    };
     expect(body.latestVersion).toBe(metadata.version);
-    expect(body.versions[0]).toMatchObject({ input: metadata.input, metrics: metadata.metrics });
+    // Every version is listed, oldest first; the served one carries its own spec and metrics.
+    expect(body.versions.find((v) => v.version === metadata.version)).toMatchObject({
+      input: metadata.input,
+      metrics: metadata.metrics,
+    });
     await expectProblem(await fetch(`${t.http}/v1/models/nothing`, { headers: { 'x-api-key': key } }), 404, 'model-not-found');
   });
 });

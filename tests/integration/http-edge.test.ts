@@ -89,7 +89,7 @@ describe('a key scoped to other models gets 403 before anything else (defect 10)
   beforeAll(async () => {
     const { stdout } = await run(
       process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'scripts/keys.ts', 'create', '--name', 'edge', '--models', 'car-detector'],
+      ['bin/vigie.js', 'keys', 'create', '--name', 'edge', '--models', 'car-detector'],
       { env: t.env },
     );
     scoped = stdout.trim().split('\n').at(-1)!;

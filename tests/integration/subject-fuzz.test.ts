@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadPredictionId } from '../../functions/preprocess/process-upload';
+import { uploadPredictionId } from '../../functions/shared/upload-key';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
 import type { SubjectExport } from '../../functions/subjects/subject-data';
 import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';

@@ -9,7 +9,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadPredictionId } from '../../functions/preprocess/process-upload';
+import { uploadPredictionId } from '../../functions/shared/upload-key';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
 import type { PredictionRecord } from '../../functions/shared/records';
 import type { ErasureReceipt, SubjectExport } from '../../functions/subjects/subject-data';

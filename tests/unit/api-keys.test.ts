@@ -61,7 +61,7 @@ describe('static keys (the local VIGIE_API_KEY)', () => {
   });
 });
 
-describe('stored keys (npm run keys)', () => {
+describe('stored keys (vigie keys)', () => {
   it('accepts an active key with its scope, refuses expired, revoked and unknown ones', async () => {
     const store = memoryStore([
       { keyHash: hashApiKey('active'), models: ['digits'], subjectRights: false },

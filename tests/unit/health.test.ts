@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModels, healthy } from '../../functions/health/check-models';
+import { checkModels, healthy } from '../../functions/shared/model-health';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { ModelRegistry } from '../../functions/shared/registry';
 import { MODELS_DIR } from '../support/models';

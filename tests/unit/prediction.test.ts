@@ -228,3 +228,35 @@ describe('ModelRegistry and the unknown bucket', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('runPrediction with a prepared input (an OIP tensor)', () => {
+  it('sends the caller’s tensor to infer as it is, without preprocessing, and records it over the request bytes', async () => {
+    const sent: Parameters<InvokeInfer>[0][] = [];
+    const d = deps(async (req) => (sent.push(req), answering(req)));
+    const tensor = { dims: [1, 1, 28, 28], data: new Float32Array(784).fill(0.5) };
+    const body = Buffer.from('{"inputs": […]}');
+    const outcome = await runPrediction(d, {
+      ...request(body),
+      prepare: () => ({ tensor, source: { format: 'tensor', width: 28, height: 28 } }),
+    });
+    expect(outcome.record).toMatchObject({ status: 'succeeded', inputSha256: sha256Hex(body) });
+    expect(sent[0]?.tensor).toMatchObject({ dims: [1, 1, 28, 28], dtype: 'float32' });
+    expect(Buffer.from(sent[0]!.tensor.data, 'base64')).toEqual(Buffer.from(tensor.data.buffer));
+  });
+
+  it('records a tensor the model refuses as rejected, with its code', async () => {
+    const d = deps(answering);
+    const outcome = await runPrediction(d, {
+      ...request(Buffer.from('{}')),
+      prepare: () => {
+        throw new InvalidInputError('invalid-tensor', 'wrong shape');
+      },
+    });
+    expect(outcome.error).toBeInstanceOf(InvalidInputError);
+    expect(d.store.items.get('p-1')).toMatchObject({
+      status: 'rejected',
+      error: { code: 'invalid-tensor' },
+      modelVersion: metadata.version,
+    });
+  });
+});

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUploadKey } from '../../functions/preprocess/upload-key';
-import { uploadPredictionId } from '../../functions/preprocess/process-upload';
+import { parseUploadKey, uploadPredictionId } from '../../functions/shared/upload-key';
 
 describe('parseUploadKey', () => {
   it('takes the model from incoming/<model>/…', () => {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 import { requireApiKey, type ApiKeyVerifier } from './api-keys';
 import { problemErrors } from './problem';
 

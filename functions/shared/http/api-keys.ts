@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { ApiKeyStore } from '../api-key-store';
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../errors';
 import { quoteName } from '../model-name';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
@@ -47,7 +47,7 @@ export function createStaticVerifier(storedHashesHex: string[], models: string[]
 }
 
 /**
- * Keys created by `npm run keys`, looked up by the hash of the presented key (the table holds nothing else).
+ * Keys created by `vigie keys create`, looked up by the hash of the presented key (the table holds nothing else).
  * Answers are cached per container for `cacheMs`, so a revocation takes effect within that time.
  */
 export function createStoreVerifier(store: ApiKeyStore, now: () => Date = () => new Date(), cacheMs = 60_000): ApiKeyVerifier {
@@ -123,7 +123,7 @@ export function authorizePermission(caller: Caller, permission: string): void {
 /**
  * API Gateway HTTP APIs (payload 2.0) hand a repeated header over once, its values joined with commas, and the
  * local platform does the same (patches/serverless-offline*.patch). Keys never hold a comma (config.ts refuses
- * one in VIGIE_API_KEY; `npm run keys` makes base64url keys), so a comma means the request sent two keys: it is
+ * one in VIGIE_API_KEY; `vigie keys create` makes base64url keys), so a comma means the request sent two keys: it is
  * refused rather than letting one of them win.
  */
 const holdsSeveralValues = (header: string) => header.includes(',');

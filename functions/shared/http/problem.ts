@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { VigieError } from '../errors';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 import { securityHeaders } from './responses';
 
 const TITLES: Record<number, string> = {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../zod-messages';
 import type { Tensor } from '../preprocessing';
-import type { PredictionResult } from './run-model';
+import type { PredictionResult } from './results';
 
 /**
  * What travels between the functions that prepare inputs and the infer function (Lambda Invoke payloads are

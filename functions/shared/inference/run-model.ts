@@ -7,11 +7,10 @@ import type { LetterboxGeometry, Tensor } from '../preprocessing';
 import { toModelInput } from '../preprocessing/tensor';
 import { imageInputOf } from '../model-spec';
 import type { ModelVersion } from '../registry';
-import { detect, type DetectionResult } from './detection';
-import { classify, type ClassificationResult } from './postprocess';
+import { detect } from './detection';
+import { classify } from './postprocess';
+import type { PredictionResult } from './results';
 import type { SessionCache } from './sessions';
-
-export type PredictionResult = ClassificationResult | DetectionResult;
 
 export interface ModelAnswer {
   result: PredictionResult;
@@ -34,6 +33,12 @@ export function checkTensor(tensor: Tensor, model: ModelVersion): void {
   for (const value of tensor.data) {
     if (!Number.isFinite(value)) throw new InvalidInputError('tensor-values', 'The tensor holds a non-finite value.');
   }
+}
+
+/** Every value alike: the picture held nothing (a page with no writing is fitted as an empty canvas). */
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i += 1) if (values[i] !== values[0]) return false;
+  return true;
 }
 
 /**
@@ -71,7 +76,8 @@ export async function runModel(
   // The run is over, so its input may be overwritten; float tensors that came as such are not ours to keep.
   if (tensor.dtype === 'uint8') spareInput = values.data;
   if (spec.kind === 'classification') {
-    return { result: classify(output(outputs, spec.tensorName).data as Float32Array, spec), inferenceMs };
+    const scores = output(outputs, spec.tensorName).data as Float32Array;
+    return { result: classify(scores, spec, isConstant(values.data)), inferenceMs };
   }
   if (spec.kind !== 'detection') throw new InvalidInputError('unsupported-input', `A ${spec.kind} model takes feature rows.`);
   const scores = output(outputs, spec.scoresTensorName);

@@ -5,20 +5,9 @@ import type { ModelMetadata } from '../model-spec';
 import { ort } from '../native/onnxruntime';
 import type { ModelVersion } from '../registry';
 import type { FloatTensor } from '../preprocessing/tensor';
-import { classify, type ClassificationResult } from './postprocess';
+import { classify } from './postprocess';
+import type { RowResult } from './results';
 import type { SessionCache } from './sessions';
-
-export interface RegressionResult {
-  value: number;
-}
-
-export interface AnomalyResult {
-  anomaly: 0 | 1;
-  score: number;
-}
-
-/** What a tabular model says about one row. */
-export type RowResult = ClassificationResult | RegressionResult | AnomalyResult;
 
 export interface TabularAnswer {
   /** One per row of the tensor's batch dimension, in order. */

@@ -4,7 +4,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../errors';
 import { functionVcpus } from '../native/lambda-cpu';
 import { ort } from '../native/onnxruntime';
-import { logger } from '../observability';
+import { logger } from '../telemetry';
 import type { ModelVersion } from '../registry';
 
 /**

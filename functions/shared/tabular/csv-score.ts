@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse, type Info } from 'csv-parse';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import type { RowResult } from '../inference/run-tabular';
+import type { RowResult } from '../inference/results';
 import type { FloatTensor } from '../preprocessing/tensor';
 import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { errorCode, isPermanent, PayloadTooLargeError, VigieError } from '../errors';
-import type { RowResult } from '../inference/run-tabular';
+import type { RowResult } from '../inference/results';
 import { runTabular } from '../inference/run-tabular';
 import type { SessionCache } from '../inference/sessions';
 import { recordedModelName, sha256Hex, storeRecord, type PredictionDeps } from '../prediction';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What an S3 key means to the platform:
  * - `upload`: `incoming/<model>/<any/path>`, a prediction to make;
@@ -31,4 +33,26 @@ export function parseUploadKey(encodedKey: string): UploadKey {
   }
   if (CONTROL.test(key)) return { kind: 'invalid', key, reason: 'The key holds control characters.' };
   return { kind: 'upload', key, model };
+}
+
+/**
+ * The same object (bucket, key, ETag) always gets the same prediction id, so a redelivered event finds the
+ * record it already wrote instead of writing a second one.
+ */
+export function uploadPredictionId(bucket: string, key: string, eTag: string): string {
+  const hex = createHash('sha256').update(`s3://${bucket}/${key}#${eTag}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f]/g;
+
+/** Rejected keys can hold anything: control characters and dot segments are replaced, so the copy is plain. */
+export function quarantineKeyFor(predictionId: string, key: string): string {
+  const path = key
+    .replace(UNSAFE, '_')
+    .split('/')
+    .map((part) => (part === '.' || part === '..' ? '_' : part))
+    .join('/');
+  return `quarantine/${predictionId}/${path}`;
 }

@@ -1,7 +1,7 @@
-import { ModelNotApprovedError } from '../shared/errors';
-import type { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/observability';
-import type { ModelRegistry } from '../shared/registry';
+import { ModelNotApprovedError } from './errors';
+import type { SessionCache } from './inference/sessions';
+import { logger } from './telemetry';
+import type { ModelRegistry } from './registry';
 
 export interface ModelHealth {
   name: string;

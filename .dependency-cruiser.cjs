@@ -1,0 +1,36 @@
+/**
+ * The import rules `npm test` checks (npm run deps). Type-only imports count: a cycle through types still ties
+ * the modules' shapes together, and one value import added later makes it a start-up order bug.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'Modules form a tree: a cycle means one of them holds two things (functions/shared/telemetry.ts broke the last one).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'shared-is-not-a-handler-client',
+      severity: 'error',
+      comment: 'functions/shared is what handlers are built from; it never reaches back into a handler folder.',
+      from: { path: '^functions/shared/' },
+      to: { path: '^functions/(?!shared/)' },
+    },
+    {
+      name: 'handlers-do-not-import-each-other',
+      severity: 'error',
+      comment: 'What two functions share lives in functions/shared, so each bundle holds its own code only.',
+      from: { path: '^functions/([^/]+)/', pathNot: '^functions/shared/' },
+      to: { path: '^functions/(?!shared/|$1/)' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|\\.local|\\.serverless|layers/build)/' },
+  },
+};

@@ -1,0 +1,74 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadConfig, predictConfigSchema } from '../shared/config';
+import { PayloadTooLargeError } from '../shared/errors';
+import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
+import { json } from '../shared/http/responses';
+import { SessionCache } from '../shared/inference/sessions';
+import { logger } from '../shared/telemetry';
+import { oipHandler } from '../shared/oip/oip-handler';
+import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { checkModels, healthy } from '../shared/model-health';
+import { infer } from './infer';
+import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
+
+const config = loadConfig(predictConfigSchema);
+const deps = createPredictionDeps(config);
+const pseudonymise = loadPseudonymiser();
+const verifier = createApiKeyVerifier(config);
+// One session per model version per container, shared by readiness and tabular inference.
+const sessions = new SessionCache();
+
+/** Probes and server metadata answer without a key, as GET /v1/health does; anything about a model needs one. */
+const OPEN_ROUTES = new Set(['GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2']);
+const needsKey = (event: APIGatewayProxyEventV2) => !OPEN_ROUTES.has(event.routeKey);
+
+function rawBody(event: APIGatewayProxyEventV2): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * The Open Inference Protocol v2 REST routes (docs/oip.md), one function: health, server and model metadata,
+ * model readiness, and inference through the same prediction paths, records and audit events as /v1.
+ */
+export const handler = oipHandler(verifier, needsKey).handler(async (event, context) => {
+  logger.setCorrelationId(event.requestContext.requestId);
+  const route = event.routeKey;
+  if (route === 'GET /v2/health/live') return json(200, { live: true });
+  if (route === 'GET /v2/health/ready') {
+    const ready = healthy(await checkModels(deps.registry, sessions));
+    return json(ready ? 200 : 503, { ready, live: true });
+  }
+  if (route === 'GET /v2') return json(200, SERVER_METADATA);
+  const model = event.pathParameters?.model ?? '';
+  const version = event.pathParameters?.version;
+  const { caller } = context as AuthenticatedContext;
+  // Before the body is read or the model looked up, as on /v1: a key for other models learns nothing else.
+  authorizeModel(caller, model);
+  if (route.endsWith('/ready')) {
+    const answer = await modelReady(deps.registry, sessions, model, version);
+    return json(answer.ready ? 200 : 503, answer);
+  }
+  if (route.startsWith('GET ')) return json(200, await modelMetadata(deps.registry, model, version));
+  const body = rawBody(event);
+  if (body.length > config.MAX_INPUT_BYTES) {
+    throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${config.MAX_INPUT_BYTES}.`);
+  }
+  const subject = event.headers?.['x-subject-id'];
+  const answer = await infer(
+    { prediction: deps, sessions },
+    {
+      model,
+      version,
+      body,
+      requestId: event.requestContext.requestId,
+      callerId: (await pseudonymise)(`api-key:${caller.keyId}`),
+      subjectId: subject ? (await pseudonymise)(subject) : undefined,
+    },
+  );
+  const response = json(200, answer.response);
+  return {
+    ...response,
+    headers: { ...response.headers, 'x-prediction-id': answer.predictionId, 'x-automated-decision': 'true' },
+  };
+});

@@ -1,0 +1,32 @@
+import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectVersion } from './erasure-ledger';
+import { isMissingObject } from './s3-errors';
+
+/**
+ * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
+ * copy, then delete). The copy drops the upload's metadata, which holds raw identifiers (`subject-id`): the
+ * record keeps their pseudonyms (#11.6). A redelivery finds the object already gone, which is fine.
+ */
+export async function quarantine(
+  deps: { s3: S3Client; resultsBucket: string },
+  upload: ObjectVersion,
+  quarantineKey: string,
+  contentType?: string,
+) {
+  try {
+    await deps.s3.send(
+      new CopyObjectCommand({
+        Bucket: deps.resultsBucket,
+        Key: quarantineKey,
+        CopySource: `${upload.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`,
+        ...(upload.eTag && { CopySourceIfMatch: `"${upload.eTag}"` }),
+        MetadataDirective: 'REPLACE',
+        ContentType: contentType,
+      }),
+    );
+  } catch (error) {
+    if (isMissingObject(error)) return;
+    throw error;
+  }
+  await deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+}

@@ -1,0 +1,35 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PredictionRecord, PredictionStore } from './records';
+
+/** The prediction records in one DynamoDB table (DESIGN.md §3 "Prediction record"). */
+export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
+  return {
+    async put(record) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: record,
+            // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
+            // record may be replaced by the retry that succeeds.
+            ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async get(predictionId) {
+      const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));
+      return answer.Item as PredictionRecord | undefined;
+    },
+    async delete(predictionId) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));
+    },
+  };
+}

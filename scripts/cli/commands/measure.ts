@@ -1,0 +1,55 @@
+/**
+ * `vigie bench`, `vigie load`, `vigie latency`: the measurement scripts, each run as it always was (its own scratch
+ * platform on its own ports, its own staged output), in a child process so that their figures are not disturbed by
+ * this process's modules. Their environment variables (BENCH_SCALE, LOAD_*, LATENCY_*) pass through.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Command } from 'commander';
+
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+function runScript(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, script], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else {
+        process.exitCode = code ?? 1;
+        reject(new Error(`${script} ended with ${signal ?? `exit code ${code}`}`));
+      }
+    });
+  });
+}
+
+const MEASUREMENTS = [
+  {
+    name: 'bench',
+    script: 'scripts/bench.ts',
+    description: 'where the time goes, per model: session.run, sharp, handler chain, hops, cold starts, sizes',
+    help: 'Starts its own platform on ports 3390/3392/4869/8390 (not beside `vigie load`). BENCH_SCALE multiplies every count.\n\nExamples:\n  vigie bench\n  BENCH_SCALE=0.2 vigie bench',
+  },
+  {
+    name: 'load',
+    script: 'scripts/load-test.ts',
+    description: 'a bounded load test on loopback: HTTP predictions at concurrency, then S3 uploads reconciled with records',
+    help: 'Starts its own platform (the same ports as `vigie bench`). LOAD_HTTP_REQUESTS, LOAD_CONCURRENCY, LOAD_UPLOADS, LOAD_BURST, LOAD_DEADLINE_S tune it.\n\nExamples:\n  vigie load\n  LOAD_HTTP_REQUESTS=200 LOAD_UPLOADS=100 vigie load',
+  },
+  {
+    name: 'latency',
+    script: 'scripts/measure-latency.ts',
+    description: "the spine's two latencies on a scratch platform: HTTP predict and S3 upload → record",
+    help: 'LATENCY_HTTP_REQUESTS (200) and LATENCY_UPLOADS (50) set the counts.\n\nExample:\n  LATENCY_HTTP_REQUESTS=50 vigie latency',
+  },
+];
+
+export function registerMeasurements(program: Command): void {
+  for (const { name, script, description, help } of MEASUREMENTS) {
+    program
+      .command(name)
+      .description(description)
+      .addHelpText('after', `\nRuns ${script} on this machine; --stage and --endpoint do not apply.\n${help}`)
+      .action(() => runScript(script));
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * `vigie models list|show|approve`: the registry as the API serves it (versions, approval, the served one), and a
+ * person's review of a version, written into the repository's models/ folder as `npm run governance -- approve`
+ * did (a deployed stage serves what the next deploy packages).
+ */
+import type { Command } from 'commander';
+import { recordApproval } from '../../governance/approve';
+import { writeGovernanceFiles } from '../../governance/generated-files';
+import { callApi } from '../api';
+import { emit } from '../output';
+import { apiTarget, UsageError, type GlobalOptions } from '../target';
+
+interface ModelSummary {
+  name: string;
+  latestVersion?: string;
+  servedVersion?: string;
+  task?: string;
+}
+
+interface ModelDescription extends ModelSummary {
+  versions: Array<{ version: string; task?: string; description?: string; governance?: { approval?: { status?: string } } }>;
+}
+
+async function list(global: GlobalOptions): Promise<void> {
+  const body = (await callApi(apiTarget(global), '/v1/models')) as { models: ModelSummary[] };
+  emit(global.json, body, () =>
+    body.models.map(
+      (model) =>
+        `${model.name.padEnd(18)} served ${String(model.servedVersion ?? 'none').padEnd(12)} latest ${model.latestVersion ?? '-'}`,
+    ),
+  );
+}
+
+async function show(name: string, global: GlobalOptions): Promise<void> {
+  const body = (await callApi(apiTarget(global), `/v1/models/${encodeURIComponent(name)}`)) as ModelDescription;
+  emit(global.json, body, () => [
+    `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}`,
+    ...body.versions.map(
+      (version) =>
+        `  ${version.version.padEnd(12)} ${String(version.governance?.approval?.status ?? 'unreviewed').padEnd(10)} ${version.description ?? version.task ?? ''}`,
+    ),
+  ]);
+}
+
+interface ApproveOptions {
+  approver?: string;
+  status: string;
+  notes?: string;
+}
+
+async function approve(model: string, version: string, options: ApproveOptions, global: GlobalOptions): Promise<void> {
+  let approval;
+  try {
+    approval = recordApproval({ model, version, ...options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const written = await writeGovernanceFiles();
+  emit(global.json, { model, version, approval, written }, () => [
+    `${model} ${version}: ${approval.status} by ${approval.approver} on ${approval.date}`,
+    ...written.map((path) => `wrote ${path}`),
+  ]);
+}
+
+export function registerModels(program: Command): void {
+  const models = program
+    .command('models')
+    .description('the model registry: list, show, approve a version')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vigie models list\n  vigie models show digits --json\n  vigie models approve iris 1.0.0 --approver "A. Martin, ML lead"',
+    );
+  models
+    .command('list')
+    .description('every model with its served and latest version (GET /v1/models)')
+    .addHelpText('after', '\nExample:\n  vigie models list --stage prod --endpoint https://api.example.com --api-key vk_…')
+    .action((_options: unknown, command: Command) => list(command.optsWithGlobals<GlobalOptions>()));
+  models
+    .command('show')
+    .description("one model's versions with their approval, spec and metrics (GET /v1/models/{model})")
+    .argument('<model>', 'the model name')
+    .addHelpText('after', '\nExample:\n  vigie models show car-detector --json')
+    .action((name: string, _options: unknown, command: Command) => show(name, command.optsWithGlobals<GlobalOptions>()));
+  models
+    .command('approve')
+    .description(
+      "record a person's review of a version in models/<model>/<version>/metadata.json, then regenerate the model cards",
+    )
+    .argument('<model>', 'the model name')
+    .argument('<version>', 'the version reviewed')
+    .option('--approver <who>', 'the reviewer, "name, role"')
+    .option('--status <status>', 'approved, rejected, retired or pending', 'approved')
+    .option('--notes <text>', 'why')
+    .addHelpText(
+      'after',
+      '\nOnly approved versions are served; the local platform reads models/ as it starts.\n\nExample:\n  vigie models approve digits 1.0.0 --approver "A. Martin, ML lead" --notes "held-out accuracy 0.99"',
+    )
+    .action((model: string, version: string, options: ApproveOptions, command: Command) =>
+      approve(model, version, options, command.optsWithGlobals<GlobalOptions>()),
+    );
+}

@@ -1,0 +1,84 @@
+/** `vigie predict <file|->`: one prediction through POST /v1/models/{model}/predict, as any client makes it. */
+import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
+import type { Command } from 'commander';
+import { callApi } from '../api';
+import { inputContentType } from '../input-type';
+import { emit, formatFigure } from '../output';
+import { apiTarget, UsageError, type GlobalOptions } from '../target';
+
+interface PredictOptions {
+  model?: string;
+  subject?: string;
+  type?: string;
+}
+
+interface PredictAnswer {
+  predictionId: string;
+  model: string;
+  modelVersion?: string;
+  result?: Record<string, unknown>;
+  /** Several rows (a CSV or `{"rows"}`): one result or error each, in order. */
+  results?: Array<{ result?: Record<string, unknown>; error?: { code: string; message: string } }>;
+}
+
+/** The answer's result in a line or a few: a class, boxes, a value or a verdict; rows and the rest as JSON. */
+function describeResult(result: Record<string, unknown> = {}): string[] {
+  if (typeof result.label === 'string') return [`${result.label}  (confidence ${formatFigure(result.confidence)})`];
+  if (Array.isArray(result.detections)) {
+    const boxes = result.detections as Array<{ label: string; score: number; box: unknown }>;
+    return [
+      `${boxes.length} detection(s)`,
+      ...boxes.map((d) => `  ${d.label}  ${formatFigure(d.score)}  ${JSON.stringify(d.box)}`),
+    ];
+  }
+  if ('anomaly' in result) return [`${result.anomaly ? 'anomaly' : 'normal'}  (score ${formatFigure(result.score)})`];
+  if ('value' in result) return [formatFigure(result.value)];
+  return [JSON.stringify(result, null, 2)];
+}
+
+async function predict(source: string, options: PredictOptions, global: GlobalOptions): Promise<void> {
+  if (!options.model) throw new UsageError('Say which model answers with --model <name> (vigie models list shows them).');
+  const bytes = source === '-' ? await buffer(process.stdin) : await readFile(source);
+  if (bytes.length === 0) throw new UsageError(`${source === '-' ? 'Standard input' : source} is empty.`);
+  const headers: Record<string, string> = { 'content-type': options.type ?? inputContentType(source, bytes) };
+  if (options.subject) headers['x-subject-id'] = options.subject;
+  const answer = (await callApi(apiTarget(global), `/v1/models/${encodeURIComponent(options.model)}/predict`, {
+    method: 'POST',
+    headers,
+    body: bytes,
+  })) as PredictAnswer;
+  const rows = answer.results?.map((row, i) =>
+    row.result
+      ? `row ${i + 1}: ${describeResult(row.result).join(' ')}`
+      : `row ${i + 1}: refused, ${row.error?.code}: ${row.error?.message}`,
+  );
+  emit(global.json, answer, () => [
+    ...(rows ?? describeResult(answer.result)),
+    `${answer.model}@${answer.modelVersion ?? '?'}  prediction ${answer.predictionId}`,
+  ]);
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('one prediction from an image, a JSON body or a CSV file (POST /v1/models/{model}/predict)')
+    .argument('<file>', 'the input, or - for standard input')
+    .option('-m, --model <name>', 'the model to ask')
+    .option('--subject <id>', 'the person the input is about (x-subject-id), for their GDPR rights')
+    .option('--type <content-type>', 'the content type, when neither the extension nor the first bytes say it')
+    .addHelpText(
+      'after',
+      `
+The content type comes from the extension (.png .jpg .webp .json .csv) or, for standard input, from the first bytes.
+
+Examples:
+  vigie predict events/samples/seven.png --model digits
+  echo '{"features": {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}}' | vigie predict - -m iris
+  vigie predict readings.csv --model sensor-anomaly --json
+  vigie predict frame.jpg -m car-detector --subject driver-42 --stage prod --endpoint https://api.example.com`,
+    )
+    .action((source: string, options: PredictOptions, command: Command) =>
+      predict(source, options, command.optsWithGlobals<GlobalOptions>()),
+    );
+}

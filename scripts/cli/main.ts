@@ -1,0 +1,55 @@
+/**
+ * `vigie`: one command for the platform (bin/vigie.js runs this). Every command works against the local platform
+ * by default and against a deployed stage with --stage/--endpoint/--api-key; --json prints what machines read.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { ApiError } from './api';
+import { registerAudit } from './commands/audit';
+import { registerEval } from './commands/eval';
+import { registerKeys } from './commands/keys';
+import { registerMeasurements } from './commands/measure';
+import { registerModels } from './commands/models';
+import { registerPredict } from './commands/predict';
+import { registerStart } from './commands/start';
+import { registerSubjects } from './commands/subjects';
+import { UsageError, type GlobalOptions } from './target';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('vigie')
+  .version(version)
+  .description('Vigie, serverless ML inference: run the platform, manage keys and models, predict, audit')
+  .addOption(new Option('--stage <stage>', 'the stage to work on').default('local').env('VIGIE_STAGE'))
+  .addOption(new Option('--endpoint <url>', "the stage's HTTP API (default: the local platform)").env('VIGIE_ENDPOINT'))
+  .addOption(new Option('--api-key <key>', 'the x-api-key to send (default on the local stage: its key)').env('VIGIE_API_KEY'))
+  .option('--json', 'print JSON for machines instead of lines for people')
+  .showHelpAfterError('(vigie --help, or vigie <command> --help, lists what it takes)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  vigie start
+  vigie predict events/samples/seven.png --model digits
+  vigie keys create --name "line-3 cameras" --models car-detector
+  vigie subjects export driver-42 --stage prod --endpoint https://api.example.com --api-key "$DPO_KEY"
+  vigie audit predictions-by-subject --subject driver-42`,
+  );
+
+registerStart(program);
+registerKeys(program);
+registerModels(program);
+registerPredict(program);
+registerAudit(program);
+registerSubjects(program);
+registerEval(program);
+registerMeasurements(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const json = program.opts<GlobalOptions>().json;
+  if (error instanceof ApiError && json) console.log(JSON.stringify(error.body, null, 2));
+  console.error(`vigie: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
