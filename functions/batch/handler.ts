@@ -6,8 +6,7 @@ import { batchConfigSchema, loadConfig } from '../shared/config';
 import { SessionCache } from '../shared/inference/sessions';
 import { reportPrediction, reportRejectedRows } from '../shared/observability';
 import { logger } from '../shared/telemetry';
-import { ModelRegistry } from '../shared/registry';
-import { loadPseudonymiser } from '../shared/wiring';
+import { createModelRegistry, loadPseudonymiser } from '../shared/wiring';
 import { parseUploadKey } from '../shared/upload-key';
 import { createErasureLedger } from '../shared/erasure-ledger';
 import { createBatchRecords } from './batch-record';
@@ -20,7 +19,7 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
   records: createBatchRecords(documents, config.PREDICTIONS_TABLE),
   erasures: createErasureLedger(documents, config.ERASURES_TABLE),
-  registry: new ModelRegistry(config.MODELS_DIR),
+  registry: createModelRegistry(config),
   sessions: new SessionCache(),
   pseudonymise,
   report: reportPrediction,

@@ -1,12 +1,11 @@
 import { registryConfigSchema, loadConfig } from '../shared/config';
 import { apiHandler } from '../shared/http/api-handler';
 import { json } from '../shared/http/responses';
-import { ModelRegistry } from '../shared/registry';
-import { createApiKeyVerifier } from '../shared/wiring';
+import { createApiKeyVerifier, createModelRegistry } from '../shared/wiring';
 import { describeModel } from './describe';
 
 const config = loadConfig(registryConfigSchema);
-const registry = new ModelRegistry(config.MODELS_DIR);
+const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
 
 /** GET /v1/models and GET /v1/models/{model}: the registry as clients see it. */

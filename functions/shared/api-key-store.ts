@@ -12,6 +12,8 @@ export interface ApiKeyRecord {
   models: string[];
   /** May erase and export a data subject's data (GDPR rights); off unless asked for at creation. */
   subjectRights?: boolean;
+  /** Named permissions beyond predicting (`models:approve`: decide on trained versions). */
+  permissions?: string[];
   createdAt: string;
   /** Epoch seconds after which the key is refused. */
   expiresAt: number;

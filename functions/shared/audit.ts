@@ -76,11 +76,43 @@ export const rejectedRowsAuditEventSchema = z.strictObject({
   rows: count,
 });
 
+/** A training from a CSV ended (docs/automl.md): who asked, on what data (its hash), for what, and how it ended. */
+export const trainingAuditEventSchema = z.strictObject({
+  event: z.literal('training'),
+  ...common,
+  trainingId: nonEmpty,
+  source: z.enum(['s3', 'http']),
+  model: nonEmpty,
+  modelVersion: z.optional(z.string()),
+  dataSha256: z.optional(sha256),
+  task: z.optional(z.enum(['classification', 'regression'])),
+  candidate: z.optional(nonEmpty),
+  status: z.enum(['succeeded', 'failed']),
+  errorCode: z.optional(nonEmpty),
+  durationSeconds: z.number().check(z.nonnegative()),
+});
+
+/** A person's decision on a trained version: the approver is pseudonymised here and named in the metadata. */
+export const modelApprovalAuditEventSchema = z.strictObject({
+  event: z.literal('model-approval'),
+  ...common,
+  model: nonEmpty,
+  modelVersion: nonEmpty,
+  modelSha256: sha256,
+  decision: z.enum(['approved', 'rejected']),
+  approverPseudonym: pseudonym,
+});
+
 export const auditEventSchema = z.discriminatedUnion('event', [
   predictionAuditEventSchema,
   subjectRequestAuditEventSchema,
   rejectedRowsAuditEventSchema,
+  trainingAuditEventSchema,
+  modelApprovalAuditEventSchema,
 ]);
+
+export type TrainingAuditEvent = z.infer<typeof trainingAuditEventSchema>;
+export type ModelApprovalAuditEvent = z.infer<typeof modelApprovalAuditEventSchema>;
 
 export type PredictionAuditEvent = z.infer<typeof predictionAuditEventSchema>;
 export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSchema>;

@@ -25,6 +25,8 @@ const awsEndpoints = {
 
 const models = {
   MODELS_DIR: nonEmpty,
+  /** Trained versions (automl): read beside MODELS_DIR when set. */
+  MODELS_BUCKET: emptyAsUnset,
 };
 
 /** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
@@ -85,6 +87,32 @@ export const subjectsConfigSchema = z.object({
   ERASURES_TABLE: nonEmpty,
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
+});
+
+/** Training from a CSV (docs/automl.md): the trainings table, the models bucket and the file limits. */
+const training = {
+  VIGIE_STAGE: nonEmpty,
+  UPLOADS_BUCKET: nonEmpty,
+  MODELS_BUCKET: nonEmpty,
+  TRAININGS_TABLE: nonEmpty,
+  RETENTION_DAYS: positiveInt(90),
+  TRAINING_MAX_BYTES: positiveInt(200 * 1024 * 1024),
+  TRAINING_MAX_ROWS: positiveInt(2_000_000),
+};
+export const trainConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...training,
+  /** The commit the function was built from (provenance of trained versions); unset outside a build. */
+  VIGIE_CODE_COMMIT: emptyAsUnset,
+  MODEL_OWNER_CONTACT: z._default(z.email(), 'ml-platform@vigie.example'),
+});
+export const trainingsConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...apiAuth,
+  ...training,
+  TRAIN_FUNCTION_NAME: nonEmpty,
 });
 
 export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;

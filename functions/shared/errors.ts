@@ -161,3 +161,15 @@ export class ModelNotApprovedError extends VigieError {
     this.name = 'ModelNotApprovedError';
   }
 }
+
+/** The request is valid but the resource is not in a state that allows it (a version already decided). */
+export class ConflictError extends VigieError {
+  readonly status = 409;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

@@ -11,6 +11,15 @@ export interface ModelVersion {
   artifactPath: string;
 }
 
+/**
+ * Model versions kept outside the models directory (trained ones, in the models bucket: automl/model-bucket.ts).
+ * The source caches as it sees fit; the registry asks it on every lookup so new and approved versions show up.
+ */
+export interface ModelSource {
+  listing(): Promise<Map<string, string[]>>;
+  load(model: string, version: string): Promise<ModelVersion>;
+}
+
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 
@@ -56,7 +65,10 @@ export class ModelRegistry {
 
   #listing: Promise<Map<string, string[]>> | undefined;
 
-  constructor(readonly modelsDir: string) {}
+  constructor(
+    readonly modelsDir: string,
+    readonly trained?: ModelSource,
+  ) {}
 
   /**
    * Every model on disk with its versions, newest last, read once per container like the metadata: every
@@ -81,17 +93,29 @@ export class ModelRegistry {
     return this.#listing;
   }
 
+  /** Shipped and trained versions together; a shipped version wins over a trained one of the same number. */
+  async #all(): Promise<Map<string, string[]>> {
+    const shipped = await this.#packages();
+    if (!this.trained) return shipped;
+    const merged = new Map(shipped);
+    for (const [name, versions] of await this.trained.listing()) {
+      if (name === UNKNOWN_MODEL) continue;
+      merged.set(name, [...new Set([...(shipped.get(name) ?? []), ...versions])].sort(compareVersions));
+    }
+    return merged;
+  }
+
   async modelNames(): Promise<string[]> {
-    return [...(await this.#packages()).keys()].sort();
+    return [...(await this.#all()).keys()].sort();
   }
 
   async versions(model: string): Promise<string[]> {
-    return (await this.#packages()).get(model) ?? [];
+    return (await this.#all()).get(model) ?? [];
   }
 
-  /** Whether a model of this name is on disk, approved or not. */
+  /** Whether a model of this name is on disk or in the models bucket, approved or not. */
   async knows(model: string): Promise<boolean> {
-    return (await this.#packages()).has(model);
+    return (await this.#all()).has(model);
   }
 
   /**
@@ -113,6 +137,8 @@ export class ModelRegistry {
   async inspect(model: string, version: string): Promise<ModelVersion> {
     const versions = await this.versions(model);
     if (!versions.includes(version)) throw new ModelNotFoundError(model, version);
+    // Trained versions are cached by their source (with a time to live: an approval changes their metadata).
+    if (this.trained && !((await this.#packages()).get(model) ?? []).includes(version)) return this.trained.load(model, version);
     const key = `${model}@${version}`;
     let entry = this.#cache.get(key);
     if (!entry) {

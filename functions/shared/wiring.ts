@@ -1,6 +1,7 @@
-import { createDocumentClient, createLambdaClient } from './aws';
+import { BucketModels } from './automl/model-bucket';
+import { createDocumentClient, createLambdaClient, createS3Client } from './aws';
 import { createApiKeyStore } from './api-key-store';
-import type { ApiAuthConfig, PredictionPathConfig } from './config';
+import type { ApiAuthConfig, AwsEndpointsConfig, PredictionPathConfig } from './config';
 import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from './http/api-keys';
 import { createInferClient } from './inference/infer-client';
 import { reportPrediction } from './observability';
@@ -15,7 +16,7 @@ import { resolveSecret } from './secrets';
 export function createPredictionDeps(config: PredictionPathConfig): PredictionDeps {
   const documents = createDocumentClient(config);
   return {
-    registry: new ModelRegistry(config.MODELS_DIR),
+    registry: createModelRegistry(config),
     invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
       attempts: config.INFER_ATTEMPTS,
       baseDelayMs: 50,
@@ -28,6 +29,12 @@ export function createPredictionDeps(config: PredictionPathConfig): PredictionDe
     limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES, maxDecodeSeconds: config.MAX_DECODE_SECONDS },
     retentionDays: config.RETENTION_DAYS,
   };
+}
+
+/** Shipped models from MODELS_DIR, and trained ones from the models bucket when the function is given one. */
+export function createModelRegistry(config: AwsEndpointsConfig & { MODELS_DIR: string; MODELS_BUCKET?: string | undefined }) {
+  const trained = config.MODELS_BUCKET ? new BucketModels(createS3Client(config), config.MODELS_BUCKET) : undefined;
+  return new ModelRegistry(config.MODELS_DIR, trained);
 }
 
 export function createApiKeyVerifier(config: ApiAuthConfig): ApiKeyVerifier {

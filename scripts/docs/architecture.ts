@@ -74,7 +74,14 @@ function triggers(name: string, fn: PrintedFunction, printed: Printed, resources
   const s3 = Object.values(resources).find(
     (r) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties?.NotificationConfiguration ?? {}).includes(`"${id}"`),
   );
-  if (s3) return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`incoming/\`)`;
+  if (s3) {
+    // The bucket may notify several functions, each for its own prefix (incoming/ → preprocess, training/ → train).
+    type Notified = { Function?: unknown; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } };
+    const notification = s3.Properties?.NotificationConfiguration as { LambdaConfigurations?: Notified[] } | undefined;
+    const mine = (notification?.LambdaConfigurations ?? []).find((c) => JSON.stringify(c.Function).includes(`"${id}"`));
+    const prefix = mine?.Filter?.S3Key?.Rules?.find((rule) => rule.Name === 'prefix')?.Value ?? '';
+    return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${prefix}\`)`;
+  }
   const invokers = Object.entries(printed.functions)
     .filter(([, other]) => invokeStatements(other.role ? resources[other.role] : undefined).some((r) => r.includes(`"${id}"`)))
     .map(([other]) => other);

@@ -46,6 +46,10 @@ function semaphore(limit: number) {
   };
 }
 
+/** As the uploads bucket's notifications say (infra/storage.yml): training tables go to train, the rest to preprocess. */
+const notifiedFunction = (event: S3Notification) =>
+  event.Records.every((record) => record.s3.object.key.startsWith('training/')) ? 'vigie-local-train' : 'vigie-local-preprocess';
+
 /**
  * Lambda's asynchronous invocation: the first try, one more per delay while the function fails, then the event
  * goes to the on-failure destination, here a file in .local/dead-letters/ (an SQS queue in AWS). A delivery cut
@@ -64,7 +68,7 @@ async function deliverWithRetries(
     if (stopping()) return 'interrupted';
     try {
       const answer = await lambda.send(
-        new InvokeCommand({ FunctionName: 'vigie-local-preprocess', Payload: Buffer.from(JSON.stringify(event)) }),
+        new InvokeCommand({ FunctionName: notifiedFunction(event), Payload: Buffer.from(JSON.stringify(event)) }),
       );
       if (!answer.FunctionError) return 'delivered';
       lastError = Buffer.from(answer.Payload ?? [])

@@ -5,6 +5,7 @@ import { apiHandler } from '../../functions/shared/http/api-handler';
 import { json } from '../../functions/shared/http/responses';
 import { ForbiddenError } from '../../functions/shared/errors';
 import {
+  authorizePermission,
   anyOf,
   authorizeModel,
   authorizeSubjectRights,
@@ -47,6 +48,7 @@ describe('static keys (the local VIGIE_API_KEY)', () => {
       keyId: hashApiKey('beta-key').slice(0, 12),
       models: ['*'],
       subjectRights: true,
+      permissions: ['*'],
     });
   });
 
@@ -71,6 +73,7 @@ describe('stored keys (vigie keys)', () => {
       keyId: hashApiKey('active').slice(0, 12),
       models: ['digits'],
       subjectRights: false,
+      permissions: [],
     });
     expect(await verifier.verify('expired')).toBeUndefined();
     expect(await verifier.verify('revoked')).toBeUndefined();
@@ -143,5 +146,18 @@ describe('requireApiKey (every keyed route)', () => {
       expect(answer.headers?.['content-type']).toBe('application/problem+json');
       expect(JSON.parse(answer.body ?? '{}')).toMatchObject({ code: 'duplicate-api-key', status: 400 });
     }
+  });
+});
+
+describe('named permissions (models:approve)', () => {
+  const caller = (permissions?: string[]) => ({ keyId: 'k', models: ['*'], subjectRights: false, permissions });
+  it('lets a key holding the permission, or every permission, through', () => {
+    expect(() => authorizePermission(caller(['models:approve']), 'models:approve')).not.toThrow();
+    expect(() => authorizePermission(caller(['*']), 'models:approve')).not.toThrow();
+  });
+  it('refuses a key without it with 403', () => {
+    expect(() => authorizePermission(caller([]), 'models:approve')).toThrow(ForbiddenError);
+    expect(() => authorizePermission(caller(), 'models:approve')).toThrow(ForbiddenError);
+    expect(() => authorizePermission(caller(['models:manage']), 'models:approve')).toThrow(ForbiddenError);
   });
 });

@@ -16,6 +16,8 @@ export interface Caller {
   keyId: string;
   models: string[];
   subjectRights: boolean;
+  /** Named permissions (`models:approve`…); `*` holds them all (the local stage's key). */
+  permissions?: string[];
 }
 
 export interface ApiKeyVerifier {
@@ -38,7 +40,8 @@ export function createStaticVerifier(storedHashesHex: string[], models: string[]
       for (const hash of stored) {
         if (timingSafeEqual(hash, candidate)) match = hash;
       }
-      return match ? { keyId: keyIdOf(match.toString('hex')), models, subjectRights } : undefined;
+      // The configured key (the local stage's) holds every permission, as DESIGN.md says.
+      return match ? { keyId: keyIdOf(match.toString('hex')), models, subjectRights, permissions: ['*'] } : undefined;
     },
   };
 }
@@ -58,7 +61,12 @@ export function createStoreVerifier(store: ApiKeyStore, now: () => Date = () => 
       const record = await store.get(hash);
       const valid = record && !record.revokedAt && record.expiresAt * 1000 > now().getTime();
       const caller = valid
-        ? { keyId: record.keyId, models: record.models, subjectRights: record.subjectRights === true }
+        ? {
+            keyId: record.keyId,
+            models: record.models,
+            subjectRights: record.subjectRights === true,
+            permissions: record.permissions ?? [],
+          }
         : undefined;
       cache.set(hash, { at: now().getTime(), caller });
       return caller;
@@ -100,6 +108,15 @@ export function authorizeSubjectRights(caller: Caller): void {
   if (!caller.subjectRights) {
     logger.warn('api key not allowed for subject rights', { keyId: caller.keyId });
     throw new ForbiddenError('This API key may not act on data subjects (erasure, export).');
+  }
+}
+
+/** Routes that change what is served (approving a trained version) need a named permission; others get 403. */
+export function authorizePermission(caller: Caller, permission: string): void {
+  const held = caller.permissions ?? [];
+  if (!held.includes('*') && !held.includes(permission)) {
+    logger.warn('api key lacks a permission', { keyId: caller.keyId, permission });
+    throw new ForbiddenError(`This API key does not hold the '${permission}' permission.`);
   }
 }
 

@@ -1,0 +1,51 @@
+import type { Dataset } from './dataset';
+import { fitBoosting, fitForest, predictEnsemble, type TreeEnsemble } from './ensemble';
+import { fitLinear, predictLinear, type LinearModel } from './linear';
+
+export type Model = TreeEnsemble | LinearModel;
+
+/** One model family with fixed, documented settings (close to scikit-learn's defaults where they are cheap). */
+export interface Candidate {
+  name: string;
+  parameters: Record<string, unknown>;
+  /** `deadline` (performance.now() time): the fit throws DeadlinePassed past it. */
+  fit(data: Dataset, fill: Float32Array, seed: number, deadline?: number): Model;
+}
+
+export function predict(model: Model, x: Float32Array, rows: number): Float64Array {
+  return model.kind === 'linear' ? predictLinear(model, x, rows) : predictEnsemble(model, x, rows);
+}
+
+/** The cheapest first: when the time budget runs out, the costliest (the forest) is the one skipped. */
+export function candidates(task: Dataset['task']): Candidate[] {
+  const classification = task === 'classification';
+  const linear = { l2: 1, iterations: 200 };
+  const tree = { trees: 1, maxDepth: 8, minLeaf: 5, featureFraction: 1, bootstrap: false };
+  // Regression trees grow until each leaf is nearly pure, so they stop earlier there to keep the forest's cost down.
+  const forest = {
+    trees: 100,
+    maxDepth: classification ? 16 : 12,
+    minLeaf: classification ? 1 : 5,
+    featureFraction: classification ? 0.5 : 1 / 3,
+    bootstrap: true,
+  };
+  const boosting = { rounds: 150, maxDepth: 3, learningRate: 0.1, minLeaf: 5 };
+  return [
+    {
+      name: classification ? 'logistic-regression' : 'ridge-regression',
+      parameters: linear,
+      fit: (data, fill) => fitLinear(data, fill, linear),
+    },
+    { name: 'decision-tree', parameters: tree, fit: (data, fill, seed) => fitForest(data, fill, tree, seed) },
+    {
+      name: 'gradient-boosting',
+      parameters: boosting,
+      fit: (data, fill, seed, deadline) => fitBoosting(data, fill, boosting, seed, deadline),
+    },
+    {
+      name: 'random-forest',
+      parameters: forest,
+      fit: (data, fill, seed, deadline) => fitForest(data, fill, forest, seed, deadline),
+    },
+  ];
+}

@@ -1,0 +1,119 @@
+import { performance } from 'node:perf_hooks';
+import { candidates, predict, type Model } from './candidates';
+import { subset, type Dataset } from './dataset';
+import { DeadlinePassed } from './ensemble';
+import { imputationValues } from './impute';
+import {
+  argmaxRows,
+  classificationMetrics,
+  regressionMetrics,
+  score,
+  type ClassificationMetrics,
+  type Metric,
+  type RegressionMetrics,
+} from './metrics';
+import { assignFolds, foldRows } from './split';
+
+const CV_FOLDS = 3;
+export const HELD_OUT_FOLDS = 5;
+
+export interface LeaderboardEntry {
+  candidate: string;
+  parameters: Record<string, unknown>;
+  /** Mean cross-validated score on the training split, higher is better (errors negated); null when skipped. */
+  cvScore: number | null;
+  foldScores: number[];
+  fitSeconds: number;
+  status: 'scored' | 'skipped-time-budget';
+}
+
+export interface SearchOptions {
+  metric: Metric;
+  timeBudgetSeconds: number;
+  seed: number;
+  onProgress?: (progress: number, stage: string) => Promise<void> | void;
+}
+
+export interface SearchResult {
+  model: Model;
+  chosen: LeaderboardEntry;
+  leaderboard: LeaderboardEntry[];
+  heldOut: ClassificationMetrics | RegressionMetrics;
+  /** The held-out rows (for the exporter check) and the model's outputs on them. */
+  heldOutData: Dataset;
+  heldOutOutputs: Float64Array;
+  split: Record<string, unknown>;
+}
+
+/**
+ * Holds out one fifth (stratified, seeded), cross-validates each candidate on the rest within the time budget,
+ * refits the best on the whole training split and measures it on the held-out rows. The first candidate (the
+ * linear model, the cheapest) always runs, so a tight budget still yields a model; a later one starts only within
+ * the budget and is abandoned when a fit passes it (the refit of the chosen one comes on top).
+ */
+export async function search(data: Dataset, options: SearchOptions): Promise<SearchResult> {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const heldOutFold = assignFolds(data, HELD_OUT_FOLDS, options.seed);
+  const { inside: heldOutRows, outside: trainRows } = foldRows(heldOutFold, 0);
+  const train = subset(data, trainRows);
+  const heldOutData = subset(data, heldOutRows);
+  const folds = assignFolds(train, CV_FOLDS, options.seed + 1);
+  const leaderboard: LeaderboardEntry[] = [];
+  const all = candidates(data.task);
+  for (const [index, candidate] of all.entries()) {
+    const entry: LeaderboardEntry = {
+      candidate: candidate.name,
+      parameters: candidate.parameters,
+      cvScore: null,
+      foldScores: [],
+      fitSeconds: 0,
+      status: 'skipped-time-budget',
+    };
+    leaderboard.push(entry);
+    if (index > 0 && elapsed() > options.timeBudgetSeconds) continue;
+    const candidateStart = performance.now();
+    // Past the budget, a candidate's fit gives up (DeadlinePassed) and the candidate is abandoned; the first
+    // candidate has no deadline.
+    const deadline = index === 0 ? Infinity : started + options.timeBudgetSeconds * 1000;
+    try {
+      for (let k = 0; k < CV_FOLDS; k += 1) {
+        const { inside, outside } = foldRows(folds, k);
+        const fitPart = subset(train, outside);
+        const scorePart = subset(train, inside);
+        const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed, deadline);
+        entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
+      }
+    } catch (error) {
+      if (!(error instanceof DeadlinePassed)) throw error;
+    }
+    entry.fitSeconds = Math.round((performance.now() - candidateStart) / 10) / 100;
+    if (entry.foldScores.length < CV_FOLDS) continue;
+    entry.cvScore = Math.round((entry.foldScores.reduce((a, b) => a + b, 0) / CV_FOLDS) * 1e4) / 1e4;
+    entry.status = 'scored';
+    await options.onProgress?.(0.2 + (0.6 * (index + 1)) / all.length, `cross-validated ${candidate.name}`);
+  }
+  const chosen = leaderboard
+    .filter((entry) => entry.cvScore !== null)
+    .reduce((best, entry) => (entry.cvScore! > best.cvScore! ? entry : best));
+  const model = all.find((c) => c.name === chosen.candidate)!.fit(train, imputationValues(train), options.seed);
+  const heldOutOutputs = predict(model, heldOutData.x, heldOutData.rows);
+  const heldOut =
+    data.task === 'classification'
+      ? classificationMetrics(heldOutData.y, argmaxRows(heldOutOutputs, data.labels.length), data.labels)
+      : regressionMetrics(heldOutData.y, heldOutOutputs);
+  return {
+    model,
+    chosen,
+    leaderboard,
+    heldOut,
+    heldOutData,
+    heldOutOutputs,
+    split: {
+      method: data.task === 'classification' ? 'stratified-holdout' : 'shuffled-holdout',
+      rule: `seeded (seed ${options.seed}) assignment of rows to ${HELD_OUT_FOLDS} folds; fold 0 held out; ${CV_FOLDS}-fold CV on the rest`,
+      trainCount: train.rows,
+      heldOutCount: heldOutData.rows,
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import * as z from 'zod/mini';
+import '../zod-messages';
+import { InvalidInputError } from '../errors';
+import { METRICS } from './metrics';
+import type { TrainingRecord } from './training-store';
+
+const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** The search's budget; a 10,000-row x 20-column table then trains in under a minute on a loaded 2-core machine. */
+export const DEFAULT_TIME_BUDGET_SECONDS = 40;
+/** The train function's timeout (900 s) less room to export, check and register. */
+const MAX_TIME_BUDGET_SECONDS = 780;
+
+/** The options of a training, from the query string (HTTP) or the object's metadata (S3): one schema for both. */
+const trainingOptionsSchema = z.object({
+  target: z.string().check(z.minLength(1), z.maxLength(200)),
+  task: z.optional(z.enum(['classification', 'regression'])),
+  metric: z.optional(z.enum([...METRICS.classification, ...METRICS.regression])),
+  timeBudgetSeconds: z._default(
+    z.pipe(z.coerce.number(), z.int().check(z.minimum(5), z.maximum(MAX_TIME_BUDGET_SECONDS))),
+    DEFAULT_TIME_BUDGET_SECONDS,
+  ),
+});
+
+export type TrainingOptions = z.infer<typeof trainingOptionsSchema>;
+
+export function parseTrainingOptions(raw: Record<string, string | undefined>): TrainingOptions {
+  const parsed = trainingOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError('invalid-training-request', `${issue.path.join('.') || 'request'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function checkModelName(model: string): void {
+  if (!MODEL_NAME.test(model)) {
+    throw new InvalidInputError(
+      'invalid-model-name',
+      'Model names are lowercase letters, digits and hyphens, up to 64 characters.',
+    );
+  }
+}
+
+/** A new training record, queued. */
+export function queuedTraining(fields: {
+  trainingId: string;
+  model: string;
+  source: TrainingRecord['source'];
+  inputKey: string;
+  options: TrainingOptions;
+  callerId?: string;
+  now: Date;
+  retentionDays: number;
+}): TrainingRecord {
+  const { options, now } = fields;
+  return {
+    trainingId: fields.trainingId,
+    model: fields.model,
+    status: 'queued',
+    progress: 0,
+    stage: 'queued',
+    source: fields.source,
+    inputKey: fields.inputKey,
+    target: options.target,
+    task: options.task,
+    metric: options.metric,
+    timeBudgetSeconds: options.timeBudgetSeconds,
+    callerId: fields.callerId,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + fields.retentionDays * 86_400,
+  };
+}

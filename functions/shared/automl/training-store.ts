@@ -1,0 +1,81 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LeaderboardEntry } from './search';
+import type { DataReport } from './profile';
+
+export type TrainingStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** One training, as `GET /v1/trainings/{trainingId}` shows it (one DynamoDB item, key `trainingId`). */
+export interface TrainingRecord {
+  trainingId: string;
+  model: string;
+  status: TrainingStatus;
+  /** 0 to 1, with the stage reached. */
+  progress: number;
+  stage: string;
+  source: 's3' | 'http';
+  /** Where the CSV is (uploads bucket key); never shown to callers. */
+  inputKey: string;
+  target: string;
+  task?: 'classification' | 'regression';
+  metric?: string;
+  timeBudgetSeconds: number;
+  version?: string;
+  dataSha256?: string;
+  metrics?: Record<string, unknown>;
+  leaderboard?: LeaderboardEntry[];
+  dataReport?: DataReport;
+  error?: { code: string; message: string };
+  callerId?: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: number;
+}
+
+export interface TrainingStore {
+  create(record: TrainingRecord): Promise<boolean>;
+  get(trainingId: string): Promise<TrainingRecord | undefined>;
+  update(trainingId: string, changes: Partial<TrainingRecord>): Promise<void>;
+}
+
+export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
+  return {
+    /** False when the id is already taken (a redelivered S3 event): the training is not started twice. */
+    async create(record) {
+      try {
+        await documents.send(
+          new PutCommand({ TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(trainingId)' }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+    async get(trainingId) {
+      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { trainingId } }));
+      return Item as TrainingRecord | undefined;
+    },
+    async update(trainingId, changes) {
+      const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) return;
+      await documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { trainingId },
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+        }),
+      );
+    },
+  };
+}
+
+/** What callers see: the record without where the file is kept nor who sent it. */
+export function publicTraining(record: TrainingRecord) {
+  const shown: Partial<TrainingRecord> = { ...record };
+  delete shown.inputKey;
+  delete shown.callerId;
+  delete shown.expiresAt;
+  return shown;
+}

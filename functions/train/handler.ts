@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { Context, S3Event } from 'aws-lambda';
+import { BucketModels } from '../shared/automl/model-bucket';
+import { checkModelName, parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
+import { createTrainingStore } from '../shared/automl/training-store';
+import { createDocumentClient, createS3Client } from '../shared/aws';
+import { loadConfig, trainConfigSchema } from '../shared/config';
+import { VigieError } from '../shared/errors';
+import { logger } from '../shared/telemetry';
+import { ModelRegistry } from '../shared/registry';
+import { runTraining, type TrainDeps } from './run-training';
+
+const config = loadConfig(trainConfigSchema);
+const s3 = createS3Client(config);
+const models = new BucketModels(s3, config.MODELS_BUCKET);
+const deps: TrainDeps = {
+  s3,
+  uploadsBucket: config.UPLOADS_BUCKET,
+  trainings: createTrainingStore(createDocumentClient(config), config.TRAININGS_TABLE),
+  models,
+  registry: new ModelRegistry(config.MODELS_DIR, models),
+  limits: { maxBytes: config.TRAINING_MAX_BYTES, maxRows: config.TRAINING_MAX_ROWS },
+  codeCommit: config.VIGIE_CODE_COMMIT ?? null,
+  ownerContact: config.MODEL_OWNER_CONTACT,
+  audit: (event) => logger.info('training', { audit: event }),
+  now: () => new Date(),
+};
+
+/** `training/<model>/<file>.csv` in the uploads bucket, with `target` (and task, metric…) in its metadata. */
+async function fromUpload(event: S3Event, context: Context): Promise<void> {
+  for (const record of event.Records) {
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const [prefix, model, ...rest] = key.split('/');
+    if (prefix !== 'training' || !model || rest.length === 0 || !key.toLowerCase().endsWith('.csv')) continue;
+    // One training per object version: a redelivered notification finds its record and starts nothing.
+    const trainingId = createHash('sha256')
+      .update(`${record.s3.bucket.name}/${key}/${record.s3.object.eTag ?? ''}`)
+      .digest('hex')
+      .slice(0, 32);
+    const now = deps.now();
+    const base = { trainingId, model, source: 's3' as const, inputKey: key, now, retentionDays: config.RETENTION_DAYS };
+    let training;
+    try {
+      checkModelName(model);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
+      training = queuedTraining({ ...base, options: parseTrainingOptions(head.Metadata ?? {}) });
+    } catch (error) {
+      if (!(error instanceof VigieError)) throw error;
+      // The upload itself is wrong (no target in its metadata, a bad name): a failed training says why.
+      const failed = {
+        ...queuedTraining({ ...base, options: { target: '-', timeBudgetSeconds: 0 } }),
+        status: 'failed' as const,
+      };
+      await deps.trainings.create({ ...failed, error: { code: error.code, message: error.message } });
+      continue;
+    }
+    if (!(await deps.trainings.create(training))) continue;
+    logger.info('training started from an upload', { trainingId });
+    await runTraining(deps, training, context.awsRequestId);
+  }
+}
+
+/** Asynchronous invocations: `{trainingId}` from POST /v1/models/{model}/trainings, or an S3 notification. */
+export const handler = middy<S3Event | { trainingId: string }, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event, context) => {
+    if ('Records' in event) return fromUpload(event, context);
+    const training = await deps.trainings.get(event.trainingId);
+    if (!training || training.status !== 'queued') {
+      logger.warn('training not queued: nothing to do', { trainingId: event.trainingId, status: training?.status });
+      return;
+    }
+    await runTraining(deps, training, context.awsRequestId);
+  });

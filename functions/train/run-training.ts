@@ -1,0 +1,124 @@
+import { performance } from 'node:perf_hooks';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { TrainingAuditEvent } from '../shared/audit';
+import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
+import type { BucketModels } from '../shared/automl/model-bucket';
+import type { TrainingLimits } from '../shared/automl/read-csv';
+import type { TrainingRecord, TrainingStore } from '../shared/automl/training-store';
+import { trainFromCsv } from '../shared/automl/train';
+import { VigieError } from '../shared/errors';
+import { logger } from '../shared/telemetry';
+import type { ModelRegistry } from '../shared/registry';
+
+export interface TrainDeps {
+  s3: S3Client;
+  uploadsBucket: string;
+  trainings: TrainingStore;
+  models: BucketModels;
+  registry: ModelRegistry;
+  limits: TrainingLimits;
+  codeCommit: string | null;
+  ownerContact: string;
+  audit: (event: TrainingAuditEvent) => void;
+  now: () => Date;
+}
+
+/** The next version of a model: 1.0.0 for a new one, else the highest (shipped or trained) with its minor raised. */
+export function nextVersion(existing: string[]): string {
+  if (existing.length === 0) return '1.0.0';
+  const [major, minor] = existing.at(-1)!.split('.').map(Number);
+  return `${major}.${minor! + 1}.0`;
+}
+
+/**
+ * Runs one queued training to its end: the record goes running → succeeded (a pending version in the models
+ * bucket) or failed with `{code, message}`. It never throws for bad data: a failure is a state of the training,
+ * and the function's own retries would only repeat it.
+ */
+export async function runTraining(deps: TrainDeps, record: TrainingRecord, requestId: string): Promise<TrainingRecord> {
+  const started = performance.now();
+  const { trainingId } = record;
+  const progress = async (value: number, stage: string) => {
+    await deps.trainings.update(trainingId, {
+      progress: Math.round(value * 100) / 100,
+      stage,
+      updatedAt: deps.now().toISOString(),
+    });
+  };
+  let outcome: Partial<TrainingRecord>;
+  let event: Partial<TrainingAuditEvent> = {};
+  try {
+    await deps.trainings.update(trainingId, {
+      status: 'running',
+      progress: 0.05,
+      stage: 'reading',
+      updatedAt: deps.now().toISOString(),
+    });
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.uploadsBucket, Key: record.inputKey }));
+    const bytes = await object.Body!.transformToByteArray();
+    const version = nextVersion(await deps.registry.versions(record.model));
+    const trained = await trainFromCsv(
+      bytes,
+      {
+        model: record.model,
+        version,
+        target: record.target,
+        task: record.task,
+        metric: record.metric as Parameters<typeof trainFromCsv>[1]['metric'],
+        timeBudgetSeconds: record.timeBudgetSeconds,
+        source: record.source === 's3' ? `s3://${deps.uploadsBucket}/${record.inputKey}` : `HTTP upload (training ${trainingId})`,
+        codeCommit: deps.codeCommit,
+        ownerContact: deps.ownerContact,
+      },
+      deps.limits,
+      progress,
+    );
+    await deps.models.put(trained.metadata, trained.onnx);
+    outcome = {
+      status: 'succeeded',
+      progress: 1,
+      stage: 'registered (pending approval)',
+      version,
+      task: trained.task,
+      metric: trained.metric,
+      dataSha256: trained.dataSha256,
+      metrics: trained.metrics,
+      leaderboard: trained.leaderboard,
+      dataReport: trained.dataReport,
+    };
+    event = {
+      modelVersion: version,
+      dataSha256: trained.dataSha256,
+      task: trained.task,
+      candidate: String(trained.metadata.training.parameters.candidate),
+    };
+  } catch (error) {
+    // A bad file explains itself; anything else is ours, logged in full and shown as a generic failure.
+    const known = error instanceof VigieError && error.exposeMessage;
+    if (!known) logger.error('training failed', { trainingId, error: error as Error });
+    outcome = {
+      status: 'failed',
+      stage: 'failed',
+      error: known
+        ? { code: error.code, message: error.message }
+        : { code: 'training-error', message: 'The training failed on our side; it can be retried.' },
+    };
+  }
+  const updatedAt = deps.now().toISOString();
+  await deps.trainings.update(trainingId, { ...outcome, updatedAt });
+  deps.audit({
+    event: 'training',
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    timestamp: updatedAt,
+    requestId,
+    callerPseudonym: record.callerId,
+    trainingId,
+    source: record.source,
+    model: record.model,
+    ...event,
+    status: outcome.status as 'succeeded' | 'failed',
+    errorCode: outcome.error?.code,
+    durationSeconds: Math.round((performance.now() - started) / 10) / 100,
+  });
+  return { ...record, ...outcome, updatedAt };
+}

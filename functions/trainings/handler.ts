@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { BucketModels } from '../shared/automl/model-bucket';
+import { checkModelName, parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
+import { createTrainingStore, publicTraining } from '../shared/automl/training-store';
+import { createDocumentClient, createLambdaClient, createS3Client } from '../shared/aws';
+import { loadConfig, trainingsConfigSchema } from '../shared/config';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
+import { apiHandler } from '../shared/http/api-handler';
+import { authorizeModel, authorizePermission, type AuthenticatedContext } from '../shared/http/api-keys';
+import { json } from '../shared/http/responses';
+import { logger } from '../shared/telemetry';
+import { quoteName } from '../shared/model-name';
+import { sniffDialect } from '../shared/tabular/csv-dialect';
+import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
+import { decide, parseApprovalBody } from './approval';
+
+const config = loadConfig(trainingsConfigSchema);
+const verifier = createApiKeyVerifier(config);
+const s3 = createS3Client(config);
+const lambda = createLambdaClient(config);
+const trainings = createTrainingStore(createDocumentClient(config), config.TRAININGS_TABLE);
+const models = new BucketModels(s3, config.MODELS_BUCKET);
+const pseudonymiser = loadPseudonymiser();
+
+/** The header row only: an unknown target is the request's fault, answered at once. */
+function headerOf(body: Buffer): string[] {
+  const head = body.subarray(0, 64 * 1024).toString('utf8');
+  try {
+    const [header] = parse(head, { delimiter: sniffDialect(head).separator, bom: true, to_line: 1, trim: true }) as string[][];
+    return header ?? [];
+  } catch {
+    return [];
+  }
+}
+
+async function startTraining(event: APIGatewayProxyEventV2, model: string, callerId: string) {
+  const options = parseTrainingOptions(event.queryStringParameters ?? {});
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'text/csv') throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  if (body.length > config.TRAINING_MAX_BYTES) {
+    throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${config.TRAINING_MAX_BYTES}.`);
+  }
+  if (body.length === 0) throw new InvalidInputError('empty-input', 'The body is empty: send the CSV.');
+  const header = headerOf(body);
+  if (header.length > 1 && !header.includes(options.target)) {
+    throw new InvalidInputError('unknown-target', `The CSV has no column '${options.target}'.`);
+  }
+  const trainingId = randomUUID();
+  const inputKey = `training-requests/${model}/${trainingId}.csv`;
+  await s3.send(new PutObjectCommand({ Bucket: config.UPLOADS_BUCKET, Key: inputKey, Body: body, ContentType: 'text/csv' }));
+  const record = queuedTraining({
+    trainingId,
+    model,
+    source: 'http',
+    inputKey,
+    options,
+    callerId,
+    now: new Date(),
+    retentionDays: config.RETENTION_DAYS,
+  });
+  await trainings.create(record);
+  await lambda.send(
+    new InvokeCommand({
+      FunctionName: config.TRAIN_FUNCTION_NAME,
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify({ trainingId })),
+    }),
+  );
+  logger.info('training queued', { trainingId });
+  return json(202, { trainingId, status: 'queued' });
+}
+
+/**
+ *   POST /v1/models/{model}/trainings?target=…           a CSV body → 202 {trainingId, status: "queued"}
+ *   GET  /v1/trainings/{trainingId}                       the training's state, report, leaderboard, metrics
+ *   POST /v1/models/{model}/versions/{version}/approval  a person's decision (permission models:approve)
+ */
+export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+  const { caller } = context as AuthenticatedContext;
+  const pseudonymise = await pseudonymiser;
+  const callerPseudonym = pseudonymise(`api-key:${caller.keyId}`);
+  const { model, version, trainingId } = event.pathParameters ?? {};
+  if (trainingId !== undefined) {
+    const record = await trainings.get(trainingId);
+    if (!record || !(caller.models.includes('*') || caller.models.includes(record.model))) {
+      throw new NotFoundError(`No training '${quoteName(trainingId)}'.`);
+    }
+    return json(200, publicTraining(record));
+  }
+  checkModelName(model ?? '');
+  authorizeModel(caller, model!);
+  if (version === undefined) return startTraining(event, model!, callerPseudonym);
+  authorizePermission(caller, 'models:approve');
+  const body = parseApprovalBody(event.body);
+  const { metadata, audit } = await decide(models, model!, version, body, {
+    now: new Date(),
+    requestId: event.requestContext.requestId,
+    callerPseudonym,
+    approverPseudonym: pseudonymise(`approver:${body.approver}`),
+  });
+  logger.info('model-approval', { audit });
+  return json(200, { model: metadata.name, version: metadata.version, approval: metadata.governance?.approval });
+});

@@ -1,0 +1,219 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingRecord } from '../../functions/shared/automl/training-store';
+import { scanAll } from '../../functions/shared/scan-all';
+import { vegaTable } from '../../scripts/automl/vega-csv';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+
+/**
+ * Training from a CSV on the real local platform: over HTTP and by an S3 upload, a pending version in the models
+ * bucket, a person's approval, then predictions over HTTP and by CSV batch on the trained version. The table is
+ * the public penguins table of vega-datasets (node_modules), target `species`.
+ */
+const key = TEST_SETTINGS.apiKey;
+let t: TestPlatform;
+const penguins = vegaTable('penguins.json');
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${t.http}${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers as Record<string, string>) } });
+
+const train = (model: string, query: string, csv: string, contentType = 'text/csv') =>
+  api(`/v1/models/${model}/trainings?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body: csv });
+
+type Training = Omit<TrainingRecord, 'inputKey' | 'callerId' | 'expiresAt'>;
+
+async function ended(trainingId: string): Promise<Training> {
+  return eventually(async () => {
+    const body = (await (await api(`/v1/trainings/${trainingId}`)).json()) as Training;
+    return body.status === 'succeeded' || body.status === 'failed' ? body : undefined;
+  }, 120_000);
+}
+
+async function trainOver(model: string, query: string, csv: string): Promise<Training> {
+  const response = await train(model, query, csv);
+  expect(response.status).toBe(202);
+  const body = (await response.json()) as { trainingId: string; status: string };
+  expect(body.status).toBe('queued');
+  return ended(body.trainingId);
+}
+
+const penguin = {
+  island: 'Biscoe',
+  beak_length_mm: 46.1,
+  beak_depth_mm: 13.2,
+  flipper_length_mm: 211,
+  body_mass_g: 4500,
+  sex: 'FEMALE',
+};
+
+describe('train, approve and serve a model from a CSV', { timeout: 240_000 }, () => {
+  let version: string;
+
+  it('trains over HTTP into a pending version with its report, leaderboard and held-out metrics', async () => {
+    const training = await trainOver('penguins', 'target=species', penguins);
+    expect(training).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      model: 'penguins',
+      target: 'species',
+      task: 'classification',
+    });
+    version = training.version!;
+    expect(training.dataReport!.rows).toMatchObject({ read: 344, used: 344 });
+    expect(training.dataReport!.imputations.map((i) => i.column)).toContain('sex');
+    expect(training.leaderboard!.map((e) => e.candidate)).toEqual([
+      'logistic-regression',
+      'decision-tree',
+      'gradient-boosting',
+      'random-forest',
+    ]);
+    const heldOut = training.metrics!.heldOut as {
+      accuracy: number;
+      perClass: Record<string, unknown>;
+      confusionMatrix: { labels: string[] };
+    };
+    expect(heldOut.accuracy).toBeGreaterThan(0.95);
+    expect(heldOut.confusionMatrix.labels).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    const model = (await (await api('/v1/models/penguins')).json()) as {
+      servedVersion?: string;
+      versions: Array<{ version: string; governance: { approval: { status: string } }; training: { data: { sha256: string } } }>;
+    };
+    expect(model.servedVersion).toBeUndefined();
+    expect(model.versions.find((v) => v.version === version)).toMatchObject({
+      governance: { approval: { status: 'pending' } },
+      training: { data: { sha256: training.dataSha256 } },
+    });
+  });
+
+  it('does not serve the pending version', async () => {
+    const response = await api('/v1/models/penguins/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ features: penguin }),
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('serves it once approved: the original label text over HTTP and in a CSV batch', async () => {
+    const approval = await api(`/v1/models/penguins/versions/${version}/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approved', approver: 'Jane Reviewer', notes: 'held-out accuracy reviewed' }),
+    });
+    expect(approval.status).toBe(200);
+    expect(await approval.json()).toMatchObject({ version, approval: { status: 'approved', approver: 'Jane Reviewer' } });
+    const again = await api(`/v1/models/penguins/versions/${version}/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'rejected', approver: 'Someone Else' }),
+    });
+    expect(again.status).toBe(409);
+
+    const answer = await eventually(async () => {
+      const response = await api('/v1/models/penguins/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ features: penguin }),
+      });
+      return response.status === 200
+        ? ((await response.json()) as { modelVersion: string; result: { label: string } })
+        : undefined;
+    }, 30_000);
+    expect(answer).toMatchObject({ modelVersion: version, result: { label: 'Gentoo' } });
+
+    const rows = penguins.split('\n').slice(0, 6);
+    const header = rows[0]!.split(',');
+    const without = (line: string) =>
+      line
+        .split(',')
+        .filter((_, i) => header[i] !== 'species')
+        .join(',');
+    await t.s3.send(
+      new PutObjectCommand({
+        Bucket: t.platform.uploadsBucket,
+        Key: 'incoming/penguins/day-1.csv',
+        Body: rows.map(without).join('\n') + '\n',
+      }),
+    );
+    const output = await eventually(async () => {
+      try {
+        const object = await t.s3.send(new GetObjectCommand({ Bucket: 'vigie-local-results', Key: 'batch/penguins/day-1.csv' }));
+        return await object.Body!.transformToString();
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
+    const lines = output.trim().split('\n');
+    expect(lines[0]).toBe('island,beak_length_mm,beak_depth_mm,flipper_length_mm,body_mass_g,sex,prediction,score,error');
+    // The fourth row has no measurement at all: the graph imputes them, as in training, and still answers.
+    expect(lines.slice(1).map((line) => line.split(',')[6])).toEqual(['Adelie', 'Adelie', 'Adelie', 'Adelie', 'Adelie']);
+  });
+
+  it('trains from an upload to training/<model>/ with the target in its metadata', async () => {
+    await t.s3.send(
+      new PutObjectCommand({
+        Bucket: t.platform.uploadsBucket,
+        Key: 'training/penguins-s3/table.csv',
+        Body: penguins,
+        Metadata: { target: 'species', timebudgetseconds: '30' },
+      }),
+    );
+    const record = await eventually(async () => {
+      const all = await scanAll<TrainingRecord>(t.documents, 'vigie-local-trainings');
+      return all.find((r) => r.model === 'penguins-s3' && (r.status === 'succeeded' || r.status === 'failed'));
+    }, 120_000);
+    expect(record).toMatchObject({ status: 'succeeded', source: 's3', version: '1.0.0', task: 'classification' });
+  });
+});
+
+describe('bad training input', { timeout: 120_000 }, () => {
+  const rows = (n: number, row: (i: number) => string) =>
+    ['x,y', ...Array.from({ length: n }, (_, i) => row(i))].join('\n') + '\n';
+
+  it.each([
+    ['no target', 'task=classification', rows(30, (i) => `${i % 5},${i % 2}`), 400, 'invalid-training-request'],
+    ['an unknown target', 'target=z', rows(30, (i) => `${i % 5},${i % 2}`), 400, 'unknown-target'],
+    ['a bad task', 'target=y&task=clustering', rows(30, (i) => `${i % 5},${i % 2}`), 400, 'invalid-training-request'],
+    ['an empty body', 'target=y', '', 400, 'empty-input'],
+  ])('%s: 4xx at once', async (_, query, csv, status, code) => {
+    const response = await train('bad-input', query, csv);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ code });
+  });
+
+  it('a body that is not text/csv: 415', async () => {
+    expect((await train('bad-input', 'target=y', '{}', 'application/json')).status).toBe(415);
+  });
+
+  it.each([
+    ['ragged rows', rows(30, (i) => (i === 12 ? '1' : `${i % 5},${i % 2}`)), 'ragged-rows'],
+    ['one class', rows(30, (i) => `${i % 5},a`), 'single-class'],
+    ['an all-empty target', rows(30, (i) => `${i % 5},`), 'target-empty'],
+    ['fewer than 20 usable rows', rows(15, (i) => `${i % 5},${i % 2}`), 'too-few-rows'],
+    ['a file that is not CSV', '\u0000\u0001\u0002 binary', 'not-csv'],
+  ])('%s: a failed training with its error, and no version', async (_, csv, code) => {
+    const training = await trainOver('bad-input', 'target=y', csv);
+    expect(training).toMatchObject({ status: 'failed', error: { code, message: expect.any(String) } });
+    expect(training.version).toBeUndefined();
+    expect((await api('/v1/models/bad-input')).status).toBe(404);
+  });
+
+  it('an upload without a target in its metadata: a failed training', async () => {
+    await t.s3.send(
+      new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'training/no-target/table.csv', Body: penguins }),
+    );
+    const record = await eventually(async () => {
+      const all = await scanAll<TrainingRecord>(t.documents, 'vigie-local-trainings');
+      return all.find((r) => r.model === 'no-target');
+    }, 60_000);
+    expect(record).toMatchObject({ status: 'failed', error: { code: 'invalid-training-request' } });
+  });
+});

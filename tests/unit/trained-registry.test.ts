@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactKey, BucketModels } from '../../functions/shared/automl/model-bucket';
+import { ModelNotApprovedError, ModelPackageError } from '../../functions/shared/errors';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
+import { ModelRegistry } from '../../functions/shared/registry';
+import { startS3 } from '../../scripts/local/emulators';
+
+/**
+ * The registry reading trained versions from a models bucket (a real S3 emulator) beside the shipped ones: pending
+ * versions are listed but not served, an approval is picked up, and the artifact passes the same SHA-256 check.
+ */
+const port = 4760 + Number.parseInt(process.env.VIGIE_TEST_PORT_OFFSET ?? '0', 10);
+const bucket = 'vigie-test-models';
+let server: { close(): Promise<unknown> };
+let s3: S3Client;
+let clock = 0;
+
+const iris = modelMetadataSchema.parse(JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')));
+const onnx = readFileSync('models/iris/1.0.0/model.onnx');
+const trained = (approval: 'pending' | 'approved'): ModelMetadata => ({
+  ...iris,
+  name: 'trained-iris',
+  governance: {
+    ...iris.governance!,
+    approval: approval === 'pending' ? { status: 'pending' } : { status: 'approved', approver: 'A Reviewer', date: '2026-11-26' },
+  },
+});
+
+beforeAll(async () => {
+  server = await startS3({ port, directory: mkdtempSync(join(tmpdir(), 'vigie-models-')), buckets: [bucket] });
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'eu-west-3',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'any', secretAccessKey: 'thing' },
+  });
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await server?.close();
+});
+
+const source = () => new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 1_000, () => clock);
+
+describe('trained versions in the models bucket', () => {
+  it('lists a pending version beside the shipped models and refuses to serve it', async () => {
+    const models = source();
+    await models.put(trained('pending'), onnx);
+    const registry = new ModelRegistry('models', models);
+    expect(await registry.modelNames()).toEqual(expect.arrayContaining(['iris', 'trained-iris']));
+    expect(await registry.versions('trained-iris')).toEqual(['1.0.0']);
+    await expect(registry.resolve('trained-iris')).rejects.toBeInstanceOf(ModelNotApprovedError);
+    expect((await registry.resolve('iris')).metadata.name).toBe('iris');
+  });
+
+  it('serves it once approved (after the cache time), through the SHA-256-checked session cache', async () => {
+    const models = source();
+    const registry = new ModelRegistry('models', models);
+    await expect(registry.resolve('trained-iris')).rejects.toBeInstanceOf(ModelNotApprovedError);
+    // Another container approves: this one sees it once its cached metadata is older than the time to live.
+    await source().writeMetadata(trained('approved'));
+    clock += 1_001;
+    const version = await registry.resolve('trained-iris');
+    const session = await new SessionCache().get(version);
+    expect(session.inputNames).toEqual(['features']);
+  });
+
+  it('refuses an artifact whose bytes do not match the metadata', async () => {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: artifactKey('trained-iris', '1.0.0'),
+        Body: Buffer.concat([onnx, Buffer.from([0])]),
+      }),
+    );
+    const version = await new ModelRegistry('models', source()).resolve('trained-iris');
+    await expect(new SessionCache().get(version)).rejects.toBeInstanceOf(ModelPackageError);
+  });
+});
