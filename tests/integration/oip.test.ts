@@ -224,7 +224,8 @@ describe('inference: POST /v2/models/{m}[/versions/{v}]/infer', () => {
       inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [seven.toString('base64')] }],
     });
     const body = await inferenceResponse(response);
-    expect(body).toMatchObject({ model_name: 'digits', model_version: '1.0.0', id: 'digit-1' });
+    const served = (await registry.resolve('digits')).metadata.version;
+    expect(body).toMatchObject({ model_name: 'digits', model_version: served, id: 'digit-1' });
     expect(body.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [1], data: ['7'] });
     const record = await recordOf(body.parameters?.prediction_id as string);
     expect(record).toMatchObject({ source: 'http', model: 'digits', status: 'succeeded', result: { label: '7' } });
