@@ -1,15 +1,47 @@
 import { errorCode, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
-import { decodeTensor, inferRequestSchema, type InferResponse } from '../shared/inference/protocol';
+import type { InvokeInfer } from '../shared/inference/infer-client';
+import {
+  decodeTensor,
+  inferRequestSchema,
+  type InferCall,
+  type InferResponse,
+  type InferSuccess,
+} from '../shared/inference/protocol';
 import { runModel } from '../shared/inference/run-model';
 import type { SessionCache } from '../shared/inference/sessions';
-import type { ModelRegistry } from '../shared/registry';
+import type { ModelRegistry, ModelVersion } from '../shared/registry';
 
 export interface InferDeps {
   registry: ModelRegistry;
   sessions: SessionCache;
 }
 
-/** Validates the request, runs the requested model version, and answers refusals as data. */
+async function answer(sessions: SessionCache, model: ModelVersion, call: InferCall): Promise<InferSuccess> {
+  const { result, inferenceMs } = await runModel(sessions, model, call.tensor, call.letterbox);
+  return {
+    ok: true,
+    model: model.metadata.name,
+    modelVersion: model.metadata.version,
+    modelSha256: model.metadata.artifact.sha256,
+    result,
+    inferenceMs,
+  };
+}
+
+/** Runs the requested model version on a decoded tensor; refusals are thrown as typed errors. */
+export async function inferTensor(deps: InferDeps, call: InferCall): Promise<InferSuccess> {
+  return answer(deps.sessions, await deps.registry.resolve(call.model, call.version), call);
+}
+
+/**
+ * The infer function's code run where it is called (the predict function): no Invoke hop, no tensor encoding, and
+ * its refusals stay the typed errors the Invoke client rebuilds them as.
+ */
+export function inferInProcess(deps: InferDeps): InvokeInfer {
+  return (call) => inferTensor(deps, call);
+}
+
+/** Validates an Invoke payload, runs the requested model version, and answers refusals as data. */
 export async function infer(deps: InferDeps, payload: unknown): Promise<InferResponse> {
   try {
     const parsed = inferRequestSchema.safeParse(payload);
@@ -22,15 +54,7 @@ export async function infer(deps: InferDeps, payload: unknown): Promise<InferRes
     } catch (error) {
       throw new InvalidInputError('tensor-values', (error as Error).message, { cause: error });
     }
-    const answer = await runModel(deps.sessions, model, tensor, request.letterbox);
-    return {
-      ok: true,
-      model: model.metadata.name,
-      modelVersion: model.metadata.version,
-      modelSha256: model.metadata.artifact.sha256,
-      result: answer.result,
-      inferenceMs: answer.inferenceMs,
-    };
+    return await answer(deps.sessions, model, { ...request, tensor });
   } catch (error) {
     if (!isPermanent(error)) throw error;
     return {
