@@ -82,7 +82,11 @@ try {
   const childEnv = { ...t.env, VIGIE_API_KEY: apiKey };
   // The peer's sessions get the threads predict's get (one per vCPU of its memory size).
   peer = await startPeer(
-    { ...t.env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn('predict').memorySize) },
+    {
+      ...t.env,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn('predict').memorySize),
+      VIGIE_DYNAMODB_ENDPOINT: `http://127.0.0.1:${t.platform.settings.dynamodbPort}`,
+    },
     PEER_PORT,
     t.platform.tables[0]!,
   );
