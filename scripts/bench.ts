@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: where the time goes, per model, in one run on the same inputs (issue #6).
  *   (a) ONNX Runtime session.run alone: the floor; (a′) with ONNX Runtime's default threads; (a″) on a batch;
- *   (b) preprocessing alone (sharp);
+ *   (b) preprocessing alone (sharp); (b′) the same on 12-megapixel phone photos of a page (digits, issue #14);
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
  *   (c′) the upload path's chain (the same with the Invoke payload to infer in between);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
@@ -25,7 +25,7 @@ import { percentiles } from './local/stats';
 import { measureColdStarts, type ColdStart } from './bench/cold-start';
 import { inferEvents, predictEvents, uploadEvents } from './bench/events';
 import { httpEvent } from './bench/http-events';
-import { benchInputs } from './bench/inputs';
+import { benchInputs, phonePhotos } from './bench/inputs';
 import { BATCH, measureInProcess } from './bench/in-process';
 import { floorOf } from './bench/measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
@@ -45,6 +45,8 @@ const COUNTS = {
 } as const;
 const COST_MEMORY_SIZES = [512, 1024, 1769, 3008];
 const PEER_PORT = 3394;
+/** 12-megapixel page photos (b′) preprocesses, for a digits model that finds the digit on a page. */
+const PHONE_PHOTOS = 20;
 /** Fresh processes per function; the table gives their median. */
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 3);
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
@@ -96,7 +98,10 @@ try {
     const counts = COUNTS[name];
     process.stderr.write(`${name}: in process…\n`);
     const inputs = await benchInputs(model, scaled(counts.inputs));
-    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP);
+    const spec = model.metadata.input;
+    const photos =
+      spec.kind === 'image' && spec.fit === 'mnist' && spec.page ? await phonePhotos(model, scaled(PHONE_PHOTOS)) : [];
+    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP, photos);
     process.stderr.write(`${name}: HTTP and S3…\n`);
     const { vigie: http, peer: peerRun } = await measureBesidePeer(
       predictPost(t.http, name, inputs, { 'x-api-key': apiKey }),
@@ -117,6 +122,9 @@ try {
             { path: "(a′) session.run, ONNX Runtime's default threads", run: inProcess.defaultThreads },
             { path: `(a″) session.run on ${BATCH} inputs at once, per input`, run: inProcess.batched },
             { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
+            ...(inProcess.phonePhotos
+              ? [{ path: '(b′) preprocessing alone, 12-megapixel phone photo of a page', run: inProcess.phonePhotos }]
+              : []),
             {
               path: '(c) handler chain in process (HTTP predict: infer code in process)',
               run: inProcess.handlerChain,

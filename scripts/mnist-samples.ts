@@ -27,20 +27,31 @@ function digitsDir(): string {
   return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
 
-/** The held-out digits: for a class of n samples, those with index ≥ n − floor(n · fraction). */
-export function heldOutDigits(rule: SplitRule): DigitSample[] {
+/** The digits of one part of the split: for a class of n samples, held out are those with index ≥ n − floor(n · fraction). */
+function splitDigits(rule: SplitRule, part: 'training' | 'held-out'): DigitSample[] {
   if (rule.method !== 'per-class-tail') throw new Error(`Unknown split method ${rule.method}`);
   const samples: DigitSample[] = [];
   for (let digit = 0; digit <= 9; digit += 1) {
     const { data } = JSON.parse(readFileSync(join(digitsDir(), `${digit}.json`), 'utf8')) as { data: number[] };
     const count = Math.floor(data.length / (SIDE * SIDE));
     const first = count - Math.floor(count * rule.heldOutFraction);
-    for (let index = first; index < count; index += 1) {
+    const [from, to] = part === 'held-out' ? [first, count] : [0, first];
+    for (let index = from; index < to; index += 1) {
       const pixels = Uint8Array.from(data.slice(index * SIDE * SIDE, (index + 1) * SIDE * SIDE), (v) => Math.round(v * 255));
       samples.push({ label: String(digit), index, pixels });
     }
   }
   return samples;
+}
+
+/** The held-out digits: never trained on, used only to measure. */
+export function heldOutDigits(rule: SplitRule): DigitSample[] {
+  return splitDigits(rule, 'held-out');
+}
+
+/** The training digits: the only ones the training pages (scripts/digit-pages.ts --training) are made from. */
+export function trainingDigits(rule: SplitRule): DigitSample[] {
+  return splitDigits(rule, 'training');
 }
 
 /** The held-out digits of a version of the digits model, split as its metadata records. */

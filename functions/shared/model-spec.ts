@@ -38,6 +38,18 @@ export const mnistInputSpecSchema = z.object({
   channels: z.literal(1),
   fit: z.literal('mnist'),
   inkBox: z.int().check(z.positive()),
+  /**
+   * Present when the model was trained on photographed pages (issue #14): the digit is found on the page (light
+   * flattened, ruling removed, strokes picked) before the fit. Absent: the whole picture is the digit's crop.
+   */
+  page: z.optional(
+    z.object({
+      /** Longest side the photo is decoded at (shrink-on-load): the page's pixel work scales with its square. */
+      workingSide: z.int().check(z.minimum(64)),
+      /** Stroke width (pixels of the fitted ink box) thinner strokes are thickened to, as MNIST's are. */
+      strokeWidth: z.number().check(z.positive()),
+    }),
+  ),
 });
 
 /** `letterbox`: RGB scaled to fit inside width × height keeping its aspect ratio, centred on `padValue` grey. */
@@ -55,6 +67,11 @@ export const classificationOutputSpecSchema = z.object({
   tensorName: z.string().check(z.minLength(1)),
   activation: z.enum(['softmax', 'none']),
   labels: z.array(z.string()).check(z.minLength(2)),
+  /**
+   * Answers whose confidence is below this are marked `uncertain` (reason `low-confidence`), as are answers on an
+   * input with nothing in it (`nothing-found`). Calibrated on the model's evaluation set; absent: never uncertain.
+   */
+  uncertainBelow: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
 });
 
 /**
@@ -240,6 +257,7 @@ export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;
 export type InputSpec = ImageInputSpec | TabularInputSpec;
 export type { TabularInputSpec };
 export type MnistInputSpec = z.infer<typeof mnistInputSpecSchema>;
+export type MnistPageSpec = NonNullable<MnistInputSpec['page']>;
 export type LetterboxInputSpec = z.infer<typeof letterboxInputSpecSchema>;
 export type ClassificationOutputSpec = z.infer<typeof classificationOutputSpecSchema>;
 export type DetectionOutputSpec = z.infer<typeof detectionOutputSpecSchema>;

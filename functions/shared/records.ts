@@ -9,16 +9,23 @@ export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
 /** One DynamoDB item per prediction, success or failure (DESIGN.md §3 "Prediction record"). */
 export interface PredictionRecord {
+  /** Partition key: derived from bucket, key and ETag for uploads (a redelivery finds it), random for HTTP. */
   predictionId: string;
   /** The request that asked for it (API Gateway's for HTTP, Lambda's for S3 deliveries), as in the logs. */
   requestId: string;
+  /** How the input came: an S3 upload (or CSV batch) or an HTTP request. */
   source: 's3' | 'http';
+  /** The upload's S3 key (S3 inputs only). */
   inputKey?: string;
   /** Absent only when the input was refused before it was read. */
   inputSha256?: string;
+  /** A model of the registry, or `unknown` for any other name (functions/shared/model-name.ts). */
   model: string;
+  /** The exact version that answered (absent when the input was refused before a version was chosen). */
   modelVersion?: string;
+  /** SHA-256 of the artifact that answered, checked against its metadata when the session was created. */
   modelSha256?: string;
+  /** `succeeded`; `failed` (transient, may be retried and replaced); `rejected` (never retried); `running` (a batch). */
   status: PredictionStatus;
   /**
    * Classifier: `{label, confidence, probabilities}`; detector: `{detections: [{label, score, box}]}`; regressor
@@ -27,18 +34,25 @@ export interface PredictionRecord {
   result?: PredictionResult | RowResult | RowsSummary;
   /** Tabular values outside their training range (the first RECORDED_WARNINGS of them), served anyway. */
   warnings?: RangeWarning[];
+  /** How many values were outside their training range in all (the record keeps the first ones). */
   warningCount?: number;
   /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
   processedRows?: number;
+  /** Why it did not succeed: a stable `code` and a message safe to show (5xx details stay in the logs). */
   error?: { code: string; message: string };
   /** Results-bucket key of the picture with the detections drawn on it (S3 uploads to detectors). */
   annotatedKey?: string;
   /** Results-bucket key a rejected upload was moved to. */
   quarantineKey?: string;
+  /** Keyed-HMAC pseudonym of the person the input is about (`subject-id` metadata, `x-subject-id` header). */
   subjectId?: string;
+  /** Keyed-HMAC pseudonym of who asked (`requested-by` metadata, or the API key's id). */
   callerId?: string;
+  /** Milliseconds spent preprocessing, in the model, and in all. */
   timings: { preprocessMs: number; inferenceMs: number; totalMs: number };
+  /** ISO time the record was written. */
   createdAt: string;
+  /** Epoch seconds at which DynamoDB TTL deletes it: the retention period (RETENTION_DAYS, 90 by default). */
   expiresAt: number;
 }
 

@@ -16,6 +16,13 @@ of each class form a validation subset that is only used to print progress
 (no early stopping, no checkpoint selection: the model after the last epoch is
 exported).
 
+Training pages (issue #14, from 1.1.0): with --pages DIR (written by `npx tsx scripts/digit-pages.ts
+--training`), every training digit also comes photographed on a school page (plain, Seyes, squared paper; pen,
+pencil, felt-tip; light, shadow, rotation, JPEG) and as its MNIST picture, both run through the serving
+preprocessing of functions/shared/preprocessing/page.ts. They are added to the training set (held-out digits are
+never rendered), and the page spec they were made with is written into metadata.input.page, so serving
+preprocesses exactly as the model learnt.
+
 Outputs models/digits/<version>/model.onnx and metadata.json.
 """
 
@@ -61,6 +68,12 @@ def parse_args():
                    help="per-class tail of the training part used only for progress reporting")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--pages", default=None,
+                   help="directory of preprocessed training pages (digits.u8, labels.u8, spec.json); none: MNIST only")
+    p.add_argument("--init-from", default=None,
+                   help="an earlier version's model.onnx to go on training from (its BatchNorm stays folded)")
+    p.add_argument("--page-aug-scale", type=float, default=0.5,
+                   help="share of the affine augmentation applied to the preprocessed pages (they vary already)")
     return p.parse_args()
 
 
@@ -100,6 +113,26 @@ def split(xs, ys, val_fraction):
     return {k: (np.concatenate(v[0]), np.concatenate(v[1])) for k, v in parts.items()}
 
 
+def load_pages(pages_dir, split_rule, n_train):
+    """Preprocessed training pages: (images [M,28,28] float32 in [0,1], labels [M], spec dict, sha256)."""
+    with open(os.path.join(pages_dir, "spec.json")) as f:
+        spec = json.load(f)
+    if spec["split"] != split_rule:
+        raise SystemExit("training pages were made with split %s, not %s" % (spec["split"], split_rule))
+    h = hashlib.sha256()
+    with open(os.path.join(pages_dir, "digits.u8"), "rb") as f:
+        raw = f.read()
+    h.update(raw)
+    with open(os.path.join(pages_dir, "labels.u8"), "rb") as f:
+        raw_labels = f.read()
+    h.update(raw_labels)
+    x = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 28, 28).astype(np.float32) / 255.0
+    y = np.frombuffer(raw_labels, dtype=np.uint8).astype(np.int64)
+    if len(x) != spec["count"] or len(y) != spec["count"] or spec["count"] <= n_train:
+        raise SystemExit("training pages: %d inputs, spec says %d, %d training digits" % (len(x), spec["count"], n_train))
+    return x, y, spec, h.hexdigest()
+
+
 def normalise(x01):
     return (x01 - MEAN) / STD
 
@@ -116,14 +149,16 @@ AUG_TEXT = ("random affine per sample (rotation +-12 deg, translation +-2 px, sc
             "shear +-8 deg), bilinear, zero (black) fill, applied on [0,1] pixels before normalisation")
 
 
-def random_affine(x, gen):
-    """x: [B,1,28,28] in [0,1]. Random affine warp per sample (output -> input sampling grid)."""
+def random_affine(x, gen, strength=None):
+    """x: [B,1,28,28] in [0,1]. Random affine warp per sample (output -> input sampling grid).
+    strength: per-sample multiplier of the ranges ([B] tensor), 1 when None."""
     b = x.shape[0]
-    u = lambda: torch.rand(b, generator=gen) * 2.0 - 1.0  # noqa: E731  uniform [-1, 1]
+    k = torch.ones(b) if strength is None else strength
+    u = lambda: (torch.rand(b, generator=gen) * 2.0 - 1.0) * k  # noqa: E731  uniform [-k, k]
     rot = u() * math.radians(AUG["rotationDegrees"])
     shear = u() * math.radians(AUG["shearDegrees"])
     lo, hi = AUG["scale"]
-    scale = lo + (hi - lo) * torch.rand(b, generator=gen)
+    scale = 1.0 + (lo - 1.0 + (hi - lo) * torch.rand(b, generator=gen)) * k
     # translation in pixels -> normalised coords (align_corners=False: 2/28 per pixel)
     tx = u() * AUG["translatePixels"] * 2.0 / 28.0
     ty = u() * AUG["translatePixels"] * 2.0 / 28.0
@@ -167,6 +202,52 @@ class DigitNet(nn.Module):
         return self.fc(self.drop(x))
 
 
+class FoldedDigitNet(nn.Module):
+    """DigitNet as its ONNX export is: BatchNorm folded into the convs (weights and bias). Used to go on training
+    from an earlier version's exported weights (--init-from): the same function, the same graph once exported."""
+    ARCH = DigitNet.ARCH.replace("with BatchNorm+ReLU", "with ReLU, BatchNorm folded into them")
+
+    def __init__(self):
+        super().__init__()
+        conv = lambda cin, cout: [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True)]  # noqa: E731
+        self.features = nn.Sequential(
+            *conv(1, 32), *conv(32, 32), nn.MaxPool2d(2), nn.Dropout(0.1),
+            *conv(32, 64), *conv(64, 64), nn.MaxPool2d(2), nn.Dropout(0.1),
+            *conv(64, 128),
+        )
+        self.drop = nn.Dropout(0.25)
+        self.fc = nn.Linear(128, 10)
+
+    forward = DigitNet.forward
+
+
+def load_exported_weights(model, onnx_path):
+    """Copies an exported DigitNet's weights (its Conv nodes in order, then its Gemm) into a FoldedDigitNet."""
+    import onnx
+    from onnx import numpy_helper
+    proto = onnx.load(onnx_path)
+    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in proto.graph.initializer}
+    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
+    nodes = [n for n in proto.graph.node if n.op_type == "Conv"]
+    gemm = [n for n in proto.graph.node if n.op_type == "Gemm"]
+    if len(nodes) != len(convs) or len(gemm) != 1:
+        raise SystemExit("%s is not a DigitNet export" % onnx_path)
+    with torch.no_grad():
+        for conv, node in zip(convs, nodes):
+            conv.weight.copy_(weights[node.input[1]])
+            conv.bias.copy_(weights[node.input[2]])
+        model.fc.weight.copy_(weights[gemm[0].input[1]])
+        model.fc.bias.copy_(weights[gemm[0].input[2]])
+        probe = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(SEED))
+        model.eval()
+        diff = float(np.abs(model(probe).numpy() - run_onnx_numpy(proto, {"image": probe.numpy()})[0]).max())
+    if diff > 1e-3:
+        raise SystemExit("weights from %s do not reproduce its outputs (max diff %.2e)" % (onnx_path, diff))
+    print("weights from %s reproduce its outputs (max |logit diff| %.2e)" % (onnx_path, diff))
+    with open(onnx_path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 # --------------------------------------------------------------------------- eval helpers
 
 @torch.no_grad()
@@ -201,10 +282,27 @@ def main():
     x_ho, y_ho = to_t(parts["heldout"])
     print("data: %d samples, per class %s, sha256 %s" % (sum(counts), counts, data_sha))
     print("split: train %d, val %d, held-out %d" % (len(y_tr), len(y_va), len(y_ho)))
+    split_rule = {"method": "per-class-tail", "heldOutFraction": HELD_OUT_FRACTION}
+    pages = None
+    aug_strength = torch.ones(len(y_tr))
+    if args.pages:
+        if args.val_fraction:
+            raise SystemExit("--pages needs the whole training part (no --val-fraction): pages exist for every digit")
+        px, py, page_spec, pages_sha = load_pages(args.pages, split_rule, len(y_tr))
+        pages = {"spec": page_spec, "sha256": pages_sha, "count": len(py)}
+        x_tr = torch.cat([x_tr, torch.from_numpy(px).unsqueeze(1)])
+        y_tr = torch.cat([y_tr, torch.from_numpy(py)])
+        aug_strength = torch.cat([aug_strength, torch.full((len(py),), args.page_aug_scale)])
+        print("training pages: %d preprocessed inputs, sha256 %s" % (len(py), pages_sha))
 
-    model = DigitNet()
+    model = FoldedDigitNet() if args.init_from else DigitNet()
+    init = None
+    if args.init_from:
+        init = {"file": os.path.relpath(os.path.abspath(args.init_from), REPO_ROOT),
+                "sha256": load_exported_weights(model, args.init_from)}
+        print("starting from %s (sha256 %s)" % (init["file"], init["sha256"]))
     n_params = sum(p.numel() for p in model.parameters())
-    print("model: %s, %d parameters" % (DigitNet.ARCH, n_params))
+    print("model: %s, %d parameters" % (type(model).ARCH, n_params))
 
     gen = torch.Generator().manual_seed(SEED)
     steps_per_epoch = math.ceil(len(y_tr) / args.batch_size)
@@ -221,7 +319,7 @@ def main():
         tot_loss, tot_ok, seen = 0.0, 0, 0
         for i in range(0, len(perm), args.batch_size):
             idx = perm[i:i + args.batch_size]
-            xb = normalise(random_affine(x_tr[idx], gen))
+            xb = normalise(random_affine(x_tr[idx], gen, aug_strength[idx]))
             yb = y_tr[idx]
             logits = model(xb)
             loss = crit(logits, yb)
@@ -275,7 +373,9 @@ def main():
         "name": "digits",
         "version": args.version,
         "task": "image-classification",
-        "description": "Handwritten digit classifier (0-9), small CNN trained on MNIST digits.",
+        "description": "Handwritten digit classifier (0-9), small CNN trained on MNIST digits" + (
+            ", also photographed on school paper (plain, Seyes, squared) and found on the page by the preprocessing."
+            if pages else "."),
         "artifact": {"file": "model.onnx", "sha256": onnx_sha, "bytes": len(onnx_bytes)},
         "input": {
             "kind": "image",
@@ -287,6 +387,7 @@ def main():
             "width": 28,
             "fit": "mnist",
             "inkBox": 20,
+            **({"page": pages["spec"]["page"]} if pages else {}),
             "normalisation": {"scale": 1.0 / 255.0, "mean": [MEAN], "std": [STD]},
         },
         "output": {
@@ -307,9 +408,16 @@ def main():
                 "split": {
                     "method": "per-class-tail",
                     "heldOutFraction": HELD_OUT_FRACTION,
-                    "trainCount": len(y_tr) + len(y_va),
+                    "trainCount": len(parts["train"][1]) + len(y_va),
                     "heldOutCount": len(y_ho),
                 },
+                **({"trainingPages": {
+                    "generator": pages["spec"]["generator"],
+                    "options": pages["spec"]["options"],
+                    "layout": pages["spec"]["layout"],
+                    "count": pages["count"],
+                    "sha256": pages["sha256"],
+                }} if pages else {}),
             },
             "parameters": {
                 "epochs": args.epochs,
@@ -319,11 +427,13 @@ def main():
                 "schedule": "OneCycleLR (cosine, pct_start 0.25), stepped per batch",
                 "weightDecay": args.weight_decay,
                 "labelSmoothing": args.label_smoothing,
-                "augmentation": AUG_TEXT,
+                "augmentation": AUG_TEXT + ((
+                    "; training pages: the same warp at %.2f of its ranges" % args.page_aug_scale) if pages else ""),
                 "validationFraction": args.val_fraction,
                 "samplesFitted": len(y_tr),
                 "checkpointSelection": "none (last epoch)",
-                "architecture": DigitNet.ARCH,
+                "architecture": type(model).ARCH,
+                **({"initialisedFrom": init} if init else {}),
                 "parameterCount": n_params,
                 "onnxOpset": args.opset,
                 "threads": args.threads,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validationFrames, type FrameRangeSplit } from '../evaluation/car-dataset';
 import { heldOutDigitsOf, renderMnistPng } from '../mnist-samples';
+import { photographPage, REALISTIC_SET } from '../evaluation/pages/set';
 import type { ModelVersion } from '../../functions/shared/registry';
 
 /** Real inputs each model sees in production: held-out MNIST renders, and dashcam frames of the validation range. */
@@ -23,4 +24,19 @@ export async function benchInputs(model: ModelVersion, count: number): Promise<B
     .filter((_, i) => i % step === 0)
     .slice(0, count)
     .map((frame) => readFileSync(frame.path));
+}
+
+/**
+ * 12-megapixel phone photos (4000×3000 JPEG, quality 90) of held-out digits on school pages, one per paper and ink
+ * in turn: what (b′) preprocesses for a model that finds the digit on a page (issue #14).
+ */
+export async function phonePhotos(model: ModelVersion, count: number): Promise<Buffer[]> {
+  const digits = heldOutDigitsOf(model.metadata.version);
+  const step = Math.max(1, Math.floor(digits.length / count));
+  const photos: Buffer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const size = i % 2 === 0 ? { width: 4000, height: 3000 } : { width: 3000, height: 4000 };
+    photos.push((await photographPage(i, digits[i * step], REALISTIC_SET, { ...size, jpegQuality: 90 })).bytes);
+  }
+  return photos;
 }

@@ -148,7 +148,7 @@ describe('saved Logs Insights queries over the session', () => {
       rows.filter((row) => row.model === model).reduce((sum, row) => sum + (row.predictions as number), 0);
     expect(total('digits')).toBe(7); // 4 uploads (one rejected) and 3 HTTP calls (one rejected)
     expect(total('car-detector')).toBe(2);
-    expect(new Set(rows.map((row) => row.modelVersion))).toEqual(new Set(['1.0.0', carMetadata.version]));
+    expect(new Set(rows.map((row) => row.modelVersion))).toEqual(new Set(['1.1.0', carMetadata.version]));
   });
 
   it('gives p95 and p50 latency per version from the succeeded predictions', () => {
@@ -193,7 +193,7 @@ describe('saved Logs Insights queries over the session', () => {
     const rows = query('model-artifact-first-last-use').rows;
     const digitsRow = rows.find((r) => r.model === 'digits')!;
     expect(digitsRow.modelSha256).toBe(
-      JSON.parse(readFileSync(`${MODELS_DIR}/digits/1.0.0/metadata.json`, 'utf8')).artifact.sha256,
+      JSON.parse(readFileSync(`${MODELS_DIR}/digits/1.1.0/metadata.json`, 'utf8')).artifact.sha256,
     );
     expect(Date.parse(digitsRow.firstUse as string)).toBeLessThanOrEqual(Date.parse(digitsRow.lastUse as string));
   });

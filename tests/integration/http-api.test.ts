@@ -158,9 +158,16 @@ describe('GET /v1/models', () => {
   it('lists the registry with spec and metrics', async () => {
     const response = await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': key } });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { latestVersion: string; versions: Array<{ metrics: unknown; input: unknown }> };
+    const body = (await response.json()) as {
+      latestVersion: string;
+      versions: Array<{ version: string; metrics: unknown; input: unknown }>;
+    };
     expect(body.latestVersion).toBe(metadata.version);
-    expect(body.versions[0]).toMatchObject({ input: metadata.input, metrics: metadata.metrics });
+    // Every version is listed, oldest first; the served one carries its own spec and metrics.
+    expect(body.versions.find((v) => v.version === metadata.version)).toMatchObject({
+      input: metadata.input,
+      metrics: metadata.metrics,
+    });
     await expectProblem(await fetch(`${t.http}/v1/models/nothing`, { headers: { 'x-api-key': key } }), 404, 'model-not-found');
   });
 });

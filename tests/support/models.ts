@@ -5,6 +5,7 @@ import type { SplitRule } from '../../scripts/mnist-samples';
 
 export const MODELS_DIR = join(process.cwd(), 'models');
 
-export function digitsMetadata(version = '1.0.0'): ModelMetadata & { training: { data: { split: SplitRule } } } {
+/** A digits version's metadata; by default the one served (the newest approved). */
+export function digitsMetadata(version = '1.1.0'): ModelMetadata & { training: { data: { split: SplitRule } } } {
   return JSON.parse(readFileSync(join(MODELS_DIR, 'digits', version, 'metadata.json'), 'utf8'));
 }

@@ -15,14 +15,14 @@ const deps = () => ({ registry: new ModelRegistry(MODELS_DIR), sessions: new Ses
 describe('infer', () => {
   it('runs the model on the sample tensor and names the artifact', async () => {
     const answer = await infer(deps(), event);
-    expect(answer).toMatchObject({ ok: true, model: 'digits', modelVersion: '1.0.0', result: { label: '7' } });
+    expect(answer).toMatchObject({ ok: true, model: 'digits', modelVersion: '1.1.0', result: { label: '7' } });
   });
 
   it('creates one session per model version and reuses it', async () => {
     const d = deps();
     await infer(d, event);
     await infer(d, event);
-    expect(d.sessions.loaded()).toEqual(['digits@1.0.0']);
+    expect(d.sessions.loaded()).toEqual(['digits@1.1.0']);
   });
 
   it.each([

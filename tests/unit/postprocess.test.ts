@@ -35,4 +35,24 @@ describe('classify', () => {
   it('refuses an output that does not match the labels', () => {
     expect(() => classify([1, 2], spec)).toThrow(/2 scores for 3 labels/);
   });
+
+  it('marks an answer under the calibrated threshold uncertain, with the reason', () => {
+    const result = classify([0.4, 0.35, 0.25], { ...spec, activation: 'none', uncertainBelow: 0.6 });
+    expect(result).toMatchObject({ label: '0', uncertain: true, reason: 'low-confidence' });
+  });
+
+  it('keeps a confident answer as it is', () => {
+    const result = classify([0.9, 0.05, 0.05], { ...spec, activation: 'none', uncertainBelow: 0.6 });
+    expect(result.uncertain).toBeUndefined();
+    expect(result.reason).toBeUndefined();
+  });
+
+  it('marks the answer on an empty input uncertain whatever its confidence', () => {
+    const result = classify([0.9, 0.05, 0.05], { ...spec, activation: 'none', uncertainBelow: 0.6 }, true);
+    expect(result).toMatchObject({ uncertain: true, reason: 'nothing-found' });
+  });
+
+  it('never marks answers of a model whose spec has no threshold', () => {
+    expect(classify([0.4, 0.35, 0.25], { ...spec, activation: 'none' }, true).uncertain).toBeUndefined();
+  });
 });

@@ -5,7 +5,13 @@ export interface ClassificationResult {
   confidence: number;
   /** label → probability, summing to 1. */
   probabilities: Record<string, number>;
+  /** Present when the answer should not be taken as read: the label is the model's best guess only. */
+  uncertain?: true;
+  /** `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold. */
+  reason?: UncertainReason;
 }
+
+export type UncertainReason = 'nothing-found' | 'low-confidence';
 
 /** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -18,7 +24,11 @@ export function softmax(logits: ArrayLike<number>): number[] {
   return exps.map((value) => value / sum);
 }
 
-export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSpec): ClassificationResult {
+/**
+ * The model's answer; marked uncertain, with why, when the input was empty or the confidence is under the
+ * threshold the model's spec calibrated (`uncertainBelow`).
+ */
+export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSpec, emptyInput = false): ClassificationResult {
   if (scores.length !== spec.labels.length) {
     throw new Error(`The model gave ${scores.length} scores for ${spec.labels.length} labels.`);
   }
@@ -27,9 +37,14 @@ export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSp
   probabilities.forEach((p, i) => {
     if (p > (probabilities[best] ?? -Infinity)) best = i;
   });
-  return {
+  const confidence = round(probabilities[best] ?? 0);
+  const answer: ClassificationResult = {
     label: spec.labels[best] ?? String(best),
-    confidence: round(probabilities[best] ?? 0),
+    confidence,
     probabilities: Object.fromEntries(spec.labels.map((label, i) => [label, round(probabilities[i] ?? 0)])),
   };
+  if (spec.uncertainBelow === undefined) return answer;
+  if (emptyInput) return { ...answer, uncertain: true, reason: 'nothing-found' };
+  if (confidence < spec.uncertainBelow) return { ...answer, uncertain: true, reason: 'low-confidence' };
+  return answer;
 }

@@ -115,6 +115,32 @@ export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promi
   }
 }
 
+/**
+ * Decodes to the value (brightest channel) of each pixel, EXIF orientation applied, transparency on white, the
+ * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly). The
+ * value keeps coloured ruling light and every ink dark (see page.ts).
+ */
+export async function decodeValue(bytes: Uint8Array, limits: DecodeLimits, side: number): Promise<GrayImage> {
+  try {
+    const { data, info } = await openImage(bytes, limits)
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { channels, width, height } = info;
+    const value = new Uint8Array(width * height);
+    for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
+      let max = data[j]!;
+      for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);
+      value[i] = max;
+    }
+    return { data: value, width, height };
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+}
+
 /** Resizes a grayscale patch to exactly `width`×`height` (the caller keeps the aspect ratio). */
 export async function resizeGray(image: GrayImage, width: number, height: number): Promise<GrayImage> {
   const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })

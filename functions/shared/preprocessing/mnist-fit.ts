@@ -12,7 +12,8 @@ const NOISE_FLOOR = 0.15;
 /** A picture whose ink is this faint after removing the paper holds no digit. */
 const MIN_INK_CONTRAST = 40;
 
-function borderMedian(image: GrayImage): number {
+/** The median of the picture's outermost pixels: the paper's level. */
+export function borderMedian(image: GrayImage): number {
   const { data, width, height } = image;
   const values: number[] = [];
   for (let x = 0; x < width; x += 1) values.push(data[x] ?? 0, data[(height - 1) * width + x] ?? 0);

@@ -17,7 +17,10 @@ export const featureRangeSchema = described(
 );
 
 const featureCommon = {
-  name: described(z.string().check(z.regex(/^[A-Za-z_]([A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/)), 'the JSON field and CSV column name'),
+  name: described(
+    z.string().check(z.regex(/^[A-Za-z_]([A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/)),
+    'the JSON field and CSV column name',
+  ),
   unit: z.optional(text),
   required: described(z.boolean(), 'a missing optional feature is fed as NaN: only for models trained to take it'),
 };

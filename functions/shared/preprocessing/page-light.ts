@@ -1,0 +1,80 @@
+import type { GrayImage } from './decode';
+
+/**
+ * Illumination flattening: the paper's own brightness at each pixel is estimated by a grey closing of the picture
+ * (maximum then minimum over a square wider than any stroke), which erases the ink and the ruling but keeps the
+ * edge of a cast shadow where it is (closing leaves a step as it is). Dividing by it leaves the paper at one level
+ * under a gradient or a shadow, and only what is darker than the paper around it as ink.
+ */
+
+/** Closing square, as a share of the shorter side: wider than a felt-tip stroke, or two merging, on a large digit. */
+const CLOSING_SHARE = 1 / 7;
+/** Never narrower than this (pixels): on a small crop (an MNIST picture) a stroke is 2 to 5 pixels wide. */
+const MIN_WINDOW = 15;
+
+/**
+ * Running maximum (or minimum) over `window` values along rows or columns, from `src` into `out`: van Herk /
+ * Gil-Werman, three comparisons per pixel whatever the window. The minimum is the maximum of the complements.
+ */
+function runningExtreme(
+  src: Uint8Array,
+  out: Uint8Array,
+  width: number,
+  height: number,
+  window: number,
+  vertical: boolean,
+  max: boolean,
+) {
+  const length = vertical ? height : width;
+  const lines = vertical ? width : height;
+  const step = vertical ? width : 1;
+  const lineStep = vertical ? 1 : width;
+  const half = window >> 1;
+  const flip = max ? 0 : 255;
+  const forward = new Uint8Array(length);
+  const backward = new Uint8Array(length);
+  for (let line = 0; line < lines; line += 1) {
+    const base = line * lineStep;
+    for (let i = 0, k = 0; i < length; i += 1, k += 1) {
+      if (k === window) k = 0;
+      const v = src[base + i * step]! ^ flip;
+      const previous = forward[i - 1]!;
+      forward[i] = k === 0 || v > previous ? v : previous;
+    }
+    for (let i = length - 1; i >= 0; i -= 1) {
+      const v = src[base + i * step]! ^ flip;
+      const next = backward[i + 1]!;
+      backward[i] = i === length - 1 || (i + 1) % window === 0 || v > next ? v : next;
+    }
+    for (let i = 0; i < length; i += 1) {
+      const a = backward[i - half < 0 ? 0 : i - half]!;
+      const b = forward[i + half >= length ? length - 1 : i + half]!;
+      out[base + i * step] = (a > b ? a : b) ^ flip;
+    }
+  }
+}
+
+/** Grey closing by a `window`² square. */
+function closing(image: GrayImage, window: number): Uint8Array {
+  const { data, width, height } = image;
+  const a = new Uint8Array(data.length);
+  const b = new Uint8Array(data.length);
+  runningExtreme(data, a, width, height, window, false, true);
+  runningExtreme(a, b, width, height, window, true, true);
+  runningExtreme(b, a, width, height, window, false, false);
+  runningExtreme(a, b, width, height, window, true, false);
+  return b;
+}
+
+/** Ink darkness, 0 on paper and 255 for ink that reflects nothing: 255 · (1 − value / paper level). */
+export function flattenLight(image: GrayImage): GrayImage {
+  const window = Math.max(MIN_WINDOW, Math.round(Math.min(image.width, image.height) * CLOSING_SHARE) | 1);
+  const paper = closing(image, window);
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < out.length; i += 1) {
+    const level = Math.max(8, paper[i]!);
+    const ink = 255 - (255 * image.data[i]!) / level;
+    out[i] = ink <= 0 ? 0 : ink;
+  }
+  return { data: out, width: image.width, height: image.height };
+}

@@ -1,0 +1,160 @@
+import type { GrayImage } from './decode';
+
+/**
+ * Ruling and grid removal. School paper's lines (Seyès, squared, the margin) cross the whole picture at the sheet's
+ * angle. Once that angle is known, every line of pixels along it has a level that most of its pixels share: the
+ * printed line where there is one, the paper elsewhere. A low percentile of each stretch of such a line is that
+ * level even where the digit crosses it (the digit covers a small share of the stretch); subtracting it leaves the
+ * strokes and removes the ruling. On a tight crop of a digit (an MNIST picture) no stretch is mostly ink, so
+ * nothing is removed.
+ */
+
+/** Sheet angles searched (degrees): phones hold the page roughly straight; EXIF takes care of quarter turns. */
+const MAX_ANGLE = 16;
+/** Longest side of the picture the coarse angle search works on. */
+const SEARCH_SIDE = 128;
+/** Pixels of a stretch whose level is taken separately: short enough that a curved or mis-angled line stays in one row. */
+const STRETCH = 128;
+/** Share of a stretch below its level: the printed line must cover the rest. */
+const LEVEL_PERCENTILE = 0.15;
+
+/** Smallest and largest of x·ax + y·ay over the picture (taken at its corners). */
+function range(width: number, height: number, ax: number, ay: number): [number, number] {
+  const corners = [0, width * ax, height * ay, width * ax + height * ay];
+  return [Math.min(...corners), Math.max(...corners)];
+}
+
+function shrink(image: GrayImage, maxSide: number): GrayImage {
+  const factor = Math.max(1, Math.ceil(Math.max(image.width, image.height) / maxSide));
+  if (factor === 1) return image;
+  const width = Math.floor(image.width / factor);
+  const height = Math.floor(image.height / factor);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy += 1) {
+        const row = (y * factor + dy) * image.width + x * factor;
+        for (let dx = 0; dx < factor; dx += 1) sum += image.data[row + dx]!;
+      }
+      data[y * width + x] = sum / (factor * factor);
+    }
+  }
+  return { data, width, height };
+}
+
+/** How strongly the picture's ink lines up along direction `angle` (variance of its projection profile). */
+function alignment(image: GrayImage, angle: number, columns: boolean): number {
+  const { width, height, data } = image;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  // Normal coordinate of (x, y): rows run along (cos, sin), columns along (−sin, cos).
+  const [ax, ay] = columns ? [cos, sin] : [-sin, cos];
+  const [low, high] = range(width, height, ax, ay);
+  const offset = -low;
+  const bins = Math.ceil(high - low) + 2;
+  const sums = new Float64Array(bins);
+  const counts = new Uint32Array(bins);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    const start = y * ay + offset + 0.5;
+    for (let x = 0; x < width; x += 1) {
+      // Non-negative, so truncating after adding a half rounds.
+      const bin = (x * ax + start) | 0;
+      sums[bin]! += data[row + x]!;
+      counts[bin]! += 1;
+    }
+  }
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < bins; i += 1) {
+    total += sums[i]!;
+    n += counts[i]!;
+  }
+  const mean = total / n;
+  let score = 0;
+  for (let i = 0; i < bins; i += 1) if (counts[i]! > 0) score += counts[i]! * (sums[i]! / counts[i]! - mean) ** 2;
+  return score;
+}
+
+function bestAngle(image: GrayImage, from: number, to: number, step: number): number {
+  let best = 0;
+  let bestScore = -1;
+  for (let degrees = from; degrees <= to + 1e-9; degrees += step) {
+    const angle = (degrees * Math.PI) / 180;
+    const score = alignment(image, angle, false) + alignment(image, angle, true);
+    if (score > bestScore) {
+      bestScore = score;
+      best = degrees;
+    }
+  }
+  return best;
+}
+
+/** The sheet's angle (degrees, clockwise): coarse search on a small copy, refined on a finer one. */
+export function rulingAngle(ink: GrayImage): number {
+  const coarse = bestAngle(shrink(ink, SEARCH_SIDE), -MAX_ANGLE, MAX_ANGLE, 1);
+  return bestAngle(shrink(ink, SEARCH_SIDE * 2), coarse - 1, coarse + 1, 0.25);
+}
+
+/** Subtracts from every pixel the level of its stretch of line along `angle` (rows) or across it (columns). */
+function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayImage {
+  const { width, height, data } = image;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const [ax, ay] = columns ? [cos, sin] : [-sin, cos];
+  const [tx, ty] = columns ? [-sin, cos] : [cos, sin];
+  const [low, high] = range(width, height, ax, ay);
+  const offset = -low;
+  const [start, end] = range(width, height, tx, ty);
+  const stretches = Math.max(1, Math.floor((end - start) / STRETCH));
+  const perStretch = stretches / (end - start + 1e-6);
+  const bins = Math.ceil(high - low) + 2;
+  const cells = bins * stretches;
+  const histograms = new Uint16Array(cells * 64);
+  const counts = new Uint32Array(cells);
+  const cellOf = new Uint32Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const binStart = y * ay + offset + 0.5;
+    const alongStart = y * ty - start;
+    for (let x = 0; x < width; x += 1) {
+      const bin = (x * ax + binStart) | 0;
+      const stretch = Math.min(stretches - 1, ((x * tx + alongStart) * perStretch) | 0);
+      const c = bin * stretches + stretch;
+      const i = y * width + x;
+      cellOf[i] = c;
+      histograms[c * 64 + (data[i]! >> 2)]! += 1;
+      counts[c]! += 1;
+    }
+  }
+  const levels = new Uint8Array(cells);
+  for (let c = 0; c < cells; c += 1) {
+    const count = counts[c]!;
+    if (count === 0) continue;
+    let seen = 0;
+    let bin = 0;
+    while (bin < 63 && seen + histograms[c * 64 + bin]! <= LEVEL_PERCENTILE * count) seen += histograms[c * 64 + bin++]!;
+    levels[c] = bin * 4;
+  }
+  // A line seldom falls on one row of pixels: it straddles two, in shares that drift along it. Each row takes the
+  // highest level of itself and its two neighbours, so the whole line goes, not a wavy remainder of it.
+  const widened = new Uint8Array(cells);
+  for (let c = 0; c < cells; c += 1) {
+    const before = c >= stretches ? levels[c - stretches]! : 0;
+    const after = c + stretches < cells ? levels[c + stretches]! : 0;
+    widened[c] = Math.max(levels[c]!, before, after);
+  }
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i += 1) {
+    const v = data[i]! - widened[cellOf[i]!]!;
+    out[i] = v > 0 ? v : 0;
+  }
+  return { data: out, width, height };
+}
+
+/** The ink with the sheet's ruling (rows and columns at the sheet's angle) subtracted. */
+export function removeRuling(ink: GrayImage): { ink: GrayImage; angleDegrees: number } {
+  const angleDegrees = rulingAngle(ink);
+  const angle = (angleDegrees * Math.PI) / 180;
+  return { ink: subtractLines(subtractLines(ink, angle, false), angle, true), angleDegrees };
+}

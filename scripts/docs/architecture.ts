@@ -1,0 +1,219 @@
+/**
+ * `npm run docs` — rewrites the generated parts of docs/architecture.md from their sources, so the living design
+ * document cannot drift from what is built: the functions and routes as `serverless print` resolves them, the
+ * storage from the CloudFormation resources, the prediction record's fields from its TypeScript declaration,
+ * the models from their metadata, the layer sizes from `npm run build:layers`. `--check` only compares, and exits
+ * 1 naming the stale parts (tests/docs/architecture.test.ts runs the same comparison).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { directorySize } from '../../layers/build';
+
+const run = promisify(execFile);
+export const ARCHITECTURE_DOC = 'docs/architecture.md';
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+interface PrintedFunction {
+  role?: string;
+  memorySize?: number;
+  timeout?: number;
+  layers?: Array<{ Ref: string }>;
+  events?: Array<{ httpApi?: { method: string; path: string } }>;
+}
+interface Printed {
+  provider: { memorySize: number; timeout: number };
+  functions: Record<string, PrintedFunction>;
+  resources: Array<{ Resources: Record<string, Resource> }> | { Resources: Record<string, Resource> };
+}
+
+/** The dev stage as the framework resolves it: what AWS gets (layers included). */
+async function printedStack(): Promise<Printed> {
+  const { stdout } = await run(
+    process.execPath,
+    ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'dev', '--format', 'json'],
+    {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline' },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as Printed;
+}
+
+const table = (header: string[], rows: string[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
+const layerName = (ref: string) => ref.replace(/LambdaLayer$/, '').toLowerCase();
+
+/** The resources an IAM role may invoke (lambda:InvokeFunction), each as JSON. */
+function invokeStatements(role: Resource | undefined): string[] {
+  const policies = (role?.Properties?.Policies ?? []) as Array<{
+    PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> };
+  }>;
+  return policies
+    .flatMap((policy) => policy.PolicyDocument.Statement)
+    .filter((statement) => ([] as unknown[]).concat(statement.Action).includes('lambda:InvokeFunction'))
+    .map((statement) => JSON.stringify(statement.Resource));
+}
+
+/** How each function is started: its HTTP routes, the S3 notification, or who may invoke it (from the IAM roles). */
+function triggers(name: string, fn: PrintedFunction, printed: Printed, resources: Record<string, Resource>): string {
+  const routes = (fn.events ?? []).flatMap((event) => (event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : []));
+  if (routes.length > 0) return routes.map((route) => `\`${route}\``).join('<br>');
+  const id = logicalId(name);
+  const s3 = Object.values(resources).find(
+    (r) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties?.NotificationConfiguration ?? {}).includes(`"${id}"`),
+  );
+  if (s3) return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`incoming/\`)`;
+  const invokers = Object.entries(printed.functions)
+    .filter(([, other]) => invokeStatements(other.role ? resources[other.role] : undefined).some((r) => r.includes(`"${id}"`)))
+    .map(([other]) => other);
+  return invokers.length > 0 ? `Lambda Invoke from ${invokers.join(', ')}` : '—';
+}
+
+function functionsBlock(printed: Printed, resources: Record<string, Resource>): string {
+  const rows = Object.entries(printed.functions).map(([name, fn]) => [
+    `\`${name}\``,
+    triggers(name, fn, printed, resources),
+    `${fn.memorySize ?? printed.provider.memorySize} MB`,
+    `${fn.timeout ?? printed.provider.timeout} s`,
+    (fn.layers ?? []).map((layer) => layerName(layer.Ref)).join(', ') || '—',
+  ]);
+  return table(['function', 'started by', 'memory', 'timeout', 'layers'], rows);
+}
+
+function storageBlock(resources: Record<string, Resource>): string {
+  const rows = Object.values(resources).flatMap((r): string[][] => {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::DynamoDB::Table') {
+      const keys = (p.KeySchema as Array<{ AttributeName: string }>).map((k) => k.AttributeName).join(', ');
+      const indexes = ((p.GlobalSecondaryIndexes as Array<{ IndexName: string }> | undefined) ?? []).map((i) => i.IndexName);
+      const ttl = (p.TimeToLiveSpecification as { AttributeName?: string } | undefined)?.AttributeName;
+      const notes = [indexes.length ? `index ${indexes.join(', ')}` : '', ttl ? `TTL on \`${ttl}\`` : ''].filter(Boolean);
+      return [['table', `\`${String(p.TableName)}\``, `key \`${keys}\``, notes.join('; ') || '—']];
+    }
+    if (r.Type === 'AWS::S3::Bucket') {
+      const rules = (p.LifecycleConfiguration as { Rules?: Array<{ ExpirationInDays?: number }> } | undefined)?.Rules ?? [];
+      const expiry = rules.find((rule) => rule.ExpirationInDays)?.ExpirationInDays;
+      return [['bucket', `\`${String(p.BucketName)}\``, '—', expiry ? `objects expire after ${expiry} days` : '—']];
+    }
+    if (r.Type === 'AWS::SQS::Queue') {
+      const days = Number(p.MessageRetentionPeriod ?? 0) / 86_400;
+      return [['queue', `\`${String(p.QueueName)}\``, '—', `messages kept ${days} days`]];
+    }
+    return [];
+  });
+  return table(['kind', 'name (dev stage)', 'key', 'retention and indexes'], rows);
+}
+
+/** The record's fields as declared in functions/shared/records.ts, with their doc comments. */
+function recordBlock(): string {
+  const path = 'functions/shared/records.ts';
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+  const record = source.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'PredictionRecord',
+  );
+  if (!record) throw new Error(`${path} no longer declares PredictionRecord`);
+  const rows = record.members.filter(ts.isPropertySignature).map((member) => {
+    const doc = ts
+      .getJSDocCommentsAndTags(member)
+      .map((tag) => ts.getTextOfJSDocComment(tag.comment) ?? '')
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .replace(/\|/g, '\\|');
+    const type = (member.type?.getText(source) ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+    return [`\`${member.name.getText(source)}\``, member.questionToken ? 'no' : 'yes', `\`${type}\``, doc || '—'];
+  });
+  return table(['field', 'always', 'type', 'meaning'], rows);
+}
+
+interface Metadata {
+  name: string;
+  version: string;
+  task: string;
+  input: { kind: string };
+  governance?: { approval?: { status?: string } };
+}
+
+function modelsBlock(): string {
+  const rows: string[][] = [];
+  for (const name of readdirSync('models').sort()) {
+    const dir = join('models', name);
+    for (const version of readdirSync(dir).filter((v) => /^\d+\.\d+\.\d+$/.test(v))) {
+      const metadata = JSON.parse(readFileSync(join(dir, version, 'metadata.json'), 'utf8')) as Metadata;
+      rows.push([
+        `\`${metadata.name}\``,
+        version,
+        metadata.task,
+        metadata.input.kind,
+        metadata.governance?.approval?.status ?? 'pending',
+      ]);
+    }
+  }
+  return table(['model', 'version', 'task', 'input', 'approval'], rows);
+}
+
+/** Layer sizes as `npm run build:layers` leaves them (the function + layers limit is 250 MB unzipped). */
+function sizesBlock(): string {
+  const rows = ['onnxruntime', 'sharp', 'models'].map((layer) => {
+    const dir = join('layers', 'build', layer);
+    if (!existsSync(dir)) throw new Error(`${dir} is missing: run npm run build:layers first`);
+    return [`\`${layer}\``, (directorySize(dir) / 1e6).toFixed(1)];
+  });
+  return table(['layer', 'MB unzipped'], rows);
+}
+
+export async function generatedBlocks(): Promise<Record<string, string>> {
+  const printed = await printedStack();
+  const blocks = Array.isArray(printed.resources) ? printed.resources : [printed.resources];
+  const resources = Object.assign({}, ...blocks.map((block) => block.Resources ?? {})) as Record<string, Resource>;
+  return {
+    functions: functionsBlock(printed, resources),
+    storage: storageBlock(resources),
+    record: recordBlock(),
+    models: modelsBlock(),
+    sizes: sizesBlock(),
+  };
+}
+
+const BLOCK = /(<!-- generated:(\w+) \(npm run docs\) -->\n)([\s\S]*?)(<!-- \/generated:\2 -->)/g;
+
+/** The document with each generated part replaced; `stale` names the parts that differed. */
+export function rewrite(document: string, blocks: Record<string, string>): { text: string; stale: string[]; missing: string[] } {
+  const stale: string[] = [];
+  const seen = new Set<string>();
+  const text = document.replace(BLOCK, (_all, open: string, name: string, body: string, close: string) => {
+    seen.add(name);
+    const fresh = blocks[name] === undefined ? undefined : `${blocks[name]}\n`;
+    if (fresh === undefined) return `${open}${body}${close}`;
+    if (fresh !== body) stale.push(name);
+    return `${open}${fresh}${close}`;
+  });
+  return { text, stale, missing: Object.keys(blocks).filter((name) => !seen.has(name)) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const check = process.argv.includes('--check');
+  if (process.argv.includes('--help')) {
+    console.log('Usage: npm run docs [-- --check]   rewrite (or only compare) the generated parts of docs/architecture.md');
+    process.exit(0);
+  }
+  const { text, stale, missing } = rewrite(readFileSync(ARCHITECTURE_DOC, 'utf8'), await generatedBlocks());
+  if (missing.length > 0) throw new Error(`${ARCHITECTURE_DOC} lacks the generated parts: ${missing.join(', ')}`);
+  if (check) {
+    if (stale.length > 0) console.error(`${ARCHITECTURE_DOC}: stale generated parts: ${stale.join(', ')} (run npm run docs)`);
+    process.exit(stale.length > 0 ? 1 : 0);
+  }
+  writeFileSync(ARCHITECTURE_DOC, text);
+  console.log(stale.length > 0 ? `rewrote ${stale.join(', ')} in ${ARCHITECTURE_DOC}` : `${ARCHITECTURE_DOC} is up to date`);
+}

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ModelVersion } from '../../functions/shared/registry';
+import { uncertaintyThreshold } from './calibration';
+import { realisticFigures, runRealistic, type RealisticFigures } from './realistic-eval';
+
+/** Accuracy the answers kept (not marked uncertain) must reach: the threshold is the lowest confidence that gives it. */
+export const KEPT_ACCURACY_TARGET = 0.995;
+
+const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
+
+/** The realistic set's figures as lines of text: overall, calibration, then one line per condition group. */
+export function realisticReport(figures: RealisticFigures, threshold: number | undefined): string[] {
+  const lines = [
+    `realistic accuracy   ${pct(figures.accuracy)} (${figures.count} pages, held-out digits)`,
+    `realistic ECE        ${figures.ece.toFixed(4)} (10 bins)`,
+    `uncertain threshold  ${threshold ?? 'none'}: flags ${pct(figures.uncertainWhenWrong)} of wrong answers, ` +
+      `${pct(figures.uncertainWhenRight)} of right ones, ${pct(figures.blankPagesFlagged)} of ${figures.blankPages} pages with no digit`,
+    '',
+    `${'condition'.padEnd(12)}${'group'.padEnd(16)}${'pages'.padStart(6)}  accuracy`,
+  ];
+  for (const g of figures.groups) {
+    lines.push(`${g.condition.padEnd(12)}${g.group.padEnd(16)}${String(g.count).padStart(6)}  ${pct(g.accuracy)}`);
+  }
+  return lines;
+}
+
+/**
+ * Measures a digits model on the realistic set; with `record`, writes the figures into its metadata.json
+ * (metrics.realistic) with the uncertainty threshold calibrated on them (output.uncertainBelow).
+ */
+export async function evaluateRealistic(model: ModelVersion, record: boolean, progress?: (done: number, total: number) => void) {
+  const outcomes = await runRealistic(model, progress);
+  const { output } = model.metadata;
+  const current = output.kind === 'classification' ? output.uncertainBelow : undefined;
+  const digits = outcomes.filter((o) => o.page.label !== null);
+  const calibrated = uncertaintyThreshold(
+    digits.map((o) => ({ confidence: o.result?.confidence ?? 0, correct: o.result?.label === o.page.label })),
+    KEPT_ACCURACY_TARGET,
+  );
+  const threshold = record ? calibrated : current;
+  const figures = realisticFigures(outcomes, threshold);
+  if (record) {
+    const path = join(dirname(model.artifactPath), 'metadata.json');
+    const metadata = JSON.parse(readFileSync(path, 'utf8'));
+    metadata.output.uncertainBelow = calibrated;
+    metadata.metrics.realistic = {
+      accuracy: round(figures.accuracy),
+      count: figures.count,
+      expectedCalibrationError: round(figures.ece),
+      perCondition: Object.fromEntries(figures.groups.map((g) => [`${g.condition}: ${g.group}`, round(g.accuracy)])),
+      uncertainBelow: calibrated,
+      uncertainFlags: {
+        wrongAnswers: round(figures.uncertainWhenWrong),
+        rightAnswers: round(figures.uncertainWhenRight),
+        pagesWithNoDigit: round(figures.blankPagesFlagged),
+      },
+      measuredBy: `npm run eval -- digits ${model.metadata.version} --record (serving path; threshold: lowest confidence keeping ${KEPT_ACCURACY_TARGET * 100} % of kept answers right)`,
+    };
+    writeFileSync(path, `${JSON.stringify(metadata, null, 2)}\n`);
+  }
+  return { figures, threshold, calibrated };
+}
+
+const round = (value: number) => Math.round(value * 1e4) / 1e4;

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
+import { runModel } from '../../functions/shared/inference/run-model';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { imageInputOf } from '../../functions/shared/model-spec';
+import type { ModelVersion } from '../../functions/shared/registry';
+import { expectedCalibrationError, type Scored } from './calibration';
+import { conditionGroups } from './pages/conditions';
+import { realisticSet } from './pages/realistic';
+import type { PageEntry } from './pages/set';
+
+/** One page's outcome through the serving path; `result` undefined when the page was refused (no-ink…). */
+export interface PageOutcome {
+  page: PageEntry;
+  result?: ClassificationResult;
+  refused?: string;
+}
+
+export interface GroupFigure {
+  condition: string;
+  group: string;
+  count: number;
+  accuracy: number;
+}
+
+export interface RealisticFigures {
+  accuracy: number;
+  count: number;
+  ece: number;
+  /** Share of the right answers / wrong answers marked uncertain. */
+  uncertainWhenRight: number;
+  uncertainWhenWrong: number;
+  /** Share of the pages with no digit that were marked uncertain or refused. */
+  blankPagesFlagged: number;
+  blankPages: number;
+  groups: GroupFigure[];
+  outcomes: PageOutcome[];
+}
+
+/** Runs every page of the realistic set through the serving path (sharp preprocessing, ONNX Runtime, post-processing). */
+export async function runRealistic(model: ModelVersion, progress?: (done: number, total: number) => void) {
+  const manifest = await realisticSet(progress && ((done, total) => progress(done, total)));
+  const sessions = new SessionCache();
+  const outcomes: PageOutcome[] = [];
+  for (const [i, page] of manifest.pages.entries()) {
+    const bytes = readFileSync(join(manifest.dir, page.file));
+    try {
+      const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
+      const { result } = await runModel(sessions, model, prepared.tensor);
+      outcomes.push({ page, result: result as ClassificationResult });
+    } catch (error) {
+      outcomes.push({ page, refused: (error as { code?: string }).code ?? String(error) });
+    }
+    progress?.(i + 1, manifest.pages.length);
+  }
+  return outcomes;
+}
+
+const isRight = (o: PageOutcome) => o.result?.label === o.page.label;
+
+/**
+ * Accuracy overall and per condition, calibration, and how the uncertain flag splits right and wrong answers.
+ * `threshold` (default: none beyond what the results say) marks answers under it uncertain, as the spec would.
+ */
+export function realisticFigures(outcomes: PageOutcome[], threshold?: number): RealisticFigures {
+  const flagged = (o: PageOutcome) =>
+    o.refused !== undefined ||
+    o.result?.uncertain === true ||
+    (threshold !== undefined && (o.result?.confidence ?? 0) < threshold);
+  const digits = outcomes.filter((o) => o.page.label !== null);
+  const blanks = outcomes.filter((o) => o.page.label === null);
+  const tally = new Map<string, { condition: string; group: string; count: number; right: number }>();
+  for (const o of digits) {
+    for (const [condition, group] of Object.entries(conditionGroups(o.page.conditions))) {
+      const key = `${condition}\u0000${group}`;
+      const entry = tally.get(key) ?? { condition, group, count: 0, right: 0 };
+      entry.count += 1;
+      entry.right += isRight(o) ? 1 : 0;
+      tally.set(key, entry);
+    }
+  }
+  const scored: Scored[] = digits.map((o) => ({ confidence: o.result?.confidence ?? 0, correct: isRight(o) }));
+  const right = digits.filter(isRight);
+  const wrong = digits.filter((o) => !isRight(o));
+  const share = (list: PageOutcome[], test: (o: PageOutcome) => boolean) =>
+    list.length ? list.filter(test).length / list.length : 0;
+  return {
+    accuracy: right.length / digits.length,
+    count: digits.length,
+    ece: expectedCalibrationError(scored),
+    uncertainWhenRight: share(right, flagged),
+    uncertainWhenWrong: share(wrong, flagged),
+    blankPagesFlagged: share(blanks, flagged),
+    blankPages: blanks.length,
+    groups: [...tally.values()]
+      .map(({ condition, group, count, right: r }) => ({ condition, group, count, accuracy: r / count }))
+      .sort((a, b) => a.condition.localeCompare(b.condition) || a.group.localeCompare(b.group)),
+    outcomes,
+  };
+}

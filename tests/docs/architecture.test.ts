@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARCHITECTURE_DOC, generatedBlocks, rewrite } from '../../scripts/docs/architecture';
+
+/**
+ * docs/architecture.md is the living design document: its generated parts (functions, storage, record fields,
+ * models, layer sizes) must be what the sources say today. A failure here means: run `npm run docs` and commit.
+ */
+const run = promisify(execFile);
+let blocks: Record<string, string>;
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
+  blocks = await generatedBlocks();
+}, 120_000);
+
+describe(ARCHITECTURE_DOC, () => {
+  it('holds every generated part, each as its source says today', () => {
+    const { stale, missing } = rewrite(readFileSync(ARCHITECTURE_DOC, 'utf8'), blocks);
+    expect({ stale, missing }).toEqual({ stale: [], missing: [] });
+  });
+
+  it('notices a stale part (so the check above can fail)', () => {
+    const document = readFileSync(ARCHITECTURE_DOC, 'utf8').replace('| `predict` |', '| `predict-renamed` |');
+    expect(rewrite(document, blocks).stale).toEqual(['functions']);
+  });
+
+  it('lists every function of serverless.yml and every field of the prediction record', () => {
+    for (const name of ['preprocess', 'infer', 'predict', 'subjects']) expect(blocks.functions).toContain(`| \`${name}\` |`);
+    for (const field of ['predictionId', 'inputSha256', 'subjectId', 'expiresAt'])
+      expect(blocks.record).toContain(`| \`${field}\` |`);
+  });
+});
