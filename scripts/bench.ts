@@ -3,7 +3,10 @@
  *   (a) ONNX Runtime session.run alone: the floor; (a′) with ONNX Runtime's default threads; (a″) on a batch;
  *   (b) preprocessing alone (sharp); (b′) the same on 12-megapixel phone photos of a page (digits, issue #14);
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
+ *   (c′) the upload path's chain (the same with the Invoke payload to infer in between);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
+ *   (p) the peer a user would write instead (issue #16): node:http + sharp + onnxruntime + the record, one process,
+ *   taking turns with (e) request by request, and both at 8 requests in flight;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
@@ -20,14 +23,15 @@ import { startScratchPlatform } from './local/scratch-platform';
 import { measurementSettings } from './local/settings';
 import { percentiles } from './local/stats';
 import { measureColdStarts, type ColdStart } from './bench/cold-start';
-import { costPerThousand } from './bench/cost';
 import { inferEvents, predictEvents, uploadEvents } from './bench/events';
 import { httpEvent } from './bench/http-events';
 import { benchInputs, phonePhotos } from './bench/inputs';
 import { BATCH, measureInProcess } from './bench/in-process';
 import { floorOf } from './bench/measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
-import { measureHttpPredict, measureS3Path } from './bench/platform-paths';
+import { measureS3Path } from './bench/platform-paths';
+import { IN_FLIGHT, measureBesidePeer, predictPost, startPeer, type Peer } from './bench/peer';
+import { goalLines, httpCosts } from './bench/goals';
 import { stackFunctions, unzippedSizes, type StackFunction } from './bench/stack-functions';
 import { latencyTable, markdownTable } from './bench/table';
 import { measureTabularBatches } from './bench/tabular';
@@ -40,6 +44,7 @@ const COUNTS = {
   'car-detector': { inputs: 30, http: 30, uploads: 15, burst: 48, warmCalls: 10 },
 } as const;
 const COST_MEMORY_SIZES = [512, 1024, 1769, 3008];
+const PEER_PORT = 3394;
 /** 12-megapixel page photos (b′) preprocesses, for a digits model that finds the digit on a page. */
 const PHONE_PHOTOS = 20;
 /** Fresh processes per function; the table gives their median. */
@@ -70,12 +75,23 @@ const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKe
 const sections: string[] = [];
 const coldStarts: Array<{ fn: StackFunction; model: string; cold: ColdStart }> = [];
 const costs: string[][] = [];
+let peer: Peer | undefined;
 try {
   const functions = await stackFunctions(t.env);
   const fn = (name: string) => functions.find((f) => f.name === name)!;
   // The in-process paths run with the infer function's memory setting, as the function sizes its threads by it.
   process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(fn('infer').memorySize);
   const childEnv = { ...t.env, VIGIE_API_KEY: apiKey };
+  // The peer's sessions get the threads predict's get (one per vCPU of its memory size).
+  peer = await startPeer(
+    {
+      ...t.env,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn('predict').memorySize),
+      VIGIE_DYNAMODB_ENDPOINT: `http://127.0.0.1:${t.platform.settings.dynamodbPort}`,
+    },
+    PEER_PORT,
+    t.platform.tables[0]!,
+  );
 
   for (const model of models) {
     const name = model.metadata.name as keyof typeof COUNTS;
@@ -87,7 +103,12 @@ try {
       spec.kind === 'image' && spec.fit === 'mnist' && spec.page ? await phonePhotos(model, scaled(PHONE_PHOTOS)) : [];
     const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP, photos);
     process.stderr.write(`${name}: HTTP and S3…\n`);
-    const http = await measureHttpPredict(t, apiKey, name, inputs, scaled(counts.http), WARM_UP);
+    const { vigie: http, peer: peerRun } = await measureBesidePeer(
+      predictPost(t.http, name, inputs, { 'x-api-key': apiKey }),
+      predictPost(peer.url, name, inputs),
+      scaled(counts.http),
+      WARM_UP,
+    );
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
     const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
     const invokeHop = await measureInvokeHop(t, scaled(counts.http), WARM_UP);
@@ -104,9 +125,15 @@ try {
             ...(inProcess.phonePhotos
               ? [{ path: '(b′) preprocessing alone, 12-megapixel phone photo of a page', run: inProcess.phonePhotos }]
               : []),
-            { path: '(c) handler chain in process', run: inProcess.handlerChain, compare: true },
+            {
+              path: '(c) handler chain in process (HTTP predict: infer code in process)',
+              run: inProcess.handlerChain,
+              compare: true,
+            },
+            { path: "(c′) upload path's chain in process (+ Invoke payload)", run: inProcess.uploadChain, compare: true },
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },
-            { path: '(e) HTTP predict (serverless-offline)', run: http, compare: true },
+            { path: `(e) HTTP predict (serverless-offline; throughput at ${IN_FLIGHT} in flight)`, run: http, compare: true },
+            { path: `(p) peer: node:http + sharp + onnxruntime + record, one process`, run: peerRun, compare: true },
             { path: '(f) S3 upload → record', run: s3, compare: true },
             { path: '(e₀) HTTP hop: GET /v1/models/<model>', run: httpHop },
             { path: '(e₁) Invoke hop: infer refusing an empty request', run: invokeHop },
@@ -114,7 +141,9 @@ try {
           ],
           floor,
         ) +
-        `\n\n(c) includes the infer function's side (payload parse, checks, run, post-processing): p50 ` +
+        '\n\n' +
+        goalLines({ inProcess, http, peer: peerRun, httpHop, predictMb: fn('predict').memorySize }).join('\n') +
+        `\n\n(c′) includes the infer function's side (payload parse, checks, run, post-processing): p50 ` +
         `${percentiles(inProcess.inferSide.samples).p50.toFixed(2)} ms. (f) throughput: a burst of ` +
         `${scaled(counts.burst)} uploads at once, drained ${t.platform.settings.deliveryConcurrency} at a time by warm ` +
         `workers (after an unmeasured burst); its latencies are one upload at a time. (e₀), (e₁) and (f₀) carry no ` +
@@ -132,22 +161,15 @@ try {
       const cold = await measureColdStarts(fn(fnName), fnEvents, childEnv, scaled(counts.warmCalls), COLD_STARTS);
       coldStarts.push({ fn: fn(fnName), model: name, cold });
     }
-    // Cost of one HTTP prediction: predict's own CPU work, then its wait on infer and on the record write; infer's.
-    const p50 = (samples: number[]) => percentiles(samples).p50;
-    const inferMs = p50(inProcess.inferSide.samples);
-    const predictCpuMs = Math.max(0, p50(inProcess.handlerChain.samples) - inferMs);
-    const predictWaitMs = inferMs + p50(inProcess.recordWrite.samples);
+    // Cost of one HTTP prediction: predict alone, at each memory size, against the floor at that size.
     for (const predictMb of COST_MEMORY_SIZES) {
+      const cost = httpCosts({ inProcess, predictMb });
       costs.push([
         name,
         `${predictMb} MB`,
-        ...COST_MEMORY_SIZES.map(
-          (inferMb) =>
-            `$${costPerThousand([
-              { memoryMb: predictMb, cpuMs: predictCpuMs, waitMs: predictWaitMs },
-              { memoryMb: inferMb, cpuMs: inferMs },
-            ]).toFixed(5)}`,
-        ),
+        `$${cost.predict.toFixed(5)}`,
+        `$${cost.floor.toFixed(5)}`,
+        `${(cost.predict / cost.floor).toFixed(2)}×`,
       ]);
     }
     if (name === 'digits') {
@@ -224,16 +246,17 @@ try {
     ),
   );
   print();
-  print('### Lambda cost per 1,000 HTTP predictions, by memory size of predict (rows) and infer (columns)');
+  print('### Lambda cost per 1,000 HTTP predictions, by memory size of predict, against the floor');
   print();
   print(
-    'From the p50s above: predict = (c) − infer side on CPU, then waits on infer and the record write (d); infer = ' +
-      'the infer side. CPU time stretched below 1,769 MB (one vCPU); x86_64 at $0.0000166667/GB-s and ' +
+    'From the p50s above: predict = (c) on CPU, then the record write (d) waited on; the floor = (a)+(b) in one ' +
+      'function of the same size. CPU time stretched below 1,769 MB (one vCPU); x86_64 at $0.0000166667/GB-s and ' +
       '$0.20/million requests (scripts/bench/cost.ts).',
   );
   print();
-  print(markdownTable(['model', 'predict', ...COST_MEMORY_SIZES.map((mb) => `infer ${mb} MB`)], costs));
+  print(markdownTable(['model', 'predict memory', 'HTTP predict', 'floor (a)+(b)', 'ratio'], costs));
 } finally {
+  await peer?.stop();
   await t.stop();
 }
 console.log(out.join('\n'));

@@ -4,7 +4,7 @@ import { inferConfigSchema, loadConfig } from '../shared/config';
 import { SessionCache } from '../shared/inference/sessions';
 import { logger } from '../shared/telemetry';
 import { ModelRegistry } from '../shared/registry';
-import { infer, type InferDeps } from './infer';
+import { infer, type InferDeps } from '../shared/inference/infer';
 
 const config = loadConfig(inferConfigSchema);
 // Module scope: sessions live as long as the container, so only the first call of a model pays for loading it.

@@ -6,17 +6,20 @@ import { json } from '../shared/http/responses';
 import { SessionCache } from '../shared/inference/sessions';
 import { logger } from '../shared/telemetry';
 import { oipHandler } from '../shared/oip/oip-handler';
-import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { inferInProcess } from '../shared/inference/infer';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { checkModels, healthy } from '../shared/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
 
 const config = loadConfig(predictConfigSchema);
-const deps = createPredictionDeps(config);
+// One session per model version per container, shared by readiness, image and tabular inference: like predict,
+// the model runs here (no Invoke hop to the infer function).
+const sessions = new SessionCache();
+const registry = createModelRegistry(config);
+const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
-// One session per model version per container, shared by readiness and tabular inference.
-const sessions = new SessionCache();
 
 /** Probes and server metadata answer without a key, as GET /v1/health does; anything about a model needs one. */
 const OPEN_ROUTES = new Set(['GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2']);

@@ -6,16 +6,23 @@ import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-ke
 import { apiHandler } from '../shared/http/api-handler';
 import { image, json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
+import { SessionCache } from '../shared/inference/sessions';
 import { runPrediction } from '../shared/prediction';
-import { createApiKeyVerifier, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { inferInProcess } from '../shared/inference/infer';
 import { parsePredictBody } from './request-body';
 import { createTabularAnswer } from './tabular';
 
 const config = loadConfig(predictConfigSchema);
-const deps = createPredictionDeps(config);
+const registry = createModelRegistry(config);
+// Module scope: one session per model version per container, shared by pictures and feature rows. Pictures run
+// through the infer function's own code in this process: no Lambda-to-Lambda hop on the synchronous path (the S3
+// path still hands its tensors to the infer function).
+const sessions = new SessionCache();
+const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
-const predictRows = createTabularAnswer(deps, pseudonymise);
+const predictRows = createTabularAnswer(deps, sessions, pseudonymise);
 
 /** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
 async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
@@ -33,7 +40,8 @@ function pictureFormat(accept: string, annotate: string | undefined): AnnotatedF
 }
 
 /**
- * POST /v1/models/{model}/predict — the synchronous path: same preprocessing, same infer function, same record.
+ * POST /v1/models/{model}/predict — the synchronous path: same preprocessing, the infer function's code (run here), same
+ * record, written before the answer.
  * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `image/jpeg`,
  * or `?annotate=true` (PNG).
  */

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { NotAcceptableError } from '../shared/errors';
 import type { AuthenticatedContext } from '../shared/http/api-keys';
 import { json, securityHeaders } from '../shared/http/responses';
-import { SessionCache } from '../shared/inference/sessions';
+import type { SessionCache } from '../shared/inference/sessions';
 import { reportRejectedRows } from '../shared/observability';
 import type { PredictionDeps } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
@@ -21,12 +21,10 @@ function wantsCsv(event: APIGatewayProxyEventV2, input: RowsInput): boolean {
 }
 
 /**
- * Feature rows over HTTP (`{"features"}`, `{"rows"}` or text/csv), scored in this function through its own
- * session cache: the rows are small next to the Invoke hop an image path pays for its tensor.
+ * Feature rows over HTTP (`{"features"}`, `{"rows"}` or text/csv), scored in this function through the session
+ * cache it shares with the image path.
  */
-export function createTabularAnswer(deps: PredictionDeps, pseudonymise: Promise<Pseudonymise>) {
-  // Module scope through the closure: one session per model version per container, as in the infer function.
-  const sessions = new SessionCache();
+export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache, pseudonymise: Promise<Pseudonymise>) {
   return async (
     event: APIGatewayProxyEventV2,
     caller: AuthenticatedContext['caller'],

@@ -5,7 +5,6 @@ import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieE
 import type { InvokeInfer } from './inference/infer-client';
 import { imageInputOf } from './model-spec';
 import type { PredictionResult } from './inference/results';
-import { encodeTensor } from './inference/protocol';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import { UNKNOWN_MODEL } from './model-name';
 import { expiryFor, type PredictionRecord, type PredictionStore } from './records';
@@ -82,7 +81,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /**
  * The one prediction path shared by S3 uploads and HTTP calls: preprocess (as the model's spec says), infer
- * (in the infer function), then record the outcome, whatever it is. A failure is recorded before it is returned.
+ * (the infer function's code: in process for HTTP, over Lambda Invoke for uploads), then record the outcome, whatever it is. A failure is recorded before it is returned.
  */
 export async function runPrediction(deps: PredictionDeps, request: PredictionRequest): Promise<PredictionOutcome> {
   const started = performance.now();
@@ -124,7 +123,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     const answer = await deps.invokeInfer({
       model: model.metadata.name,
       version: model.metadata.version,
-      tensor: encodeTensor(prepared.tensor),
+      tensor: prepared.tensor,
       letterbox: prepared.letterbox,
     });
     inferenceMs = answer.inferenceMs;

@@ -3,7 +3,7 @@ import { createDocumentClient, createLambdaClient, createS3Client } from './aws'
 import { createApiKeyStore } from './api-key-store';
 import type { ApiAuthConfig, AwsEndpointsConfig, PredictionPathConfig } from './config';
 import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from './http/api-keys';
-import { createInferClient } from './inference/infer-client';
+import { createInferClient, type InvokeInfer } from './inference/infer-client';
 import { reportPrediction } from './observability';
 import type { PredictionDeps } from './prediction';
 import { createPseudonymiser, type Pseudonymise } from './pseudonym';
@@ -12,16 +12,25 @@ import { createErasureLedger } from './erasure-ledger';
 import { ModelRegistry } from './registry';
 import { resolveSecret } from './secrets';
 
-/** The real side effects of the prediction path, built once per container from validated configuration. */
-export function createPredictionDeps(config: PredictionPathConfig): PredictionDeps {
+/**
+ * The real side effects of the prediction path, built once per container from validated configuration. The
+ * model runs in the infer function over Lambda Invoke unless `inferHere` runs it in this function (predict).
+ */
+export function createPredictionDeps(
+  config: PredictionPathConfig,
+  registry = createModelRegistry(config),
+  inferHere?: InvokeInfer,
+): PredictionDeps {
   const documents = createDocumentClient(config);
   return {
-    registry: createModelRegistry(config),
-    invokeInfer: createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
-      attempts: config.INFER_ATTEMPTS,
-      baseDelayMs: 50,
-      maxDelayMs: 1000,
-    }),
+    registry,
+    invokeInfer:
+      inferHere ??
+      createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
+        attempts: config.INFER_ATTEMPTS,
+        baseDelayMs: 50,
+        maxDelayMs: 1000,
+      }),
     store: createPredictionStore(documents, config.PREDICTIONS_TABLE),
     erasures: createErasureLedger(documents, config.ERASURES_TABLE),
     report: reportPrediction,

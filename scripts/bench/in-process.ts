@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { infer } from '../../functions/infer/infer';
+import { infer, inferInProcess } from '../../functions/shared/inference/infer';
 import { ort } from '../../functions/shared/native/onnxruntime';
 import { SessionCache } from '../../functions/shared/inference/sessions';
-import { serializeInferRequest, type InferRequest } from '../../functions/shared/inference/protocol';
+import { encodeTensor, serializeInferRequest } from '../../functions/shared/inference/protocol';
 import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
 import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
@@ -28,8 +28,11 @@ export interface InProcessRuns {
   preprocessing: Run;
   /** Preprocessing alone on 12-megapixel phone photos of pages, for a model that finds the digit on a page. */
   phonePhotos?: Run;
+  /** HTTP predict's chain: preprocessing, the infer function's code in process, the record built. */
   handlerChain: Run;
-  /** The infer function's share of (c): parsing the payload, checking the tensor, running and post-processing. */
+  /** The upload path's chain: the same with the Invoke payload in between. */
+  uploadChain: Run;
+  /** The infer function's share of (c′): parsing the payload, checking the tensor, running and post-processing. */
   inferSide: Run;
   recordWrite: Run;
 }
@@ -67,21 +70,15 @@ export async function measureInProcess(
   const session = await sessions.get(model);
   const modelInputs = prepared.map(({ tensor }) => toModelInput(tensor, spec.normalisation));
   const feeds = modelInputs.map((values) => ({ [spec.tensorName]: new ort.Tensor('float32', values.data, values.dims) }));
-  // (c) the chain as the functions run it: preprocessing, the Invoke payload serialised and parsed as Lambda
-  // does, the infer function's own code, and the record built (but kept here: writing it is (d)).
+  // (c) HTTP predict's chain as the function runs it: preprocessing, the infer function's code in process, the
+  // record built (but kept here: writing it is (d)). (c′) the upload path's: the same with the Invoke payload
+  // serialised and parsed as Lambda does, the infer function's answer likewise.
   const inferDeps = { registry, sessions };
   const inferSamples: number[] = [];
   const records: PredictionRecord[] = [];
-  const deps: PredictionDeps = {
+  const chainDeps = (invokeInfer: PredictionDeps['invokeInfer']): PredictionDeps => ({
     registry,
-    invokeInfer: async (request: InferRequest) => {
-      const started = performance.now();
-      const answer = await infer(inferDeps, JSON.parse(serializeInferRequest(request)));
-      const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
-      inferSamples.push(performance.now() - started);
-      if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);
-      return reply;
-    },
+    invokeInfer,
     store: {
       put: async (record) => {
         records.push(record);
@@ -95,21 +92,32 @@ export async function measureInProcess(
     now: () => new Date(),
     limits: LIMITS,
     retentionDays: 90,
+  });
+  const httpDeps = chainDeps(inferInProcess(inferDeps));
+  const uploadDeps = chainDeps(async (call) => {
+    const started = performance.now();
+    const answer = await infer(inferDeps, JSON.parse(serializeInferRequest({ ...call, tensor: encodeTensor(call.tensor) })));
+    const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
+    inferSamples.push(performance.now() - started);
+    if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);
+    return reply;
+  });
+  const chain = (deps: PredictionDeps) => async (i: number) => {
+    const outcome = await runPrediction(deps, {
+      predictionId: randomUUID(),
+      requestId: 'bench',
+      source: 'http',
+      model: model.metadata.name,
+      bytes: input(i),
+    });
+    if (outcome.error) throw outcome.error;
   };
-  // (a) session.run alone, on the session the infer function would create; (b) preprocessing alone; (c).
+  // (a) session.run alone, on the session the infer function would create; (b) preprocessing alone; (c), (c′).
   const runs = await timeInterleaved(inputs.length, warmUp, {
     sessionRun: (i) => session.run(feeds[i % feeds.length]!),
     preprocessing: (i) => preprocessImage(input(i), spec, LIMITS),
-    handlerChain: async (i) => {
-      const outcome = await runPrediction(deps, {
-        predictionId: randomUUID(),
-        requestId: 'bench',
-        source: 'http',
-        model: model.metadata.name,
-        bytes: input(i),
-      });
-      if (outcome.error) throw outcome.error;
-    },
+    handlerChain: chain(httpDeps),
+    uploadChain: chain(uploadDeps),
   });
   // The same model with ONNX Runtime's own thread pool (one thread per core of this machine), for comparison; on
   // its own, after the others: its idle pool threads spin for a while after each run and would slow what follows.
@@ -125,7 +133,7 @@ export async function measureInProcess(
     seconds: perBatch.seconds,
     throughputPerSecond: (perBatch.samples.length * BATCH) / perBatch.seconds,
   };
-  const inferSide: Run = { samples: inferSamples.slice(warmUp), seconds: runs.handlerChain.seconds };
+  const inferSide: Run = { samples: inferSamples.slice(warmUp), seconds: runs.uploadChain.seconds };
 
   // (d) the record write, to the local DynamoDB, with records the chain produced.
   const store = createPredictionStore(documents, table);

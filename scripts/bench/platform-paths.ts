@@ -1,4 +1,4 @@
-/** Paths (e) and (f), through the local platform: HTTP predict, and S3 upload → record. */
+/** Path (f), through the local platform: S3 upload → record ((e) is measured beside the peer, peer.ts). */
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
@@ -7,29 +7,7 @@ import type { ScratchPlatform } from '../local/scratch-platform';
 import { uploadUntilRecorded } from '../local/upload-to-record';
 import { timeRuns, type Run } from './measure';
 
-const contentType = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'image/jpeg' : 'image/png');
 const extension = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'jpg' : 'png');
-
-/** (e) POST /v1/models/<model>/predict, one request at a time on a keep-alive connection. */
-export function measureHttpPredict(
-  t: ScratchPlatform,
-  apiKey: string,
-  model: string,
-  inputs: Buffer[],
-  count: number,
-  warmUp: number,
-) {
-  return timeRuns(count, warmUp, async (i) => {
-    const body = inputs[i % inputs.length]!;
-    const response = await fetch(`${t.http}/v1/models/${model}/predict`, {
-      method: 'POST',
-      headers: { 'content-type': contentType(body), 'x-api-key': apiKey },
-      body,
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-  });
-}
 
 /** Resolves when every id has a record, checking after each drain of the S3 notifications. */
 async function waitForRecords(t: ScratchPlatform, ids: string[], timeoutMs = 120_000): Promise<void> {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../functions/infer/infer';
+import { infer } from '../../functions/shared/inference/infer';
 import { encodeTensor } from '../../functions/shared/inference/protocol';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { ModelRegistry } from '../../functions/shared/registry';

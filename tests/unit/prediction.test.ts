@@ -241,7 +241,7 @@ describe('runPrediction with a prepared input (an OIP tensor)', () => {
     });
     expect(outcome.record).toMatchObject({ status: 'succeeded', inputSha256: sha256Hex(body) });
     expect(sent[0]?.tensor).toMatchObject({ dims: [1, 1, 28, 28], dtype: 'float32' });
-    expect(Buffer.from(sent[0]!.tensor.data, 'base64')).toEqual(Buffer.from(tensor.data.buffer));
+    expect(sent[0]!.tensor.data).toEqual(tensor.data);
   });
 
   it('records a tensor the model refuses as rejected, with its code', async () => {

@@ -1,8 +1,9 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { InferenceUnavailableError, RefusedError, VigieError } from '../errors';
-import { serializeInferRequest, type InferRequest, type InferResponse, type InferSuccess } from './protocol';
+import { encodeTensor, serializeInferRequest, type InferCall, type InferResponse, type InferSuccess } from './protocol';
 
-export type InvokeInfer = (request: InferRequest) => Promise<InferSuccess>;
+/** Runs a model on a prepared tensor: through Lambda Invoke (createInferClient) or in process (inferInProcess). */
+export type InvokeInfer = (call: InferCall) => Promise<InferSuccess>;
 
 export interface RetryPolicy {
   attempts: number;
@@ -17,13 +18,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * backoff ("full jitter"); refusals are permanent and returned at once.
  */
 export function createInferClient(lambda: LambdaClient, functionName: string, retry: RetryPolicy): InvokeInfer {
-  return async (request) => {
+  return async (call) => {
+    const payload = Buffer.from(serializeInferRequest({ ...call, tensor: encodeTensor(call.tensor) }));
     let lastError: unknown;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       try {
-        const answer = await lambda.send(
-          new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(serializeInferRequest(request)) }),
-        );
+        const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: payload }));
         const body = answer.Payload ? Buffer.from(answer.Payload).toString('utf8') : '';
         if (answer.FunctionError) throw new Error(`infer failed (${answer.FunctionError}): ${body.slice(0, 500)}`);
         const response = JSON.parse(body) as InferResponse;

@@ -35,6 +35,12 @@ export const inferRequestSchema = z.object({
 
 export type InferRequest = z.infer<typeof inferRequestSchema>;
 
+/**
+ * A request as the prediction path makes it, before it travels: the tensor as preprocessing left it. The predict
+ * function hands it to the infer function's code in process; preprocess encodes it for Lambda Invoke.
+ */
+export type InferCall = Omit<InferRequest, 'tensor'> & { tensor: Tensor };
+
 export interface InferSuccess {
   ok: true;
   model: string;
