@@ -19,6 +19,7 @@ import type { RangeWarning } from '../shared/tabular/features';
 import { quarantine } from '../shared/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 import type { BatchRecords } from './batch-record';
+import { deleteUpload } from '../shared/delete-upload';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -131,7 +132,7 @@ export async function processBatch(
     // A file whose subject was erased after it was uploaded is deleted, not scored (GDPR Art. 17, #11).
     if (identities.subjectId && (await erasedSince(deps.erasures, identities.subjectId, receivedAt))) {
       await input.Body?.transformToWebStream().cancel();
-      await deps.s3.send(new DeleteObjectCommand({ Bucket: object.bucket, Key: object.key }));
+      await deleteUpload(deps.s3, object);
       await deps.records.remove(predictionId);
       return 'erased';
     }
@@ -213,7 +214,7 @@ export async function processBatch(
   if (record.subjectId && (await erasedSince(deps.erasures, record.subjectId, receivedAt))) {
     await deps.records.remove(predictionId);
     await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.resultsBucket, Key: outputKey }));
-    await deps.s3.send(new DeleteObjectCommand({ Bucket: object.bucket, Key: object.key }));
+    await deleteUpload(deps.s3, object);
     return 'erased';
   }
   deps.report(record);

@@ -12,6 +12,7 @@ import { InputGoneError, InvalidInputError, PayloadTooLargeError } from '../shar
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
 import { isMissingObject } from '../shared/s3-errors';
+import { deleteUpload } from '../shared/delete-upload';
 import { quarantine } from '../shared/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 
@@ -83,9 +84,6 @@ async function openUpload(deps: UploadDeps, upload: ObjectVersion, eventTime: st
   };
 }
 
-const deleteUpload = (deps: UploadDeps, upload: ObjectVersion) =>
-  deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
-
 /**
  * What every upload goes through, valid key or not: read the announced object, honour an erasure of its subject,
  * record the outcome (an object gone or replaced is an outcome too, #11.5), and clean up after a late erasure.
@@ -114,7 +112,7 @@ async function handleUpload(
   const { object, subjectId, callerId, receivedAt } = opened;
   if (subjectId && (await erasedSince(deps.prediction.erasures, subjectId, receivedAt))) {
     await object.Body?.transformToWebStream().cancel();
-    await deleteUpload(deps, upload);
+    await deleteUpload(deps.s3, upload);
     return { erased: true, written: false };
   }
   const quarantineKey = quarantineKeyFor(predictionId, key);
@@ -130,7 +128,7 @@ async function handleUpload(
   if (outcome.erased) {
     const annotated = outcome.record.annotatedKey;
     if (annotated) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.resultsBucket, Key: annotated }));
-    await deleteUpload(deps, upload);
+    await deleteUpload(deps.s3, upload);
   } else if (outcome.record.status === 'rejected') {
     await quarantine(deps, upload, quarantineKey, object.ContentType);
   }

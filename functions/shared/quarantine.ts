@@ -1,6 +1,7 @@
-import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectVersion } from './erasure-ledger';
 import { isMissingObject } from './s3-errors';
+import { deleteUpload } from './delete-upload';
 
 /**
  * Moves a rejected upload out of the uploads bucket into the results bucket's quarantine prefix (server-side
@@ -28,5 +29,5 @@ export async function quarantine(
     if (isMissingObject(error)) return;
     throw error;
   }
-  await deps.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+  await deleteUpload(deps.s3, upload);
 }

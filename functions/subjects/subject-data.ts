@@ -10,6 +10,7 @@ import { TOMBSTONE_DAYS, type ErasureLedger } from '../shared/erasure-ledger';
 import type { Pseudonymise } from '../shared/pseudonym';
 import type { PredictionRecord } from '../shared/records';
 import { isMissingObject } from '../shared/s3-errors';
+import { deleteUpload } from '../shared/delete-upload';
 
 export interface SubjectDataDeps {
   s3: S3Client;
@@ -179,7 +180,9 @@ async function sweep(deps: SubjectDataDeps, subjectPseudonym: string, at: Date) 
   for (const file of holdings.files) {
     // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
     if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
-    await deps.s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
+    // Uploads go by their ETag: one replaced since it was checked is someone else's now, and stays.
+    if (file.role === 'upload') await deleteUpload(deps.s3, { bucket: file.bucket, key: file.key, eTag: file.eTag });
+    else await deps.s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
   }
   for (const record of holdings.records) {
     await deps.documents.send(

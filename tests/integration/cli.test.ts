@@ -28,7 +28,7 @@ const json = async (args: string[], input?: string) =>
 describe('vigie predict', () => {
   it('answers an image file, with the class for people and the record for machines', async () => {
     const { stdout } = await vigie(['predict', 'events/samples/seven.png', '--model', 'digits']);
-    expect(stdout).toMatch(/^7 {2}\(confidence 0\.9\d+\)\ndigits@1\.0\.0 {2}prediction [\w-]{36}$/m);
+    expect(stdout).toMatch(/^7 {2}\(confidence 0\.9\d+\)\ndigits@\d+\.\d+\.\d+ {2}prediction [\w-]{36}$/m);
     const answer = await json(['predict', 'events/samples/seven-paper.jpg', '-m', 'digits']);
     expect(answer).toMatchObject({ model: 'digits', result: { label: '7' }, automated: true });
   });

@@ -18,6 +18,7 @@ interface FakeObject {
   subject?: string;
   eTag?: string;
   modified?: Date;
+  replacedAfterHead?: FakeObject;
 }
 
 /** A fake S3 over a few objects: HEAD, GET, LIST and DELETE, noting which bodies were read and which deleted. */
@@ -32,7 +33,12 @@ function fakeS3(objects: Record<string, FakeObject>) {
       const kind = command.constructor.name;
       if (kind === 'ListObjectsV2Command') return { Contents: [] };
       if (!object) throw missing();
-      if (kind === 'DeleteObjectCommand') return void (deleted.push(key), delete objects[key]);
+      if (kind === 'DeleteObjectCommand') {
+        const ifMatch = (command.input as { IfMatch?: string }).IfMatch;
+        if (ifMatch && ifMatch !== `"${object.eTag ?? 'e'}"`)
+          throw Object.assign(new Error('changed'), { name: 'PreconditionFailed' });
+        return void (deleted.push(key), delete objects[key]);
+      }
       const head = {
         ContentLength: object.size,
         ContentType: 'image/png',
@@ -40,7 +46,11 @@ function fakeS3(objects: Record<string, FakeObject>) {
         LastModified: object.modified ?? new Date(0),
         Metadata: object.subject ? { 'subject-id': object.subject } : {},
       };
-      if (kind === 'HeadObjectCommand') return head;
+      if (kind === 'HeadObjectCommand') {
+        // Someone uploads to the same key right after this read (the race the conditional delete closes).
+        if (object.replacedAfterHead) objects[key] = object.replacedAfterHead;
+        return head;
+      }
       return {
         ...head,
         Body: {
@@ -151,5 +161,13 @@ describe('eraseSubject', () => {
     const receipt = await eraseSubject(deps(s3, ['before', 'after']), X);
     expect(deleted).toEqual(['before']);
     expect(receipt.files).toBe(1);
+  });
+
+  it('leaves an upload that someone else put at the key between the check and the delete (#11.1)', async () => {
+    const { s3, deleted } = fakeS3({
+      shared: { size: 5, subject: 'person-x', eTag: 'mine', replacedAfterHead: { size: 6, subject: 'person-y', eTag: 'theirs' } },
+    });
+    await eraseSubject(deps(s3, ['shared']), X);
+    expect(deleted).toEqual([]);
   });
 });
