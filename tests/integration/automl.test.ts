@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingRecord } from '../../functions/shared/automl/training-store';
 import { scanAll } from '../../functions/shared/scan-all';
+import { savedQueries } from '../../infra/queries.cjs';
+import { runInsightsQuery } from '../../scripts/audit/insights';
+import { readLogEvents } from '../../scripts/audit/log-events';
 import { vegaTable } from '../../scripts/automl/vega-csv';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
@@ -116,6 +120,16 @@ describe('train, approve and serve a model from a CSV', { timeout: 240_000 }, ()
       body: JSON.stringify({ decision: 'rejected', approver: 'Someone Else' }),
     });
     expect(again.status).toBe(409);
+    // The saved query answers "which trainings were approved by whom", from the audit events in the logs.
+    const text = savedQueries().find((q) => q.name === 'trainings-and-approvals')!.queryString;
+    const audited = runInsightsQuery(text, readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))).rows;
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'training', model: 'penguins', status: 'succeeded' }),
+        expect.objectContaining({ event: 'model-approval', model: 'penguins', modelVersion: version, decision: 'approved' }),
+      ]),
+    );
+    expect(audited.find((row) => row.event === 'model-approval')?.approverPseudonym).toMatch(/^ps_/);
 
     const answer = await eventually(async () => {
       const response = await api('/v1/models/penguins/predict', {

@@ -148,7 +148,8 @@ describe('saved Logs Insights queries over the session', () => {
       rows.filter((row) => row.model === model).reduce((sum, row) => sum + (row.predictions as number), 0);
     expect(total('digits')).toBe(7); // 4 uploads (one rejected) and 3 HTTP calls (one rejected)
     expect(total('car-detector')).toBe(2);
-    expect(new Set(rows.map((row) => row.modelVersion))).toEqual(new Set(['1.1.0', carMetadata.version]));
+    const imageRows = rows.filter((row) => row.model === 'digits' || row.model === 'car-detector');
+    expect(new Set(imageRows.map((row) => row.modelVersion))).toEqual(new Set(['1.1.0', carMetadata.version]));
   });
 
   it('gives p95 and p50 latency per version from the succeeded predictions', () => {
@@ -270,10 +271,15 @@ describe('GDPR rights on the local platform', () => {
   });
 });
 
+/** Saved queries whose events this session does not produce, and the test that answers each instead. */
+const ANSWERED_ELSEWHERE: Record<string, string> = {
+  'trainings-and-approvals': 'tests/integration/automl.test.ts (a training and its approval)',
+};
+
 describe('every saved query', () => {
   // Last, once the session holds predictions, rejections and subject requests.
   it('answers every saved query with rows (a new query file without an answer here fails)', () => {
-    for (const { name } of savedQueries()) {
+    for (const { name } of savedQueries().filter((q) => !(q.name in ANSWERED_ELSEWHERE))) {
       const rows = query(name, { $SUBJECT_PSEUDONYM: auditedSubject() }).rows;
       expect(rows.length, name).toBeGreaterThan(0);
     }
