@@ -26,11 +26,9 @@ beforeAll(async () => {
   document = (await served.json()) as OpenApiDocument;
   check = contractChecker(document);
   seven = await renderMnistPng(heldOutDigitsOf().find((sample) => sample.label === '7')!);
-  const created = await run(
-    process.execPath,
-    ['node_modules/tsx/dist/cli.mjs', 'scripts/keys.ts', 'create', '--name', 'contract', '--models', 'iris'],
-    { env: t.env },
-  );
+  const created = await run(process.execPath, ['bin/vigie.js', 'keys', 'create', '--name', 'contract', '--models', 'iris'], {
+    env: t.env,
+  });
   scoped = created.stdout.trim().split('\n').at(-1)!;
 });
 
