@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startS3 } from '../../scripts/local/emulators';
+
+/** The local S3 as the platform runs it (patches/s3rver+3.7.1.patch), on a free port and a folder of its own. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+const unquoted = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
+
+describe('local S3 under concurrent writes to one key', () => {
+  const bucket = 'consistency';
+  const directory = mkdtempSync(join(tmpdir(), 'vigie-s3-'));
+  let server: Awaited<ReturnType<typeof startS3>>;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    server = await startS3({ port, directory, buckets: [bucket] });
+    s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'eu-west-3',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await server?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('answers every GET with the ETag and metadata of the very bytes it sends, as S3 does', { timeout: 60_000 }, async () => {
+    const key = 'incoming/race/same.bin';
+    // Versions of different sizes, so a torn read also shows in the length.
+    const versions = Array.from({ length: 12 }, (_, i) => Buffer.alloc(20_000 + i * 3_001, i + 1));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: versions[0], Metadata: { version: '0' } }));
+    const reads: Array<{ etag: string; version: string | undefined; bytes: Uint8Array }> = [];
+    const writer = (async () => {
+      for (let round = 0; round < 6; round += 1) {
+        await Promise.all(
+          versions.map((body, i) =>
+            s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { version: String(i) } })),
+          ),
+        );
+      }
+    })();
+    let writing = true;
+    void writer.finally(() => (writing = false));
+    while (writing) {
+      const batch = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          return {
+            etag: unquoted(object.ETag),
+            version: object.Metadata?.version,
+            bytes: await object.Body!.transformToByteArray(),
+          };
+        }),
+      );
+      reads.push(...batch);
+    }
+    await writer;
+    expect(reads.length).toBeGreaterThan(20);
+    for (const read of reads) {
+      expect(md5(read.bytes)).toBe(read.etag);
+      expect(read.bytes[0]).toBe(Number(read.version) + 1);
+    }
+  });
+
+  it('deletes on If-Match only the object that still has that ETag', async () => {
+    const key = 'incoming/race/conditional.bin';
+    const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'first' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'second' }));
+    await expect(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: first.ETag }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 412 },
+    });
+    const kept = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await kept.Body!.transformToString()).toBe('second');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: kept.ETag }));
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+});
