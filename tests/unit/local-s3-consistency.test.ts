@@ -91,4 +91,29 @@ describe('local S3 under concurrent writes to one key', () => {
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: kept.ETag }));
     await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
+
+  it('writes on If-None-Match: * only a key that does not exist yet, and on If-Match only over that object', async () => {
+    const key = 'models/race/1.0.0/metadata.json';
+    const claims = await Promise.allSettled(
+      ['a', 'b', 'c', 'd'].map((body) =>
+        s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' })),
+      ),
+    );
+    expect(claims.filter((claim) => claim.status === 'fulfilled')).toHaveLength(1);
+    for (const claim of claims.filter((c) => c.status === 'rejected')) {
+      expect(claim.reason).toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    }
+    const current = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const winner = await current.Body!.transformToString();
+    const updates = await Promise.allSettled(
+      ['x', 'y'].map((body) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfMatch: current.ETag }))),
+    );
+    expect(updates.map((update) => update.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const after = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+    expect(['x', 'y']).toContain(after);
+    expect(after).not.toBe(winner);
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'models/race/absent.json', Body: 'z', IfMatch: current.ETag })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
 });
