@@ -22,6 +22,18 @@ const failure = (run: () => unknown) => {
 };
 
 describe('profiling and cleaning', () => {
+  it('keeps French column names, accents and units included, whichever way the accent was typed', () => {
+    // 'température' with a decomposed é (e + U+0301), as some spreadsheet exports write it; the target likewise.
+    const decomposed = 'tempe\u0301rature';
+    const csv = table(`${decomposed};Humidité (%);Pression (°C);région`, 40, (i) =>
+      [`${(i * 0.7).toFixed(1).replace('.', ',')}`, 30 + (i % 9), 1000 + (i % 7), i % 2 ? 'Île-de-France' : 'Bretagne'].join(';'),
+    );
+    const { report, data } = profile(csv, 're\u0301gion');
+    expect(report.columns.dropped).toEqual([]);
+    expect(data.features.map((f) => f.name)).toEqual(['température', 'Humidité (%)', 'Pression (°C)']);
+    expect(report.target.name).toBe('région');
+  });
+
   const csv = table('id,const,empty,colour,size,label', 40, (i) =>
     [i + 1, 'same', '', ['red', 'blue', 'green'][i % 3], i % 5 === 0 ? '' : (i * 1.5).toFixed(1), i % 2 ? 'yes' : 'no'].join(','),
   );

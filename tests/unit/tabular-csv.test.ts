@@ -90,6 +90,20 @@ describe('CSV dialects', () => {
     expect(summary.rejectedByReason).toEqual({ 'non-finite': 1, 'not-an-integer': 1, missing: 1, 'field-count': 1 });
   });
 
+  it('matches accented headers to the spec in Unicode NFC, and writes the header back as it came', async () => {
+    const french: TabularInputSpec = { ...spec, features: [{ name: 'température', type: 'number', required: true }] };
+    let text = '';
+    const summary = await scoreCsv(
+      ['tempe\u0301rature;lieu\n21,5;Lyon\n'],
+      french,
+      async (tensor) => ({ results: [{ value: tensor.data[0]! }], inferenceMs: 0 }),
+      { header: (line) => void (text += line), rows: (_, lines) => void (text += lines.join('')) },
+      { chunkRows: 10 },
+    );
+    expect(summary.succeededRows).toBe(1);
+    expect(text).toBe('tempe\u0301rature;lieu;prediction;score;error\n21,5;Lyon;21,5;;\n');
+  });
+
   it('refuses a file without the required columns, naming them all', async () => {
     await expect(score('x;y\n1;2\n')).rejects.toMatchObject({
       code: 'missing-columns',

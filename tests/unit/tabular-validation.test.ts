@@ -60,6 +60,13 @@ describe('JSON feature rows', () => {
     expect(readJsonRows(spec, [row], false).problems).toEqual([problem]);
   });
 
+  it('finds an accented feature whichever way the accent was typed (Unicode NFC)', () => {
+    const french: TabularInputSpec = { ...spec, features: [{ name: 'température', type: 'number', required: true }] };
+    const read = readJsonRows(french, [{ 'tempe\u0301rature': 21.5 }], false);
+    expect(read.problems).toEqual([]);
+    expect(Array.from(read.matrix.data)).toEqual([21.5]);
+  });
+
   it('names a typo as an unknown field, with the feature it most likely meant', () => {
     const { problems } = readJsonRows(spec, [{ ...good, sepal_lenght: 5 }], false);
     expect(problems).toEqual([{ field: 'sepal_lenght', message: expect.stringContaining("Did you mean 'sepal_length'?") }]);

@@ -1,5 +1,5 @@
 import { parseDecimal } from '../tabular/features';
-import type { FeatureSpec } from '../tabular/spec';
+import { columnName, FEATURE_NAME, type FeatureSpec } from '../tabular/spec';
 import type { Dataset, Task } from './dataset';
 import { trainingInputError, type RawTable } from './read-csv';
 
@@ -11,8 +11,6 @@ const MAX_CATEGORIES = 50;
 /** An integer target with at most this many values is read as classes. */
 const MAX_INTEGER_CLASSES = 20;
 
-/** The serving spec's rule for a feature name (functions/shared/tabular/spec.ts). */
-const SERVABLE_NAME = /^[A-Za-z_]([A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/;
 
 export interface DataReport {
   rows: { read: number; used: number; dropped: { reason: string; count: number }[] };
@@ -41,7 +39,7 @@ function dropReason(name: string, cells: string[], numeric: boolean): string | u
   if (present.length === 0) return 'all-empty: no value in any row';
   const distinct = new Set(present);
   if (distinct.size === 1) return 'constant: one value in every row';
-  if (!SERVABLE_NAME.test(name)) return 'name-not-servable: feature names must be ASCII letters, digits, _ . - or spaces';
+  if (!FEATURE_NAME.test(name)) return 'name-not-servable: feature names are letters, digits, _ . - ( ) % ° or inner spaces';
   const unique = distinct.size === present.length && present.length >= MIN_ROWS;
   if (numeric) {
     const values = present.map((cell) => parseDecimal(cell)!);
@@ -78,14 +76,15 @@ const byText = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: tru
  * memory and in its ONNX graph) with values learnt from the training rows.
  */
 export function profileTable(table: RawTable, options: ProfileOptions): { data: Dataset; report: DataReport } {
-  const targetIndex = table.header.indexOf(options.target);
+  const target = columnName(options.target);
+  const targetIndex = table.header.indexOf(target);
   if (targetIndex < 0) {
-    throw trainingInputError('unknown-target', `The file has no column '${options.target}'; it has ${table.header.join(', ')}.`);
+    throw trainingInputError('unknown-target', `The file has no column '${target}'; it has ${table.header.join(', ')}.`);
   }
   const dropped: DataReport['rows']['dropped'] = [];
   let rows = table.rows.filter((row) => row[targetIndex] !== '');
   if (rows.length < table.rows.length) dropped.push({ reason: 'target-empty', count: table.rows.length - rows.length });
-  if (rows.length === 0) throw trainingInputError('target-empty', `The target column '${options.target}' is empty in every row.`);
+  if (rows.length === 0) throw trainingInputError('target-empty', `The target column '${target}' is empty in every row.`);
   const { task, reason } = detectTask(
     rows.map((row) => row[targetIndex]!),
     options.task,
@@ -95,7 +94,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     const counts = new Map<string, number>();
     for (const row of rows) counts.set(row[targetIndex]!, (counts.get(row[targetIndex]!) ?? 0) + 1);
     const rare = new Set([...counts].filter(([, n]) => n < MIN_CLASS_ROWS).map(([label]) => label));
-    if (counts.size < 2) throw trainingInputError('single-class', `The target '${options.target}' has one class only.`);
+    if (counts.size < 2) throw trainingInputError('single-class', `The target '${target}' has one class only.`);
     if (rare.size > 0) {
       const before = rows.length;
       rows = rows.filter((row) => !rare.has(row[targetIndex]!));
@@ -108,7 +107,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     if (Object.keys(classes).length < 2) {
       throw trainingInputError(
         'single-class',
-        `The target '${options.target}' has fewer than two classes with ${MIN_CLASS_ROWS} rows or more.`,
+        `The target '${target}' has fewer than two classes with ${MIN_CLASS_ROWS} rows or more.`,
       );
     }
   }
@@ -120,7 +119,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     columns: { kept: [], dropped: [] },
     imputations: [],
     encodings: [],
-    target: { name: options.target, task, reason, ...(classes && { classes }) },
+    target: { name: target, task, reason, ...(classes && { classes }) },
   };
   const features: FeatureSpec[] = [];
   const columns: { index: number; numeric: boolean; values?: string[] }[] = [];

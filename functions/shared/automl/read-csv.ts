@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors';
 import { sniffDialect } from '../tabular/csv-dialect';
+import { columnName } from '../tabular/spec';
 
 export interface TrainingLimits {
   maxBytes: number;
@@ -50,7 +51,8 @@ export function readTrainingCsv(bytes: Uint8Array, limits: TrainingLimits): RawT
     }
     throw trainingInputError('invalid-csv', `The file cannot be read as CSV: ${(error as Error).message}`);
   }
-  const [header, ...rows] = records;
+  const [rawHeader, ...rows] = records;
+  const header = rawHeader?.map(columnName);
   if (!header || header.length < 2) {
     throw trainingInputError('not-csv', 'The file needs a header row with at least two columns (features and a target).');
   }

@@ -6,7 +6,7 @@ import type { FloatTensor } from '../preprocessing/tensor';
 import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
-import type { TabularInputSpec } from './spec';
+import { columnName, type TabularInputSpec } from './spec';
 import { TabularInputError } from './tabular-errors';
 
 /** What became of one data row: its result, or why it was not scored; and its out-of-range warnings. */
@@ -159,7 +159,7 @@ export async function scoreCsv(
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string; info?: Info }>) {
       if (headerLength === 0) {
-        const header = record.map((name) => name.trim());
+        const header = record.map(columnName);
         headerLength = header.length;
         columns = spec.features.map((feature) => header.indexOf(feature.name));
         const missing = spec.features.filter((feature, i) => feature.required && columns[i]! < 0);

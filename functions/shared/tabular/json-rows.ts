@@ -1,6 +1,6 @@
 import type { FloatTensor } from '../preprocessing/tensor';
 import { readRow, unknownFieldMessage, type FieldProblem, type RangeWarning } from './features';
-import type { TabularInputSpec } from './spec';
+import { columnName, type TabularInputSpec } from './spec';
 
 export interface ReadJsonRows {
   /** [N, F] in tensor order; meaningful only when `problems` is empty. */
@@ -36,8 +36,10 @@ export function readJsonRows(spec: TabularInputSpec, rows: unknown[], indexed: b
       warnings.push([]);
       return;
     }
-    const read = readRow(spec, (name) => (Object.hasOwn(row, name) ? row[name] : undefined), 'json', data, i * width, at);
-    for (const field of Object.keys(row)) {
+    // Field names compare as the spec's do (NFC), so an accent typed either way finds its feature.
+    const fields = new Map(Object.entries(row).map(([field, value]) => [columnName(field), value]));
+    const read = readRow(spec, (name) => fields.get(name), 'json', data, i * width, at);
+    for (const field of fields.keys()) {
       if (!known.has(field))
         problems.push({ field, ...(at !== undefined && { row: at }), message: unknownFieldMessage(field, spec) });
     }

@@ -16,9 +16,22 @@ export const featureRangeSchema = described(
   'the training range: a value outside it is served with a warning (drift signal), not refused',
 );
 
+/**
+ * What a feature may be called: letters of any script (French column names keep their accents), digits, and
+ * `_ . - ( ) % °` or inner spaces (`Température (°C)`). Names are compared in Unicode NFC, the form `columnName` gives, so an 'é' typed as one
+ * character or as 'e' + accent is the same column.
+ */
+export const FEATURE_NAME = /^[\p{L}_]([\p{L}\p{N}_. ()%°-]*[\p{L}\p{N}_.()%°-])?$/u;
+
+/** A CSV header cell or JSON field name as it is compared with the spec's names. */
+export const columnName = (raw: string): string => raw.trim().normalize('NFC');
+
 const featureCommon = {
   name: described(
-    z.string().check(z.regex(/^[A-Za-z_]([A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/)),
+    z.string().check(
+      z.regex(FEATURE_NAME),
+      z.refine((name) => name === columnName(name), { message: 'feature names are stored in Unicode NFC' }),
+    ),
     'the JSON field and CSV column name',
   ),
   unit: z.optional(text),
