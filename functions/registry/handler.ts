@@ -2,15 +2,17 @@ import { registryConfigSchema, loadConfig } from '../shared/config';
 import { apiHandler } from '../shared/http/api-handler';
 import { json } from '../shared/http/responses';
 import { createApiKeyVerifier, createModelRegistry } from '../shared/wiring';
+import { modelCard } from './card';
 import { describeModel } from './describe';
 
 const config = loadConfig(registryConfigSchema);
 const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
 
-/** GET /v1/models and GET /v1/models/{model}: the registry as clients see it. */
+/** GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it. */
 export const handler = apiHandler({ verifier }).handler(async (event) => {
-  const name = event.pathParameters?.model;
+  const { model: name, version } = event.pathParameters ?? {};
+  if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) return json(200, await describeModel(registry, name));
   const names = await registry.modelNames();
   return json(200, { models: await Promise.all(names.map((model) => describeModel(registry, model))) });

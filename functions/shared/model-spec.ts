@@ -7,6 +7,7 @@ import {
   tabularInputSpecSchema,
   type TabularInputSpec,
 } from './tabular/spec';
+import { MODEL_NAME } from './model-name';
 
 /**
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
@@ -178,7 +179,7 @@ export const governanceSchema = z.object({
 });
 
 const metadataFields = {
-  name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/)),
+  name: z.string().check(z.regex(MODEL_NAME)),
   version: z.string().check(z.regex(/^\d+\.\d+\.\d+$/)),
   task: text,
   description: z.optional(z.string()),

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from './errors';
 import { modelMetadataSchema, type ModelMetadata } from './model-spec';
-import { UNKNOWN_MODEL } from './model-name';
+import { MODEL_NAME, UNKNOWN_MODEL } from './model-name';
 import { logger } from './telemetry';
 
 /** A model version as found on disk: its validated metadata and where its artifact lives. */
@@ -20,7 +20,6 @@ export interface ModelSource {
   load(model: string, version: string): Promise<ModelVersion>;
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 
 function compareVersions(a: string, b: string): number {
@@ -78,7 +77,7 @@ export class ModelRegistry {
     if (!this.#listing) {
       this.#listing = (async () => {
         // `unknown` names the bucket of every name outside the registry (model-name.ts): never a model of its own.
-        const names = (await listDirectories(this.modelsDir)).filter((name) => NAME.test(name) && name !== UNKNOWN_MODEL);
+        const names = (await listDirectories(this.modelsDir)).filter((name) => MODEL_NAME.test(name) && name !== UNKNOWN_MODEL);
         const listed = await Promise.all(
           names.map(async (name) => {
             const dirs = await listDirectories(join(this.modelsDir, name));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MODEL_NAME } from './model-name';
 
 /**
  * What an S3 key means to the platform:
@@ -10,7 +11,6 @@ import { createHash } from 'node:crypto';
 export type UploadKey =
   { kind: 'upload'; key: string; model: string } | { kind: 'invalid'; key: string; reason: string } | { kind: 'ignored' };
 
-const MODEL = /^[a-z0-9][a-z0-9-]{0,63}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -26,7 +26,7 @@ export function parseUploadKey(encodedKey: string): UploadKey {
   }
   const [prefix, model, ...rest] = key.split('/');
   if (prefix !== 'incoming') return { kind: 'ignored' };
-  if (!model || !MODEL.test(model))
+  if (!model || !MODEL_NAME.test(model))
     return { kind: 'invalid', key, reason: 'Put uploads under incoming/<model>/, model in lower case.' };
   if (rest.length === 0 || rest.some((part) => part === '' || part === '.' || part === '..')) {
     return { kind: 'invalid', key, reason: 'The key has an empty, "." or ".." path segment.' };

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TrainingAuditEvent } from '../shared/audit';
 import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
-import type { BucketModels } from '../shared/automl/model-bucket';
+import { nextMinor, type BucketModels } from '../shared/automl/model-bucket';
 import type { TrainingLimits } from '../shared/automl/read-csv';
 import type { TrainingRecord, TrainingStore } from '../shared/automl/training-store';
 import { trainFromCsv } from '../shared/automl/train';
@@ -25,9 +25,7 @@ export interface TrainDeps {
 
 /** The next version of a model: 1.0.0 for a new one, else the highest (shipped or trained) with its minor raised. */
 export function nextVersion(existing: string[]): string {
-  if (existing.length === 0) return '1.0.0';
-  const [major, minor] = existing.at(-1)!.split('.').map(Number);
-  return `${major}.${minor! + 1}.0`;
+  return existing.length === 0 ? '1.0.0' : nextMinor(existing.at(-1)!);
 }
 
 /**
@@ -56,12 +54,13 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
     });
     const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.uploadsBucket, Key: record.inputKey }));
     const bytes = await object.Body!.transformToByteArray();
-    const version = nextVersion(await deps.registry.versions(record.model));
+    // A first guess: a training of the same model finishing meanwhile may take it; register() then steps past.
+    const candidate = nextVersion(await deps.registry.versions(record.model));
     const trained = await trainFromCsv(
       bytes,
       {
         model: record.model,
-        version,
+        version: candidate,
         target: record.target,
         task: record.task,
         metric: record.metric as Parameters<typeof trainFromCsv>[1]['metric'],
@@ -73,7 +72,7 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
       deps.limits,
       progress,
     );
-    await deps.models.put(trained.metadata, trained.onnx);
+    const { version } = await deps.models.register(trained.metadata, trained.onnx);
     outcome = {
       status: 'succeeded',
       progress: 1,

@@ -30,8 +30,9 @@ export function parseApprovalBody(body: string | undefined): ApprovalBody {
 
 /**
  * A person's decision on a pending trained version: written into its metadata (governance.approval, which the
- * registry reads to serve it or not) and audited. A version is decided once; shipped versions are reviewed in
- * the repository, not here.
+ * registry reads to serve it or not), with its model card regenerated, and audited. A version is decided once,
+ * even when two people decide at the same moment (the write is conditional on the metadata read); shipped
+ * versions are reviewed in the repository, not here.
  */
 export async function decide(
   models: BucketModels,
@@ -42,11 +43,11 @@ export async function decide(
 ): Promise<{ metadata: ModelMetadata; audit: ModelApprovalAuditEvent }> {
   const listed = (await models.listing()).get(model) ?? [];
   if (!listed.includes(version)) throw new ModelNotFoundError(model, version);
-  const metadata = await models.metadata(model, version);
+  const { metadata, eTag } = await models.current(model, version);
+  const alreadyDecided = (status: string) =>
+    new ConflictError('version-already-decided', `Version ${version} of '${model}' is ${status}, not pending.`);
   const current = metadata.governance?.approval.status ?? 'pending';
-  if (!metadata.governance || current !== 'pending') {
-    throw new ConflictError('version-already-decided', `Version ${version} of '${model}' is ${current}, not pending.`);
-  }
+  if (!metadata.governance || current !== 'pending') throw alreadyDecided(current);
   const decided: ModelMetadata = {
     ...metadata,
     governance: {
@@ -59,7 +60,10 @@ export async function decide(
       },
     },
   };
-  await models.writeMetadata(decided);
+  if (!(await models.replaceMetadata(decided, eTag))) {
+    const { metadata: now } = await models.current(model, version);
+    throw alreadyDecided(now.governance?.approval.status ?? 'pending');
+  }
   return {
     metadata: decided,
     audit: {

@@ -15,6 +15,7 @@ import { json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
 import { quoteName } from '../shared/model-name';
 import { sniffDialect } from '../shared/tabular/csv-dialect';
+import { columnName } from '../shared/tabular/spec';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
 import { decide, parseApprovalBody } from './approval';
 
@@ -31,7 +32,7 @@ function headerOf(body: Buffer): string[] {
   const head = body.subarray(0, 64 * 1024).toString('utf8');
   try {
     const [header] = parse(head, { delimiter: sniffDialect(head).separator, bom: true, to_line: 1, trim: true }) as string[][];
-    return header ?? [];
+    return (header ?? []).map(columnName);
   } catch {
     return [];
   }
@@ -47,7 +48,7 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
   }
   if (body.length === 0) throw new InvalidInputError('empty-input', 'The body is empty: send the CSV.');
   const header = headerOf(body);
-  if (header.length > 1 && !header.includes(options.target)) {
+  if (header.length > 1 && !header.includes(columnName(options.target))) {
     throw new InvalidInputError('unknown-target', `The CSV has no column '${options.target}'.`);
   }
   const trainingId = randomUUID();

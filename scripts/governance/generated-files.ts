@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { auditEventSchema } from '../../functions/shared/audit';
 import { registeredModelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
 import { ModelRegistry } from '../../functions/shared/registry';
-import { modelCardJson, modelCardMarkdown } from './model-card';
+import { modelCardJson, modelCardMarkdown } from '../../functions/shared/model-card';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

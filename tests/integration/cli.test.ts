@@ -81,6 +81,29 @@ describe('vigie keys', () => {
   }, 60_000);
 });
 
+describe('vigie keys with a permission', () => {
+  it('gives a reviewer key models:approve, which the approval route honours, and refuses an unknown permission', async () => {
+    const reviewer = await json(['keys', 'create', '--name', 'reviewer', '--models', 'iris', '--permissions', 'models:approve']);
+    expect(reviewer).toMatchObject({ permissions: ['models:approve'] });
+    const plain = await json(['keys', 'create', '--name', 'caller', '--models', 'iris']);
+    const decide = (key: unknown) =>
+      fetch(`${t.http}/v1/models/iris/versions/1.0.0/approval`, {
+        method: 'POST',
+        headers: { 'x-api-key': String(key), 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approved', approver: 'A Reviewer' }),
+      });
+    expect((await decide(plain.key)).status).toBe(403);
+    // Past the permission check: iris 1.0.0 is shipped (reviewed in the repository), not a trained version.
+    expect((await decide(reviewer.key)).status).toBe(404);
+    await expect(
+      vigie(['keys', 'create', '--name', 'x', '--models', 'iris', '--permissions', 'models:everything']),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown permission(s): models:everything'),
+    });
+  }, 60_000);
+});
+
 describe('vigie subjects', () => {
   it("exports a person's prediction, erases it, and exports nothing after", async () => {
     const predicted = await json(['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', 'driver-42']);

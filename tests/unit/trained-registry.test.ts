@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactKey, BucketModels } from '../../functions/shared/automl/model-bucket';
+import { artifactKey, BucketModels, cardKey } from '../../functions/shared/automl/model-bucket';
 import { ModelNotApprovedError, ModelPackageError } from '../../functions/shared/errors';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
@@ -51,7 +51,7 @@ const source = () => new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vi
 describe('trained versions in the models bucket', () => {
   it('lists a pending version beside the shipped models and refuses to serve it', async () => {
     const models = source();
-    await models.put(trained('pending'), onnx);
+    expect((await models.register(trained('pending'), onnx)).version).toBe('1.0.0');
     const registry = new ModelRegistry('models', models);
     expect(await registry.modelNames()).toEqual(expect.arrayContaining(['iris', 'trained-iris']));
     expect(await registry.versions('trained-iris')).toEqual(['1.0.0']);
@@ -64,21 +64,48 @@ describe('trained versions in the models bucket', () => {
     const registry = new ModelRegistry('models', models);
     await expect(registry.resolve('trained-iris')).rejects.toBeInstanceOf(ModelNotApprovedError);
     // Another container approves: this one sees it once its cached metadata is older than the time to live.
-    await source().writeMetadata(trained('approved'));
+    const other = source();
+    const { eTag } = await other.current('trained-iris', '1.0.0');
+    expect(await other.replaceMetadata(trained('approved'), eTag)).toBe(true);
     clock += 1_001;
     const version = await registry.resolve('trained-iris');
     const session = await new SessionCache().get(version);
     expect(session.inputNames).toEqual(['features']);
   });
 
+  it('gives two trainings finishing together two version numbers, each with its card', async () => {
+    const models = source();
+    const both = await Promise.all([1, 2].map(() => models.register({ ...trained('pending'), version: '1.1.0' }, onnx)));
+    expect(both.map((m) => m.version).sort()).toEqual(['1.1.0', '1.2.0']);
+    clock += 1_001;
+    expect(await models.listing()).toEqual(new Map([['trained-iris', ['1.0.0', '1.1.0', '1.2.0']]]));
+    for (const { version } of both) {
+      const card = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: cardKey('trained-iris', version, 'md') }));
+      expect(await card.Body!.transformToString()).toContain(`# Model card: trained-iris ${version}`);
+    }
+  });
+
+  it('records one decision only when two people decide a version at once', async () => {
+    const [first, second] = [source(), source()];
+    const [a, b] = await Promise.all([first.current('trained-iris', '1.1.0'), second.current('trained-iris', '1.1.0')]);
+    expect(await first.replaceMetadata({ ...trained('approved'), version: '1.1.0' }, a.eTag)).toBe(true);
+    expect(await second.replaceMetadata({ ...trained('pending'), version: '1.1.0' }, b.eTag)).toBe(false);
+    expect((await source().current('trained-iris', '1.1.0')).metadata.governance?.approval.status).toBe('approved');
+    const card = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: cardKey('trained-iris', '1.1.0', 'md') }));
+    expect(await card.Body!.transformToString()).toContain('Approval: **approved** by A Reviewer on 2026-11-26');
+  });
+
   it('refuses an artifact whose bytes do not match the metadata', async () => {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: artifactKey('trained-iris', '1.0.0'),
-        Body: Buffer.concat([onnx, Buffer.from([0])]),
-      }),
-    );
+    // Every version holds the same bytes, and a container downloads equal bytes once: corrupt them all.
+    for (const version of (await source().listing()).get('trained-iris') ?? []) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: artifactKey('trained-iris', version),
+          Body: Buffer.concat([onnx, Buffer.from([0])]),
+        }),
+      );
+    }
     const version = await new ModelRegistry('models', source()).resolve('trained-iris');
     await expect(new SessionCache().get(version)).rejects.toBeInstanceOf(ModelPackageError);
   });

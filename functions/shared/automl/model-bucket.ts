@@ -2,17 +2,33 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ModelNotFoundError, ModelPackageError } from '../errors';
-import { modelMetadataSchema, type ModelMetadata } from '../model-spec';
+import { modelCardJson, modelCardMarkdown, type Registered } from '../model-card';
+import { modelMetadataSchema, registeredModelMetadataSchema, type ModelMetadata } from '../model-spec';
 import type { ModelSource, ModelVersion } from '../registry';
+import { MODEL_NAME } from '../model-name';
 
 const VERSION = /^\d+\.\d+\.\d+$/;
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 const metadataKey = (model: string, version: string) => `models/${model}/${version}/metadata.json`;
 export const artifactKey = (model: string, version: string) => `models/${model}/${version}/model.onnx`;
+export const cardKey = (model: string, version: string, format: 'md' | 'json') =>
+  `models/${model}/${version}/model-card.${format}`;
+
+/** How many taken version numbers a registration steps over before it gives up (a runaway, not a race). */
+const MAX_VERSION_CLAIMS = 20;
+
+/** The version after `version` for a new training: its minor raised (1.2.0 → 1.3.0). */
+export function nextMinor(version: string): string {
+  const [major, minor] = version.split('.').map(Number);
+  return `${major}.${minor! + 1}.0`;
+}
+
+const isPreconditionFailed = (error: unknown) =>
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
 
 /**
- * Trained versions in the models bucket (`models/<name>/<version>/model.onnx` + `metadata.json`). A version exists
+ * Trained versions in the models bucket (`models/<name>/<version>/model.onnx` + `metadata.json`, and the
+ * `model-card.md`/`.json` written with each metadata change). A version exists
  * once its metadata is written, and the artifact is written first: a failure between the two leaves an orphan
  * artifact, never a half-registered version. Listings and metadata are cached for `ttlMs` (an approval reaches
  * warm containers within that time); the artifact is downloaded once per container into `cacheDir`, and the
@@ -49,7 +65,7 @@ export class BucketModels implements ModelSource {
       );
       for (const { Key } of page.Contents ?? []) {
         const [, name, version, file] = Key?.split('/') ?? [];
-        if (file !== 'metadata.json' || !name || !version || !NAME.test(name) || !VERSION.test(version)) continue;
+        if (file !== 'metadata.json' || !name || !version || !MODEL_NAME.test(name) || !VERSION.test(version)) continue;
         const versions = found.get(name);
         if (versions) versions.push(version);
         else found.set(name, [version]);
@@ -85,6 +101,10 @@ export class BucketModels implements ModelSource {
       if ((error as { name?: string }).name === 'NoSuchKey') throw new ModelNotFoundError(model, version);
       throw error;
     });
+    return this.#parse(model, version, raw);
+  }
+
+  #parse(model: string, version: string, raw: Uint8Array): ModelMetadata {
     const parsed = modelMetadataSchema.safeParse(JSON.parse(Buffer.from(raw).toString('utf8')));
     if (!parsed.success) throw new ModelPackageError(`Invalid metadata in s3://${this.bucket}/${metadataKey(model, version)}`);
     if (parsed.data.name !== model || parsed.data.version !== version) {
@@ -106,23 +126,95 @@ export class BucketModels implements ModelSource {
     return object.Body!.transformToByteArray();
   }
 
-  /** Registers a version: the artifact first, the metadata (which makes it exist) last. */
-  async put(metadata: ModelMetadata, onnx: Uint8Array): Promise<void> {
-    const { name, version } = metadata;
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: artifactKey(name, version), Body: onnx }));
-    await this.writeMetadata(metadata);
+  /**
+   * Registers a trained version under the first free version number from `metadata.version` on: the artifact is
+   * written only if its key is new (S3 If-None-Match: *), which claims the number, so two trainings of one model
+   * finishing together never share one (the loser takes the next minor). The metadata, which makes the version
+   * exist, comes last, then its card. Answers the metadata as registered.
+   */
+  async register(metadata: ModelMetadata, onnx: Uint8Array): Promise<ModelMetadata> {
+    let version = metadata.version;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.s3.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: artifactKey(metadata.name, version), Body: onnx, IfNoneMatch: '*' }),
+        );
+        break;
+      } catch (error) {
+        if (!isPreconditionFailed(error) || attempt >= MAX_VERSION_CLAIMS) throw error;
+        version = nextMinor(version);
+      }
+    }
+    const registered = { ...metadata, version };
+    await this.#putMetadata(registered, { IfNoneMatch: '*' });
+    return registered;
   }
 
-  async writeMetadata(metadata: ModelMetadata): Promise<void> {
+  /** A version's metadata read past the cache, with the ETag a decision must still find to be written. */
+  async current(model: string, version: string): Promise<{ metadata: ModelMetadata; eTag: string }> {
+    const object = await this.s3
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: metadataKey(model, version) }))
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'NoSuchKey') throw new ModelNotFoundError(model, version);
+        throw error;
+      });
+    const metadata = this.#parse(model, version, await object.Body!.transformToByteArray());
+    return { metadata, eTag: object.ETag ?? '' };
+  }
+
+  /**
+   * Replaces a version's metadata only if it is still the one read (S3 If-Match on `eTag`), then its card: two
+   * people deciding at once cannot both be recorded. Answers false when someone else wrote first.
+   */
+  async replaceMetadata(metadata: ModelMetadata, eTag: string): Promise<boolean> {
+    try {
+      await this.#putMetadata(metadata, { IfMatch: eTag });
+      return true;
+    } catch (error) {
+      if (isPreconditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async #putMetadata(metadata: ModelMetadata, condition: { IfNoneMatch: '*' } | { IfMatch: string }): Promise<void> {
+    const { name, version } = metadata;
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
-        Key: metadataKey(metadata.name, metadata.version),
+        Key: metadataKey(name, version),
         Body: JSON.stringify(metadata, null, 2),
         ContentType: 'application/json',
+        ...condition,
       }),
     );
-    this.#metadata.delete(`${metadata.name}@${metadata.version}`);
+    this.#metadata.delete(`${name}@${version}`);
     this.#listing = undefined;
+    await this.#putCard(metadata);
+  }
+
+  /** The version's model card beside its metadata, as people and auditors read it (Markdown, and JSON). */
+  async #putCard(metadata: ModelMetadata): Promise<void> {
+    const registered = registeredModelMetadataSchema.safeParse(metadata);
+    if (!registered.success) return;
+    const m = metadata as Registered;
+    const source = `Vigie when version ${m.version} was ${m.governance.approval.status === 'pending' ? 'registered' : m.governance.approval.status}`;
+    await Promise.all([
+      this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: cardKey(m.name, m.version, 'md'),
+          Body: modelCardMarkdown(m, source),
+          ContentType: 'text/markdown; charset=utf-8',
+        }),
+      ),
+      this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: cardKey(m.name, m.version, 'json'),
+          Body: `${JSON.stringify(modelCardJson(m), null, 2)}\n`,
+          ContentType: 'application/json',
+        }),
+      ),
+    ]);
   }
 }

@@ -11,7 +11,6 @@ const MAX_CATEGORIES = 50;
 /** An integer target with at most this many values is read as classes. */
 const MAX_INTEGER_CLASSES = 20;
 
-
 export interface DataReport {
   rows: { read: number; used: number; dropped: { reason: string; count: number }[] };
   columns: {

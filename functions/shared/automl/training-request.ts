@@ -3,8 +3,8 @@ import '../zod-messages';
 import { InvalidInputError } from '../errors';
 import { METRICS } from './metrics';
 import type { TrainingRecord } from './training-store';
+import { MODEL_NAME } from '../model-name';
 
-const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** The search's budget; a 10,000-row x 20-column table then trains in under a minute on a loaded 2-core machine. */
 export const DEFAULT_TIME_BUDGET_SECONDS = 40;
 /** The train function's timeout (900 s) less room to export, check and register. */

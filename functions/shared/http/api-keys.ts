@@ -111,8 +111,12 @@ export function authorizeSubjectRights(caller: Caller): void {
   }
 }
 
+/** The named permissions a key can be given (`vigie keys create --permissions`), beyond calling its models. */
+export const PERMISSIONS = ['models:approve'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
 /** Routes that change what is served (approving a trained version) need a named permission; others get 403. */
-export function authorizePermission(caller: Caller, permission: string): void {
+export function authorizePermission(caller: Caller, permission: Permission): void {
   const held = caller.permissions ?? [];
   if (!held.includes('*') && !held.includes(permission)) {
     logger.warn('api key lacks a permission', { keyId: caller.keyId, permission });

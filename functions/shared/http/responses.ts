@@ -22,6 +22,11 @@ export function image(
   };
 }
 
+/** A text document for people (a model card in Markdown). */
+export function text(contentType: string, body: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 200, headers: { 'content-type': contentType, ...securityHeaders }, body };
+}
+
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json', ...securityHeaders }, body: JSON.stringify(body) };
 }

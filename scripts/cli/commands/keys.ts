@@ -8,7 +8,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { createApiKeyStore, type ApiKeyRecord, type ApiKeyStore } from '../../../functions/shared/api-key-store';
-import { hashApiKey } from '../../../functions/shared/http/api-keys';
+import { hashApiKey, PERMISSIONS } from '../../../functions/shared/http/api-keys';
+import { MODEL_NAME } from '../../../functions/shared/model-name';
 import { ModelRegistry } from '../../../functions/shared/registry';
 import { LOCAL_CREDENTIALS, localSettings } from '../../local/settings';
 import { emit } from '../output';
@@ -49,23 +50,37 @@ interface CreateOptions {
   name?: string;
   models?: string;
   subjectRights?: boolean;
+  permissions?: string;
   expiresInDays: string;
 }
+
+const commaList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 async function create(options: CreateOptions, global: GlobalOptions): Promise<void> {
   const name = options.name?.trim();
   if (!name) throw new UsageError('Give the key a --name (who or what will use it).');
-  const models = (options.models ?? '')
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const models = commaList(options.models);
   const subjectRights = options.subjectRights === true;
+  const permissions = commaList(options.permissions);
   if (models.length === 0 && !subjectRights) {
     throw new UsageError('Say which --models the key may call (comma-separated, or * for all), or give it --subject-rights.');
   }
-  const known = await new ModelRegistry('models').modelNames();
-  const unknown = models.filter((m) => m !== '*' && !known.includes(m));
-  if (unknown.length) throw new UsageError(`Unknown model(s): ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
+  const invalid = models.filter((m) => m !== '*' && !MODEL_NAME.test(m));
+  if (invalid.length) throw new UsageError(`Not a model name: ${invalid.join(', ')} (lowercase letters, digits and hyphens).`);
+  const unknownPermissions = permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
+  if (unknownPermissions.length) {
+    throw new UsageError(`Unknown permission(s): ${unknownPermissions.join(', ')}. Known: ${PERMISSIONS.join(', ')}.`);
+  }
+  // Trained models live in the stage's models bucket, not here: a name not shipped may be one (or a typo).
+  const shipped = await new ModelRegistry('models').modelNames();
+  const notShipped = models.filter((m) => m !== '*' && !shipped.includes(m));
+  if (notShipped.length && !global.json) {
+    console.error(`Note: ${notShipped.join(', ')} is not a shipped model (${shipped.join(', ')}); fine if it is trained.`);
+  }
   const days = Number(options.expiresInDays);
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
     throw new UsageError('--expires-in-days must be a whole number of days, 1 to 3650.');
@@ -79,12 +94,13 @@ async function create(options: CreateOptions, global: GlobalOptions): Promise<vo
     name,
     models,
     subjectRights,
+    ...(permissions.length > 0 && { permissions }),
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + days * 86_400,
   };
   await withStore(global, (store) => store.put(record));
   emit(global.json, { ...withoutHash(record), key }, () => [
-    `Created key ${record.keyId} for "${name}" (models: ${models.join(', ') || 'none'}${subjectRights ? '; subject rights' : ''}; expires ${new Date(record.expiresAt * 1000).toISOString()}).`,
+    `Created key ${record.keyId} for "${name}" (models: ${models.join(', ') || 'none'}${subjectRights ? '; subject rights' : ''}${permissions.length ? `; ${permissions.join(', ')}` : ''}; expires ${new Date(record.expiresAt * 1000).toISOString()}).`,
     'The key, shown this once (send it in the x-api-key header):',
     key,
   ]);
@@ -119,6 +135,7 @@ The local stage needs \`vigie start\` running (its DynamoDB); other stages use y
 Examples:
   vigie keys create --name "line-3 cameras" --models car-detector --expires-in-days 90
   vigie keys create --stage prod --name DPO --subject-rights
+  vigie keys create --name "model reviewer" --models churn --permissions models:approve
   vigie keys list --json
   vigie keys revoke 3f9a0c1d2e4b`,
     );
@@ -128,6 +145,7 @@ Examples:
     .option('--name <who>', 'who or what will use the key')
     .option('--models <list>', 'models it may call, comma-separated, or * for all')
     .option('--subject-rights', 'it may export and erase a person’s data (the data-protection officer)')
+    .option('--permissions <list>', `named permissions, comma-separated: ${PERMISSIONS.join(', ')} (decide on trained versions)`)
     .option('--expires-in-days <days>', 'lifetime, 1 to 3650 days', '90')
     .addHelpText('after', '\nExample:\n  vigie keys create --name integration --models digits,iris --expires-in-days 1')
     .action((options: CreateOptions, command: Command) => create(options, command.optsWithGlobals<GlobalOptions>()));

@@ -1,7 +1,41 @@
-import type { ModelMetadata } from '../../functions/shared/model-spec';
+import type { DataReport } from './automl/profile';
+import type { LeaderboardEntry } from './automl/search';
+import type { ModelMetadata } from './model-spec';
 
 type Governance = NonNullable<ModelMetadata['governance']>;
-type Registered = ModelMetadata & { governance: Governance };
+export type Registered = ModelMetadata & { governance: Governance };
+
+/** What AutoML adds to a trained version's provenance (functions/shared/automl/train.ts); shipped ones lack it. */
+function automlOf(m: Registered): { report?: DataReport; leaderboard?: LeaderboardEntry[]; metric?: string } {
+  return {
+    report: m.training.dataReport as DataReport | undefined,
+    leaderboard: m.training.leaderboard as LeaderboardEntry[] | undefined,
+    metric: typeof m.training.parameters.metric === 'string' ? m.training.parameters.metric : undefined,
+  };
+}
+
+/** The data report in one paragraph per heading: what was read, used, dropped, imputed and encoded, and why. */
+function dataReportLines(report: DataReport): string[] {
+  const list = (items: string[]) => (items.length > 0 ? items.join('; ') : 'none');
+  const { rows, columns, target } = report;
+  return [
+    `Rows: ${rows.read} read, ${rows.used} used; dropped: ${list(rows.dropped.map((d) => `${d.count} ${d.reason}`))}`,
+    `Columns kept: ${list(columns.kept.map((c) => `${c.name} (${c.type}, ${c.missing} missing)`))}`,
+    `Columns dropped: ${list(columns.dropped.map((c) => `${c.name}: ${c.reason}`))}`,
+    `Imputations: ${list(report.imputations.map((i) => `${i.column}: ${i.strategy} (${i.missing} missing)`))}`,
+    `Encodings: ${list(report.encodings.map((e) => `${e.column}: ${e.encoding} (${e.values.join(', ')})`))}`,
+    `Target: ${target.name}, ${target.task} (${target.reason})${
+      target.classes
+        ? `; classes ${Object.entries(target.classes)
+            .map(([label, n]) => `${label} ${n}`)
+            .join(', ')}`
+        : ''
+    }`,
+  ];
+}
+
+const leaderboardScore = (entry: LeaderboardEntry) =>
+  entry.cvScore === null ? 'not scored (time budget)' : String(entry.cvScore);
 
 /** Flattens a metric set into (name, value) pairs: nested objects (per-class figures) become `name.key`. */
 function metricPairs(set: Record<string, unknown>, prefix = ''): Array<[string, string]> {
@@ -49,6 +83,7 @@ const architectureOf = (m: Registered) => String(m.training.parameters.architect
  */
 export function modelCardJson(m: Registered) {
   const g = m.governance;
+  const automl = automlOf(m);
   return {
     schema_version: '0.0.2',
     model_details: {
@@ -66,7 +101,10 @@ export function modelCardJson(m: Registered) {
       data: [
         {
           name: 'training',
-          description: `${m.training.data.source}; SHA-256 ${m.training.data.sha256}; split ${JSON.stringify(m.training.data.split)}`,
+          description: [
+            `${m.training.data.source}; SHA-256 ${m.training.data.sha256}; split ${JSON.stringify(m.training.data.split)}`,
+            ...(automl.report ? dataReportLines(automl.report) : []),
+          ].join('. '),
           sensitive: { sensitive_data: g.personalData.processesPersonalData ? g.personalData.categories : [] },
         },
         ...Object.entries(g.evaluationData).map(([name, description]) => ({
@@ -77,9 +115,14 @@ export function modelCardJson(m: Registered) {
       ],
     },
     quantitative_analysis: {
-      performance_metrics: Object.entries(m.metrics).flatMap(([slice, set]) =>
-        metricPairs(set).map(([type, value]) => ({ type, value, slice })),
-      ),
+      performance_metrics: [
+        ...Object.entries(m.metrics).flatMap(([slice, set]) => metricPairs(set).map(([type, value]) => ({ type, value, slice }))),
+        ...(automl.leaderboard ?? []).map((entry) => ({
+          type: `${automl.metric ?? 'score'} (cross-validated mean)`,
+          value: leaderboardScore(entry),
+          slice: `leaderboard: ${entry.candidate}`,
+        })),
+      ],
     },
     considerations: {
       users: g.intendedUse.primaryUsers.map((description) => ({ description })),
@@ -98,14 +141,28 @@ export function modelCardJson(m: Registered) {
 
 const bullets = (items: string[]) => items.map((item) => `- ${item}`).join('\n');
 
+/** Every candidate AutoML tried, in the order it tried them, the chosen one in bold. */
+function leaderboardSection(leaderboard: LeaderboardEntry[], metric: string | undefined, chosen: unknown): string {
+  const rows = leaderboard.map(
+    (entry) =>
+      `| ${entry.candidate === chosen ? `**${entry.candidate}** (chosen)` : entry.candidate} | ${leaderboardScore(entry)} | ${entry.foldScores.join(', ')} | ${entry.fitSeconds} |`,
+  );
+  return `### Leaderboard (cross-validated ${metric ?? 'score'}, higher is better; errors are negated)
+| candidate | mean | folds | fit seconds |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
 /** The same card as Markdown, in the sections of Mitchell et al., "Model Cards for Model Reporting" (2019). */
-export function modelCardMarkdown(m: Registered): string {
+export function modelCardMarkdown(m: Registered, generatedBy = '`npm run governance`'): string {
   const g = m.governance;
   const approval = g.approval;
   const metricRows = Object.entries(m.metrics).flatMap(([slice, set]) =>
     metricPairs(set).map(([name, value]) => `| ${slice} | ${name} | ${value} |`),
   );
-  return `<!-- Generated by \`npm run governance\` from models/${m.name}/${m.version}/metadata.json: edit that, not this. -->
+  const automl = automlOf(m);
+  return `<!-- Generated by ${generatedBy} from models/${m.name}/${m.version}/metadata.json: edit that, not this. -->
 # Model card: ${m.name} ${m.version}
 
 ## Model details
@@ -146,7 +203,9 @@ ${bullets(Object.entries(g.evaluationData).map(([name, description]) => `${name}
 - SHA-256 ${m.training.data.sha256}
 - Split: \`${JSON.stringify(m.training.data.split)}\`
 - Licence: ${m.training.data.license ?? g.licence.data}
-
+${automl.report ? `\n### Data report (what AutoML cleaned)\n${bullets(dataReportLines(automl.report))}\n` : ''}${
+    automl.leaderboard ? `\n${leaderboardSection(automl.leaderboard, automl.metric, m.training.parameters.candidate)}` : ''
+  }
 ## Ethical considerations
 - Personal data: ${g.personalData.processesPersonalData ? `yes: ${g.personalData.categories.join('; ')}. Legal basis: ${g.personalData.legalBasis}. DPIA: ${g.personalData.dpiaReference}` : 'no'}
 ${bullets(g.ethicalConsiderations.map(({ risk, mitigation }) => `${risk}. Mitigation: ${mitigation}`))}
