@@ -35,16 +35,16 @@ function runningExtreme(
   const backward = new Uint8Array(length);
   for (let line = 0; line < lines; line += 1) {
     const base = line * lineStep;
+    // No read outside the arrays (V8 leaves its fast path for typed-array reads out of bounds): block starts and
+    // ends take the value itself.
     for (let i = 0, k = 0; i < length; i += 1, k += 1) {
       if (k === window) k = 0;
       const v = src[base + i * step]! ^ flip;
-      const previous = forward[i - 1]!;
-      forward[i] = k === 0 || v > previous ? v : previous;
+      forward[i] = k === 0 || v > forward[i - 1]! ? v : forward[i - 1]!;
     }
     for (let i = length - 1; i >= 0; i -= 1) {
       const v = src[base + i * step]! ^ flip;
-      const next = backward[i + 1]!;
-      backward[i] = i === length - 1 || (i + 1) % window === 0 || v > next ? v : next;
+      backward[i] = i === length - 1 || (i + 1) % window === 0 || v > backward[i + 1]! ? v : backward[i + 1]!;
     }
     for (let i = 0; i < length; i += 1) {
       const a = backward[i - half < 0 ? 0 : i - half]!;
