@@ -1,45 +1,22 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer } from 'node:net';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3 } from '../../scripts/local/emulators';
+import { startLocalS3, type LocalS3 } from '../support/local-s3';
 
-/** The local S3 as the platform runs it (patches/s3rver+3.7.1.patch), on a free port and a folder of its own. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
+/** The local S3 as the platform runs it (patches/s3rver+3.7.1.patch), under concurrent and conditional writes. */
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 const unquoted = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
 
 describe('local S3 under concurrent writes to one key', () => {
   const bucket = 'consistency';
-  const directory = mkdtempSync(join(tmpdir(), 'vigie-s3-'));
-  let server: Awaited<ReturnType<typeof startS3>>;
+  let local: LocalS3;
   let s3: S3Client;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = await startS3({ port, directory, buckets: [bucket] });
-    s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'eu-west-3',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    local = await startLocalS3([bucket]);
+    s3 = local.s3;
   });
-  afterAll(async () => {
-    s3?.destroy();
-    await server?.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => local?.stop());
 
   it('answers every GET with the ETag and metadata of the very bytes it sends, as S3 does', { timeout: 60_000 }, async () => {
     const key = 'incoming/race/same.bin';

@@ -1,22 +1,21 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactKey, BucketModels, cardKey } from '../../functions/shared/automl/model-bucket';
 import { ModelNotApprovedError, ModelPackageError } from '../../functions/shared/errors';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
 import { ModelRegistry } from '../../functions/shared/registry';
-import { startS3 } from '../../scripts/local/emulators';
+import { startLocalS3, type LocalS3 } from '../support/local-s3';
 
 /**
  * The registry reading trained versions from a models bucket (a real S3 emulator) beside the shipped ones: pending
  * versions are listed but not served, an approval is picked up, and the artifact passes the same SHA-256 check.
  */
-const port = 4760 + Number.parseInt(process.env.VIGIE_TEST_PORT_OFFSET ?? '0', 10);
 const bucket = 'vigie-test-models';
-let server: { close(): Promise<unknown> };
+let local: LocalS3;
 let s3: S3Client;
 let clock = 0;
 
@@ -32,19 +31,11 @@ const trained = (approval: 'pending' | 'approved'): ModelMetadata => ({
 });
 
 beforeAll(async () => {
-  server = await startS3({ port, directory: mkdtempSync(join(tmpdir(), 'vigie-models-')), buckets: [bucket] });
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'eu-west-3',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'any', secretAccessKey: 'thing' },
-  });
+  local = await startLocalS3([bucket]);
+  s3 = local.s3;
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  await server?.close();
-});
+afterAll(() => local?.stop());
 
 const source = () => new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 1_000, () => clock);
 
