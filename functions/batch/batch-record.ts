@@ -1,12 +1,19 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '../shared/records';
+import { conditionalPut } from '../shared/records-dynamodb';
 
 /** A batch's record while it runs: the usual fields, status `running`, and the rows scored so far. */
 export type RunningRecord = Omit<PredictionRecord, 'status'> & { status: 'running'; processedRows: number };
 
 /** Longer than the batch function's own timeout: a `running` record older than this was left by a dead run. */
 const STALE_AFTER_MS = 16 * 60 * 1000;
+
+/** Progress and the final record go only over a `running` one: a delivery that lost the claim writes nothing. */
+const WHILE_RUNNING = {
+  ConditionExpression: '#status = :running',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':running': 'running' },
+};
 
 export interface BatchRecords {
   /** Claims the batch for this run; false when another delivery already ended it or is still running it. */
@@ -20,29 +27,21 @@ export interface BatchRecords {
 
 export function createBatchRecords(documents: DynamoDBDocumentClient, tableName: string): BatchRecords {
   return {
-    async start(record, now) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: record,
-            // At-least-once delivery: a batch that ended is never run again; one still running is left to its run
-            // unless it is older than any run could be (its function died), and a failed one may be retried.
-            ConditionExpression:
-              'attribute_not_exists(predictionId) OR #status = :failed OR (#status = :running AND createdAt < :stale)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':failed': 'failed',
-              ':running': 'running',
-              ':stale': new Date(now.getTime() - STALE_AFTER_MS).toISOString(),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    start(record, now) {
+      return conditionalPut(documents, {
+        TableName: tableName,
+        Item: record,
+        // At-least-once delivery: a batch that ended is never run again; one still running is left to its run
+        // unless it is older than any run could be (its function died), and a failed one may be retried.
+        ConditionExpression:
+          'attribute_not_exists(predictionId) OR #status = :failed OR (#status = :running AND createdAt < :stale)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':running': 'running',
+          ':stale': new Date(now.getTime() - STALE_AFTER_MS).toISOString(),
+        },
+      });
     },
     async progress(predictionId, processedRows) {
       await documents.send(
@@ -50,22 +49,13 @@ export function createBatchRecords(documents: DynamoDBDocumentClient, tableName:
           TableName: tableName,
           Key: { predictionId },
           UpdateExpression: 'SET processedRows = :rows',
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':rows': processedRows, ':running': 'running' },
+          ...WHILE_RUNNING,
+          ExpressionAttributeValues: { ...WHILE_RUNNING.ExpressionAttributeValues, ':rows': processedRows },
         }),
       );
     },
     async finish(record) {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: record,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running' },
-        }),
-      );
+      await documents.send(new PutCommand({ TableName: tableName, Item: record, ...WHILE_RUNNING }));
     },
     async remove(predictionId) {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../shared/errors';
+import { parseJsonBody } from '../shared/http/json-body';
 import type { PredictionResult } from '../shared/inference/results';
 import type { SessionCache } from '../shared/inference/sessions';
 import { quoteName } from '../shared/model-name';
@@ -34,13 +35,7 @@ export interface InferAnswer {
 }
 
 function parseRequest(body: Buffer): InferenceRequest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new InvalidInputError('invalid-json', 'The body is not valid JSON.');
-  }
-  const parsed = inferenceRequestSchema.safeParse(raw);
+  const parsed = inferenceRequestSchema.safeParse(parseJsonBody(body));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';

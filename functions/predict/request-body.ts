@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import '../shared/zod-messages';
+import { parseJsonBody } from '../shared/http/json-body';
 import { predictJsonBodySchema } from '../shared/http/predict-body';
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 
@@ -27,13 +28,7 @@ export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number
   if (contentType.startsWith('image/')) return { image: body };
   if (contentType === 'text/csv') return { csv: body, bytes: body };
   if (contentType === 'application/json') {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new InvalidInputError('invalid-json', 'The body is not valid JSON.');
-    }
-    const parsed = predictJsonBodySchema.safeParse(json);
+    const parsed = predictJsonBodySchema.safeParse(parseJsonBody(body));
     if (!parsed.success) {
       throw new InvalidInputError(
         'invalid-body',

@@ -8,7 +8,7 @@ import {
 import type { S3EventRecord } from 'aws-lambda';
 import { ANNOTATED_FORMATS, annotateDetections } from '../shared/annotate';
 import { erasedSince, type ObjectVersion } from '../shared/erasure-ledger';
-import { InputGoneError, InvalidInputError, PayloadTooLargeError } from '../shared/errors';
+import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../shared/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
 import { isMissingObject } from '../shared/s3-errors';
@@ -135,32 +135,32 @@ async function handleUpload(
   return outcome;
 }
 
-/** Rejects an upload whose key cannot be used, with a record saying why, and quarantines it. */
-export function rejectInvalidKey(
+/** Refuses an upload without reading its body: the stream is cancelled, so the refusal costs no transfer. */
+async function refuseUnread(object: GetObjectCommandOutput, refusal: VigieError): Promise<Partial<PredictionRequest>> {
+  await object.Body?.transformToWebStream().cancel();
+  return { refusal };
+}
+
+/** What the preprocess handler calls for one event record, once it has read the upload's key. */
+type UploadHandler<U extends UploadKey> = (
   deps: UploadDeps,
   record: S3EventRecord,
-  upload: InvalidUpload,
+  upload: U,
   requestId: string,
-): Promise<UploadOutcome> {
-  return handleUpload(
+) => Promise<UploadOutcome>;
+
+/** Rejects an upload whose key cannot be used, with a record saying why, and quarantines it. */
+export const rejectInvalidKey: UploadHandler<InvalidUpload> = (deps, record, upload, requestId) =>
+  handleUpload(
     deps,
     record,
     upload.key,
-    async ({ object }) => {
-      await object.Body?.transformToWebStream().cancel();
-      return { refusal: new InvalidInputError('invalid-key', upload.reason) };
-    },
+    ({ object }) => refuseUnread(object, new InvalidInputError('invalid-key', upload.reason)),
     requestId,
   );
-}
 
-export function processUpload(
-  deps: UploadDeps,
-  record: S3EventRecord,
-  upload: Upload,
-  requestId: string,
-): Promise<UploadOutcome> {
-  return handleUpload(
+export const processUpload: UploadHandler<Upload> = (deps, record, upload, requestId) =>
+  handleUpload(
     deps,
     record,
     upload.key,
@@ -169,8 +169,7 @@ export function processUpload(
       const maxBytes = deps.prediction.limits.maxBytes;
       // Checked before the body is read: an oversized upload costs no memory.
       if (size > maxBytes) {
-        await object.Body?.transformToWebStream().cancel();
-        return { refusal: new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`) };
+        return refuseUnread(object, new PayloadTooLargeError(`The upload is ${size} bytes; the limit is ${maxBytes}.`));
       }
       const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
       return {
@@ -194,4 +193,3 @@ export function processUpload(
     },
     requestId,
   );
-}

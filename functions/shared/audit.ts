@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
+import { UNCERTAIN_REASONS } from './inference/postprocess';
 import type { PredictionRecord } from './records';
 
 /**
@@ -36,7 +37,13 @@ export const predictionAuditEventSchema = z.strictObject({
   inputSha256: z.optional(sha256),
   output: z.optional(
     z.union([
-      z.strictObject({ label: z.string(), confidence: z.number() }),
+      z.strictObject({
+        label: z.string(),
+        confidence: z.number(),
+        /** The answer was marked uncertain (the label is a best guess only), and why: as in the record's result. */
+        uncertain: z.optional(z.literal(true)),
+        reason: z.optional(z.enum(UNCERTAIN_REASONS)),
+      }),
       z.strictObject({ detections: count, topScore: z.number() }),
       z.strictObject({ value: z.number() }),
       z.strictObject({ anomaly: z.union([z.literal(0), z.literal(1)]), score: z.number() }),
@@ -119,10 +126,16 @@ export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSc
 export type RejectedRowsAuditEvent = z.infer<typeof rejectedRowsAuditEventSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-/** What the model said, in a line: the label and confidence, or how many boxes and the best score. */
+/**
+ * What the model said, in a line: the label and confidence (and whether it was marked uncertain, and why), or how
+ * many boxes and the best score.
+ */
 function outputSummary(result: PredictionRecord['result']): PredictionAuditEvent['output'] {
   if (!result) return undefined;
-  if ('label' in result) return { label: result.label, confidence: result.confidence };
+  if ('label' in result) {
+    const { label, confidence, uncertain, reason } = result;
+    return { label, confidence, ...(uncertain && { uncertain, reason }) };
+  }
   if ('detections' in result) {
     return { detections: result.detections.length, topScore: Math.max(0, ...result.detections.map((d) => d.score)) };
   }

@@ -1,28 +1,34 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord, PredictionStore } from './records';
+
+/**
+ * A put guarded by its ConditionExpression: true when written, false when the condition refused it (the item is
+ * someone else's to keep). Any other failure is thrown.
+ */
+export async function conditionalPut(documents: DynamoDBDocumentClient, input: PutCommandInput): Promise<boolean> {
+  try {
+    await documents.send(new PutCommand(input));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
 
 /** The prediction records in one DynamoDB table (DESIGN.md §3 "Prediction record"). */
 export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
   return {
-    async put(record) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: record,
-            // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
-            // record may be replaced by the retry that succeeds.
-            ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed' },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    put(record) {
+      return conditionalPut(documents, {
+        TableName: tableName,
+        Item: record,
+        // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
+        // record may be replaced by the retry that succeeds.
+        ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed' },
+      });
     },
     async get(predictionId) {
       const answer = await documents.send(new GetCommand({ TableName: tableName, Key: { predictionId } }));

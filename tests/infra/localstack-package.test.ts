@@ -1,21 +1,59 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
-import { buildFunctions } from '../../scripts/build';
+import { buildFunctions, NATIVE_PACKAGES } from '../../scripts/build';
 import { packageOffline } from '../../scripts/package-offline';
+import { functionNeeds } from '../support/function-needs';
 
 /**
  * The `localstack` stage, packaged offline (no Docker engine here, so nothing is deployed): LocalStack Community
  * has no Lambda layers, so each function carries the natives and models it needs (infra/bundle-natives.cjs),
- * finds them through NODE_PATH, and talks to LocalStack's endpoint.
+ * finds them through NODE_PATH, and talks to LocalStack's endpoint. What a function needs is derived from what its
+ * bundle loads (tests/support/function-needs.ts), so a function that starts running a model in process (predict,
+ * issue #16) is checked for onnxruntime and the model files without anyone editing a list.
  */
 const run = promisify(execFile);
 const OUT = '.serverless-localstack-test';
-const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
+/** Every function with what it carries stays under 120 MB unzipped (issue #16), MB = 10^6 bytes. */
+const FUNCTION_LIMIT = 120e6;
+
+/** Every shipped model version, as the models layer holds them (layers/build.ts): metadata, artifact, its SHA-256. */
+const MODEL_VERSIONS = readdirSync('models', { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((entry) =>
+    readdirSync(join('models', entry.name))
+      .filter((version) => /^\d+\.\d+\.\d+$/.test(version))
+      .map((version) => {
+        const dir = `${entry.name}/${version}`;
+        const { artifact } = JSON.parse(readFileSync(join('models', dir, 'metadata.json'), 'utf8')) as {
+          artifact: { file: string; sha256: string };
+        };
+        return { metadata: `${dir}/metadata.json`, artifact: `${dir}/${artifact.file}`, sha256: artifact.sha256 };
+      }),
+  );
+
+/**
+ * What each native package must do from the zip (CommonJS, in a fresh process): load its binary and work. A native
+ * package without an entry here fails the test, so a new one gets its check.
+ */
+const NATIVE_USE: Record<string, string> = {
+  // libvips encodes a picture.
+  sharp: `const sharp = require('sharp');
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    if (png.length === 0) throw new Error('sharp encoded nothing');`,
+  // ONNX Runtime opens a session on every artifact the function carries (none for a function that runs no model).
+  'onnxruntime-node': `const ort = require('onnxruntime-node');
+    if (typeof ort.InferenceSession?.create !== 'function') throw new Error('onnxruntime-node has no InferenceSession');
+    for (const file of JSON.parse(process.env.ARTIFACTS)) {
+      const session = await ort.InferenceSession.create(file);
+      if (session.inputNames.length === 0) throw new Error(file + ' has no input');
+    }`,
+};
 const ENDPOINT = 'http://localhost.localstack.cloud:4566';
 
 interface LambdaFunction {
@@ -24,7 +62,6 @@ interface LambdaFunction {
 }
 let resources: Record<string, LambdaFunction>;
 const functions = () => Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-const fn = (name: string) => functions().find((f) => f.Properties.FunctionName === `vigie-localstack-${name}`)!;
 
 /** Unzips a function's package as Lambda does into /var/task. */
 async function unzipped(name: string): Promise<string> {
@@ -61,24 +98,59 @@ describe('serverless package --stage localstack', () => {
   });
 
   it(
-    'bundles onnxruntime in infer and health, sharp in preprocess and predict, under the size limit',
-    { timeout: 120_000 },
+    'bundles in each function every native package and model file its own code loads, and they work from the zip alone',
+    { timeout: 300_000 },
     async () => {
-      const natives = { infer: 'onnxruntime-node', health: 'onnxruntime-node', preprocess: 'sharp', predict: 'sharp' };
-      for (const [name, pkg] of Object.entries(natives)) {
+      for (const f of functions()) {
+        const name = f.Properties.FunctionName.replace(/^vigie-localstack-/, '');
+        const needs = await functionNeeds(name);
         const task = await unzipped(name);
-        expect(directorySize(task), name).toBeLessThan(LAMBDA_UNZIPPED_LIMIT);
-        expect(readFileSync(join(task, 'layers/build/models/models/digits/1.0.0/metadata.json'), 'utf8')).toContain('"digits"');
-        // A fresh process in the unzipped package, outside the repository, with only the function's NODE_PATH: the
-        // native binary loads from the package alone.
-        const nodePath = fn(name).Properties.Environment.Variables.NODE_PATH!.replaceAll('/var/task', task);
-        const { stdout } = await run(process.execPath, ['-e', `console.log(Object.keys(require('${pkg}')).length > 0)`], {
-          env: { ...process.env, NODE_PATH: nodePath },
-          cwd: task,
-        });
-        expect(stdout.trim(), name).toBe('true');
-        rmSync(task, { recursive: true, force: true });
+        try {
+          // The project's own limit for a function with everything it carries (Lambda's is 250 MB).
+          expect(directorySize(task), `${name} unzipped`).toBeLessThan(FUNCTION_LIMIT);
+          const env = f.Properties.Environment.Variables;
+          const inTask = (path: string) => path.replaceAll('/var/task', task);
+          const nodePath = env.NODE_PATH ? inTask(env.NODE_PATH) : '';
+          // Natives: only those the bundle loads, and each one used for real in a fresh process outside the
+          // repository, with only the function's NODE_PATH (Lambda's runtime sees nothing else).
+          const carried = NATIVE_PACKAGES.filter((pkg) =>
+            nodePath.split(':').some((dir) => dir && existsSync(join(dir, pkg, 'package.json'))),
+          );
+          expect(carried.sort(), `${name} carries the natives its bundle loads, no more`).toEqual(needs.natives);
+          const modelsDir = inTask(env.MODELS_DIR!);
+          const artifacts = needs.modelArtifacts ? MODEL_VERSIONS.map((v) => join(modelsDir, v.artifact)) : [];
+          if (needs.natives.length > 0) {
+            const script = needs.natives.map((pkg) => NATIVE_USE[pkg] ?? `throw new Error('no check for ${pkg}')`).join('\n');
+            const { stdout } = await run(
+              process.execPath,
+              ['-e', `(async () => { ${script}\n console.log('used'); })().catch((e) => { console.error(e); process.exit(1); })`],
+              { env: { PATH: process.env.PATH, NODE_PATH: nodePath, ARTIFACTS: JSON.stringify(artifacts) }, cwd: task },
+            );
+            expect(stdout.trim(), name).toBe('used');
+          }
+          // Models: every shipped version's metadata where the registry reads them, and its artifact, unchanged,
+          // where the function runs models.
+          for (const version of needs.modelMetadata ? MODEL_VERSIONS : []) {
+            expect(readFileSync(join(modelsDir, version.metadata), 'utf8'), `${name}: ${version.metadata}`).toBe(
+              readFileSync(join('models', version.metadata), 'utf8'),
+            );
+          }
+          for (const version of needs.modelArtifacts ? MODEL_VERSIONS : []) {
+            const bytes = readFileSync(join(modelsDir, version.artifact));
+            expect(createHash('sha256').update(bytes).digest('hex'), `${name}: ${version.artifact}`).toBe(version.sha256);
+          }
+        } finally {
+          rmSync(task, { recursive: true, force: true });
+        }
       }
     },
   );
+
+  it('derives what predict needs from its imports: onnxruntime, sharp and the models (it runs them in process)', async () => {
+    expect(await functionNeeds('predict')).toEqual({
+      natives: ['onnxruntime-node', 'sharp'],
+      modelMetadata: true,
+      modelArtifacts: true,
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,8 @@ import { buildFunctions } from '../../scripts/build';
 import { packageOffline } from '../../scripts/package-offline';
 import { savedQueries } from '../../infra/queries.cjs';
 import { auditTemplate } from '../support/template-audit';
+import { layerFolder } from '../../scripts/bench/stack-functions';
+import { functionNeeds } from '../support/function-needs';
 
 /**
  * `serverless package` must work offline, and the CloudFormation it generates must pass cfn-lint: the deploy
@@ -234,17 +236,32 @@ describe('bundles and layers as Lambda runs them', () => {
     }
   });
 
-  it('keeps each function with its layers far under the 250 MB Lambda limit', () => {
-    const sizes = Object.fromEntries(
-      ['onnxruntime', 'sharp', 'models'].map((layer) => [layer, directorySize(`layers/build/${layer}`)]),
-    );
-    console.warn(
-      `layer sizes, unzipped (MB): ${Object.entries(sizes)
-        .map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`)
-        .join(', ')}`,
-    );
-    expect(sizes.onnxruntime! + sizes.models! + directorySize('dist/infer')).toBeLessThan(120e6);
-    // predict runs the model itself (pictures and feature rows): it carries all three layers.
-    expect(sizes.onnxruntime! + sizes.sharp! + sizes.models! + directorySize('dist/predict')).toBeLessThan(120e6);
+  it('gives every function the layers its bundle loads: its natives, and the models where it reads them', async () => {
+    for (const fn of Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function')) {
+      const name = String(fn.Properties.Handler).split('/')[1]!;
+      const layers = ((fn.Properties.Layers ?? []) as Array<{ Ref: string }>).map((layer) => layerFolder(layer));
+      const needs = await functionNeeds(name);
+      for (const pkg of needs.natives) {
+        expect(
+          layers.some((layer) => existsSync(`layers/build/${layer}/nodejs/node_modules/${pkg}/package.json`)),
+          `${name} needs ${pkg}`,
+        ).toBe(true);
+      }
+      if (needs.modelMetadata || needs.modelArtifacts) expect(layers, `${name} reads the models`).toContain('models');
+    }
+  }, 60_000);
+
+  it('keeps every function with its layers under 120 MB unzipped (Lambda allows 250 MB)', () => {
+    const layerSize = new Map<string, number>();
+    const sizeOf = (layer: string) =>
+      layerSize.get(layer) ?? layerSize.set(layer, directorySize(`layers/build/${layer}`)).get(layer)!;
+    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const sizes = functions.map((fn) => {
+      const name = String(fn.Properties.Handler).split('/')[1]!;
+      const layers = ((fn.Properties.Layers ?? []) as Array<{ Ref: string }>).map((layer) => layerFolder(layer));
+      return { name, layers, bytes: directorySize(`dist/${name}`) + layers.reduce((sum, layer) => sum + sizeOf(layer), 0) };
+    });
+    console.warn(`function + layers, unzipped (MB): ${sizes.map((s) => `${s.name} ${(s.bytes / 1e6).toFixed(1)}`).join(', ')}`);
+    for (const { name, bytes } of sizes) expect(bytes, name).toBeLessThan(120e6);
   });
 });

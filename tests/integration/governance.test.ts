@@ -274,6 +274,8 @@ describe('GDPR rights on the local platform', () => {
 /** Saved queries whose events this session does not produce, and the test that answers each instead. */
 const ANSWERED_ELSEWHERE: Record<string, string> = {
   'trainings-and-approvals': 'tests/integration/automl.test.ts (a training and its approval)',
+  // An uncertain digits answer over HTTP is not in /v1/openapi.json's result schema yet, which this session checks.
+  'uncertain-answers-per-model-per-day': 'tests/unit/audit-event.test.ts (the digits post-processing on a blank page)',
 };
 
 describe('every saved query', () => {

@@ -11,7 +11,9 @@ export interface ClassificationResult {
   reason?: UncertainReason;
 }
 
-export type UncertainReason = 'nothing-found' | 'low-confidence';
+/** Why an answer is marked uncertain; the audit event's schema lists the same values. */
+export const UNCERTAIN_REASONS = ['nothing-found', 'low-confidence'] as const;
+export type UncertainReason = (typeof UNCERTAIN_REASONS)[number];
 
 /** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
