@@ -11,6 +11,7 @@ import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPs
 import { checkModels, healthy } from '../shared/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
+import { rawBody } from '../shared/http/body';
 
 const config = loadConfig(predictConfigSchema);
 // One session per model version per container, shared by readiness, image and tabular inference: like predict,
@@ -24,11 +25,6 @@ const verifier = createApiKeyVerifier(config);
 /** Probes and server metadata answer without a key, as GET /v1/health does; anything about a model needs one. */
 const OPEN_ROUTES = new Set(['GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2']);
 const needsKey = (event: APIGatewayProxyEventV2) => !OPEN_ROUTES.has(event.routeKey);
-
-function rawBody(event: APIGatewayProxyEventV2): Buffer {
-  if (!event.body) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-}
 
 /**
  * The Open Inference Protocol v2 REST routes (docs/oip.md), one function: health, server and model metadata,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../shared/errors';
-import { parseJsonBody } from '../shared/http/json-body';
+import { parseJsonBody } from '../shared/http/body';
 import type { PredictionResult } from '../shared/inference/results';
 import type { SessionCache } from '../shared/inference/sessions';
 import { quoteName } from '../shared/model-name';

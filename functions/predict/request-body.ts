@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import '../shared/zod-messages';
-import { parseJsonBody } from '../shared/http/json-body';
+import { parseJsonBody, rawBody } from '../shared/http/body';
 import { predictJsonBodySchema } from '../shared/http/predict-body';
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 
@@ -10,11 +10,6 @@ export type PredictInput =
   | { features: Record<string, unknown>; bytes: Uint8Array }
   | { rows: unknown[]; bytes: Uint8Array }
   | { csv: Uint8Array; bytes: Uint8Array };
-
-function rawBody(event: APIGatewayProxyEventV2): Buffer {
-  if (!event.body) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-}
 
 /**
  * Accepts image bytes (`Content-Type: image/*`), JSON `{"image": "<base64>"}` / `{"features": {...}}` /

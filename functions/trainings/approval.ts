@@ -3,6 +3,7 @@ import '../shared/zod-messages';
 import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
 import type { BucketModels } from '../shared/automl/model-bucket';
 import { ConflictError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
+import { parseJsonBody } from '../shared/http/body';
 import type { ModelMetadata } from '../shared/model-spec';
 
 const text = z.string().check(z.minLength(1), z.maxLength(500));
@@ -14,14 +15,8 @@ const approvalBodySchema = z.strictObject({
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 
-export function parseApprovalBody(body: string | undefined): ApprovalBody {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body ?? '');
-  } catch {
-    throw new InvalidInputError('invalid-json', 'The body is not valid JSON.');
-  }
-  const parsed = approvalBodySchema.safeParse(raw);
+export function parseApprovalBody(body: Buffer): ApprovalBody {
+  const parsed = approvalBodySchema.safeParse(parseJsonBody(body));
   if (!parsed.success) {
     throw new InvalidInputError('invalid-body', 'Send {"decision": "approved" | "rejected", "approver": "…", "notes": "…"}.');
   }

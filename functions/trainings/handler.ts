@@ -18,6 +18,7 @@ import { sniffDialect } from '../shared/tabular/csv-dialect';
 import { columnName } from '../shared/tabular/spec';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
 import { decide, parseApprovalBody } from './approval';
+import { rawBody } from '../shared/http/body';
 
 const config = loadConfig(trainingsConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -42,7 +43,7 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
   const options = parseTrainingOptions(event.queryStringParameters ?? {});
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'text/csv') throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
-  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const body = rawBody(event);
   if (body.length > config.TRAINING_MAX_BYTES) {
     throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${config.TRAINING_MAX_BYTES}.`);
   }
@@ -97,7 +98,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   authorizeModel(caller, model!);
   if (version === undefined) return startTraining(event, model!, callerPseudonym);
   authorizePermission(caller, 'models:approve');
-  const body = parseApprovalBody(event.body);
+  const body = parseApprovalBody(rawBody(event));
   const { metadata, audit } = await decide(models, model!, version, body, {
     now: new Date(),
     requestId: event.requestContext.requestId,
