@@ -4,15 +4,22 @@ import type { S3Event } from 'aws-lambda';
 import { createLambdaClient, createS3Client } from '../shared/aws';
 import { loadConfig, preprocessConfigSchema } from '../shared/config';
 import { logger } from '../shared/telemetry';
-import { createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { createInferClient } from '../shared/inference/infer-client';
+import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
 import { parseUploadKey } from '../shared/upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
+// Uploads are scored by the infer function (its memory sized for the model), over Lambda Invoke.
+const remoteInfer = createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
+  attempts: config.INFER_ATTEMPTS,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+});
 const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
-  prediction: createPredictionDeps(config),
+  prediction: createPredictionDeps(config, createModelRegistry(config), remoteInfer),
   pseudonymise,
   resultsBucket: config.RESULTS_BUCKET,
 }));

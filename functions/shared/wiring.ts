@@ -1,9 +1,9 @@
 import { BucketModels } from './automl/model-bucket';
-import { createDocumentClient, createLambdaClient, createS3Client } from './aws';
+import { createDocumentClient, createS3Client } from './aws';
 import { createApiKeyStore } from './api-key-store';
 import type { ApiAuthConfig, AwsEndpointsConfig, PredictionPathConfig } from './config';
 import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from './http/api-keys';
-import { createInferClient, type InvokeInfer } from './inference/infer-client';
+import type { InvokeInfer } from './inference/infer-client';
 import { reportPrediction } from './observability';
 import type { PredictionDeps } from './prediction';
 import { createPseudonymiser, type Pseudonymise } from './pseudonym';
@@ -14,23 +14,18 @@ import { resolveSecret } from './secrets';
 
 /**
  * The real side effects of the prediction path, built once per container from validated configuration. The
- * model runs in the infer function over Lambda Invoke unless `inferHere` runs it in this function (predict).
+ * model runs where `invokeInfer` runs it: in this function (predict, /v2: inferInProcess) or in the infer
+ * function over Lambda Invoke (preprocess: remoteInfer), so only preprocess carries the Lambda client.
  */
 export function createPredictionDeps(
   config: PredictionPathConfig,
-  registry = createModelRegistry(config),
-  inferHere?: InvokeInfer,
+  registry: ModelRegistry,
+  invokeInfer: InvokeInfer,
 ): PredictionDeps {
   const documents = createDocumentClient(config);
   return {
     registry,
-    invokeInfer:
-      inferHere ??
-      createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
-        attempts: config.INFER_ATTEMPTS,
-        baseDelayMs: 50,
-        maxDelayMs: 1000,
-      }),
+    invokeInfer,
     store: createPredictionStore(documents, config.PREDICTIONS_TABLE),
     erasures: createErasureLedger(documents, config.ERASURES_TABLE),
     report: reportPrediction,
