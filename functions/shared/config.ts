@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
+import { DEFAULT_TRAINING_LIMITS } from './automl/limits';
 import { DEFAULT_DECODE_LIMITS } from './preprocessing/limits';
 
 /**
@@ -96,8 +97,8 @@ const training = {
   MODELS_BUCKET: nonEmpty,
   TRAININGS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
-  TRAINING_MAX_BYTES: positiveInt(200 * 1024 * 1024),
-  TRAINING_MAX_ROWS: positiveInt(2_000_000),
+  TRAINING_MAX_BYTES: positiveInt(DEFAULT_TRAINING_LIMITS.maxBytes),
+  TRAINING_MAX_ROWS: positiveInt(DEFAULT_TRAINING_LIMITS.maxRows),
 };
 export const trainConfigSchema = z.object({
   ...awsEndpoints,

@@ -3,7 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TrainingAuditEvent } from '../shared/audit';
 import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
 import { nextMinor, type BucketModels } from '../shared/automl/model-bucket';
-import type { TrainingLimits } from '../shared/automl/read-csv';
+import type { TrainingLimits } from '../shared/automl/limits';
 import type { TrainingRecord, TrainingStore } from '../shared/automl/training-store';
 import { trainFromCsv } from '../shared/automl/train';
 import { VigieError } from '../shared/errors';

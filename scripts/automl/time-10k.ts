@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../../functions/shared/automl/random';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/shared/automl/training-request';
 import { trainFromCsv } from '../../functions/shared/automl/train';
 
@@ -36,7 +37,7 @@ const outcome = await trainFromCsv(
     codeCommit: null,
     ownerContact: 'ml@example.org',
   },
-  { maxBytes: 200 * 1024 * 1024, maxRows: 2_000_000 },
+  DEFAULT_TRAINING_LIMITS,
   () => undefined,
 );
 const seconds = (performance.now() - started) / 1000;

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { profileTable } from '../../functions/shared/automl/profile';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
 import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
 import { HELD_OUT_FOLDS } from '../../functions/shared/automl/search';
 import { assignFolds } from '../../functions/shared/automl/split';
@@ -25,7 +26,7 @@ const tables = [
 ];
 
 mkdirSync(outDir, { recursive: true });
-const limits = { maxBytes: 200 * 1024 * 1024, maxRows: 2_000_000 };
+const limits = DEFAULT_TRAINING_LIMITS;
 const summary = [];
 for (const table of tables) {
   const bytes = new TextEncoder().encode(table.csv);

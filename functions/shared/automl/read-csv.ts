@@ -2,11 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors';
 import { sniffDialect } from '../tabular/csv-dialect';
 import { columnName } from '../tabular/spec';
-
-export interface TrainingLimits {
-  maxBytes: number;
-  maxRows: number;
-}
+import type { TrainingLimits } from './limits';
 
 export interface RawTable {
   header: string[];

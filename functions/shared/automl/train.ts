@@ -6,7 +6,8 @@ import type { Task } from './dataset';
 import { METRICS, type Metric } from './metrics';
 import { exportOnnx } from './onnx/export';
 import { profileTable, type DataReport } from './profile';
-import { readTrainingCsv, trainingInputError, type TrainingLimits } from './read-csv';
+import type { TrainingLimits } from './limits';
+import { readTrainingCsv, trainingInputError } from './read-csv';
 import { search, type LeaderboardEntry } from './search';
 
 export const SEED = 42;
