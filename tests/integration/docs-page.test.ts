@@ -52,7 +52,17 @@ describe('GET /docs', () => {
     await page.goto(`${t.http}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
     const summaries = await page.locator('.opblock-summary-path').allInnerTexts();
-    for (const path of ['/v1/health', '/v1/models/{model}/predict', '/v1/models/iris/predict', '/v1/subjects/{subjectId}']) {
+    for (const path of [
+      '/v1/health',
+      '/v1/models/{model}/predict',
+      '/v1/models/iris/predict',
+      '/v1/subjects/{subjectId}',
+      '/v1/models/{model}/trainings',
+      '/v1/models/{model}/versions/{version}/approval',
+      '/v2/health/ready',
+      '/v2/models/{model}/versions/{version}/infer',
+      '/v2/models/iris/infer',
+    ]) {
       expect(summaries.map((text) => text.replace(/\u200b/g, ''))).toContain(path);
     }
 
@@ -96,6 +106,25 @@ describe('GET /docs', () => {
       const box = (await iris.boundingBox())!;
       await page.screenshot({
         path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-iris.png'),
+        clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1300) },
+      });
+    }
+
+    // The same model over the Open Inference Protocol: its example is one [1, 4] tensor, answered as tensors.
+    const tensors = page.locator('[id="operations-Open_Inference_Protocol-oip_infer_iris"]');
+    await tensors.locator('.opblock-summary').click();
+    const request = await tensors.locator('.opblock-section-request-body textarea').first().inputValue();
+    expect(JSON.parse(request)).toMatchObject({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32' }] });
+    await tensors.getByRole('button', { name: 'Execute' }).click();
+    const tensorStatus = tensors.locator('.live-responses-table .response .response-col_status').first();
+    await tensorStatus.waitFor({ timeout: 15_000 });
+    expect((await tensorStatus.innerText()).trim()).toBe('200');
+    expect(await tensors.locator('.live-responses-table .microlight').first().innerText()).toContain('"outputs"');
+    if (process.env.VIGIE_DOCS_SCREENSHOT) {
+      await tensors.scrollIntoViewIfNeeded();
+      const box = (await tensors.boundingBox())!;
+      await page.screenshot({
+        path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-oip.png'),
         clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1300) },
       });
     }
