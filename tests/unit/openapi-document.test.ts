@@ -78,6 +78,19 @@ describe('the OpenAPI document', () => {
     });
     expect(paths['/v1/subjects/{subjectId}']!.delete!['x-vigie-permission']).toBe('subject-rights');
     expect(paths['/v1/predictions/{id}']!.get!.responses['401']).toBeDefined();
+    // Probes, server metadata and the document are open (a load balancer calls them); nothing else is.
+    const open = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.security.length === 0)
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(open.sort()).toEqual([
+      'get /v1/health',
+      'get /v1/openapi.json',
+      'get /v2',
+      'get /v2/health/live',
+      'get /v2/health/ready',
+    ]);
   });
 
   it('shows what each committed model takes and answers, from its metadata', () => {
