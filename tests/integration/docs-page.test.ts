@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
@@ -32,6 +32,15 @@ afterAll(async () => {
   await browser?.close();
   await t?.stop();
 });
+
+/** Runs an operation's Try it out as the page holds it: a 200 whose body shows `expected`. */
+async function executes(block: Locator, expected: string) {
+  await block.getByRole('button', { name: 'Execute' }).click();
+  const status = block.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor({ timeout: 15_000 });
+  expect((await status.innerText()).trim()).toBe('200');
+  expect(await block.locator('.live-responses-table .microlight').first().innerText()).toContain(expected);
+}
 
 describe('GET /docs', () => {
   it('renders every route offline and runs "Try it out" against the local API with the key typed in the page', async () => {
@@ -73,11 +82,7 @@ describe('GET /docs', () => {
 
     const models = page.locator('#operations-Models-listModels');
     await models.locator('.opblock-summary').click();
-    await models.getByRole('button', { name: 'Execute' }).click();
-    const status = models.locator('.live-responses-table .response .response-col_status').first();
-    await status.waitFor({ timeout: 15_000 });
-    expect((await status.innerText()).trim()).toBe('200');
-    expect(await models.locator('.live-responses-table .microlight').first().innerText()).toContain('"iris"');
+    await executes(models, '"iris"');
 
     if (process.env.VIGIE_DOCS_SCREENSHOT) {
       await page.evaluate('window.scrollTo(0, 0)');
@@ -96,11 +101,7 @@ describe('GET /docs', () => {
       'petal_width',
     ]);
     // Its example row (the middle of each training range) predicts as is.
-    await iris.getByRole('button', { name: 'Execute' }).click();
-    const irisStatus = iris.locator('.live-responses-table .response .response-col_status').first();
-    await irisStatus.waitFor({ timeout: 15_000 });
-    expect((await irisStatus.innerText()).trim()).toBe('200');
-    expect(await iris.locator('.live-responses-table .microlight').first().innerText()).toContain('"label"');
+    await executes(iris, '"label"');
     if (process.env.VIGIE_DOCS_SCREENSHOT) {
       await iris.scrollIntoViewIfNeeded();
       const box = (await iris.boundingBox())!;
@@ -115,11 +116,7 @@ describe('GET /docs', () => {
     await tensors.locator('.opblock-summary').click();
     const request = await tensors.locator('.opblock-section-request-body textarea').first().inputValue();
     expect(JSON.parse(request)).toMatchObject({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32' }] });
-    await tensors.getByRole('button', { name: 'Execute' }).click();
-    const tensorStatus = tensors.locator('.live-responses-table .response .response-col_status').first();
-    await tensorStatus.waitFor({ timeout: 15_000 });
-    expect((await tensorStatus.innerText()).trim()).toBe('200');
-    expect(await tensors.locator('.live-responses-table .microlight').first().innerText()).toContain('"outputs"');
+    await executes(tensors, '"outputs"');
     if (process.env.VIGIE_DOCS_SCREENSHOT) {
       // The answer part of the block: the request as curl sends it, and the tensors answered.
       await tensors
