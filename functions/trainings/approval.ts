@@ -3,15 +3,9 @@ import '../shared/zod-messages';
 import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
 import type { BucketModels } from '../shared/automl/model-bucket';
 import { ConflictError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
+import { approvalBodySchema } from '../shared/http/approval-body';
 import { parseJsonBody } from '../shared/http/body';
 import type { ModelMetadata } from '../shared/model-spec';
-
-const text = z.string().check(z.minLength(1), z.maxLength(500));
-const approvalBodySchema = z.strictObject({
-  decision: z.enum(['approved', 'rejected']),
-  approver: text,
-  notes: z.optional(text),
-});
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
@@ -33,6 +33,15 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** Runs an operation's Try it out as the page holds it: a 200 whose body shows `expected`. */
+async function executes(block: Locator, expected: string) {
+  await block.getByRole('button', { name: 'Execute' }).click();
+  const status = block.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor({ timeout: 15_000 });
+  expect((await status.innerText()).trim()).toBe('200');
+  expect(await block.locator('.live-responses-table .microlight').first().innerText()).toContain(expected);
+}
+
 describe('GET /docs', () => {
   it('renders every route offline and runs "Try it out" against the local API with the key typed in the page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
@@ -52,7 +61,17 @@ describe('GET /docs', () => {
     await page.goto(`${t.http}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
     const summaries = await page.locator('.opblock-summary-path').allInnerTexts();
-    for (const path of ['/v1/health', '/v1/models/{model}/predict', '/v1/models/iris/predict', '/v1/subjects/{subjectId}']) {
+    for (const path of [
+      '/v1/health',
+      '/v1/models/{model}/predict',
+      '/v1/models/iris/predict',
+      '/v1/subjects/{subjectId}',
+      '/v1/models/{model}/trainings',
+      '/v1/models/{model}/versions/{version}/approval',
+      '/v2/health/ready',
+      '/v2/models/{model}/versions/{version}/infer',
+      '/v2/models/iris/infer',
+    ]) {
       expect(summaries.map((text) => text.replace(/\u200b/g, ''))).toContain(path);
     }
 
@@ -63,11 +82,7 @@ describe('GET /docs', () => {
 
     const models = page.locator('#operations-Models-listModels');
     await models.locator('.opblock-summary').click();
-    await models.getByRole('button', { name: 'Execute' }).click();
-    const status = models.locator('.live-responses-table .response .response-col_status').first();
-    await status.waitFor({ timeout: 15_000 });
-    expect((await status.innerText()).trim()).toBe('200');
-    expect(await models.locator('.live-responses-table .microlight').first().innerText()).toContain('"iris"');
+    await executes(models, '"iris"');
 
     if (process.env.VIGIE_DOCS_SCREENSHOT) {
       await page.evaluate('window.scrollTo(0, 0)');
@@ -86,11 +101,7 @@ describe('GET /docs', () => {
       'petal_width',
     ]);
     // Its example row (the middle of each training range) predicts as is.
-    await iris.getByRole('button', { name: 'Execute' }).click();
-    const irisStatus = iris.locator('.live-responses-table .response .response-col_status').first();
-    await irisStatus.waitFor({ timeout: 15_000 });
-    expect((await irisStatus.innerText()).trim()).toBe('200');
-    expect(await iris.locator('.live-responses-table .microlight').first().innerText()).toContain('"label"');
+    await executes(iris, '"label"');
     if (process.env.VIGIE_DOCS_SCREENSHOT) {
       await iris.scrollIntoViewIfNeeded();
       const box = (await iris.boundingBox())!;
@@ -98,6 +109,20 @@ describe('GET /docs', () => {
         path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-iris.png'),
         clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1300) },
       });
+    }
+
+    // The same model over the Open Inference Protocol: its example is one [1, 4] tensor, answered as tensors.
+    const tensors = page.locator('[id="operations-Open_Inference_Protocol-oip_infer_iris"]');
+    await tensors.locator('.opblock-summary').click();
+    const request = await tensors.locator('.opblock-section-request-body textarea').first().inputValue();
+    expect(JSON.parse(request)).toMatchObject({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32' }] });
+    await executes(tensors, '"outputs"');
+    if (process.env.VIGIE_DOCS_SCREENSHOT) {
+      // The answer part of the block: the request as curl sends it, and the tensors answered.
+      await tensors
+        .locator('.responses-inner')
+        .first()
+        .screenshot({ path: process.env.VIGIE_DOCS_SCREENSHOT.replace(/\.png$/, '-oip.png') });
     }
     expect(elsewhere).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../functions/shared/openapi/document';
 import { heldOutDigitsOf, renderMnistPng } from '../../scripts/mnist-samples';
 import { contractChecker } from '../support/openapi';
-import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
  * The contract: every route of the document called on the real local platform, for its answers and its refusals,
@@ -72,7 +72,7 @@ const sensorRows = Array.from({ length: 440 }, (_, i) => ({
   'Volume Flow RateRMS': 32,
 }));
 
-describe('every answer of the /v1 API conforms to /v1/openapi.json', () => {
+describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () => {
   it('health, models and the document itself', async () => {
     for (const answer of [await call('/v1/health', { apiKey: null }), await call('/v1/models'), await call('/v1/models/iris')]) {
       expect(answer.status).toBe(200);
@@ -186,6 +186,111 @@ describe('every answer of the /v1 API conforms to /v1/openapi.json', () => {
     expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   });
+
+  it('the Open Inference Protocol: probes, metadata, readiness, inference on every served model, and refusals', async () => {
+    const tensor = (name: string, shape: number[], datatype: string, data: unknown[]) =>
+      json({ inputs: [{ name, shape, datatype, data }] });
+    const seven64 = tensor('image', [1], 'BYTES', [seven.toString('base64')]);
+    const sensors = Object.keys(sensorRows[0]!);
+    const answers = [
+      await call('/v2/health/live', { apiKey: null }),
+      await call('/v2/health/ready', { apiKey: null }),
+      await call('/v2', { apiKey: null }),
+      await call('/v2/models/iris'),
+      await call('/v2/models/iris/versions/1.0.0'),
+      await call('/v2/models/digits/ready'),
+      await call('/v2/models/iris/versions/1.0.0/ready'),
+      await call('/v2/models/iris/infer', { method: 'POST', ...tensor('features', [1, 4], 'FP32', Object.values(setosa)) }),
+      await call('/v2/models/iris/versions/1.0.0/infer', {
+        method: 'POST',
+        ...json({
+          id: 'contract',
+          inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP64', data: [[9.9, 3.5, 1.4, 0.2]] }],
+          outputs: [{ name: 'label' }],
+        }),
+      }),
+      await call('/v2/models/digits/infer', { method: 'POST', ...seven64 }),
+      await call('/v2/models/car-detector/infer', { method: 'POST', ...seven64 }),
+      await call('/v2/models/sensor-anomaly/infer', {
+        method: 'POST',
+        ...tensor(
+          'features',
+          [sensorRows.length, sensors.length],
+          'FP32',
+          sensorRows.map((row) => sensors.map((name) => row[name as keyof typeof row])),
+        ),
+      }),
+      await call('/v2/models/digits/versions/1.0.0/infer', { method: 'POST', ...seven64 }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    expect(answers.flatMap((answer) => answer.problems)).toEqual([]);
+    const refusals = [
+      await call('/v2/models/iris', { apiKey: null }),
+      await call('/v2/models/digits/ready', { apiKey: scoped }),
+      await call('/v2/models/no-such-model'),
+      await call('/v2/models/iris/versions/9.9.9/ready'),
+      await call('/v2/models/iris/infer', {
+        method: 'POST',
+        body: '{"inputs": [',
+        headers: { 'content-type': 'application/json' },
+      }),
+      await call('/v2/models/iris/infer', { method: 'POST', ...tensor('features', [2, 4], 'FP32', Object.values(setosa)) }),
+      await call('/v2/models/iris/infer', {
+        method: 'POST',
+        ...json({
+          inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+          outputs: [{ name: 'x' }],
+        }),
+      }),
+      await call('/v2/models/digits/infer', { method: 'POST', ...tensor('image', [1], 'BYTES', ['bm90IGEgcGljdHVyZQ==']) }),
+      await call('/v2/models/no-such-model/versions/1.0.0/infer', { method: 'POST', ...seven64 }),
+    ];
+    expect(refusals.map((answer) => [answer.status, (answer.body as { code: string }).code])).toEqual([
+      [401, 'unauthorized'],
+      [403, 'forbidden'],
+      [404, 'model-not-found'],
+      [404, 'model-not-found'],
+      [400, 'invalid-json'],
+      [400, 'invalid-tensor'],
+      [400, 'unknown-output'],
+      [400, 'unsupported-image'],
+      [404, 'model-not-found'],
+    ]);
+    expect(refusals.flatMap((answer) => answer.problems)).toEqual([]);
+  });
+
+  it('training: a CSV in, its record followed to the end, the version approved once, and the refusals', async () => {
+    const table = ['x,y', ...Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 7 > 3 ? 'high' : 'low'}`)].join('\n') + '\n';
+    const csv = { body: table, headers: { 'content-type': 'text/csv' } };
+    const started = await call('/v1/models/contract-table/trainings?target=y&timeBudgetSeconds=5', { method: 'POST', ...csv });
+    expect([started.status, started.problems]).toEqual([202, []]);
+    const { trainingId } = started.body as { trainingId: string };
+    const training = await eventually(async () => {
+      const answer = await call(`/v1/trainings/${trainingId}`);
+      expect(answer.problems).toEqual([]);
+      const status = (answer.body as { status: string }).status;
+      if (status === 'succeeded' || status === 'failed') return answer.body as { status: string; version: string };
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return undefined;
+    }, 120_000);
+    expect(training.status).toBe('succeeded');
+    const approval = `/v1/models/contract-table/versions/${training.version}/approval`;
+    const decision = json({ decision: 'approved', approver: 'Contract Reviewer' });
+    const answers = [
+      [await call(approval, { method: 'POST', ...decision }), 200],
+      [await call(approval, { method: 'POST', ...decision }), 409],
+      [await call('/v1/models/contract-table/versions/9.9.9/approval', { method: 'POST', ...decision }), 404],
+      [await call(approval, { method: 'POST', ...json({ decision: 'maybe', approver: 'x' }) }), 400],
+      [await call(approval, { method: 'POST', ...decision, apiKey: scoped }), 403],
+      [await call('/v1/trainings/no-such-training'), 404],
+      [await call(`/v1/trainings/${trainingId}`, { apiKey: scoped }), 404],
+      [await call('/v1/models/contract-table/trainings?target=y', { method: 'POST', ...json({}) }), 415],
+      [await call('/v1/models/contract-table/trainings?target=z', { method: 'POST', ...csv }), 400],
+      [await call('/v1/models/Contract_Table/trainings?target=y', { method: 'POST', ...csv }), 400],
+    ] as const;
+    expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
+    expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
+  }, 180_000);
 
   it('left no route of the document uncalled', () => {
     const templates = Object.entries(document.paths).flatMap(([path, methods]) =>

@@ -10,15 +10,21 @@ export const DEFAULT_TIME_BUDGET_SECONDS = 40;
 /** The train function's timeout (900 s) less room to export, check and register. */
 const MAX_TIME_BUDGET_SECONDS = 780;
 
+/** Each option's own values: what the parse below checks and what the OpenAPI document describes. */
+export const trainingOptionFields = {
+  target: z.string().check(z.minLength(1), z.maxLength(200)),
+  task: z.enum(['classification', 'regression']),
+  metric: z.enum([...METRICS.classification, ...METRICS.regression]),
+  timeBudgetSeconds: z.int().check(z.minimum(5), z.maximum(MAX_TIME_BUDGET_SECONDS)),
+};
+
 /** The options of a training, from the query string (HTTP) or the object's metadata (S3): one schema for both. */
 const trainingOptionsSchema = z.object({
-  target: z.string().check(z.minLength(1), z.maxLength(200)),
-  task: z.optional(z.enum(['classification', 'regression'])),
-  metric: z.optional(z.enum([...METRICS.classification, ...METRICS.regression])),
-  timeBudgetSeconds: z._default(
-    z.pipe(z.coerce.number(), z.int().check(z.minimum(5), z.maximum(MAX_TIME_BUDGET_SECONDS))),
-    DEFAULT_TIME_BUDGET_SECONDS,
-  ),
+  target: trainingOptionFields.target,
+  task: z.optional(trainingOptionFields.task),
+  metric: z.optional(trainingOptionFields.metric),
+  // Query strings and S3 metadata are text: the number is read from it.
+  timeBudgetSeconds: z._default(z.pipe(z.coerce.number(), trainingOptionFields.timeBudgetSeconds), DEFAULT_TIME_BUDGET_SECONDS),
 });
 
 export type TrainingOptions = z.infer<typeof trainingOptionsSchema>;

@@ -30,9 +30,10 @@ export const parametersSchema = z.record(z.string(), z.unknown());
 
 /** Row-major tensor contents, flat or nested to any depth. */
 export type TensorData = Array<number | string | boolean | TensorData>;
-export const tensorDataSchema: z.ZodMiniType<TensorData> = z.array(
-  z.union([z.number(), z.string(), z.boolean(), z.lazy(() => tensorDataSchema)]),
-);
+// Recursive, so its JSON Schema is a definition of its own: the id names it in the OpenAPI document's components.
+export const tensorDataSchema: z.ZodMiniType<TensorData> = z
+  .array(z.union([z.number(), z.string(), z.boolean(), z.lazy(() => tensorDataSchema)]))
+  .check(z.meta({ id: 'OipTensorData', description: 'row-major tensor contents, flat or nested to the tensor’s rank' }));
 
 /** Each dimension an unsigned integer (the protocol: representable as a uint64). */
 const shapeSchema = z.array(z.int().check(z.nonnegative()));

@@ -11,7 +11,8 @@ import {
   rowsPredictionSchema,
   singlePredictionSchema,
 } from './responses';
-import { binary, PREDICTION_HEADERS, predictParameters, type RouteDoc } from './routes';
+import { binary, PREDICTION_HEADERS, type RouteDoc } from './route-doc';
+import { predictParameters } from './routes';
 
 /** A JSON value the tabular reader takes for the feature (functions/shared/tabular/features.ts). */
 function featureValueSchema(feature: FeatureSpec): z.ZodMiniType {
@@ -22,11 +23,19 @@ function featureValueSchema(feature: FeatureSpec): z.ZodMiniType {
   const range = feature.range
     ? `; trained on ${feature.range.min} to ${feature.range.max}, outside it is served with a warning`
     : '';
-  if (!feature.range) return described(base, `${feature.name}${unit}`);
-  // The middle of the training range: "Try it out" then sends a row the model knows, not zeros.
-  const middle = (feature.range.min + feature.range.max) / 2;
-  const example = feature.type === 'integer' ? Math.round(middle) : Number(middle.toPrecision(3));
+  const example = exampleValue(feature);
+  if (example === undefined) return described(base, `${feature.name}${unit}`);
   return base.check(z.describe(`${feature.name}${unit}${range}`), z.meta({ examples: [example] }));
+}
+
+/**
+ * The middle of a number feature's training range, so that "Try it out" sends a row the model knows, not zeros;
+ * undefined for a category or a feature without a range.
+ */
+export function exampleValue(feature: FeatureSpec): number | undefined {
+  if (feature.type === 'category' || !feature.range) return undefined;
+  const middle = (feature.range.min + feature.range.max) / 2;
+  return feature.type === 'integer' ? Math.round(middle) : Number(middle.toPrecision(3));
 }
 
 /** One row as `features` or an element of `rows`: every feature named, nothing else (a typo is refused). */

@@ -35,6 +35,20 @@ export const PREDICT_PROBLEMS: ProblemCodes = {
   503: ['inference-unavailable'],
 };
 
+/**
+ * POST /v2/models/{m}[/versions/{v}]/infer (functions/oip/infer.ts): a body that is not an inference request, a
+ * tensor that does not fit the model or an output it does not have, then what the model's spec refuses in the
+ * input read from it (a picture, feature rows), as on /v1. No media type is checked: the body is always JSON.
+ */
+export const OIP_INFER_PROBLEMS: ProblemCodes = {
+  400: ['invalid-json', 'invalid-body', 'invalid-tensor', 'unknown-output', ...IMAGE_INPUT, 'invalid-features'],
+  403: ['forbidden', 'model-not-approved'],
+  404: ['model-not-found'],
+  413: ['payload-too-large'],
+  500: ['model-package-invalid'],
+  503: ['inference-unavailable'],
+};
+
 /** Merges code lists status by status, without repeats. */
 export function mergeProblems(...lists: ProblemCodes[]): ProblemCodes {
   const merged: ProblemCodes = {};

@@ -1,7 +1,7 @@
-import type * as z from 'zod/mini';
 import { predictJsonBodySchema } from '../http/predict-body';
 import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
-import { PREDICT_PROBLEMS, type ProblemCodes } from './problems';
+import { OIP_ROUTES } from './oip-routes';
+import { PREDICT_PROBLEMS } from './problems';
 import {
   erasureReceiptSchema,
   healthSchema,
@@ -12,65 +12,45 @@ import {
   singlePredictionSchema,
   subjectExportSchema,
 } from './responses';
-
-/**
- * Who may call a route: anyone; any valid key; a key allowed for the model named (or, for a record, the model
- * that made it); a key with the subject-rights permission (functions/shared/http/api-keys.ts).
- */
-export type Permission = 'none' | 'any-key' | 'model' | 'subject-rights';
-
-/** A body per media type: a zod schema, or a JSON Schema where zod has nothing to say (bytes). */
-export type Content = Record<string, z.ZodMiniType | Record<string, unknown>>;
-
-export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
-  /** OpenAPI path template, as serverless.yml declares it. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  permission: Permission;
-  parameters?: Array<{
-    name: string;
-    in: 'path' | 'query' | 'header';
-    required?: boolean;
-    description: string;
-    schema?: z.ZodMiniType;
-  }>;
-  requestBody?: { required: boolean; description?: string; content: Content };
-  /** Successful answers by status. */
-  responses: Record<number, { description: string; content?: Content; headers?: Record<string, string> }>;
-  /** problem+json answers; the key and server problems are added from `permission`. */
-  problems: ProblemCodes;
-}
-
-/** Bytes of that media type: nothing zod validates, so a JSON Schema as OpenAPI 3.1 writes one. */
-export const binary = (mediaType: string) => ({ type: 'string', contentMediaType: mediaType });
-const modelParameter = { name: 'model', in: 'path' as const, required: true, description: 'the model name (`GET /v1/models`)' };
+import { binary, modelParameter, PREDICTION_HEADERS, probeResponses, subjectHeader, type RouteDoc } from './route-doc';
+import { TRAINING_ROUTES } from './training-routes';
 
 export const predictParameters: RouteDoc['parameters'] = [
   modelParameter,
   { name: 'version', in: 'query', description: 'an approved version; the newest approved one when absent' },
   { name: 'annotate', in: 'query', description: 'detectors: `true` answers the picture with the boxes drawn (PNG)' },
-  {
-    name: 'x-subject-id',
-    in: 'header',
-    description: 'the person the input is about: stored pseudonymised, for erasure and export',
-  },
+  subjectHeader,
 ];
 
-/** Detectors answer a picture when asked (`Accept: image/png|image/jpeg` or `?annotate=true`). */
-export const PREDICTION_HEADERS = {
-  'x-prediction-id': 'the record of this prediction (`GET /v1/predictions/{id}`)',
-  'x-automated-decision': '`true`: an automated decision (GDPR Art. 22)',
-};
+/** A data-subject route: the subject in the path, the subject-rights permission, the same refusals. */
+function subjectRoute(
+  method: RouteDoc['method'],
+  suffix: string,
+  route: Pick<RouteDoc, 'operationId' | 'summary' | 'responses'>,
+): RouteDoc {
+  return {
+    method,
+    path: `/v1/subjects/{subjectId}${suffix}`,
+    tag: 'Data subjects',
+    permission: 'subject-rights',
+    parameters: [
+      {
+        name: 'subjectId',
+        in: 'path',
+        required: true,
+        description: 'the identifier the uploads carried',
+        schema: subjectIdSchema,
+      },
+    ],
+    problems: { 400: ['invalid-subject'], 403: ['forbidden'] },
+    ...route,
+  };
+}
 
 /**
- * Every HTTP route of the API, in the order the document lists them: the one place to add a route to `/docs`.
- * The document also gets one concrete predict path per served model (model-schemas.ts).
+ * The /v1 prediction, registry and data-subject routes; ROUTES below adds the training and /v2 ones.
  */
-export const ROUTES: RouteDoc[] = [
+const V1_ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/health',
@@ -78,10 +58,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Is every served model loadable?',
     tag: 'Platform',
     permission: 'none',
-    responses: {
-      200: { description: 'Every served model loads.', content: { 'application/json': healthSchema } },
-      503: { description: 'A served model cannot be loaded.', content: { 'application/json': healthSchema } },
-    },
+    responses: probeResponses(healthSchema, 'Every served model loads.', 'A served model cannot be loaded.'),
     problems: {},
   },
   {
@@ -152,44 +129,16 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'The record.', content: { 'application/json': predictionRecordSchema } } },
     problems: { 403: ['forbidden'], 404: ['not-found'] },
   },
-  {
-    method: 'get',
-    path: '/v1/subjects/{subjectId}/export',
+  subjectRoute('get', '/export', {
     operationId: 'exportSubject',
     summary: 'Everything held about one person (GDPR Art. 15, 20)',
-    tag: 'Data subjects',
-    permission: 'subject-rights',
-    parameters: [
-      {
-        name: 'subjectId',
-        in: 'path',
-        required: true,
-        description: 'the identifier the uploads carried',
-        schema: subjectIdSchema,
-      },
-    ],
     responses: { 200: { description: 'The export.', content: { 'application/json': subjectExportSchema } } },
-    problems: { 400: ['invalid-subject'], 403: ['forbidden'] },
-  },
-  {
-    method: 'delete',
-    path: '/v1/subjects/{subjectId}',
+  }),
+  subjectRoute('delete', '', {
     operationId: 'eraseSubject',
     summary: 'Erase everything held about one person (GDPR Art. 17)',
-    tag: 'Data subjects',
-    permission: 'subject-rights',
-    parameters: [
-      {
-        name: 'subjectId',
-        in: 'path',
-        required: true,
-        description: 'the identifier the uploads carried',
-        schema: subjectIdSchema,
-      },
-    ],
     responses: { 200: { description: 'The erasure receipt.', content: { 'application/json': erasureReceiptSchema } } },
-    problems: { 400: ['invalid-subject'], 403: ['forbidden'] },
-  },
+  }),
   {
     method: 'get',
     path: '/v1/openapi.json',
@@ -201,3 +150,10 @@ export const ROUTES: RouteDoc[] = [
     problems: {},
   },
 ];
+
+/**
+ * Every HTTP route of the API (every `httpApi` event of serverless.yml but the /docs page itself), in the order
+ * the document lists them: the one place to add a route to `/docs`. The document also gets one concrete predict
+ * and one concrete /v2 infer path per served model (model-schemas.ts, oip-model-schemas.ts).
+ */
+export const ROUTES: RouteDoc[] = [...V1_ROUTES, ...TRAINING_ROUTES, ...OIP_ROUTES];

@@ -1,0 +1,87 @@
+import { approvalBodySchema } from '../http/approval-body';
+import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
+import { approvalAnswerSchema, trainingQuery, trainingQueuedSchema, trainingSchema } from './training-schemas';
+
+const trainedModelParameter = {
+  ...modelParameter,
+  description: 'the model to train a new version of: lowercase letters, digits and hyphens, up to 64 characters',
+};
+
+/** Training from a CSV and a person's approval of what it made (functions/trainings, docs/automl.md). */
+export const TRAINING_ROUTES: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/models/{model}/trainings',
+    operationId: 'startTraining',
+    summary: 'Train a new, pending version of a model from a CSV table',
+    description:
+      'The body is the table with a header row; `target` names the column to predict. The training runs ' +
+      'asynchronously: follow it with `GET /v1/trainings/{trainingId}`. A bad table (ragged rows, one class, too ' +
+      'few rows…) is a failed training with its `error`, not a refusal here.',
+    tag: 'Training',
+    permission: 'model',
+    parameters: [
+      trainedModelParameter,
+      { name: 'target', in: 'query', required: true, description: 'the column to predict', schema: trainingQuery.target },
+      { name: 'task', in: 'query', description: 'detected from the target column when absent', schema: trainingQuery.task },
+      {
+        name: 'metric',
+        in: 'query',
+        description: 'what the search ranks candidates by: a classification or a regression metric',
+        schema: trainingQuery.metric,
+      },
+      {
+        name: 'timeBudgetSeconds',
+        in: 'query',
+        description: 'the candidate search’s budget',
+        schema: trainingQuery.timeBudgetSeconds,
+      },
+    ],
+    requestBody: { required: true, content: { 'text/csv': binary('text/csv') } },
+    responses: { 202: { description: 'Queued.', content: { 'application/json': trainingQueuedSchema } } },
+    problems: {
+      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target'],
+      403: ['forbidden'],
+      413: ['payload-too-large'],
+      415: ['unsupported-media-type'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/trainings/{trainingId}',
+    operationId: 'getTraining',
+    summary: 'A training’s state, data report, leaderboard and held-out metrics',
+    tag: 'Training',
+    permission: 'model',
+    parameters: [
+      {
+        name: 'trainingId',
+        in: 'path',
+        required: true,
+        description: 'the `trainingId` of the 202 answer (a key for another model gets 404)',
+      },
+    ],
+    responses: { 200: { description: 'The training.', content: { 'application/json': trainingSchema } } },
+    problems: { 404: ['not-found'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/models/{model}/versions/{version}/approval',
+    operationId: 'decideVersion',
+    summary: 'Approve (serve) or reject a pending trained version',
+    description: 'A version is decided once; the decision is written into its metadata and audited.',
+    tag: 'Training',
+    permission: 'models:approve',
+    parameters: [trainedModelParameter, { ...versionParameter, description: 'the pending version a training made' }],
+    requestBody: { required: true, content: { 'application/json': approvalBodySchema } },
+    responses: {
+      200: { description: 'The decision, as now in the metadata.', content: { 'application/json': approvalAnswerSchema } },
+    },
+    problems: {
+      400: ['invalid-model-name', 'invalid-json', 'invalid-body'],
+      403: ['forbidden'],
+      404: ['model-not-found'],
+      409: ['version-already-decided'],
+    },
+  },
+];

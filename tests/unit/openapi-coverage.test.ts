@@ -1,0 +1,196 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTrainingOptions } from '../../functions/shared/automl/training-request';
+import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import { resolvedServerlessConfig } from '../../scripts/local/serverless-config';
+import { committedDocument } from '../support/openapi';
+
+/**
+ * What the document covers beyond the /v1 prediction routes: every HTTP route serverless.yml declares, the Open
+ * Inference Protocol's routes with their own error object, each served model's tensors, and the training routes.
+ */
+type Media = Record<string, { schema: { $ref?: string; allOf?: Array<{ $ref?: string }> } }>;
+type Operation = {
+  'x-vigie-permission': string;
+  parameters?: Array<{ name: string; in: string; schema: object }>;
+  requestBody?: { content: Media };
+  responses: Record<string, { content?: Media }>;
+};
+let document: OpenApiDocument;
+let paths: Record<string, Record<string, Operation>>;
+let ajv: Ajv2020;
+
+beforeAll(async () => {
+  document = await committedDocument();
+  paths = document.paths as typeof paths;
+  ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addFormat('base64', /^[A-Za-z0-9+/]*={0,2}$/);
+  ajv.addSchema(document as object, 'openapi');
+});
+
+/** The validator of one schema of the document, by its place (so its $refs to components resolve). */
+const schemaAt = (...place: string[]) =>
+  ajv.getSchema(`openapi#/${['paths', ...place].map((token) => token.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`)!;
+const requestOf = (path: string) => schemaAt(path, 'post', 'requestBody', 'content', 'application/json', 'schema');
+const answerOf = (path: string) => schemaAt(path, 'post', 'responses', '200', 'content', 'application/json', 'schema');
+
+describe('the document covers every route', () => {
+  it('documents every /v1 and /v2 route serverless.yml declares, and no templated route it does not', async () => {
+    const config = await resolvedServerlessConfig<{
+      functions: Record<string, { events?: Array<{ httpApi?: { method: string; path: string } }> }>;
+    }>(process.env);
+    const declared = Object.values(config.functions)
+      .flatMap((fn) => fn.events ?? [])
+      .flatMap(({ httpApi }) => (httpApi && /^\/v[12]\b/.test(httpApi.path) ? [`${httpApi.method} ${httpApi.path}`] : []));
+    const documented = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(declared.length).toBeGreaterThanOrEqual(20);
+    expect(declared.filter((route) => !documented.includes(route))).toEqual([]);
+    // Beside the declared routes, only each served model's concrete predict and infer paths.
+    const concrete = /^POST \/v[12]\/models\/[a-z0-9-]+\/(predict|infer)$/;
+    expect(documented.filter((route) => !declared.includes(route) && !concrete.test(route))).toEqual([]);
+  }, 30_000);
+});
+
+describe('the /v2 routes', () => {
+  const v2 = () => Object.entries(paths).filter(([path]) => path.startsWith('/v2'));
+
+  it('refuse with the protocol’s {"error"} object as application/json, /v1 with problem+json', () => {
+    for (const [path, methods] of Object.entries(paths)) {
+      for (const operation of Object.values(methods)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          // The probes' 503 is their answer ("not ready"), not a refusal.
+          const probe = path.endsWith('/ready') || path === '/v1/health';
+          if (Number(status) < 400 || (probe && status === '503')) continue;
+          const media = response.content!;
+          if (path.startsWith('/v2')) {
+            expect(Object.keys(media), `${path} ${status}`).toEqual(['application/json']);
+            expect(media['application/json']!.schema.allOf![0]!.$ref).toBe('#/components/schemas/OipError');
+          } else {
+            expect(Object.keys(media), `${path} ${status}`).toEqual(['application/problem+json']);
+          }
+        }
+      }
+    }
+    const error = ajv.getSchema('openapi#/components/schemas/OipError')!;
+    expect(error({ error: 'No model.', code: 'model-not-found' })).toBe(true);
+    expect(error({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No model.', code: 'x' })).toBe(false);
+  });
+
+  it('document the statuses the handler answers, a key where it asks for one', () => {
+    const statuses = (path: string, method = 'get') => Object.keys(paths[path]![method]!.responses).sort();
+    for (const path of ['/v2/health/live', '/v2']) expect(statuses(path)).toEqual(['200', '500']);
+    expect(statuses('/v2/health/ready')).toEqual(['200', '500', '503']);
+    for (const path of ['/v2/models/{model}/ready', '/v2/models/{model}/versions/{version}/ready']) {
+      expect(statuses(path)).toEqual(['200', '400', '401', '403', '404', '500', '503']);
+    }
+    for (const path of ['/v2/models/{model}/infer', '/v2/models/{model}/versions/{version}/infer', '/v2/models/iris/infer']) {
+      expect(statuses(path, 'post')).toEqual(['200', '400', '401', '403', '404', '413', '500', '503']);
+      expect(paths[path]!.post!['x-vigie-permission']).toBe('model');
+    }
+    expect(v2().length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('show each served model’s own input and output tensors', () => {
+    const iris = requestOf('/v2/models/iris/infer');
+    const row = (input: Record<string, unknown>) => ({
+      inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2], ...input }],
+    });
+    expect(iris(row({}))).toBe(true);
+    expect(
+      iris(
+        row({
+          shape: [2, 4],
+          datatype: 'FP64',
+          data: [
+            [5.1, 3.5, 1.4, 0.2],
+            [6.9, 3.1, 5.4, 2.1],
+          ],
+        }),
+      ),
+    ).toBe(true);
+    expect(iris(row({ name: 'input0' }))).toBe(false);
+    expect(iris(row({ shape: [1, 5] }))).toBe(false);
+    expect(iris(row({ datatype: 'BYTES' }))).toBe(false);
+    expect(iris({ ...row({}), outputs: [{ name: 'logits' }] })).toBe(false);
+    const digits = requestOf('/v2/models/digits/infer');
+    const image = (input: Record<string, unknown>) => ({ inputs: [{ name: 'image', ...input }] });
+    expect(digits(image({ shape: [1], datatype: 'BYTES', data: ['iVBORw0KGgo='] }))).toBe(true);
+    expect(digits(image({ shape: [1, 1, 28, 28], datatype: 'FP32', data: [] }))).toBe(true);
+    expect(digits(image({ shape: [1, 28, 28, 1], datatype: 'UINT8', data: [] }))).toBe(true);
+    expect(digits(image({ shape: [1, 28, 28, 1], datatype: 'FP32', data: [] }))).toBe(false);
+
+    const answer = answerOf('/v2/models/iris/infer');
+    const label = (data: unknown[]) => ({
+      model_name: 'iris',
+      outputs: [{ name: 'label', datatype: 'BYTES', shape: [data.length], data }],
+    });
+    expect(answer(label(['setosa']))).toBe(true);
+    expect(answer(label(['rose']))).toBe(false);
+    expect(answer({ ...label(['setosa']), model_name: 'digits' })).toBe(false);
+    expect(JSON.stringify(answerOf('/v2/models/car-detector/infer').schema)).toContain('"enum":["car"]');
+  });
+});
+
+describe('the training routes', () => {
+  const query = () =>
+    Object.fromEntries(
+      paths['/v1/models/{model}/trainings']!.post!.parameters!.filter((p) => p.in === 'query').map((p) => [p.name, p]),
+    );
+
+  it('describe the query the handler parses: both accept and refuse the same values', () => {
+    const cases: Array<Record<string, string>> = [
+      { target: 'species' },
+      { target: '' },
+      { target: 'x'.repeat(200) },
+      { target: 'x'.repeat(201) },
+      { target: 'y', task: 'regression' },
+      { target: 'y', task: 'clustering' },
+      { target: 'y', metric: 'f1_macro' },
+      { target: 'y', metric: 'rmse' },
+      { target: 'y', metric: 'auc' },
+      ...['4', '5', '40', '780', '781', '7.5'].map((seconds) => ({ target: 'y', timeBudgetSeconds: seconds })),
+    ];
+    const parameters = query();
+    expect(Object.keys(parameters).sort()).toEqual(['metric', 'target', 'task', 'timeBudgetSeconds']);
+    for (const values of cases) {
+      const byHandler = (() => {
+        try {
+          parseTrainingOptions(values);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      // A query string is text: the document's integer is the number the text says.
+      const byDocument = Object.entries(values).every(([name, value]) =>
+        ajv.validate(parameters[name]!.schema, name === 'timeBudgetSeconds' ? Number(value) : value),
+      );
+      expect([values, byDocument]).toEqual([values, byHandler]);
+    }
+  });
+
+  it('take a CSV, answer 202, and put approval behind the models:approve permission', () => {
+    const start = paths['/v1/models/{model}/trainings']!.post!;
+    expect(Object.keys(start.requestBody!.content)).toEqual(['text/csv']);
+    expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415']));
+    const approval = paths['/v1/models/{model}/versions/{version}/approval']!.post!;
+    expect(approval['x-vigie-permission']).toBe('models:approve');
+    expect(approval.responses['409']).toBeDefined();
+    const body = schemaAt(
+      '/v1/models/{model}/versions/{version}/approval',
+      'post',
+      'requestBody',
+      'content',
+      'application/json',
+      'schema',
+    );
+    expect(body({ decision: 'approved', approver: 'Jane Reviewer' })).toBe(true);
+    expect(body({ decision: 'maybe', approver: 'Jane Reviewer' })).toBe(false);
+    expect(body({ decision: 'approved', approver: 'Jane Reviewer', extra: 1 })).toBe(false);
+    expect(paths['/v1/trainings/{trainingId}']!.get!.responses['404']).toBeDefined();
+  });
+});
