@@ -10,6 +10,7 @@ import {
   regressionResultSchema,
   rowsPredictionSchema,
   singlePredictionSchema,
+  uncertainFields,
 } from './responses';
 import { binary, PREDICTION_HEADERS, type RouteDoc } from './route-doc';
 import { predictParameters } from './routes';
@@ -59,6 +60,7 @@ function resultSchemaOf(output: ModelMetadata['output']): z.ZodMiniType {
         label: z.enum(labels),
         confidence: z.number().check(z.gte(0), z.lte(1)),
         probabilities: z.strictObject(Object.fromEntries(labels.map((label) => [label, z.number().check(z.gte(0), z.lte(1))]))),
+        ...uncertainFields,
       });
     }
     case 'detection':

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../zod-messages';
+import { UNCERTAIN_REASONS } from '../inference/postprocess';
 import { modelMetadataSchema } from '../model-spec';
 
 /**
@@ -36,10 +37,16 @@ export const problemSchema = z.object({
   errors: z.optional(z.array(fieldProblemSchema)),
 });
 
+/** A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why. */
+export const uncertainFields = {
+  uncertain: z.optional(described(z.literal(true), 'the answer is not confident enough to act on')),
+  reason: z.optional(described(z.enum(UNCERTAIN_REASONS), 'nothing-found: no writing; low-confidence: under the threshold')),
+};
 export const classificationResultSchema = z.object({
   label: z.string(),
   confidence: probability,
   probabilities: described(z.record(z.string(), probability), 'label → probability'),
+  ...uncertainFields,
 });
 export const detectionSchema = z.object({
   label: z.string(),
@@ -141,6 +148,19 @@ export const modelDescriptionSchema = z.object({
   versions: z.array(versionShape),
 });
 export const modelListSchema = z.object({ models: z.array(modelDescriptionSchema) });
+
+/** A model card as JSON: the Model Card Toolkit 0.0.2 sections functions/shared/model-card.ts fills. */
+const cardSection = z.record(z.string(), z.unknown());
+export const modelCardSchema = described(
+  z.object({
+    schema_version: z.literal('0.0.2'),
+    model_details: cardSection,
+    model_parameters: cardSection,
+    quantitative_analysis: cardSection,
+    considerations: cardSection,
+  }),
+  'governance/schemas/model-card.schema.json in the repository holds every field',
+);
 
 const fileSchema = z.object({
   role: z.enum(['upload', 'annotated', 'quarantine']),

@@ -6,13 +6,22 @@ import {
   erasureReceiptSchema,
   healthSchema,
   modelDescriptionSchema,
+  modelCardSchema,
   modelListSchema,
   predictionRecordSchema,
   resultSchema,
   singlePredictionSchema,
   subjectExportSchema,
 } from './responses';
-import { binary, modelParameter, PREDICTION_HEADERS, probeResponses, subjectHeader, type RouteDoc } from './route-doc';
+import {
+  binary,
+  modelParameter,
+  PREDICTION_HEADERS,
+  probeResponses,
+  subjectHeader,
+  versionParameter,
+  type RouteDoc,
+} from './route-doc';
 import { TRAINING_ROUTES } from './training-routes';
 
 export const predictParameters: RouteDoc['parameters'] = [
@@ -81,6 +90,26 @@ const V1_ROUTES: RouteDoc[] = [
     parameters: [modelParameter],
     responses: { 200: { description: 'The model.', content: { 'application/json': modelDescriptionSchema } } },
     problems: { 404: ['model-not-found'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{model}/versions/{version}/card',
+    operationId: 'getModelCard',
+    summary: 'A version’s model card, as it stands now (approval included)',
+    description:
+      'Markdown by default, the Model Card Toolkit JSON with `Accept: application/json`. A trained version’s card ' +
+      'shows the data report, the leaderboard, the held-out metrics, the training data’s SHA-256, the code commit ' +
+      'and the approval; it is also written beside the version in the models bucket at each decision.',
+    tag: 'Models',
+    permission: 'any-key',
+    parameters: [modelParameter, versionParameter],
+    responses: {
+      200: {
+        description: 'The card.',
+        content: { 'text/markdown': binary('text/markdown'), 'application/json': modelCardSchema },
+      },
+    },
+    problems: { 404: ['model-not-found', 'not-found'] },
   },
   {
     method: 'post',
