@@ -4,8 +4,8 @@ import { encodeTensor, type InferRequest } from '../../functions/shared/inferenc
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import type { ModelVersion } from '../../functions/shared/registry';
 import type { ScratchPlatform } from '../local/scratch-platform';
-import { uploadUntilRecorded } from '../local/upload-to-record';
-import { httpEvent } from './http-events';
+import { uploadUntilRecorded } from './upload-to-record';
+import { httpEvent } from '../samples/aws-events';
 import { imageInputOf } from '../../functions/shared/model-spec';
 
 /** What the preprocess and predict functions send to infer for these inputs. */

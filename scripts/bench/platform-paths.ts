@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadPredictionId } from '../../functions/shared/upload-key';
 import type { ScratchPlatform } from '../local/scratch-platform';
-import { uploadUntilRecorded } from '../local/upload-to-record';
+import { uploadUntilRecorded } from './upload-to-record';
 import { timeRuns, type Run } from './measure';
 
 const extension = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'jpg' : 'png');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { directorySize } from '../../layers/build';
-import { resolvedServerlessConfig } from '../local/serverless-config';
+import { resolvedServerlessConfig } from '../build/serverless-print';
 
 /** A function as serverless.yml declares it for the local stage, with the environment it runs with. */
 export interface StackFunction {

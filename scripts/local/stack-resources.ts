@@ -1,4 +1,4 @@
-import { resolvedServerlessConfig } from './serverless-config';
+import { resolvedServerlessConfig } from '../build/serverless-print';
 
 interface CfnResource {
   Type: string;

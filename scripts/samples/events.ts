@@ -1,13 +1,13 @@
 /**
  * The sample inputs and Lambda events under events/, made from real held-out digits: the images a newcomer
  * uploads, and the events `serverless invoke local -f <fn> -p events/<file>.json` takes. `npm run events`
- * writes them (scripts/make-events.ts); a test checks the committed ones are what this makes.
+ * writes them (scripts/samples/write-events.ts); a test checks the committed ones are what this makes.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { encodeTensor } from '../functions/shared/inference/protocol';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../functions/shared/preprocessing';
-import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist-samples';
+import { encodeTensor } from '../../functions/shared/inference/protocol';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist';
 
 /** Each file's path under events/ and its bytes. */
 export async function sampleEvents(): Promise<Map<string, Buffer>> {

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/smoke-test.ts <endpoint>` — after a deploy: the API is healthy with every model loaded, and one
+ * `npx tsx scripts/deploy/smoke-test.ts <endpoint>` — after a deploy: the API is healthy with every model loaded, and one
  * prediction of the committed sample digit answers 7. The key comes from VIGIE_API_KEY (a key of that stage).
  * Exits non-zero, saying why, on the first thing that is wrong; the deploy workflow runs it.
  */
@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 const [endpoint] = process.argv.slice(2);
 const key = process.env.VIGIE_API_KEY;
 if (!endpoint || endpoint === '--help' || !key) {
-  console.log('Usage: VIGIE_API_KEY=<key> npx tsx scripts/smoke-test.ts <https://api…>  (health, then one digit prediction)');
+  console.log(
+    'Usage: VIGIE_API_KEY=<key> npx tsx scripts/deploy/smoke-test.ts <https://api…>  (health, then one digit prediction)',
+  );
   process.exit(endpoint === '--help' ? 0 : 2);
 }
 const base = endpoint.replace(/\/$/, '');
