@@ -177,12 +177,13 @@ try {
       const firstUpload = uploads[0]!.Records[0]!.s3;
       const id = uploadPredictionId(firstUpload.bucket.name, firstUpload.object.key, firstUpload.object.eTag);
       const others: Record<string, unknown[]> = {
-        health: [httpEvent('GET /v1/health', '/v1/health')],
-        registry: [httpEvent('GET /v1/models', '/v1/models', { headers: { 'x-api-key': apiKey } })],
+        health: [httpEvent('GET /v1/health', '/v1/health', { origin: 'bench' })],
+        registry: [httpEvent('GET /v1/models', '/v1/models', { headers: { 'x-api-key': apiKey }, origin: 'bench' })],
         predictions: [
           httpEvent('GET /v1/predictions/{id}', `/v1/predictions/${id}`, {
             headers: { 'x-api-key': apiKey },
             pathParameters: { id },
+            origin: 'bench',
           }),
         ],
       };
