@@ -3,6 +3,7 @@ import { encodeTensor, type InferRequest } from '../../functions/shared/inferenc
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import type { ModelVersion } from '../../functions/shared/registry';
 import type { ScratchPlatform } from '../local/scratch-platform';
+import { extensionOf, mediaTypeOf } from './predict-loop';
 import { uploadUntilRecorded } from './upload-to-record';
 import { httpEvent, s3PutEvent } from '../samples/aws-events';
 import { imageInputOf } from '../../functions/shared/model-spec';
@@ -26,7 +27,7 @@ export async function inferEvents(model: ModelVersion, inputs: Buffer[]): Promis
 export function predictEvents(model: string, apiKey: string, inputs: Buffer[]) {
   return inputs.map((body) =>
     httpEvent('POST /v1/models/{model}/predict', `/v1/models/${model}/predict`, {
-      headers: { 'x-api-key': apiKey, 'content-type': body[0] === 0xff ? 'image/jpeg' : 'image/png' },
+      headers: { 'x-api-key': apiKey, 'content-type': mediaTypeOf(body) },
       pathParameters: { model },
       body,
       origin: 'bench',
@@ -41,7 +42,7 @@ export function predictEvents(model: string, apiKey: string, inputs: Buffer[]) {
 export async function uploadEvents(t: ScratchPlatform, model: string, inputs: Buffer[]) {
   return Promise.all(
     inputs.map(async (body, i) => {
-      const key = `incoming/${model}/bench/cold-${i}.${body[0] === 0xff ? 'jpg' : 'png'}`;
+      const key = `incoming/${model}/bench/cold-${i}.${extensionOf(body)}`;
       await uploadUntilRecorded(t, key, body, { pollMs: 20 });
       return s3PutEvent({ bucket: t.platform.uploadsBucket, key, body, sequencer: `bench${i}` });
     }),
