@@ -35,7 +35,14 @@ export const readStackOutputs: ReadStackOutputs = async (stack, region) => {
 export async function stageEndpoint(stage: string, sources: StageEndpointSources = {}): Promise<string> {
   const { print = serverlessPrint, outputs = readStackOutputs } = sources;
   const instead = 'give its HTTP API with --endpoint (or VIGIE_ENDPOINT)';
-  const printed = await print(stage);
+  const printed = await print(stage).catch((error: Error) => {
+    // The stack's name and region come from serverless.yml, read from the repository root; the first line of a
+    // failed print names the command, the rest is its stack trace.
+    const why = error.message.split('\n')[0];
+    throw new StageEndpointError(
+      `Stage '${stage}': could not read serverless.yml for it (${why}); run vigie from the repository, or ${instead}.`,
+    );
+  });
   const stack = stackName(printed, stage);
   const region = printed.provider.region;
   let found: Record<string, string> | undefined;

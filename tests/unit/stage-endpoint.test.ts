@@ -62,6 +62,15 @@ describe('stageEndpoint', () => {
     await expect(stageEndpoint('dev', sources)).rejects.toThrow('the stack vigie-dev in eu-west-3 has no HttpApiUrl output');
   });
 
+  it('says so when serverless.yml cannot be read for the stage', async () => {
+    const print = async () => {
+      throw new Error('Command failed: serverless print\n    at a stack trace');
+    };
+    await expect(stageEndpoint('prod', { print, outputs: fakeCloudFormation({}).outputs })).rejects.toThrow(
+      "Stage 'prod': could not read serverless.yml for it (Command failed: serverless print); run vigie from the repository, or give its HTTP API with --endpoint",
+    );
+  });
+
   it("names CloudFormation's refusal (here: no credentials)", async () => {
     const outputs: ReadStackOutputs = async () => {
       throw new Error('Could not load credentials from any providers');
