@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files of swagger-ui-dist the page loads; scripts/build.ts copies them beside the bundle (dist/docs/viewer). */
+/** The files of swagger-ui-dist the page loads; scripts/build/functions.ts copies them beside the bundle (dist/docs/viewer). */
 export const VIEWER_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'] as const;
 
 /**

@@ -16,7 +16,7 @@ of each class form a validation subset that is only used to print progress
 (no early stopping, no checkpoint selection: the model after the last epoch is
 exported).
 
-Training pages (issue #14, from 1.1.0): with --pages DIR (written by `npx tsx scripts/digit-pages.ts
+Training pages (issue #14, from 1.1.0): with --pages DIR (written by `npx tsx scripts/evaluation/pages/write.ts
 --training`), every training digit also comes photographed on a school page (plain, Seyes, squared paper; pen,
 pencil, felt-tip; light, shadow, rotation, JPEG) and as its MNIST picture, both run through the serving
 preprocessing of functions/shared/preprocessing/page.ts. They are added to the training set (held-out digits are

@@ -1,11 +1,11 @@
 /** The events each function is called with in the cold-start processes, built from the bench's real inputs. */
-import { createHash } from 'node:crypto';
 import { encodeTensor, type InferRequest } from '../../functions/shared/inference/protocol';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import type { ModelVersion } from '../../functions/shared/registry';
 import type { ScratchPlatform } from '../local/scratch-platform';
-import { uploadUntilRecorded } from '../local/upload-to-record';
-import { httpEvent } from './http-events';
+import { extensionOf, mediaTypeOf } from './predict-loop';
+import { uploadUntilRecorded } from './upload-to-record';
+import { httpEvent, s3PutEvent } from '../samples/aws-events';
 import { imageInputOf } from '../../functions/shared/model-spec';
 
 /** What the preprocess and predict functions send to infer for these inputs. */
@@ -27,9 +27,10 @@ export async function inferEvents(model: ModelVersion, inputs: Buffer[]): Promis
 export function predictEvents(model: string, apiKey: string, inputs: Buffer[]) {
   return inputs.map((body) =>
     httpEvent('POST /v1/models/{model}/predict', `/v1/models/${model}/predict`, {
-      headers: { 'x-api-key': apiKey, 'content-type': body[0] === 0xff ? 'image/jpeg' : 'image/png' },
+      headers: { 'x-api-key': apiKey, 'content-type': mediaTypeOf(body) },
       pathParameters: { model },
       body,
+      origin: 'bench',
     }),
   );
 }
@@ -41,26 +42,9 @@ export function predictEvents(model: string, apiKey: string, inputs: Buffer[]) {
 export async function uploadEvents(t: ScratchPlatform, model: string, inputs: Buffer[]) {
   return Promise.all(
     inputs.map(async (body, i) => {
-      const key = `incoming/${model}/bench/cold-${i}.${body[0] === 0xff ? 'jpg' : 'png'}`;
+      const key = `incoming/${model}/bench/cold-${i}.${extensionOf(body)}`;
       await uploadUntilRecorded(t, key, body, { pollMs: 20 });
-      // A single-part upload's ETag is the MD5 of its bytes, in S3 as in s3rver.
-      const eTag = createHash('md5').update(body).digest('hex');
-      return {
-        Records: [
-          {
-            eventVersion: '2.1',
-            eventSource: 'aws:s3',
-            awsRegion: 'eu-west-3',
-            eventTime: new Date().toISOString(),
-            eventName: 'ObjectCreated:Put',
-            s3: {
-              s3SchemaVersion: '1.0',
-              bucket: { name: t.platform.uploadsBucket, arn: `arn:aws:s3:::${t.platform.uploadsBucket}` },
-              object: { key, size: body.length, eTag, sequencer: `bench${i}` },
-            },
-          },
-        ],
-      };
+      return s3PutEvent({ bucket: t.platform.uploadsBucket, key, body, sequencer: `bench${i}` });
     }),
   );
 }

@@ -2,7 +2,7 @@
  * Issue #16's goals for the HTTP path, checked on one run's figures: against the peer a user would write, against
  * the sum of what it cannot avoid, and in Lambda cost against the floor at predict's memory size.
  */
-import { percentiles } from '../local/stats';
+import { percentiles } from './stats';
 import { costPerThousand } from './cost';
 import type { InProcessRuns } from './in-process';
 import { throughput, type Run } from './measure';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { validationFrames, type FrameRangeSplit } from '../evaluation/car-dataset';
-import { heldOutDigitsOf, renderMnistPng } from '../mnist-samples';
+import { heldOutDigitsOf, renderMnistPng } from '../samples/mnist';
 import { photographPage, REALISTIC_SET } from '../evaluation/pages/set';
 import type { ModelVersion } from '../../functions/shared/registry';
 

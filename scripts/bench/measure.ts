@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { percentiles } from '../local/stats';
+import { percentiles } from './stats';
 
 /** One measured path: every sample's latency, and the wall time the samples took together. */
 export interface Run {

@@ -5,13 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { timeInterleaved, type Run } from './measure';
+import { inFlight, postPredict } from './predict-loop';
 
 export const IN_FLIGHT = 8;
-
-const contentType = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'image/jpeg' : 'image/png');
 
 export interface Peer {
   url: string;
@@ -43,27 +41,14 @@ type Post = (i: number) => Promise<void>;
 /** A POST of input i to `base`'s predict route, failing on anything but 200. */
 export function predictPost(base: string, model: string, inputs: Buffer[], headers: Record<string, string> = {}): Post {
   return async (i) => {
-    const body = inputs[i % inputs.length]!;
-    const response = await fetch(`${base}/v1/models/${model}/predict`, {
-      method: 'POST',
-      headers: { 'content-type': contentType(body), ...headers },
-      body,
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`HTTP ${response.status} from ${base}: ${text.slice(0, 300)}`);
+    const { status, text } = await postPredict(base, model, inputs[i % inputs.length]!, headers);
+    if (status !== 200) throw new Error(`HTTP ${status} from ${base}: ${text.slice(0, 300)}`);
   };
 }
 
 /** Requests per second with `inFlight` requests outstanding until `count` have been answered. */
-export async function throughputAt(post: Post, count: number, inFlight = IN_FLIGHT): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) await post(next++);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
+async function throughputAt(post: Post, count: number): Promise<number> {
+  return count / (await inFlight(count, IN_FLIGHT, post));
 }
 
 /**

@@ -4,10 +4,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadPredictionId } from '../../functions/shared/upload-key';
 import type { ScratchPlatform } from '../local/scratch-platform';
-import { uploadUntilRecorded } from '../local/upload-to-record';
+import { uploadUntilRecorded } from './upload-to-record';
 import { timeRuns, type Run } from './measure';
-
-const extension = (bytes: Uint8Array) => (bytes[0] === 0xff ? 'jpg' : 'png');
+import { extensionOf } from './predict-loop';
 
 /** Resolves when every id has a record, checking after each drain of the S3 notifications. */
 async function waitForRecords(t: ScratchPlatform, ids: string[], timeoutMs = 120_000): Promise<void> {
@@ -34,7 +33,7 @@ async function uploadBurst(t: ScratchPlatform, model: string, inputs: Buffer[], 
   const ids = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const body = inputs[i % inputs.length]!;
-      const key = `incoming/${model}/bench/${prefix}-${i}.${extension(body)}`;
+      const key = `incoming/${model}/bench/${prefix}-${i}.${extensionOf(body)}`;
       const put = await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: body }));
       return uploadPredictionId(t.platform.uploadsBucket, key, (put.ETag ?? '').replace(/"/g, ''));
     }),
@@ -58,7 +57,7 @@ export async function measureS3Path(
 ): Promise<Run> {
   const run = await timeRuns(count, warmUp, (i) => {
     const body = inputs[i % inputs.length]!;
-    return uploadUntilRecorded(t, `incoming/${model}/bench/seq-${i}.${extension(body)}`, body);
+    return uploadUntilRecorded(t, `incoming/${model}/bench/seq-${i}.${extensionOf(body)}`, body);
   });
   await uploadBurst(t, model, inputs, 'warm-burst', 2 * t.platform.settings.deliveryConcurrency);
   const started = performance.now();

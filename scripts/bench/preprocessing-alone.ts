@@ -8,7 +8,7 @@ import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/p
 import { decodeValue } from '../../functions/shared/preprocessing/decode';
 import { imageInputOf } from '../../functions/shared/model-spec';
 import { ModelRegistry } from '../../functions/shared/registry';
-import { percentiles } from '../local/stats';
+import { percentiles } from './stats';
 import { benchInputs, phonePhotos } from './inputs';
 import { timeRuns } from './measure';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { directorySize } from '../../layers/build';
-import { resolvedServerlessConfig } from '../local/serverless-config';
+import { environmentOf, layerFolder, serverlessPrint } from '../build/serverless-print';
 
 /** A function as serverless.yml declares it for the local stage, with the environment it runs with. */
 export interface StackFunction {
@@ -12,23 +12,14 @@ export interface StackFunction {
   environment: Record<string, string>;
 }
 
-/** `{ Ref: 'SharpLambdaLayer' }` → `sharp`: the framework's logical id for the layer declared as `sharp`. */
-export const layerFolder = (ref: unknown) =>
-  String((ref as { Ref?: string }).Ref ?? ref)
-    .replace(/LambdaLayer$/, '')
-    .toLowerCase();
-
 /** Reads the functions as the framework resolves them, so memory sizes and layers come from serverless.yml itself. */
 export async function stackFunctions(env: NodeJS.ProcessEnv): Promise<StackFunction[]> {
-  const config = await resolvedServerlessConfig<{
-    provider: { memorySize?: number; environment?: Record<string, string> };
-    functions: Record<string, { memorySize?: number; layers?: unknown[]; environment?: Record<string, string> }>;
-  }>(env);
+  const config = await serverlessPrint('local', env);
   return Object.entries(config.functions).map(([name, fn]) => ({
     name,
     memorySize: fn.memorySize ?? config.provider.memorySize ?? 1024,
     layers: (fn.layers ?? []).map(layerFolder),
-    environment: { ...config.provider.environment, ...fn.environment },
+    environment: environmentOf(config, fn),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { percentiles } from '../local/stats';
+import { percentiles } from './stats';
 import { throughput, versusFloor, type Floor, type Run } from './measure';
 
 export interface Row {

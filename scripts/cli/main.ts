@@ -1,6 +1,7 @@
 /**
  * `vigie`: one command for the platform (bin/vigie.js runs this). Every command works against the local platform
- * by default and against a deployed stage with --stage/--endpoint/--api-key; --json prints what machines read.
+ * by default and against a deployed stage with --stage and --api-key (its endpoint read from its CloudFormation
+ * stack, or given with --endpoint); --json prints what machines read.
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -21,7 +22,12 @@ const program = new Command('vigie')
   .version(version)
   .description('Vigie, serverless ML inference: run the platform, manage keys and models, predict, audit')
   .addOption(new Option('--stage <stage>', 'the stage to work on').default('local').env('VIGIE_STAGE'))
-  .addOption(new Option('--endpoint <url>', "the stage's HTTP API (default: the local platform)").env('VIGIE_ENDPOINT'))
+  .addOption(
+    new Option(
+      '--endpoint <url>',
+      "the stage's HTTP API (default: the local platform; a deployed stage's is read from its stack)",
+    ).env('VIGIE_ENDPOINT'),
+  )
   .addOption(new Option('--api-key <key>', 'the x-api-key to send (default on the local stage: its key)').env('VIGIE_API_KEY'))
   .option('--json', 'print JSON for machines instead of lines for people')
   .showHelpAfterError('(vigie --help, or vigie <command> --help, lists what it takes)')
@@ -32,7 +38,7 @@ Examples:
   vigie start
   vigie predict events/samples/seven.png --model digits
   vigie keys create --name "line-3 cameras" --models car-detector
-  vigie subjects export driver-42 --stage prod --endpoint https://api.example.com --api-key "$DPO_KEY"
+  vigie subjects export driver-42 --stage prod --api-key "$DPO_KEY"
   vigie audit predictions-by-subject --subject driver-42`,
   );
 

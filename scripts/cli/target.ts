@@ -1,4 +1,5 @@
 import { localSettings } from '../local/settings';
+import { stageEndpoint, type StageEndpointSources } from './stage-endpoint';
 
 /** The options every command takes: which stage, where its HTTP API is, which key, and machine output. */
 export interface GlobalOptions {
@@ -17,18 +18,21 @@ export interface ApiTarget {
 }
 
 /**
- * The HTTP API a command talks to: `--endpoint` when given, else the local platform (`vigie start`, whose port
- * VIGIE_HTTP_PORT moves). A deployed stage has no default address or key, so both must be given for it.
+ * The HTTP API a command talks to: `--endpoint` when given; else, for the local stage, the local platform
+ * (`vigie start`, whose port VIGIE_HTTP_PORT moves); else the deployed stage's own, read from its CloudFormation
+ * stack (stage-endpoint.ts). A deployed stage has no default key, so one must be given for it.
  */
-export function apiTarget(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ApiTarget {
+export async function apiTarget(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  sources?: StageEndpointSources,
+): Promise<ApiTarget> {
   const local = localSettings(env);
-  const endpoint = options.endpoint ?? env.VIGIE_ENDPOINT;
-  if (options.stage !== 'local' && !endpoint) {
-    throw new UsageError(
-      `Stage '${options.stage}': give its HTTP API with --endpoint (or VIGIE_ENDPOINT); \`serverless info --stage ${options.stage}\` prints it.`,
-    );
-  }
   const apiKey = options.apiKey ?? (options.stage === 'local' ? local.apiKey : undefined);
   if (!apiKey) throw new UsageError(`Stage '${options.stage}': give an API key with --api-key or VIGIE_API_KEY.`);
-  return { endpoint: (endpoint ?? `http://localhost:${local.httpPort}`).replace(/\/+$/, ''), apiKey };
+  const endpoint =
+    options.endpoint ??
+    env.VIGIE_ENDPOINT ??
+    (options.stage === 'local' ? `http://localhost:${local.httpPort}` : await stageEndpoint(options.stage, sources));
+  return { endpoint: endpoint.replace(/\/+$/, ''), apiKey };
 }

@@ -5,45 +5,20 @@
  * the models from their metadata, the layer sizes from `npm run build:layers`. `--check` only compares, and exits
  * 1 naming the stale parts (tests/docs/architecture.test.ts runs the same comparison).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import ts from 'typescript';
 import { directorySize } from '../../layers/build';
+import {
+  layerFolder,
+  printedResources,
+  serverlessPrint,
+  type CfnResource,
+  type PrintedFunction,
+  type PrintedService,
+} from '../build/serverless-print';
 
-const run = promisify(execFile);
 export const ARCHITECTURE_DOC = 'docs/architecture.md';
-
-interface Resource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-}
-interface PrintedFunction {
-  role?: string;
-  memorySize?: number;
-  timeout?: number;
-  layers?: Array<{ Ref: string }>;
-  events?: Array<{ httpApi?: { method: string; path: string } }>;
-}
-interface Printed {
-  provider: { memorySize: number; timeout: number };
-  functions: Record<string, PrintedFunction>;
-  resources: Array<{ Resources: Record<string, Resource> }> | { Resources: Record<string, Resource> };
-}
-
-/** The dev stage as the framework resolves it: what AWS gets (layers included). */
-async function printedStack(): Promise<Printed> {
-  const { stdout } = await run(
-    process.execPath,
-    ['node_modules/osls/bin/serverless.js', 'print', '--stage', 'dev', '--format', 'json'],
-    {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline' },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as Printed;
-}
 
 const table = (header: string[], rows: string[][]) =>
   [
@@ -53,10 +28,9 @@ const table = (header: string[], rows: string[][]) =>
   ].join('\n');
 
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
-const layerName = (ref: string) => ref.replace(/LambdaLayer$/, '').toLowerCase();
 
 /** The resources an IAM role may invoke (lambda:InvokeFunction), each as JSON. */
-function invokeStatements(role: Resource | undefined): string[] {
+function invokeStatements(role: CfnResource | undefined): string[] {
   const policies = (role?.Properties?.Policies ?? []) as Array<{
     PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> };
   }>;
@@ -67,7 +41,7 @@ function invokeStatements(role: Resource | undefined): string[] {
 }
 
 /** How each function is started: its HTTP routes, the S3 notification, or who may invoke it (from the IAM roles). */
-function triggers(name: string, fn: PrintedFunction, printed: Printed, resources: Record<string, Resource>): string {
+function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
   const routes = (fn.events ?? []).flatMap((event) => (event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : []));
   if (routes.length > 0) return routes.map((route) => `\`${route}\``).join('<br>');
   const id = logicalId(name);
@@ -88,18 +62,18 @@ function triggers(name: string, fn: PrintedFunction, printed: Printed, resources
   return invokers.length > 0 ? `Lambda Invoke from ${invokers.join(', ')}` : '—';
 }
 
-function functionsBlock(printed: Printed, resources: Record<string, Resource>): string {
+function functionsBlock(printed: PrintedService, resources: Record<string, CfnResource>): string {
   const rows = Object.entries(printed.functions).map(([name, fn]) => [
     `\`${name}\``,
     triggers(name, fn, printed, resources),
     `${fn.memorySize ?? printed.provider.memorySize} MB`,
     `${fn.timeout ?? printed.provider.timeout} s`,
-    (fn.layers ?? []).map((layer) => layerName(layer.Ref)).join(', ') || '—',
+    (fn.layers ?? []).map(layerFolder).join(', ') || '—',
   ]);
   return table(['function', 'started by', 'memory', 'timeout', 'layers'], rows);
 }
 
-function storageBlock(resources: Record<string, Resource>): string {
+function storageBlock(resources: Record<string, CfnResource>): string {
   const rows = Object.values(resources).flatMap((r): string[][] => {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::DynamoDB::Table') {
@@ -181,9 +155,9 @@ function sizesBlock(): string {
 }
 
 export async function generatedBlocks(): Promise<Record<string, string>> {
-  const printed = await printedStack();
-  const blocks = Array.isArray(printed.resources) ? printed.resources : [printed.resources];
-  const resources = Object.assign({}, ...blocks.map((block) => block.Resources ?? {})) as Record<string, Resource>;
+  // The dev stage: what AWS gets, layers included.
+  const printed = await serverlessPrint('dev');
+  const resources = printedResources(printed);
   return {
     functions: functionsBlock(printed, resources),
     storage: storageBlock(resources),

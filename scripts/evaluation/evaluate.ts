@@ -6,7 +6,7 @@ import { runModel } from '../../functions/shared/inference/run-model';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import type { ModelVersion } from '../../functions/shared/registry';
-import { heldOutDigits, renderMnistPng, type SplitRule } from '../mnist-samples';
+import { heldOutDigits, renderMnistPng, type SplitRule } from '../samples/mnist';
 import { validationFrames, type FrameRangeSplit } from './car-dataset';
 import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
 import { imageInputOf } from '../../functions/shared/model-spec';

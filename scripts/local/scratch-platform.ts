@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { scanAll } from '../../functions/shared/scan-all';
 import type { PredictionRecord } from '../../functions/shared/records';
-import { buildFunctions } from '../build';
+import { buildFunctions } from '../build/functions';
 import { startLocalPlatform, type LocalPlatform } from './platform';
 import { LOCAL_CREDENTIALS, type LocalSettings } from './settings';
 

@@ -1,9 +1,4 @@
-import { resolvedServerlessConfig } from './serverless-config';
-
-interface CfnResource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-}
+import { environmentOf, printedResources, serverlessPrint } from '../build/serverless-print';
 
 export interface StackResources {
   buckets: string[];
@@ -18,20 +13,13 @@ export interface StackResources {
  * for the local stage: one definition for AWS and for the laptop.
  */
 export async function readStackResources(env: NodeJS.ProcessEnv): Promise<StackResources> {
-  const config = await resolvedServerlessConfig<{
-    custom: { uploadsBucket: string };
-    provider: { environment?: Record<string, unknown> };
-    resources: Array<{ Resources: Record<string, CfnResource> }> | { Resources: Record<string, CfnResource> };
-  }>(env);
-  const blocks = Array.isArray(config.resources) ? config.resources : [config.resources];
-  const resources = blocks.flatMap((block) => Object.values(block.Resources ?? {}));
+  const config = await serverlessPrint('local', env);
+  const resources = Object.values(printedResources(config));
   return {
     buckets: resources.filter((r) => r.Type === 'AWS::S3::Bucket').map((r) => String(r.Properties?.BucketName)),
     tables: resources.filter((r) => r.Type === 'AWS::DynamoDB::Table').map((r) => r.Properties ?? {}),
     uploadsBucket: config.custom.uploadsBucket,
-    functionEnvironment: Object.fromEntries(
-      Object.entries(config.provider.environment ?? {}).map(([name, value]) => [name, String(value)]),
-    ),
+    functionEnvironment: environmentOf(config),
   };
 }
 

@@ -7,7 +7,7 @@ import { SessionCache } from '../../functions/shared/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
 import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
 import { realisticFigures, runRealistic } from '../../scripts/evaluation/realistic-eval';
-import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 import { imageInputOf } from '../../functions/shared/model-spec';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
-import { buildFunctions, NATIVE_PACKAGES } from '../../scripts/build';
-import { packageOffline } from '../../scripts/package-offline';
+import { buildFunctions, NATIVE_PACKAGES } from '../../scripts/build/functions';
+import { packageOffline } from '../../scripts/build/package-offline';
 import { functionNeeds } from '../support/function-needs';
 
 /**

@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directorySize } from '../../layers/build';
-import { buildFunctions } from '../../scripts/build';
-import { packageOffline } from '../../scripts/package-offline';
+import { buildFunctions } from '../../scripts/build/functions';
+import { packageOffline } from '../../scripts/build/package-offline';
 import { savedQueries } from '../../infra/queries.cjs';
 import { auditTemplate } from '../support/template-audit';
-import { layerFolder } from '../../scripts/bench/stack-functions';
+import { layerFolder } from '../../scripts/build/serverless-print';
 import { functionNeeds } from '../support/function-needs';
 
 /**

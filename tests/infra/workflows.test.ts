@@ -42,6 +42,6 @@ describe('GitHub workflows', () => {
     expect(deploy).toContain('role-to-assume:');
     expect(deploy).not.toMatch(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
     expect(deploy).toMatch(/environment: .*'prod'/);
-    expect(deploy).toContain('scripts/smoke-test.ts');
+    expect(deploy).toContain('scripts/deploy/smoke-test.ts');
   });
 });

@@ -2,8 +2,8 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quarantineKeyFor } from '../../functions/shared/upload-key';
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
-import { badInputs, type BadInput } from '../../scripts/bad-inputs';
-import { heldOutDigits } from '../../scripts/mnist-samples';
+import { badInputs, type BadInput } from '../../scripts/samples/bad-inputs';
+import { heldOutDigits } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 

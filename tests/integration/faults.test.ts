@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../../functions/shared/records';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { startChaosProxy, type ChaosProxy } from '../support/chaos-proxy';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';

@@ -10,7 +10,7 @@ import { runInsightsQuery, type QueryResult } from '../../scripts/audit/insights
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
-import { heldOutDigitsOf, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigitsOf, renderMnistPng } from '../../scripts/samples/mnist';
 import type { ModelMetadata } from '../../functions/shared/model-spec';
 import type { PredictionRecord } from '../../functions/shared/records';
 import { ModelRegistry } from '../../functions/shared/registry';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heldOutDigits, renderMnistPng, renderPaperJpeg } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng, renderPaperJpeg } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 

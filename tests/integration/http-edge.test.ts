@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNKNOWN_MODEL } from '../../functions/shared/model-name';
 import { ModelRegistry } from '../../functions/shared/registry';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 import { rawHttp } from '../support/raw-http';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
@@ -160,7 +160,7 @@ describe('npm start on a port already taken', () => {
     const squatter = createServer((_, response) => response.end('someone else')).listen(TEST_SETTINGS.httpPort, '127.0.0.1');
     await once(squatter, 'listening');
     try {
-      const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/start-local.ts'], {
+      const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/local/start.ts'], {
         env: {
           ...process.env,
           VIGIE_HTTP_PORT: String(TEST_SETTINGS.httpPort),

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
-/** The deploy workflow's smoke test (scripts/smoke-test.ts), run here against the local platform. */
+/** The deploy workflow's smoke test (scripts/deploy/smoke-test.ts), run here against the local platform. */
 const run = promisify(execFile);
 let t: TestPlatform;
 
@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 const smoke = (endpoint: string, key: string) =>
-  run(process.execPath, ['--import', 'tsx', 'scripts/smoke-test.ts', endpoint], { env: { ...process.env, VIGIE_API_KEY: key } });
+  run(process.execPath, ['--import', 'tsx', 'scripts/deploy/smoke-test.ts', endpoint], {
+    env: { ...process.env, VIGIE_API_KEY: key },
+  });
 
 describe('smoke test after a deploy', () => {
   it('passes on a healthy platform', async () => {

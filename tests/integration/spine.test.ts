@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
 import { readLogEvents } from '../../scripts/audit/log-events';
 import { digitsMetadata } from '../support/models';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadPredictionId } from '../../functions/shared/upload-key';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
 import type { SubjectExport } from '../../functions/subjects/subject-data';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 

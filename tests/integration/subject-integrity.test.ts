@@ -13,7 +13,7 @@ import { uploadPredictionId } from '../../functions/shared/upload-key';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
 import type { PredictionRecord } from '../../functions/shared/records';
 import type { ErasureReceipt, SubjectExport } from '../../functions/subjects/subject-data';
-import { heldOutDigits, renderMnistPng, type DigitSample } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng, type DigitSample } from '../../scripts/samples/mnist';
 import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
 import { readFileSync } from 'node:fs';
 import { digitsMetadata, MODELS_DIR } from '../support/models';

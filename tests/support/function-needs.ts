@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { NATIVE_PACKAGES } from '../../scripts/build';
+import { NATIVE_PACKAGES } from '../../scripts/build/functions';
 
 /**
  * What a function's bundle really needs at run time, read from what its handler imports (esbuild's metafile over

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelMetadata } from '../../functions/shared/model-spec';
-import type { SplitRule } from '../../scripts/mnist-samples';
+import type { SplitRule } from '../../scripts/samples/mnist';
 
 export const MODELS_DIR = join(process.cwd(), 'models');
 

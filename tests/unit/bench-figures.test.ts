@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { medianColdStart } from '../../scripts/bench/cold-start';
 import { billedMs, costPerThousand } from '../../scripts/bench/cost';
 import { floorOf, throughput, versusFloor, type Run } from '../../scripts/bench/measure';
-import { layerFolder } from '../../scripts/bench/stack-functions';
+import { layerFolder } from '../../scripts/build/serverless-print';
 
 const run = (samples: number[], seconds: number, throughputPerSecond?: number): Run => ({
   samples,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, inferConfigSchema, loadConfig, predictConfigSchema } from '../../functions/shared/config';
 
+/** The variables the predict function cannot start without, as the local stage sets them. */
+const PREDICT_ENV = {
+  MODELS_DIR: './models',
+  VIGIE_STAGE: 'local',
+  PREDICTIONS_TABLE: 'vigie-local-predictions',
+  ERASURES_TABLE: 'vigie-local-erasures',
+  INFER_FUNCTION_NAME: 'vigie-local-infer',
+  API_KEYS_TABLE: 'vigie-local-api-keys',
+};
+
 describe('loadConfig', () => {
   it('fails the cold start with every problem named and explained in English', () => {
     // Prepare: a malformed endpoint, a negative number, and the required variables missing.
@@ -17,28 +27,15 @@ describe('loadConfig', () => {
   });
 
   it('refuses a VIGIE_API_KEY holding a comma: API Gateway joins repeated headers with commas', () => {
-    const env = {
-      MODELS_DIR: './models',
-      VIGIE_STAGE: 'local',
-      PREDICTIONS_TABLE: 'vigie-local-predictions',
-      ERASURES_TABLE: 'vigie-local-erasures',
-      INFER_FUNCTION_NAME: 'vigie-local-infer',
-      API_KEYS_TABLE: 'vigie-local-api-keys',
-    };
-    expect(() => loadConfig(predictConfigSchema, { ...env, VIGIE_API_KEY: 'one,two' })).toThrow(
+    expect(() => loadConfig(predictConfigSchema, { ...PREDICT_ENV, VIGIE_API_KEY: 'one,two' })).toThrow(
       'VIGIE_API_KEY: must not hold a comma',
     );
-    expect(loadConfig(predictConfigSchema, { ...env, VIGIE_API_KEY: 'one' }).VIGIE_API_KEY).toBe('one');
+    expect(loadConfig(predictConfigSchema, { ...PREDICT_ENV, VIGIE_API_KEY: 'one' }).VIGIE_API_KEY).toBe('one');
   });
 
   it('reads numbers, applies defaults and treats empty endpoints as unset', () => {
     const config = loadConfig(predictConfigSchema, {
-      MODELS_DIR: './models',
-      VIGIE_STAGE: 'local',
-      PREDICTIONS_TABLE: 'vigie-local-predictions',
-      ERASURES_TABLE: 'vigie-local-erasures',
-      INFER_FUNCTION_NAME: 'vigie-local-infer',
-      API_KEYS_TABLE: 'vigie-local-api-keys',
+      ...PREDICT_ENV,
       VIGIE_S3_ENDPOINT: '',
       VIGIE_DYNAMODB_ENDPOINT: 'http://localhost:8000',
       VIGIE_API_KEY: '',

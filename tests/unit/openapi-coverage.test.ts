@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrainingOptions } from '../../functions/shared/automl/training-request';
 import type { OpenApiDocument } from '../../functions/shared/openapi/document';
-import { resolvedServerlessConfig } from '../../scripts/local/serverless-config';
+import { serverlessPrint } from '../../scripts/build/serverless-print';
 import { committedDocument } from '../support/openapi';
 
 /**
@@ -38,9 +38,7 @@ const answerOf = (path: string) => schemaAt(path, 'post', 'responses', '200', 'c
 
 describe('the document covers every route', () => {
   it('documents every /v1 and /v2 route serverless.yml declares, and no templated route it does not', async () => {
-    const config = await resolvedServerlessConfig<{
-      functions: Record<string, { events?: Array<{ httpApi?: { method: string; path: string } }> }>;
-    }>(process.env);
+    const config = await serverlessPrint('local');
     const declared = Object.values(config.functions)
       .flatMap((fn) => fn.events ?? [])
       .flatMap(({ httpApi }) => (httpApi && /^\/v[12]\b/.test(httpApi.path) ? [`${httpApi.method} ${httpApi.path}`] : []));

@@ -6,7 +6,7 @@ import { pageInk } from '../../functions/shared/preprocessing/page';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
 import { PAGE_INPUT } from '../../scripts/evaluation/pages/training';
 import type { PageConditions } from '../../scripts/evaluation/pages/conditions';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import sharp from 'sharp';
 
 /**

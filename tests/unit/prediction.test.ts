@@ -8,7 +8,7 @@ import type { InvokeInfer } from '../../functions/shared/inference/infer-client'
 import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
 import type { PredictionRecord, PredictionStore } from '../../functions/shared/records';
 import { ModelRegistry } from '../../functions/shared/registry';
-import { heldOutDigits, renderMnistPng } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 
 /** The shared prediction path with fakes for its side effects: infer, the table, the clock. */

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/mnist-samples';
+import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { imageInputOf } from '../../functions/shared/model-spec';
 

@@ -26,19 +26,19 @@ function runScript(script: string): Promise<void> {
 const MEASUREMENTS = [
   {
     name: 'bench',
-    script: 'scripts/bench.ts',
+    script: 'scripts/bench/main.ts',
     description: 'where the time goes, per model: session.run, sharp, handler chain, hops, cold starts, sizes',
     help: 'Starts its own platform on ports 3390/3392/4869/8390 (not beside `vigie load`). BENCH_SCALE multiplies every count.\n\nExamples:\n  vigie bench\n  BENCH_SCALE=0.2 vigie bench',
   },
   {
     name: 'load',
-    script: 'scripts/load-test.ts',
+    script: 'scripts/bench/load.ts',
     description: 'a bounded load test on loopback: HTTP predictions at concurrency, then S3 uploads reconciled with records',
     help: 'Starts its own platform (the same ports as `vigie bench`). LOAD_HTTP_REQUESTS, LOAD_CONCURRENCY, LOAD_UPLOADS, LOAD_BURST, LOAD_DEADLINE_S tune it.\n\nExamples:\n  vigie load\n  LOAD_HTTP_REQUESTS=200 LOAD_UPLOADS=100 vigie load',
   },
   {
     name: 'latency',
-    script: 'scripts/measure-latency.ts',
+    script: 'scripts/bench/latency.ts',
     description: "the spine's two latencies on a scratch platform: HTTP predict and S3 upload → record",
     help: 'LATENCY_HTTP_REQUESTS (200) and LATENCY_UPLOADS (50) set the counts.\n\nExample:\n  LATENCY_HTTP_REQUESTS=50 vigie latency',
   },

@@ -22,7 +22,7 @@ interface ModelDescription extends ModelSummary {
 }
 
 async function list(global: GlobalOptions): Promise<void> {
-  const body = (await callApi(apiTarget(global), '/v1/models')) as { models: ModelSummary[] };
+  const body = (await callApi(await apiTarget(global), '/v1/models')) as { models: ModelSummary[] };
   emit(global.json, body, () =>
     body.models.map(
       (model) =>
@@ -32,7 +32,7 @@ async function list(global: GlobalOptions): Promise<void> {
 }
 
 async function show(name: string, global: GlobalOptions): Promise<void> {
-  const body = (await callApi(apiTarget(global), `/v1/models/${encodeURIComponent(name)}`)) as ModelDescription;
+  const body = (await callApi(await apiTarget(global), `/v1/models/${encodeURIComponent(name)}`)) as ModelDescription;
   emit(global.json, body, () => [
     `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}`,
     ...body.versions.map(
@@ -73,7 +73,7 @@ export function registerModels(program: Command): void {
   models
     .command('list')
     .description('every model with its served and latest version (GET /v1/models)')
-    .addHelpText('after', '\nExample:\n  vigie models list --stage prod --endpoint https://api.example.com --api-key vk_…')
+    .addHelpText('after', '\nExample:\n  vigie models list --stage prod --api-key vk_…')
     .action((_options: unknown, command: Command) => list(command.optsWithGlobals<GlobalOptions>()));
   models
     .command('show')

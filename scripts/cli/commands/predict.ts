@@ -43,7 +43,7 @@ async function predict(source: string, options: PredictOptions, global: GlobalOp
   if (bytes.length === 0) throw new UsageError(`${source === '-' ? 'Standard input' : source} is empty.`);
   const headers: Record<string, string> = { 'content-type': options.type ?? inputContentType(source, bytes) };
   if (options.subject) headers['x-subject-id'] = options.subject;
-  const answer = (await callApi(apiTarget(global), `/v1/models/${encodeURIComponent(options.model)}/predict`, {
+  const answer = (await callApi(await apiTarget(global), `/v1/models/${encodeURIComponent(options.model)}/predict`, {
     method: 'POST',
     headers,
     body: bytes,

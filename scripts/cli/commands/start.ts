@@ -1,13 +1,13 @@
-/** `vigie start`: builds the function bundles, then runs the local platform (scripts/start-local.ts) until Ctrl-C. */
+/** `vigie start`: builds the function bundles, then runs the local platform (scripts/local/start.ts) until Ctrl-C. */
 import type { Command } from 'commander';
-import { buildFunctions } from '../../build';
+import { buildFunctions } from '../../build/functions';
 import { UsageError, type GlobalOptions } from '../target';
 
 async function start(options: { build: boolean }, global: GlobalOptions): Promise<void> {
   if (global.stage !== 'local' || global.endpoint) throw new UsageError('vigie start runs the local stage only.');
   // Handlers run from dist/, so a stale bundle would serve yesterday's code.
   if (options.build) await buildFunctions();
-  await import('../../start-local');
+  await import('../../local/start');
 }
 
 export function registerStart(program: Command): void {

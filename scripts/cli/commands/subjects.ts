@@ -24,7 +24,7 @@ interface ErasureReceipt {
 const subjectPath = (id: string) => `/v1/subjects/${encodeURIComponent(id)}`;
 
 async function exportSubject(id: string, options: { output?: string }, global: GlobalOptions): Promise<void> {
-  const body = (await callApi(apiTarget(global), `${subjectPath(id)}/export`)) as SubjectExport;
+  const body = (await callApi(await apiTarget(global), `${subjectPath(id)}/export`)) as SubjectExport;
   if (options.output) await writeFile(options.output, `${JSON.stringify(body, null, 2)}\n`);
   // Without --output or --json the export goes to standard output whole: it is the person's copy of their data.
   if (!options.output || global.json) {
@@ -37,7 +37,7 @@ async function exportSubject(id: string, options: { output?: string }, global: G
 }
 
 async function erase(id: string, global: GlobalOptions): Promise<void> {
-  const receipt = (await callApi(apiTarget(global), subjectPath(id), { method: 'DELETE' })) as ErasureReceipt;
+  const receipt = (await callApi(await apiTarget(global), subjectPath(id), { method: 'DELETE' })) as ErasureReceipt;
   emit(global.json, receipt, () => [
     `Erased ${receipt.predictions} prediction(s) and ${receipt.files} file(s) (${receipt.inFlightUploads} upload(s) still in flight) for ${receipt.subjectPseudonym}.`,
     `Uploads made before now and processed later are deleted until ${receipt.tombstoneUntil}.`,

@@ -1,4 +1,4 @@
-import { heldOutDigits, type SplitRule } from '../../mnist-samples';
+import { heldOutDigits, type SplitRule } from '../../samples/mnist';
 import { ensurePageSet, REALISTIC_SET, REALISTIC_SET_DIR, type PageManifest } from './set';
 
 /** The split train.py uses (per-class tail, 15 %): the realistic set only ever shows its held-out digits. */

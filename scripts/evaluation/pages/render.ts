@@ -13,6 +13,7 @@ export interface RgbImage {
 }
 
 type Rgb = [number, number, number];
+type Range = [low: number, high: number];
 interface Ruling {
   /** Spacing (mm), width (mm), colour, opacity, phase (mm). */
   spacing: number;
@@ -73,48 +74,36 @@ interface InkStyle {
   grain: number;
 }
 
+/** Each ink's colours (felt-tips come in three) and the ranges its stroke is drawn from, page by page. */
+const INKS: Record<PageConditions['ink'], { colours: Rgb[]; edge: Range; softness: number; opacity: Range; grain: number }> = {
+  'ballpoint-blue': { colours: [[35, 50, 150]], edge: [0.5, 0.75], softness: 0.12, opacity: [0.8, 0.95], grain: 0.15 },
+  'ballpoint-black': { colours: [[35, 35, 45]], edge: [0.5, 0.75], softness: 0.12, opacity: [0.8, 0.95], grain: 0.15 },
+  pencil: { colours: [[80, 80, 88]], edge: [0.45, 0.7], softness: 0.15, opacity: [0.45, 0.75], grain: 0.5 },
+  'felt-tip': {
+    colours: [
+      [25, 25, 30],
+      [25, 45, 170],
+      [25, 95, 55],
+    ],
+    edge: [0.12, 0.3],
+    softness: 0.1,
+    opacity: [0.9, 1],
+    grain: 0.05,
+  },
+};
+
 function inkStyle(c: PageConditions, random: Random): InkStyle {
-  const jitter = (rgb: Rgb): Rgb => rgb.map((v) => v + random.between(-12, 12)) as Rgb;
-  switch (c.ink) {
-    case 'ballpoint-blue':
-      return {
-        colour: jitter([35, 50, 150]),
-        edge: random.between(0.5, 0.75),
-        softness: 0.12,
-        opacity: random.between(0.8, 0.95),
-        grain: 0.15,
-      };
-    case 'ballpoint-black':
-      return {
-        colour: jitter([35, 35, 45]),
-        edge: random.between(0.5, 0.75),
-        softness: 0.12,
-        opacity: random.between(0.8, 0.95),
-        grain: 0.15,
-      };
-    case 'pencil':
-      return {
-        colour: jitter([80, 80, 88]),
-        edge: random.between(0.45, 0.7),
-        softness: 0.15,
-        opacity: random.between(0.45, 0.75),
-        grain: 0.5,
-      };
-    default:
-      return {
-        colour: jitter(
-          random.pick<Rgb>([
-            [25, 25, 30],
-            [25, 45, 170],
-            [25, 95, 55],
-          ]),
-        ),
-        edge: random.between(0.12, 0.3),
-        softness: 0.1,
-        opacity: random.between(0.9, 1),
-        grain: 0.05,
-      };
-  }
+  const ink = INKS[c.ink];
+  // Drawn in this order (colour, edge, opacity), and a colour picked only where there is a choice: the seeded
+  // sets stay the pages they were.
+  const base = ink.colours.length > 1 ? random.pick(ink.colours) : ink.colours[0]!;
+  return {
+    colour: base.map((v) => v + random.between(-12, 12)) as Rgb,
+    edge: random.between(...ink.edge),
+    softness: ink.softness,
+    opacity: random.between(...ink.opacity),
+    grain: ink.grain,
+  };
 }
 
 /** Multiplier of the light falling on (u, v) in [0, 1]² of the picture. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DigitSample } from '../../mnist-samples';
+import type { DigitSample } from '../../samples/mnist';
 import { drawConditions, type PageConditions } from './conditions';
 import { encodePhoto } from './encode';
 import { seededRandom } from './random';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MnistInputSpec } from '../../../functions/shared/model-spec';
 import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../../functions/shared/preprocessing';
-import { renderMnistPng, trainingDigits, type SplitRule } from '../../mnist-samples';
+import { renderMnistPng, trainingDigits, type SplitRule } from '../../samples/mnist';
 import { photographPage, type PageSetOptions } from './set';
 
 /**
@@ -65,7 +65,7 @@ export async function writeTrainingPages(
   writeFileSync(join(TRAINING_PAGES_DIR, 'digits.u8'), pixels.subarray(0, total * side));
   writeFileSync(join(TRAINING_PAGES_DIR, 'labels.u8'), labels.subarray(0, total));
   const spec = {
-    generator: 'scripts/digit-pages.ts --training',
+    generator: 'scripts/evaluation/pages/write.ts --training',
     split,
     options: TRAINING_PAGES,
     layout: `for each training digit in split order: its MNIST picture, then (one digit in ${PAGE_EVERY}) its photographed page; each 28x28 uint8`,

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const NO_STACK = `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+/** CloudFormation's answer to DescribeStacks for a stack that does not exist. */
+export const NO_STACK = `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
   <Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack does not exist (packaged offline)</Message></Error>
   <RequestId>offline</RequestId>
 </ErrorResponse>`;

@@ -4,13 +4,13 @@
  *   - S3 path: PutObject of a digit until its record is readable in DynamoDB (polled every 5 ms), sequential.
  * Starts its own platform on its own ports with a fresh state folder; prints p50/p95/p99 and mean.
  */
-import { startScratchPlatform } from './local/scratch-platform';
-import { measurementSettings } from './local/settings';
-import { markdownRow } from './local/stats';
-import { failedRequests, runPredictLoop } from './local/predict-loop';
-import { progressBar } from './cli/progress';
-import { uploadUntilRecorded } from './local/upload-to-record';
-import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
+import { startScratchPlatform } from '../local/scratch-platform';
+import { measurementSettings } from '../local/settings';
+import { markdownRow } from './stats';
+import { failedRequests, runPredictLoop } from './predict-loop';
+import { progressBar } from '../cli/progress';
+import { uploadUntilRecorded } from './upload-to-record';
+import { heldOutDigitsOf, renderMnistPng } from '../samples/mnist';
 
 const HTTP_REQUESTS = Number(process.env.LATENCY_HTTP_REQUESTS ?? 200);
 const UPLOADS = Number(process.env.LATENCY_UPLOADS ?? 50);

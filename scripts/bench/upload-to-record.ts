@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadPredictionId } from '../../functions/shared/upload-key';
-import type { ScratchPlatform } from './scratch-platform';
+import type { ScratchPlatform } from '../local/scratch-platform';
 
 /**
  * Uploads `body` under `key` and waits until its prediction record is readable in DynamoDB, polling every

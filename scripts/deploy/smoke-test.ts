@@ -1,16 +1,25 @@
 /**
- * `npx tsx scripts/smoke-test.ts <endpoint>` — after a deploy: the API is healthy with every model loaded, and one
- * prediction of the committed sample digit answers 7. The key comes from VIGIE_API_KEY (a key of that stage).
+ * `npx tsx scripts/deploy/smoke-test.ts <endpoint | --stage <stage>>` — after a deploy: the API is healthy with every
+ * model loaded, and one prediction of the committed sample digit answers 7. The key comes from VIGIE_API_KEY (a key
+ * of that stage); with --stage, the endpoint is the stage's stack output, found as `vigie --stage` finds it.
  * Exits non-zero, saying why, on the first thing that is wrong; the deploy workflow runs it.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { stageEndpoint } from '../cli/stage-endpoint';
 
-const [endpoint] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { stage: { type: 'string' }, help: { type: 'boolean' } },
+});
 const key = process.env.VIGIE_API_KEY;
-if (!endpoint || endpoint === '--help' || !key) {
-  console.log('Usage: VIGIE_API_KEY=<key> npx tsx scripts/smoke-test.ts <https://api…>  (health, then one digit prediction)');
-  process.exit(endpoint === '--help' ? 0 : 2);
+if (values.help || !key || (!positionals[0] && !values.stage)) {
+  console.log(
+    'Usage: VIGIE_API_KEY=<key> npx tsx scripts/deploy/smoke-test.ts <https://api…> | --stage <stage>  (health, then one digit prediction)',
+  );
+  process.exit(values.help ? 0 : 2);
 }
+const endpoint = positionals[0] ?? (await stageEndpoint(values.stage!).catch((error: Error) => fail(error.message)));
 const base = endpoint.replace(/\/$/, '');
 
 function fail(message: string): never {
@@ -30,7 +39,7 @@ const started = Date.now();
 const answer = await fetch(`${base}/v1/models/digits/predict`, {
   method: 'POST',
   headers: { 'x-api-key': key, 'content-type': 'image/png' },
-  body: readFileSync(new URL('../events/samples/seven.png', import.meta.url)),
+  body: readFileSync(new URL('../../events/samples/seven.png', import.meta.url)),
 });
 const body = (await answer.json()) as { result?: { label?: string }; modelVersion?: string };
 if (!answer.ok || body.result?.label !== '7') fail(`digits predicted ${JSON.stringify(body)} (HTTP ${answer.status})`);

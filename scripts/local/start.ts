@@ -2,8 +2,8 @@
  * `vigie start` (and `npm start`): the whole platform on this machine, no cloud account. State lives in .local/ (git-ignored), so a
  * restart keeps uploads, records and logs. Ctrl-C stops everything.
  */
-import { startLocalPlatform } from './local/platform';
-import { localSettings } from './local/settings';
+import { startLocalPlatform } from './platform';
+import { localSettings } from './settings';
 
 const settings = localSettings();
 console.log('Starting Vigie (local stage)…');

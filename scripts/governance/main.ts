@@ -7,8 +7,8 @@
  * person's review of a version (scripts/governance/approve.ts), then regenerates the cards.
  */
 import { parseArgs } from 'node:util';
-import { recordApproval } from './governance/approve';
-import { writeGovernanceFiles } from './governance/generated-files';
+import { recordApproval } from './approve';
+import { writeGovernanceFiles } from './generated-files';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg, type DigitSample } from './mnist-samples';
+import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg, type DigitSample } from './mnist';
 
 export interface BadInput {
   name: string;

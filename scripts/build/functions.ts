@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { VIEWER_FILES } from '../functions/docs/viewer';
+import { VIEWER_FILES } from '../../functions/docs/viewer';
 
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
 

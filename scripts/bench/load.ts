@@ -6,13 +6,13 @@
  * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { PredictionRecord } from '../functions/shared/records';
-import { startScratchPlatform } from './local/scratch-platform';
-import { measurementSettings } from './local/settings';
-import { markdownRow } from './local/stats';
-import { failedRequests, runPredictLoop } from './local/predict-loop';
-import { progressBar } from './cli/progress';
-import { heldOutDigitsOf, renderMnistPng } from './mnist-samples';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { startScratchPlatform } from '../local/scratch-platform';
+import { measurementSettings } from '../local/settings';
+import { markdownRow } from './stats';
+import { failedRequests, runPredictLoop } from './predict-loop';
+import { progressBar } from '../cli/progress';
+import { heldOutDigitsOf, renderMnistPng } from '../samples/mnist';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const HTTP_REQUESTS = env('LOAD_HTTP_REQUESTS', 2_000);

@@ -16,25 +16,25 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { uploadPredictionId } from '../functions/shared/upload-key';
-import { ModelRegistry, type ModelVersion } from '../functions/shared/registry';
-import { carDatasetAvailable } from './evaluation/car-dataset';
-import { startScratchPlatform } from './local/scratch-platform';
-import { measurementSettings } from './local/settings';
-import { percentiles } from './local/stats';
-import { measureColdStarts, type ColdStart } from './bench/cold-start';
-import { inferEvents, predictEvents, uploadEvents } from './bench/events';
-import { httpEvent } from './bench/http-events';
-import { benchInputs, phonePhotos } from './bench/inputs';
-import { BATCH, measureInProcess } from './bench/in-process';
-import { floorOf } from './bench/measure';
-import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './bench/hops';
-import { measureS3Path } from './bench/platform-paths';
-import { IN_FLIGHT, measureBesidePeer, predictPost, startPeer, type Peer } from './bench/peer';
-import { goalLines, httpCosts } from './bench/goals';
-import { stackFunctions, unzippedSizes, type StackFunction } from './bench/stack-functions';
-import { latencyTable, markdownTable } from './bench/table';
-import { measureTabularBatches } from './bench/tabular';
+import { uploadPredictionId } from '../../functions/shared/upload-key';
+import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
+import { carDatasetAvailable } from '../evaluation/car-dataset';
+import { startScratchPlatform } from '../local/scratch-platform';
+import { measurementSettings } from '../local/settings';
+import { percentiles } from './stats';
+import { measureColdStarts, type ColdStart } from './cold-start';
+import { inferEvents, predictEvents, uploadEvents } from './events';
+import { httpEvent } from '../samples/aws-events';
+import { benchInputs, phonePhotos } from './inputs';
+import { BATCH, measureInProcess } from './in-process';
+import { floorOf } from './measure';
+import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './hops';
+import { measureS3Path } from './platform-paths';
+import { IN_FLIGHT, measureBesidePeer, predictPost, startPeer, type Peer } from './peer';
+import { goalLines, httpCosts } from './goals';
+import { stackFunctions, unzippedSizes, type StackFunction } from './stack-functions';
+import { latencyTable, markdownTable } from './table';
+import { measureTabularBatches } from './tabular';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const WARM_UP = 5;
@@ -177,12 +177,13 @@ try {
       const firstUpload = uploads[0]!.Records[0]!.s3;
       const id = uploadPredictionId(firstUpload.bucket.name, firstUpload.object.key, firstUpload.object.eTag);
       const others: Record<string, unknown[]> = {
-        health: [httpEvent('GET /v1/health', '/v1/health')],
-        registry: [httpEvent('GET /v1/models', '/v1/models', { headers: { 'x-api-key': apiKey } })],
+        health: [httpEvent('GET /v1/health', '/v1/health', { origin: 'bench' })],
+        registry: [httpEvent('GET /v1/models', '/v1/models', { headers: { 'x-api-key': apiKey }, origin: 'bench' })],
         predictions: [
           httpEvent('GET /v1/predictions/{id}', `/v1/predictions/${id}`, {
             headers: { 'x-api-key': apiKey },
             pathParameters: { id },
+            origin: 'bench',
           }),
         ],
       };

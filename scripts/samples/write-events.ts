@@ -1,7 +1,7 @@
-/** `npm run events`: writes the sample inputs and Lambda events of scripts/sample-events.ts under events/. */
+/** `npm run events`: writes the sample inputs and Lambda events of scripts/samples/events.ts under events/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sampleEvents } from './sample-events';
+import { sampleEvents } from './events';
 
 for (const [name, bytes] of await sampleEvents()) {
   mkdirSync(dirname(join('events', name)), { recursive: true });

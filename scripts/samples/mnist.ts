@@ -49,7 +49,7 @@ export function heldOutDigits(rule: SplitRule): DigitSample[] {
   return splitDigits(rule, 'held-out');
 }
 
-/** The training digits: the only ones the training pages (scripts/digit-pages.ts --training) are made from. */
+/** The training digits: the only ones the training pages (scripts/evaluation/pages/write.ts --training) are made from. */
 export function trainingDigits(rule: SplitRule): DigitSample[] {
   return splitDigits(rule, 'training');
 }

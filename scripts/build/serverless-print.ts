@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+export interface PrintedFunction {
+  role?: string;
+  memorySize?: number;
+  timeout?: number;
+  layers?: unknown[];
+  environment?: Record<string, unknown>;
+  events?: Array<{ httpApi?: { method: string; path: string } }>;
+}
+
+type ResourcesBlock = { Resources?: Record<string, CfnResource> };
+
+/** The parts of serverless.yml, as the framework resolves it, that the scripts read. */
+export interface PrintedService {
+  service: string;
+  provider: {
+    region: string;
+    stackName?: string;
+    memorySize?: number;
+    timeout?: number;
+    environment?: Record<string, unknown>;
+  };
+  custom: { uploadsBucket: string };
+  functions: Record<string, PrintedFunction>;
+  resources?: ResourcesBlock[] | ResourcesBlock;
+}
+
+/**
+ * serverless.yml as the framework resolves it for `stage` (`serverless print`): variables, parameters, included
+ * files and plugins applied, so the local platform, the benchmarks, the docs and the CLI read the same definition
+ * AWS gets. `env` carries what the variables read (the local stage's ports). Printing calls no AWS service, but
+ * the framework wants credentials to exist: stand-ins are given when there are none.
+ */
+export async function serverlessPrint(stage: string, env: NodeJS.ProcessEnv = process.env): Promise<PrintedService> {
+  const { stdout } = await run(
+    process.execPath,
+    ['node_modules/osls/bin/serverless.js', 'print', '--stage', stage, '--format', 'json'],
+    { env: { AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline', ...env }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  // osls may print a notice before the document.
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as PrintedService;
+}
+
+/** Every CloudFormation resource the service declares, by logical id (`resources` may be one block or a list). */
+export function printedResources(printed: PrintedService): Record<string, CfnResource> {
+  const blocks = printed.resources === undefined ? [] : ([] as ResourcesBlock[]).concat(printed.resources);
+  return Object.assign({}, ...blocks.map((block) => block.Resources ?? {})) as Record<string, CfnResource>;
+}
+
+/** The variables a function runs with (provider.environment, then its own), as the strings Lambda hands it. */
+export function environmentOf(printed: PrintedService, fn: PrintedFunction = {}): Record<string, string> {
+  const merged = { ...printed.provider.environment, ...fn.environment };
+  return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, String(value)]));
+}
+
+/** `{ Ref: 'SharpLambdaLayer' }` → `sharp`: the framework's logical id for the layer declared as `sharp`. */
+export const layerFolder = (ref: unknown) =>
+  String((ref as { Ref?: string }).Ref ?? ref)
+    .replace(/LambdaLayer$/, '')
+    .toLowerCase();
+
+/** The CloudFormation stack the framework deploys the stage as: `provider.stackName`, else `<service>-<stage>`. */
+export const stackName = (printed: PrintedService, stage: string) => printed.provider.stackName ?? `${printed.service}-${stage}`;
