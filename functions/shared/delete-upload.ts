@@ -1,10 +1,6 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectVersion } from './erasure-ledger';
-import { isMissingObject } from './s3-errors';
-
-const isPreconditionFailed = (error: unknown) =>
-  (error as { name?: string; $metadata?: { httpStatusCode?: number } }).name === 'PreconditionFailed' ||
-  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
+import { isMissingObject, isPreconditionFailed } from './s3-errors';
 
 /**
  * Deletes exactly this upload, never a newer object someone else put at the same key since it was read: a

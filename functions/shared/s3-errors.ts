@@ -5,3 +5,8 @@ export const isMissingObject = (error: unknown) =>
   error instanceof NotFound ||
   error instanceof NoSuchKey ||
   ['NotFound', 'NoSuchKey'].includes((error as { name?: string }).name ?? '');
+
+/** A conditional request (If-Match, If-None-Match, x-amz-copy-source-if-match) whose condition did not hold. */
+export const isPreconditionFailed = (error: unknown) =>
+  (error as { name?: string }).name === 'PreconditionFailed' ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ModelNotFoundError, ModelPackageError } from '../errors';
 import { modelCardJson, modelCardMarkdown, type Registered } from '../model-card';
+import { isPreconditionFailed } from '../s3-errors';
 import { modelMetadataSchema, registeredModelMetadataSchema, type ModelMetadata } from '../model-spec';
 import type { ModelSource, ModelVersion } from '../registry';
 import { MODEL_NAME } from '../model-name';
@@ -22,9 +23,6 @@ export function nextMinor(version: string): string {
   const [major, minor] = version.split('.').map(Number);
   return `${major}.${minor! + 1}.0`;
 }
-
-const isPreconditionFailed = (error: unknown) =>
-  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
 
 /**
  * Trained versions in the models bucket (`models/<name>/<version>/model.onnx` + `metadata.json`, and the
