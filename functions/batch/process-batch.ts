@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
+import { openAnnounced, uploadIdentities } from '../shared/announced-object';
 import { erasedSince, type ErasureLedger, type ObjectVersion } from '../shared/erasure-ledger';
-import { errorCode, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
+import { errorCode, InputGoneError, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
 import { runTabular } from '../shared/inference/run-tabular';
 import type { SessionCache } from '../shared/inference/sessions';
 import { recordedModelName } from '../shared/prediction';
@@ -121,12 +122,14 @@ export async function processBatch(
         `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
       );
     }
-    const input = await deps.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
-    const metadata = input.Metadata ?? {};
-    identities = {
-      subjectId: metadata['subject-id'] ? deps.pseudonymise(metadata['subject-id']) : undefined,
-      callerId: metadata['requested-by'] ? deps.pseudonymise(metadata['requested-by']) : undefined,
-    };
+    // Exactly the file the event announced: one gone or replaced since is recorded so, naming no one (#11.4).
+    const announced = await openAnnounced(deps.s3, object, event.eventTime);
+    if (announced.kind !== 'present') {
+      const why = announced.kind === 'gone' ? 'was deleted' : 'was replaced by a newer upload';
+      throw new InputGoneError(`input-${announced.kind}`, `The uploaded file ${why} before it could be read.`);
+    }
+    const input = announced.object;
+    identities = uploadIdentities(input, deps.pseudonymise);
     receivedAt = input.LastModified ?? createdAt;
     contentType = input.ContentType;
     // A file whose subject was erased after it was uploaded is deleted, not scored (GDPR Art. 17, #11).
@@ -201,7 +204,8 @@ export async function processBatch(
       ...identities,
       status: permanent ? 'rejected' : 'failed',
       processedRows: summary?.rows ?? 0,
-      quarantineKey: permanent ? quarantineKeyFor(predictionId, upload.key) : undefined,
+      // A file gone or replaced left nothing of this upload to quarantine.
+      quarantineKey: permanent && !(error instanceof InputGoneError) ? quarantineKeyFor(predictionId, upload.key) : undefined,
       error: {
         code: errorCode(error),
         message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while scoring the batch.',
@@ -219,7 +223,7 @@ export async function processBatch(
   }
   deps.report(record);
   if (summary) deps.reportRejected(record, summary.rejectedByReason);
-  if (record.status === 'rejected') await quarantine(deps, object, record.quarantineKey!, contentType);
+  if (record.quarantineKey) await quarantine(deps, object, record.quarantineKey, contentType);
   if (record.status === 'failed') throw failure;
   return 'written';
 }

@@ -1,17 +1,11 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type GetObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { ANNOTATED_FORMATS, annotateDetections } from '../shared/annotate';
+import { openAnnounced, uploadIdentities } from '../shared/announced-object';
 import { erasedSince, type ObjectVersion } from '../shared/erasure-ledger';
 import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../shared/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
-import { isMissingObject } from '../shared/s3-errors';
 import { deleteUpload } from '../shared/delete-upload';
 import { quarantine } from '../shared/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
@@ -48,39 +42,16 @@ type Opened =
   | { kind: 'present'; object: GetObjectCommandOutput; receivedAt: Date; subjectId?: string; callerId?: string }
   | { kind: 'gone' | 'replaced' };
 
-const LAST_MODIFIED_SLACK_MS = 1_000;
-
-/**
- * Reads exactly the object the event names (#11.4): S3 answers a GET with the ETag and Last-Modified of the bytes
- * it sends, so a body that is not the announced one (other bytes, or the same bytes uploaded again later, with
- * someone else's metadata) is recognised from the answer itself, with no window between a check and the read.
- * Last-Modified has one-second resolution, hence the slack.
- */
+/** The announced object with the pseudonyms of whom it is about and who sent it (its metadata). */
 async function openUpload(deps: UploadDeps, upload: ObjectVersion, eventTime: string): Promise<Opened> {
-  let object: GetObjectCommandOutput;
-  try {
-    object = await deps.s3.send(new GetObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
-  } catch (error) {
-    if (isMissingObject(error)) return { kind: 'gone' };
-    throw error;
-  }
-  const announced = Date.parse(eventTime);
-  const modified = object.LastModified?.getTime() ?? 0;
-  // s3rver's Copy events carry no ETag (S3's do): then only the time can tell.
-  const sameBytes = !upload.eTag || (object.ETag ?? '').replace(/"/g, '') === upload.eTag;
-  if (!sameBytes || (Number.isFinite(announced) && modified > announced + LAST_MODIFIED_SLACK_MS)) {
-    await object.Body?.transformToWebStream().cancel();
-    return { kind: 'replaced' };
-  }
-  const metadata = object.Metadata ?? {};
-  const subject = metadata['subject-id'];
-  const requester = metadata['requested-by'];
+  const announced = await openAnnounced(deps.s3, upload, eventTime);
+  if (announced.kind !== 'present') return announced;
+  const { object } = announced;
   return {
     kind: 'present',
     object,
-    receivedAt: object.LastModified ?? new Date(announced),
-    subjectId: subject ? deps.pseudonymise(subject) : undefined,
-    callerId: requester ? deps.pseudonymise(requester) : undefined,
+    receivedAt: object.LastModified ?? new Date(eventTime),
+    ...uploadIdentities(object, deps.pseudonymise),
   };
 }
 

@@ -21,6 +21,7 @@ function fakes(erasedAt: Date | undefined) {
       if (command instanceof GetObjectCommand) {
         sent.push('get');
         return {
+          ETag: '"abc"',
           Metadata: { 'subject-id': 'driver-42' },
           LastModified: new Date('2026-11-26T10:00:00Z'),
           Body: Object.assign([Buffer.from('sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n')], {

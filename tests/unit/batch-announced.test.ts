@@ -1,0 +1,92 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3EventRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchRecords } from '../../functions/batch/batch-record';
+import { processBatch, type BatchDeps } from '../../functions/batch/process-batch';
+import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
+import { SessionCache } from '../../functions/shared/inference/sessions';
+import type { PredictionRecord } from '../../functions/shared/records';
+import { ModelRegistry } from '../../functions/shared/registry';
+import { startLocalS3, type LocalS3 } from '../support/local-s3';
+import { MODELS_DIR } from '../support/models';
+
+/**
+ * A CSV batch scores exactly the file its event announced (#11.4, as pictures do): a file replaced before the
+ * batch function reads it is recorded as such, naming no one, and neither scored nor quarantined. Real local S3.
+ */
+const uploads = 'uploads';
+const results = 'results';
+const csv = (petalWidth: number) => `sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,${petalWidth}\n`;
+let local: LocalS3;
+
+beforeAll(async () => {
+  local = await startLocalS3([uploads, results]);
+});
+afterAll(() => local?.stop());
+
+function deps() {
+  const finished: PredictionRecord[] = [];
+  const records: BatchRecords = {
+    start: async () => true,
+    progress: async () => undefined,
+    finish: async (record) => void finished.push(record),
+    remove: async () => undefined,
+  };
+  const batch: BatchDeps = {
+    s3: local.s3,
+    records,
+    erasures: createMemoryErasureLedger(),
+    registry: new ModelRegistry(MODELS_DIR),
+    sessions: new SessionCache(),
+    pseudonymise: (raw) => `ps_${raw}`,
+    report: () => undefined,
+    reportRejected: () => undefined,
+    now: () => new Date(),
+    resultsBucket: results,
+    retentionDays: 30,
+    chunkRows: 4096,
+    progressEveryMs: 1000,
+  };
+  return { batch, finished };
+}
+
+async function upload(key: string, body: string, subject: string): Promise<S3EventRecord> {
+  const put = await local.s3.send(
+    new PutObjectCommand({ Bucket: uploads, Key: key, Body: body, Metadata: { 'subject-id': subject } }),
+  );
+  return {
+    eventTime: new Date().toISOString(),
+    s3: { bucket: { name: uploads }, object: { key, eTag: put.ETag!.replace(/"/g, ''), sequencer: '1' } },
+  } as unknown as S3EventRecord;
+}
+
+const read = (bucket: string, key: string) =>
+  local.s3
+    .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+    .then((object) => object.Body!.transformToString())
+    .catch(() => undefined);
+
+describe('a CSV batch reads the file its event announced', () => {
+  it('scores it, for the person it names', async () => {
+    const key = 'incoming/iris/line-1/day.csv';
+    const event = await upload(key, csv(0.2), 'reader-A');
+    const { batch, finished } = deps();
+    expect(await processBatch(batch, event, { kind: 'upload', key, model: 'iris' }, 'r1')).toBe('written');
+    expect(finished[0]).toMatchObject({ status: 'succeeded', subjectId: 'ps_reader-A', result: { rows: 1 } });
+    expect(await read(results, 'batch/iris/line-1/day.csv')).toContain('setosa');
+  });
+
+  it('records a file replaced before it was read as input-replaced, naming no one, and leaves the new file alone', async () => {
+    const key = 'incoming/iris/line-2/day.csv';
+    const first = await upload(key, csv(0.2), 'reader-A');
+    await upload(key, csv(2.3), 'reader-B');
+    const { batch, finished } = deps();
+    await processBatch(batch, first, { kind: 'upload', key, model: 'iris' }, 'r2');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ status: 'rejected', error: { code: 'input-replaced' } });
+    expect(finished[0]!.subjectId).toBeUndefined();
+    expect(finished[0]!.quarantineKey).toBeUndefined();
+    expect(await read(results, 'batch/iris/line-2/day.csv')).toBeUndefined();
+    expect(await read(uploads, key)).toBe(csv(2.3));
+  });
+});
