@@ -10,7 +10,7 @@ import { createDocumentClient, createLambdaClient, createS3Client } from '../sha
 import { loadConfig, trainingsConfigSchema } from '../shared/config';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 import { apiHandler } from '../shared/http/api-handler';
-import { authorizeModel, authorizePermission, type AuthenticatedContext } from '../shared/http/api-keys';
+import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
 import { quoteName } from '../shared/model-name';
@@ -89,7 +89,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const { model, version, trainingId } = event.pathParameters ?? {};
   if (trainingId !== undefined) {
     const record = await trainings.get(trainingId);
-    if (!record || !(caller.models.includes('*') || caller.models.includes(record.model))) {
+    if (!record || !mayCall(caller, record.model)) {
       throw new NotFoundError(`No training '${quoteName(trainingId)}'.`);
     }
     return json(200, publicTraining(record));

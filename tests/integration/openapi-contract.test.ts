@@ -185,8 +185,17 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
       headers: { 'content-type': 'application/json', 'x-subject-id': 'driver-42' },
     });
     const id = (made.body as { predictionId: string }).predictionId;
+    const digit = await call('/v1/models/digits/predict', {
+      method: 'POST',
+      body: seven,
+      headers: { 'content-type': 'image/png' },
+    });
+    const digitId = (digit.body as { predictionId: string }).predictionId;
     const answers = [
       [await call(`/v1/predictions/${id}`), 200],
+      [await call(`/v1/predictions/${id}`, { apiKey: scoped }), 200],
+      // A key for iris only: a digits record is answered as absent, exactly as an id that never existed.
+      [await call(`/v1/predictions/${digitId}`, { apiKey: scoped }), 404],
       [await call('/v1/predictions/00000000-0000-0000-0000-000000000000'), 404],
       [await call('/v1/predictions/not-an-id'), 404],
       [await call('/v1/subjects/%20/export'), 400],

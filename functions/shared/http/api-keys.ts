@@ -96,8 +96,11 @@ export interface AuthenticatedContext extends Context {
  * body or look the model up, so such a key learns nothing else (not whether its input would do, nor the
  * model's kind).
  */
+/** Whether the key may call the model (its list, or `*`). */
+export const mayCall = (caller: Caller, model: string) => caller.models.includes('*') || caller.models.includes(model);
+
 export function authorizeModel(caller: Caller, model: string): void {
-  if (!caller.models.includes('*') && !caller.models.includes(model)) {
+  if (!mayCall(caller, model)) {
     logger.warn('api key not allowed for model', { keyId: caller.keyId, model: quoteName(model) });
     throw new ForbiddenError(`This API key may not call model '${quoteName(model)}'.`);
   }

@@ -156,7 +156,8 @@ const V1_ROUTES: RouteDoc[] = [
       { name: 'id', in: 'path', required: true, description: 'the `predictionId` of an answer', schema: predictionIdSchema },
     ],
     responses: { 200: { description: 'The record.', content: { 'application/json': predictionRecordSchema } } },
-    problems: { 403: ['forbidden'], 404: ['not-found'] },
+    // Another model's record is answered as absent, not forbidden: a key cannot learn which ids exist.
+    problems: { 404: ['not-found'] },
   },
   subjectRoute('get', '/export', {
     operationId: 'exportSubject',
