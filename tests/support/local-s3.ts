@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startS3 } from '../../scripts/local/emulators';
 
 export interface LocalS3 {
   s3: S3Client;
+  /** The object's bytes as text, or undefined when there is no such object. */
+  read(bucket: string, key: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,11 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
   });
   return {
     s3,
+    read: (bucket, key) =>
+      s3
+        .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+        .then((object) => object.Body!.transformToString())
+        .catch(() => undefined),
     async stop() {
       s3.destroy();
       await server.close();

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
@@ -60,11 +60,7 @@ async function upload(key: string, body: string, subject: string): Promise<S3Eve
   } as unknown as S3EventRecord;
 }
 
-const read = (bucket: string, key: string) =>
-  local.s3
-    .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-    .then((object) => object.Body!.transformToString())
-    .catch(() => undefined);
+const read = (bucket: string, key: string) => local.read(bucket, key);
 
 describe('a CSV batch reads the file its event announced', () => {
   it('scores it, for the person it names', async () => {

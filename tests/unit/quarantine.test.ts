@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quarantine } from '../../functions/shared/quarantine';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
@@ -15,11 +15,7 @@ afterAll(() => local?.stop());
 
 const put = async (key: string, body: string) =>
   (await local.s3.send(new PutObjectCommand({ Bucket: uploads, Key: key, Body: body }))).ETag!.replace(/"/g, '');
-const read = (bucket: string, key: string) =>
-  local.s3
-    .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-    .then((object) => object.Body!.transformToString())
-    .catch(() => undefined);
+const read = (bucket: string, key: string) => local.read(bucket, key);
 
 describe('quarantine', () => {
   it('moves the rejected upload it checked into quarantine/', async () => {
