@@ -15,7 +15,7 @@ import { expiryFor } from '../shared/records';
 import type { ModelRegistry } from '../shared/registry';
 import type { Pseudonymise } from '../shared/pseudonym';
 import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
-import { RECORDED_WARNINGS } from '../shared/tabular/summary';
+import { RECORDED_WARNINGS, recordedTimeWarnings } from '../shared/tabular/summary';
 import type { RangeWarning } from '../shared/tabular/features';
 import { quarantine } from '../shared/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
@@ -192,6 +192,7 @@ export async function processBatch(
         outputKey,
       },
       ...(warningCount > 0 && { warnings, warningCount }),
+      ...recordedTimeWarnings(summary),
       timings: timings(),
     };
   } catch (error) {

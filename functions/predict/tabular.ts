@@ -71,6 +71,7 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
       ...(result ? { result } : { error }),
       ...(warnings.length > 0 && { warnings }),
     }));
-    return json(200, { ...head, summary: record.result, results, ...tail });
+    const time = record.timeWarningCount ? { timeWarnings: record.timeWarnings, timeWarningCount: record.timeWarningCount } : {};
+    return json(200, { ...head, summary: record.result, ...time, results, ...tail });
   };
 }

@@ -1,6 +1,7 @@
 import type { PredictionResult, RowResult } from './inference/results';
 import type { RangeWarning } from './tabular/features';
 import type { RowsSummary } from './tabular/summary';
+import type { TimeSeriesWarning } from './tabular/time-series';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -33,6 +34,13 @@ export interface PredictionRecord {
   warnings?: RangeWarning[];
   /** How many values were outside their training range in all (the record keeps the first ones). */
   warningCount?: number;
+  /**
+   * Time series read from a CSV: what the time column said (rows out of order, gaps, unreadable times, calibration
+   * on too few rows), the first RECORDED_WARNINGS with the file row they are about. The rows are scored anyway.
+   */
+  timeWarnings?: TimeSeriesWarning[];
+  /** How many time warnings in all. */
+  timeWarningCount?: number;
   /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
   processedRows?: number;
   /** Why it did not succeed: a stable `code` and a message safe to show (5xx details stay in the logs). */

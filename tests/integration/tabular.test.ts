@@ -246,6 +246,18 @@ describe('CSV batches from S3', () => {
     },
   );
 
+  it('records where the time column of a sensor log skips, and still scores every row', { timeout: 90_000 }, async () => {
+    // The same real log with 30 seconds of readings missing (a logger outage), at 1 Hz.
+    const [header, ...rows] = readFileSync(join(SKAB_DIR, 'valve1/5.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    const gapped = [header, ...rows.slice(0, 500), ...rows.slice(530)];
+    const key = 'incoming/sensor-anomaly/line-3/outage.csv';
+    await upload(key, `${gapped.join('\n')}\n`);
+    const record = (await batchRecord(key)) as PredictionRecord;
+    expect(record).toMatchObject({ status: 'succeeded', result: { rows: gapped.length - 1, rejectedRows: 0 } });
+    expect(record.timeWarnings).toContainEqual(expect.objectContaining({ row: 500, field: 'datetime', code: 'time-gap' }));
+    expect(record.timeWarningCount).toBe(record.timeWarnings!.length);
+  });
+
   it('shows the rows processed so far on the record while a large batch runs', { timeout: 120_000 }, async () => {
     let csv = '';
     for await (const piece of generatedCsv(400_000)) csv += piece;

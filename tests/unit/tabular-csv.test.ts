@@ -144,3 +144,50 @@ describe('chunking and row order', () => {
     expect(text).toContain('150,1,1150,,');
   });
 });
+
+describe('time series in a CSV', () => {
+  // A windowed model with a time column sampled every second: what the column says comes back, rows still scored.
+  const series: TabularInputSpec = {
+    ...spec,
+    window: { rows: 2, step: 1, timeColumn: 'datetime', samplingSeconds: 1 },
+  };
+  const score = async (csv: string, chunkRows: number) => {
+    let text = '';
+    const summary = await scoreCsv(
+      [csv],
+      series,
+      async (tensor) => ({ results: Array.from({ length: tensor.dims[0]! }, () => ({ value: 0 })), inferenceMs: 0 }),
+      { header: (line) => void (text += line), rows: (_, lines) => void (text += lines.join('')) },
+      { chunkRows },
+    );
+    return { summary, text };
+  };
+
+  it('reports rows out of order, gaps and unreadable times at their file rows, across chunks, and scores every row', async () => {
+    const csv = [
+      'datetime;a;b',
+      '2020-03-09 10:00:00;1;1',
+      '2020-03-09 10:00:01;1;1',
+      'not a time;x;1', // a bad row: not scored, not part of the series
+      '2020-03-09 10:00:09;1;1', // 8 s after the previous good row: a gap
+      '2020-03-09 10:00:05;1;1', // before it: out of order
+      'yesterday;1;1',
+      '2020-03-09 10:00:10;1;1',
+    ].join('\n');
+    for (const chunkRows of [2, 100]) {
+      const { summary, text } = await score(`${csv}\n`, chunkRows);
+      expect(summary).toMatchObject({ rows: 7, succeededRows: 6, rejectedRows: 1, timeWarningCount: 3 });
+      expect(summary.timeWarnings.map(({ row, code }) => [row, code])).toEqual([
+        [3, 'time-gap'],
+        [4, 'time-not-increasing'],
+        [5, 'time-unreadable'],
+      ]);
+      expect(text.split('\n')[0]).toBe('datetime;a;b;prediction;score;error');
+    }
+  });
+
+  it('says nothing when the CSV has no time column', async () => {
+    const { summary } = await score('a,b\n1,1\n2,2\n', 100);
+    expect(summary.timeWarningCount).toBe(0);
+  });
+});

@@ -186,7 +186,7 @@ describe('chunkTensorizer (one tensor per chunk, as the tabular serving path cal
     const series = chunkTensorizer(spec);
     const chunks = [6, 5, 12].map((rows, i, all) => {
       const start = all.slice(0, i).reduce((a, b) => a + b, 0);
-      return series.next(matrix.subarray(start * 2, (start + rows) * 2), rows);
+      return series.next(matrix.subarray(start * 2, (start + rows) * 2), rows).tensor;
     });
     expect(chunks.map((tensor) => tensor.dims)).toEqual([
       [6, 3, 2],
@@ -197,10 +197,10 @@ describe('chunkTensorizer (one tensor per chunk, as the tabular serving path cal
   });
 
   it('calibrates a first chunk shorter than the calibration rows on its own rows (a short HTTP request)', () => {
-    const tensor = chunkTensorizer(spec).next(matrix.subarray(0, 6), 3);
+    const { tensor } = chunkTensorizer(spec).next(matrix.subarray(0, 6), 3);
     const [short] = run(spec, rowsOf(values.slice(0, 3).map((row) => [...Float32Array.from(row)])), 3);
     expect(tensor.dims).toEqual([3, 3, 2]);
     expect(tensor.data).toEqual(short!.tensor.data);
-    expect(chunkTensorizer(spec).next(new Float32Array(0), 0).dims).toEqual([0, 3, 2]);
+    expect(chunkTensorizer(spec).next(new Float32Array(0), 0).tensor.dims).toEqual([0, 3, 2]);
   });
 });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../zod-messages';
 import { UNCERTAIN_REASONS } from '../inference/postprocess';
 import { modelMetadataSchema } from '../model-spec';
+import { TIME_WARNING_CODES } from '../tabular/time-series';
 
 /**
  * The bodies the /v1 routes answer, as zod schemas for the OpenAPI document. The handlers build these answers
@@ -79,6 +80,18 @@ export const resultSchema = z.union([
 
 export const timingsSchema = z.object({ preprocessMs: z.number(), inferenceMs: z.number(), totalMs: z.number() });
 
+/** What a time series' time column said about a row (rows out of order, a gap, an unreadable time), served anyway. */
+const timeWarningSchema = z.object({
+  row: described(z.int(), 'the file row (0-based, header excluded)'),
+  field: z.string(),
+  code: z.enum(TIME_WARNING_CODES),
+  message: z.string(),
+});
+const timeWarningFields = {
+  timeWarnings: z.optional(described(z.array(timeWarningSchema), 'time series read from a CSV: the first 100')),
+  timeWarningCount: z.optional(z.int()),
+};
+
 export const predictionRecordSchema = z.object({
   predictionId: uuid,
   requestId: z.string(),
@@ -92,6 +105,7 @@ export const predictionRecordSchema = z.object({
   result: z.optional(resultSchema),
   warnings: z.optional(z.array(rangeWarningSchema)),
   warningCount: z.optional(z.int()),
+  ...timeWarningFields,
   processedRows: z.optional(z.int()),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   annotatedKey: z.optional(z.string()),
@@ -118,6 +132,7 @@ export const rowsPredictionSchema = <R extends z.ZodMiniType>(result: R) =>
   z.object({
     ...answerHead,
     summary: rowsSummarySchema,
+    ...timeWarningFields,
     results: z.array(
       z.union([
         z.object({ result, warnings: z.optional(z.array(rangeWarningSchema)) }),

@@ -6,6 +6,8 @@ import type { FloatTensor } from '../preprocessing/tensor';
 import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
+import { RECORDED_WARNINGS } from './summary';
+import type { TimeSeriesWarning } from './time-series';
 import { columnName, type TabularInputSpec } from './spec';
 import { TabularInputError } from './tabular-errors';
 
@@ -41,6 +43,12 @@ export interface CsvSummary {
   rejectedByReason: Partial<Record<RowErrorReason, number>>;
   dialect: CsvDialect;
   inferenceMs: number;
+  /**
+   * Time series: what the time column said (out of order, gaps, unreadable, calibration on too few rows), the
+   * first RECORDED_WARNINGS with the file row (0-based, header excluded) they are about; `timeWarningCount` has all.
+   */
+  timeWarnings: TimeSeriesWarning[];
+  timeWarningCount: number;
 }
 
 /** The CSV's bytes as they arrive: an S3 body stream, or a request body in one piece. */
@@ -95,11 +103,15 @@ export function outputLine(raw: string, outcome: RowOutcome, dialect: CsvDialect
 }
 
 interface PendingChunk {
+  /** File index of the chunk's first row. */
+  firstRow: number;
   raws: string[];
   outcomes: RowOutcome[];
   /** Row positions (within the chunk) whose values are in `matrix`, in order. */
   valid: number[];
   matrix: Float32Array;
+  /** The time cell of each valid row, where the spec names a time column. */
+  times: Array<string | undefined>;
 }
 
 /**
@@ -131,17 +143,37 @@ export async function scoreCsv(
     rejectedByReason: {},
     dialect,
     inferenceMs: 0,
+    timeWarnings: [],
+    timeWarningCount: 0,
   };
   let columns: number[] = [];
+  let timeColumn = -1;
   let headerLength = 0;
-  const fresh = (): PendingChunk => ({ raws: [], outcomes: [], valid: [], matrix: new Float32Array(options.chunkRows * width) });
+  /** Rows handed to the tensorizer so far: its warnings count rows that way, the file's bad rows left out. */
+  let seriesRows = 0;
+  const fresh = (): PendingChunk => ({
+    firstRow: summary.rows,
+    raws: [],
+    outcomes: [],
+    valid: [],
+    matrix: new Float32Array(options.chunkRows * width),
+    times: [],
+  });
   let chunk = fresh();
 
   const flush = async () => {
     if (chunk.raws.length === 0) return;
     const rows = chunk.valid.length;
     if (rows > 0) {
-      const answer = await score(tensorizer.next(chunk.matrix, rows));
+      const { tensor, warnings } = tensorizer.next(chunk.matrix, rows, timeColumn >= 0 ? chunk.times : undefined);
+      for (const warning of warnings) {
+        summary.timeWarningCount += 1;
+        if (summary.timeWarnings.length >= RECORDED_WARNINGS) continue;
+        const position = chunk.valid[warning.row - seriesRows];
+        summary.timeWarnings.push({ ...warning, row: position === undefined ? warning.row : chunk.firstRow + position });
+      }
+      seriesRows += rows;
+      const answer = await score(tensor);
       summary.inferenceMs += answer.inferenceMs;
       chunk.valid.forEach((position, i) => (chunk.outcomes[position]!.result = answer.results[i]));
     }
@@ -162,6 +194,7 @@ export async function scoreCsv(
         const header = record.map(columnName);
         headerLength = header.length;
         columns = spec.features.map((feature) => header.indexOf(feature.name));
+        if (spec.window?.timeColumn) timeColumn = header.indexOf(columnName(spec.window.timeColumn));
         const missing = spec.features.filter((feature, i) => feature.required && columns[i]! < 0);
         if (missing.length > 0) {
           throw new TabularInputError(
@@ -198,6 +231,7 @@ export async function scoreCsv(
         } else {
           chunk.outcomes.push({ warnings: read.warnings });
           chunk.valid.push(position);
+          if (timeColumn >= 0) chunk.times.push(record[timeColumn]);
         }
       }
       if (chunk.raws.length >= options.chunkRows) await flush();

@@ -14,3 +14,8 @@ export interface RowsSummary {
 
 /** At most this many out-of-range warnings are kept in a record; `warningCount` has them all. */
 export const RECORDED_WARNINGS = 100;
+
+/** A scored CSV's time warnings as a record holds them: only when there are any. */
+export function recordedTimeWarnings<W>(summary: { timeWarnings: W[]; timeWarningCount: number }) {
+  return summary.timeWarningCount > 0 ? { timeWarnings: summary.timeWarnings, timeWarningCount: summary.timeWarningCount } : {};
+}

@@ -12,7 +12,7 @@ import type { RangeWarning } from './features';
 import { readJsonRows } from './json-rows';
 import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
-import { RECORDED_WARNINGS, type RowsSummary } from './summary';
+import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from './summary';
 import { TabularInputError } from './tabular-errors';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
@@ -81,7 +81,7 @@ async function scoreJson(deps: TabularDeps, model: ModelVersion, spec: TabularIn
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows.length - start);
     const matrix = read.matrix.data.subarray(start * width, (start + count) * width);
-    const answer = await scorer(deps, model)(tensorizer.next(matrix, count));
+    const answer = await scorer(deps, model)(tensorizer.next(matrix, count).tensor);
     results.push(...answer.results);
     inferenceMs += answer.inferenceMs;
   }
@@ -105,7 +105,13 @@ async function scoreCsvBody(deps: TabularDeps, model: ModelVersion, spec: Tabula
     },
     { chunkRows: CHUNK_ROWS, maxRows: MAX_HTTP_ROWS },
   );
-  return { outcomes, inferenceMs: summary.inferenceMs, csv: lines.join(''), rejectedByReason: summary.rejectedByReason };
+  return {
+    outcomes,
+    inferenceMs: summary.inferenceMs,
+    csv: lines.join(''),
+    rejectedByReason: summary.rejectedByReason,
+    timeWarnings: recordedTimeWarnings(summary),
+  };
 }
 
 function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
@@ -169,6 +175,7 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
       status: 'succeeded',
       result: single ? scored.outcomes[0]!.result : summary,
       ...recordedWarnings(scored.outcomes, !single),
+      ...('timeWarnings' in scored ? scored.timeWarnings : {}),
       timings: timings(),
     };
     outcome = {

@@ -16,11 +16,14 @@ export interface TimeSeriesRow {
   time?: string;
 }
 
+/** What a time column can say about a row; the OpenAPI document lists the same. */
+export const TIME_WARNING_CODES = ['time-unreadable', 'time-not-increasing', 'time-gap', 'calibration-short'] as const;
+
 export interface TimeSeriesWarning {
-  /** 0-based index of the row in the file (data rows, header excluded). */
+  /** 0-based index of the row among the rows the series was given (the file's scored rows, in order). */
   row: number;
   field: string;
-  code: 'time-unreadable' | 'time-not-increasing' | 'time-gap' | 'calibration-short';
+  code: (typeof TIME_WARNING_CODES)[number];
   message: string;
 }
 
@@ -230,26 +233,39 @@ export class TimeSeriesTensorizer {
   }
 }
 
+/** What a chunk of rows becomes: the tensor that scores them, and what their time cells said. */
+export interface ChunkTensor {
+  tensor: FloatTensor;
+  warnings: TimeSeriesWarning[];
+}
+
 /**
- * The tabular serving path's per-chunk contract (functions/shared/tabular/model-tensor.ts on the tabular branch:
- * successive [rows, F] float32 matrices in file order, one tensor per chunk with the same rows). A first chunk
- * shorter than the calibration rows is calibrated on its own rows, as a series that short would be; with chunks
- * of at least `calibration.rows` rows every tensor equals TimeSeriesTensorizer's.
+ * The tabular serving path's per-chunk contract (functions/shared/tabular/model-tensor.ts: successive [rows, F]
+ * float32 matrices in file order, with each row's time cell where the spec names a time column, one tensor per
+ * chunk with the same rows). A first chunk shorter than the calibration rows is calibrated on its own rows, as a
+ * series that short would be; with chunks of at least `calibration.rows` rows every tensor equals
+ * TimeSeriesTensorizer's.
  */
-export function chunkTensorizer(spec: TimeSeriesSpec): { next(matrix: Float32Array, rows: number): FloatTensor } {
+export function chunkTensorizer(spec: TimeSeriesSpec): {
+  next(matrix: Float32Array, rows: number, times?: ReadonlyArray<string | undefined>): ChunkTensor;
+} {
   const series = new TimeSeriesTensorizer(spec);
   const width = spec.features.length;
   return {
-    next(matrix, rows) {
-      const chunk = Array.from({ length: rows }, (_, i) => ({ features: matrix.subarray(i * width, (i + 1) * width) }));
+    next(matrix, rows, times) {
+      const chunk = Array.from({ length: rows }, (_, i) => ({
+        features: matrix.subarray(i * width, (i + 1) * width),
+        time: times?.[i],
+      }));
       const batch = series.push(chunk) ?? series.calibrateNow();
-      return (
-        batch?.tensor ?? {
+      return {
+        tensor: batch?.tensor ?? {
           dtype: 'float32',
           dims: series.windowed ? [0, spec.window!.rows, width] : [0, width],
           data: new Float32Array(0),
-        }
-      );
+        },
+        warnings: batch?.warnings ?? [],
+      };
     },
   };
 }
