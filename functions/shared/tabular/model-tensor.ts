@@ -1,4 +1,3 @@
-import type { FloatTensor } from '../preprocessing/tensor';
 import type { TabularInputSpec } from './spec';
 import { chunkTensorizer, type ChunkTensor } from './time-series';
 
