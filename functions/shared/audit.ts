@@ -52,6 +52,8 @@ export const predictionAuditEventSchema = z.strictObject({
   ),
   /** Tabular values outside their training range, served anyway: a drift signal. */
   outOfRangeValues: z.optional(count),
+  /** Time series read from a CSV: rows whose time column ran backwards, skipped or could not be read. */
+  timeWarnings: z.optional(count),
   /** Every prediction is an automated decision (GDPR Art. 22): said in the answer and in the trail. */
   automated: z.literal(true),
   status: z.enum(['succeeded', 'failed', 'rejected']),
@@ -167,6 +169,7 @@ export function predictionAuditEvent(record: PredictionRecord): PredictionAuditE
     status: record.status,
     errorCode: record.error?.code,
     outOfRangeValues: record.warningCount,
+    timeWarnings: record.timeWarningCount,
     timings: record.timings,
   };
 }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../../functions/shared/records';
+import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { SKAB_DIR } from '../../scripts/evaluation/skab-dataset';
 import { generatedCsv } from '../../scripts/tabular/generated-csv';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
@@ -256,6 +257,13 @@ describe('CSV batches from S3', () => {
     expect(record).toMatchObject({ status: 'succeeded', result: { rows: gapped.length - 1, rejectedRows: 0 } });
     expect(record.timeWarnings).toContainEqual(expect.objectContaining({ row: 500, field: 'datetime', code: 'time-gap' }));
     expect(record.timeWarningCount).toBe(record.timeWarnings!.length);
+    // The audit trail counts them too, beside the out-of-range values.
+    const audited = await eventually(async () =>
+      auditEventsOf(readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))).find(
+        (event) => (event as { predictionId?: string }).predictionId === record.predictionId,
+      ),
+    );
+    expect(audited).toMatchObject({ event: 'prediction', timeWarnings: record.timeWarningCount });
   });
 
   it('shows the rows processed so far on the record while a large batch runs', { timeout: 120_000 }, async () => {
