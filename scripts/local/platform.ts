@@ -25,6 +25,11 @@ export interface LocalPlatform {
   failed: Promise<Error>;
   /** serverless-offline's process id (fault-injection tests end it). */
   offlinePid(): number | undefined;
+  /**
+   * Holds S3 notifications (queued, not delivered) until the returned function is called: the delay S3's own
+   * delivery can have, made deterministic for tests of what happens to an object between upload and processing.
+   */
+  holdDeliveries(): () => void;
   stop(): Promise<void>;
 }
 
@@ -120,9 +125,11 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   const deliveries = new Set<Promise<unknown>>();
   const slots = semaphore(settings.deliveryConcurrency);
   let stopping = false;
+  let held: Promise<void> | undefined;
   const deliver = ({ id, event }: QueuedNotification) => {
     // Asynchronous, as S3 does it: the upload does not wait for the prediction.
     const delivery = slots(async () => {
+      await held;
       if (stopping) return;
       await offline.ready();
       const outcome = await deliverWithRetries(lambda, event, settings.retryDelaysMs, folders.deadLetters, () => stopping);
@@ -169,6 +176,14 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     },
     failed: offline.failed,
     offlinePid: offline.pid,
+    holdDeliveries: () => {
+      let release = () => {};
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
     stop,
   };
 }

@@ -152,8 +152,11 @@ describe('uploads that change under the function', () => {
     { timeout: 60_000 },
     async () => {
       const key = 'incoming/digits/forms/withdrawn.png';
+      // The notification is held until the object is gone: otherwise a warm function may read it first.
+      const release = t.platform.holdDeliveries();
       const id = await upload(key, await renderMnistPng(digit('4')), 'subject-gone');
       await t.s3.send(new DeleteObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key }));
+      release();
       const record = await settled(id);
       expect([record.status, record.error?.code]).toEqual(['rejected', 'input-gone']);
       await t.platform.drained();
