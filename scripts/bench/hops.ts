@@ -11,13 +11,17 @@ import type { ScratchPlatform } from '../local/scratch-platform';
 import { LOCAL_CREDENTIALS } from '../local/settings';
 import { timeRuns, type Run } from './measure';
 
-/** (e₀) GET /v1/models/<model>: serverless-offline's HTTP hop, the API key check and a small JSON answer. */
-export function measureHttpHop(t: ScratchPlatform, apiKey: string, model: string, count: number, warmUp: number) {
-  return timeRuns(count, warmUp, async () => {
+/**
+ * (e₀) GET /v1/models/<model>: serverless-offline's HTTP hop, the API key check and a small JSON answer. With
+ * `pauseMs` (e₀ᵖ), each request follows a pause of that long, as each hop of (e) follows the model's work.
+ */
+export function measureHttpHop(t: ScratchPlatform, apiKey: string, model: string, count: number, warmUp: number, pauseMs = 0) {
+  const hop = async () => {
     const response = await fetch(`${t.http}/v1/models/${model}`, { headers: { 'x-api-key': apiKey } });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-  });
+  };
+  return timeRuns(count, warmUp, hop, { pauseMs });
 }
 
 /** (e₁) Invoke of the infer function with an empty request, which it refuses before any model work. */

@@ -110,10 +110,11 @@ try {
       WARM_UP,
     );
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
+    const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
+    const httpHopPaced = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP, floor.p50);
     const invokeHop = await measureInvokeHop(t, scaled(counts.http), WARM_UP);
     const storage = await measureStorageCeiling(t, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
-    const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     sections.push(
       `### ${name}@${model.metadata.version} (${inputs.length} inputs)\n\n` +
         latencyTable(
@@ -132,17 +133,19 @@ try {
             },
             { path: "(c′) upload path's chain in process (+ Invoke payload)", run: inProcess.uploadChain, compare: true },
             { path: '(d) record write (dynalite)', run: inProcess.recordWrite },
+            { path: '(dᵖ) record write, each after a pause of (a)+(b)', run: inProcess.recordWritePaced },
             { path: `(e) HTTP predict (serverless-offline; throughput at ${IN_FLIGHT} in flight)`, run: http, compare: true },
             { path: `(p) peer: node:http + sharp + onnxruntime + record, one process`, run: peerRun, compare: true },
             { path: '(f) S3 upload → record', run: s3, compare: true },
             { path: '(e₀) HTTP hop: GET /v1/models/<model>', run: httpHop },
+            { path: '(e₀ᵖ) HTTP hop, each after a pause of (a)+(b)', run: httpHopPaced },
             { path: '(e₁) Invoke hop: infer refusing an empty request', run: invokeHop },
             { path: '(f₀) storage alone: S3 put + get, record put + get', run: storage, compare: true },
           ],
           floor,
         ) +
         '\n\n' +
-        goalLines({ inProcess, http, peer: peerRun, httpHop, predictMb: fn('predict').memorySize }).join('\n') +
+        goalLines({ inProcess, http, peer: peerRun, httpHop, httpHopPaced, predictMb: fn('predict').memorySize }).join('\n') +
         `\n\n(c′) includes the infer function's side (payload parse, checks, run, post-processing): p50 ` +
         `${percentiles(inProcess.inferSide.samples).p50.toFixed(2)} ms. (f) throughput: a burst of ` +
         `${scaled(counts.burst)} uploads at once, drained ${t.platform.settings.deliveryConcurrency} at a time by warm ` +

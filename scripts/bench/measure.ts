@@ -9,17 +9,34 @@ export interface Run {
   throughputPerSecond?: number;
 }
 
-/** Runs `task` `warmUp` times unmeasured, then `count` times one after another, timing each. */
-export async function timeRuns(count: number, warmUp: number, task: (i: number) => Promise<unknown>): Promise<Run> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `task` `warmUp` times unmeasured, then `count` times one after another, timing each. With `pauseMs`, each
+ * timed run follows an untimed pause of that long (and the wall time leaves the pauses out): the conditions a
+ * request meets when the processes it crosses sat idle while a model ran.
+ */
+export async function timeRuns(
+  count: number,
+  warmUp: number,
+  task: (i: number) => Promise<unknown>,
+  { pauseMs = 0 } = {},
+): Promise<Run> {
   for (let i = 0; i < warmUp; i += 1) await task(count + i);
   const samples: number[] = [];
+  let paused = 0;
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
+    if (pauseMs > 0) {
+      const pauseStarted = performance.now();
+      await sleep(pauseMs);
+      paused += performance.now() - pauseStarted;
+    }
     const t0 = performance.now();
     await task(i);
     samples.push(performance.now() - t0);
   }
-  return { samples, seconds: (performance.now() - started) / 1000 };
+  return { samples, seconds: (performance.now() - started - paused) / 1000 };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { medianColdStart } from '../../scripts/bench/cold-start';
 import { billedMs, costPerThousand } from '../../scripts/bench/cost';
-import { floorOf, throughput, versusFloor, type Run } from '../../scripts/bench/measure';
+import { goalLines } from '../../scripts/bench/goals';
+import type { InProcessRuns } from '../../scripts/bench/in-process';
+import { floorOf, throughput, timeRuns, versusFloor, type Run } from '../../scripts/bench/measure';
 import { layerFolder } from '../../scripts/build/serverless-print';
 
 const run = (samples: number[], seconds: number, throughputPerSecond?: number): Run => ({
@@ -34,6 +36,47 @@ describe('bench floor and ratios', () => {
   it('prefers a throughput measured apart (a burst) over samples per second', () => {
     expect(throughput(run([10, 10], 0.5))).toBe(4);
     expect(throughput(run([10, 10], 0.5, 60))).toBe(60);
+  });
+});
+
+describe('paced runs', () => {
+  it('pauses before each timed run and leaves the pauses out of the samples and the wall time', async () => {
+    const calls: number[] = [];
+    const paced = await timeRuns(3, 1, async (i) => calls.push(i), { pauseMs: 30 });
+    // The warm-up call comes first (index count + i), unpaused.
+    expect(calls).toEqual([3, 0, 1, 2]);
+    expect(paced.samples).toHaveLength(3);
+    expect(Math.max(...paced.samples)).toBeLessThan(20);
+    expect(paced.seconds).toBeLessThan(0.05);
+  });
+});
+
+describe('goal lines (issue #16)', () => {
+  const figures = (peerMs: number) => ({
+    // (a)+(b) = 20 ms, (d) 2 ms and (dᵖ) 3 ms; (e₀) 2 ms and (e₀ᵖ) 4 ms: budgets 26 and 29 ms.
+    inProcess: {
+      sessionRun: run([15], 0.015),
+      preprocessing: run([5], 0.005),
+      handlerChain: run([21], 0.021),
+      recordWrite: run([2], 0.002),
+      recordWritePaced: run([3], 0.003),
+    } as InProcessRuns,
+    http: run([28], 1, 40),
+    peer: run([peerMs], 1, 50),
+    httpHop: run([2], 0.002),
+    httpHopPaced: run([4], 0.004),
+    predictMb: 1769,
+  });
+
+  it("keeps the issue's budget as the verdict, and reads it beside the peer and the paced hops", () => {
+    const lines = goalLines(figures(25)).join('\n');
+    expect(lines).toContain('HTTP p50 28.00 ms against (a)+(b)+(e₀)+(d)+2 = 26.00 ms: **not met**');
+    expect(lines).toContain('the peer: 25.00 ms (within the same budget)');
+    expect(lines).toContain('(a)+(b)+(e₀ᵖ)+(dᵖ)+2 = 29.00 ms (HTTP within it, the peer within)');
+  });
+
+  it('says when the peer is over the budget too', () => {
+    expect(goalLines(figures(27)).join('\n')).toContain('the peer: 27.00 ms (over the same budget)');
   });
 });
 
