@@ -12,6 +12,7 @@ import { checkModels, healthy } from '../shared/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
 import { rawBody } from '../shared/http/body';
+import { subjectFromHeaders } from '../shared/subject-id';
 
 const config = loadConfig(predictConfigSchema);
 // One session per model version per container, shared by readiness, image and tabular inference: like predict,
@@ -53,7 +54,7 @@ export const handler = oipHandler(verifier, needsKey).handler(async (event, cont
   if (body.length > config.MAX_INPUT_BYTES) {
     throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${config.MAX_INPUT_BYTES}.`);
   }
-  const subject = event.headers?.['x-subject-id'];
+  const subject = subjectFromHeaders(event.headers);
   const answer = await infer(
     { prediction: deps, sessions },
     {

@@ -10,6 +10,7 @@ import { SessionCache } from '../shared/inference/sessions';
 import { runPrediction } from '../shared/prediction';
 import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
 import { inferInProcess } from '../shared/inference/infer';
+import { subjectFromHeaders } from '../shared/subject-id';
 import { parsePredictBody } from './request-body';
 import { createTabularAnswer } from './tabular';
 
@@ -58,7 +59,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
   if (format) await refusePictureFromClassifier(model, version);
   let picture: Buffer | undefined;
-  const subject = event.headers?.['x-subject-id'];
+  const subject = subjectFromHeaders(event.headers);
   const outcome = await runPrediction(deps, {
     predictionId: randomUUID(),
     requestId: event.requestContext.requestId,

@@ -7,6 +7,7 @@ import type { SessionCache } from '../shared/inference/sessions';
 import { reportRejectedRows } from '../shared/observability';
 import type { PredictionDeps } from '../shared/prediction';
 import type { Pseudonymise } from '../shared/pseudonym';
+import { subjectFromHeaders } from '../shared/subject-id';
 import { runTabularPrediction, type TabularInput } from '../shared/tabular/tabular-prediction';
 
 type RowsInput = TabularInput & { bytes: Uint8Array };
@@ -33,7 +34,7 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
     input: RowsInput,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const csvAnswer = wantsCsv(event, input);
-    const subject = event.headers?.['x-subject-id'];
+    const subject = subjectFromHeaders(event.headers);
     const { bytes, ...rows } = input;
     const outcome = await runTabularPrediction(
       { prediction: deps, sessions, reportRejected: reportRejectedRows },

@@ -2,6 +2,7 @@ import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@a
 import type { ObjectVersion } from './erasure-ledger';
 import type { Pseudonymise } from './pseudonym';
 import { isMissingObject } from './s3-errors';
+import { normaliseSubjectId } from './subject-id';
 
 /** The object an S3 event announced, read as it is now: the announced one, or a reason it no longer is. */
 export type AnnouncedObject = { kind: 'present'; object: GetObjectCommandOutput } | { kind: 'gone' | 'replaced' };
@@ -40,8 +41,9 @@ export function uploadIdentities(
   pseudonymise: Pseudonymise,
 ): { subjectId?: string; callerId?: string } {
   const metadata = object.Metadata ?? {};
-  const subject = metadata['subject-id'];
-  const requester = metadata['requested-by'];
+  // Read as the subjects route reads the identifier it is given (subject-id.ts); blank is no one.
+  const subject = normaliseSubjectId(metadata['subject-id'] ?? '');
+  const requester = normaliseSubjectId(metadata['requested-by'] ?? '');
   return {
     subjectId: subject ? pseudonymise(subject) : undefined,
     callerId: requester ? pseudonymise(requester) : undefined,

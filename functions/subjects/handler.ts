@@ -1,6 +1,7 @@
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { loadConfig, subjectsConfigSchema } from '../shared/config';
 import { InvalidInputError } from '../shared/errors';
+import { normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../shared/subject-id';
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeSubjectRights, type AuthenticatedContext } from '../shared/http/api-keys';
 import { subjectIdSchema } from '../shared/http/path-parameters';
@@ -39,9 +40,10 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   authorizeSubjectRights(caller);
   // API Gateway HTTP APIs (and serverless-offline) hand path parameters already percent-decoded: decoding again
   // would make `user%2541` (the id `user%41`) someone else's, `userA` (#11.3).
-  const subjectId = (event.pathParameters?.subjectId ?? '').trim();
-  if (!subjectIdSchema.safeParse(subjectId).success)
-    throw new InvalidInputError('invalid-subject', 'Give the subject identifier (1 to 256 characters).');
+  const subjectId = normaliseSubjectId(event.pathParameters?.subjectId ?? '');
+  if (!subjectIdSchema.safeParse(subjectId).success) {
+    throw new InvalidInputError('invalid-subject', `Give the subject identifier (1 to ${SUBJECT_ID_MAX_CHARS} characters).`);
+  }
   const ready = await deps;
   const { pseudonymise } = ready;
   const subjectPseudonym = pseudonymise(subjectId);

@@ -10,6 +10,7 @@ import { TOMBSTONE_DAYS, type ErasureLedger } from '../shared/erasure-ledger';
 import type { Pseudonymise } from '../shared/pseudonym';
 import type { PredictionRecord } from '../shared/records';
 import { isMissingObject } from '../shared/s3-errors';
+import { normaliseSubjectId } from '../shared/subject-id';
 import { deleteUpload } from '../shared/delete-upload';
 
 export interface SubjectDataDeps {
@@ -124,7 +125,7 @@ async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudony
     if (isMissingObject(error)) return undefined;
     throw error;
   }
-  const subject = head.Metadata?.['subject-id'];
+  const subject = normaliseSubjectId(head.Metadata?.['subject-id'] ?? '');
   if (file.role === 'upload' && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
   return {
     ...file,

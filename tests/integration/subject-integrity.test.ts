@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -234,4 +235,63 @@ describe('subject ids that look like URL encoding', () => {
     expect(((await erased.json()) as ErasureReceipt).predictions).toBe(0);
     expect((await exportOf('userA')).predictions).toHaveLength(1);
   });
+});
+
+describe('a person named with accents, whatever the client sent', () => {
+  // What Node hands the function for UTF-8 header bytes (curl, the AWS CLI): one character per byte.
+  const asUtf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  const predictAs = (subjectHeader: string | string[], png: Buffer) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // node:http sends a header string as latin-1 bytes and an array as one header line per value.
+      const request = httpRequest(
+        `${t.http}/v1/models/digits/predict`,
+        {
+          method: 'POST',
+          headers: { 'x-api-key': TEST_SETTINGS.apiKey, 'content-type': 'image/png', 'x-subject-id': subjectHeader },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      request.on('error', reject);
+      request.end(png);
+    });
+
+  it('gives one pseudonym to UTF-8 and latin-1 bytes, on HTTP and S3, and erases them all', { timeout: 60_000 }, async () => {
+    const png = await renderMnistPng(digit('3'));
+    const viaCurl = await predictAs(asUtf8Bytes('Hélène Dupré'), png);
+    const viaFetch = await predictAs('Hélène Dupré', png);
+    expect([viaCurl.status, viaFetch.status]).toEqual([200, 200]);
+    // The AWS CLI sends metadata as UTF-8 bytes, the JavaScript SDK as latin-1; macOS may type é as e + U+0301.
+    const uploads = [
+      await upload('incoming/digits/forms/helene-cli.png', png, asUtf8Bytes('Hélène Dupré')),
+      await upload('incoming/digits/forms/helene-sdk.png', png, 'Hélène Dupré'),
+      await upload('incoming/digits/forms/helene-nfd.png', png, asUtf8Bytes('He\u0301le\u0300ne Dupre\u0301')),
+    ];
+    for (const id of uploads) await settled(id);
+
+    const expected = pseudonymise('Hélène Dupré');
+    const ids = [JSON.parse(viaCurl.body).predictionId, JSON.parse(viaFetch.body).predictionId, ...uploads];
+    for (const id of ids) expect((await recordById(id))?.subjectId).toBe(expected);
+    expect((await exportOf('Hélène Dupré')).predictions).toHaveLength(5);
+
+    const receipt = await erase('Hélène Dupré');
+    expect(receipt.predictions).toBe(5);
+    for (const id of ids) expect(await recordById(id)).toBeUndefined();
+    expect(await keysUnder(t.platform.uploadsBucket, 'incoming/digits/forms/helene-')).toEqual([]);
+  });
+
+  it(
+    'refuses a repeated x-subject-id (joined by a comma, it would name no one) and records nothing',
+    { timeout: 60_000 },
+    async () => {
+      const answer = await predictAs(['alice', 'bob'], await renderMnistPng(digit('4')));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).code).toBe('invalid-subject');
+    const named = new Set(['alice,bob', 'alice, bob', 'alice', 'bob'].map(pseudonymise));
+    expect((await t.records()).filter((record) => named.has(record.subjectId ?? ''))).toEqual([]);
+    },
+  );
 });

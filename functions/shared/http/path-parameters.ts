@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../zod-messages';
+import { SUBJECT_ID_MAX_CHARS } from '../subject-id';
 
 /**
  * The path parameters the routes check themselves, as schemas: the handlers test with them and the OpenAPI
@@ -7,7 +8,11 @@ import '../zod-messages';
  */
 export const predictionIdSchema = z.string().check(z.regex(/^[0-9a-f-]{36}$/), z.describe('a `predictionId` (UUID)'));
 
-/** Trimmed first: the identifier the uploads carried, as the subject-id metadata or x-subject-id header. */
+/** Read as every entry reads it first (subject-id.ts): the identifier the uploads carried, as metadata or header. */
 export const subjectIdSchema = z
   .string()
-  .check(z.minLength(1), z.maxLength(256), z.describe('the identifier the uploads carried (1 to 256 characters)'));
+  .check(
+    z.minLength(1),
+    z.maxLength(SUBJECT_ID_MAX_CHARS),
+    z.describe(`the identifier the uploads carried (1 to ${SUBJECT_ID_MAX_CHARS} characters)`),
+  );

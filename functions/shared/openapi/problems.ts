@@ -25,7 +25,13 @@ const IMAGE_INPUT = [
 const ROWS_INPUT = ['unsupported-input', 'invalid-features', 'missing-columns', 'invalid-csv', 'empty-input'];
 
 export const PREDICT_PROBLEMS: ProblemCodes = {
-  400: ['invalid-json', 'invalid-body', ...IMAGE_INPUT, ...ROWS_INPUT.filter((code) => code !== 'empty-input')],
+  400: [
+    'invalid-json',
+    'invalid-body',
+    'invalid-subject',
+    ...IMAGE_INPUT,
+    ...ROWS_INPUT.filter((code) => code !== 'empty-input'),
+  ],
   403: ['forbidden', 'model-not-approved'],
   404: ['model-not-found'],
   406: ['not-acceptable'],
@@ -41,7 +47,15 @@ export const PREDICT_PROBLEMS: ProblemCodes = {
  * input read from it (a picture, feature rows), as on /v1. No media type is checked: the body is always JSON.
  */
 export const OIP_INFER_PROBLEMS: ProblemCodes = {
-  400: ['invalid-json', 'invalid-body', 'invalid-tensor', 'unknown-output', ...IMAGE_INPUT, 'invalid-features'],
+  400: [
+    'invalid-json',
+    'invalid-body',
+    'invalid-subject',
+    'invalid-tensor',
+    'unknown-output',
+    ...IMAGE_INPUT,
+    'invalid-features',
+  ],
   403: ['forbidden', 'model-not-approved'],
   404: ['model-not-found'],
   413: ['payload-too-large'],

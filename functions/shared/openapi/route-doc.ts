@@ -67,7 +67,9 @@ export const versionParameter = {
 export const subjectHeader = {
   name: 'x-subject-id',
   in: 'header' as const,
-  description: 'the person the input is about: stored pseudonymised, for erasure and export',
+  description:
+    'the person the input is about, stored pseudonymised for erasure and export: one identifier in UTF-8, without ' +
+    'commas or control characters, at most 2,048 characters; read as `DELETE /v1/subjects/{subjectId}` reads it',
 };
 
 /** What every prediction answer carries, on /v1 and /v2 alike. */
