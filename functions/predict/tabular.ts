@@ -64,15 +64,15 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
     }
     const head = { predictionId: record.predictionId, model: record.model, modelVersion: record.modelVersion };
     const tail = { timings: record.timings, automated: true };
+    const time = record.timeWarningCount ? { timeWarnings: record.timeWarnings, timeWarningCount: record.timeWarningCount } : {};
     if ('features' in rows) {
       const warnings = outcome.outcomes?.[0]?.warnings ?? [];
-      return json(200, { ...head, result: record.result, ...(warnings.length > 0 && { warnings }), ...tail });
+      return json(200, { ...head, result: record.result, ...(warnings.length > 0 && { warnings }), ...time, ...tail });
     }
     const results = (outcome.outcomes ?? []).map(({ result, error, warnings }) => ({
       ...(result ? { result } : { error }),
       ...(warnings.length > 0 && { warnings }),
     }));
-    const time = record.timeWarningCount ? { timeWarnings: record.timeWarnings, timeWarningCount: record.timeWarningCount } : {};
     return json(200, { ...head, summary: record.result, ...time, results, ...tail });
   };
 }

@@ -35,8 +35,9 @@ export interface PredictionRecord {
   /** How many values were outside their training range in all (the record keeps the first ones). */
   warningCount?: number;
   /**
-   * Time series read from a CSV: what the time column said (rows out of order, gaps, unreadable times, calibration
-   * on too few rows), the first RECORDED_WARNINGS with the file row they are about. The rows are scored anyway.
+   * Time series read from a CSV or from JSON rows that carry the time column: what it said (rows out of order,
+   * gaps, unreadable times, calibration on too few rows), the first RECORDED_WARNINGS with the row they are about
+   * (a CSV's data row, or the index in `rows`). The rows are scored anyway.
    */
   timeWarnings?: TimeSeriesWarning[];
   /** How many time warnings in all. */

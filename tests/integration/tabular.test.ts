@@ -266,6 +266,32 @@ describe('CSV batches from S3', () => {
     expect(audited).toMatchObject({ event: 'prediction', timeWarnings: record.timeWarningCount });
   });
 
+  it('checks the time of JSON rows too: the same outage sent as rows over HTTP', { timeout: 90_000 }, async () => {
+    const [header, ...lines] = readFileSync(join(SKAB_DIR, 'valve1/5.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    const names = header!.split(';');
+    // As a client would post it: one object per line, numbers as numbers, the datetime as text; 30 s missing.
+    const rows = [...lines.slice(0, 500), ...lines.slice(530, 700)].map((line) =>
+      Object.fromEntries(
+        line
+          .split(';')
+          .map((cell, i) => [names[i]!, names[i] === 'datetime' ? cell : Number(cell)] as const)
+          .filter(([name]) => name !== 'anomaly' && name !== 'changepoint'),
+      ),
+    );
+    const response = await fetch(`${t.http}/v1/models/sensor-anomaly/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ rows }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { predictionId: string; timeWarnings: unknown[]; timeWarningCount: number };
+    expect(body.timeWarnings).toContainEqual(expect.objectContaining({ row: 500, field: 'datetime', code: 'time-gap' }));
+    const record = await recordOf(body.predictionId);
+    expect(record).toMatchObject({ status: 'succeeded', result: { rows: 670, succeededRows: 670 } });
+    expect(record!.timeWarnings).toEqual(body.timeWarnings);
+    expect(record!.timeWarningCount).toBe(body.timeWarningCount);
+  });
+
   it('shows the rows processed so far on the record while a large batch runs', { timeout: 120_000 }, async () => {
     let csv = '';
     for await (const piece of generatedCsv(400_000)) csv += piece;

@@ -82,6 +82,18 @@ describe('JSON feature rows', () => {
     ]);
   });
 
+  it('takes the time column of a time series beside the features, as text, for the time checks', () => {
+    const series: TabularInputSpec = { ...spec, window: { rows: 2, step: 1, timeColumn: 'datetime', samplingSeconds: 1 } };
+    const read = readJsonRows(series, [{ ...good, datetime: '2026-11-26 10:00:00' }, good, { ...good, datetime: 17 }], true);
+    expect(read.problems).toEqual([]);
+    expect(read.times).toEqual(['2026-11-26 10:00:00', '', '17']);
+    // Without any time, no checks; without a window, the time column is an unknown field as before.
+    expect(readJsonRows(series, [good], true).times).toBeUndefined();
+    expect(readJsonRows(spec, [{ ...good, datetime: 'x' }], true).problems).toEqual([
+      { field: 'datetime', row: 0, message: expect.stringContaining('unknown field') },
+    ]);
+  });
+
   it('refuses an empty rows list', () => {
     expect(readJsonRows(spec, [], true).problems).toEqual([{ field: 'rows', message: 'must hold at least one row' }]);
   });
@@ -139,5 +151,53 @@ describe('the tabular prediction path (real iris model, fake table)', () => {
     const labels = outcome.outcomes!.map((o) => (o.result && 'label' in o.result ? o.result.label : '?'));
     expect(labels).toEqual(rows.map((row) => (row === virginica ? 'virginica' : 'setosa')));
     expect(outcome.record.result).toEqual({ kind: 'rows', rows: 9000, succeededRows: 9000, rejectedRows: 0 });
+  });
+});
+
+describe('JSON rows of a time series (real sensor-anomaly model)', () => {
+  const records: PredictionRecord[] = [];
+  const deps = {
+    prediction: {
+      registry: new ModelRegistry(MODELS_DIR),
+      store: { put: async (record: PredictionRecord) => Boolean(records.push(record)), get: async () => undefined },
+      report: () => undefined,
+      now: () => new Date('2026-11-26T10:00:00Z'),
+      retentionDays: 30,
+    } as unknown as PredictionDeps,
+    sessions: new SessionCache(),
+  };
+  // 600 one-second readings of a steady pump, a few sensors wobbling, with the time as SKAB's files write it.
+  const reading = (i: number, at: Date) => ({
+    datetime: at.toISOString().slice(0, 19).replace('T', ' '),
+    Accelerometer1RMS: 0.2 + 0.01 * Math.sin(i),
+    Accelerometer2RMS: 0.26 + 0.01 * Math.cos(i),
+    Current: 2.0 + 0.1 * Math.sin(i / 7),
+    Pressure: 0.05 * (i % 3),
+    Temperature: 70 + 0.1 * Math.sin(i / 11),
+    Thermocouple: 25 + 0.05 * Math.cos(i / 13),
+    Voltage: 230 + Math.sin(i / 5),
+    'Volume Flow RateRMS': 32 + 0.3 * Math.sin(i / 3),
+  });
+
+  it('checks the time column of JSON rows as of a CSV: a 30 s gap and a step back are named by row index', async () => {
+    const start = Date.parse('2026-11-26T08:00:00Z');
+    const rows = Array.from({ length: 600 }, (_, i) => {
+      const seconds = i < 450 ? i : i === 520 ? 440 + 30 : i + 30;
+      return reading(i, new Date(start + seconds * 1000));
+    });
+    const outcome = await runTabularPrediction(deps, {
+      predictionId: 'p-series',
+      requestId: 'r',
+      model: 'sensor-anomaly',
+      input: { rows },
+      bytes: Buffer.from('x'),
+    });
+    expect(outcome.record.status).toBe('succeeded');
+    expect(outcome.outcomes!.every((row) => row.result)).toBe(true);
+    expect(outcome.record.timeWarnings).toEqual([
+      expect.objectContaining({ row: 450, field: 'datetime', code: 'time-gap' }),
+      expect.objectContaining({ row: 520, field: 'datetime', code: 'time-not-increasing' }),
+    ]);
+    expect(outcome.record.timeWarningCount).toBe(2);
   });
 });

@@ -82,13 +82,15 @@ export const timingsSchema = z.object({ preprocessMs: z.number(), inferenceMs: z
 
 /** What a time series' time column said about a row (rows out of order, a gap, an unreadable time), served anyway. */
 const timeWarningSchema = z.object({
-  row: described(z.int(), 'the file row (0-based, header excluded)'),
+  row: described(z.int(), 'the row, from 0: a CSV file’s data row (header excluded), or the index in `rows`'),
   field: z.string(),
   code: z.enum(TIME_WARNING_CODES),
   message: z.string(),
 });
 const timeWarningFields = {
-  timeWarnings: z.optional(described(z.array(timeWarningSchema), 'time series read from a CSV: the first 100')),
+  timeWarnings: z.optional(
+    described(z.array(timeWarningSchema), 'time series (a CSV, or JSON rows carrying the time column): the first 100'),
+  ),
   timeWarningCount: z.optional(z.int()),
 };
 
@@ -126,7 +128,7 @@ const answerHead = {
 };
 /** An image, or one `features` row: the model's answer for it. */
 export const singlePredictionSchema = <R extends z.ZodMiniType>(result: R) =>
-  z.object({ ...answerHead, result, warnings: z.optional(z.array(rangeWarningSchema)) });
+  z.object({ ...answerHead, result, warnings: z.optional(z.array(rangeWarningSchema)), ...timeWarningFields });
 /** `rows` or a CSV body answered in JSON: one entry per row, in order, a result or the reason it was not scored. */
 export const rowsPredictionSchema = <R extends z.ZodMiniType>(result: R) =>
   z.object({

@@ -8,6 +8,11 @@ export interface ReadJsonRows {
   problems: FieldProblem[];
   /** Per row, in order (empty arrays for rows without any). */
   warnings: RangeWarning[][];
+  /**
+   * Each row's value of the spec's time column (as text; '' where a row lacks it), when any row carries it: the
+   * time series checks it as it checks a CSV's time cells. Undefined when no row does.
+   */
+  times?: string[];
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -23,7 +28,11 @@ export function readJsonRows(spec: TabularInputSpec, rows: unknown[], indexed: b
   const data = new Float32Array(rows.length * width);
   const problems: FieldProblem[] = [];
   const warnings: RangeWarning[][] = [];
-  const known = new Set(spec.features.map((feature) => feature.name));
+  const timeField = spec.window?.timeColumn ? columnName(spec.window.timeColumn) : undefined;
+  // The time column is no feature, but a row may carry it (as a CSV line does), for the time checks.
+  const known = new Set([...spec.features.map((feature) => feature.name), ...(timeField ? [timeField] : [])]);
+  const times: string[] = [];
+  let timed = false;
   if (indexed && rows.length === 0) problems.push({ field: 'rows', message: 'must hold at least one row' });
   rows.forEach((row, i) => {
     const at = indexed ? i : undefined;
@@ -34,6 +43,7 @@ export function readJsonRows(spec: TabularInputSpec, rows: unknown[], indexed: b
         message: 'must be an object of feature values',
       });
       warnings.push([]);
+      times.push('');
       return;
     }
     // Field names compare as the spec's do (NFC), so an accent typed either way finds its feature.
@@ -45,6 +55,9 @@ export function readJsonRows(spec: TabularInputSpec, rows: unknown[], indexed: b
     }
     problems.push(...read.problems);
     warnings.push(read.warnings);
+    const time = timeField === undefined ? undefined : fields.get(timeField);
+    timed ||= time !== undefined && time !== null;
+    times.push(time === undefined || time === null ? '' : String(time));
   });
-  return { matrix: { dims: [rows.length, width], data }, problems, warnings };
+  return { matrix: { dims: [rows.length, width], data }, problems, warnings, times: timed ? times : undefined };
 }

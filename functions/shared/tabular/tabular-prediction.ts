@@ -14,6 +14,7 @@ import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
 import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from './summary';
 import { TabularInputError } from './tabular-errors';
+import type { TimeSeriesWarning } from './time-series';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
 export const CHUNK_ROWS = 4096;
@@ -77,16 +78,21 @@ async function scoreJson(deps: TabularDeps, model: ModelVersion, spec: TabularIn
   const width = spec.features.length;
   const tensorizer = createTensorizer(spec);
   const results: RowResult[] = [];
+  // The series counts rows from 0 as they come, as the rows' own indexes do: its warnings name them directly.
+  const time = { timeWarnings: [] as TimeSeriesWarning[], timeWarningCount: 0 };
   let inferenceMs = 0;
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows.length - start);
     const matrix = read.matrix.data.subarray(start * width, (start + count) * width);
-    const answer = await scorer(deps, model)(tensorizer.next(matrix, count).tensor);
+    const { tensor, warnings } = tensorizer.next(matrix, count, read.times?.slice(start, start + count));
+    time.timeWarningCount += warnings.length;
+    time.timeWarnings.push(...warnings.slice(0, RECORDED_WARNINGS - time.timeWarnings.length));
+    const answer = await scorer(deps, model)(tensor);
     results.push(...answer.results);
     inferenceMs += answer.inferenceMs;
   }
   const outcomes = results.map((result, i) => ({ result, warnings: read.warnings[i] ?? [] }));
-  return { outcomes, inferenceMs };
+  return { outcomes, inferenceMs, timeWarnings: recordedTimeWarnings(time) };
 }
 
 async function scoreCsvBody(deps: TabularDeps, model: ModelVersion, spec: TabularInputSpec, bytes: Uint8Array) {
