@@ -105,18 +105,21 @@ describe('JSON feature rows', () => {
   });
 });
 
+/** The shipped models and a session cache, with a table that keeps the records in `records`. */
+const realModelDeps = (records: PredictionRecord[]) => ({
+  prediction: {
+    registry: new ModelRegistry(MODELS_DIR),
+    store: { put: async (record: PredictionRecord) => Boolean(records.push(record)), get: async () => undefined },
+    report: () => undefined,
+    now: () => new Date('2026-11-26T10:00:00Z'),
+    retentionDays: 30,
+  } as unknown as PredictionDeps,
+  sessions: new SessionCache(),
+});
+
 describe('the tabular prediction path (real iris model, fake table)', () => {
   const records: PredictionRecord[] = [];
-  const deps = {
-    prediction: {
-      registry: new ModelRegistry(MODELS_DIR),
-      store: { put: async (record: PredictionRecord) => Boolean(records.push(record)), get: async () => undefined },
-      report: () => undefined,
-      now: () => new Date('2026-11-26T10:00:00Z'),
-      retentionDays: 30,
-    } as unknown as PredictionDeps,
-    sessions: new SessionCache(),
-  };
+  const deps = realModelDeps(records);
   const run = (input: TabularInput) =>
     runTabularPrediction(deps, {
       predictionId: `p-${records.length}`,
@@ -155,17 +158,7 @@ describe('the tabular prediction path (real iris model, fake table)', () => {
 });
 
 describe('JSON rows of a time series (real sensor-anomaly model)', () => {
-  const records: PredictionRecord[] = [];
-  const deps = {
-    prediction: {
-      registry: new ModelRegistry(MODELS_DIR),
-      store: { put: async (record: PredictionRecord) => Boolean(records.push(record)), get: async () => undefined },
-      report: () => undefined,
-      now: () => new Date('2026-11-26T10:00:00Z'),
-      retentionDays: 30,
-    } as unknown as PredictionDeps,
-    sessions: new SessionCache(),
-  };
+  const deps = realModelDeps([]);
   // 600 one-second readings of a steady pump, a few sensors wobbling, with the time as SKAB's files write it.
   const reading = (i: number, at: Date) => ({
     datetime: at.toISOString().slice(0, 19).replace('T', ' '),
