@@ -1,5 +1,3 @@
-import { InvalidInputError } from './errors';
-
 /**
  * The person an input is about, read the same way wherever it is named (the `x-subject-id` header, the
  * `subject-id` metadata of an upload, the subjects route's path), so that one person always gets one pseudonym
@@ -10,6 +8,8 @@ import { InvalidInputError } from './errors';
  * `Hélène`: two pseudonyms for one person, and the erasure of `Hélène` missed the first. S3 returns non-ASCII
  * metadata as RFC 2047 encoded words (`=?UTF-8?B?…?=`). All of these read back as the same text here.
  */
+
+import { InvalidInputError } from './errors';
 
 /** S3 holds at most 2 KB of user metadata: no identifier S3 accepts is longer, so the subjects route takes them all. */
 export const SUBJECT_ID_MAX_CHARS = 2048;
@@ -50,6 +50,16 @@ function decodeUtf8Bytes(value: string): string {
 /** The identifier as text: decoded, trimmed, in Unicode NFC (a macOS keyboard may send `é` as e + U+0301). */
 export function normaliseSubjectId(raw: string): string {
   return decodeUtf8Bytes(decodeEncodedWords(raw.trim())).trim().normalize('NFC');
+}
+
+/**
+ * How the same identifier was pseudonymised before it was normalised (2026-11-26, D15): its UTF-8 bytes read as
+ * latin-1, as Node read curl's header and the AWS CLI's metadata (composed or, from macOS, decomposed). Export
+ * and erasure look under these too, so what was recorded then is still found. None for ASCII identifiers.
+ */
+export function formerSpellings(id: string): string[] {
+  const forms = [id, id.normalize('NFD')].map((form) => Buffer.from(form, 'utf8').toString('latin1'));
+  return [...new Set(forms)].filter((form) => form !== id);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { loadConfig, subjectsConfigSchema } from '../shared/config';
 import { InvalidInputError } from '../shared/errors';
-import { normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../shared/subject-id';
+import { formerSpellings, normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../shared/subject-id';
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeSubjectRights, type AuthenticatedContext } from '../shared/http/api-keys';
 import { subjectIdSchema } from '../shared/http/path-parameters';
@@ -47,6 +47,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const ready = await deps;
   const { pseudonymise } = ready;
   const subjectPseudonym = pseudonymise(subjectId);
+  const subject = { pseudonym: subjectPseudonym, formerPseudonyms: formerSpellings(subjectId).map(pseudonymise) };
   const audit = {
     schemaVersion: AUDIT_SCHEMA_VERSION,
     timestamp: ready.now().toISOString(),
@@ -55,12 +56,12 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     subjectPseudonym,
   };
   if (event.requestContext.http.method === 'DELETE') {
-    const receipt = await eraseSubject(ready, subjectPseudonym);
+    const receipt = await eraseSubject(ready, subject);
     const { predictions, files, inFlightUploads } = receipt;
     reportSubjectRequest({ event: 'subject-erasure', ...audit, predictions, files, inFlightUploads });
     return json(200, receipt);
   }
-  const exported = await exportSubject(ready, subjectPseudonym);
+  const exported = await exportSubject(ready, subject);
   reportSubjectRequest({
     event: 'subject-export',
     ...audit,

@@ -45,6 +45,15 @@ export const SUBJECT_INDEX = 'bySubject';
 export const IN_FLIGHT_WINDOW_MS = 6 * 3_600_000;
 export const IN_FLIGHT_LIST_LIMIT = 20_000;
 
+/**
+ * Whom an export or erasure is about: the pseudonym of their identifier as every entry reads it now, and those it
+ * may have been recorded under before identifiers were normalised (`formerSpellings` in subject-id.ts).
+ */
+export interface Subject {
+  pseudonym: string;
+  formerPseudonyms: string[];
+}
+
 /** Every prediction record about the subject, through the subject index (one Query, paginated), oldest first. */
 export async function subjectRecords(deps: SubjectDataDeps, subjectPseudonym: string): Promise<PredictionRecord[]> {
   const records: PredictionRecord[] = [];
@@ -142,12 +151,16 @@ async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudony
  * afterwards is new data, not the erased (S3's Last-Modified has one-second resolution, so an upload in the same
  * second as the erasure counts as before it).
  */
-async function subjectHoldings(deps: SubjectDataDeps, subjectPseudonym: string, until?: Date) {
+async function subjectHoldings(deps: SubjectDataDeps, subject: Subject, until?: Date) {
+  const { pseudonym: subjectPseudonym } = subject;
   const before = (time: Date) => !until || time.getTime() <= until.getTime();
-  const records = (await subjectRecords(deps, subjectPseudonym)).filter((record) => before(new Date(record.createdAt)));
+  const recorded = [];
+  for (const pseudonym of [subjectPseudonym, ...subject.formerPseudonyms])
+    recorded.push(...(await subjectRecords(deps, pseudonym)));
+  const records = recorded.filter((record) => before(new Date(record.createdAt)));
   const fromRecords = recordFiles(deps, records);
-  const recorded = new Set(fromRecords.filter((f) => f.role === 'upload').map((f) => f.key));
-  const recent = await recentUploadKeys(deps, recorded);
+  const recordedUploads = new Set(fromRecords.filter((f) => f.role === 'upload').map((f) => f.key));
+  const recent = await recentUploadKeys(deps, recordedUploads);
   const candidates = [
     ...fromRecords,
     ...recent.keys.map((key): SubjectFile => ({ role: 'upload', bucket: deps.uploadsBucket, key })),
@@ -176,8 +189,8 @@ export interface ErasureReceipt {
 }
 
 /** Deletes what one sweep finds: files first, then records, so a run cut short is found again by a rerun. */
-async function sweep(deps: SubjectDataDeps, subjectPseudonym: string, at: Date) {
-  const holdings = await subjectHoldings(deps, subjectPseudonym, at);
+async function sweep(deps: SubjectDataDeps, subject: Subject, at: Date) {
+  const holdings = await subjectHoldings(deps, subject, at);
   for (const file of holdings.files) {
     // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
     if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
@@ -198,14 +211,15 @@ async function sweep(deps: SubjectDataDeps, subjectPseudonym: string, at: Date) 
  * withdraws what it wrote, and anything that finished before is found by the sweeps. The second sweep, after a
  * pause, catches work that was between those two points during the first (#11.2).
  */
-export async function eraseSubject(deps: SubjectDataDeps, subjectPseudonym: string): Promise<ErasureReceipt> {
+export async function eraseSubject(deps: SubjectDataDeps, subject: Subject): Promise<ErasureReceipt> {
   const at = deps.now();
-  await deps.erasures.recordErasure(subjectPseudonym, at);
-  const first = await sweep(deps, subjectPseudonym, at);
+  // Under the pseudonym every entry gives today: former spellings are no longer produced (subject-id.ts).
+  await deps.erasures.recordErasure(subject.pseudonym, at);
+  const first = await sweep(deps, subject, at);
   await new Promise((resolve) => setTimeout(resolve, deps.settleMs));
-  const second = await sweep(deps, subjectPseudonym, at);
+  const second = await sweep(deps, subject, at);
   return {
-    subjectPseudonym,
+    subjectPseudonym: subject.pseudonym,
     erasedAt: at.toISOString(),
     predictions: first.records.length + second.records.length,
     files: first.files.length + second.files.length,
@@ -246,8 +260,9 @@ async function readIfUnchanged(deps: SubjectDataDeps, file: SubjectFile, eTag: s
 }
 
 /** GDPR Art. 15 and 20: every record about the subject and every file held, with contents when they fit. */
-export async function exportSubject(deps: SubjectDataDeps, subjectPseudonym: string): Promise<SubjectExport> {
-  const { records, files: held } = await subjectHoldings(deps, subjectPseudonym);
+export async function exportSubject(deps: SubjectDataDeps, subject: Subject): Promise<SubjectExport> {
+  const { pseudonym: subjectPseudonym } = subject;
+  const { records, files: held } = await subjectHoldings(deps, subject);
   const files: SubjectExport['files'] = [];
   let total = 0;
   for (const { role, bucket, key, predictionId, bytes, contentType, eTag } of held) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadPredictionId } from '../../functions/shared/upload-key';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
@@ -259,39 +260,50 @@ describe('a person named with accents, whatever the client sent', () => {
       request.end(png);
     });
 
-  it('gives one pseudonym to UTF-8 and latin-1 bytes, on HTTP and S3, and erases them all', { timeout: 60_000 }, async () => {
-    const png = await renderMnistPng(digit('3'));
-    const viaCurl = await predictAs(asUtf8Bytes('Hélène Dupré'), png);
-    const viaFetch = await predictAs('Hélène Dupré', png);
-    expect([viaCurl.status, viaFetch.status]).toEqual([200, 200]);
-    // The AWS CLI sends metadata as UTF-8 bytes, the JavaScript SDK as latin-1; macOS may type é as e + U+0301.
-    const uploads = [
-      await upload('incoming/digits/forms/helene-cli.png', png, asUtf8Bytes('Hélène Dupré')),
-      await upload('incoming/digits/forms/helene-sdk.png', png, 'Hélène Dupré'),
-      await upload('incoming/digits/forms/helene-nfd.png', png, asUtf8Bytes('He\u0301le\u0300ne Dupre\u0301')),
-    ];
-    for (const id of uploads) await settled(id);
+  it(
+    'gives one pseudonym to UTF-8 and latin-1 bytes, on HTTP and S3, and erases them all, older records too',
+    { timeout: 60_000 },
+    async () => {
+      const png = await renderMnistPng(digit('3'));
+      const viaCurl = await predictAs(asUtf8Bytes('Hélène Dupré'), png);
+      const viaFetch = await predictAs('Hélène Dupré', png);
+      expect([viaCurl.status, viaFetch.status]).toEqual([200, 200]);
+      // The AWS CLI sends metadata as UTF-8 bytes, the JavaScript SDK as latin-1; macOS may type é as e + U+0301.
+      const uploads = [
+        await upload('incoming/digits/forms/helene-cli.png', png, asUtf8Bytes('Hélène Dupré')),
+        await upload('incoming/digits/forms/helene-sdk.png', png, 'Hélène Dupré'),
+        await upload('incoming/digits/forms/helene-nfd.png', png, asUtf8Bytes('He\u0301le\u0300ne Dupre\u0301')),
+      ];
+      for (const id of uploads) await settled(id);
 
-    const expected = pseudonymise('Hélène Dupré');
-    const ids = [JSON.parse(viaCurl.body).predictionId, JSON.parse(viaFetch.body).predictionId, ...uploads];
-    for (const id of ids) expect((await recordById(id))?.subjectId).toBe(expected);
-    expect((await exportOf('Hélène Dupré')).predictions).toHaveLength(5);
+      const expected = pseudonymise('Hélène Dupré');
+      const ids = [JSON.parse(viaCurl.body).predictionId, JSON.parse(viaFetch.body).predictionId, ...uploads];
+      for (const id of ids) expect((await recordById(id))?.subjectId).toBe(expected);
+      // A record stored before identifiers were normalised, from curl: under the pseudonym of the UTF-8 bytes.
+      const before = {
+        ...(await recordById(ids[0]))!,
+        predictionId: randomUUID(),
+        subjectId: pseudonymise(asUtf8Bytes('Hélène Dupré')),
+      };
+      await t.documents.send(new PutCommand({ TableName: t.platform.tables[0]!, Item: before }));
+      expect((await exportOf('Hélène Dupré')).predictions).toHaveLength(6);
 
-    const receipt = await erase('Hélène Dupré');
-    expect(receipt.predictions).toBe(5);
-    for (const id of ids) expect(await recordById(id)).toBeUndefined();
-    expect(await keysUnder(t.platform.uploadsBucket, 'incoming/digits/forms/helene-')).toEqual([]);
-  });
+      const receipt = await erase('Hélène Dupré');
+      expect(receipt.predictions).toBe(6);
+      for (const id of [...ids, before.predictionId]) expect(await recordById(id)).toBeUndefined();
+      expect(await keysUnder(t.platform.uploadsBucket, 'incoming/digits/forms/helene-')).toEqual([]);
+    },
+  );
 
   it(
     'refuses a repeated x-subject-id (joined by a comma, it would name no one) and records nothing',
     { timeout: 60_000 },
     async () => {
       const answer = await predictAs(['alice', 'bob'], await renderMnistPng(digit('4')));
-    expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body).code).toBe('invalid-subject');
-    const named = new Set(['alice,bob', 'alice, bob', 'alice', 'bob'].map(pseudonymise));
-    expect((await t.records()).filter((record) => named.has(record.subjectId ?? ''))).toEqual([]);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body).code).toBe('invalid-subject');
+      const named = new Set(['alice,bob', 'alice, bob', 'alice', 'bob'].map(pseudonymise));
+      expect((await t.records()).filter((record) => named.has(record.subjectId ?? ''))).toEqual([]);
     },
   );
 });

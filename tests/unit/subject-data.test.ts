@@ -12,6 +12,8 @@ import {
 
 const pseudonymise = createPseudonymiser('unit-test-pseudonym-key');
 const X = pseudonymise('person-x');
+/** person-x, with no earlier spelling (an ASCII identifier has none). */
+const SUBJECT = { pseudonym: X, formerPseudonyms: [] };
 
 interface FakeObject {
   size: number;
@@ -100,7 +102,7 @@ const deps = (s3: S3Client, keys: string[]): SubjectDataDeps => ({
 describe('exportSubject', () => {
   it('embeds the files while they fit', async () => {
     const { s3, read } = fakeS3({ a: { size: 10, subject: 'person-x' }, b: { size: 20, subject: 'person-x' } });
-    const exported = await exportSubject(deps(s3, ['a', 'b']), X);
+    const exported = await exportSubject(deps(s3, ['a', 'b']), SUBJECT);
     expect(exported.contentIncluded).toBe(true);
     expect(exported.files.map((f) => [f.key, f.bytes, Buffer.from(f.contentBase64!, 'base64').length])).toEqual([
       ['a', 10, 10],
@@ -116,7 +118,7 @@ describe('exportSubject', () => {
       b: { size: 10, subject: 'person-x' },
       c: { size: 10, subject: 'person-x' },
     });
-    const exported = await exportSubject(deps(s3, ['a', 'b', 'c']), X);
+    const exported = await exportSubject(deps(s3, ['a', 'b', 'c']), SUBJECT);
     expect(exported.contentIncluded).toBe(false);
     expect(exported.files.map((f) => [f.key, f.bytes, f.contentBase64])).toEqual([
       ['a', big, undefined],
@@ -132,7 +134,7 @@ describe('exportSubject', () => {
       reused: { size: 7, subject: 'person-y' },
       anon: { size: 3 },
     });
-    const exported = await exportSubject(deps(s3, ['mine', 'reused', 'anon']), X);
+    const exported = await exportSubject(deps(s3, ['mine', 'reused', 'anon']), SUBJECT);
     expect(exported.files.map((f) => f.key)).toEqual(['mine']);
     expect(read).toEqual(['mine']);
   });
@@ -145,7 +147,7 @@ describe('eraseSubject', () => {
       reused: { size: 7, subject: 'person-y' },
     });
     const d = deps(s3, ['mine', 'reused']);
-    const receipt = await eraseSubject(d, X);
+    const receipt = await eraseSubject(d, SUBJECT);
     expect(deleted).toEqual(['mine']);
     expect(receipt).toMatchObject({ predictions: 2, files: 1, inFlightUploads: 0, inFlightScanComplete: true });
     expect(await d.erasures.erasedAt(X)).toEqual(new Date(1_000));
@@ -158,7 +160,7 @@ describe('eraseSubject', () => {
       before: { size: 5, subject: 'person-x', modified: new Date(1_000) },
       after: { size: 5, subject: 'person-x', modified: new Date(2_000) },
     });
-    const receipt = await eraseSubject(deps(s3, ['before', 'after']), X);
+    const receipt = await eraseSubject(deps(s3, ['before', 'after']), SUBJECT);
     expect(deleted).toEqual(['before']);
     expect(receipt.files).toBe(1);
   });
@@ -167,7 +169,7 @@ describe('eraseSubject', () => {
     const { s3, deleted } = fakeS3({
       shared: { size: 5, subject: 'person-x', eTag: 'mine', replacedAfterHead: { size: 6, subject: 'person-y', eTag: 'theirs' } },
     });
-    await eraseSubject(deps(s3, ['shared']), X);
+    await eraseSubject(deps(s3, ['shared']), SUBJECT);
     expect(deleted).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors';
-import { normaliseSubjectId, subjectFromHeaders, SUBJECT_ID_MAX_CHARS } from '../../functions/shared/subject-id';
+import { formerSpellings, normaliseSubjectId, subjectFromHeaders, SUBJECT_ID_MAX_CHARS } from '../../functions/shared/subject-id';
 
 /** What Node hands a function for UTF-8 bytes in a header: one character per byte. */
 const asUtf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
@@ -56,5 +56,14 @@ describe('subjectFromHeaders', () => {
       expect((error as InvalidInputError).code).toBe('invalid-subject');
     }
     expect(refusal('x'.repeat(SUBJECT_ID_MAX_CHARS))).toBeUndefined();
+  });
+});
+
+describe('formerSpellings', () => {
+  it('gives the forms an accented identifier was pseudonymised under before normalisation, none for ASCII', () => {
+    expect(formerSpellings('Hélène')).toEqual([asUtf8Bytes('Hélène'), asUtf8Bytes('He\u0301le\u0300ne')]);
+    expect(formerSpellings('driver-42')).toEqual([]);
+    // Each former spelling normalises back to the identifier: the same person, read the same way today.
+    for (const former of formerSpellings('Hélène')) expect(normaliseSubjectId(former)).toBe('Hélène');
   });
 });
