@@ -24,6 +24,15 @@ function dataReportLines(report: DataReport): string[] {
     `Columns dropped: ${list(columns.dropped.map((c) => `${c.name}: ${c.reason}`))}`,
     `Imputations: ${list(report.imputations.map((i) => `${i.column}: ${i.strategy} (${i.missing} missing)`))}`,
     `Encodings: ${list(report.encodings.map((e) => `${e.column}: ${e.encoding} (${e.values.join(', ')})`))}`,
+    // A category's values are served with the model (its spec, this card, /v2 metadata): the approver is the one
+    // who can tell that a column of names or e-mail addresses should never have been a feature (GDPR Art. 5(1)(c)).
+    ...(report.encodings.length > 0
+      ? [
+          'Before approving: the category values above are published with the model (its spec, this card, the API ' +
+            'documents). If any is personal data (names, e-mail addresses, identifiers), reject this version and ' +
+            'train again without that column.',
+        ]
+      : []),
     `Target: ${target.name}, ${target.task} (${target.reason})${
       target.classes
         ? `; classes ${Object.entries(target.classes)

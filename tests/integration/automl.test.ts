@@ -146,6 +146,8 @@ describe('train, approve and serve a model from a CSV', { timeout: 240_000 }, ()
       expect(markdown).toContain(`# Model card: penguins ${version}`);
       expect(markdown).toContain('Approval: **approved** by Jane Reviewer');
       expect(markdown).toMatch(/### Data report[^]*Imputations: [^\n]*sex: most-frequent/);
+      // island and sex are categories: their values are published with the model, so the approver is told to look.
+      expect(markdown).toMatch(/Encodings: [^\n]*island[^]*Before approving: the category values above are published/);
       expect(markdown).toMatch(/### Leaderboard[^]*\| (\*\*)?logistic-regression[^]*\| (\*\*)?decision-tree/);
       expect(markdown).toContain(`SHA-256 ${trainedDataSha}`);
       expect(markdown).toMatch(/at commit ([0-9a-f]{40}|unknown)/);
