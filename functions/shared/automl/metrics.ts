@@ -41,7 +41,9 @@ export function classificationMetrics(truth: Float64Array, predicted: Int32Array
   const k = labels.length;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   truth.forEach((t, i) => (counts[t]![predicted[i]!]! += 1));
-  const perClass: ClassificationMetrics['perClass'] = {};
+  // Labels are the user's target values: built as entries, a class named `__proto__` stays a class (an assignment
+  // would set the object's prototype and drop it from the card).
+  const perClass: Array<[string, ClassificationMetrics['perClass'][string]]> = [];
   let recallSum = 0;
   let f1Sum = 0;
   let present = 0;
@@ -59,14 +61,14 @@ export function classificationMetrics(truth: Float64Array, predicted: Int32Array
       recallSum += recall;
     }
     f1Sum += f1;
-    perClass[label] = { precision: round(precision), recall: round(recall), f1: round(f1), support };
+    perClass.push([label, { precision: round(precision), recall: round(recall), f1: round(f1), support }]);
   });
   return {
     accuracy: round(correct / truth.length),
     balancedAccuracy: round(recallSum / Math.max(present, 1)),
     f1Macro: round(f1Sum / k),
     samples: truth.length,
-    perClass,
+    perClass: Object.fromEntries(perClass),
     confusionMatrix: { labels, rowsAreTrue: true, counts },
   };
 }
