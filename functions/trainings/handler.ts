@@ -14,7 +14,7 @@ import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext
 import { json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
 import { quoteName } from '../shared/model-name';
-import { sniffDialect } from '../shared/tabular/csv-dialect';
+import { decodeCsv, sniffDialect } from '../shared/tabular/csv-dialect';
 import { columnName } from '../shared/tabular/spec';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
 import { decide, parseApprovalBody } from './approval';
@@ -30,7 +30,7 @@ const pseudonymiser = loadPseudonymiser();
 
 /** The header row only: an unknown target is the request's fault, answered at once. */
 function headerOf(body: Buffer): string[] {
-  const head = body.subarray(0, 64 * 1024).toString('utf8');
+  const head = decodeCsv(body.subarray(0, 64 * 1024), body.length <= 64 * 1024).text;
   try {
     const [header] = parse(head, { delimiter: sniffDialect(head).separator, bom: true, to_line: 1, trim: true }) as string[][];
     return (header ?? []).map(columnName);

@@ -258,3 +258,52 @@ describe('bad training input', { timeout: 120_000 }, () => {
     expect(record).toMatchObject({ status: 'failed', error: { code: 'invalid-training-request' } });
   });
 });
+
+describe('a French Excel export: Windows-1252, `;`, decimal commas, accented names', { timeout: 240_000 }, () => {
+  // The penguins table as « CSV (séparateur : point-virgule) » writes it: `;`, decimal commas, CRLF, and one byte
+  // per accented letter (Windows-1252), headers in French. Through S3, which keeps the bytes as they were sent.
+  const header = ['espece', 'Île', 'Longueur du bec (mm)', 'Épaisseur du bec (mm)', 'Nageoire (mm)', 'Masse (g)', 'Sexe'];
+  const cells = penguins
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map((cell) => cell.replace('.', ',')));
+  const frenchExcel = (table: string[][]) => Buffer.from(table.map((row) => row.join(';')).join('\r\n') + '\r\n', 'latin1');
+  const put = (Key: string, Body: Buffer, Metadata?: Record<string, string>) =>
+    t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key, Body, Metadata }));
+
+  it('trains from it with every accented column kept, and scores a batch exported the same way', async () => {
+    await put('training/manchots-excel/export.csv', frenchExcel([header, ...cells]), { target: 'espece' });
+    const training = await eventually(async () => {
+      const all = await scanAll<TrainingRecord>(t.documents, 'vigie-local-trainings');
+      return all.find((r) => r.model === 'manchots-excel' && (r.status === 'succeeded' || r.status === 'failed'));
+    }, 120_000);
+    expect(training).toMatchObject({ status: 'succeeded', version: '1.0.0' });
+    expect(training.dataReport!.columns.kept.map((column) => column.name)).toEqual(header.slice(1));
+    const approval = await api('/v1/models/manchots-excel/versions/1.0.0/approval', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approved', approver: 'Jeanne Relectrice', notes: 'export Excel' }),
+    });
+    expect(approval.status).toBe(200);
+
+    // The features of three penguins, exported the same way: answered in UTF-8 with a BOM, accents intact.
+    await put(
+      'incoming/manchots-excel/jour-1.csv',
+      frenchExcel([header.slice(1), ...cells.slice(0, 3).map((row) => row.slice(1))]),
+    );
+    const output = await eventually(async () => {
+      try {
+        const key = 'batch/manchots-excel/jour-1.csv';
+        return await (
+          await t.s3.send(new GetObjectCommand({ Bucket: 'vigie-local-results', Key: key }))
+        ).Body!.transformToString();
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
+    const [answerHeader, first] = output.split('\r\n');
+    expect(answerHeader).toBe(`\uFEFF${header.slice(1).join(';')};prediction;score;error`);
+    expect(first!.startsWith(`${cells[0]!.slice(1).join(';')};${cells[0]![0]};`)).toBe(true);
+  });
+});

@@ -164,6 +164,16 @@ describe('bad training files', () => {
   ])('%s', (_, run, code) => expect(failure(run)).toBe(code));
 });
 
+describe('encodings', () => {
+  it('reads French Excel’s Windows-1252 export as it reads UTF-8: the same names and values', () => {
+    const text = 'Île;Température (°C);Espèce\r\n' + 'Biscoe;12,5;Adélie\r\n'.repeat(3);
+    const utf8 = readTrainingCsv(new TextEncoder().encode(text), limits);
+    const windows1252 = readTrainingCsv(Buffer.from(text, 'latin1'), limits);
+    expect(windows1252.header).toEqual(['Île', 'Température (°C)', 'Espèce']);
+    expect(windows1252).toEqual(utf8);
+  });
+});
+
 describe('versions', () => {
   it('starts at 1.0.0 and raises the minor of the highest', () => {
     expect(nextVersion([])).toBe('1.0.0');

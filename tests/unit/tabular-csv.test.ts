@@ -104,6 +104,32 @@ describe('CSV dialects', () => {
     expect(text).toBe('tempe\u0301rature;lieu;prediction;score;error\n21,5;Lyon;21,5;;\n');
   });
 
+  it('reads French Excel’s Windows-1252 CSV, accents split across chunks included, and answers in UTF-8 with a BOM', async () => {
+    const french: TabularInputSpec = {
+      ...spec,
+      features: [
+        { name: 'Température (°C)', type: 'number', required: true },
+        { name: 'Île', type: 'category', values: ['Dream', 'Île Torgersen'], required: true },
+      ],
+    };
+    // What « CSV (séparateur : point-virgule) » writes: one byte per accented letter (é = 0xE9, ° = 0xB0, Î = 0xCE).
+    // € and Œ are 0x80 and 0x8C there, not latin-1: written in as bytes.
+    const latin = Buffer.from('Température (°C);Île;#uvre\r\n21,5;Île Torgersen;$ 3\r\n', 'latin1').map((byte) =>
+      byte === 0x23 ? 0x8c : byte === 0x24 ? 0x80 : byte,
+    );
+    let text = '';
+    const summary = await scoreCsv(
+      // Cut inside the file, as an S3 stream may be: the decoder, not the chunks, decides where characters end.
+      [latin.subarray(0, 3), latin.subarray(3, 30), latin.subarray(30)],
+      french,
+      async (tensor) => ({ results: [{ value: tensor.data[0]! + 100 * tensor.data[1]! }], inferenceMs: 0 }),
+      { header: (line) => void (text += line), rows: (_, lines) => void (text += lines.join('')) },
+      { chunkRows: 10 },
+    );
+    expect(summary).toMatchObject({ encoding: 'windows-1252', succeededRows: 1 });
+    expect(text).toBe('\uFEFFTempérature (°C);Île;Œuvre;prediction;score;error\r\n21,5;Île Torgersen;€ 3;121,5;;\r\n');
+  });
+
   it('refuses a file without the required columns, naming them all', async () => {
     await expect(score('x;y\n1;2\n')).rejects.toMatchObject({
       code: 'missing-columns',

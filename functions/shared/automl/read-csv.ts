@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors';
-import { sniffDialect } from '../tabular/csv-dialect';
+import { decodeCsv, sniffDialect } from '../tabular/csv-dialect';
 import { columnName } from '../tabular/spec';
 import type { TrainingLimits } from './limits';
 
@@ -13,20 +13,15 @@ export interface RawTable {
 export const trainingInputError = (code: string, message: string) => new InvalidInputError(code, message);
 
 /**
- * The training file as text cells, read in the same dialects as batches (`,` or `;`, BOM, CRLF, quotes; decimal
- * commas are read per cell by parseDecimal). A file that is not UTF-8 text, a ragged row, or a file over the
- * limits fails here, before anything is learnt.
+ * The training file as text cells, read in the same dialects as batches (`,` or `;`, BOM, CRLF, quotes; UTF-8 or
+ * French Excel's Windows-1252; decimal commas are read per cell by parseDecimal). Binary data, a ragged row, or a
+ * file over the limits fails here, before anything is learnt.
  */
 export function readTrainingCsv(bytes: Uint8Array, limits: TrainingLimits): RawTable {
   if (bytes.length > limits.maxBytes) {
     throw trainingInputError('file-too-large', `The file has ${bytes.length} bytes; the limit is ${limits.maxBytes}.`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw trainingInputError('not-csv', 'The file is not UTF-8 text: a CSV export is expected.');
-  }
+  const { text } = decodeCsv(bytes, true);
   if (text.includes('\u0000')) throw trainingInputError('not-csv', 'The file holds binary data: a CSV export is expected.');
   if (text.trim() === '') throw trainingInputError('empty-input', 'The file is empty.');
   const dialect = sniffDialect(text.slice(0, 64 * 1024));

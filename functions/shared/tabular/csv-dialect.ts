@@ -10,6 +10,28 @@ export interface CsvDialect {
   bom: boolean;
 }
 
+/**
+ * How a CSV's bytes are text: UTF-8 (with or without BOM) when they read as UTF-8, else Windows-1252, what French
+ * Excel's « CSV (séparateur : point-virgule) » writes (`Température` in one byte per letter). Decided from the
+ * head of the file; `complete` says the head is the whole file, else a character cut at its end is not an error.
+ */
+export type CsvEncoding = 'utf-8' | 'windows-1252';
+
+export function detectCsvEncoding(head: Uint8Array, complete: boolean): CsvEncoding {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !complete });
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}
+
+/** A CSV's bytes (or its head, when not `complete`) as text, in the encoding they were written in; BOM kept. */
+export function decodeCsv(bytes: Uint8Array, complete: boolean): { text: string; encoding: CsvEncoding } {
+  const encoding = detectCsvEncoding(bytes, complete);
+  return { text: new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes), encoding };
+}
+
 /** The columns appended to every row of an answer, in order. */
 export const APPENDED_COLUMNS = ['prediction', 'score', 'error'] as const;
 

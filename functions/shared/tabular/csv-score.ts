@@ -3,7 +3,16 @@ import { parse, type Info } from 'csv-parse';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
 import type { RowResult } from '../inference/results';
 import type { FloatTensor } from '../preprocessing/tensor';
-import { appendedNames, formatField, formatNumber, rawWithoutLineBreaks, sniffDialect, type CsvDialect } from './csv-dialect';
+import {
+  appendedNames,
+  decodeCsv,
+  formatField,
+  formatNumber,
+  rawWithoutLineBreaks,
+  sniffDialect,
+  type CsvDialect,
+  type CsvEncoding,
+} from './csv-dialect';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
 import { RECORDED_WARNINGS } from './summary';
@@ -41,7 +50,10 @@ export interface CsvSummary {
   warnings: number;
   /** Rows not scored, by reason code. */
   rejectedByReason: Partial<Record<RowErrorReason, number>>;
+  /** The dialect the answer is written in (the input's; with a BOM when the input was Windows-1252). */
   dialect: CsvDialect;
+  /** How the input's bytes were read. */
+  encoding: CsvEncoding;
   inferenceMs: number;
   /**
    * Time series: what the time column said (out of order, gaps, unreadable, calibration on too few rows), the
@@ -76,13 +88,23 @@ async function splitHead(source: CsvSource) {
     head.push(chunk);
     length += chunk.length;
   }
-  async function* all() {
-    yield* head;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
+  const headBytes = Buffer.concat(head);
   // A character cut at the end of the head does not change the dialect.
-  return { headText: Buffer.concat(head).toString('utf8'), all: all() };
+  const { text: headText, encoding } = decodeCsv(headBytes, done);
+  // One streaming decoder for the whole file: a character cut between two chunks is joined, not replaced. The
+  // BOM is kept (`ignoreBOM`): the dialect notes it, the parser skips it, the answer writes it back.
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  async function* all() {
+    yield decoder.decode(headBytes, { stream: true });
+    if (!done) {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield decoder.decode(typeof next.value === 'string' ? Buffer.from(next.value) : next.value, { stream: true });
+      }
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  }
+  return { headText, encoding, all: all() };
 }
 
 /** The problems of one row as its `error` cell: every field, in one line. */
@@ -127,9 +149,11 @@ export async function scoreCsv(
   sink: CsvSink,
   options: CsvScoreOptions,
 ): Promise<CsvSummary> {
-  const { headText, all } = await splitHead(source);
+  const { headText, encoding, all } = await splitHead(source);
   if (headText.replace(/^\uFEFF/, '').trim() === '') throw new InvalidInputError('empty-input', 'The CSV is empty.');
-  const dialect = sniffDialect(headText);
+  // The answer is UTF-8: a Windows-1252 file's answer starts with a BOM, so Excel reads its accents right.
+  const sniffed = sniffDialect(headText);
+  const dialect = { ...sniffed, bom: sniffed.bom || encoding !== 'utf-8' };
   const parser = Readable.from(all).pipe(
     parse({ delimiter: dialect.separator, bom: true, relax_column_count: true, skip_empty_lines: true, raw: true }),
   );
@@ -142,6 +166,7 @@ export async function scoreCsv(
     warnings: 0,
     rejectedByReason: {},
     dialect,
+    encoding,
     inferenceMs: 0,
     timeWarnings: [],
     timeWarningCount: 0,
