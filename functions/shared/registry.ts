@@ -18,6 +18,8 @@ export interface ModelVersion {
 export interface ModelSource {
   listing(): Promise<Map<string, string[]>>;
   load(model: string, version: string): Promise<ModelVersion>;
+  /** Drops what the source cached, if it may (see BucketModels.refresh); true when it did. */
+  refresh(): boolean;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -114,14 +116,28 @@ export class ModelRegistry {
 
   /** Whether a model of this name is on disk or in the models bucket, approved or not. */
   async knows(model: string): Promise<boolean> {
-    return (await this.#all()).has(model);
+    if ((await this.#all()).has(model)) return true;
+    // A model trained within the source's cache time is known all the same (see resolve).
+    return Boolean(this.trained?.refresh()) && (await this.#all()).has(model);
   }
 
   /**
    * The version to serve: the requested one, or the highest approved one when none is asked for. A version whose
-   * approval status is not `approved` is refused, by name or not: serving is a governance decision.
+   * approval status is not `approved` is refused, by name or not: serving is a governance decision. Before refusing,
+   * the models bucket is read past its cache: a refusal is final (an upload is quarantined, never retried), and a
+   * model trained or approved a moment ago must not get one.
    */
   async resolve(model: string, version?: string): Promise<ModelVersion> {
+    try {
+      return await this.#resolve(model, version);
+    } catch (error) {
+      const refusal = error instanceof ModelNotFoundError || error instanceof ModelNotApprovedError;
+      if (!refusal || !this.trained?.refresh()) throw error;
+      return this.#resolve(model, version);
+    }
+  }
+
+  async #resolve(model: string, version?: string): Promise<ModelVersion> {
     const versions = await this.versions(model);
     if (versions.length === 0) throw new ModelNotFoundError(model);
     if (version !== undefined) return approved(await this.inspect(model, version));

@@ -287,7 +287,8 @@ describe('a French Excel export: Windows-1252, `;`, decimal commas, accented nam
     });
     expect(approval.status).toBe(200);
 
-    // The features of three penguins, exported the same way: answered in UTF-8 with a BOM, accents intact.
+    // The features of three penguins, exported the same way, uploaded right after the approval (a warm batch
+    // container's listing may predate the model): answered in UTF-8 with a BOM, accents intact.
     await put(
       'incoming/manchots-excel/jour-1.csv',
       frenchExcel([header.slice(1), ...cells.slice(0, 3).map((row) => row.slice(1))]),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactKey, BucketModels, cardKey } from '../../functions/shared/automl/model-bucket';
-import { ModelNotApprovedError, ModelPackageError } from '../../functions/shared/errors';
+import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '../../functions/shared/errors';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
 import { ModelRegistry } from '../../functions/shared/registry';
@@ -99,5 +99,19 @@ describe('trained versions in the models bucket', () => {
     }
     const version = await new ModelRegistry('models', source()).resolve('trained-iris');
     await expect(new SessionCache().get(version)).rejects.toBeInstanceOf(ModelPackageError);
+  });
+
+  it('reads the bucket past its cache before refusing: a model trained a moment ago is served, not refused', async () => {
+    // A warm container listed the bucket before `fresh-iris` existed; its cache (60 s here) is still valid.
+    const models = new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 60_000, () => clock);
+    const registry = new ModelRegistry('models', models);
+    expect(await registry.knows('fresh-iris')).toBe(false);
+    await source().register({ ...trained('approved'), name: 'fresh-iris' }, onnx);
+    clock += 1_001;
+    expect(await registry.knows('fresh-iris')).toBe(true);
+    expect((await registry.resolve('fresh-iris')).metadata.name).toBe('fresh-iris');
+    // Unknown names still get their refusal, with at most one listing per second whatever their number.
+    await expect(registry.resolve('never-trained')).rejects.toBeInstanceOf(ModelNotFoundError);
+    expect(models.refresh()).toBe(false);
   });
 });

@@ -28,8 +28,8 @@ export function nextMinor(version: string): string {
  * Trained versions in the models bucket (`models/<name>/<version>/model.onnx` + `metadata.json`, and the
  * `model-card.md`/`.json` written with each metadata change). A version exists
  * once its metadata is written, and the artifact is written first: a failure between the two leaves an orphan
- * artifact, never a half-registered version. Listings and metadata are cached for `ttlMs` (an approval reaches
- * warm containers within that time); the artifact is downloaded once per container into `cacheDir`, and the
+ * artifact, never a half-registered version. Listings and metadata are cached for `ttlMs`, and dropped before a
+ * refusal (`refresh`, called by the registry); the artifact is downloaded once per container into `cacheDir`, and the
  * registry's SessionCache checks its SHA-256 against the metadata before loading it, as for shipped models.
  */
 export class BucketModels implements ModelSource {
@@ -44,6 +44,19 @@ export class BucketModels implements ModelSource {
     readonly ttlMs = 10_000,
     readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Forgets the cached listing and metadata, unless the listing was read less than `refreshAfterMs` ago; true when
+   * it did. For a refusal about to be given (a refusal is final: an upload is quarantined, never retried), so that
+   * a model trained or approved within the cache time is not refused; a flood of unknown names costs at most one
+   * listing per `refreshAfterMs`.
+   */
+  refresh(refreshAfterMs = 1_000): boolean {
+    if (this.#listing && this.now() - this.#listing.at < refreshAfterMs) return false;
+    this.#listing = undefined;
+    this.#metadata.clear();
+    return true;
+  }
 
   listing(): Promise<Map<string, string[]>> {
     if (!this.#listing || this.now() - this.#listing.at > this.ttlMs) {
