@@ -12,6 +12,7 @@ import { VigieError } from '../shared/errors';
 import { logger } from '../shared/telemetry';
 import { ModelRegistry } from '../shared/registry';
 import { runTraining, type TrainDeps } from './run-training';
+import { headerText } from '../shared/header-text';
 
 const config = loadConfig(trainConfigSchema);
 const s3 = createS3Client(config);
@@ -46,7 +47,9 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
     try {
       checkModelName(model);
       const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
-      training = queuedTraining({ ...base, options: parseTrainingOptions(head.Metadata ?? {}) });
+      // S3 metadata is ASCII: a target such as `Espèce` comes as an RFC 2047 encoded word (header-text.ts).
+      const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name, headerText(value)]));
+      training = queuedTraining({ ...base, options: parseTrainingOptions(metadata) });
     } catch (error) {
       if (!(error instanceof VigieError)) throw error;
       // The upload itself is wrong (no target in its metadata, a bad name): a failed training says why.

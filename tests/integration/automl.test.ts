@@ -262,7 +262,7 @@ describe('bad training input', { timeout: 120_000 }, () => {
 describe('a French Excel export: Windows-1252, `;`, decimal commas, accented names', { timeout: 240_000 }, () => {
   // The penguins table as « CSV (séparateur : point-virgule) » writes it: `;`, decimal commas, CRLF, and one byte
   // per accented letter (Windows-1252), headers in French. Through S3, which keeps the bytes as they were sent.
-  const header = ['espece', 'Île', 'Longueur du bec (mm)', 'Épaisseur du bec (mm)', 'Nageoire (mm)', 'Masse (g)', 'Sexe'];
+  const header = ['Espèce', 'Île', 'Longueur du bec (mm)', 'Épaisseur du bec (mm)', 'Nageoire (mm)', 'Masse (g)', 'Sexe'];
   const cells = penguins
     .trimEnd()
     .split('\n')
@@ -273,7 +273,9 @@ describe('a French Excel export: Windows-1252, `;`, decimal commas, accented nam
     t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key, Body, Metadata }));
 
   it('trains from it with every accented column kept, and scores a batch exported the same way', async () => {
-    await put('training/manchots-excel/export.csv', frenchExcel([header, ...cells]), { target: 'espece' });
+    // S3 metadata is ASCII: the accented target travels as an RFC 2047 encoded word, as the README shows.
+    const target = `=?UTF-8?B?${Buffer.from('Espèce').toString('base64')}?=`;
+    await put('training/manchots-excel/export.csv', frenchExcel([header, ...cells]), { target });
     const training = await eventually(async () => {
       const all = await scanAll<TrainingRecord>(t.documents, 'vigie-local-trainings');
       return all.find((r) => r.model === 'manchots-excel' && (r.status === 'succeeded' || r.status === 'failed'));
