@@ -46,13 +46,13 @@ export class BucketModels implements ModelSource {
   ) {}
 
   /**
-   * Forgets the cached listing and metadata, unless the listing was read less than `refreshAfterMs` ago; true when
-   * it did. For a refusal about to be given (a refusal is final: an upload is quarantined, never retried), so that
-   * a model trained or approved within the cache time is not refused; a flood of unknown names costs at most one
-   * listing per `refreshAfterMs`.
+   * Forgets the cached listing and metadata, unless the listing was read less than a second ago; true when it
+   * did. For a refusal about to be given (a refusal is final: an upload is quarantined, never retried), so that a
+   * model trained or approved within the cache time is not refused; a flood of unknown names costs at most one
+   * listing a second.
    */
-  refresh(refreshAfterMs = 1_000): boolean {
-    if (this.#listing && this.now() - this.#listing.at < refreshAfterMs) return false;
+  refresh(): boolean {
+    if (this.#listing && this.now() - this.#listing.at < 1_000) return false;
     this.#listing = undefined;
     this.#metadata.clear();
     return true;

@@ -12,23 +12,21 @@ export interface CsvDialect {
 
 /**
  * How a CSV's bytes are text: UTF-8 (with or without BOM) when they read as UTF-8, else Windows-1252, what French
- * Excel's « CSV (séparateur : point-virgule) » writes (`Température` in one byte per letter). Decided from the
- * head of the file; `complete` says the head is the whole file, else a character cut at its end is not an error.
+ * Excel's « CSV (séparateur : point-virgule) » writes (`Température` in one byte per letter).
  */
 export type CsvEncoding = 'utf-8' | 'windows-1252';
 
-export function detectCsvEncoding(head: Uint8Array, complete: boolean): CsvEncoding {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !complete });
-    return 'utf-8';
-  } catch {
-    return 'windows-1252';
-  }
-}
-
-/** A CSV's bytes (or its head, when not `complete`) as text, in the encoding they were written in; BOM kept. */
+/**
+ * A CSV's bytes (or its head, when not `complete`: then a character cut at its end is no sign of another encoding)
+ * as text, in the encoding they were written in; BOM kept.
+ */
 export function decodeCsv(bytes: Uint8Array, complete: boolean): { text: string; encoding: CsvEncoding } {
-  const encoding = detectCsvEncoding(bytes, complete);
+  let encoding: CsvEncoding = 'utf-8';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: !complete });
+  } catch {
+    encoding = 'windows-1252';
+  }
   return { text: new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes), encoding };
 }
 
