@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { scanAll } from '../../functions/shared/scan-all';
 import type { PredictionRecord } from '../../functions/shared/records';
 import { buildFunctions } from '../build/functions';
@@ -21,6 +21,8 @@ export interface ScratchPlatform {
   documents: DynamoDBDocumentClient;
   env: NodeJS.ProcessEnv;
   records(): Promise<PredictionRecord[]>;
+  /** One record by its id, read directly: no scan of a table that a long run fills. */
+  record(predictionId: string): Promise<PredictionRecord | undefined>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export async function startScratchPlatform(
       VIGIE_STATE_DIR: settings.stateDir,
     },
     records: () => scanAll<PredictionRecord>(documents, table),
+    record: async (predictionId) =>
+      (await documents.send(new GetCommand({ TableName: table, Key: { predictionId } }))).Item as PredictionRecord | undefined,
     async stop() {
       s3.destroy();
       documents.destroy();

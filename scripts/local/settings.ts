@@ -46,6 +46,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
 const MEASUREMENT_PORTS = {
   latency: { httpPort: 3290, lambdaPort: 3292, s3Port: 4769, dynamodbPort: 8290 },
   'bench-and-load': { httpPort: 3390, lambdaPort: 3392, s3Port: 4869, dynamodbPort: 8390 },
+  soak: { httpPort: 3490, lambdaPort: 3492, s3Port: 4969, dynamodbPort: 8490 },
 };
 
 export function measurementSettings(ports: keyof typeof MEASUREMENT_PORTS, apiKey: string): Omit<LocalSettings, 'stateDir'> {
