@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const vigie = (...args: string[]) => run(process.execPath, ['bin/vigie.js', ...args]);
 
-const COMMANDS = ['start', 'keys', 'models', 'predict', 'audit', 'subjects', 'eval', 'bench', 'load', 'latency'];
+const COMMANDS = ['start', 'keys', 'models', 'predict', 'audit', 'subjects', 'eval', 'bench', 'load', 'latency', 'soak'];
 const SUBCOMMANDS = [
   'keys create',
   'keys list',
