@@ -2,11 +2,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The AWS SDK builds every DynamoDB map by assignment (`map[key] = …`), when it marshals, serialises and reads
- * back: a map key `__proto__` sets the map's prototype instead of an entry. A class a training learnt can be
- * called that, and labels key a record's `probabilities` and a training's per-class metrics: the entry was lost,
- * or the write refused, a 500 on every prediction of such a model (#20.10). So the document client escapes that
- * key on the way in and restores it on the way out; the escape (a private-use character, which no label is
- * expected to start with) is doubled on a key that already starts with it, so every key comes back as it went.
+ * back: a map key `__proto__` sets the map's prototype instead of an entry, whose `N` the serialiser then writes as
+ * a bogus entry that DynamoDB refuses. A class a training learnt can be called that, and labels key a record's
+ * `probabilities` and a training's per-class metrics: a 500 on every prediction of such a model, and a training
+ * that crashed (#20.10). So the document client escapes that key on the way in and restores it on the way out; the
+ * escape (a private-use character, which no label is expected to start with) is doubled on a key that already
+ * starts with it, so every key comes back as it went.
  */
 const ESCAPE = '\uE000';
 const UNSAFE_KEY = '__proto__';
@@ -20,15 +21,15 @@ const isPlainObject = (value: object) => {
 };
 
 /** The value with every plain object's keys renamed, at any depth; arrays walked, anything else kept as it is. */
-export function renameKeys(value: unknown, rename: (key: string) => string): unknown {
+function renameKeys(value: unknown, rename: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => renameKeys(item, rename));
   if (value === null || typeof value !== 'object' || !isPlainObject(value)) return value;
   // Object.fromEntries defines each key as an own property: `__proto__` stays an entry.
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [rename(key), renameKeys(item, rename)]));
 }
 
-export const escapeKeys = (value: unknown) => renameKeys(value, escapeKey);
-export const unescapeKeys = (value: unknown) => renameKeys(value, unescapeKey);
+const escapeKeys = (value: unknown) => renameKeys(value, escapeKey);
+const unescapeKeys = (value: unknown) => renameKeys(value, unescapeKey);
 
 /**
  * Escapes the keys of every document a command sends (items, keys, expression values) before the SDK marshals
