@@ -1,5 +1,6 @@
 import { registryConfigSchema, loadConfig } from '../shared/config';
 import { apiHandler } from '../shared/http/api-handler';
+import { authorizeModel, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
 import { json } from '../shared/http/responses';
 import { createApiKeyVerifier, createModelRegistry } from '../shared/wiring';
 import { modelCard } from './card';
@@ -9,11 +10,16 @@ const config = loadConfig(registryConfigSchema);
 const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
 
-/** GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it. */
-export const handler = apiHandler({ verifier }).handler(async (event) => {
+/**
+ * GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it, within the key's
+ * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
+ */
+export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+  const { caller } = context as AuthenticatedContext;
   const { model: name, version } = event.pathParameters ?? {};
+  if (name) authorizeModel(caller, name);
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) return json(200, await describeModel(registry, name));
-  const names = await registry.modelNames();
+  const names = (await registry.modelNames()).filter((model) => mayCall(caller, model));
   return json(200, { models: await Promise.all(names.map((model) => describeModel(registry, model))) });
 });

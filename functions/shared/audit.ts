@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './zod-messages';
 import { UNCERTAIN_REASONS } from './inference/postprocess';
+import { ROW_ERROR_REASONS } from './tabular/features';
 import type { PredictionRecord } from './records';
 
 /**
@@ -81,7 +82,7 @@ export const rejectedRowsAuditEventSchema = z.strictObject({
   predictionId: nonEmpty,
   model: nonEmpty,
   modelVersion: z.optional(z.string()),
-  reason: z.enum(['missing', 'null', 'not-a-number', 'non-finite', 'not-an-integer', 'unknown-category', 'field-count']),
+  reason: z.enum(ROW_ERROR_REASONS),
   rows: count,
 });
 

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsEndpointsConfig } from './config';
+import { keepUnsafeKeys } from './dynamodb-keys';
 
 /**
  * The one place AWS clients are built. In AWS the endpoints are the defaults; on the local stage they point
@@ -23,7 +24,7 @@ export function createDocumentClient(config: AwsEndpointsConfig): DynamoDBDocume
     region: config.AWS_REGION,
     ...(config.VIGIE_DYNAMODB_ENDPOINT && { endpoint: config.VIGIE_DYNAMODB_ENDPOINT }),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return keepUnsafeKeys(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
 }
 
 export function createLambdaClient(config: AwsEndpointsConfig): LambdaClient {

@@ -11,6 +11,7 @@ import { loadConfig, trainingsConfigSchema } from '../shared/config';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 import { apiHandler } from '../shared/http/api-handler';
 import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
+import { trainingIdSchema } from '../shared/http/path-parameters';
 import { json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
 import { quoteName } from '../shared/model-name';
@@ -88,7 +89,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const callerPseudonym = pseudonymise(`api-key:${caller.keyId}`);
   const { model, version, trainingId } = event.pathParameters ?? {};
   if (trainingId !== undefined) {
-    const record = await trainings.get(trainingId);
+    const record = trainingIdSchema.safeParse(trainingId).success ? await trainings.get(trainingId) : undefined;
     if (!record || !mayCall(caller, record.model)) {
       throw new NotFoundError(`No training '${quoteName(trainingId)}'.`);
     }

@@ -10,6 +10,7 @@ import {
   authorizeModel,
   authorizeSubjectRights,
   createStaticVerifier,
+  mayCall,
   createStoreVerifier,
   hashApiKey,
 } from '../../functions/shared/http/api-keys';
@@ -117,6 +118,12 @@ describe('authorizeModel', () => {
     expect(() => authorizeModel({ keyId: 'k', models: ['digits'], subjectRights: false }, 'car-detector')).toThrow(
       ForbiddenError,
     );
+  });
+
+  it('gives a key scoped to `unknown` none of the records filed under it; a * key reads them (#20.17)', () => {
+    expect(mayCall({ keyId: 'k', models: ['unknown'], subjectRights: false }, 'unknown')).toBe(false);
+    expect(mayCall({ keyId: 'k', models: ['unknown', 'iris'], subjectRights: false }, 'iris')).toBe(true);
+    expect(mayCall({ keyId: 'k', models: ['*'], subjectRights: false }, 'unknown')).toBe(true);
   });
 
   it('quotes the refused name bounded and printable', () => {

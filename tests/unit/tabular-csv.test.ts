@@ -133,11 +133,29 @@ describe('CSV dialects', () => {
   it('refuses a file without the required columns, naming them all', async () => {
     await expect(score('x;y\n1;2\n')).rejects.toMatchObject({
       code: 'missing-columns',
-      errors: [
-        { field: 'a', message: 'required column is missing from the header' },
-        { field: 'b', message: 'required column is missing from the header' },
-      ],
+      extensions: {
+        errors: [
+          { field: 'a', message: 'required column is missing from the header' },
+          { field: 'b', message: 'required column is missing from the header' },
+        ],
+      },
     });
+  });
+
+  it('refuses a file naming a column the model reads twice, and carries other repeated columns through (#20.18)', async () => {
+    await expect(score('a,b,a\n1,2,3\n')).rejects.toMatchObject({
+      code: 'duplicate-columns',
+      extensions: { errors: [{ field: 'a', message: 'the header names this column 2 times' }] },
+    });
+    await expect(score('a, a ,b\n1,2,3\n')).rejects.toMatchObject({ code: 'duplicate-columns' });
+    const { text } = await score('a,b,note,note,,\n1,2,x,y,,\n');
+    expect(text.split('\n')[1]).toMatch(/^1,2,x,y,,,/);
+  });
+
+  it('gives a cell beyond ±2^53 or float32 its row error, code too-large (#20.6)', async () => {
+    const { text, summary } = await score('a,b\n9007199254740993,1\n3.5e38,1\n-1e16,1\n1,2\n');
+    expect(summary).toMatchObject({ succeededRows: 1, rejectedRows: 3, rejectedByReason: { 'too-large': 3 } });
+    expect(text).toContain('a: must lie within ±9007199254740991');
   });
 
   it('refuses an empty file and a broken quote', async () => {

@@ -5,7 +5,7 @@ import type { PredictionRecord } from '../../functions/shared/records';
 import { ModelRegistry } from '../../functions/shared/registry';
 import { readJsonRows } from '../../functions/shared/tabular/json-rows';
 import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
-import { TabularInputError } from '../../functions/shared/tabular/tabular-errors';
+import { MAX_LISTED_PROBLEMS, TabularInputError } from '../../functions/shared/tabular/tabular-errors';
 import { runTabularPrediction, type TabularInput } from '../../functions/shared/tabular/tabular-prediction';
 import { MODELS_DIR } from '../support/models';
 
@@ -94,6 +94,41 @@ describe('JSON feature rows', () => {
     ]);
   });
 
+  it.each([
+    ['above 2^53 (9007199254740993 in the body)', 2 ** 53],
+    ['below -2^53', -1e16],
+    ['above float32 (Infinity once in the tensor)', 3.5e38],
+  ])('refuses a value %s as too large (#20.6)', (_, value) => {
+    expect(readJsonRows(spec, [{ ...good, sepal_length: value }], false).problems).toEqual([
+      { field: 'sepal_length', message: `must lie within ±9007199254740991 (2^53 − 1), got ${value}` },
+    ]);
+    expect(readJsonRows(spec, [{ ...good, sepal_length: 9007199254740991 }], false).problems).toEqual([]);
+  });
+
+  it('refuses two fields that are one once trimmed, rather than letting the last win (#20.18)', () => {
+    const { problems } = readJsonRows(spec, [{ ...good, ' sepal_length ': 7.9, 'sepal_length\t': 1 }], true);
+    expect(problems).toEqual([{ field: 'sepal_length', row: 0, message: 'given 3 times (names are compared trimmed)' }]);
+  });
+
+  it('lists the first problems, counts them all, and says once when a field is unknown (#20.5)', () => {
+    const rows = Array.from({ length: 500 }, () => ({ sepal_lenght: 5, extra: 1 }));
+    const read = readJsonRows(spec, rows, true);
+    expect(read.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    // Per row: two unknown fields and three required features missing.
+    expect(read.problemCount).toBe(2_500);
+    expect(read.unknownFields).toBe(true);
+    expect(read.problems[0]).toEqual({ field: 'sepal_lenght', row: 0, message: "unknown field. Did you mean 'sepal_length'?" });
+    expect(read.problems[1]).toEqual({ field: 'extra', row: 0, message: 'unknown field' });
+    expect(readJsonRows(spec, [{ count: 3, colour: 'red' }], false).unknownFields).toBe(false);
+  });
+
+  it('quotes a megabyte-long unknown field bounded, and finds no hint for it at once', () => {
+    const started = performance.now();
+    const { problems } = readJsonRows(spec, [{ ...good, ['x'.repeat(1_000_000)]: 1 }], false);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(problems).toEqual([{ field: `${'x'.repeat(100)}…`, message: 'unknown field' }]);
+  });
+
   it('refuses an empty rows list', () => {
     expect(readJsonRows(spec, [], true).problems).toEqual([{ field: 'rows', message: 'must hold at least one row' }]);
   });
@@ -141,9 +176,25 @@ describe('the tabular prediction path (real iris model, fake table)', () => {
       rows: [{ sepal_length: null, sepal_width: 'x', petal_length: 1, petal_width: 1, petal_widht: 2 }],
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TabularInputError);
-    expect((error as TabularInputError).errors.map((e) => e.field)).toEqual(['petal_widht', 'sepal_length', 'sepal_width']);
+    expect((error as TabularInputError).extensions.errors.map((e) => e.field)).toEqual([
+      'petal_widht',
+      'sepal_length',
+      'sepal_width',
+    ]);
     expect(records.length).toBe(before + 1);
     expect(records.at(-1)).toMatchObject({ status: 'rejected', error: { code: 'invalid-features' } });
+  });
+
+  it('answers a body of many bad rows with the first problems, their count and the features once (#20.5)', async () => {
+    const rows = Array.from({ length: 1_000 }, () => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i])));
+    const error = (await run({ rows }).catch((e: unknown) => e)) as TabularInputError;
+    expect(error.message).toBe('34000 problem(s) in the features; the first 100 are listed.');
+    expect(error.extensions).toMatchObject({
+      errorCount: 34_000,
+      features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+    });
+    expect(error.extensions.errors).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(JSON.stringify(error.extensions).length).toBeLessThan(10_000);
   });
 
   it('scores rows across chunks in order (4096 per session.run)', async () => {

@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiKeyStore } from '../api-key-store';
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../errors';
-import { quoteName } from '../model-name';
+import { quoteName, UNKNOWN_MODEL } from '../model-name';
 import { logger } from '../telemetry';
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -92,12 +92,18 @@ export interface AuthenticatedContext extends Context {
 }
 
 /**
+ * Whether the key may call the model (its list, or `*`). `unknown` is no model but the name records of every
+ * mistyped or missing model are filed under (model-name.ts): only a `*` key may read them, whatever a key's list
+ * says, or a key scoped to `unknown` would read other callers' mistakes (#20.17).
+ */
+export const mayCall = (caller: Caller, model: string) =>
+  caller.models.includes('*') || (model !== UNKNOWN_MODEL && caller.models.includes(model));
+
+/**
  * A key scoped to other models gets 403: it is valid, just not for this. Routes check it before they read the
  * body or look the model up, so such a key learns nothing else (not whether its input would do, nor the
  * model's kind).
  */
-/** Whether the key may call the model (its list, or `*`). */
-export const mayCall = (caller: Caller, model: string) => caller.models.includes('*') || caller.models.includes(model);
 
 export function authorizeModel(caller: Caller, model: string): void {
   if (!mayCall(caller, model)) {

@@ -7,8 +7,45 @@ export function rawBody(event: APIGatewayProxyEventV2): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
-/** A request body read as JSON; what does not parse is the `invalid-json` problem every JSON route answers. */
+/**
+ * How deep a JSON body may nest. Every body Vigie reads is shallow (a `/v2` tensor nests to its rank, rows to 3);
+ * a body nested 100,000 deep parses, but the schema validation that walks it then overflows the stack (#20.15).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Whether the JSON text nests arrays and objects deeper than `limit`: one pass over the bytes, strings skipped. */
+function nestsDeeperThan(body: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === BACKSLASH) i += 1;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth -= 1;
+  }
+  return false;
+}
+
+/**
+ * A request body read as JSON; what does not parse is the `invalid-json` problem every JSON route answers, and
+ * what nests deeper than MAX_JSON_DEPTH is refused before it is parsed (`json-too-deep`).
+ */
 export function parseJsonBody(body: Buffer): unknown {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new InvalidInputError('json-too-deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {

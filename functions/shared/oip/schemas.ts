@@ -109,10 +109,12 @@ export const modelReadyResponseSchema = z.object({ name: z.string(), ready: z.bo
 
 /**
  * Every /v2 error: the protocol's `{"error": "…"}`, plus Vigie's stable `code` (as in the /v1 problem documents)
- * and, for bad feature values, the list of every problem.
+ * and, for bad feature values, the first problems, how many there are and, when a field is not one, the features.
  */
 export const errorResponseSchema = z.object({
   error: z.string(),
   code: z.string(),
   errors: z.optional(z.array(z.unknown())),
+  errorCount: z.optional(z.int().check(z.nonnegative())),
+  features: z.optional(z.array(z.string())),
 });

@@ -22,11 +22,19 @@ const IMAGE_INPUT = [
   'tensor-shape',
   'tensor-values',
 ];
-const ROWS_INPUT = ['unsupported-input', 'invalid-features', 'missing-columns', 'invalid-csv', 'empty-input'];
+const ROWS_INPUT = [
+  'unsupported-input',
+  'invalid-features',
+  'missing-columns',
+  'duplicate-columns',
+  'invalid-csv',
+  'empty-input',
+];
 
 export const PREDICT_PROBLEMS: ProblemCodes = {
   400: [
     'invalid-json',
+    'json-too-deep',
     'invalid-body',
     'invalid-subject',
     ...IMAGE_INPUT,
@@ -49,6 +57,7 @@ export const PREDICT_PROBLEMS: ProblemCodes = {
 export const OIP_INFER_PROBLEMS: ProblemCodes = {
   400: [
     'invalid-json',
+    'json-too-deep',
     'invalid-body',
     'invalid-subject',
     'invalid-tensor',

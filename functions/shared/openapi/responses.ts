@@ -28,14 +28,21 @@ export const rangeWarningSchema = z.object({
   row: z.optional(z.int().check(z.nonnegative())),
 });
 
-/** RFC 9457; `code` is the stable reason clients branch on, `errors` lists every bad field of a feature row. */
+/** What a feature-rows refusal adds: the first problems, how many there are, and the model's features once. */
+const fieldProblemsFields = {
+  errors: z.optional(described(z.array(fieldProblemSchema), 'the first 100 problems, in row order')),
+  errorCount: z.optional(described(z.int().check(z.nonnegative()), 'how many problems there are in all')),
+  features: z.optional(described(z.array(z.string()), 'the fields the model takes, when one sent is not among them')),
+};
+
+/** RFC 9457; `code` is the stable reason clients branch on, `errors` lists the bad fields of feature rows. */
 export const problemSchema = z.object({
   type: z.url(),
   title: z.string(),
   status: z.int(),
   detail: z.string(),
   code: z.string(),
-  errors: z.optional(z.array(fieldProblemSchema)),
+  ...fieldProblemsFields,
 });
 
 /** A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why. */

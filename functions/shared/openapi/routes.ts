@@ -75,6 +75,7 @@ const V1_ROUTES: RouteDoc[] = [
     path: '/v1/models',
     operationId: 'listModels',
     summary: 'Every model with every version, its spec, provenance, metrics and approval',
+    description: 'Only the models the key may call (all of them for a `*` key).',
     tag: 'Models',
     permission: 'any-key',
     responses: { 200: { description: 'The registry.', content: { 'application/json': modelListSchema } } },
@@ -86,10 +87,10 @@ const V1_ROUTES: RouteDoc[] = [
     operationId: 'getModel',
     summary: 'One model with every version',
     tag: 'Models',
-    permission: 'any-key',
+    permission: 'model',
     parameters: [modelParameter],
     responses: { 200: { description: 'The model.', content: { 'application/json': modelDescriptionSchema } } },
-    problems: { 404: ['model-not-found'] },
+    problems: { 403: ['forbidden'], 404: ['model-not-found'] },
   },
   {
     method: 'get',
@@ -101,7 +102,7 @@ const V1_ROUTES: RouteDoc[] = [
       'shows the data report, the leaderboard, the held-out metrics, the training data’s SHA-256, the code commit ' +
       'and the approval; it is also written beside the version in the models bucket at each decision.',
     tag: 'Models',
-    permission: 'any-key',
+    permission: 'model',
     parameters: [modelParameter, versionParameter],
     responses: {
       200: {
@@ -109,7 +110,7 @@ const V1_ROUTES: RouteDoc[] = [
         content: { 'text/markdown': binary('text/markdown'), 'application/json': modelCardSchema },
       },
     },
-    problems: { 404: ['model-not-found', 'not-found'] },
+    problems: { 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
   },
   {
     method: 'post',

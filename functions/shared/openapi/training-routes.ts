@@ -1,4 +1,5 @@
 import { approvalBodySchema } from '../http/approval-body';
+import { trainingIdSchema } from '../http/path-parameters';
 import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
 import { approvalAnswerSchema, trainingQuery, trainingQueuedSchema, trainingSchema } from './training-schemas';
 
@@ -59,6 +60,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
         in: 'path',
         required: true,
         description: 'the `trainingId` of the 202 answer (a key for another model gets 404)',
+        schema: trainingIdSchema,
       },
     ],
     responses: { 200: { description: 'The training.', content: { 'application/json': trainingSchema } } },
@@ -78,7 +80,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       200: { description: 'The decision, as now in the metadata.', content: { 'application/json': approvalAnswerSchema } },
     },
     problems: {
-      400: ['invalid-model-name', 'invalid-json', 'invalid-body'],
+      400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body'],
       403: ['forbidden'],
       404: ['model-not-found'],
       409: ['version-already-decided'],

@@ -137,8 +137,27 @@ interface PendingChunk {
 }
 
 /**
+ * A column the model reads (a feature, the time column) named twice in the header: which one is meant cannot be
+ * told, so the file is refused as a whole rather than reading the first (#20.18). Other columns are carried
+ * through untouched, repeated or not (Excel leaves several unnamed ones).
+ */
+function refuseRepeatedColumns(spec: TabularInputSpec, header: string[]): void {
+  const read = new Set(spec.features.map((feature) => feature.name));
+  if (spec.window?.timeColumn) read.add(columnName(spec.window.timeColumn));
+  const counts = new Map<string, number>();
+  for (const name of header) if (read.has(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const repeated = [...counts].filter(([, count]) => count > 1);
+  if (repeated.length === 0) return;
+  throw new TabularInputError(
+    'duplicate-columns',
+    `The CSV header names the column(s) ${repeated.map(([name]) => name).join(', ')} more than once.`,
+    repeated.map(([name, count]) => ({ field: name, message: `the header names this column ${count} times` })),
+  );
+}
+
+/**
  * Streams a CSV through a tabular model: parses it as it arrives (csv-parse: quoting, BOM, CRLF, `;`), checks the
- * header against the spec (a missing required column rejects the whole file), reads each row's features (a bad
+ * header against the spec (a missing required column, or one the model reads named twice, rejects the whole file), reads each row's features (a bad
  * row gets an `error`, the others are scored), scores `chunkRows` rows per session.run, and hands the answer to the
  * sink chunk by chunk. Memory holds one chunk, whatever the file's length.
  */
@@ -218,6 +237,7 @@ export async function scoreCsv(
       if (headerLength === 0) {
         const header = record.map(columnName);
         headerLength = header.length;
+        refuseRepeatedColumns(spec, header);
         columns = spec.features.map((feature) => header.indexOf(feature.name));
         if (spec.window?.timeColumn) timeColumn = header.indexOf(columnName(spec.window.timeColumn));
         const missing = spec.features.filter((feature, i) => feature.required && columns[i]! < 0);

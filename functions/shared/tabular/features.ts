@@ -1,4 +1,5 @@
 import type { FeatureSpec, TabularInputSpec } from './spec';
+import { featureValueProblem } from './value-bounds';
 
 /** One reason a field cannot be used, named so a client can fix every one in one go. */
 export interface FieldProblem {
@@ -20,8 +21,17 @@ export interface RangeWarning {
 export type ValueSource = 'json' | 'csv';
 
 /** Why a row was not scored, as a stable code: rejected rows are counted by it (audit `rejected-rows` events). */
-export type RowErrorReason =
-  'missing' | 'null' | 'not-a-number' | 'non-finite' | 'not-an-integer' | 'unknown-category' | 'field-count';
+export const ROW_ERROR_REASONS = [
+  'missing',
+  'null',
+  'not-a-number',
+  'non-finite',
+  'too-large',
+  'not-an-integer',
+  'unknown-category',
+  'field-count',
+] as const;
+export type RowErrorReason = (typeof ROW_ERROR_REASONS)[number];
 
 type Read = { value: number; warning?: RangeWarning } | { problem: string; reason: RowErrorReason };
 
@@ -47,7 +57,8 @@ function readNumber(feature: FeatureSpec & { type: 'number' | 'integer' }, raw: 
   const value = source === 'csv' && typeof raw === 'string' ? parseDecimal(raw) : raw;
   if (typeof value !== 'number' || value === undefined)
     return { problem: `expected a number, got ${describe(raw)}`, reason: 'not-a-number' };
-  if (!Number.isFinite(value)) return { problem: 'must be a finite number (not NaN or infinite)', reason: 'non-finite' };
+  const bad = featureValueProblem(value);
+  if (bad) return bad;
   if (feature.type === 'integer' && !Number.isInteger(value))
     return { problem: `expected an integer, got ${value}`, reason: 'not-an-integer' };
   const { range } = feature;
@@ -77,12 +88,18 @@ function distance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/**
+ * The problem of a field the model does not take, with the feature it most likely meant. The feature list is not
+ * repeated here: the problem document names it once (`features`), however many unknown fields there are (#20.5).
+ */
 export function unknownFieldMessage(field: string, spec: TabularInputSpec): string {
+  const threshold = Math.max(2, Math.floor(field.length / 3));
+  // Names whose lengths differ by more than the threshold cannot be within it: a megabyte-long field costs nothing.
   const closest = spec.features
+    .filter((feature) => Math.abs(feature.name.length - field.length) <= threshold)
     .map((feature) => ({ name: feature.name, d: distance(field.toLowerCase(), feature.name.toLowerCase()) }))
     .sort((a, b) => a.d - b.d)[0];
-  const hint = closest && closest.d <= Math.max(2, Math.floor(field.length / 3)) ? ` Did you mean '${closest.name}'?` : '';
-  return `unknown field: the model takes ${spec.features.map((f) => f.name).join(', ')}.${hint}`;
+  return closest && closest.d <= threshold ? `unknown field. Did you mean '${closest.name}'?` : 'unknown field';
 }
 
 /** What the reader made of one row: its values in tensor order, or every problem it has; and its warnings. */

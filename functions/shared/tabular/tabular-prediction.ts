@@ -72,8 +72,12 @@ async function scoreJson(deps: TabularDeps, model: ModelVersion, spec: TabularIn
     throw new PayloadTooLargeError(`${rows.length} rows; one request takes at most ${MAX_HTTP_ROWS}, send more as an S3 batch.`);
   }
   const read = readJsonRows(spec, rows, indexed);
-  if (read.problems.length > 0) {
-    throw new TabularInputError('invalid-features', `${read.problems.length} problem(s) in the features.`, read.problems);
+  if (read.problemCount > 0) {
+    const listed = read.problemCount > read.problems.length ? `; the first ${read.problems.length} are listed` : '';
+    throw new TabularInputError('invalid-features', `${read.problemCount} problem(s) in the features${listed}.`, read.problems, {
+      errorCount: read.problemCount,
+      features: read.unknownFields ? spec.features.map((feature) => feature.name) : undefined,
+    });
   }
   const width = spec.features.length;
   const tensorizer = createTensorizer(spec);
