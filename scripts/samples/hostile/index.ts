@@ -1,4 +1,5 @@
 import type { HostileCase } from './case';
+import { cases as httpInput } from './http-input';
 
 /** Every area's hostile cases, in one list (tests/integration/hostile-inputs.test.ts and the soak send them all). */
-export const hostileCases: HostileCase[] = [];
+export const hostileCases: HostileCase[] = [...httpInput];
