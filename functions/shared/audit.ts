@@ -81,7 +81,16 @@ export const rejectedRowsAuditEventSchema = z.strictObject({
   predictionId: nonEmpty,
   model: nonEmpty,
   modelVersion: z.optional(z.string()),
-  reason: z.enum(['missing', 'null', 'not-a-number', 'non-finite', 'not-an-integer', 'unknown-category', 'field-count']),
+  reason: z.enum([
+    'missing',
+    'null',
+    'not-a-number',
+    'non-finite',
+    'out-of-range',
+    'not-an-integer',
+    'unknown-category',
+    'field-count',
+  ]),
   rows: count,
 });
 

@@ -1,3 +1,5 @@
+import { quoteCell } from './cell-quote';
+import { magnitudeProblem } from './number-range';
 import type { FeatureSpec, TabularInputSpec } from './spec';
 
 /** One reason a field cannot be used, named so a client can fix every one in one go. */
@@ -21,7 +23,7 @@ export type ValueSource = 'json' | 'csv';
 
 /** Why a row was not scored, as a stable code: rejected rows are counted by it (audit `rejected-rows` events). */
 export type RowErrorReason =
-  'missing' | 'null' | 'not-a-number' | 'non-finite' | 'not-an-integer' | 'unknown-category' | 'field-count';
+  'missing' | 'null' | 'not-a-number' | 'non-finite' | 'out-of-range' | 'not-an-integer' | 'unknown-category' | 'field-count';
 
 type Read = { value: number; warning?: RangeWarning } | { problem: string; reason: RowErrorReason };
 
@@ -39,7 +41,7 @@ export function parseDecimal(text: string): number | undefined {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the text ${quoteCell(value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
@@ -48,6 +50,8 @@ function readNumber(feature: FeatureSpec & { type: 'number' | 'integer' }, raw: 
   if (typeof value !== 'number' || value === undefined)
     return { problem: `expected a number, got ${describe(raw)}`, reason: 'not-a-number' };
   if (!Number.isFinite(value)) return { problem: 'must be a finite number (not NaN or infinite)', reason: 'non-finite' };
+  const tooLarge = magnitudeProblem(value);
+  if (tooLarge) return { problem: tooLarge, reason: 'out-of-range' };
   if (feature.type === 'integer' && !Number.isInteger(value))
     return { problem: `expected an integer, got ${value}`, reason: 'not-an-integer' };
   const { range } = feature;
