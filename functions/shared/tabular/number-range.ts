@@ -4,7 +4,7 @@
  * and past float32's maximum (3.4e38) the model would read Infinity. One bound for HTTP rows, CSV batches and
  * trainings alike.
  */
-export const MAX_FEATURE_MAGNITUDE = Number.MAX_SAFE_INTEGER;
+const MAX_FEATURE_MAGNITUDE = Number.MAX_SAFE_INTEGER;
 
 /** Why a finite value cannot be a feature, or undefined when it can. */
 export function magnitudeProblem(value: number): string | undefined {
