@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '../shared/records';
 import { conditionalPut } from '../shared/records-dynamodb';
+import { withinItemLimit } from '../shared/record-size';
 
 /** A batch's record while it runs: the usual fields, status `running`, and the rows scored so far. */
 export type RunningRecord = Omit<PredictionRecord, 'status'> & { status: 'running'; processedRows: number };
@@ -55,7 +56,7 @@ export function createBatchRecords(documents: DynamoDBDocumentClient, tableName:
       );
     },
     async finish(record) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: record, ...WHILE_RUNNING }));
+      await documents.send(new PutCommand({ TableName: tableName, Item: withinItemLimit(record), ...WHILE_RUNNING }));
     },
     async remove(predictionId) {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { predictionId } }));

@@ -33,7 +33,8 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
 
 /**
  * CSV batches (`incoming/<model>/<path>.csv`, handed over by the preprocess function with its S3 event): one
- * scored CSV in the results bucket and one record per file. A failure is rethrown so Lambda retries the event.
+ * scored CSV in the results bucket and one record per file. A run that failed (its record says `failed`) is
+ * rethrown so Lambda retries the event, then hands it to the on-failure destination; a rejected file is not.
  */
 export const handler = middy<S3Event, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

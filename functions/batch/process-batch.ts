@@ -21,6 +21,7 @@ import { quarantine } from '../shared/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
 import type { BatchRecords } from './batch-record';
 import { deleteUpload } from '../shared/delete-upload';
+import { logger } from '../shared/telemetry';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -214,7 +215,25 @@ export async function processBatch(
       timings: timings(),
     };
   }
-  await deps.records.finish(record);
+  try {
+    await deps.records.finish(record);
+  } catch (error) {
+    // The record as built could not be written (a value DynamoDB refuses, its size): a run must still end with a
+    // final record, so a bare `failed` one takes its place; only when that too fails is the batch left `running`,
+    // to its retries and then the dead letters (a stale `running` record is claimed again, batch-record.ts).
+    // Its name only: a marshalling error quotes the value it refused.
+    logger.error('batch record not written; writing a bare failed one', { predictionId, errorName: (error as Error).name });
+    failure ??= error;
+    record = {
+      ...running,
+      ...resolved,
+      status: 'failed',
+      processedRows: summary?.rows ?? 0,
+      error: { code: 'record-not-written', message: 'The batch ran but its record could not be stored; it can be retried.' },
+      timings: timings(),
+    };
+    await deps.records.finish(record);
+  }
   // Checked after the write, as for single predictions: an erasure that ran meanwhile left a tombstone.
   if (record.subjectId && (await erasedSince(deps.erasures, record.subjectId, receivedAt))) {
     await deps.records.remove(predictionId);

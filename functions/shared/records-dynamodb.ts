@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord, PredictionStore } from './records';
+import { withinItemLimit } from './record-size';
 
 /**
  * A put guarded by its ConditionExpression: true when written, false when the condition refused it (the item is
@@ -22,7 +23,7 @@ export function createPredictionStore(documents: DynamoDBDocumentClient, tableNa
     put(record) {
       return conditionalPut(documents, {
         TableName: tableName,
-        Item: record,
+        Item: withinItemLimit(record),
         // S3 delivers events at least once: a redelivery must not write a second answer, but a `failed`
         // record may be replaced by the retry that succeeds.
         ConditionExpression: 'attribute_not_exists(predictionId) OR #status = :failed',

@@ -31,7 +31,8 @@ export function nextVersion(existing: string[]): string {
 /**
  * Runs one queued training to its end: the record goes running → succeeded (a pending version in the models
  * bucket) or failed with `{code, message}`. It never throws for bad data: a failure is a state of the training,
- * and the function's own retries would only repeat it.
+ * and the function's own retries would only repeat it. It throws only when the training's record cannot be
+ * written at all.
  */
 export async function runTraining(deps: TrainDeps, record: TrainingRecord, requestId: string): Promise<TrainingRecord> {
   const started = performance.now();
@@ -104,7 +105,20 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
     };
   }
   const updatedAt = deps.now().toISOString();
-  await deps.trainings.update(trainingId, { ...outcome, updatedAt });
+  try {
+    await deps.trainings.update(trainingId, { ...outcome, updatedAt });
+  } catch (error) {
+    // The outcome as built could not be stored (a report DynamoDB refuses): the training must still end, so a bare
+    // failure takes its place; only when that too fails does the error reach Lambda (and the dead letters).
+    logger.error('training record not written; writing a bare failed one', { trainingId, errorName: (error as Error).name });
+    outcome = {
+      status: 'failed',
+      stage: 'failed',
+      error: { code: 'record-not-written', message: 'The training ran but its outcome could not be stored; it can be retried.' },
+    };
+    event = {};
+    await deps.trainings.update(trainingId, { ...outcome, updatedAt });
+  }
   deps.audit({
     event: 'training',
     schemaVersion: AUDIT_SCHEMA_VERSION,

@@ -76,10 +76,12 @@ export function scrubKey(text: string, key: string): string {
  */
 export function deadLetter(event: S3Notification, error: string, attempts: number) {
   const record = event.Records[0];
-  const key = record ? decodeEventKey(record.s3.object.key) : '';
-  const { eTag, versionId, sequencer } = record?.s3.object ?? {};
+  // An event of any shape may fail: one without an object is kept too.
+  const object = record?.s3?.object;
+  const key = object?.key ? decodeEventKey(object.key) : '';
+  const { eTag, versionId, sequencer } = object ?? {};
   return {
-    bucket: record?.s3.bucket.name,
+    bucket: record?.s3?.bucket?.name,
     keySha256: sha256(key),
     eTag,
     versionId,
@@ -87,6 +89,23 @@ export function deadLetter(event: S3Notification, error: string, attempts: numbe
     eventName: record?.eventName,
     eventTime: record?.eventTime,
     error: scrubKey(error, key),
+    attempts,
+    failedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The dead letter of an asynchronous invocation of one of the functions (a CSV batch handed over by preprocess, a
+ * training queued over HTTP) that failed every attempt: an S3 event is kept as deadLetter keeps it, a training by
+ * its id alone, and nothing else of the payload.
+ */
+export function invocationDeadLetter(functionName: string, event: unknown, error: string, attempts: number) {
+  const payload = (event ?? {}) as Partial<S3Notification> & { trainingId?: unknown };
+  if (Array.isArray(payload.Records)) return { functionName, ...deadLetter(payload as S3Notification, error, attempts) };
+  return {
+    functionName,
+    trainingId: typeof payload.trainingId === 'string' ? payload.trainingId : undefined,
+    error,
     attempts,
     failedAt: new Date().toISOString(),
   };

@@ -5,12 +5,13 @@ import {
   deadLetter,
   deliveryQueue,
   encodeEventKey,
+  invocationDeadLetter,
   sha256,
   type QueuedNotification,
   type S3Notification,
 } from './delivery-queue';
 import { ensureTables, startDynamoDB, startS3 } from './emulators';
-import { superviseOffline } from './offline';
+import { superviseOffline, type OfflineRestarts } from './offline';
 import { LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
 import { readStackResources } from './stack-resources';
 
@@ -25,6 +26,8 @@ export interface LocalPlatform {
   failed: Promise<Error>;
   /** serverless-offline's process id (fault-injection tests end it). */
   offlinePid(): number | undefined;
+  /** How often serverless-offline was started again (a soak expects none). */
+  offlineRestarts(): OfflineRestarts;
   /**
    * Holds S3 notifications (queued, not delivered) until the returned function is called: the delay S3's own
    * delivery can have, made deterministic for tests of what happens to an object between upload and processing.
@@ -84,11 +87,15 @@ async function deliverWithRetries(
     }
     if (stopping()) return 'interrupted';
   }
-  const letter = deadLetter(event, lastError, delaysMs.length + 1);
-  const file = join(deadLetters, `${Date.now()}-${sha256(JSON.stringify(event)).slice(0, 16)}.json`);
-  writeFileSync(file, JSON.stringify(letter, null, 2));
-  console.error(`An S3 notification failed ${letter.attempts} times; kept in ${file}`);
+  keepDeadLetter(deadLetters, 'An S3 notification', event, deadLetter(event, lastError, delaysMs.length + 1));
   return 'dead-lettered';
+}
+
+/** Writes a dead letter into the dead-letters folder (the on-failure destination's queue in AWS), and says so. */
+function keepDeadLetter(folder: string, what: string, event: unknown, letter: { attempts: number }) {
+  const file = join(folder, `${Date.now()}-${sha256(JSON.stringify(event)).slice(0, 16)}.json`);
+  writeFileSync(file, JSON.stringify(letter, null, 2));
+  console.error(`${what} failed ${letter.attempts} times; kept in ${file}`);
 }
 
 /**
@@ -108,6 +115,8 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     VIGIE_DYNAMODB_PORT: String(settings.functionPorts?.dynamodb ?? settings.dynamodbPort),
     VIGIE_FUNCTIONS_LAMBDA_PORT: String(settings.functionPorts?.lambda ?? settings.lambdaPort),
     VIGIE_API_KEY: settings.apiKey,
+    // The asynchronous invocations (batches, trainings) retry as S3's notifications do.
+    VIGIE_ASYNC_RETRY_DELAYS_MS: settings.retryDelaysMs.join(','),
   };
   const resources = await readStackResources(env);
   const dynamodb = await startDynamoDB({ port: settings.dynamodbPort, directory: folders.dynamodb });
@@ -115,7 +124,15 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   await ensureTables(`http://127.0.0.1:${settings.dynamodbPort}`, resources.tables);
   const s3 = await startS3({ port: settings.s3Port, directory: folders.s3, buckets: resources.buckets });
 
-  const offline = superviseOffline(env, folders.logs);
+  const offline = superviseOffline(env, folders.logs, {
+    onAsyncFailure: ({ functionName, event, error, attempts }) =>
+      keepDeadLetter(
+        folders.deadLetters,
+        `An asynchronous invocation of ${functionName}`,
+        event,
+        invocationDeadLetter(functionName, event, error, attempts),
+      ),
+  });
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${settings.lambdaPort}`,
     region: LOCAL_CREDENTIALS.AWS_REGION,
@@ -176,6 +193,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     },
     failed: offline.failed,
     offlinePid: offline.pid,
+    offlineRestarts: offline.restarts,
     holdDeliveries: () => {
       let release = () => {};
       held = new Promise<void>((resolve) => (release = resolve));

@@ -1,4 +1,6 @@
+import { quoteCell } from '../tabular/cell-quote';
 import { parseDecimal } from '../tabular/features';
+import { featureValueProblem } from '../tabular/value-bounds';
 import { columnName, FEATURE_NAME, type FeatureSpec } from '../tabular/spec';
 import type { Dataset, Task } from './dataset';
 import { trainingInputError, type RawTable } from './read-csv';
@@ -66,6 +68,14 @@ function detectTask(cells: string[], requested: Task | undefined): { task: Task;
   return { task: 'regression', reason: `the target is numeric with ${distinct} distinct values` };
 }
 
+/** A number column holding a value no model reads exactly (past ±2^53, or float32's range): the file is refused. */
+function checkMagnitudes(name: string, values: number[]): void {
+  for (const value of values) {
+    const bad = featureValueProblem(value);
+    if (bad) throw trainingInputError('value-out-of-range', `Column ${quoteCell(name)}: a value ${bad.problem}.`);
+  }
+}
+
 const byText = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
@@ -88,6 +98,11 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     rows.map((row) => row[targetIndex]!),
     options.task,
   );
+  if (task === 'regression')
+    checkMagnitudes(
+      target,
+      rows.map((row) => parseDecimal(row[targetIndex]!)!),
+    );
   let classes: Record<string, number> | undefined;
   if (task === 'classification') {
     const counts = new Map<string, number>();
@@ -136,6 +151,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     report.columns.kept.push({ name, type: numeric ? 'number' : 'category', missing });
     if (numeric) {
       const values = cells.filter((cell) => cell !== '').map((cell) => parseDecimal(cell)!);
+      checkMagnitudes(name, values);
       const range = values.reduce((r, v) => ({ min: Math.min(r.min, v), max: Math.max(r.max, v) }), {
         min: Infinity,
         max: -Infinity,

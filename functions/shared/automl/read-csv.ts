@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors';
 import { decodeCsv, sniffDialect } from '../tabular/csv-dialect';
+import { csvParseRefusal, MAX_RECORD_CHARACTERS } from '../tabular/csv-parse-errors';
 import { columnName } from '../tabular/spec';
 import type { TrainingLimits } from './limits';
 
@@ -33,6 +34,7 @@ export function readTrainingCsv(bytes: Uint8Array, limits: TrainingLimits): RawT
       skip_empty_lines: true,
       trim: true,
       to: limits.maxRows + 2,
+      max_record_size: MAX_RECORD_CHARACTERS,
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -40,7 +42,7 @@ export function readTrainingCsv(bytes: Uint8Array, limits: TrainingLimits): RawT
       const line = (error as { lines?: number }).lines;
       throw trainingInputError('ragged-rows', `Line ${line ?? '?'} does not have as many fields as the header.`);
     }
-    throw trainingInputError('invalid-csv', `The file cannot be read as CSV: ${(error as Error).message}`);
+    throw csvParseRefusal(error) ?? error;
   }
   const [rawHeader, ...rows] = records;
   const header = rawHeader?.map(columnName);

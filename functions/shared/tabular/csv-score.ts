@@ -13,6 +13,7 @@ import {
   type CsvDialect,
   type CsvEncoding,
 } from './csv-dialect';
+import { csvParseRefusal, MAX_RECORD_CHARACTERS } from './csv-parse-errors';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
 import { RECORDED_WARNINGS } from './summary';
@@ -174,7 +175,14 @@ export async function scoreCsv(
   const sniffed = sniffDialect(headText);
   const dialect = { ...sniffed, bom: sniffed.bom || encoding !== 'utf-8' };
   const parser = Readable.from(all).pipe(
-    parse({ delimiter: dialect.separator, bom: true, relax_column_count: true, skip_empty_lines: true, raw: true }),
+    parse({
+      delimiter: dialect.separator,
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      raw: true,
+      max_record_size: MAX_RECORD_CHARACTERS,
+    }),
   );
   const width = spec.features.length;
   const tensorizer = createTensorizer(spec);
@@ -282,10 +290,7 @@ export async function scoreCsv(
       if (chunk.raws.length >= options.chunkRows) await flush();
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) {
-      throw new InvalidInputError('invalid-csv', `The CSV cannot be read: ${error.message}`, { cause: error });
-    }
-    throw error;
+    throw csvParseRefusal(error) ?? error;
   }
   if (headerLength === 0) throw new InvalidInputError('empty-input', 'The CSV is empty.');
   await flush();

@@ -1,3 +1,4 @@
+import { quoteCell } from './cell-quote';
 import type { FeatureSpec, TabularInputSpec } from './spec';
 import { featureValueProblem } from './value-bounds';
 
@@ -49,7 +50,7 @@ export function parseDecimal(text: string): number | undefined {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the text ${quoteCell(value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 

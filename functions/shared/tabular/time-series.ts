@@ -1,4 +1,5 @@
 import type { FloatTensor } from '../preprocessing/tensor';
+import { quoteCell } from './cell-quote';
 
 /**
  * The part of a tabular input spec (functions/shared/tabular/spec.ts) that turns rows into a time-series tensor:
@@ -210,7 +211,7 @@ export class TimeSeriesTensorizer {
     const field = this.#timeField;
     const time = parseTime(text);
     if (Number.isNaN(time)) {
-      warnings.push({ row, field, code: 'time-unreadable', message: `'${text}' is not a date and time.` });
+      warnings.push({ row, field, code: 'time-unreadable', message: `${quoteCell(text)} is not a date and time.` });
       return;
     }
     const last = this.#lastTime;
@@ -219,7 +220,7 @@ export class TimeSeriesTensorizer {
         row,
         field,
         code: 'time-not-increasing',
-        message: `${text} does not come after the previous row: rows are scored in file order.`,
+        message: `${quoteCell(text)} does not come after the previous row: rows are scored in file order.`,
       });
     } else if (last !== undefined && this.#gapMs !== undefined && time - last > this.#gapMs) {
       warnings.push({
