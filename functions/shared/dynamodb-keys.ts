@@ -3,16 +3,18 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /**
  * The AWS SDK builds every DynamoDB map by assignment (`map[key] = …`), when it marshals, serialises and reads
  * back: a map key `__proto__` sets the map's prototype instead of an entry, whose `N` the serialiser then writes as
- * a bogus entry that DynamoDB refuses. A class a training learnt can be called that, and labels key a record's
+ * a bogus entry that DynamoDB refuses; a map with an own `constructor` key is not recognised as a map at all
+ * (the marshaller tests `value.constructor.name === 'Object'`) and is refused. A class a training learnt can be
+ * called either, and labels key a record's
  * `probabilities` and a training's per-class metrics: a 500 on every prediction of such a model, and a training
- * that crashed (#20.10). So the document client escapes that key on the way in and restores it on the way out; the
+ * that crashed (#20.10). So the document client escapes those keys on the way in and restores it on the way out; the
  * escape (a private-use character, which no label is expected to start with) is doubled on a key that already
  * starts with it, so every key comes back as it went.
  */
 const ESCAPE = '\uE000';
-const UNSAFE_KEY = '__proto__';
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor']);
 
-const escapeKey = (key: string) => (key === UNSAFE_KEY || key.startsWith(ESCAPE) ? `${ESCAPE}${key}` : key);
+const escapeKey = (key: string) => (UNSAFE_KEYS.has(key) || key.startsWith(ESCAPE) ? `${ESCAPE}${key}` : key);
 const unescapeKey = (key: string) => (key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key);
 
 const isPlainObject = (value: object) => {

@@ -130,8 +130,8 @@ describe('a bad file never takes the platform down', () => {
       ),
     );
     expect(ended[0]).toMatchObject({ status: 'failed', error: { code: 'record-not-written' } });
-    // Its report's classes hold an own `__proto__` key, which the DynamoDB marshaller refuses: it ends, unstored.
-    expect(ended[1]).toMatchObject({ status: 'failed', error: { code: 'record-not-written' } });
+    // Its classes, `__proto__` and `constructor`, are map keys the SDK carries only escaped (dynamodb-keys.ts).
+    expect(ended[1]).toMatchObject({ status: 'succeeded' });
 
     const folder = join(t.env.VIGIE_STATE_DIR!, 'dead-letters');
     const letter = await eventually(async () => {

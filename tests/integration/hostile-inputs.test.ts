@@ -37,5 +37,6 @@ describe('the hostile-input corpus on one local platform', () => {
     const health = await fetch(`${t.http}/v1/health`);
     expect(health.status).toBe(200);
     expect(t.platform.offlinePid()).toBe(pidAtStart);
+    expect(t.platform.offlineRestarts().total).toBe(0);
   });
 });

@@ -57,4 +57,20 @@ describe('DynamoDB map keys the SDK cannot carry (#20.10)', () => {
     expect(Object.getPrototypeOf(Item!.result.probabilities)).toBe(Object.prototype);
     expect(Item).toEqual({ predictionId: 'p', result, odd });
   });
+
+  it('carries a class named constructor, which the plain SDK refuses as no map at all', async () => {
+    const classes = Object.fromEntries([
+      ['constructor', 20],
+      ['__proto__', 20],
+    ]);
+    const plain = documentClient();
+    await expect(plain.documents.send(new PutCommand({ TableName: 't', Item: { trainingId: 't', classes } }))).rejects.toThrow(
+      /Unsupported type/,
+    );
+    const { documents, sent } = documentClient();
+    await keepUnsafeKeys(documents).send(new PutCommand({ TableName: 't', Item: { trainingId: 't', classes } }));
+    const reader = documentClient(JSON.parse(sent[0]!));
+    const { Item } = await keepUnsafeKeys(reader.documents).send(new GetCommand({ TableName: 't', Key: { trainingId: 't' } }));
+    expect(Item).toEqual({ trainingId: 't', classes });
+  });
 });

@@ -109,7 +109,7 @@ export const cases: HostileCase[] = [
       'a,b,y',
       ...Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2 ? '__proto__' : 'constructor'}`),
     ].join('\n'),
-    // Ends, but not stored as trained yet: the marshaller refuses an own `__proto__` key (the report's classes).
-    answer: { status: 202, final: { status: 'failed', code: 'record-not-written' } },
+    // Both names are map keys the DynamoDB SDK cannot carry as they are (functions/shared/dynamodb-keys.ts).
+    answer: { status: 202, final: { status: 'succeeded' } },
   },
 ];

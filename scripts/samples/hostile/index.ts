@@ -1,5 +1,6 @@
 import type { HostileCase } from './case';
+import { cases as batchCrash } from './batch-crash';
 import { cases as httpInput } from './http-input';
 
 /** Every area's hostile cases, in one list (tests/integration/hostile-inputs.test.ts and the soak send them all). */
-export const hostileCases: HostileCase[] = [...httpInput];
+export const hostileCases: HostileCase[] = [...batchCrash, ...httpInput];
