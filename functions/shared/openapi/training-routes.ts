@@ -1,5 +1,5 @@
 import { approvalBodySchema } from '../http/approval-body';
-import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
+import { binary, modelParameter, subjectHeader, versionParameter, type RouteDoc } from './route-doc';
 import { approvalAnswerSchema, trainingQuery, trainingQueuedSchema, trainingSchema } from './training-schemas';
 
 const trainedModelParameter = {
@@ -36,11 +36,24 @@ export const TRAINING_ROUTES: RouteDoc[] = [
         description: 'the candidate search’s budget',
         schema: trainingQuery.timeBudgetSeconds,
       },
+      {
+        name: 'acceptIdentifiers',
+        in: 'query',
+        description:
+          'columns that look like direct identifiers (names, e-mails, phone numbers, IBANs, national ids) to train ' +
+          'on all the same, comma-separated; any other such column fails the training with `identifier-columns`, ' +
+          'and accepted ones are shown to the approver on the card',
+        schema: trainingQuery.acceptIdentifiers,
+      },
+      {
+        ...subjectHeader,
+        description: `${subjectHeader.description}; the table and what the training derives from it are then exported and erased with that person`,
+      },
     ],
     requestBody: { required: true, content: { 'text/csv': binary('text/csv') } },
     responses: { 202: { description: 'Queued.', content: { 'application/json': trainingQueuedSchema } } },
     problems: {
-      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target'],
+      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject'],
       403: ['forbidden'],
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
