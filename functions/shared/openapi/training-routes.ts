@@ -91,7 +91,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       200: { description: 'The decision, as now in the metadata.', content: { 'application/json': approvalAnswerSchema } },
     },
     problems: {
-      400: ['invalid-model-name', 'invalid-json', 'invalid-body'],
+      400: ['invalid-model-name', 'invalid-json', 'invalid-body', 'erased-subject-needs-notes'],
       403: ['forbidden'],
       404: ['model-not-found'],
       409: ['version-already-decided'],
