@@ -100,8 +100,10 @@ export async function eraseTrainings(deps: SubjectTrainingDeps, trainings: Train
         new UpdateCommand({
           TableName: deps.trainingsTable,
           Key: { trainingId: training.trainingId },
-          UpdateExpression: 'SET erasedAt = :at REMOVE subjectId, dataReport, metrics, inputKey',
+          // `metrics` is a reserved word of DynamoDB's expressions.
+          UpdateExpression: 'SET erasedAt = :at REMOVE subjectId, dataReport, #metrics, inputKey',
           ConditionExpression: 'subjectId = :subject',
+          ExpressionAttributeNames: { '#metrics': 'metrics' },
           ExpressionAttributeValues: { ':at': at.toISOString(), ':subject': training.subjectId },
         }),
       )
