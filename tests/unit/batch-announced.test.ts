@@ -110,6 +110,17 @@ describe('each upload has its own output (#20.3)', () => {
     expect((await read(results, bobKey))!.trimEnd().split('\n')).toHaveLength(3);
   });
 
+  it('scores a file under a key too long to take the id, into an output named by the prediction', async () => {
+    const key = `incoming/iris/${'é'.repeat(500)}.csv`;
+    const { batch, finished } = deps();
+    await processBatch(batch, await upload(key, csv(0.2), 'long'), { kind: 'upload', key, model: 'iris' }, 'r-long');
+    expect(finished[0]).toMatchObject({
+      status: 'succeeded',
+      result: { outputKey: `batch/iris/${finished[0]!.predictionId}.csv` },
+    });
+    expect(await read(results, `batch/iris/${finished[0]!.predictionId}.csv`)).toContain('setosa');
+  });
+
   it('names the output by the upload, and by the prediction alone when the key leaves no room', () => {
     expect(batchOutputKeyFor({ key: 'incoming/iris/a/b.CSV', model: 'iris' }, 'p-1')).toBe('batch/iris/a/b.p-1.csv');
     // 1,018 bytes: a key S3 takes, whose output with a 36-character id would not be.
