@@ -45,8 +45,19 @@ type BatchUpload = Extract<UploadKey, { kind: 'upload' }>;
 
 export type BatchOutcome = 'written' | 'duplicate' | 'erased';
 
-/** `incoming/<model>/<path>.csv` → `batch/<model>/<path>.csv` in the results bucket: the same path, found from either. */
-export const batchOutputKeyFor = (key: string) => `batch/${key.slice('incoming/'.length)}`;
+/** S3's longest key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * `incoming/<model>/<path>.csv` → `batch/<model>/<path>.<predictionId>.csv` in the results bucket: each upload's
+ * own file (#20.3), beside the others of the same path; two uploads to one key never share an output. A key too
+ * long to take the id keeps `batch/<model>/<predictionId>.csv`. The record's `result.outputKey` names it.
+ */
+export function batchOutputKeyFor(upload: { key: string; model: string }, predictionId: string): string {
+  const path = upload.key.slice('incoming/'.length).replace(/\.csv$/i, '');
+  const own = `batch/${path}.${predictionId}.csv`;
+  return Buffer.byteLength(own) <= MAX_KEY_BYTES ? own : `batch/${upload.model}/${predictionId}.csv`;
+}
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -97,7 +108,7 @@ export async function processBatch(
   if (!(await deps.records.start(running, createdAt))) return 'duplicate';
 
   const hash = createHash('sha256');
-  const outputKey = batchOutputKeyFor(upload.key);
+  const outputKey = batchOutputKeyFor(upload, predictionId);
   let summary: CsvSummary | undefined;
   let resolved: { modelVersion: string; modelSha256: string } | undefined;
   let identities: { subjectId?: string; callerId?: string } = {};

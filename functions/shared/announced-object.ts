@@ -37,7 +37,7 @@ export async function openAnnounced(s3: S3Client, upload: ObjectVersion, eventTi
 
 /** Whom an upload is about and who sent it, from its metadata (`subject-id`, `requested-by`), as pseudonyms. */
 export function uploadIdentities(
-  object: GetObjectCommandOutput,
+  object: Pick<GetObjectCommandOutput, 'Metadata'>,
   pseudonymise: Pseudonymise,
 ): { subjectId?: string; callerId?: string } {
   const metadata = object.Metadata ?? {};

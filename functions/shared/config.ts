@@ -88,6 +88,9 @@ export const subjectsConfigSchema = z.object({
   ERASURES_TABLE: nonEmpty,
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
+  /** Trainings on a person's tables, and the versions they made (#20.4). */
+  TRAININGS_TABLE: nonEmpty,
+  MODELS_BUCKET: nonEmpty,
 });
 
 /** Training from a CSV (docs/automl.md): the trainings table, the models bucket and the file limits. */

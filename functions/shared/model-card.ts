@@ -24,6 +24,13 @@ function dataReportLines(report: DataReport): string[] {
     `Columns dropped: ${list(columns.dropped.map((c) => `${c.name}: ${c.reason}`))}`,
     `Imputations: ${list(report.imputations.map((i) => `${i.column}: ${i.strategy} (${i.missing} missing)`))}`,
     `Encodings: ${list(report.encodings.map((e) => `${e.column}: ${e.encoding} (${e.values.join(', ')})`))}`,
+    ...(report.identifiersAccepted
+      ? [
+          `Direct identifiers accepted by the uploader (acceptIdentifiers): ${report.identifiersAccepted
+            .map((i) => `${i.column} (${i.looksLike})`)
+            .join('; ')}. The approver decides whether training on them is lawful and needed (GDPR Art. 5(1)(c)).`,
+        ]
+      : []),
     // A category's values are served with the model (its spec, this card, /v2 metadata): the approver is the one
     // who can tell that a column of names or e-mail addresses should never have been a feature (GDPR Art. 5(1)(c)).
     ...(report.encodings.length > 0
@@ -86,6 +93,17 @@ function outputFormat(output: ModelMetadata['output']): string {
 
 const architectureOf = (m: Registered) => String(m.training.parameters.architecture ?? m.task);
 
+/** The erasure notice on a card (#20.4): what the approver or owner must now decide. */
+function erasureNotice(g: Registered['governance']): string | undefined {
+  const erased = g.trainedOnErasedSubject;
+  if (!erased) return undefined;
+  return (
+    `Trained on the data of a person whose data was erased on ${erased.erasedAt} (trainings ${erased.trainingIds.join(', ')}): ` +
+    'the table is gone but the model keeps what it learnt from it. Retrain without their rows and retire this ' +
+    'version, or record in the approval notes why it is kept (governance/data-subject-rights.md §2)'
+  );
+}
+
 /**
  * The Model Card Toolkit (schema 0.0.2) fields this project fills, from a version's metadata alone:
  * governance/schemas/model-card.schema.json is that subset.
@@ -140,10 +158,12 @@ export function modelCardJson(m: Registered) {
         description,
       })),
       tradeoffs: g.factors.map((description) => ({ description: `Performance depends on: ${description}` })),
-      ethical_considerations: g.ethicalConsiderations.map(({ risk, mitigation }) => ({
-        name: risk,
-        mitigation_strategy: mitigation,
-      })),
+      ethical_considerations: [
+        ...g.ethicalConsiderations.map(({ risk, mitigation }) => ({ name: risk, mitigation_strategy: mitigation })),
+        ...(g.trainedOnErasedSubject
+          ? [{ name: 'Trained on erased personal data', mitigation_strategy: erasureNotice(g)! }]
+          : []),
+      ],
     },
   };
 }
@@ -179,7 +199,12 @@ export function modelCardMarkdown(m: Registered, generatedBy = '`npm run governa
 - Task: ${m.task}. Architecture: ${architectureOf(m)}
 - Owner: ${g.owner.name} (${g.owner.contact})
 - Approval: **${approval.status}**${approval.approver ? ` by ${approval.approver}` : ''}${approval.date ? ` on ${approval.date}` : ''}${approval.notes ? ` (${approval.notes})` : ''}
-- Trained ${m.training.trainedAt} by \`${m.training.code}\` at commit ${m.training.codeCommit ?? 'unknown'}${m.training.codeDirty ? ' (working tree not clean)' : ''}, ${m.training.framework}, seed ${m.training.seed}
+${
+  g.trainedOnErasedSubject
+    ? `- **Data-subject erasure**: ${erasureNotice(g)}
+`
+    : ''
+}- Trained ${m.training.trainedAt} by \`${m.training.code}\` at commit ${m.training.codeCommit ?? 'unknown'}${m.training.codeDirty ? ' (working tree not clean)' : ''}, ${m.training.framework}, seed ${m.training.seed}
 - Licence: model: ${g.licence.model}; data: ${g.licence.data}
 
 ## Intended use

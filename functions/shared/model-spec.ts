@@ -176,6 +176,17 @@ export const governanceSchema = z.object({
   limitations: nonEmptyTexts,
   ethicalConsiderations: z.array(z.object({ risk: text, mitigation: text })).check(z.minLength(1)),
   licence: z.object({ model: text, data: text }),
+  /**
+   * Set by a data-subject erasure (functions/subjects): the version learnt from a table about a person who has
+   * since had their data erased. The model keeps what it learnt (its categories among it): the owner retrains
+   * without them, or records why this version stays (governance/data-subject-rights.md §2).
+   */
+  trainedOnErasedSubject: z.optional(
+    z.object({
+      erasedAt: z.iso.date(),
+      trainingIds: described(z.array(text), 'the trainings whose table was erased (GET /v1/trainings/{trainingId})'),
+    }),
+  ),
 });
 
 const metadataFields = {

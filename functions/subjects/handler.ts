@@ -1,3 +1,4 @@
+import { BucketModels } from '../shared/automl/model-bucket';
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { loadConfig, subjectsConfigSchema } from '../shared/config';
 import { InvalidInputError } from '../shared/errors';
@@ -15,14 +16,18 @@ import { eraseSubject, exportSubject, type SubjectDataDeps } from './subject-dat
 const config = loadConfig(subjectsConfigSchema);
 const verifier = createApiKeyVerifier(config);
 const documents = createDocumentClient(config);
+const s3 = createS3Client(config);
 const deps: Promise<SubjectDataDeps> = loadPseudonymiser().then((pseudonymise) => ({
-  s3: createS3Client(config),
+  s3,
   documents,
   erasures: createErasureLedger(documents, config.ERASURES_TABLE),
   pseudonymise,
   predictionsTable: config.PREDICTIONS_TABLE,
   uploadsBucket: config.UPLOADS_BUCKET,
   resultsBucket: config.RESULTS_BUCKET,
+  trainingsTable: config.TRAININGS_TABLE,
+  // Versions trained on a person's table are marked by erasure (subject-trainings.ts).
+  models: new BucketModels(s3, config.MODELS_BUCKET),
   now: () => new Date(),
   // Long enough for an upload being processed during the first sweep to finish (p99 under 1 s, docs/benchmarks.md).
   settleMs: 2_000,

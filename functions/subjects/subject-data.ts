@@ -9,11 +9,20 @@ import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-s
 import { TOMBSTONE_DAYS, type ErasureLedger } from '../shared/erasure-ledger';
 import type { Pseudonymise } from '../shared/pseudonym';
 import type { PredictionRecord } from '../shared/records';
+import type { TrainingRecord } from '../shared/automl/training-store';
 import { isMissingObject } from '../shared/s3-errors';
 import { normaliseSubjectId } from '../shared/subject-id';
 import { deleteUpload } from '../shared/delete-upload';
+import {
+  eraseTrainings,
+  exportedTrainings,
+  trainedVersions,
+  trainingFileRole,
+  type SubjectTrainingDeps,
+  type TrainedVersion,
+} from './subject-trainings';
 
-export interface SubjectDataDeps {
+export interface SubjectDataDeps extends SubjectTrainingDeps {
   s3: S3Client;
   documents: DynamoDBDocumentClient;
   erasures: ErasureLedger;
@@ -26,13 +35,22 @@ export interface SubjectDataDeps {
   settleMs: number;
 }
 
-/** A file held about the subject: an upload (recorded or still in flight), or what was derived from one. */
+/**
+ * A file held about the subject: an upload (recorded or still in flight), what was derived from one, or the table
+ * of a training (`training-upload` under `training/`, `training-request` for one sent over HTTP).
+ */
 export interface SubjectFile {
-  role: 'upload' | 'annotated' | 'quarantine';
+  role: 'upload' | 'annotated' | 'quarantine' | 'batch-output' | 'training-upload' | 'training-request';
   bucket: string;
   key: string;
   /** Absent for an upload not processed yet. */
   predictionId?: string;
+  trainingId?: string;
+  /**
+   * A batch output named by its input key alone, as before #20.3: a later upload to that key may have overwritten
+   * it with someone else's rows, so it is erased with the subject but its content is not exported.
+   */
+  mayBeShared?: true;
 }
 
 export const SUBJECT_INDEX = 'bySubject';
@@ -54,31 +72,38 @@ export interface Subject {
   formerPseudonyms: string[];
 }
 
-/** Every prediction record about the subject, through the subject index (one Query, paginated), oldest first. */
-export async function subjectRecords(deps: SubjectDataDeps, subjectPseudonym: string): Promise<PredictionRecord[]> {
-  const records: PredictionRecord[] = [];
+/**
+ * Every item of `table` about the subject, through its subject index (one Query, paginated), oldest first: the
+ * predictions table's, and the trainings table's (same name, same keys).
+ */
+async function bySubject<T>(deps: SubjectDataDeps, table: string, subjectPseudonym: string): Promise<T[]> {
+  const records: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await deps.documents.send(
       new QueryCommand({
-        TableName: deps.predictionsTable,
+        TableName: table,
         IndexName: SUBJECT_INDEX,
         KeyConditionExpression: 'subjectId = :subject',
         ExpressionAttributeValues: { ':subject': subjectPseudonym },
         ExclusiveStartKey: start,
       }),
     );
-    records.push(...((page.Items ?? []) as PredictionRecord[]));
+    records.push(...((page.Items ?? []) as T[]));
     start = page.LastEvaluatedKey;
   } while (start);
   return records;
 }
 
+/** Every prediction record about the subject. */
+export const subjectRecords = (deps: SubjectDataDeps, subjectPseudonym: string) =>
+  bySubject<PredictionRecord>(deps, deps.predictionsTable, subjectPseudonym);
+
 /**
  * Derived files are named by their prediction (annotatedKeyFor in functions/preprocess/process-upload.ts,
- * quarantineKeyFor in functions/shared/upload-key.ts), so a record's derived
- * files are its own. An upload's key is not: anyone may upload to it again, so uploads are claimed by their
- * `subject-id` metadata when read (see `ownedBy`).
+ * quarantineKeyFor in functions/shared/upload-key.ts, batchOutputKeyFor in functions/batch/process-batch.ts), so
+ * a record's derived files are its own. An upload's key is not: anyone may upload to it again, so uploads are
+ * claimed by their `subject-id` metadata when read (see `ownedBy`).
  */
 function recordFiles(deps: SubjectDataDeps, records: PredictionRecord[]): SubjectFile[] {
   const files: SubjectFile[] = [];
@@ -89,20 +114,39 @@ function recordFiles(deps: SubjectDataDeps, records: PredictionRecord[]): Subjec
       files.push({ role: 'annotated', bucket: deps.resultsBucket, key: record.annotatedKey, predictionId });
     if (record.quarantineKey)
       files.push({ role: 'quarantine', bucket: deps.resultsBucket, key: record.quarantineKey, predictionId });
+    // A batch's scored CSV holds every input row (#20.2).
+    const output = record.result && 'outputKey' in record.result ? record.result.outputKey : undefined;
+    if (output) {
+      const mayBeShared = output.includes(predictionId) ? {} : { mayBeShared: true as const };
+      files.push({ role: 'batch-output', bucket: deps.resultsBucket, key: output, predictionId, ...mayBeShared });
+    }
   }
   // One key uploaded twice by the same person is one file now.
   return [...new Map(files.map((file) => [`${file.bucket}/${file.key}`, file])).values()];
 }
 
-/** Recent keys under `incoming/` that no record names: candidates for uploads still in flight. */
-async function recentUploadKeys(deps: SubjectDataDeps, known: Set<string>): Promise<{ keys: string[]; complete: boolean }> {
+/** The tables of the subject's trainings not erased yet (an erased record no longer says where its table was). */
+const trainingFiles = (deps: SubjectDataDeps, trainings: TrainingRecord[]): SubjectFile[] =>
+  trainings.flatMap(({ trainingId, inputKey, ...training }) =>
+    inputKey ? [{ role: trainingFileRole(training), bucket: deps.uploadsBucket, key: inputKey, trainingId }] : [],
+  );
+
+/** Keys anyone may upload to again: the object there is the subject's only if its `subject-id` names them. */
+const claimedByMetadata = (file: SubjectFile) => file.role === 'upload' || file.role === 'training-upload';
+
+/** Recent keys under `prefix` that no record names: candidates for uploads still in flight. */
+async function recentUploadKeys(
+  deps: SubjectDataDeps,
+  prefix: 'incoming/' | 'training/',
+  known: Set<string>,
+): Promise<{ keys: string[]; complete: boolean }> {
   const since = deps.now().getTime() - IN_FLIGHT_WINDOW_MS;
   const keys: string[] = [];
   let listed = 0;
   let token: string | undefined;
   do {
     const page = await deps.s3.send(
-      new ListObjectsV2Command({ Bucket: deps.uploadsBucket, Prefix: 'incoming/', ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: deps.uploadsBucket, Prefix: prefix, ContinuationToken: token }),
     );
     for (const object of page.Contents ?? []) {
       listed += 1;
@@ -135,7 +179,7 @@ async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudony
     throw error;
   }
   const subject = normaliseSubjectId(head.Metadata?.['subject-id'] ?? '');
-  if (file.role === 'upload' && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
+  if (claimedByMetadata(file) && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
   return {
     ...file,
     bytes: head.ContentLength ?? 0,
@@ -154,23 +198,36 @@ async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudony
 async function subjectHoldings(deps: SubjectDataDeps, subject: Subject, until?: Date) {
   const { pseudonym: subjectPseudonym } = subject;
   const before = (time: Date) => !until || time.getTime() <= until.getTime();
-  const recorded = [];
-  for (const pseudonym of [subjectPseudonym, ...subject.formerPseudonyms])
+  const recorded: PredictionRecord[] = [];
+  const trained: TrainingRecord[] = [];
+  for (const pseudonym of [subjectPseudonym, ...subject.formerPseudonyms]) {
     recorded.push(...(await subjectRecords(deps, pseudonym)));
+    trained.push(...(await bySubject<TrainingRecord>(deps, deps.trainingsTable, pseudonym)));
+  }
   const records = recorded.filter((record) => before(new Date(record.createdAt)));
-  const fromRecords = recordFiles(deps, records);
-  const recordedUploads = new Set(fromRecords.filter((f) => f.role === 'upload').map((f) => f.key));
-  const recent = await recentUploadKeys(deps, recordedUploads);
+  const trainings = trained.filter((training) => before(new Date(training.createdAt)));
+  const fromRecords = [...recordFiles(deps, records), ...trainingFiles(deps, trainings)];
+  const recordedUploads = new Set(fromRecords.filter(claimedByMetadata).map((f) => f.key));
+  const recent = await recentUploadKeys(deps, 'incoming/', recordedUploads);
+  // A training upload is recorded as soon as its event arrives: one not yet is still in flight.
+  const recentTables = await recentUploadKeys(deps, 'training/', recordedUploads);
   const candidates = [
     ...fromRecords,
     ...recent.keys.map((key): SubjectFile => ({ role: 'upload', bucket: deps.uploadsBucket, key })),
+    ...recentTables.keys.map((key): SubjectFile => ({ role: 'training-upload', bucket: deps.uploadsBucket, key })),
   ];
   const files: HeldFile[] = [];
   for (const candidate of candidates) {
     const held = await ownedBy(deps, candidate, subjectPseudonym);
-    if (held && (held.role !== 'upload' || before(held.lastModified))) files.push(held);
+    if (held && (!claimedByMetadata(held) || before(held.lastModified))) files.push(held);
   }
-  return { records, files, inFlightUploads: files.filter((f) => !f.predictionId).length, scanComplete: recent.complete };
+  return {
+    records,
+    trainings,
+    files,
+    inFlightUploads: files.filter((f) => !f.predictionId && !f.trainingId).length,
+    scanComplete: recent.complete && recentTables.complete,
+  };
 }
 
 export interface ErasureReceipt {
@@ -184,6 +241,12 @@ export interface ErasureReceipt {
   tombstoneUntil: string;
   /** False when `incoming/` held more recent objects than one erasure lists: the tombstone covers the rest. */
   inFlightScanComplete: boolean;
+  /** Ended trainings on the subject's tables whose records lost their personal parts (#20.4). */
+  trainings: number;
+  /** Trainings still running on a table of theirs (now deleted): run the erasure again once they end. */
+  trainingsInProgress: number;
+  /** `model@version` of the versions trained on their data, now marked `trainedOnErasedSubject`. */
+  modelVersionsFlagged: string[];
   /** What stays, and for how long, so the receipt is honest about it. */
   retained: string[];
 }
@@ -195,15 +258,16 @@ async function sweep(deps: SubjectDataDeps, subject: Subject, at: Date) {
     // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
     if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
     // Uploads go by their ETag: one replaced since it was checked is someone else's now, and stays.
-    if (file.role === 'upload') await deleteUpload(deps.s3, { bucket: file.bucket, key: file.key, eTag: file.eTag });
+    if (claimedByMetadata(file)) await deleteUpload(deps.s3, { bucket: file.bucket, key: file.key, eTag: file.eTag });
     else await deps.s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
   }
+  const trainings = await eraseTrainings(deps, holdings.trainings, at);
   for (const record of holdings.records) {
     await deps.documents.send(
       new DeleteCommand({ TableName: deps.predictionsTable, Key: { predictionId: record.predictionId } }),
     );
   }
-  return holdings;
+  return { ...holdings, erasedTrainings: trainings };
 }
 
 /**
@@ -226,10 +290,14 @@ export async function eraseSubject(deps: SubjectDataDeps, subject: Subject): Pro
     inFlightUploads: first.inFlightUploads + second.inFlightUploads,
     tombstoneUntil: new Date(at.getTime() + TOMBSTONE_DAYS * 86_400_000).toISOString(),
     inFlightScanComplete: first.scanComplete && second.scanComplete,
+    trainings: first.erasedTrainings.redacted + second.erasedTrainings.redacted,
+    trainingsInProgress: second.erasedTrainings.inProgress,
+    modelVersionsFlagged: [...new Set([...first.erasedTrainings.flagged, ...second.erasedTrainings.flagged])],
     retained: [
       'Audit log events naming the pseudonym (never the identifier), until the log retention ends (30 days): kept for accountability (Art. 5(2), 17(3)(b)).',
       `The erasure tombstone (the pseudonym and this time, in the erasures table) for ${TOMBSTONE_DAYS} days, so that uploads still in flight are erased when they arrive.`,
       'Point-in-time backups of the tables roll over within 35 days.',
+      'Model versions trained on their data keep what they learnt (category values among it) and are marked trainedOnErasedSubject: their owner retrains or records why they stay; their training records keep that a training ran, when and for which model.',
     ],
   };
 }
@@ -242,6 +310,9 @@ export interface SubjectExport {
   exportedAt: string;
   notice: string;
   predictions: Array<PredictionRecord & { automated: true }>;
+  /** Trainings on tables about them, as GET /v1/trainings/{id} shows them, and the versions they registered. */
+  trainings: ReturnType<typeof exportedTrainings>;
+  modelVersions: TrainedVersion[];
   files: Array<SubjectFile & { bytes: number; contentType?: string; contentBase64?: string }>;
   contentIncluded: boolean;
 }
@@ -262,14 +333,15 @@ async function readIfUnchanged(deps: SubjectDataDeps, file: SubjectFile, eTag: s
 /** GDPR Art. 15 and 20: every record about the subject and every file held, with contents when they fit. */
 export async function exportSubject(deps: SubjectDataDeps, subject: Subject): Promise<SubjectExport> {
   const { pseudonym: subjectPseudonym } = subject;
-  const { records, files: held } = await subjectHoldings(deps, subject);
+  const { records, trainings, files: held } = await subjectHoldings(deps, subject);
   const files: SubjectExport['files'] = [];
   let total = 0;
-  for (const { role, bucket, key, predictionId, bytes, contentType, eTag } of held) {
-    const file = { role, bucket, key, predictionId, bytes, contentType };
-    total += bytes;
+  for (const { role, bucket, key, predictionId, trainingId, bytes, contentType, eTag, mayBeShared } of held) {
+    const file = { role, bucket, key, predictionId, trainingId, bytes, contentType, ...(mayBeShared && { mayBeShared }) };
+    if (!mayBeShared) total += bytes;
     // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
-    const content = total <= EXPORT_CONTENT_LIMIT_BYTES ? await readIfUnchanged(deps, file, eTag) : undefined;
+    const fits = total <= EXPORT_CONTENT_LIMIT_BYTES && !mayBeShared;
+    const content = fits ? await readIfUnchanged(deps, file, eTag) : undefined;
     files.push({ ...file, contentBase64: content && Buffer.from(content).toString('base64') });
   }
   const contentIncluded = total <= EXPORT_CONTENT_LIMIT_BYTES;
@@ -280,6 +352,8 @@ export async function exportSubject(deps: SubjectDataDeps, subject: Subject): Pr
       'Each prediction below is an automated decision made by a machine-learning model (automated: true), without human review. ' +
       'You may ask for human review or contest it through the controller.',
     predictions: records.map((record) => ({ ...record, automated: true as const })),
+    trainings: exportedTrainings(trainings),
+    modelVersions: await trainedVersions(deps, trainings),
     files: contentIncluded ? files : files.map(({ contentBase64: _omitted, ...listed }) => listed),
     contentIncluded,
   };

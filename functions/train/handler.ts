@@ -13,8 +13,11 @@ import { logger } from '../shared/telemetry';
 import { ModelRegistry } from '../shared/registry';
 import { runTraining, type TrainDeps } from './run-training';
 import { headerText } from '../shared/header-text';
+import { uploadIdentities } from '../shared/announced-object';
+import { loadPseudonymiser } from '../shared/wiring';
 
 const config = loadConfig(trainConfigSchema);
+const pseudonymiser = loadPseudonymiser();
 const s3 = createS3Client(config);
 const models = new BucketModels(s3, config.MODELS_BUCKET);
 const deps: TrainDeps = {
@@ -49,7 +52,10 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
       const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
       // S3 metadata is ASCII: a target such as `Espèce` comes as an RFC 2047 encoded word (header-text.ts).
       const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name, headerText(value)]));
-      training = queuedTraining({ ...base, options: parseTrainingOptions(metadata) });
+      // S3 lower-cases metadata names: `accept-identifiers` is the query's acceptIdentifiers.
+      const options = parseTrainingOptions({ ...metadata, acceptIdentifiers: metadata['accept-identifiers'] });
+      // `subject-id` and `requested-by`, pseudonymised as for predictions: export and erasure reach the table (#20.4).
+      training = queuedTraining({ ...base, options, ...uploadIdentities(head, await pseudonymiser) });
     } catch (error) {
       if (!(error instanceof VigieError)) throw error;
       // The upload itself is wrong (no target in its metadata, a bad name): a failed training says why.

@@ -69,6 +69,8 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
         source: record.source === 's3' ? `s3://${deps.uploadsBucket}/${record.inputKey}` : `HTTP upload (training ${trainingId})`,
         codeCommit: deps.codeCommit,
         ownerContact: deps.ownerContact,
+        acceptIdentifiers: record.acceptIdentifiers,
+        aboutSubject: record.subjectId !== undefined,
       },
       deps.limits,
       progress,

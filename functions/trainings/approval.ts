@@ -37,6 +37,14 @@ export async function decide(
     new ConflictError('version-already-decided', `Version ${version} of '${model}' is ${status}, not pending.`);
   const current = metadata.governance?.approval.status ?? 'pending';
   if (!metadata.governance || current !== 'pending') throw alreadyDecided(current);
+  // A version learnt from an erased person's table is served only on a reason written down (#20.4).
+  if (metadata.governance.trainedOnErasedSubject && body.decision === 'approved' && !body.notes?.trim()) {
+    throw new InvalidInputError(
+      'erased-subject-needs-notes',
+      `Version ${version} of '${model}' was trained on the data of a person since erased: retrain without it, or ` +
+        'approve with notes saying why this version is kept.',
+    );
+  }
   const decided: ModelMetadata = {
     ...metadata,
     governance: {

@@ -20,6 +20,7 @@ import { columnName } from '../shared/tabular/spec';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
 import { decide, parseApprovalBody } from './approval';
 import { rawBody } from '../shared/http/body';
+import { subjectFromHeaders } from '../shared/subject-id';
 
 const config = loadConfig(trainingsConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -42,6 +43,8 @@ function headerOf(body: Buffer): string[] {
 
 async function startTraining(event: APIGatewayProxyEventV2, model: string, callerId: string) {
   const options = parseTrainingOptions(event.queryStringParameters ?? {});
+  // The person the table is about, as for predictions: their export and erasure then reach it (#20.4).
+  const subject = subjectFromHeaders(event.headers);
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'text/csv') throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
   const body = rawBody(event);
@@ -63,6 +66,7 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
     inputKey,
     options,
     callerId,
+    subjectId: subject && (await pseudonymiser)(subject),
     now: new Date(),
     retentionDays: config.RETENTION_DAYS,
   });

@@ -41,6 +41,18 @@ async function ended(trainingId: string): Promise<Training> {
   }, 120_000);
 }
 
+/** The scored CSV of the batch uploaded at `key`, from the file its record names (each upload's own, #20.3). */
+async function batchOutput(key: string): Promise<string> {
+  const record = await eventually(async () => {
+    const found = (await t.records()).find((r) => r.inputKey === key);
+    return found && (found.status as string) !== 'running' ? found : undefined;
+  }, 60_000);
+  expect(record.status).toBe('succeeded');
+  const { outputKey } = record.result as { outputKey: string };
+  const object = await t.s3.send(new GetObjectCommand({ Bucket: 'vigie-local-results', Key: outputKey }));
+  return object.Body!.transformToString();
+}
+
 async function trainOver(model: string, query: string, csv: string): Promise<Training> {
   const response = await train(model, query, csv);
   expect(response.status).toBe(202);
@@ -184,14 +196,7 @@ describe('train, approve and serve a model from a CSV', { timeout: 240_000 }, ()
         Body: rows.map(without).join('\n') + '\n',
       }),
     );
-    const output = await eventually(async () => {
-      try {
-        const object = await t.s3.send(new GetObjectCommand({ Bucket: 'vigie-local-results', Key: 'batch/penguins/day-1.csv' }));
-        return await object.Body!.transformToString();
-      } catch {
-        return undefined;
-      }
-    }, 60_000);
+    const output = await batchOutput('incoming/penguins/day-1.csv');
     const lines = output.trim().split('\n');
     expect(lines[0]).toBe('island,beak_length_mm,beak_depth_mm,flipper_length_mm,body_mass_g,sex,prediction,score,error');
     // The fourth row has no measurement at all: the graph imputes them, as in training, and still answers.
@@ -295,16 +300,7 @@ describe('a French Excel export: Windows-1252, `;`, decimal commas, accented nam
       'incoming/manchots-excel/jour-1.csv',
       frenchExcel([header.slice(1), ...cells.slice(0, 3).map((row) => row.slice(1))]),
     );
-    const output = await eventually(async () => {
-      try {
-        const key = 'batch/manchots-excel/jour-1.csv';
-        return await (
-          await t.s3.send(new GetObjectCommand({ Bucket: 'vigie-local-results', Key: key }))
-        ).Body!.transformToString();
-      } catch {
-        return undefined;
-      }
-    }, 60_000);
+    const output = await batchOutput('incoming/manchots-excel/jour-1.csv');
     const [answerHeader, first] = output.split('\r\n');
     expect(answerHeader).toBe(`\uFEFF${header.slice(1).join(';')};prediction;score;error`);
     expect(first!.startsWith(`${cells[0]!.slice(1).join(';')};${cells[0]![0]};`)).toBe(true);

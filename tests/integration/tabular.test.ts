@@ -176,12 +176,13 @@ describe('CSV batches from S3', () => {
           rows: 10_000,
           succeededRows: 9_990,
           rejectedRows: 10,
-          outputKey: 'batch/iris/line-3/2026-11-26.csv',
+          // Each upload's own file, named by its prediction (#20.3).
+          outputKey: `batch/iris/line-3/2026-11-26.${record.predictionId}.csv`,
         },
         processedRows: 10_000,
         callerId: expect.stringMatching(/^ps_/),
       });
-      const lines = (await read('batch/iris/line-3/2026-11-26.csv')).split('\n');
+      const lines = (await read(`batch/iris/line-3/2026-11-26.${record.predictionId}.csv`)).split('\n');
       // The input already has a `prediction` column: the appended one is vigie_prediction.
       expect(lines[0]).toBe('row,sepal_length,sepal_width,petal_length,petal_width,prediction,vigie_prediction,score,error');
       expect(lines).toHaveLength(10_002);
@@ -222,10 +223,10 @@ describe('CSV batches from S3', () => {
           kind: 'batch',
           rows: input.length - 1,
           rejectedRows: 0,
-          outputKey: 'batch/sensor-anomaly/line-3/2026-11-26.csv',
+          outputKey: `batch/sensor-anomaly/line-3/2026-11-26.${record.predictionId}.csv`,
         },
       });
-      const output = (await read('batch/sensor-anomaly/line-3/2026-11-26.csv')).trimEnd().split(/\r?\n/);
+      const output = (await read(`batch/sensor-anomaly/line-3/2026-11-26.${record.predictionId}.csv`)).trimEnd().split(/\r?\n/);
       expect(output[0]).toBe(`${input[0]};prediction;score;error`);
       expect(output).toHaveLength(input.length);
       let tp = 0;
@@ -334,7 +335,9 @@ describe('CSV batches from S3', () => {
           .catch(() => undefined),
       );
       await expect(
-        t.s3.send(new HeadObjectCommand({ Bucket: 'vigie-local-results', Key: 'batch/iris/no-petals.csv' })),
+        t.s3.send(
+          new HeadObjectCommand({ Bucket: 'vigie-local-results', Key: `batch/iris/no-petals.${record!.predictionId}.csv` }),
+        ),
       ).rejects.toThrow();
     },
   );

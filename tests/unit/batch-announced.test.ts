@@ -1,8 +1,8 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
-import { processBatch, type BatchDeps } from '../../functions/batch/process-batch';
+import { batchOutputKeyFor, processBatch, type BatchDeps } from '../../functions/batch/process-batch';
 import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import type { PredictionRecord } from '../../functions/shared/records';
@@ -69,7 +69,9 @@ describe('a CSV batch reads the file its event announced', () => {
     const { batch, finished } = deps();
     expect(await processBatch(batch, event, { kind: 'upload', key, model: 'iris' }, 'r1')).toBe('written');
     expect(finished[0]).toMatchObject({ status: 'succeeded', subjectId: 'ps_reader-A', result: { rows: 1 } });
-    expect(await read(results, 'batch/iris/line-1/day.csv')).toContain('setosa');
+    const { outputKey } = finished[0]!.result as { outputKey: string };
+    expect(outputKey).toBe(`batch/iris/line-1/day.${finished[0]!.predictionId}.csv`);
+    expect(await read(results, outputKey)).toContain('setosa');
   });
 
   it('records a file replaced before it was read as input-replaced, naming no one, and leaves the new file alone', async () => {
@@ -82,7 +84,48 @@ describe('a CSV batch reads the file its event announced', () => {
     expect(finished[0]).toMatchObject({ status: 'rejected', error: { code: 'input-replaced' } });
     expect(finished[0]!.subjectId).toBeUndefined();
     expect(finished[0]!.quarantineKey).toBeUndefined();
-    expect(await read(results, 'batch/iris/line-2/day.csv')).toBeUndefined();
+    const outputs = await local.s3.send(new ListObjectsV2Command({ Bucket: results, Prefix: 'batch/iris/line-2/' }));
+    expect(outputs.Contents ?? []).toEqual([]);
     expect(await read(uploads, key)).toBe(csv(2.3));
+  });
+});
+
+describe('each upload has its own output (#20.3)', () => {
+  it('two people uploading to one key each get the file their own rows produced, named on their record', async () => {
+    const key = 'incoming/iris/shared/day.csv';
+    const rows = (n: number, petalWidth: number) =>
+      csv(petalWidth) + '5.1,3.5,1.4,0.2\n'.repeat(n - 1).replace(/0\.2\n/g, `${petalWidth}\n`);
+    const alice = await upload(key, rows(300, 0.2), 'alice');
+    const { batch, finished } = deps();
+    await processBatch(batch, alice, { kind: 'upload', key, model: 'iris' }, 'r-alice');
+    const bob = await upload(key, rows(2, 2.3), 'bob');
+    await processBatch(batch, bob, { kind: 'upload', key, model: 'iris' }, 'r-bob');
+    const [aliceRecord, bobRecord] = finished;
+    expect(aliceRecord).toMatchObject({ subjectId: 'ps_alice', result: { rows: 300 } });
+    expect(bobRecord).toMatchObject({ subjectId: 'ps_bob', result: { rows: 2 } });
+    const aliceKey = (aliceRecord!.result as { outputKey: string }).outputKey;
+    const bobKey = (bobRecord!.result as { outputKey: string }).outputKey;
+    expect(aliceKey).not.toBe(bobKey);
+    expect((await read(results, aliceKey))!.trimEnd().split('\n')).toHaveLength(301);
+    expect((await read(results, bobKey))!.trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('scores a file under a key too long to take the id, into an output named by the prediction', async () => {
+    const key = `incoming/iris/${'é'.repeat(500)}.csv`;
+    const { batch, finished } = deps();
+    await processBatch(batch, await upload(key, csv(0.2), 'long'), { kind: 'upload', key, model: 'iris' }, 'r-long');
+    expect(finished[0]).toMatchObject({
+      status: 'succeeded',
+      result: { outputKey: `batch/iris/${finished[0]!.predictionId}.csv` },
+    });
+    expect(await read(results, `batch/iris/${finished[0]!.predictionId}.csv`)).toContain('setosa');
+  });
+
+  it('names the output by the upload, and by the prediction alone when the key leaves no room', () => {
+    expect(batchOutputKeyFor({ key: 'incoming/iris/a/b.CSV', model: 'iris' }, 'p-1')).toBe('batch/iris/a/b.p-1.csv');
+    // 1,018 bytes: a key S3 takes, whose output with a 36-character id would not be.
+    const long = `incoming/iris/${'é'.repeat(500)}.csv`;
+    const id = '8f14e45f-ceea-467f-a0e6-e0b2c5d3a1f2';
+    expect(batchOutputKeyFor({ key: long, model: 'iris' }, id)).toBe(`batch/iris/${id}.csv`);
   });
 });

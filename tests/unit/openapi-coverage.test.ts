@@ -151,9 +151,11 @@ describe('the training routes', () => {
       { target: 'y', metric: 'rmse' },
       { target: 'y', metric: 'auc' },
       ...['4', '5', '40', '780', '781', '7.5'].map((seconds) => ({ target: 'y', timeBudgetSeconds: seconds })),
+      { target: 'y', acceptIdentifiers: 'email, phone' },
+      { target: 'y', acceptIdentifiers: 'x'.repeat(2_001) },
     ];
     const parameters = query();
-    expect(Object.keys(parameters).sort()).toEqual(['metric', 'target', 'task', 'timeBudgetSeconds']);
+    expect(Object.keys(parameters).sort()).toEqual(['acceptIdentifiers', 'metric', 'target', 'task', 'timeBudgetSeconds']);
     for (const values of cases) {
       const byHandler = (() => {
         try {

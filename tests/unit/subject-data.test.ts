@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
+import type { ModelMetadata } from '../../functions/shared/model-spec';
 import { createPseudonymiser } from '../../functions/shared/pseudonym';
 import {
   EXPORT_CONTENT_LIMIT_BYTES,
@@ -74,22 +75,62 @@ const records = (keys: string[]) =>
     createdAt: new Date(i).toISOString(),
   }));
 
-/** A fake table holding the subject's records, which a DeleteCommand removes. */
-function fakeTable(keys: string[]) {
-  const items = records(keys);
-  return {
-    async send(command: { constructor: { name: string }; input: { Key?: { predictionId: string } } }) {
-      if (command.constructor.name === 'QueryCommand') return { Items: [...items] };
+type Item = Record<string, unknown>;
+
+/**
+ * Fake tables: the predictions table `t` holds the subject's records (uploads of `keys`, and `more`), which a
+ * DeleteCommand removes; the trainings table holds `trainings`, which an UpdateCommand redacts as erasure does.
+ */
+function fakeTables(keys: string[], more: Item[] = [], trainings: Item[] = []) {
+  const items: Item[] = [...records(keys), ...more];
+  const updates: Item[] = [];
+  const documents = {
+    async send(command: { constructor: { name: string }; input: Item & { Key?: Item; TableName?: string } }) {
+      const kind = command.constructor.name;
+      if (command.input.TableName === 'trainings') {
+        if (kind === 'QueryCommand') return { Items: trainings.filter((training) => training.subjectId === X) };
+        updates.push(command.input);
+        const training = trainings.find((item) => item.trainingId === command.input.Key?.trainingId)!;
+        for (const removed of ['subjectId', 'dataReport', 'metrics', 'inputKey']) delete training[removed];
+        training.erasedAt = (command.input.ExpressionAttributeValues as Item)[':at'];
+        return {};
+      }
+      if (kind === 'QueryCommand') return { Items: [...items] };
       const at = items.findIndex((item) => item.predictionId === command.input.Key?.predictionId);
       if (at >= 0) items.splice(at, 1);
       return {};
     },
   } as unknown as DynamoDBDocumentClient;
+  return { documents, trainings, updates };
 }
 
-const deps = (s3: S3Client, keys: string[]): SubjectDataDeps => ({
+/** Trained versions in memory: the metadata each was registered with, replaced as the bucket would be. */
+function fakeModels(versions: Record<string, ModelMetadata> = {}) {
+  return {
+    versions,
+    current: async (model: string, version: string) => {
+      const metadata = versions[`${model}@${version}`];
+      if (!metadata) throw new Error('no such version');
+      return { metadata, eTag: 'e' };
+    },
+    replaceMetadata: async (metadata: ModelMetadata) => {
+      versions[`${metadata.name}@${metadata.version}`] = metadata;
+      return true;
+    },
+  };
+}
+
+const deps = (
+  s3: S3Client,
+  keys: string[],
+  more: Item[] = [],
+  trainings: Item[] = [],
+  models = fakeModels(),
+): SubjectDataDeps => ({
   s3,
-  documents: fakeTable(keys),
+  documents: fakeTables(keys, more, trainings).documents,
+  trainingsTable: 'trainings',
+  models,
   erasures: createMemoryErasureLedger(),
   pseudonymise,
   predictionsTable: 't',
@@ -171,5 +212,106 @@ describe('eraseSubject', () => {
     });
     await eraseSubject(deps(s3, ['shared']), SUBJECT);
     expect(deleted).toEqual([]);
+  });
+});
+
+describe('batch outputs (#20.2)', () => {
+  /** A batch record of person-x whose scored CSV is `outputKey`; its upload was deleted after scoring. */
+  const batch = (predictionId: string, outputKey: string) => ({
+    predictionId,
+    source: 's3',
+    inputKey: `incoming/iris/${predictionId}.csv`,
+    subjectId: X,
+    createdAt: new Date(0).toISOString(),
+    result: { kind: 'batch', rows: 2, succeededRows: 2, rejectedRows: 0, outputKey },
+  });
+  const own = 'batch/iris/day.b-1.csv';
+  const legacy = 'batch/iris/day.csv';
+
+  it('exports the output a batch of theirs wrote, and lists one named by its input key alone without its content', async () => {
+    const { s3, read } = fakeS3({ [own]: { size: 40 }, [legacy]: { size: 30 } });
+    const exported = await exportSubject(deps(s3, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
+    expect(exported.files.map((f) => [f.role, f.key, f.predictionId, f.contentBase64 !== undefined])).toEqual([
+      ['batch-output', own, 'b-1', true],
+      ['batch-output', legacy, 'b-2', false],
+    ]);
+    expect(exported.files[1]).toMatchObject({ mayBeShared: true });
+    expect(read).toEqual([own]);
+  });
+
+  it('erases the outputs of their batches with their records', async () => {
+    const { s3, deleted } = fakeS3({ [own]: { size: 40 }, [legacy]: { size: 30 }, 'batch/iris/other.csv': { size: 9 } });
+    const receipt = await eraseSubject(deps(s3, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
+    expect(deleted.sort()).toEqual([legacy, own].sort());
+    expect(receipt).toMatchObject({ predictions: 2, files: 2 });
+  });
+});
+
+describe('trainings on a table about the person (#20.4)', () => {
+  const training = (trainingId: string, fields: Item) => ({
+    trainingId,
+    model: 'loans',
+    status: 'succeeded',
+    source: 's3',
+    subjectId: X,
+    target: 'granted',
+    createdAt: new Date(0).toISOString(),
+    dataReport: { encodings: [{ column: 'town', values: ['Tulle'] }] },
+    metrics: { heldOut: { accuracy: 0.9 } },
+    ...fields,
+  });
+  const version = { name: 'loans', version: '1.0.0', governance: { approval: { status: 'approved' } } } as ModelMetadata;
+  const tables = () => [
+    training('t-s3', { inputKey: 'training/loans/me.csv', version: '1.0.0' }),
+    training('t-http', { source: 'http', inputKey: 'training-requests/loans/t-http.csv', status: 'failed' }),
+    training('t-reused', { inputKey: 'training/loans/shared.csv', status: 'failed' }),
+    training('t-running', { inputKey: 'training-requests/loans/t-running.csv', source: 'http', status: 'running' }),
+  ];
+  const objects = () => ({
+    'training/loans/me.csv': { size: 11, subject: 'person-x' },
+    // The HTTP body is kept under the training's own id: it carries no metadata, the record names it.
+    'training-requests/loans/t-http.csv': { size: 12 },
+    'training-requests/loans/t-running.csv': { size: 13 },
+    'training/loans/shared.csv': { size: 14, subject: 'person-y' },
+  });
+
+  it('exports the trainings, their tables and the versions they registered', async () => {
+    const { s3 } = fakeS3(objects());
+    const exported = await exportSubject(deps(s3, [], [], tables(), fakeModels({ 'loans@1.0.0': version })), SUBJECT);
+    expect(exported.trainings.map((t) => t.trainingId)).toEqual(['t-s3', 't-http', 't-reused', 't-running']);
+    expect(exported.trainings[0]).not.toHaveProperty('inputKey');
+    expect(exported.trainings[0]).not.toHaveProperty('subjectId');
+    expect(exported.files.map((f) => [f.role, f.key, f.trainingId, f.contentBase64 !== undefined])).toEqual([
+      ['training-upload', 'training/loans/me.csv', 't-s3', true],
+      ['training-request', 'training-requests/loans/t-http.csv', 't-http', true],
+      ['training-request', 'training-requests/loans/t-running.csv', 't-running', true],
+    ]);
+    expect(exported.modelVersions).toEqual([{ model: 'loans', version: '1.0.0', approval: 'approved' }]);
+  });
+
+  it('erases the tables, redacts the ended records, marks the version, and leaves a running one to a rerun', async () => {
+    const { s3, deleted } = fakeS3(objects());
+    const trainings = tables();
+    const models = fakeModels({ 'loans@1.0.0': version });
+    const receipt = await eraseSubject(deps(s3, [], [], trainings, models), SUBJECT);
+    expect(deleted.sort()).toEqual(
+      ['training-requests/loans/t-http.csv', 'training-requests/loans/t-running.csv', 'training/loans/me.csv'].sort(),
+    );
+    expect(receipt).toMatchObject({
+      files: 3,
+      trainings: 3,
+      trainingsInProgress: 1,
+      modelVersionsFlagged: ['loans@1.0.0'],
+    });
+    const [mine] = trainings;
+    expect(mine).not.toHaveProperty('dataReport');
+    expect(mine).not.toHaveProperty('metrics');
+    expect(mine).not.toHaveProperty('subjectId');
+    expect(mine).toMatchObject({ trainingId: 't-s3', version: '1.0.0', erasedAt: new Date(1_000).toISOString() });
+    expect(trainings[3]).toMatchObject({ status: 'running', subjectId: X });
+    expect(models.versions['loans@1.0.0']!.governance!.trainedOnErasedSubject).toEqual({
+      erasedAt: '1970-01-01',
+      trainingIds: ['t-s3'],
+    });
   });
 });

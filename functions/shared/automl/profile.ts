@@ -3,6 +3,7 @@ import { parseDecimal } from '../tabular/features';
 import { featureValueProblem } from '../tabular/value-bounds';
 import { columnName, FEATURE_NAME, type FeatureSpec } from '../tabular/spec';
 import type { Dataset, Task } from './dataset';
+import { identifierColumns, type IdentifierKind } from './identifiers';
 import { trainingInputError, type RawTable } from './read-csv';
 
 const MIN_ROWS = 20;
@@ -22,11 +23,30 @@ export interface DataReport {
   imputations: { column: string; missing: number; strategy: 'median' | 'most-frequent' }[];
   encodings: { column: string; encoding: string; values: string[] }[];
   target: { name: string; task: Task; reason: string; classes?: Record<string, number> };
+  /** Columns that look like direct identifiers, trained on because the uploader accepted them (#20.4). */
+  identifiersAccepted?: { column: string; looksLike: IdentifierKind }[];
 }
 
 export interface ProfileOptions {
   target: string;
   task?: Task;
+  /** Identifier-like columns the uploader accepts to train on (`acceptIdentifiers`); any other one is refused. */
+  acceptIdentifiers?: string[];
+}
+
+/** Refuses the columns that look like direct identifiers unless accepted; answers the accepted ones. */
+function checkIdentifiers(table: RawTable, accepted: string[]): DataReport['identifiersAccepted'] {
+  const found = identifierColumns(table);
+  const refused = found.filter(({ column }) => !accepted.includes(column));
+  if (refused.length > 0) {
+    const listed = refused.map(({ column, looksLike }) => `'${column}' (${looksLike})`).join(', ');
+    throw trainingInputError(
+      'identifier-columns',
+      `Columns ${listed} look like direct identifiers of people. Remove them from the file, or, if training on them ` +
+        `is lawful and needed, name them in acceptIdentifiers (comma-separated): the approver sees them on the card.`,
+    );
+  }
+  return found.length > 0 ? found : undefined;
 }
 
 const isNumber = (cell: string) => {
@@ -90,6 +110,10 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
   if (targetIndex < 0) {
     throw trainingInputError('unknown-target', `The file has no column '${target}'; it has ${table.header.join(', ')}.`);
   }
+  const identifiersAccepted = checkIdentifiers(
+    table,
+    (options.acceptIdentifiers ?? []).map((name) => columnName(name)),
+  );
   const dropped: DataReport['rows']['dropped'] = [];
   let rows = table.rows.filter((row) => row[targetIndex] !== '');
   if (rows.length < table.rows.length) dropped.push({ reason: 'target-empty', count: table.rows.length - rows.length });
@@ -134,6 +158,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     imputations: [],
     encodings: [],
     target: { name: target, task, reason, ...(classes && { classes }) },
+    ...(identifiersAccepted && { identifiersAccepted }),
   };
   const features: FeatureSpec[] = [];
   const columns: { index: number; numeric: boolean; values?: string[] }[] = [];

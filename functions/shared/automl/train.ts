@@ -23,6 +23,10 @@ export interface TrainingRequest {
   source: string;
   codeCommit: string | null;
   ownerContact: string;
+  /** Identifier-like columns the uploader accepted to train on; any other one is refused (identifiers.ts). */
+  acceptIdentifiers?: string[];
+  /** The upload named a data subject: the table is about an identified person. */
+  aboutSubject?: boolean;
 }
 
 export interface TrainingOutcome {
@@ -68,7 +72,11 @@ export async function trainFromCsv(
 ): Promise<TrainingOutcome> {
   const started = performance.now();
   const dataSha256 = createHash('sha256').update(bytes).digest('hex');
-  const { data, report } = profileTable(readTrainingCsv(bytes, limits), { target: request.target, task: request.task });
+  const { data, report } = profileTable(readTrainingCsv(bytes, limits), {
+    target: request.target,
+    task: request.task,
+    acceptIdentifiers: request.acceptIdentifiers,
+  });
   const metric = request.metric ?? (data.task === 'classification' ? 'accuracy' : 'r2');
   if (!METRICS[data.task].includes(metric)) {
     throw trainingInputError(
@@ -148,6 +156,16 @@ export async function trainFromCsv(
           risk: 'A confident prediction on rows unlike the training data',
           mitigation: 'Out-of-range values are answered with warnings; a person approves the version before it is served',
         },
+        ...(request.aboutSubject
+          ? [
+              {
+                risk: 'Trained on a table about an identified person (the upload named a data subject)',
+                mitigation:
+                  'Their export lists this version; their erasure deletes the table and marks this version ' +
+                  '(governance.trainedOnErasedSubject): retrain without their rows, or record why it is kept',
+              },
+            ]
+          : []),
       ],
       licence: { model: 'Trained by the Vigie platform for the uploader', data: 'As licensed by the uploader' },
     },

@@ -16,6 +16,8 @@ export const trainingOptionFields = {
   task: z.enum(['classification', 'regression']),
   metric: z.enum([...METRICS.classification, ...METRICS.regression]),
   timeBudgetSeconds: z.int().check(z.minimum(5), z.maximum(MAX_TIME_BUDGET_SECONDS)),
+  /** Columns that look like direct identifiers and may be trained on all the same (#20.4), comma-separated. */
+  acceptIdentifiers: z.string().check(z.maxLength(2_000)),
 };
 
 /** The options of a training, from the query string (HTTP) or the object's metadata (S3): one schema for both. */
@@ -25,6 +27,17 @@ const trainingOptionsSchema = z.object({
   metric: z.optional(trainingOptionFields.metric),
   // Query strings and S3 metadata are text: the number is read from it.
   timeBudgetSeconds: z._default(z.pipe(z.coerce.number(), trainingOptionFields.timeBudgetSeconds), DEFAULT_TIME_BUDGET_SECONDS),
+  acceptIdentifiers: z.optional(
+    z.pipe(
+      trainingOptionFields.acceptIdentifiers,
+      z.transform((names) =>
+        names
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    ),
+  ),
 });
 
 export type TrainingOptions = z.infer<typeof trainingOptionsSchema>;
@@ -55,6 +68,8 @@ export function queuedTraining(fields: {
   inputKey: string;
   options: TrainingOptions;
   callerId?: string;
+  /** Pseudonym of the person the table is about (`x-subject-id`, `subject-id` metadata), for export and erasure. */
+  subjectId?: string;
   now: Date;
   retentionDays: number;
 }): TrainingRecord {
@@ -71,7 +86,9 @@ export function queuedTraining(fields: {
     task: options.task,
     metric: options.metric,
     timeBudgetSeconds: options.timeBudgetSeconds,
+    ...(options.acceptIdentifiers?.length && { acceptIdentifiers: options.acceptIdentifiers }),
     callerId: fields.callerId,
+    subjectId: fields.subjectId,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + fields.retentionDays * 86_400,

@@ -19,6 +19,8 @@ export interface TrainingRecord {
   task?: 'classification' | 'regression';
   metric?: string;
   timeBudgetSeconds: number;
+  /** Identifier-like columns the uploader accepted to train on (`acceptIdentifiers`). */
+  acceptIdentifiers?: string[];
   version?: string;
   dataSha256?: string;
   metrics?: Record<string, unknown>;
@@ -26,6 +28,10 @@ export interface TrainingRecord {
   dataReport?: DataReport;
   error?: { code: string; message: string };
   callerId?: string;
+  /** Pseudonym of the person the table is about: the trainings table's `bySubject` index finds it (#20.4). */
+  subjectId?: string;
+  /** When a data-subject erasure removed the training file and the personal parts of this record. */
+  erasedAt?: string;
   createdAt: string;
   updatedAt: string;
   expiresAt: number;
@@ -76,6 +82,7 @@ export function publicTraining(record: TrainingRecord) {
   const shown: Partial<TrainingRecord> = { ...record };
   delete shown.inputKey;
   delete shown.callerId;
+  delete shown.subjectId;
   delete shown.expiresAt;
   return shown;
 }

@@ -185,31 +185,3 @@ export const modelCardSchema = described(
   }),
   'governance/schemas/model-card.schema.json in the repository holds every field',
 );
-
-const fileSchema = z.object({
-  role: z.enum(['upload', 'annotated', 'quarantine']),
-  bucket: z.string(),
-  key: z.string(),
-  predictionId: z.optional(z.string()),
-  bytes: z.int(),
-  contentType: z.optional(z.string()),
-  contentBase64: z.optional(z.base64()),
-});
-export const subjectExportSchema = z.object({
-  subjectPseudonym: z.string(),
-  exportedAt: isoTime,
-  notice: z.string(),
-  predictions: z.array(z.extend(predictionRecordSchema, { automated: z.literal(true) })),
-  files: z.array(fileSchema),
-  contentIncluded: described(z.boolean(), 'false when the files exceed 3 MB together: they are listed, not embedded'),
-});
-export const erasureReceiptSchema = z.object({
-  subjectPseudonym: z.string(),
-  erasedAt: isoTime,
-  predictions: z.int(),
-  files: z.int(),
-  inFlightUploads: z.int(),
-  tombstoneUntil: isoTime,
-  inFlightScanComplete: z.boolean(),
-  retained: z.array(z.string()),
-});

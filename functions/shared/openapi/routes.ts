@@ -3,7 +3,6 @@ import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
 import { OIP_ROUTES } from './oip-routes';
 import { PREDICT_PROBLEMS } from './problems';
 import {
-  erasureReceiptSchema,
   healthSchema,
   modelDescriptionSchema,
   modelCardSchema,
@@ -11,8 +10,8 @@ import {
   predictionRecordSchema,
   resultSchema,
   singlePredictionSchema,
-  subjectExportSchema,
 } from './responses';
+import { erasureReceiptSchema, subjectExportSchema } from './subject-schemas';
 import {
   binary,
   modelParameter,

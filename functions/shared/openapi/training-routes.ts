@@ -1,6 +1,6 @@
 import { approvalBodySchema } from '../http/approval-body';
 import { trainingIdSchema } from '../http/path-parameters';
-import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
+import { binary, modelParameter, subjectHeader, versionParameter, type RouteDoc } from './route-doc';
 import { approvalAnswerSchema, trainingQuery, trainingQueuedSchema, trainingSchema } from './training-schemas';
 
 const trainedModelParameter = {
@@ -37,11 +37,24 @@ export const TRAINING_ROUTES: RouteDoc[] = [
         description: 'the candidate search’s budget',
         schema: trainingQuery.timeBudgetSeconds,
       },
+      {
+        name: 'acceptIdentifiers',
+        in: 'query',
+        description:
+          'columns that look like direct identifiers (names, e-mails, phone numbers, IBANs, national ids) to train ' +
+          'on all the same, comma-separated; any other such column fails the training with `identifier-columns`, ' +
+          'and accepted ones are shown to the approver on the card',
+        schema: trainingQuery.acceptIdentifiers,
+      },
+      {
+        ...subjectHeader,
+        description: `${subjectHeader.description}; the table and what the training derives from it are then exported and erased with that person`,
+      },
     ],
     requestBody: { required: true, content: { 'text/csv': binary('text/csv') } },
     responses: { 202: { description: 'Queued.', content: { 'application/json': trainingQueuedSchema } } },
     problems: {
-      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target'],
+      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject'],
       403: ['forbidden'],
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
@@ -80,7 +93,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       200: { description: 'The decision, as now in the metadata.', content: { 'application/json': approvalAnswerSchema } },
     },
     problems: {
-      400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body'],
+      400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body', 'erased-subject-needs-notes'],
       403: ['forbidden'],
       404: ['model-not-found'],
       409: ['version-already-decided'],

@@ -47,6 +47,9 @@ const dataReportSchema = z.object({
     reason: z.string(),
     classes: z.optional(z.record(z.string(), z.int())),
   }),
+  identifiersAccepted: z.optional(
+    z.array(z.object({ column: z.string(), looksLike: z.enum(['person-name', 'e-mail', 'phone', 'iban', 'national-id']) })),
+  ),
 });
 
 /** GET /v1/trainings/{trainingId}: the record without where the CSV is kept, who sent it, nor its expiry. */
@@ -61,6 +64,10 @@ export const trainingSchema = z.object({
   task: z.optional(task),
   metric: z.optional(z.string()),
   timeBudgetSeconds: z.int(),
+  acceptIdentifiers: z.optional(z.array(z.string())),
+  erasedAt: z.optional(
+    described(isoTime, 'a data-subject erasure removed the training file and this record’s data report and metrics'),
+  ),
   version: z.optional(described(z.string(), 'the version registered, pending approval')),
   dataSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   metrics: z.optional(z.record(z.string(), z.unknown())),
