@@ -11,6 +11,10 @@ const verifier = createApiKeyVerifier(config);
 
 /** GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it. */
 export const handler = apiHandler({ verifier }).handler(async (event) => {
+  // Approval states as they are now, not as this container last cached them: a decision just made by the trainings
+  // function shows at once in the card and the listings. One listing and one metadata read per trained version a
+  // request, on routes people and tools read, not on the prediction path (whose cache lives on, see registry.ts).
+  registry.trained?.forget();
   const { model: name, version } = event.pathParameters ?? {};
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) return json(200, await describeModel(registry, name));
