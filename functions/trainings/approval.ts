@@ -49,6 +49,8 @@ export async function decide(
     trainer?: (metadata: ModelMetadata) => Promise<string | undefined>;
   },
 ): Promise<{ metadata: ModelMetadata; audit: ModelApprovalAuditEvent }> {
+  // Past this container's cache: a version the train function registered a moment ago is decidable at once.
+  models.forget();
   const listed = (await models.listing()).get(model) ?? [];
   if (!listed.includes(version)) throw new ModelNotFoundError(model, version);
   const { metadata, eTag } = await models.current(model, version);
