@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import '../shared/zod-messages';
-import { parseJsonBody, rawBody } from '../shared/http/body';
+import { mediaTypeOf, parseJsonBody, rawBody } from '../shared/http/body';
 import { predictJsonBodySchema } from '../shared/http/predict-body';
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
 
@@ -17,7 +17,7 @@ export type PredictInput =
  * The size is checked on the raw body, before any decoding work.
  */
 export function parsePredictBody(event: APIGatewayProxyEventV2, maxBytes: number): PredictInput {
-  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const contentType = mediaTypeOf(event);
   const body = rawBody(event);
   if (body.length > maxBytes) throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${maxBytes}.`);
   if (contentType.startsWith('image/')) return { image: body };

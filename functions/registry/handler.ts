@@ -16,6 +16,10 @@ const verifier = createApiKeyVerifier(config);
  */
 export const handler = apiHandler({ verifier }).handler(async (event, context) => {
   const { caller } = context as AuthenticatedContext;
+  // Approval states as they are now, not as this container last cached them: a decision just made by the trainings
+  // function shows at once in the card and the listings. One listing and one metadata read per trained version a
+  // request, on routes people and tools read, not on the prediction path (whose cache lives on, see registry.ts).
+  registry.trained?.forget();
   const { model: name, version } = event.pathParameters ?? {};
   if (name) authorizeModel(caller, name);
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);

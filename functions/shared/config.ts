@@ -13,6 +13,14 @@ const emptyAsUnset = z.pipe(
 );
 const optionalUrl = z.pipe(emptyAsUnset, z.optional(z.url()));
 const nonEmpty = z.string().check(z.minLength(1));
+/** An on/off switch: `true` or `false`, off when unset or empty. */
+const flag = z.pipe(
+  emptyAsUnset,
+  z.pipe(
+    z.optional(z.enum(['true', 'false'])),
+    z.transform((value) => value === 'true'),
+  ),
+);
 
 const positiveInt = (fallback: number) => z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), fallback);
 
@@ -117,6 +125,8 @@ export const trainingsConfigSchema = z.object({
   ...apiAuth,
   ...training,
   TRAIN_FUNCTION_NAME: nonEmpty,
+  /** `true`: the key that trained a version may not decide on it (docs/automl.md, the two-person rule). */
+  VIGIE_TWO_PERSON_APPROVAL: flag,
 });
 
 export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;

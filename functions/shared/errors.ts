@@ -143,10 +143,13 @@ export class NotAcceptableError extends VigieError {
   }
 }
 
+/** A valid key that may not do this: `forbidden`, or a more precise code (`same-person-approval`). */
 export class ForbiddenError extends VigieError {
   readonly status = 403;
-  readonly code = 'forbidden';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: string = 'forbidden',
+  ) {
     super(message);
     this.name = 'ForbiddenError';
   }

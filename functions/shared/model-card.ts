@@ -1,5 +1,6 @@
 import type { DataReport } from './automl/profile';
 import type { LeaderboardEntry } from './automl/search';
+import { markdownInline } from './markdown-text';
 import type { ModelMetadata } from './model-spec';
 
 type Governance = NonNullable<ModelMetadata['governance']>;
@@ -198,7 +199,7 @@ export function modelCardMarkdown(m: Registered, generatedBy = '`npm run governa
 - ${overview(m)}
 - Task: ${m.task}. Architecture: ${architectureOf(m)}
 - Owner: ${g.owner.name} (${g.owner.contact})
-- Approval: **${approval.status}**${approval.approver ? ` by ${approval.approver}` : ''}${approval.date ? ` on ${approval.date}` : ''}${approval.notes ? ` (${approval.notes})` : ''}
+- Approval: **${approval.status}**${approval.approver ? ` by ${markdownInline(approval.approver)}` : ''}${approval.date ? ` on ${approval.date}` : ''}${approval.notes ? ` (${markdownInline(approval.notes)})` : ''}
 ${
   g.trainedOnErasedSubject
     ? `- **Data-subject erasure**: ${erasureNotice(g)}
@@ -237,7 +238,7 @@ ${bullets(Object.entries(g.evaluationData).map(([name, description]) => `${name}
 - SHA-256 ${m.training.data.sha256}
 - Split: \`${JSON.stringify(m.training.data.split)}\`
 - Licence: ${m.training.data.license ?? g.licence.data}
-${automl.report ? `\n### Data report (what AutoML cleaned)\n${bullets(dataReportLines(automl.report))}\n` : ''}${
+${automl.report ? `\n### Data report (what AutoML cleaned)\n${bullets(dataReportLines(automl.report).map(markdownInline))}\n` : ''}${
     automl.leaderboard ? `\n${leaderboardSection(automl.leaderboard, automl.metric, m.training.parameters.candidate)}` : ''
   }
 ## Ethical considerations

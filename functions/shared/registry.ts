@@ -20,6 +20,8 @@ export interface ModelSource {
   load(model: string, version: string): Promise<ModelVersion>;
   /** Drops what the source cached, if it may (see BucketModels.refresh); true when it did. */
   refresh(): boolean;
+  /** Drops what the source cached, unconditionally: for a reader that must show the state as it is now. */
+  forget(): void;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;

@@ -31,17 +31,18 @@ export function formerSpellings(id: string): string[] {
 }
 
 /**
- * What is wrong with an identifier sent in an HTTP header, if anything. HTTP joins a repeated header's values
- * with commas, so a comma cannot be told from two people named in one request: refused, like control characters.
+ * What is wrong with an identifier sent in an HTTP header (named `label` in the answer), if anything. HTTP joins a
+ * repeated header's values with commas, so a comma cannot be told from two people named in one request: refused,
+ * like control characters. `vigie predict --subject` asks it before sending (scripts/cli/commands/predict.ts).
  */
-function headerSubjectIdProblem(id: string): string | undefined {
-  if (id.length === 0) return 'x-subject-id is empty: leave the header out, or name the person the input is about.';
-  if (id.length > SUBJECT_ID_MAX_CHARS) return `x-subject-id is longer than ${SUBJECT_ID_MAX_CHARS} characters.`;
+export function headerSubjectIdProblem(id: string, label = 'x-subject-id'): string | undefined {
+  if (id.length === 0) return `${label} is empty: leave it out, or name the person the input is about.`;
+  if (id.length > SUBJECT_ID_MAX_CHARS) return `${label} is longer than ${SUBJECT_ID_MAX_CHARS} characters.`;
   if (id.includes(',')) {
-    return 'x-subject-id names one person, without commas (a repeated header arrives joined by commas).';
+    return `${label} names one person, without commas (a repeated header arrives joined by commas).`;
   }
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return 'x-subject-id holds a control character.';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return `${label} holds a control character (a line break, a tab…).`;
   return undefined;
 }
 

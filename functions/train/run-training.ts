@@ -75,7 +75,9 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
       deps.limits,
       progress,
     );
-    const { version } = await deps.models.register(trained.metadata, trained.onnx);
+    // The training's id in the version's provenance: who trained it is then known at the decision (two-person rule).
+    const provenance = { ...trained.metadata.training, trainingId };
+    const { version } = await deps.models.register({ ...trained.metadata, training: provenance }, trained.onnx);
     outcome = {
       status: 'succeeded',
       progress: 1,

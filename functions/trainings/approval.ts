@@ -2,15 +2,15 @@ import * as z from 'zod/mini';
 import '../shared/zod-messages';
 import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
 import type { BucketModels } from '../shared/automl/model-bucket';
-import { ConflictError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
+import type { TrainingStore } from '../shared/automl/training-store';
+import { ConflictError, ForbiddenError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
 import { approvalBodySchema } from '../shared/http/approval-body';
-import { parseJsonBody } from '../shared/http/body';
 import type { ModelMetadata } from '../shared/model-spec';
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 
-export function parseApprovalBody(body: Buffer): ApprovalBody {
-  const parsed = approvalBodySchema.safeParse(parseJsonBody(body));
+export function parseApprovalBody(body: unknown): ApprovalBody {
+  const parsed = approvalBodySchema.safeParse(body);
   if (!parsed.success) {
     throw new InvalidInputError('invalid-body', 'Send {"decision": "approved" | "rejected", "approver": "…", "notes": "…"}.');
   }
@@ -18,18 +18,39 @@ export function parseApprovalBody(body: Buffer): ApprovalBody {
 }
 
 /**
+ * Who trained a version, as its training recorded them (the caller's pseudonym; run-training.ts writes the
+ * training's id into the version's provenance): undefined for an S3 upload (no key sent it), a version trained
+ * before trainings were named there, or a training record past its retention.
+ */
+export function trainerOf(trainings: TrainingStore) {
+  return async (metadata: ModelMetadata): Promise<string | undefined> => {
+    const { trainingId } = metadata.training;
+    return typeof trainingId === 'string' ? (await trainings.get(trainingId))?.callerId : undefined;
+  };
+}
+
+/**
  * A person's decision on a pending trained version: written into its metadata (governance.approval, which the
  * registry reads to serve it or not), with its model card regenerated, and audited. A version is decided once,
  * even when two people decide at the same moment (the write is conditional on the metadata read); shipped
- * versions are reviewed in the repository, not here.
+ * versions are reviewed in the repository, not here. With the two-person rule (`trainer` given), the key that
+ * trained the version may not decide on it: 403 `same-person-approval`.
  */
 export async function decide(
   models: BucketModels,
   model: string,
   version: string,
   body: ApprovalBody,
-  context: { now: Date; requestId: string; callerPseudonym: string; approverPseudonym: string },
+  context: {
+    now: Date;
+    requestId: string;
+    callerPseudonym: string;
+    approverPseudonym: string;
+    trainer?: (metadata: ModelMetadata) => Promise<string | undefined>;
+  },
 ): Promise<{ metadata: ModelMetadata; audit: ModelApprovalAuditEvent }> {
+  // Past this container's cache: a version the train function registered a moment ago is decidable at once.
+  models.forget();
   const listed = (await models.listing()).get(model) ?? [];
   if (!listed.includes(version)) throw new ModelNotFoundError(model, version);
   const { metadata, eTag } = await models.current(model, version);
@@ -37,6 +58,12 @@ export async function decide(
     new ConflictError('version-already-decided', `Version ${version} of '${model}' is ${status}, not pending.`);
   const current = metadata.governance?.approval.status ?? 'pending';
   if (!metadata.governance || current !== 'pending') throw alreadyDecided(current);
+  if (context.trainer && (await context.trainer(metadata)) === context.callerPseudonym) {
+    throw new ForbiddenError(
+      `Version ${version} of '${model}' was trained with this API key: another person's key must decide on it (two-person rule).`,
+      'same-person-approval',
+    );
+  }
   // A version learnt from an erased person's table is served only on a reason written down (#20.4).
   if (metadata.governance.trainedOnErasedSubject && body.decision === 'approved' && !body.notes?.trim()) {
     throw new InvalidInputError(

@@ -18,8 +18,8 @@ import { quoteName } from '../shared/model-name';
 import { decodeCsv, sniffDialect } from '../shared/tabular/csv-dialect';
 import { columnName } from '../shared/tabular/spec';
 import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
-import { decide, parseApprovalBody } from './approval';
-import { rawBody } from '../shared/http/body';
+import { decide, parseApprovalBody, trainerOf } from './approval';
+import { jsonBodyOf, mediaTypeOf, rawBody } from '../shared/http/body';
 import { subjectFromHeaders } from '../shared/subject-id';
 
 const config = loadConfig(trainingsConfigSchema);
@@ -45,8 +45,9 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
   const options = parseTrainingOptions(event.queryStringParameters ?? {});
   // The person the table is about, as for predictions: their export and erasure then reach it (#20.4).
   const subject = subjectFromHeaders(event.headers);
-  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'text/csv') throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
+  if (mediaTypeOf(event) !== 'text/csv') {
+    throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
+  }
   const body = rawBody(event);
   if (body.length > config.TRAINING_MAX_BYTES) {
     throw new PayloadTooLargeError(`The body is ${body.length} bytes; the limit is ${config.TRAINING_MAX_BYTES}.`);
@@ -103,12 +104,13 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   authorizeModel(caller, model!);
   if (version === undefined) return startTraining(event, model!, callerPseudonym);
   authorizePermission(caller, 'models:approve');
-  const body = parseApprovalBody(rawBody(event));
+  const body = parseApprovalBody(jsonBodyOf(event));
   const { metadata, audit } = await decide(models, model!, version, body, {
     now: new Date(),
     requestId: event.requestContext.requestId,
     callerPseudonym,
     approverPseudonym: pseudonymise(`approver:${body.approver}`),
+    ...(config.VIGIE_TWO_PERSON_APPROVAL && { trainer: trainerOf(trainings) }),
   });
   logger.info('model-approval', { audit });
   return json(200, { model: metadata.name, version: metadata.version, approval: metadata.governance?.approval });

@@ -4,7 +4,7 @@
  * stack, or given with --endpoint); --json prints what machines read.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ApiError } from './api';
 import { registerAudit } from './commands/audit';
 import { registerEval } from './commands/eval';
@@ -31,6 +31,9 @@ const program = new Command('vigie')
   .addOption(new Option('--api-key <key>', 'the x-api-key to send (default on the local stage: its key)').env('VIGIE_API_KEY'))
   .option('--json', 'print JSON for machines instead of lines for people')
   .showHelpAfterError('(vigie --help, or vigie <command> --help, lists what it takes)')
+  // Commander's own refusals (an unknown command or option, a missing argument) throw instead of exiting 1: they
+  // are usage mistakes, exit code 2 below. Set before the commands are added, which inherit it.
+  .exitOverride()
   .addHelpText(
     'after',
     `
@@ -54,8 +57,12 @@ registerMeasurements(program);
 try {
   await program.parseAsync();
 } catch (error) {
-  const json = program.opts<GlobalOptions>().json;
-  if (error instanceof ApiError && json) console.log(JSON.stringify(error.body, null, 2));
-  console.error(`vigie: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
+  if (error instanceof CommanderError) {
+    // Already printed by commander; --help and --version end here too, with their exit code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    if (error instanceof ApiError && program.opts<GlobalOptions>().json) console.log(JSON.stringify(error.body, null, 2));
+    console.error(`vigie: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  }
 }

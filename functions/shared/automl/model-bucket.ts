@@ -53,9 +53,14 @@ export class BucketModels implements ModelSource {
    */
   refresh(): boolean {
     if (this.#listing && this.now() - this.#listing.at < 1_000) return false;
+    this.forget();
+    return true;
+  }
+
+  /** Forgets the cached listing and metadata (never the artifacts, kept by their SHA-256): the next read is S3's. */
+  forget(): void {
     this.#listing = undefined;
     this.#metadata.clear();
-    return true;
   }
 
   listing(): Promise<Map<string, string[]>> {

@@ -1,20 +1,15 @@
+import { STATUS_CODES } from 'node:http';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { VigieError } from '../errors';
 import { logger } from '../telemetry';
 import { securityHeaders } from './responses';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  406: 'Not Acceptable',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+/** RFC 9110's names where Node's table still has the older ones; every other status takes Node's (409 Conflict…). */
+const RENAMED: Record<number, string> = { 413: 'Content Too Large', 422: 'Unprocessable Content' };
+
+/** The problem's `title`: the status's name, never a generic word, so a client can show it as it is. */
+const problemTitle = (status: number): string => RENAMED[status] ?? STATUS_CODES[status] ?? `HTTP ${status}`;
 
 /** An RFC 9457 problem document; `type` names the error code so clients can branch on it. */
 export function problem(
@@ -29,7 +24,7 @@ export function problem(
     body: JSON.stringify({
       ...extensions,
       type: `https://vigie.dev/problems/${code}`,
-      title: TITLES[status] ?? 'Error',
+      title: problemTitle(status),
       status,
       detail,
       code,

@@ -84,7 +84,9 @@ export const TRAINING_ROUTES: RouteDoc[] = [
     path: '/v1/models/{model}/versions/{version}/approval',
     operationId: 'decideVersion',
     summary: 'Approve (serve) or reject a pending trained version',
-    description: 'A version is decided once; the decision is written into its metadata and audited.',
+    description:
+      'A version is decided once; the decision is written into its metadata and audited. With the two-person rule ' +
+      '(`VIGIE_TWO_PERSON_APPROVAL=true`), the key that trained the version may not decide on it.',
     tag: 'Training',
     permission: 'models:approve',
     parameters: [trainedModelParameter, { ...versionParameter, description: 'the pending version a training made' }],
@@ -94,9 +96,10 @@ export const TRAINING_ROUTES: RouteDoc[] = [
     },
     problems: {
       400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body', 'erased-subject-needs-notes'],
-      403: ['forbidden'],
+      403: ['forbidden', 'same-person-approval'],
       404: ['model-not-found'],
       409: ['version-already-decided'],
+      415: ['unsupported-media-type'],
     },
   },
 ];

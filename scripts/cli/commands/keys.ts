@@ -81,8 +81,9 @@ async function create(options: CreateOptions, global: GlobalOptions): Promise<vo
   if (notShipped.length && !global.json) {
     console.error(`Note: ${notShipped.join(', ')} is not a shipped model (${shipped.join(', ')}); fine if it is trained.`);
   }
-  const days = Number(options.expiresInDays);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+  // Digits only: Number() also reads '0x10', '1e2', '0b11' and ' 7 ', which nobody means as a number of days.
+  const days = /^\d{1,4}$/.test(options.expiresInDays) ? Number(options.expiresInDays) : Number.NaN;
+  if (!(days >= 1 && days <= 3650)) {
     throw new UsageError('--expires-in-days must be a whole number of days, 1 to 3650.');
   }
   const key = `vk_${randomBytes(32).toString('base64url')}`;

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { recordApproval } from '../../governance/approve';
 import { writeGovernanceFiles } from '../../governance/generated-files';
 import { callApi } from '../api';
+import { modelArgument } from '../model-argument';
 import { emit } from '../output';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
@@ -32,7 +33,8 @@ async function list(global: GlobalOptions): Promise<void> {
 }
 
 async function show(name: string, global: GlobalOptions): Promise<void> {
-  const body = (await callApi(await apiTarget(global), `/v1/models/${encodeURIComponent(name)}`)) as ModelDescription;
+  const path = `/v1/models/${modelArgument(name)}`;
+  const body = (await callApi(await apiTarget(global), path)) as ModelDescription;
   emit(global.json, body, () => [
     `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}`,
     ...body.versions.map(

@@ -4,7 +4,9 @@ import { buffer } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { callApi } from '../api';
 import { inputContentType } from '../input-type';
+import { modelArgument } from '../model-argument';
 import { emit, formatFigure } from '../output';
+import { headerSubjectIdProblem, normaliseSubjectId } from '../../../functions/shared/subject-id';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
 interface PredictOptions {
@@ -37,13 +39,26 @@ function describeResult(result: Record<string, unknown> = {}): string[] {
   return [JSON.stringify(result, null, 2)];
 }
 
+/**
+ * `x-subject-id` as the API reads it, or a usage error saying what it refuses (a line break, a comma…): fetch
+ * refused such a header itself, reported as the API not answering. Header values travel as bytes: the UTF-8 of
+ * the identifier goes one byte per character, as curl sends it, and the API reads it back as UTF-8.
+ */
+function subjectHeader(subject: string): string {
+  const problem = headerSubjectIdProblem(normaliseSubjectId(subject), '--subject');
+  if (problem) throw new UsageError(problem);
+  return Buffer.from(subject.trim(), 'utf8').toString('latin1');
+}
+
 async function predict(source: string, options: PredictOptions, global: GlobalOptions): Promise<void> {
   if (!options.model) throw new UsageError('Say which model answers with --model <name> (vigie models list shows them).');
+  const model = modelArgument(options.model);
+  const subject = options.subject === undefined ? undefined : subjectHeader(options.subject);
   const bytes = source === '-' ? await buffer(process.stdin) : await readFile(source);
   if (bytes.length === 0) throw new UsageError(`${source === '-' ? 'Standard input' : source} is empty.`);
   const headers: Record<string, string> = { 'content-type': options.type ?? inputContentType(source, bytes) };
-  if (options.subject) headers['x-subject-id'] = options.subject;
-  const answer = (await callApi(await apiTarget(global), `/v1/models/${encodeURIComponent(options.model)}/predict`, {
+  if (subject !== undefined) headers['x-subject-id'] = subject;
+  const answer = (await callApi(await apiTarget(global), `/v1/models/${model}/predict`, {
     method: 'POST',
     headers,
     body: bytes,

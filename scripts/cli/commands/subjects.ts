@@ -3,7 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { callApi } from '../api';
 import { emit } from '../output';
-import { apiTarget, type GlobalOptions } from '../target';
+import { subjectIdSchema } from '../../../functions/shared/http/path-parameters';
+import { normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../../../functions/shared/subject-id';
+import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
 interface SubjectExport {
   subjectPseudonym: string;
@@ -21,10 +23,24 @@ interface ErasureReceipt {
   retained: string[];
 }
 
-const subjectPath = (id: string) => `/v1/subjects/${encodeURIComponent(id)}`;
+/**
+ * The subject's route, for an identifier the API takes (checked as the API reads it: trimmed, 1 to 2,048
+ * characters; sent as given, which the API reads the same way). An empty one made `/v1/subjects//export`, a route
+ * that does not exist; `.` and `..` are dot segments, which fetch resolves away (`/v1/subjects/../export` is
+ * `/v1/export`) however they are encoded, so they cannot be sent.
+ */
+function subjectPath(id: string): string {
+  const read = normaliseSubjectId(id);
+  if (!subjectIdSchema.safeParse(read).success) {
+    throw new UsageError(`Give the person's identifier, 1 to ${SUBJECT_ID_MAX_CHARS} characters (not blank).`);
+  }
+  if (id === '.' || id === '..') throw new UsageError(`'${id}' cannot be sent in a URL path: it is not an identifier.`);
+  return `/v1/subjects/${encodeURIComponent(id)}`;
+}
 
 async function exportSubject(id: string, options: { output?: string }, global: GlobalOptions): Promise<void> {
-  const body = (await callApi(await apiTarget(global), `${subjectPath(id)}/export`)) as SubjectExport;
+  const path = `${subjectPath(id)}/export`;
+  const body = (await callApi(await apiTarget(global), path)) as SubjectExport;
   if (options.output) await writeFile(options.output, `${JSON.stringify(body, null, 2)}\n`);
   // Without --output or --json the export goes to standard output whole: it is the person's copy of their data.
   if (!options.output || global.json) {
@@ -37,7 +53,8 @@ async function exportSubject(id: string, options: { output?: string }, global: G
 }
 
 async function erase(id: string, global: GlobalOptions): Promise<void> {
-  const receipt = (await callApi(await apiTarget(global), subjectPath(id), { method: 'DELETE' })) as ErasureReceipt;
+  const path = subjectPath(id);
+  const receipt = (await callApi(await apiTarget(global), path, { method: 'DELETE' })) as ErasureReceipt;
   emit(global.json, receipt, () => [
     `Erased ${receipt.predictions} prediction(s) and ${receipt.files} file(s) (${receipt.inFlightUploads} upload(s) still in flight) for ${receipt.subjectPseudonym}.`,
     `Uploads made before now and processed later are deleted until ${receipt.tombstoneUntil}.`,

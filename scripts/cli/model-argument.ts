@@ -1,0 +1,13 @@
+import { MODEL_NAME, quoteName } from '../../functions/shared/model-name';
+import { UsageError } from './target';
+
+/**
+ * A model name as given on the command line, or a usage error: no name outside the rule can be a model, and an
+ * empty one made a route that does not exist (`/v1/models//predict`, answered with serverless-offline's route list).
+ */
+export function modelArgument(name: string): string {
+  if (!MODEL_NAME.test(name)) {
+    throw new UsageError(`'${quoteName(name)}' is not a model name (lowercase letters, digits and hyphens).`);
+  }
+  return name;
+}

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { modelCardMarkdown, type Registered } from '../../functions/shared/model-card';
+import { modelMetadataSchema } from '../../functions/shared/model-spec';
+
+const iris = modelMetadataSchema.parse(JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8'))) as Registered;
+const decidedBy = (approver: string, notes: string): Registered => ({
+  ...iris,
+  governance: { ...iris.governance, approval: { status: 'approved', approver, date: '2026-11-30', notes } },
+});
+
+describe('a model card with what a person typed in the approval (issue #20.19)', () => {
+  it('keeps the approver and the notes on the approval line, as text: no heading, link, HTML or table cell', () => {
+    const markdown = modelCardMarkdown(
+      decidedBy(
+        'Eve <img src=x onerror=alert(1)>',
+        'ok\r\n# Injected\n\n- item\n[click](https://evil.example) | *bold* `code` &lt; ~~gone~~',
+      ),
+    );
+    const lines = markdown.split('\n');
+    expect(lines.filter((line) => line.startsWith('#'))).not.toContainEqual(expect.stringContaining('Injected'));
+    expect(lines).not.toContain('- item');
+    const approval = lines.find((line) => line.startsWith('- Approval: '));
+    expect(approval).toBe(
+      '- Approval: **approved** by Eve \\<img src=x onerror=alert(1)> on 2026-11-30 (ok # Injected - item ' +
+        '\\[click\\](https://evil.example) \\| \\*bold\\* \\`code\\` \\&lt; \\~\\~gone\\~\\~)',
+    );
+  });
+
+  it('leaves the text of the shipped approvals as it was (governance/model-cards/ unchanged)', () => {
+    const digits = modelMetadataSchema.parse(JSON.parse(readFileSync('models/digits/1.1.0/metadata.json', 'utf8'))) as Registered;
+    expect(modelCardMarkdown(digits)).toContain(`(${digits.governance.approval.notes})`);
+  });
+});
