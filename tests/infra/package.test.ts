@@ -130,12 +130,15 @@ describe('serverless package --stage dev', () => {
   });
 
   it('sends S3 events that failed every retry to a dead-letter queue, with timeouts nested under their callers', () => {
-    const config = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::EventInvokeConfig')!;
-    expect(config.Properties).toMatchObject({
-      FunctionName: { Ref: 'PreprocessLambdaFunction' },
-      MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['PreprocessDeadLetterQueue', 'Arn'] } } },
-    });
+    const configs = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::EventInvokeConfig');
+    const configOf = (id: string) =>
+      configs.find((config) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: `${id}LambdaFunction` }));
+    const deadLettered = { OnFailure: { Destination: { 'Fn::GetAtt': ['PreprocessDeadLetterQueue', 'Arn'] } } };
+    // Every function invoked asynchronously keeps what failed for good: uploads, batches, and a training that
+    // could not even record its failure (#20.1).
+    expect(configOf('Preprocess')?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: deadLettered });
+    expect(configOf('Batch')?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: deadLettered });
+    expect(configOf('Train')?.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: deadLettered });
     const timeout = (id: string) => template.Resources[`${id}LambdaFunction`]!.Properties.Timeout as number;
     const environment = (id: string) =>
       (template.Resources[`${id}LambdaFunction`]!.Properties.Environment as { Variables: Record<string, string> }).Variables;
