@@ -2,10 +2,12 @@ import * as z from 'zod/mini';
 import '../shared/zod-messages';
 import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
 import type { BucketModels } from '../shared/automl/model-bucket';
+import { checkTrainableName } from '../shared/automl/trainable';
 import { ConflictError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
 import { approvalBodySchema } from '../shared/http/approval-body';
 import { parseJsonBody } from '../shared/http/body';
 import type { ModelMetadata } from '../shared/model-spec';
+import type { ModelRegistry } from '../shared/registry';
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 
@@ -21,10 +23,10 @@ export function parseApprovalBody(body: Buffer): ApprovalBody {
  * A person's decision on a pending trained version: written into its metadata (governance.approval, which the
  * registry reads to serve it or not), with its model card regenerated, and audited. A version is decided once,
  * even when two people decide at the same moment (the write is conditional on the metadata read); shipped
- * versions are reviewed in the repository, not here.
+ * versions are reviewed in the repository, not here, and their names are never approved for a trained version.
  */
 export async function decide(
-  models: BucketModels,
+  { models, shipped }: { models: BucketModels; shipped: Pick<ModelRegistry, 'shippedNames'> },
   model: string,
   version: string,
   body: ApprovalBody,
@@ -37,6 +39,12 @@ export async function decide(
     new ConflictError('version-already-decided', `Version ${version} of '${model}' is ${status}, not pending.`);
   const current = metadata.governance?.approval.status ?? 'pending';
   if (!metadata.governance || current !== 'pending') throw alreadyDecided(current);
+  // Only an approval serves a version: one that would replace a shipped model or change the model's input kind
+  // (stored before trainings refused such names) can still be rejected, never approved.
+  if (body.decision === 'approved') {
+    await checkTrainableName(shipped, model);
+    await models.checkInputKind(model, metadata.input.kind, version);
+  }
   const decided: ModelMetadata = {
     ...metadata,
     governance: {

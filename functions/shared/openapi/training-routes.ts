@@ -42,6 +42,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
     problems: {
       400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target'],
       403: ['forbidden'],
+      409: ['reserved-model-name', 'input-kind-changed'],
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
     },
@@ -81,7 +82,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       400: ['invalid-model-name', 'invalid-json', 'invalid-body'],
       403: ['forbidden'],
       404: ['model-not-found'],
-      409: ['version-already-decided'],
+      409: ['version-already-decided', 'reserved-model-name', 'input-kind-changed'],
     },
   },
 ];
