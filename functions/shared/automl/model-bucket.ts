@@ -165,10 +165,12 @@ export class BucketModels implements ModelSource {
   /**
    * A version keeps its model's input kind (a tabular version of an image model would turn its clients away):
    * refuses `kind` when another version of `model` in the bucket takes another one. Every version is checked this
-   * way when it is registered and decided, so one other version tells the model's kind.
+   * way when it is registered and decided, so one other version tells the model's kind. The bucket is listed past
+   * the cache, and the cache left as it was: a listing cached here would hide a version trained meanwhile from the
+   * approval that follows.
    */
   async checkInputKind(model: string, kind: string, version?: string): Promise<void> {
-    const other = ((await this.listing()).get(model) ?? []).find((listed) => listed !== version);
+    const other = ((await this.#list()).get(model) ?? []).find((listed) => listed !== version);
     if (other === undefined) return;
     const theirs = (await this.metadata(model, other)).input.kind;
     if (theirs !== kind) {
