@@ -102,10 +102,17 @@ export class ModelRegistry {
     if (!this.trained) return shipped;
     const merged = new Map(shipped);
     for (const [name, versions] of await this.trained.listing()) {
-      if (name === UNKNOWN_MODEL) continue;
+      // A shipped model is reviewed in the repository: a trained version of its name (stored before trainings
+      // refused such names) never joins it, so it can never replace it (issue #20.12).
+      if (name === UNKNOWN_MODEL || shipped.has(name)) continue;
       merged.set(name, [...new Set([...(shipped.get(name) ?? []), ...versions])].sort(compareVersions));
     }
     return merged;
+  }
+
+  /** The models of the models directory (the layer): names a training may not take (automl/trainable.ts). */
+  async shippedNames(): Promise<string[]> {
+    return [...(await this.#packages()).keys()];
   }
 
   async modelNames(): Promise<string[]> {

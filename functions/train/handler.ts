@@ -4,7 +4,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { BucketModels } from '../shared/automl/model-bucket';
-import { checkModelName, parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
+import { parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
+import { checkTrainable } from '../shared/automl/trainable';
 import { createTrainingStore } from '../shared/automl/training-store';
 import { createDocumentClient, createS3Client } from '../shared/aws';
 import { loadConfig, trainConfigSchema } from '../shared/config';
@@ -48,7 +49,7 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
     const base = { trainingId, model, source: 's3' as const, inputKey: key, now, retentionDays: config.RETENTION_DAYS };
     let training;
     try {
-      checkModelName(model);
+      await checkTrainable(deps.registry, models, model);
       const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
       // S3 metadata is ASCII: a target such as `Espèce` comes as an RFC 2047 encoded word (header-text.ts).
       const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name, headerText(value)]));

@@ -3,9 +3,11 @@ import '../shared/zod-messages';
 import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
 import type { BucketModels } from '../shared/automl/model-bucket';
 import type { TrainingStore } from '../shared/automl/training-store';
+import { checkTrainableName } from '../shared/automl/trainable';
 import { ConflictError, ForbiddenError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
 import { approvalBodySchema } from '../shared/http/approval-body';
 import type { ModelMetadata } from '../shared/model-spec';
+import type { ModelRegistry } from '../shared/registry';
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 
@@ -33,11 +35,12 @@ export function trainerOf(trainings: TrainingStore) {
  * A person's decision on a pending trained version: written into its metadata (governance.approval, which the
  * registry reads to serve it or not), with its model card regenerated, and audited. A version is decided once,
  * even when two people decide at the same moment (the write is conditional on the metadata read); shipped
- * versions are reviewed in the repository, not here. With the two-person rule (`trainer` given), the key that
- * trained the version may not decide on it: 403 `same-person-approval`.
+ * versions are reviewed in the repository, not here, and their names are never approved for a trained version.
+ * With the two-person rule (`trainer` given), the key that trained the version may not decide on it: 403
+ * `same-person-approval`.
  */
 export async function decide(
-  models: BucketModels,
+  { models, shipped }: { models: BucketModels; shipped: Pick<ModelRegistry, 'shippedNames'> },
   model: string,
   version: string,
   body: ApprovalBody,
@@ -71,6 +74,12 @@ export async function decide(
       `Version ${version} of '${model}' was trained on the data of a person since erased: retrain without it, or ` +
         'approve with notes saying why this version is kept.',
     );
+  }
+  // Only an approval serves a version: one that would replace a shipped model or change the model's input kind
+  // (stored before trainings refused such names) can still be rejected, never approved.
+  if (body.decision === 'approved') {
+    await checkTrainableName(shipped, model);
+    await models.checkInputKind(model, metadata.input.kind, version);
   }
   const decided: ModelMetadata = {
     ...metadata,

@@ -4,6 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BucketModels } from '../shared/automl/model-bucket';
+import { checkTrainable } from '../shared/automl/trainable';
 import { checkModelName, parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
 import { createTrainingStore, publicTraining } from '../shared/automl/training-store';
 import { createDocumentClient, createLambdaClient, createS3Client } from '../shared/aws';
@@ -14,6 +15,7 @@ import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext
 import { trainingIdSchema } from '../shared/http/path-parameters';
 import { json } from '../shared/http/responses';
 import { logger } from '../shared/telemetry';
+import { ModelRegistry } from '../shared/registry';
 import { quoteName } from '../shared/model-name';
 import { decodeCsv, sniffDialect } from '../shared/tabular/csv-dialect';
 import { columnName } from '../shared/tabular/spec';
@@ -28,6 +30,8 @@ const s3 = createS3Client(config);
 const lambda = createLambdaClient(config);
 const trainings = createTrainingStore(createDocumentClient(config), config.TRAININGS_TABLE);
 const models = new BucketModels(s3, config.MODELS_BUCKET);
+/** The shipped models (the models layer): names a training may not take. */
+const shipped = new ModelRegistry(config.MODELS_DIR);
 const pseudonymiser = loadPseudonymiser();
 
 /** The header row only: an unknown target is the request's fault, answered at once. */
@@ -43,6 +47,7 @@ function headerOf(body: Buffer): string[] {
 
 async function startTraining(event: APIGatewayProxyEventV2, model: string, callerId: string) {
   const options = parseTrainingOptions(event.queryStringParameters ?? {});
+  await checkTrainable(shipped, models, model);
   // The person the table is about, as for predictions: their export and erasure then reach it (#20.4).
   const subject = subjectFromHeaders(event.headers);
   if (mediaTypeOf(event) !== 'text/csv') {
@@ -105,7 +110,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   if (version === undefined) return startTraining(event, model!, callerPseudonym);
   authorizePermission(caller, 'models:approve');
   const body = parseApprovalBody(jsonBodyOf(event));
-  const { metadata, audit } = await decide(models, model!, version, body, {
+  const { metadata, audit } = await decide({ models, shipped }, model!, version, body, {
     now: new Date(),
     requestId: event.requestContext.requestId,
     callerPseudonym,

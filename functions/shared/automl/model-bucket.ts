@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ModelNotFoundError, ModelPackageError } from '../errors';
+import { ConflictError, ModelNotFoundError, ModelPackageError } from '../errors';
 import { modelCardJson, modelCardMarkdown, type Registered } from '../model-card';
 import { isPreconditionFailed } from '../s3-errors';
 import { modelMetadataSchema, registeredModelMetadataSchema, type ModelMetadata } from '../model-spec';
@@ -149,6 +149,7 @@ export class BucketModels implements ModelSource {
    * exist, comes last, then its card. Answers the metadata as registered.
    */
   async register(metadata: ModelMetadata, onnx: Uint8Array): Promise<ModelMetadata> {
+    await this.checkInputKind(metadata.name, metadata.input.kind);
     let version = metadata.version;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -164,6 +165,25 @@ export class BucketModels implements ModelSource {
     const registered = { ...metadata, version };
     await this.#putMetadata(registered, { IfNoneMatch: '*' });
     return registered;
+  }
+
+  /**
+   * A version keeps its model's input kind (a tabular version of an image model would turn its clients away):
+   * refuses `kind` when another version of `model` in the bucket takes another one. Every version is checked this
+   * way when it is registered and decided, so one other version tells the model's kind. The bucket is listed past
+   * the cache, and the cache left as it was: a listing cached here would hide a version trained meanwhile from the
+   * approval that follows.
+   */
+  async checkInputKind(model: string, kind: string, version?: string): Promise<void> {
+    const other = ((await this.#list()).get(model) ?? []).find((listed) => listed !== version);
+    if (other === undefined) return;
+    const theirs = (await this.metadata(model, other)).input.kind;
+    if (theirs !== kind) {
+      throw new ConflictError(
+        'input-kind-changed',
+        `Model '${model}' takes ${theirs} input (version ${other}); a version with ${kind} input needs another name.`,
+      );
+    }
   }
 
   /** A version's metadata read past the cache, with the ETag a decision must still find to be written. */

@@ -4,6 +4,7 @@ import { featureValueProblem } from '../tabular/value-bounds';
 import { columnName, FEATURE_NAME, type FeatureSpec } from '../tabular/spec';
 import type { Dataset, Task } from './dataset';
 import { identifierColumns, type IdentifierKind } from './identifiers';
+import { indicatorLevels, MAX_INDICATORS } from './linear';
 import { trainingInputError, type RawTable } from './read-csv';
 
 const MIN_ROWS = 20;
@@ -161,7 +162,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     ...(identifiersAccepted && { identifiersAccepted }),
   };
   const features: FeatureSpec[] = [];
-  const columns: { index: number; numeric: boolean; values?: string[] }[] = [];
+  const columns: { index: number; numeric: boolean; values?: string[]; levels?: number[] }[] = [];
   table.header.forEach((name, index) => {
     if (index === targetIndex) return;
     const cells = rows.map((row) => row[index]!);
@@ -186,9 +187,18 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
       return;
     }
     const values = [...new Set(cells.filter((cell) => cell !== ''))].sort(byText);
-    report.encodings.push({ column: name, encoding: 'index (trees); one indicator per value (linear models)', values });
+    const counts = values.map(() => 0);
+    for (const cell of cells) if (cell !== '') counts[values.indexOf(cell)]! += 1;
+    const levels = indicatorLevels(counts);
+    const other = values.filter((_, k) => !levels.includes(k));
+    const encoding =
+      other.length === 0
+        ? 'index (trees); one indicator per value (linear models)'
+        : `index (trees); linear models: one indicator for each of the ${MAX_INDICATORS} most frequent values, one ` +
+          `'other' level for the ${other.length} others (${other.join(', ')})`;
+    report.encodings.push({ column: name, encoding, values });
     features.push({ name, type: 'category', required: missing === 0, values });
-    columns.push({ index, numeric, values });
+    columns.push({ index, numeric, values, ...(other.length > 0 && { levels }) });
   });
   if (features.length === 0) throw trainingInputError('no-features', 'No column is usable as a feature (see dataReport).');
   const width = features.length;
@@ -202,5 +212,7 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
     });
     y[r] = task === 'classification' ? labels.indexOf(row[targetIndex]!) : parseDecimal(row[targetIndex]!)!;
   });
-  return { data: { task, features, labels, x, y, rows: rows.length }, report };
+  const capped = columns.some((column) => column.levels);
+  const indicators = capped ? { indicators: columns.map((column) => column.levels) } : {};
+  return { data: { task, features, labels, x, y, rows: rows.length, ...indicators }, report };
 }

@@ -45,15 +45,20 @@ export interface SearchResult {
   split: Record<string, unknown>;
 }
 
+/** A deadline for an anytime fit: an equal share, among `shares` fits still to come, of what is left until `end`. */
+const shareOf = (end: number, shares: number) => performance.now() + Math.max(0, end - performance.now()) / shares;
+
 /**
  * Holds out one fifth (stratified, seeded), cross-validates each candidate on the rest within the time budget,
- * refits the best on the whole training split and measures it on the held-out rows. The first candidate (the
- * linear model, the cheapest) always runs, so a tight budget still yields a model; a later one starts only within
- * the budget and is abandoned when a fit passes it (the refit of the chosen one comes on top).
+ * refits the best on the whole training split and measures it on the held-out rows. Every candidate is bounded by
+ * the budget: the first (the linear model, `anytime`) always runs, each of its fits stopping at its share of the
+ * budget with the model it has, so a tight budget still yields a model; a later one starts only within the budget
+ * and is abandoned when a fit passes it. The refit of the chosen one comes on top (an anytime one bounded by
+ * half again its mean fold time: it sees half again as many rows).
  */
 export async function search(data: Dataset, options: SearchOptions): Promise<SearchResult> {
   const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
+  const budgetEnd = started + options.timeBudgetSeconds * 1000;
   const heldOutFold = assignFolds(data, HELD_OUT_FOLDS, options.seed);
   const { inside: heldOutRows, outside: trainRows } = foldRows(heldOutFold, 0);
   const train = subset(data, trainRows);
@@ -71,16 +76,16 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
       status: 'skipped-time-budget',
     };
     leaderboard.push(entry);
-    if (index > 0 && elapsed() > options.timeBudgetSeconds) continue;
+    if (!candidate.anytime && performance.now() > budgetEnd) continue;
     const candidateStart = performance.now();
-    // Past the budget, a candidate's fit gives up (DeadlinePassed) and the candidate is abandoned; the first
-    // candidate has no deadline.
-    const deadline = index === 0 ? Infinity : started + options.timeBudgetSeconds * 1000;
     try {
       for (let k = 0; k < CV_FOLDS; k += 1) {
         const { inside, outside } = foldRows(folds, k);
         const fitPart = subset(train, outside);
         const scorePart = subset(train, inside);
+        // An anytime fit shares what is left with the folds after it and the refit; any other gives up past the
+        // budget (DeadlinePassed) and the candidate is abandoned.
+        const deadline = candidate.anytime ? shareOf(budgetEnd, CV_FOLDS - k + 1) : budgetEnd;
         const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed, deadline);
         entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
       }
@@ -96,7 +101,11 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
   const chosen = leaderboard
     .filter((entry) => entry.cvScore !== null)
     .reduce((best, entry) => (entry.cvScore! > best.cvScore! ? entry : best));
-  const model = all.find((c) => c.name === chosen.candidate)!.fit(train, imputationValues(train), options.seed);
+  const refitted = all.find((c) => c.name === chosen.candidate)!;
+  const refitDeadline = refitted.anytime
+    ? Math.max(budgetEnd, performance.now() + (1.5 * chosen.fitSeconds * 1000) / CV_FOLDS)
+    : Infinity;
+  const model = refitted.fit(train, imputationValues(train), options.seed, refitDeadline);
   const heldOutOutputs = predict(model, heldOutData.x, heldOutData.rows);
   const heldOut =
     data.task === 'classification'

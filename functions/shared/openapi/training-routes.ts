@@ -56,6 +56,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
     problems: {
       400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject'],
       403: ['forbidden'],
+      409: ['reserved-model-name', 'input-kind-changed'],
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
     },
@@ -98,7 +99,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body', 'erased-subject-needs-notes'],
       403: ['forbidden', 'same-person-approval'],
       404: ['model-not-found'],
-      409: ['version-already-decided'],
+      409: ['version-already-decided', 'reserved-model-name', 'input-kind-changed'],
       415: ['unsupported-media-type'],
     },
   },

@@ -57,11 +57,37 @@ export function sniffDialect(head: string): CsvDialect {
   return { separator, decimalMark, lineEnding, bom };
 }
 
-/** One field as the dialect writes it: quoted (quotes doubled) only when it holds a separator, quote or line break. */
-export function formatField(value: string, dialect: CsvDialect): string {
-  if (value === '') return value;
+/** What a spreadsheet runs as a formula at the start of a cell (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A number as a cell holds it, in either decimal mark: `-1.5` or `-1,5` stays a number, not a neutralised text. */
+const PLAIN_NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3`), a label learnt
+ * from someone else's table included; a number (`-1.5`) is not one.
+ */
+export const isFormulaLike = (value: string) => FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+
+/**
+ * One field as the dialect writes it, the one writer of every CSV cell Vigie writes: a formula-like text gets a
+ * leading `'` (OWASP: the spreadsheet shows it as text), then the field is quoted (quotes doubled) only when it holds
+ * a separator, quote or line break.
+ */
+export function formatField(cell: string, dialect: CsvDialect): string {
+  if (cell === '') return cell;
+  const value = isFormulaLike(cell) ? `'${cell}` : cell;
   const needsQuotes = value.includes(dialect.separator) || /["\r\n]/.test(value);
   return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * An input row (or the header) as the answer echoes it: its own text, byte for byte, so the answer joins to the
+ * input line by line; except when a cell would run as a formula, then the row is written again from its cells, each
+ * through formatField (a neutralised cell, the others as the dialect quotes them).
+ */
+export function echoedLine(raw: string, cells: readonly string[], dialect: CsvDialect): string {
+  if (!cells.some(isFormulaLike)) return rawWithoutLineBreaks(raw);
+  return cells.map((cell) => formatField(cell, dialect)).join(dialect.separator);
 }
 
 export function formatNumber(value: number, dialect: CsvDialect): string {
@@ -81,7 +107,7 @@ export function appendedNames(header: readonly string[]): string[] {
 }
 
 /** A record's original text without its line ending (csv-parse's `raw` keeps some of it, and skipped blank lines). */
-export function rawWithoutLineBreaks(raw: string): string {
+function rawWithoutLineBreaks(raw: string): string {
   // Index scans, not regular expressions: this runs once per row of files of millions of rows.
   let start = 0;
   let end = raw.length;

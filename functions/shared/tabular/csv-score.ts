@@ -6,9 +6,9 @@ import type { FloatTensor } from '../preprocessing/tensor';
 import {
   appendedNames,
   decodeCsv,
+  echoedLine,
   formatField,
   formatNumber,
-  rawWithoutLineBreaks,
   sniffDialect,
   type CsvDialect,
   type CsvEncoding,
@@ -118,17 +118,18 @@ function scoreColumns(result: RowResult | undefined, dialect: CsvDialect): [stri
   return [formatNumber(result.value, dialect), ''];
 }
 
-/** The output line of one row: its own text untouched, then prediction, score and error in the input's dialect. */
-export function outputLine(raw: string, outcome: RowOutcome, dialect: CsvDialect): string {
+/** The output line of one row: its echoed text (echoedLine), then prediction, score and error in the input's dialect. */
+export function outputLine(echoed: string, outcome: RowOutcome, dialect: CsvDialect): string {
   const [prediction, score] = scoreColumns(outcome.result, dialect);
   const appended = [prediction, score, outcome.error ?? ''].map((field) => formatField(field, dialect));
-  return `${rawWithoutLineBreaks(raw)}${dialect.separator}${appended.join(dialect.separator)}${dialect.lineEnding}`;
+  return `${echoed}${dialect.separator}${appended.join(dialect.separator)}${dialect.lineEnding}`;
 }
 
 interface PendingChunk {
   /** File index of the chunk's first row. */
   firstRow: number;
-  raws: string[];
+  /** Each row's text as the answer echoes it (echoedLine). */
+  echoed: string[];
   outcomes: RowOutcome[];
   /** Row positions (within the chunk) whose values are in `matrix`, in order. */
   valid: number[];
@@ -205,7 +206,7 @@ export async function scoreCsv(
   let seriesRows = 0;
   const fresh = (): PendingChunk => ({
     firstRow: summary.rows,
-    raws: [],
+    echoed: [],
     outcomes: [],
     valid: [],
     matrix: new Float32Array(options.chunkRows * width),
@@ -214,7 +215,7 @@ export async function scoreCsv(
   let chunk = fresh();
 
   const flush = async () => {
-    if (chunk.raws.length === 0) return;
+    if (chunk.echoed.length === 0) return;
     const rows = chunk.valid.length;
     if (rows > 0) {
       const { tensor, warnings } = tensorizer.next(chunk.matrix, rows, timeColumn >= 0 ? chunk.times : undefined);
@@ -230,11 +231,11 @@ export async function scoreCsv(
       chunk.valid.forEach((position, i) => (chunk.outcomes[position]!.result = answer.results[i]));
     }
     summary.succeededRows += rows;
-    summary.rejectedRows += chunk.raws.length - rows;
+    summary.rejectedRows += chunk.echoed.length - rows;
     for (const { reason } of chunk.outcomes) {
       if (reason) summary.rejectedByReason[reason] = (summary.rejectedByReason[reason] ?? 0) + 1;
     }
-    const lines = chunk.raws.map((raw, i) => outputLine(raw, chunk.outcomes[i]!, dialect));
+    const lines = chunk.echoed.map((echoed, i) => outputLine(echoed, chunk.outcomes[i]!, dialect));
     await sink.rows(chunk.outcomes, lines);
     chunk = fresh();
     await options.onProgress?.(summary.rows);
@@ -258,7 +259,7 @@ export async function scoreCsv(
         }
         const names = appendedNames(header).map((name) => formatField(name, dialect));
         await sink.header(
-          `${dialect.bom ? '\uFEFF' : ''}${rawWithoutLineBreaks(raw)}${dialect.separator}${names.join(dialect.separator)}${dialect.lineEnding}`,
+          `${dialect.bom ? '\uFEFF' : ''}${echoedLine(raw, record, dialect)}${dialect.separator}${names.join(dialect.separator)}${dialect.lineEnding}`,
         );
         continue;
       }
@@ -267,8 +268,8 @@ export async function scoreCsv(
       if (options.maxRows !== undefined && summary.rows > options.maxRows) {
         throw new PayloadTooLargeError(`The CSV has more than ${options.maxRows} rows; send larger files as S3 batches.`);
       }
-      const position = chunk.raws.length;
-      chunk.raws.push(raw);
+      const position = chunk.echoed.length;
+      chunk.echoed.push(echoedLine(raw, record, dialect));
       const offset = chunk.valid.length * width;
       if (record.length !== headerLength) {
         chunk.outcomes.push({
@@ -287,7 +288,7 @@ export async function scoreCsv(
           if (timeColumn >= 0) chunk.times.push(record[timeColumn]);
         }
       }
-      if (chunk.raws.length >= options.chunkRows) await flush();
+      if (chunk.echoed.length >= options.chunkRows) await flush();
     }
   } catch (error) {
     throw csvParseRefusal(error) ?? error;
