@@ -70,7 +70,7 @@ export const cases: HostileCase[] = [
     method: 'POST',
     path: '/v1/models/iris/predict',
     headers: { 'content-type': 'text/csv', accept: 'text/csv' },
-    body: 'sepal_length,sepal_width,petal_length,petal_width,note\n5.1,3.5,1.4,0.2,=HYPERLINK("http://evil.example")\n',
+    body: 'sepal_length,sepal_width,petal_length,petal_width,note\n5.1,3.5,1.4,0.2,"=HYPERLINK(""http://evil.example"")"\n',
     answer: { status: 200 },
   },
   {
