@@ -18,8 +18,8 @@ export interface ModelVersion {
 export interface ModelSource {
   listing(): Promise<Map<string, string[]>>;
   load(model: string, version: string): Promise<ModelVersion>;
-  /** Drops what the source cached, if it may (see BucketModels.refresh); true when it did. */
-  refresh(): boolean;
+  /** Makes the next reads the source's own, at a bounded rate (see BucketModels.refresh). */
+  refresh(): Promise<void>;
   /** Drops what the source cached, unconditionally: for a reader that must show the state as it is now. */
   forget(): void;
 }
@@ -127,7 +127,9 @@ export class ModelRegistry {
   async knows(model: string): Promise<boolean> {
     if ((await this.#all()).has(model)) return true;
     // A model trained within the source's cache time is known all the same (see resolve).
-    return Boolean(this.trained?.refresh()) && (await this.#all()).has(model);
+    if (!this.trained) return false;
+    await this.trained.refresh();
+    return (await this.#all()).has(model);
   }
 
   /**
@@ -141,7 +143,8 @@ export class ModelRegistry {
       return await this.#resolve(model, version);
     } catch (error) {
       const refusal = error instanceof ModelNotFoundError || error instanceof ModelNotApprovedError;
-      if (!refusal || !this.trained?.refresh()) throw error;
+      if (!refusal || !this.trained) throw error;
+      await this.trained.refresh();
       return this.#resolve(model, version);
     }
   }

@@ -101,22 +101,54 @@ describe('trained versions in the models bucket', () => {
     await expect(new SessionCache().get(version)).rejects.toBeInstanceOf(ModelPackageError);
   });
 
+  /** A warm container's source: a 60 s cache, the test's clock, and waits that move the clock (and are counted). */
+  const warm = (waits: number[] = []) =>
+    new BucketModels(
+      s3,
+      bucket,
+      mkdtempSync(join(tmpdir(), 'vigie-trained-')),
+      60_000,
+      () => clock,
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    );
+
   it('reads the bucket past its cache before refusing: a model trained a moment ago is served, not refused', async () => {
     // A warm container listed the bucket before `fresh-iris` existed; its cache (60 s here) is still valid.
-    const models = new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 60_000, () => clock);
+    const waits: number[] = [];
+    const models = warm(waits);
     const registry = new ModelRegistry('models', models);
     expect(await registry.knows('fresh-iris')).toBe(false);
     await source().register({ ...trained('approved'), name: 'fresh-iris' }, onnx);
     clock += 1_001;
     expect(await registry.knows('fresh-iris')).toBe(true);
     expect((await registry.resolve('fresh-iris')).metadata.name).toBe('fresh-iris');
-    // Unknown names still get their refusal, with at most one listing per second whatever their number.
+    // Unknown names still get their refusal, with at most one listing per second whatever their number: the one
+    // within a second of the last listing waits for the next instead of reading S3 at once.
+    const before = waits.length;
     await expect(registry.resolve('never-trained')).rejects.toBeInstanceOf(ModelNotFoundError);
-    expect(models.refresh()).toBe(false);
+    expect(waits.slice(before)).toEqual([1_000]);
+  });
+
+  it('refuses from no metadata older than the refusal, even with the listing read a moment before', async () => {
+    const models = warm();
+    const registry = new ModelRegistry('models', models);
+    await source().register({ ...trained('pending'), name: 'racing-iris' }, onnx);
+    await expect(registry.resolve('racing-iris')).rejects.toBeInstanceOf(ModelNotApprovedError);
+    // Approved elsewhere; this container reads its listing again (its cache time passed) but keeps the metadata.
+    const other = source();
+    const { eTag } = await other.current('racing-iris', '1.0.0');
+    expect(await other.replaceMetadata({ ...trained('approved'), name: 'racing-iris' }, eTag)).toBe(true);
+    clock += 500;
+    await models.listing();
+    // A batch arrives: the listing is half a second old, the metadata stale. It is served, not quarantined.
+    expect((await registry.resolve('racing-iris')).metadata.name).toBe('racing-iris');
   });
 
   it('reads a decision at once after forget(), within the cache time and the refresh limit (the catalog routes)', async () => {
-    const models = new BucketModels(s3, bucket, mkdtempSync(join(tmpdir(), 'vigie-trained-')), 60_000, () => clock);
+    const models = warm();
     const registry = new ModelRegistry('models', models);
     const decided = { ...trained('pending'), name: 'decided-iris' };
     await source().register(decided, onnx);
@@ -125,7 +157,6 @@ describe('trained versions in the models bucket', () => {
     const { eTag } = await other.current('decided-iris', '1.0.0');
     expect(await other.replaceMetadata({ ...trained('approved'), name: 'decided-iris' }, eTag)).toBe(true);
     expect(approvalOf(await registry.inspect('decided-iris', '1.0.0'))).toBe('pending');
-    expect(models.refresh()).toBe(false);
     models.forget();
     expect(approvalOf(await registry.inspect('decided-iris', '1.0.0'))).toBe('approved');
   });

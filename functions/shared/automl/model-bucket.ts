@@ -43,18 +43,23 @@ export class BucketModels implements ModelSource {
     readonly cacheDir = '/tmp/vigie-trained-models',
     readonly ttlMs = 10_000,
     readonly now: () => number = Date.now,
+    readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /**
-   * Forgets the cached listing and metadata, unless the listing was read less than a second ago; true when it
-   * did. For a refusal about to be given (a refusal is final: an upload is quarantined, never retried), so that a
-   * model trained or approved within the cache time is not refused; a flood of unknown names costs at most one
-   * listing a second.
+   * Makes the next reads S3's, for a refusal about to be given (a refusal is final: an upload is quarantined, never
+   * retried), so that a model trained or approved within the cache time is not refused. A flood of unknown names
+   * costs at most one listing a second: a caller within a second of the last listing waits for the next one rather
+   * than refuse from a cache older than its own call (the listing may be fresh while a version's metadata is not,
+   * which once refused a batch sent a second after its model's approval), and one listing read after its call
+   * serves it.
    */
-  refresh(): boolean {
-    if (this.#listing && this.now() - this.#listing.at < 1_000) return false;
+  async refresh(): Promise<void> {
+    const asked = this.now();
+    const last = this.#listing?.at;
+    if (last !== undefined && asked - last < 1_000) await this.sleep(1_000 - (asked - last));
+    if (this.#listing && this.#listing.at > asked) return;
     this.forget();
-    return true;
   }
 
   /** Forgets the cached listing and metadata (never the artifacts, kept by their SHA-256): the next read is S3's. */
