@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { BucketModels } from '../shared/automl/model-bucket';
-import { parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
+import { parseTrainingMetadata, queuedTraining } from '../shared/automl/training-request';
 import { checkTrainable } from '../shared/automl/trainable';
 import { createTrainingStore } from '../shared/automl/training-store';
 import { createDocumentClient, createS3Client } from '../shared/aws';
@@ -53,8 +53,7 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
       const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
       // S3 metadata is ASCII: a target such as `Espèce` comes as an RFC 2047 encoded word (header-text.ts).
       const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name, headerText(value)]));
-      // S3 lower-cases metadata names: `accept-identifiers` is the query's acceptIdentifiers.
-      const options = parseTrainingOptions({ ...metadata, acceptIdentifiers: metadata['accept-identifiers'] });
+      const options = parseTrainingMetadata(metadata);
       // `subject-id` and `requested-by`, pseudonymised as for predictions: export and erasure reach the table (#20.4).
       training = queuedTraining({ ...base, options, ...uploadIdentities(head, await pseudonymiser) });
     } catch (error) {

@@ -51,6 +51,17 @@ export function parseTrainingOptions(raw: Record<string, string | undefined>): T
   return parsed.data;
 }
 
+/**
+ * The options of a training uploaded to S3, from its object metadata. S3 lower-cases metadata names, so an option
+ * is read under its hyphenated name (`time-budget-seconds`, `accept-identifiers`) or its name lower-cased
+ * (`timebudgetseconds`: what `--metadata timeBudgetSeconds=10` arrives as).
+ */
+export function parseTrainingMetadata(metadata: Record<string, string>): TrainingOptions {
+  const hyphenated = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  const raw = Object.keys(trainingOptionFields).map((name) => [name, metadata[hyphenated(name)] ?? metadata[name.toLowerCase()]]);
+  return parseTrainingOptions(Object.fromEntries(raw) as Record<string, string | undefined>);
+}
+
 export function checkModelName(model: string): void {
   if (!MODEL_NAME.test(model)) {
     throw new InvalidInputError(
