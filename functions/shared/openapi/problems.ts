@@ -28,6 +28,7 @@ const ROWS_INPUT = [
   'missing-columns',
   'duplicate-columns',
   'invalid-csv',
+  'record-too-large',
   'empty-input',
 ];
 
