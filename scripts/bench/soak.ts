@@ -66,10 +66,17 @@ async function csvOf(rows: number): Promise<string> {
   return text;
 }
 
-/** A case with its upload moved under `incoming/<model>/soak-<round>/`, so each sending finds its own record. */
+/**
+ * A case with its upload moved under `incoming/<model>/soak-<round>/`, so each sending finds its own record; a key
+ * that would then pass S3's 1,024 bytes loses characters from the start of its path instead.
+ */
 function roundOf(c: HostileCase, round: number): HostileCase {
   if (c.via !== 's3') return c;
-  return { ...c, key: c.key.replace(/^(incoming\/[^/]+\/)/, `$1soak-${round}/`) };
+  const [, folder, path] = /^(incoming\/[^/]+\/)(.*)$/s.exec(c.key)!;
+  let rest = path!;
+  const keyOf = () => `${folder}soak-${round}/${rest}`;
+  while (Buffer.byteLength(keyOf()) > 1024) rest = rest.slice(1);
+  return { ...c, key: keyOf() };
 }
 
 const digits = await Promise.all(heldOutDigitsOf().slice(0, 20).map(renderMnistPng));
