@@ -25,7 +25,9 @@ const HTTP_CONCURRENCY = env('SOAK_HTTP_CONCURRENCY', 4);
 const BATCH_EVERY_S = env('SOAK_BATCH_EVERY_S', 5);
 const TRAINING_EVERY_S = env('SOAK_TRAINING_EVERY_S', 60);
 const MEMORY_SLACK = env('SOAK_MEMORY_SLACK', 1.3);
-const SETTLE_MS = env('SOAK_SETTLE_S', 30) * 1000;
+// serverless-offline ends a worker idle for 60 s, looking every 60 s, as Lambda recycles idle containers: a rest
+// of 130 s before each reading leaves only what the platform itself holds, so a leak is not hidden by warm workers.
+const SETTLE_MS = env('SOAK_SETTLE_S', 130) * 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -157,7 +159,7 @@ async function traffic(deadline: number) {
 }
 
 try {
-  // Warm-up: each function loaded in as many workers as the traffic will use, then rest, then the baseline.
+  // Warm-up: each function loaded once, then the rest, then the baseline (the platform with no busy worker).
   await inFlight(HTTP_CONCURRENCY * 3, HTTP_CONCURRENCY, httpRequest);
   await goodBatch(-1);
   await sleep(SETTLE_MS);
@@ -189,6 +191,8 @@ try {
     await sleep(2000);
     open = await notFinal();
   }
+  // With the traffic's workers still warm, then after the same rest as the baseline's.
+  const drained = groupRss(t.platform.offlinePid());
   await sleep(SETTLE_MS);
   clearInterval(watchMemory);
   const end = groupRss(t.platform.offlinePid());
@@ -200,7 +204,7 @@ try {
     trainings: trainings.length,
     notFinal: open,
     restarts: t.platform.offlineRestarts().total,
-    memoryMb: { baseline: mb(baseline), peak: mb(peak), end: mb(end) },
+    memoryMb: { baseline: mb(baseline), peak: mb(peak), drained: mb(drained), end: mb(end) },
     departures: departures.slice(0, 20),
     departureCount: departures.length,
   };
