@@ -2,8 +2,9 @@
  * `vigie soak`: good and hostile traffic mixed for SOAK_MINUTES (10) on a scratch local platform (its own ports and
  * state), as a careless crowd would send it: HTTP predictions (iris rows, iris CSV, digit images), good CSV batches
  * of up to 20,000 rows, every case of the hostile corpus (scripts/samples/hostile/) over and over, and trainings.
- * It then waits for every upload to hold a final record and every training to end, lets the platform rest, and
- * says whether the platform held: every upload final, no serverless-offline restart, every good request answered 200,
+ * After a warm-up of the same mix (SOAK_WARMUP_MINUTES, 1) and a rest, the baseline; after the traffic, it waits for
+ * every upload to hold a final record and every training to end, lets the platform rest as long, and says whether
+ * the platform held: every upload final, no serverless-offline restart, every good request answered 200,
  * every hostile case answered as the corpus says, and memory back near its baseline (SOAK_MEMORY_SLACK, 1.3×).
  * Exits 1 when any of those fails. Issue #20's done-when.
  */
@@ -21,6 +22,7 @@ import { inFlight, postPredict } from './predict-loop';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const MINUTES = env('SOAK_MINUTES', 10);
+const WARMUP_MINUTES = env('SOAK_WARMUP_MINUTES', 1);
 const HTTP_CONCURRENCY = env('SOAK_HTTP_CONCURRENCY', 4);
 const BATCH_EVERY_S = env('SOAK_BATCH_EVERY_S', 5);
 const TRAINING_EVERY_S = env('SOAK_TRAINING_EVERY_S', 60);
@@ -72,7 +74,7 @@ async function csvOf(rows: number): Promise<string> {
  * A case with its upload moved under `incoming/<model>/soak-<round>/`, so each sending finds its own record; a key
  * that would then pass S3's 1,024 bytes loses characters from the start of its path instead.
  */
-function roundOf(c: HostileCase, round: number): HostileCase {
+function roundOf(c: HostileCase, round: string): HostileCase {
   if (c.via !== 's3') return c;
   const [, folder, path] = /^(incoming\/[^/]+\/)(.*)$/s.exec(c.key)!;
   let rest = path!;
@@ -111,7 +113,7 @@ const httpRequest = async (i: number) => {
 };
 
 async function goodBatch(n: number) {
-  const key = `incoming/iris/soak-good/${n}.csv`;
+  const key = `incoming/iris/soak-good/${uploads.length}.csv`;
   const rows = [200, 2_000, 20_000][n % 3]!;
   const put = await t.s3.send(new PutObjectCommand({ Bucket: target.uploadsBucket, Key: key, Body: await csvOf(rows) }));
   uploads.push(uploadPredictionId(target.uploadsBucket, key, (put.ETag ?? '').replaceAll('"', '')));
@@ -127,28 +129,28 @@ async function goodTraining() {
   else trainings.push(((await response.json()) as { trainingId: string }).trainingId);
 }
 
-/** Sends requests until the deadline: each lane on its own, all at once. */
-async function traffic(deadline: number) {
+/** Sends requests until the deadline: each lane on its own, all at once; `phase` names this run's uploads. */
+async function traffic(deadline: number, phase: string) {
   let round = 0;
   await Promise.all([
     inFlight(Number.MAX_SAFE_INTEGER, HTTP_CONCURRENCY, httpRequest, deadline),
     (async () => {
       for (let n = 0; Date.now() < deadline; n += 1) {
         await goodBatch(n);
-        await sleep(BATCH_EVERY_S * 1000);
+        await sleep(Math.min(BATCH_EVERY_S * 1000, deadline - Date.now()));
       }
     })(),
     (async () => {
       while (Date.now() < deadline) {
         await goodTraining();
-        await sleep(TRAINING_EVERY_S * 1000);
+        await sleep(Math.min(TRAINING_EVERY_S * 1000, deadline - Date.now()));
       }
     })(),
     (async () => {
       for (; hostileCases.length > 0 && Date.now() < deadline; round += 1) {
         for (const c of hostileCases) {
           if (Date.now() >= deadline) break;
-          const problems = await sendCase(target, roundOf(c, round));
+          const problems = await sendCase(target, roundOf(c, `${phase}-${round}`));
           count(`hostile ${c.via}`);
           if (problems.length > 0) departures.push(`${c.issue} ${c.name}: ${problems.join('; ')}`);
         }
@@ -158,19 +160,8 @@ async function traffic(deadline: number) {
   return round;
 }
 
-try {
-  // Warm-up: each function loaded once, then the rest, then the baseline (the platform with no busy worker).
-  await inFlight(HTTP_CONCURRENCY * 3, HTTP_CONCURRENCY, httpRequest);
-  await goodBatch(-1);
-  await sleep(SETTLE_MS);
-  const baseline = groupRss(t.platform.offlinePid());
-  let peak = baseline;
-  const watchMemory = setInterval(() => (peak = Math.max(peak, groupRss(t.platform.offlinePid()))), 2000);
-  process.stderr.write(`soak: ${MINUTES} min of mixed traffic; baseline ${mb(baseline)} MB\n`);
-
-  const started = Date.now();
-  const rounds = await traffic(started + MINUTES * 60_000);
-  process.stderr.write('soak: traffic over, waiting for every upload and training to end\n');
+/** Waits (5 minutes at most) for every upload to hold a final record and every training to end; the open ones. */
+async function openJobs(): Promise<string[]> {
   const waitUntil = Date.now() + 5 * 60_000;
   const notFinal = async () => {
     const open: string[] = [];
@@ -191,6 +182,23 @@ try {
     await sleep(2000);
     open = await notFinal();
   }
+  return open;
+}
+
+try {
+  // Warm-up: the same mix for SOAK_WARMUP_MINUTES, so that every path has run and grown its caches and heaps
+  // once; then the rest, then the baseline. Memory that keeps growing after that is held per request: a leak.
+  await traffic(Date.now() + WARMUP_MINUTES * 60_000, 'warm');
+  await openJobs();
+  await sleep(SETTLE_MS);
+  const baseline = groupRss(t.platform.offlinePid());
+  let peak = baseline;
+  const watchMemory = setInterval(() => (peak = Math.max(peak, groupRss(t.platform.offlinePid()))), 2000);
+  process.stderr.write(`soak: ${MINUTES} min of mixed traffic; baseline ${mb(baseline)} MB\n`);
+
+  const rounds = await traffic(Date.now() + MINUTES * 60_000, 'soak');
+  process.stderr.write('soak: traffic over, waiting for every upload and training to end\n');
+  const open = await openJobs();
   // With the traffic's workers still warm, then after the same rest as the baseline's.
   const drained = groupRss(t.platform.offlinePid());
   await sleep(SETTLE_MS);

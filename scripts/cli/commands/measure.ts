@@ -46,7 +46,7 @@ const MEASUREMENTS = [
     name: 'soak',
     script: 'scripts/bench/soak.ts',
     description: 'good and hostile traffic mixed for minutes: every upload final, no restart, memory back to its baseline',
-    help: 'Starts its own platform on ports 3490/3492/4969/8490. SOAK_MINUTES (10), SOAK_HTTP_CONCURRENCY (4), SOAK_BATCH_EVERY_S (5), SOAK_TRAINING_EVERY_S (60), SOAK_SETTLE_S (130), SOAK_MEMORY_SLACK (1.3) tune it. Exits 1 when the platform did not hold.\n\nExamples:\n  vigie soak\n  SOAK_MINUTES=1 vigie soak',
+    help: 'Starts its own platform on ports 3490/3492/4969/8490. SOAK_MINUTES (10), SOAK_WARMUP_MINUTES (1), SOAK_HTTP_CONCURRENCY (4), SOAK_BATCH_EVERY_S (5), SOAK_TRAINING_EVERY_S (60), SOAK_SETTLE_S (130), SOAK_MEMORY_SLACK (1.3) tune it. Exits 1 when the platform did not hold.\n\nExamples:\n  vigie soak\n  SOAK_MINUTES=1 vigie soak',
   },
 ];
 
