@@ -12,7 +12,7 @@ import { parseUploadKey } from '../shared/upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
 // Uploads are scored by the infer function (its memory sized for the model), over Lambda Invoke.
-const remoteInfer = createInferClient(createLambdaClient(config), config.INFER_FUNCTION_NAME, {
+const remoteInfer = createInferClient(createLambdaClient(config, 'caller'), config.INFER_FUNCTION_NAME, {
   attempts: config.INFER_ATTEMPTS,
   baseDelayMs: 50,
   maxDelayMs: 1000,
@@ -23,7 +23,7 @@ const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
   pseudonymise,
   resultsBucket: config.RESULTS_BUCKET,
 }));
-const handOverBatch = createBatchHandOver(() => createLambdaClient(config), config.BATCH_FUNCTION_NAME);
+const handOverBatch = createBatchHandOver(() => createLambdaClient(config, 'sdk'), config.BATCH_FUNCTION_NAME);
 
 /**
  * S3 ObjectCreated → one recorded prediction per upload under `incoming/<model>/`. Bad inputs end as

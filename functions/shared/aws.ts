@@ -27,11 +27,15 @@ export function createDocumentClient(config: AwsEndpointsConfig): DynamoDBDocume
   return keepUnsafeKeys(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
 }
 
-export function createLambdaClient(config: AwsEndpointsConfig): LambdaClient {
+/**
+ * `retries: 'caller'` when the caller owns them (infer-client.ts: capped, jittered, never for permanent errors);
+ * `'sdk'` for a one-shot asynchronous hand-over, where the SDK's standard retries turn a reset connection into a
+ * second try instead of a lost training or batch (their handlers ignore a duplicate).
+ */
+export function createLambdaClient(config: AwsEndpointsConfig, retries: 'caller' | 'sdk'): LambdaClient {
   return new LambdaClient({
     region: config.AWS_REGION,
     ...(config.VIGIE_LAMBDA_ENDPOINT && { endpoint: config.VIGIE_LAMBDA_ENDPOINT }),
-    // Retries of the infer call are ours (see infer-client.ts): capped, jittered, and never for permanent errors.
-    maxAttempts: 1,
+    ...(retries === 'caller' && { maxAttempts: 1 }),
   });
 }

@@ -32,9 +32,13 @@ export function nextVersion(existing: string[]): string {
  * Runs one queued training to its end: the record goes running → succeeded (a pending version in the models
  * bucket) or failed with `{code, message}`. It never throws for bad data: a failure is a state of the training,
  * and the function's own retries would only repeat it. It throws only when the training's record cannot be
- * written at all.
+ * written at all, and answers undefined when the training was not queued (another invocation runs it).
  */
-export async function runTraining(deps: TrainDeps, record: TrainingRecord, requestId: string): Promise<TrainingRecord> {
+export async function runTraining(
+  deps: TrainDeps,
+  record: TrainingRecord,
+  requestId: string,
+): Promise<TrainingRecord | undefined> {
   const started = performance.now();
   const { trainingId } = record;
   const progress = async (value: number, stage: string) => {
@@ -44,15 +48,14 @@ export async function runTraining(deps: TrainDeps, record: TrainingRecord, reque
       updatedAt: deps.now().toISOString(),
     });
   };
+  // A duplicate invocation (an SDK retry of the hand-over whose first try did arrive) finds it taken and stops here.
+  if (!(await deps.trainings.claim(trainingId, deps.now().toISOString()))) {
+    logger.warn('training not queued: another invocation has it', { trainingId });
+    return undefined;
+  }
   let outcome: Partial<TrainingRecord>;
   let event: Partial<TrainingAuditEvent> = {};
   try {
-    await deps.trainings.update(trainingId, {
-      status: 'running',
-      progress: 0.05,
-      stage: 'reading',
-      updatedAt: deps.now().toISOString(),
-    });
     const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.uploadsBucket, Key: record.inputKey }));
     const bytes = await object.Body!.transformToByteArray();
     // A first guess: a training of the same model finishing meanwhile may take it; register() then steps past.

@@ -27,7 +27,7 @@ import { subjectFromHeaders } from '../shared/subject-id';
 const config = loadConfig(trainingsConfigSchema);
 const verifier = createApiKeyVerifier(config);
 const s3 = createS3Client(config);
-const lambda = createLambdaClient(config);
+const lambda = createLambdaClient(config, 'sdk');
 const trainings = createTrainingStore(createDocumentClient(config), config.TRAININGS_TABLE);
 const models = new BucketModels(s3, config.MODELS_BUCKET);
 /** The shipped models (the models layer): names a training may not take. */

@@ -41,6 +41,8 @@ export interface TrainingStore {
   create(record: TrainingRecord): Promise<boolean>;
   get(trainingId: string): Promise<TrainingRecord | undefined>;
   update(trainingId: string, changes: Partial<TrainingRecord>): Promise<void>;
+  /** Moves a queued training to running; false when it is not queued (another invocation already has it). */
+  claim(trainingId: string, updatedAt: string): Promise<boolean>;
 }
 
 export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
@@ -73,6 +75,30 @@ export function createTrainingStore(documents: DynamoDBDocumentClient, table: st
           ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
         }),
       );
+    },
+    async claim(trainingId, updatedAt) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { trainingId },
+            UpdateExpression: 'SET #status = :running, progress = :progress, stage = :stage, updatedAt = :updatedAt',
+            ConditionExpression: '#status = :queued',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':queued': 'queued',
+              ':running': 'running',
+              ':progress': 0.05,
+              ':stage': 'reading',
+              ':updatedAt': updatedAt,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
     },
   };
 }
