@@ -345,7 +345,7 @@ describe('labels that are spreadsheet formulas (issue #20.9)', { timeout: 240_00
   /** The prediction column of a scored CSV, and every cell of it, as a spreadsheet would read them. */
   const cellsOf = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
 
-  it('are learnt, then written neutralised in an HTTP text/csv answer', async () => {
+  it('are learnt, then written neutralised in an HTTP text/csv answer and in a batch results file', async () => {
     const training = await trainOver('formula-labels', 'target=label&timeBudgetSeconds=5', `${table.join('\n')}\n`);
     expect(training).toMatchObject({ status: 'succeeded', task: 'classification' });
     const approval = await api(`/v1/models/formula-labels/versions/${training.version}/approval`, {
@@ -363,11 +363,16 @@ describe('labels that are spreadsheet formulas (issue #20.9)', { timeout: 240_00
       });
       return response.status === 200 ? response.text() : undefined;
     }, 30_000);
-    // Batch outputs are written by the same scoreCsv (tests/unit/csv-injection.test.ts).
-    const rows = cellsOf(answer);
-    expect(rows.map((row) => row.prediction)).toEqual(labels.map((label) => `'${label}`));
-    expect(rows.flatMap((row) => Object.values(row)).filter(isFormulaLike)).toEqual([]);
-    // An echoed formula is neutralised too; a negative number stays a number.
-    expect(rows.map((row) => row.note)).toEqual(["'=1+1", 'ok', 'ok', '-1.5']);
+    // The same table through a CSV batch (S3 upload → batch function → results file) is written the same way.
+    await t.s3.send(
+      new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: 'incoming/formula-labels/day.csv', Body: toScore }),
+    );
+    const batch = await batchOutput('incoming/formula-labels/day.csv');
+    for (const rows of [cellsOf(answer), cellsOf(batch)]) {
+      expect(rows.map((row) => row.prediction)).toEqual(labels.map((label) => `'${label}`));
+      expect(rows.flatMap((row) => Object.values(row)).filter(isFormulaLike)).toEqual([]);
+      // An echoed formula is neutralised too; a negative number stays a number.
+      expect(rows.map((row) => row.note)).toEqual(["'=1+1", 'ok', 'ok', '-1.5']);
+    }
   });
 });
