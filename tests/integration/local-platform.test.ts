@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -121,6 +121,11 @@ describe('one platform, attacked', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9+/]{15}=$/);
   }, 30_000);
+
+  it('runs serverless-offline with two malloc arenas, so its memory falls back after a burst (#20, vigie soak)', () => {
+    const environment = readFileSync(`/proc/${t.platform.offlinePid()}/environ`, 'utf8').split('\0');
+    expect(environment).toContain('MALLOC_ARENA_MAX=2');
+  });
 
   it('starts serverless-offline again when it dies, and processes the uploads that follow', async () => {
     process.kill(-t.platform.offlinePid()!, 'SIGKILL');
