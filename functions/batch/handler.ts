@@ -1,14 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
-import { createDocumentClient, createS3Client } from '../shared/aws';
-import { batchConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { reportPrediction, reportRejectedRows } from '../shared/observability';
-import { logger } from '../shared/telemetry';
-import { createModelRegistry, loadPseudonymiser } from '../shared/wiring';
-import { parseUploadKey } from '../shared/upload-key';
-import { createErasureLedger } from '../shared/erasure-ledger';
+import { createDocumentClient, createS3Client } from '../platform/aws';
+import { batchConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { reportPrediction, reportRejectedRows } from '../records/observability';
+import { logger } from '../platform/telemetry';
+import { createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
+import { parseUploadKey } from '../uploads/upload-key';
+import { createErasureLedger } from '../records/erasure-ledger';
 import { createBatchRecords } from './batch-record';
 import { processBatch, type BatchDeps } from './process-batch';
 

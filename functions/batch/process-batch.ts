@@ -4,24 +4,24 @@ import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
-import { openAnnounced, uploadIdentities } from '../shared/announced-object';
-import { erasedSince, type ErasureLedger, type ObjectVersion } from '../shared/erasure-ledger';
-import { errorCode, InputGoneError, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
-import { runTabular } from '../shared/inference/run-tabular';
-import type { SessionCache } from '../shared/inference/sessions';
-import { recordedModelName } from '../shared/prediction';
-import type { PredictionRecord } from '../shared/records';
-import { expiryFor } from '../shared/records';
-import type { ModelRegistry } from '../shared/registry';
-import type { Pseudonymise } from '../shared/pseudonym';
-import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
-import { RECORDED_WARNINGS, recordedTimeWarnings } from '../shared/tabular/summary';
-import type { RangeWarning } from '../shared/tabular/features';
-import { quarantine } from '../shared/quarantine';
-import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
+import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
+import { erasedSince, type ErasureLedger, type ObjectVersion } from '../records/erasure-ledger';
+import { errorCode, InputGoneError, InvalidInputError, isPermanent, VigieError } from '../platform/errors';
+import { runTabular } from '../serving/inference/run-tabular';
+import type { SessionCache } from '../serving/inference/sessions';
+import { recordedModelName } from '../serving/prediction';
+import type { PredictionRecord } from '../records/records';
+import { expiryFor } from '../records/records';
+import type { ModelRegistry } from '../serving/registry';
+import type { Pseudonymise } from '../records/pseudonym';
+import { scoreCsv, type CsvSummary } from '../serving/tabular/csv-score';
+import { RECORDED_WARNINGS, recordedTimeWarnings } from '../serving/tabular/summary';
+import type { RangeWarning } from '../serving/tabular/features';
+import { quarantine } from '../uploads/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 import type { BatchRecords } from './batch-record';
-import { deleteUpload } from '../shared/delete-upload';
-import { logger } from '../shared/telemetry';
+import { deleteUpload } from '../uploads/delete-upload';
+import { logger } from '../platform/telemetry';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -91,7 +91,7 @@ export async function processBatch(
   const started = performance.now();
   const object: ObjectVersion = { bucket: event.s3.bucket.name, key: upload.key, eTag: event.s3.object.eTag ?? '' };
   const createdAt = deps.now();
-  // The same id the preprocess function gives this upload (functions/shared/upload-key.ts).
+  // The same id the preprocess function gives this upload (functions/uploads/upload-key.ts).
   const predictionId = uploadPredictionId(object.bucket, object.key, object.eTag || event.s3.object.sequencer);
   const running = {
     predictionId,

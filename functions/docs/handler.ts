@@ -1,10 +1,10 @@
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { NotFoundError } from '../shared/errors';
-import { apiHandler } from '../shared/http/api-handler';
-import { json, securityHeaders } from '../shared/http/responses';
-import { openApiDocument } from '../shared/openapi/document';
-import { servedModels } from '../shared/openapi/served-models';
-import { ModelRegistry } from '../shared/registry';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { NotFoundError } from '../platform/errors';
+import { apiHandler } from '../api/http/api-handler';
+import { json, securityHeaders } from '../api/http/responses';
+import { openApiDocument } from '../api/openapi/document';
+import { servedModels } from '../api/openapi/served-models';
+import { ModelRegistry } from '../serving/registry';
 import { viewerFile } from './viewer';
 
 const config = loadConfig(inferConfigSchema);

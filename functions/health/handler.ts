@@ -1,9 +1,9 @@
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { apiHandler } from '../shared/http/api-handler';
-import { json } from '../shared/http/responses';
-import { ModelRegistry } from '../shared/registry';
-import { checkModels, healthy } from '../shared/model-health';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { apiHandler } from '../api/http/api-handler';
+import { json } from '../api/http/responses';
+import { ModelRegistry } from '../serving/registry';
+import { checkModels, healthy } from '../serving/model-health';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);

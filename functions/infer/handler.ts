@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/telemetry';
-import { ModelRegistry } from '../shared/registry';
-import { infer, type InferDeps } from '../shared/inference/infer';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { logger } from '../platform/telemetry';
+import { ModelRegistry } from '../serving/registry';
+import { infer, type InferDeps } from '../serving/inference/infer';
 
 const config = loadConfig(inferConfigSchema);
 // Module scope: sessions live as long as the container, so only the first call of a model pays for loading it.

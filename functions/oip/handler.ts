@@ -1,18 +1,18 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { loadConfig, predictConfigSchema } from '../shared/config';
-import { PayloadTooLargeError } from '../shared/errors';
-import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
-import { json } from '../shared/http/responses';
-import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/telemetry';
-import { oipHandler } from '../shared/oip/oip-handler';
-import { inferInProcess } from '../shared/inference/infer';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { checkModels, healthy } from '../shared/model-health';
+import { loadConfig, predictConfigSchema } from '../platform/config';
+import { PayloadTooLargeError } from '../platform/errors';
+import { authorizeModel, type AuthenticatedContext } from '../api/http/api-keys';
+import { json } from '../api/http/responses';
+import { SessionCache } from '../serving/inference/sessions';
+import { logger } from '../platform/telemetry';
+import { oipHandler } from '../api/oip/oip-handler';
+import { inferInProcess } from '../serving/inference/infer';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { checkModels, healthy } from '../serving/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
-import { rawBody } from '../shared/http/body';
-import { subjectFromHeaders } from '../shared/subject-id';
+import { rawBody } from '../api/http/body';
+import { subjectFromHeaders } from '../records/subject-id';
 
 const config = loadConfig(predictConfigSchema);
 // One session per model version per container, shared by readiness, image and tabular inference: like predict,

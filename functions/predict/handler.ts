@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, predictConfigSchema } from '../shared/config';
-import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../shared/annotate';
-import { NotAcceptableError } from '../shared/errors';
-import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
-import { apiHandler } from '../shared/http/api-handler';
-import { image, json } from '../shared/http/responses';
-import { logger } from '../shared/telemetry';
-import { SessionCache } from '../shared/inference/sessions';
-import { runPrediction } from '../shared/prediction';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { inferInProcess } from '../shared/inference/infer';
-import { subjectFromHeaders } from '../shared/subject-id';
+import { loadConfig, predictConfigSchema } from '../platform/config';
+import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../serving/annotate';
+import { NotAcceptableError } from '../platform/errors';
+import { authorizeModel, type AuthenticatedContext } from '../api/http/api-keys';
+import { apiHandler } from '../api/http/api-handler';
+import { image, json } from '../api/http/responses';
+import { logger } from '../platform/telemetry';
+import { SessionCache } from '../serving/inference/sessions';
+import { runPrediction } from '../serving/prediction';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { inferInProcess } from '../serving/inference/infer';
+import { subjectFromHeaders } from '../records/subject-id';
 import { parsePredictBody } from './request-body';
 import { createTabularAnswer } from './tabular';
 

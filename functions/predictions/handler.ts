@@ -1,12 +1,12 @@
-import { createDocumentClient } from '../shared/aws';
-import { predictionsConfigSchema, loadConfig } from '../shared/config';
-import { NotFoundError } from '../shared/errors';
-import { apiHandler } from '../shared/http/api-handler';
-import { mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
-import { predictionIdSchema } from '../shared/http/path-parameters';
-import { json } from '../shared/http/responses';
-import { createPredictionStore } from '../shared/records-dynamodb';
-import { createApiKeyVerifier } from '../shared/wiring';
+import { createDocumentClient } from '../platform/aws';
+import { predictionsConfigSchema, loadConfig } from '../platform/config';
+import { NotFoundError } from '../platform/errors';
+import { apiHandler } from '../api/http/api-handler';
+import { mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { predictionIdSchema } from '../api/http/path-parameters';
+import { json } from '../api/http/responses';
+import { createPredictionStore } from '../records/records-dynamodb';
+import { createApiKeyVerifier } from '../wiring/wiring';
 
 const config = loadConfig(predictionsConfigSchema);
 const store = createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE);

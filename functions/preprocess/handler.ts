@@ -1,14 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
-import { createLambdaClient, createS3Client } from '../shared/aws';
-import { loadConfig, preprocessConfigSchema } from '../shared/config';
-import { logger } from '../shared/telemetry';
-import { createInferClient } from '../shared/inference/infer-client';
-import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import { createLambdaClient, createS3Client } from '../platform/aws';
+import { loadConfig, preprocessConfigSchema } from '../platform/config';
+import { logger } from '../platform/telemetry';
+import { createInferClient } from '../serving/inference/infer-client';
+import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
-import { parseUploadKey } from '../shared/upload-key';
+import { parseUploadKey } from '../uploads/upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
 // Uploads are scored by the infer function (its memory sized for the model), over Lambda Invoke.

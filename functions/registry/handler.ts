@@ -1,8 +1,8 @@
-import { registryConfigSchema, loadConfig } from '../shared/config';
-import { apiHandler } from '../shared/http/api-handler';
-import { authorizeModel, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
-import { json } from '../shared/http/responses';
-import { createApiKeyVerifier, createModelRegistry } from '../shared/wiring';
+import { registryConfigSchema, loadConfig } from '../platform/config';
+import { apiHandler } from '../api/http/api-handler';
+import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { json } from '../api/http/responses';
+import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
 import { describeModel } from './describe';
 

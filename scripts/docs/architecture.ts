@@ -97,9 +97,9 @@ function storageBlock(resources: Record<string, CfnResource>): string {
   return table(['kind', 'name (dev stage)', 'key', 'retention and indexes'], rows);
 }
 
-/** The record's fields as declared in functions/shared/records.ts, with their doc comments. */
+/** The record's fields as declared in functions/records/records.ts, with their doc comments. */
 function recordBlock(): string {
-  const path = 'functions/shared/records.ts';
+  const path = 'functions/records/records.ts';
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
   const record = source.statements.find(
     (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'PredictionRecord',

@@ -1,4 +1,4 @@
-import { iou, type Box } from '../../functions/shared/inference/detection';
+import { iou, type Box } from '../../functions/serving/inference/detection';
 
 export interface ScoredBox {
   image: string;

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/shared/errors';
-import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
-import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
-import type { PredictionRecord, PredictionStore } from '../../functions/shared/records';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/platform/errors';
+import type { InvokeInfer } from '../../functions/serving/inference/infer-client';
+import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/serving/prediction';
+import type { PredictionRecord, PredictionStore } from '../../functions/records/records';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 
