@@ -15,7 +15,7 @@ import { expiryFor } from '../records/records';
 import type { ModelRegistry } from '../serving/registry';
 import type { Pseudonymise } from '../records/pseudonym';
 import { scoreCsv, type CsvSummary } from '../serving/tabular/csv-score';
-import { RECORDED_WARNINGS, recordedTimeWarnings } from '../serving/tabular/summary';
+import { RECORDED_WARNINGS, recordedTimeWarnings } from '../records/rows-summary';
 import type { RangeWarning } from '../serving/tabular/features';
 import { quarantine } from '../uploads/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../platform/errors';
 import { parseJsonBody } from '../api/http/body';
-import type { PredictionResult } from '../serving/inference/results';
+import type { PredictionResult } from '../records/results';
 import type { SessionCache } from '../serving/inference/sessions';
 import { quoteName } from '../platform/model-name';
 import type { ModelVersion } from '../serving/registry';

@@ -1,6 +1,6 @@
-import type { PredictionResult, RowResult } from '../serving/inference/results';
+import type { PredictionResult, RowResult } from './results';
 import type { RangeWarning } from '../serving/tabular/features';
-import type { RowsSummary } from '../serving/tabular/summary';
+import type { RowsSummary } from './rows-summary';
 import type { TimeSeriesWarning } from '../serving/tabular/time-series';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';

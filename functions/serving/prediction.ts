@@ -4,7 +4,7 @@ import { erasedSince, type ErasureLedger } from '../records/erasure-ledger';
 import { errorCode, InvalidInputError, isPermanent, PayloadTooLargeError, VigieError } from '../platform/errors';
 import type { InvokeInfer } from './inference/infer-client';
 import { imageInputOf } from './model-spec';
-import type { PredictionResult } from './inference/results';
+import type { PredictionResult } from '../records/results';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import { UNKNOWN_MODEL } from '../platform/model-name';
 import { expiryFor, type PredictionRecord, type PredictionStore } from '../records/records';

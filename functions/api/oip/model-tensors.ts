@@ -1,5 +1,5 @@
-import type { RowResult } from '../../serving/inference/results';
-import type { PredictionResult } from '../../serving/inference/results';
+import type { RowResult } from '../../records/results';
+import type { PredictionResult } from '../../records/results';
 import type { ModelMetadata } from '../../serving/model-spec';
 import { InvalidInputError } from '../../platform/errors';
 import { quoteName } from '../../platform/model-name';

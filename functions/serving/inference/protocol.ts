@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../../platform/zod-messages';
 import type { Tensor } from '../preprocessing';
-import type { PredictionResult } from './results';
+import type { PredictionResult } from '../../records/results';
 
 /**
  * What travels between the functions that prepare inputs and the infer function (Lambda Invoke payloads are

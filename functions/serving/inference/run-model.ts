@@ -9,7 +9,7 @@ import { imageInputOf } from '../model-spec';
 import type { ModelVersion } from '../registry';
 import { detect } from './detection';
 import { classify } from './postprocess';
-import type { PredictionResult } from './results';
+import type { PredictionResult } from '../../records/results';
 import type { SessionCache } from './sessions';
 
 export interface ModelAnswer {

@@ -6,7 +6,7 @@ import { ort } from '../../platform/native/onnxruntime';
 import type { ModelVersion } from '../registry';
 import type { FloatTensor } from '../preprocessing/tensor';
 import { classify } from './postprocess';
-import type { RowResult } from './results';
+import type { RowResult } from '../../records/results';
 import type { SessionCache } from './sessions';
 
 export interface TabularAnswer {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse, type Info } from 'csv-parse';
 import { InvalidInputError, PayloadTooLargeError } from '../../platform/errors';
-import type { RowResult } from '../inference/results';
+import type { RowResult } from '../../records/results';
 import type { FloatTensor } from '../preprocessing/tensor';
 import {
   appendedNames,
@@ -16,7 +16,7 @@ import {
 import { csvParseRefusal, MAX_RECORD_CHARACTERS } from './csv-parse-errors';
 import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
 import { createTensorizer } from './model-tensor';
-import { RECORDED_WARNINGS } from './summary';
+import { RECORDED_WARNINGS } from '../../records/rows-summary';
 import type { TimeSeriesWarning } from './time-series';
 import { columnName, type TabularInputSpec } from './spec';
 import { TabularInputError } from './tabular-errors';

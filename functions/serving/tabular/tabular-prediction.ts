@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { errorCode, isPermanent, PayloadTooLargeError, VigieError } from '../../platform/errors';
-import type { RowResult } from '../inference/results';
+import type { RowResult } from '../../records/results';
 import { runTabular } from '../inference/run-tabular';
 import type { SessionCache } from '../inference/sessions';
 import { recordedModelName, sha256Hex, storeRecord, type PredictionDeps } from '../prediction';
@@ -12,7 +12,7 @@ import type { RangeWarning } from './features';
 import { readJsonRows } from './json-rows';
 import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
-import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from './summary';
+import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
 import { TabularInputError } from './tabular-errors';
 import type { TimeSeriesWarning } from './time-series';
 

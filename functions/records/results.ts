@@ -1,5 +1,5 @@
-import type { DetectionResult } from './detection';
-import type { ClassificationResult } from './postprocess';
+import type { DetectionResult } from '../serving/inference/detection';
+import type { ClassificationResult } from '../serving/inference/postprocess';
 
 /**
  * What a model answers, apart from the onnxruntime runners that produce it: records, the Invoke protocol and the
