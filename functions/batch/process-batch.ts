@@ -16,7 +16,7 @@ import type { ModelRegistry } from '../serving/registry';
 import type { Pseudonymise } from '../records/pseudonym';
 import { scoreCsv, type CsvSummary } from '../serving/tabular/csv-score';
 import { RECORDED_WARNINGS, recordedTimeWarnings } from '../records/rows-summary';
-import type { RangeWarning } from '../serving/tabular/features';
+import type { RangeWarning } from '../records/warnings';
 import { quarantine } from '../uploads/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 import type { BatchRecords } from './batch-record';

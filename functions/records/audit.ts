@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../platform/zod-messages';
-import { UNCERTAIN_REASONS } from '../serving/inference/postprocess';
-import { ROW_ERROR_REASONS } from '../serving/tabular/features';
+import { UNCERTAIN_REASONS } from './results';
+import { ROW_ERROR_REASONS } from './warnings';
 import type { PredictionRecord } from './records';
 
 /**

@@ -1,7 +1,6 @@
 import type { PredictionResult, RowResult } from './results';
-import type { RangeWarning } from '../serving/tabular/features';
+import type { RangeWarning, TimeSeriesWarning } from './warnings';
 import type { RowsSummary } from './rows-summary';
-import type { TimeSeriesWarning } from '../serving/tabular/time-series';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 

@@ -1,4 +1,4 @@
-import type { DetectionResult } from './inference/detection';
+import type { DetectionResult } from '../records/results';
 import { sharp } from '../platform/native/sharp';
 
 const escapeXml = (text: string) =>

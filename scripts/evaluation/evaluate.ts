@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { DetectionResult } from '../../functions/serving/inference/detection';
-import type { ClassificationResult } from '../../functions/serving/inference/postprocess';
+import type { ClassificationResult, DetectionResult } from '../../functions/records/results';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';

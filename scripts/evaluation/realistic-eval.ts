@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClassificationResult } from '../../functions/serving/inference/postprocess';
+import type { ClassificationResult } from '../../functions/records/results';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';

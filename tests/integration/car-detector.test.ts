@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DetectionResult } from '../../functions/serving/inference/detection';
+import type { DetectionResult } from '../../functions/records/results';
 import { iou } from '../../functions/serving/inference/detection';
 import { validationFrames, type FrameRangeSplit, type LabelledFrame } from '../../scripts/evaluation/car-dataset';
 import { MODELS_DIR } from '../support/models';

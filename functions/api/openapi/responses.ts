@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import '../../platform/zod-messages';
-import { UNCERTAIN_REASONS } from '../../serving/inference/postprocess';
+import { UNCERTAIN_REASONS } from '../../records/results';
 import { modelMetadataSchema } from '../../serving/model-spec';
-import { TIME_WARNING_CODES } from '../../serving/tabular/time-series';
+import { TIME_WARNING_CODES } from '../../records/warnings';
 
 /**
  * The bodies the /v1 routes answer, as zod schemas for the OpenAPI document. The handlers build these answers

@@ -1,23 +1,6 @@
+import type { Box, DetectionResult } from '../../records/results';
 import type { DetectionOutputSpec } from '../model-spec';
 import type { LetterboxGeometry } from '../preprocessing';
-
-export interface Box {
-  xmin: number;
-  ymin: number;
-  xmax: number;
-  ymax: number;
-}
-
-export interface Detection {
-  label: string;
-  score: number;
-  /** In the input picture's pixels (after EXIF orientation). */
-  box: Box;
-}
-
-export interface DetectionResult {
-  detections: Detection[];
-}
 
 interface Candidate {
   score: number;

@@ -1,19 +1,5 @@
+import type { ClassificationResult } from '../../records/results';
 import type { ClassificationOutputSpec } from '../model-spec';
-
-export interface ClassificationResult {
-  label: string;
-  confidence: number;
-  /** label → probability, summing to 1. */
-  probabilities: Record<string, number>;
-  /** Present when the answer should not be taken as read: the label is the model's best guess only. */
-  uncertain?: true;
-  /** `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold. */
-  reason?: UncertainReason;
-}
-
-/** Why an answer is marked uncertain; the audit event's schema lists the same values. */
-export const UNCERTAIN_REASONS = ['nothing-found', 'low-confidence'] as const;
-export type UncertainReason = (typeof UNCERTAIN_REASONS)[number];
 
 /** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
 const round = (value: number) => Math.round(value * 1e6) / 1e6;

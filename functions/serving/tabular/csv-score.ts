@@ -14,10 +14,10 @@ import {
   type CsvEncoding,
 } from './csv-dialect';
 import { csvParseRefusal, MAX_RECORD_CHARACTERS } from './csv-parse-errors';
-import { readRow, type FieldProblem, type RangeWarning, type RowErrorReason } from './features';
+import type { RangeWarning, RowErrorReason, TimeSeriesWarning } from '../../records/warnings';
+import { readRow, type FieldProblem } from './features';
 import { createTensorizer } from './model-tensor';
 import { RECORDED_WARNINGS } from '../../records/rows-summary';
-import type { TimeSeriesWarning } from './time-series';
 import { columnName, type TabularInputSpec } from './spec';
 import { TabularInputError } from './tabular-errors';
 

@@ -1,3 +1,4 @@
+import type { RangeWarning, RowErrorReason } from '../../records/warnings';
 import { quoteCell } from './cell-quote';
 import type { FeatureSpec, TabularInputSpec } from './spec';
 import { featureValueProblem } from './value-bounds';
@@ -10,29 +11,8 @@ export interface FieldProblem {
   message: string;
 }
 
-/** A value served although it lies outside what the model was trained on: a drift signal, not an error. */
-export interface RangeWarning {
-  field: string;
-  value: number;
-  range: { min: number; max: number };
-  row?: number;
-}
-
 /** What a raw value is, before the feature's type is checked: JSON keeps its types, CSV gives text. */
 export type ValueSource = 'json' | 'csv';
-
-/** Why a row was not scored, as a stable code: rejected rows are counted by it (audit `rejected-rows` events). */
-export const ROW_ERROR_REASONS = [
-  'missing',
-  'null',
-  'not-a-number',
-  'non-finite',
-  'too-large',
-  'not-an-integer',
-  'unknown-category',
-  'field-count',
-] as const;
-export type RowErrorReason = (typeof ROW_ERROR_REASONS)[number];
 
 type Read = { value: number; warning?: RangeWarning } | { problem: string; reason: RowErrorReason };
 

@@ -1,5 +1,6 @@
 import type { FloatTensor } from '../preprocessing/tensor';
-import { readRow, unknownFieldMessage, type FieldProblem, type RangeWarning } from './features';
+import type { RangeWarning } from '../../records/warnings';
+import { readRow, unknownFieldMessage, type FieldProblem } from './features';
 import { columnName, type TabularInputSpec } from './spec';
 import { MAX_LISTED_PROBLEMS } from './tabular-errors';
 

@@ -8,13 +8,12 @@ import type { FloatTensor } from '../preprocessing/tensor';
 import { expiryFor, type PredictionRecord } from '../../records/records';
 import type { ModelVersion } from '../registry';
 import { scoreCsv, type CsvSummary, type RowOutcome } from './csv-score';
-import type { RangeWarning } from './features';
+import type { RangeWarning, TimeSeriesWarning } from '../../records/warnings';
 import { readJsonRows } from './json-rows';
 import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
 import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
 import { TabularInputError } from './tabular-errors';
-import type { TimeSeriesWarning } from './time-series';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
 export const CHUNK_ROWS = 4096;

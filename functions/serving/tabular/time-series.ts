@@ -1,4 +1,5 @@
 import type { FloatTensor } from '../preprocessing/tensor';
+import type { TimeSeriesWarning } from '../../records/warnings';
 import { quoteCell } from './cell-quote';
 
 /**
@@ -15,17 +16,6 @@ export interface TimeSeriesSpec {
 export interface TimeSeriesRow {
   features: ArrayLike<number>;
   time?: string;
-}
-
-/** What a time column can say about a row; the OpenAPI document lists the same. */
-export const TIME_WARNING_CODES = ['time-unreadable', 'time-not-increasing', 'time-gap', 'calibration-short'] as const;
-
-export interface TimeSeriesWarning {
-  /** 0-based index of the row among the rows the series was given (the file's scored rows, in order). */
-  row: number;
-  field: string;
-  code: (typeof TIME_WARNING_CODES)[number];
-  message: string;
 }
 
 /** The model input for a run of consecutive rows: `tensor.dims` is [rows, window, F] (or [rows, F] unwindowed). */
