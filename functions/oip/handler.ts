@@ -19,7 +19,7 @@ const config = loadConfig(predictConfigSchema);
 // the model runs here (no Invoke hop to the infer function).
 const sessions = new SessionCache();
 const registry = createModelRegistry(config);
-const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
+const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 

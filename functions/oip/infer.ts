@@ -116,6 +116,8 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
     requestId: call.requestId,
     model: call.model,
     version: call.version,
+    // Resolved once, here: the prediction paths use this version instead of looking it up again.
+    resolved: model,
     subjectId: call.subjectId,
     callerId: call.callerId,
   };

@@ -8,6 +8,7 @@ import { image, json } from '../api/http/responses';
 import { logger } from '../platform/telemetry';
 import { SessionCache } from '../serving/inference/sessions';
 import { runPrediction } from '../serving/prediction';
+import type { ModelVersion } from '../serving/registry';
 import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { inferInProcess } from '../serving/inference/infer';
 import { subjectFromHeaders } from '../records/subject-id';
@@ -20,17 +21,21 @@ const registry = createModelRegistry(config);
 // through the infer function's own code in this process: no Lambda-to-Lambda hop on the synchronous path (the S3
 // path still hands its tensors to the infer function).
 const sessions = new SessionCache();
-const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
+const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 const predictRows = createTabularAnswer(deps, sessions, pseudonymise);
 
-/** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
-async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
+/**
+ * Only detectors have something to draw; an unknown model is left to the prediction path, which records it. The
+ * version looked at is handed on, so the prediction does not resolve it again.
+ */
+async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<ModelVersion | undefined> {
   const spec = await deps.registry.resolve(model, version).catch(() => undefined);
   if (spec && spec.metadata.output.kind !== 'detection') {
     throw new NotAcceptableError(`Model '${model}' is a ${spec.metadata.task} model: it answers JSON only, not a picture.`);
   }
+  return spec;
 }
 
 /** The picture format the client asked for, if any: `Accept: image/jpeg`, or PNG (`Accept: image/png`, `?annotate=true`). */
@@ -57,7 +62,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const input = parsePredictBody(event, config.MAX_INPUT_BYTES);
   if (!('image' in input)) return predictRows(event, caller, model, version, input);
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
-  if (format) await refusePictureFromClassifier(model, version);
+  const resolved = format ? await refusePictureFromClassifier(model, version) : undefined;
   let picture: Buffer | undefined;
   const subject = subjectFromHeaders(event.headers);
   const outcome = await runPrediction(deps, {
@@ -66,6 +71,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     source: 'http',
     model,
     version,
+    resolved,
     bytes: input.image,
     annotate: async (result, source) => {
       if (format && 'detections' in result) picture = await annotateDetections(input.image, result, source, format);

@@ -108,9 +108,13 @@ export async function measureInProcess(
     retentionDays: 90,
   });
   const httpDeps = chainDeps(inferInProcess(inferDeps));
-  const uploadDeps = chainDeps(async (call) => {
+  const uploadDeps = chainDeps(async ({ model: version, ...call }) => {
     const started = performance.now();
-    const answer = await infer(inferDeps, JSON.parse(serializeInferRequest({ ...call, tensor: encodeTensor(call.tensor) })));
+    const named = { model: version.metadata.name, version: version.metadata.version };
+    const answer = await infer(
+      inferDeps,
+      JSON.parse(serializeInferRequest({ ...named, ...call, tensor: encodeTensor(call.tensor) })),
+    );
     const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
     inferSamples.push(performance.now() - started);
     if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);

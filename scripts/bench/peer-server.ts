@@ -17,7 +17,7 @@ import { imageInputOf } from '../../functions/serving/model-spec';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
-import { sha256Hex } from '../../functions/serving/prediction';
+import { sha256Hex } from '../../functions/serving/prediction-record';
 import { expiryFor } from '../../functions/records/records';
 import { ModelRegistry } from '../../functions/serving/registry';
 

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
 import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/platform/errors';
 import type { InvokeInfer } from '../../functions/serving/inference/infer-client';
-import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/serving/prediction';
+import { runPrediction, type PredictionDeps } from '../../functions/serving/prediction';
+import { sha256Hex } from '../../functions/serving/prediction-record';
 import type { PredictionRecord, PredictionStore } from '../../functions/records/records';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
@@ -35,10 +36,10 @@ function memoryStore(): PredictionStore & { items: Map<string, PredictionRecord>
   };
 }
 
-const answering: InvokeInfer = async (request) => ({
+const answering: InvokeInfer = async (call) => ({
   ok: true,
-  model: request.model,
-  modelVersion: request.version ?? '?',
+  model: call.model.metadata.name,
+  modelVersion: call.model.metadata.version,
   modelSha256: metadata.artifact.sha256,
   result: { label: '7', confidence: 0.9, probabilities: { '7': 0.9 } },
   inferenceMs: 1.234,

@@ -1,9 +1,16 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { InferenceUnavailableError, RefusedError, VigieError } from '../../platform/errors';
+import type { ModelVersion } from '../registry';
 import { encodeTensor, serializeInferRequest, type InferCall, type InferResponse, type InferSuccess } from './protocol';
 
-/** Runs a model on a prepared tensor: through Lambda Invoke (createInferClient) or in process (inferInProcess). */
-export type InvokeInfer = (call: InferCall) => Promise<InferSuccess>;
+/** A prepared tensor for a model version the caller already resolved. */
+export type ModelCall = Omit<InferCall, 'model' | 'version'> & { model: ModelVersion };
+
+/**
+ * Runs a model on a prepared tensor: in process (inferInProcess) on the version itself, with no second lookup;
+ * or through Lambda Invoke (createInferClient), naming that exact version to the infer function.
+ */
+export type InvokeInfer = (call: ModelCall) => Promise<InferSuccess>;
 
 export interface RetryPolicy {
   attempts: number;
@@ -18,8 +25,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * backoff ("full jitter"); refusals are permanent and returned at once.
  */
 export function createInferClient(lambda: LambdaClient, functionName: string, retry: RetryPolicy): InvokeInfer {
-  return async (call) => {
-    const payload = Buffer.from(serializeInferRequest({ ...call, tensor: encodeTensor(call.tensor) }));
+  return async ({ model, ...call }) => {
+    const named = { model: model.metadata.name, version: model.metadata.version };
+    const payload = Buffer.from(serializeInferRequest({ ...named, ...call, tensor: encodeTensor(call.tensor) }));
     let lastError: unknown;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       try {

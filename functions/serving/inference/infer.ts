@@ -10,7 +10,11 @@ export interface InferDeps {
   sessions: SessionCache;
 }
 
-async function answer(sessions: SessionCache, model: ModelVersion, call: InferCall): Promise<InferSuccess> {
+async function answer(
+  sessions: SessionCache,
+  model: ModelVersion,
+  call: Pick<InferCall, 'tensor' | 'letterbox'>,
+): Promise<InferSuccess> {
   const { result, inferenceMs } = await runModel(sessions, model, call.tensor, call.letterbox);
   return {
     ok: true,
@@ -22,17 +26,13 @@ async function answer(sessions: SessionCache, model: ModelVersion, call: InferCa
   };
 }
 
-/** Runs the requested model version on a decoded tensor; refusals are thrown as typed errors. */
-export async function inferTensor(deps: InferDeps, call: InferCall): Promise<InferSuccess> {
-  return answer(deps.sessions, await deps.registry.resolve(call.model, call.version), call);
-}
-
 /**
- * The infer function's code run where it is called (the predict function): no Invoke hop, no tensor encoding, and
- * its refusals stay the typed errors the Invoke client rebuilds them as.
+ * The infer function's code run where it is called (the predict and oip functions): no Invoke hop, no tensor
+ * encoding, no second lookup of the version the caller resolved, and its refusals stay the typed errors the
+ * Invoke client rebuilds them as.
  */
-export function inferInProcess(deps: InferDeps): InvokeInfer {
-  return (call) => inferTensor(deps, call);
+export function inferInProcess(deps: Pick<InferDeps, 'sessions'>): InvokeInfer {
+  return ({ model, ...call }) => answer(deps.sessions, model, call);
 }
 
 /** Validates an Invoke payload, runs the requested model version, and answers refusals as data. */

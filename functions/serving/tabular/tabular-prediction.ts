@@ -1,18 +1,27 @@
-import { performance } from 'node:perf_hooks';
-import { errorCode, isPermanent, PayloadTooLargeError, VigieError } from '../../platform/errors';
+import { PayloadTooLargeError } from '../../platform/errors';
 import type { RowResult } from '../../records/results';
 import { runTabular } from '../inference/run-tabular';
 import type { SessionCache } from '../inference/sessions';
-import { recordedModelName, sha256Hex, storeRecord, type PredictionDeps } from '../prediction';
+import type { PredictionDeps } from '../prediction';
+import {
+  answeredBy,
+  buildRecord,
+  recordedModelName,
+  recordHead,
+  sha256Hex,
+  stopwatch,
+  storeRecord,
+  type PredictionEnd,
+} from '../prediction-record';
 import type { FloatTensor } from '../preprocessing/tensor';
-import { expiryFor, type PredictionRecord } from '../../records/records';
+import type { PredictionRecord } from '../../records/records';
 import type { ModelVersion } from '../registry';
 import { scoreCsv, type CsvSummary, type RowOutcome } from './csv-score';
-import type { RangeWarning, TimeSeriesWarning } from '../../records/warnings';
+import type { TimeSeriesWarning } from '../../records/warnings';
 import { readJsonRows } from './json-rows';
 import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
-import { RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
+import { RangeWarningTally, RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
 import { TabularInputError } from './tabular-errors';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
@@ -34,6 +43,8 @@ export interface TabularRequest {
   requestId: string;
   model: string;
   version?: string;
+  /** The version the caller already resolved for this request (to read its input): not looked up again. */
+  resolved?: ModelVersion;
   input: TabularInput;
   /** The request body as received, for the record's inputSha256. */
   bytes: Uint8Array;
@@ -49,8 +60,6 @@ export interface TabularOutcome {
   csv?: string;
   rejectedByReason?: CsvSummary['rejectedByReason'];
 }
-
-const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
 /** The model version, refused unless it takes feature rows. */
 function tabularSpec(model: ModelVersion): TabularInputSpec {
@@ -123,13 +132,11 @@ async function scoreCsvBody(deps: TabularDeps, model: ModelVersion, spec: Tabula
   };
 }
 
+/** A single `features` row has no row index: its warnings are recorded without one. */
 function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
-  const all: RangeWarning[] = outcomes.flatMap((outcome) => outcome.warnings);
-  if (all.length === 0) return {};
-  return {
-    warnings: all.slice(0, RECORDED_WARNINGS).map((w) => (indexed ? w : { ...w, row: undefined })),
-    warningCount: all.length,
-  };
+  const tally = new RangeWarningTally();
+  for (const { warnings } of outcomes) tally.add(indexed ? warnings : warnings.map((w) => ({ ...w, row: undefined })));
+  return tally.fields();
 }
 
 /**
@@ -138,31 +145,14 @@ function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
  * written for the request, whatever its outcome. A refusal is recorded before it is thrown.
  */
 export async function runTabularPrediction(deps: TabularDeps, request: TabularRequest): Promise<TabularOutcome> {
-  const started = performance.now();
+  const clock = stopwatch();
   const createdAt = deps.prediction.now();
-  const base = {
-    predictionId: request.predictionId,
-    requestId: request.requestId,
-    source: 'http' as const,
-    inputSha256: sha256Hex(request.bytes),
-    model: await recordedModelName(deps.prediction.registry, request.model),
-    subjectId: request.subjectId,
-    callerId: request.callerId,
-    createdAt: createdAt.toISOString(),
-    expiresAt: expiryFor(createdAt, deps.prediction.retentionDays),
-  };
-  let resolved: { modelVersion: string; modelSha256: string } | undefined;
+  let model: ModelVersion | undefined;
   let inferenceMs = 0;
-  const timings = () => ({
-    preprocessMs: 0,
-    inferenceMs: roundMs(inferenceMs),
-    totalMs: roundMs(performance.now() - started),
-  });
-  let record: PredictionRecord;
-  let outcome: TabularOutcome;
+  let end: PredictionEnd;
+  let outcome: Omit<TabularOutcome, 'record'> = {};
   try {
-    const model = await deps.prediction.registry.resolve(request.model, request.version);
-    resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
+    model = request.resolved ?? (await deps.prediction.registry.resolve(request.model, request.version));
     const spec = tabularSpec(model);
     const { input } = request;
     const scored =
@@ -178,36 +168,36 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
       succeededRows,
       rejectedRows: scored.outcomes.length - succeededRows,
     };
-    record = {
-      ...base,
-      ...resolved,
-      status: 'succeeded',
+    end = {
       result: single ? scored.outcomes[0]!.result : summary,
       ...recordedWarnings(scored.outcomes, !single),
       ...('timeWarnings' in scored ? scored.timeWarnings : {}),
-      timings: timings(),
     };
     outcome = {
-      record,
       outcomes: scored.outcomes,
       csv: 'csv' in scored ? scored.csv : undefined,
       rejectedByReason: 'rejectedByReason' in scored ? scored.rejectedByReason : undefined,
     };
   } catch (error) {
-    record = {
-      ...base,
-      ...resolved,
-      status: isPermanent(error) ? 'rejected' : 'failed',
-      error: {
-        code: errorCode(error),
-        message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while predicting.',
-      },
-      timings: timings(),
-    };
-    await storeRecord(deps.prediction, record, createdAt);
-    throw error;
+    end = { error };
   }
+  const head = recordHead(
+    {
+      predictionId: request.predictionId,
+      requestId: request.requestId,
+      source: 'http',
+      inputSha256: sha256Hex(request.bytes),
+      model: await recordedModelName(deps.prediction.registry, request.model, model),
+      subjectId: request.subjectId,
+      callerId: request.callerId,
+    },
+    createdAt,
+    deps.prediction.retentionDays,
+  );
+  const record = buildRecord(head, model && answeredBy(model), end, clock.timings(0, inferenceMs));
   const stored = await storeRecord(deps.prediction, record, createdAt);
+  // A refusal is recorded before it is thrown.
+  if ('error' in end) throw end.error;
   if (stored.written && outcome.rejectedByReason) deps.reportRejected?.(record, outcome.rejectedByReason);
-  return outcome;
+  return { record, ...outcome };
 }
