@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { loadConfig, predictConfigSchema } from '../platform/config';
 import { PayloadTooLargeError } from '../platform/errors';
 import { authorizeModel, type AuthenticatedContext } from '../api/http/api-keys';
@@ -31,7 +31,7 @@ const needsKey = (event: APIGatewayProxyEventV2) => !OPEN_ROUTES.has(event.route
  * The Open Inference Protocol v2 REST routes (docs/oip.md), one function: health, server and model metadata,
  * model readiness, and inference through the same prediction paths, records and audit events as /v1.
  */
-export const handler = oipHandler(verifier, needsKey).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   logger.setCorrelationId(event.requestContext.requestId);
   const route = event.routeKey;
   if (route === 'GET /v2/health/live') return json(200, { live: true });
@@ -71,4 +71,6 @@ export const handler = oipHandler(verifier, needsKey).handler(async (event, cont
     ...response,
     headers: { ...response.headers, 'x-prediction-id': answer.predictionId, 'x-automated-decision': 'true' },
   };
-});
+}
+
+export const handler = oipHandler(verifier, needsKey).handler(lambdaHandler);

@@ -14,6 +14,7 @@ import { inferInProcess } from '../serving/inference/infer';
 import { subjectFromHeaders } from '../records/subject-id';
 import { parsePredictBody } from './request-body';
 import { createTabularAnswer } from './tabular';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(predictConfigSchema);
 const registry = createModelRegistry(config);
@@ -51,7 +52,7 @@ function pictureFormat(accept: string, annotate: string | undefined): AnnotatedF
  * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `image/jpeg`,
  * or `?annotate=true` (PNG).
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   logger.setCorrelationId(event.requestContext.requestId);
   const model = event.pathParameters?.model ?? '';
   const { caller } = context as AuthenticatedContext;
@@ -95,4 +96,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     timings: record.timings,
     automated: true,
   });
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

@@ -12,6 +12,7 @@ import { AUDIT_SCHEMA_VERSION } from '../records/audit';
 import { createErasureLedger } from '../records/erasure-ledger';
 import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { eraseSubject, exportSubject, type SubjectDataDeps } from './subject-data';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(subjectsConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -40,7 +41,7 @@ const deps: Promise<SubjectDataDeps> = loadPseudonymiser().then((pseudonymise) =
  *   GET    /v1/subjects/{subjectId}/export  access and portability (Art. 15, 20)
  * Both are audit-logged with pseudonyms only, and need a key with the subject-rights permission.
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
   authorizeSubjectRights(caller);
   // API Gateway HTTP APIs (and serverless-offline) hand path parameters already percent-decoded: decoding again
@@ -74,4 +75,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     files: exported.files.length,
   });
   return json(200, exported);
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

@@ -73,14 +73,14 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
 }
 
 /** Asynchronous invocations: `{trainingId}` from POST /v1/models/{model}/trainings, or an S3 notification. */
-export const handler = middy<S3Event | { trainingId: string }, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event, context) => {
-    if ('Records' in event) return fromUpload(event, context);
-    const training = await deps.trainings.get(event.trainingId);
-    if (!training || training.status !== 'queued') {
-      logger.warn('training not queued: nothing to do', { trainingId: event.trainingId, status: training?.status });
-      return;
-    }
-    await runTraining(deps, training, context.awsRequestId);
-  });
+async function lambdaHandler(event: S3Event | { trainingId: string }, context: Context): Promise<void> {
+  if ('Records' in event) return fromUpload(event, context);
+  const training = await deps.trainings.get(event.trainingId);
+  if (!training || training.status !== 'queued') {
+    logger.warn('training not queued: nothing to do', { trainingId: event.trainingId, status: training?.status });
+    return;
+  }
+  await runTraining(deps, training, context.awsRequestId);
+}
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { BucketModels } from '../training/model-bucket';
 import { checkTrainable } from '../training/trainable';
 import { checkModelName, parseTrainingOptions, queuedTraining } from '../training/training-request';
@@ -93,7 +93,7 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
  *   GET  /v1/trainings/{trainingId}                       the training's state, report, leaderboard, metrics
  *   POST /v1/models/{model}/versions/{version}/approval  a person's decision (permission models:approve)
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
   const pseudonymise = await pseudonymiser;
   const callerPseudonym = pseudonymise(`api-key:${caller.keyId}`);
@@ -119,4 +119,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   });
   logger.info('model-approval', { audit });
   return json(200, { model: metadata.name, version: metadata.version, approval: metadata.governance?.approval });
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);
