@@ -6,7 +6,7 @@
  */
 export const UNKNOWN_MODEL = 'unknown';
 
-/** What a model may be called (DESIGN.md): lowercase letters, digits and hyphens, up to 64 characters. */
+/** What a model may be called (docs/architecture.md, D9): lowercase letters, digits and hyphens, up to 64 characters. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 const QUOTE_LENGTH = 64;

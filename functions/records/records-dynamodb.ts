@@ -17,7 +17,7 @@ export async function conditionalPut(documents: DynamoDBDocumentClient, input: P
   }
 }
 
-/** The prediction records in one DynamoDB table (DESIGN.md §3 "Prediction record"). */
+/** The prediction records in one DynamoDB table (docs/architecture.md, "The prediction record"). */
 export function createPredictionStore(documents: DynamoDBDocumentClient, tableName: string): PredictionStore {
   return {
     put(record) {

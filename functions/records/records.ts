@@ -4,7 +4,7 @@ import type { RowsSummary } from './rows-summary';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
-/** One DynamoDB item per prediction, success or failure (DESIGN.md §3 "Prediction record"). */
+/** One DynamoDB item per prediction, success or failure (docs/architecture.md, "The prediction record"). */
 export interface PredictionRecord {
   /** Partition key: derived from bucket, key and ETag for uploads (a redelivery finds it), random for HTTP. */
   predictionId: string;

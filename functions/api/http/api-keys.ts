@@ -40,7 +40,7 @@ export function createStaticVerifier(storedHashesHex: string[], models: string[]
       for (const hash of stored) {
         if (timingSafeEqual(hash, candidate)) match = hash;
       }
-      // The configured key (the local stage's) holds every permission, as DESIGN.md says.
+      // The configured key (the local stage's) holds every permission, as docs/architecture.md §2 (local stage) says.
       return match ? { keyId: keyIdOf(match.toString('hex')), models, subjectRights, permissions: ['*'] } : undefined;
     },
   };
