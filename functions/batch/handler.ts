@@ -8,7 +8,7 @@ import { reportPrediction, reportRejectedRows } from '../records/observability';
 import { logger } from '../platform/telemetry';
 import { createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
 import { parseUploadKey } from '../uploads/upload-key';
-import { createErasureLedger } from '../records/erasure-ledger';
+import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { createBatchRecords } from './batch-record';
 import { processBatch, type BatchDeps } from './process-batch';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * What an erasure leaves behind so that work already under way cannot bring the data back (GDPR Art. 17):
@@ -36,33 +35,6 @@ export async function erasedSince(ledger: ErasureLedger, subjectPseudonym: strin
   return erasedAt !== undefined && receivedAt.getTime() <= erasedAt.getTime();
 }
 
-const objectId = ({ bucket, key, eTag }: ObjectVersion) =>
+/** The key of an upload's marker: a hash, so the ledger holds no key of anyone's upload. */
+export const objectId = ({ bucket, key, eTag }: ObjectVersion) =>
   `object:${createHash('sha256').update(`s3://${bucket}/${key}#${eTag}`).digest('hex')}`;
-
-export function createErasureLedger(documents: DynamoDBDocumentClient, tableName: string): ErasureLedger {
-  const expiresAt = (at: Date) => Math.floor(at.getTime() / 1000) + TOMBSTONE_DAYS * 86_400;
-  const read = async (id: string) =>
-    (await documents.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }))).Item;
-  const write = (id: string, at: Date) =>
-    documents.send(new PutCommand({ TableName: tableName, Item: { id, erasedAt: at.toISOString(), expiresAt: expiresAt(at) } }));
-  return {
-    async erasedAt(subjectPseudonym) {
-      const item = await read(`subject:${subjectPseudonym}`);
-      return item ? new Date(String(item.erasedAt)) : undefined;
-    },
-    recordErasure: (subjectPseudonym, at) => write(`subject:${subjectPseudonym}`, at).then(() => undefined),
-    objectErased: async (object) => (await read(objectId(object))) !== undefined,
-    markObjectErased: (object, at) => write(objectId(object), at).then(() => undefined),
-  };
-}
-
-/** The ledger in memory: for the in-process benchmark and unit tests, where no table stands behind it. */
-export function createMemoryErasureLedger(): ErasureLedger {
-  const entries = new Map<string, Date>();
-  return {
-    erasedAt: async (subjectPseudonym) => entries.get(`subject:${subjectPseudonym}`),
-    recordErasure: async (subjectPseudonym, at) => void entries.set(`subject:${subjectPseudonym}`, at),
-    objectErased: async (object) => entries.has(objectId(object)),
-    markObjectErased: async (object, at) => void entries.set(objectId(object), at),
-  };
-}

@@ -9,7 +9,7 @@ import { subjectIdSchema } from '../api/http/path-parameters';
 import { json } from '../api/http/responses';
 import { reportSubjectRequest } from '../records/observability';
 import { AUDIT_SCHEMA_VERSION } from '../records/audit';
-import { createErasureLedger } from '../records/erasure-ledger';
+import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { eraseSubject, exportSubject, type SubjectDataDeps } from './subject-data';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';

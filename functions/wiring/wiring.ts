@@ -8,7 +8,7 @@ import { reportPrediction } from '../records/observability';
 import type { PredictionDeps } from '../serving/prediction';
 import { createPseudonymiser, type Pseudonymise } from '../records/pseudonym';
 import { createPredictionStore } from '../records/records-dynamodb';
-import { createErasureLedger } from '../records/erasure-ledger';
+import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { ModelRegistry } from '../serving/registry';
 import { resolveSecret } from '../platform/secrets';
 

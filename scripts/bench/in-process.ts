@@ -12,7 +12,7 @@ import { SessionCache } from '../../functions/serving/inference/sessions';
 import { encodeTensor, serializeInferRequest } from '../../functions/serving/inference/protocol';
 import { runPrediction, type PredictionDeps } from '../../functions/serving/prediction';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/serving/preprocessing';
-import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import type { PredictionRecord } from '../../functions/records/records';
 import { createPredictionStore } from '../../functions/records/records-dynamodb';
 import type { ModelRegistry, ModelVersion } from '../../functions/serving/registry';

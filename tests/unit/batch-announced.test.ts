@@ -3,7 +3,7 @@ import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
 import { batchOutputKeyFor, processBatch, type BatchDeps } from '../../functions/batch/process-batch';
-import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import type { PredictionRecord } from '../../functions/records/records';
 import { ModelRegistry } from '../../functions/serving/registry';

@@ -3,7 +3,7 @@ import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
 import { processBatch, type BatchDeps } from '../../functions/batch/process-batch';
-import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';

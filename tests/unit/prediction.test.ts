@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/platform/errors';
 import type { InvokeInfer } from '../../functions/serving/inference/infer-client';
 import { runPrediction, type PredictionDeps } from '../../functions/serving/prediction';

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import type { ModelMetadata } from '../../functions/serving/model-spec';
 import { createPseudonymiser } from '../../functions/records/pseudonym';
 import {
