@@ -1,6 +1,6 @@
 // A serverless plugin for stages without Lambda layers (LocalStack Community has none): when `custom.natives`
 // (the stage's param `natives`) is `bundled`, each function ships the folders of the layers it names inside its own zip, finds the
-// native packages there through NODE_PATH (functions/shared/native/require-native.ts loads them with require),
+// native packages there through NODE_PATH (functions/platform/native/require-native.ts loads them with require),
 // and no layer is created. Other stages are left untouched, so AWS keeps its layers.
 // CommonJS because osls `require()`s local plugins.
 const { existsSync } = require('node:fs');

@@ -3,7 +3,7 @@
  *   layers/build/onnxruntime/nodejs/node_modules/…  onnxruntime-node with only bin/napi-v*\/linux/x64
  *   layers/build/sharp/nodejs/node_modules/…        sharp with only the linux-x64 (glibc) libvips
  *   layers/build/models/models/<name>/<version>/    model.onnx + metadata.json, mounted at /opt/models
- * Lambda puts /opt/nodejs/node_modules on NODE_PATH, which is how functions/shared/native.ts finds them.
+ * Lambda puts /opt/nodejs/node_modules on NODE_PATH, which is how functions/platform/native/require-native.ts finds them.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PredictionRecord } from '../shared/records';
-import { conditionalPut } from '../shared/records-dynamodb';
-import { withinItemLimit } from '../shared/record-size';
+import type { PredictionRecord } from '../records/records';
+import { conditionalPut } from '../records/records-dynamodb';
+import { withinItemLimit } from '../records/record-size';
 
 /** A batch's record while it runs: the usual fields, status `running`, and the rows scored so far. */
 export type RunningRecord = Omit<PredictionRecord, 'status'> & { status: 'running'; processedRows: number };

@@ -1,14 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { S3Event } from 'aws-lambda';
-import { createDocumentClient, createS3Client } from '../shared/aws';
-import { batchConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { reportPrediction, reportRejectedRows } from '../shared/observability';
-import { logger } from '../shared/telemetry';
-import { createModelRegistry, loadPseudonymiser } from '../shared/wiring';
-import { parseUploadKey } from '../shared/upload-key';
-import { createErasureLedger } from '../shared/erasure-ledger';
+import type { Context, S3Event } from 'aws-lambda';
+import { createDocumentClient, createS3Client } from '../platform/aws';
+import { batchConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { reportPrediction, reportRejectedRows } from '../records/observability';
+import { logger } from '../platform/telemetry';
+import { createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
+import { parseUploadKey } from '../uploads/upload-key';
+import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { createBatchRecords } from './batch-record';
 import { processBatch, type BatchDeps } from './process-batch';
 
@@ -36,15 +36,15 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
  * scored CSV in the results bucket and one record per file. A run that failed (its record says `failed`) is
  * rethrown so Lambda retries the event, then hands it to the on-failure destination; a rejected file is not.
  */
-export const handler = middy<S3Event, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event, context) => {
-    const ready = await deps;
-    for (const record of event.Records ?? []) {
-      if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
-      const upload = parseUploadKey(record.s3.object.key);
-      if (upload.kind !== 'upload') continue;
-      const outcome = await processBatch(ready, record, upload, context.awsRequestId);
-      if (outcome === 'duplicate') logger.info('duplicate batch delivery ignored', { model: upload.model });
-    }
-  });
+async function lambdaHandler(event: S3Event, context: Context): Promise<void> {
+  const ready = await deps;
+  for (const record of event.Records ?? []) {
+    if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
+    const upload = parseUploadKey(record.s3.object.key);
+    if (upload.kind !== 'upload') continue;
+    const outcome = await processBatch(ready, record, upload, context.awsRequestId);
+    if (outcome === 'duplicate') logger.info('duplicate batch delivery ignored', { model: upload.model });
+  }
+}
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -4,24 +4,30 @@ import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
-import { openAnnounced, uploadIdentities } from '../shared/announced-object';
-import { erasedSince, type ErasureLedger, type ObjectVersion } from '../shared/erasure-ledger';
-import { errorCode, InputGoneError, InvalidInputError, isPermanent, VigieError } from '../shared/errors';
-import { runTabular } from '../shared/inference/run-tabular';
-import type { SessionCache } from '../shared/inference/sessions';
-import { recordedModelName } from '../shared/prediction';
-import type { PredictionRecord } from '../shared/records';
-import { expiryFor } from '../shared/records';
-import type { ModelRegistry } from '../shared/registry';
-import type { Pseudonymise } from '../shared/pseudonym';
-import { scoreCsv, type CsvSummary } from '../shared/tabular/csv-score';
-import { RECORDED_WARNINGS, recordedTimeWarnings } from '../shared/tabular/summary';
-import type { RangeWarning } from '../shared/tabular/features';
-import { quarantine } from '../shared/quarantine';
-import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
+import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
+import { erasedSince, type ErasureLedger, type ObjectVersion } from '../records/erasure-ledger';
+import { InputGoneError, InvalidInputError } from '../platform/errors';
+import { runTabular } from '../serving/inference/run-tabular';
+import type { SessionCache } from '../serving/inference/sessions';
+import {
+  answeredBy,
+  buildRecord,
+  recordedModelName,
+  recordHead,
+  stopwatch,
+  type AnsweredBy,
+  type PredictionEnd,
+} from '../serving/prediction-record';
+import type { PredictionRecord } from '../records/records';
+import type { ModelRegistry } from '../serving/registry';
+import type { Pseudonymise } from '../records/pseudonym';
+import { scoreCsv, type CsvSummary } from '../serving/tabular/csv-score';
+import { RangeWarningTally, recordedTimeWarnings } from '../records/rows-summary';
+import { quarantine } from '../uploads/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 import type { BatchRecords } from './batch-record';
-import { deleteUpload } from '../shared/delete-upload';
-import { logger } from '../shared/telemetry';
+import { deleteUpload } from '../uploads/delete-upload';
+import { logger } from '../platform/telemetry';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -59,8 +65,6 @@ export function batchOutputKeyFor(upload: { key: string; model: string }, predic
   return Buffer.byteLength(own) <= MAX_KEY_BYTES ? own : `batch/${upload.model}/${predictionId}.csv`;
 }
 
-const roundMs = (ms: number) => Math.round(ms * 100) / 100;
-
 /** The body as it streams by, hashed on the way: the record's inputSha256 without holding the file. */
 async function* hashing(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, hash: ReturnType<typeof createHash>) {
   for await (const chunk of body) {
@@ -88,45 +92,42 @@ export async function processBatch(
   upload: BatchUpload,
   requestId: string,
 ): Promise<BatchOutcome> {
-  const started = performance.now();
+  const clock = stopwatch();
   const object: ObjectVersion = { bucket: event.s3.bucket.name, key: upload.key, eTag: event.s3.object.eTag ?? '' };
   const createdAt = deps.now();
-  // The same id the preprocess function gives this upload (functions/shared/upload-key.ts).
+  // The same id the preprocess function gives this upload (functions/uploads/upload-key.ts).
   const predictionId = uploadPredictionId(object.bucket, object.key, object.eTag || event.s3.object.sequencer);
-  const running = {
+  const origin = {
     predictionId,
     requestId,
     source: 's3' as const,
     inputKey: upload.key,
     model: await recordedModelName(deps.registry, upload.model),
+  };
+  const head = recordHead(origin, createdAt, deps.retentionDays);
+  const running = {
+    ...head,
     status: 'running' as const,
     processedRows: 0,
     timings: { preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
-    createdAt: createdAt.toISOString(),
-    expiresAt: expiryFor(createdAt, deps.retentionDays),
   };
   if (!(await deps.records.start(running, createdAt))) return 'duplicate';
 
   const hash = createHash('sha256');
   const outputKey = batchOutputKeyFor(upload, predictionId);
   let summary: CsvSummary | undefined;
-  let resolved: { modelVersion: string; modelSha256: string } | undefined;
+  let answered: AnsweredBy | undefined;
   let identities: { subjectId?: string; callerId?: string } = {};
   let receivedAt = createdAt;
   let contentType: string | undefined;
   let output: Upload | undefined;
-  const warnings: RangeWarning[] = [];
-  let warningCount = 0;
-  const timings = () => ({
-    preprocessMs: 0,
-    inferenceMs: roundMs(summary?.inferenceMs ?? 0),
-    totalMs: roundMs(performance.now() - started),
-  });
-  let record: PredictionRecord;
+  const warnings = new RangeWarningTally();
+  const timings = () => clock.timings(0, summary?.inferenceMs ?? 0);
+  let end: PredictionEnd;
   let failure: unknown;
   try {
     const model = await deps.registry.resolve(upload.model, undefined);
-    resolved = { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
+    answered = answeredBy(model);
     const spec = model.metadata.input;
     if (spec.kind !== 'tabular') {
       throw new InvalidInputError(
@@ -170,11 +171,7 @@ export async function processBatch(
       {
         header: write,
         rows: async (outcomes, lines) => {
-          for (const outcome of outcomes) {
-            warningCount += outcome.warnings.length;
-            if (warnings.length < RECORDED_WARNINGS)
-              warnings.push(...outcome.warnings.slice(0, RECORDED_WARNINGS - warnings.length));
-          }
+          for (const outcome of outcomes) warnings.add(outcome.warnings);
           await write(lines.join(''));
         },
       },
@@ -189,11 +186,7 @@ export async function processBatch(
     );
     stream.end();
     await uploaded;
-    record = {
-      ...running,
-      ...resolved,
-      ...identities,
-      status: 'succeeded',
+    end = {
       inputSha256: hash.digest('hex'),
       processedRows: summary.rows,
       result: {
@@ -203,29 +196,21 @@ export async function processBatch(
         rejectedRows: summary.rejectedRows,
         outputKey,
       },
-      ...(warningCount > 0 && { warnings, warningCount }),
+      ...warnings.fields(),
       ...recordedTimeWarnings(summary),
-      timings: timings(),
     };
   } catch (error) {
     failure = error;
     await output?.abort().catch(() => undefined);
-    const permanent = isPermanent(error);
-    record = {
-      ...running,
-      ...resolved,
-      ...identities,
-      status: permanent ? 'rejected' : 'failed',
+    end = {
+      error,
       processedRows: summary?.rows ?? 0,
       // A file gone or replaced left nothing of this upload to quarantine.
-      quarantineKey: permanent && !(error instanceof InputGoneError) ? quarantineKeyFor(predictionId, upload.key) : undefined,
-      error: {
-        code: errorCode(error),
-        message: error instanceof VigieError && error.exposeMessage ? error.message : 'Internal error while scoring the batch.',
-      },
-      timings: timings(),
+      quarantineKey: error instanceof InputGoneError ? undefined : quarantineKeyFor(predictionId, upload.key),
+      internalMessage: 'Internal error while scoring the batch.',
     };
   }
+  let record = buildRecord({ ...head, ...identities }, answered, end, timings());
   try {
     await deps.records.finish(record);
   } catch (error) {
@@ -236,8 +221,8 @@ export async function processBatch(
     logger.error('batch record not written; writing a bare failed one', { predictionId, errorName: (error as Error).name });
     failure ??= error;
     record = {
-      ...running,
-      ...resolved,
+      ...head,
+      ...answered,
       status: 'failed',
       processedRows: summary?.rows ?? 0,
       error: { code: 'record-not-written', message: 'The batch ran but its record could not be stored; it can be retried.' },

@@ -1,11 +1,12 @@
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { NotFoundError } from '../shared/errors';
-import { apiHandler } from '../shared/http/api-handler';
-import { json, securityHeaders } from '../shared/http/responses';
-import { openApiDocument } from '../shared/openapi/document';
-import { servedModels } from '../shared/openapi/served-models';
-import { ModelRegistry } from '../shared/registry';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { NotFoundError } from '../platform/errors';
+import { apiHandler } from '../api/http/api-handler';
+import { json, securityHeaders } from '../api/http/responses';
+import { openApiDocument } from '../api/openapi/document';
+import { servedModels } from '../api/openapi/served-models';
+import { ModelRegistry } from '../serving/registry';
 import { viewerFile } from './viewer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);
@@ -17,7 +18,7 @@ const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /** GET /v1/openapi.json and GET /docs[/{asset}] — no key: the description of the API is public, its data is not. */
-export const handler = apiHandler().handler(async (event) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   if (event.rawPath === '/v1/openapi.json') {
     // A failed read is not kept: the next request tries again.
     document ??= servedModels(registry)
@@ -40,4 +41,6 @@ export const handler = apiHandler().handler(async (event) => {
     },
     body: file.body,
   };
-});
+}
+
+export const handler = apiHandler().handler(lambdaHandler);

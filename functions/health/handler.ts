@@ -1,17 +1,20 @@
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { apiHandler } from '../shared/http/api-handler';
-import { json } from '../shared/http/responses';
-import { ModelRegistry } from '../shared/registry';
-import { checkModels, healthy } from '../shared/model-health';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { apiHandler } from '../api/http/api-handler';
+import { json } from '../api/http/responses';
+import { ModelRegistry } from '../serving/registry';
+import { checkModels, healthy } from '../serving/model-health';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 const config = loadConfig(inferConfigSchema);
 const registry = new ModelRegistry(config.MODELS_DIR);
 const sessions = new SessionCache();
 
 /** GET /v1/health — no key: load balancers and people check it. 503 when a served model cannot be loaded. */
-export const handler = apiHandler().handler(async () => {
+async function lambdaHandler(): Promise<APIGatewayProxyStructuredResultV2> {
   const models = await checkModels(registry, sessions);
   const ok = healthy(models);
   return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', models });
-});
+}
+
+export const handler = apiHandler().handler(lambdaHandler);

@@ -1,16 +1,19 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { inferConfigSchema, loadConfig } from '../shared/config';
-import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/telemetry';
-import { ModelRegistry } from '../shared/registry';
-import { infer, type InferDeps } from '../shared/inference/infer';
+import { inferConfigSchema, loadConfig } from '../platform/config';
+import { SessionCache } from '../serving/inference/sessions';
+import { logger } from '../platform/telemetry';
+import { ModelRegistry } from '../serving/registry';
+import { infer, type InferDeps } from '../serving/inference/infer';
+import type { InferResponse } from '../serving/inference/protocol';
 
 const config = loadConfig(inferConfigSchema);
 // Module scope: sessions live as long as the container, so only the first call of a model pays for loading it.
 const deps: InferDeps = { registry: new ModelRegistry(config.MODELS_DIR), sessions: new SessionCache() };
 
 /** Model serving: the only function that carries onnxruntime and the model artifacts. */
-export const handler = middy<unknown, Awaited<ReturnType<typeof infer>>>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler((event) => infer(deps, event));
+function lambdaHandler(event: unknown): Promise<InferResponse> {
+  return infer(deps, event);
+}
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,25 +1,25 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { loadConfig, predictConfigSchema } from '../shared/config';
-import { PayloadTooLargeError } from '../shared/errors';
-import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
-import { json } from '../shared/http/responses';
-import { SessionCache } from '../shared/inference/sessions';
-import { logger } from '../shared/telemetry';
-import { oipHandler } from '../shared/oip/oip-handler';
-import { inferInProcess } from '../shared/inference/infer';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { checkModels, healthy } from '../shared/model-health';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { loadConfig, predictConfigSchema } from '../platform/config';
+import { PayloadTooLargeError } from '../platform/errors';
+import { authorizeModel, type AuthenticatedContext } from '../api/http/api-keys';
+import { json } from '../api/http/responses';
+import { SessionCache } from '../serving/inference/sessions';
+import { logger } from '../platform/telemetry';
+import { oipHandler } from '../api/oip/oip-handler';
+import { inferInProcess } from '../serving/inference/infer';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { checkModels, healthy } from '../serving/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
-import { rawBody } from '../shared/http/body';
-import { subjectFromHeaders } from '../shared/subject-id';
+import { rawBody } from '../api/http/body';
+import { subjectFromHeaders } from '../records/subject-id';
 
 const config = loadConfig(predictConfigSchema);
 // One session per model version per container, shared by readiness, image and tabular inference: like predict,
 // the model runs here (no Invoke hop to the infer function).
 const sessions = new SessionCache();
 const registry = createModelRegistry(config);
-const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
+const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 
@@ -31,7 +31,7 @@ const needsKey = (event: APIGatewayProxyEventV2) => !OPEN_ROUTES.has(event.route
  * The Open Inference Protocol v2 REST routes (docs/oip.md), one function: health, server and model metadata,
  * model readiness, and inference through the same prediction paths, records and audit events as /v1.
  */
-export const handler = oipHandler(verifier, needsKey).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   logger.setCorrelationId(event.requestContext.requestId);
   const route = event.routeKey;
   if (route === 'GET /v2/health/live') return json(200, { live: true });
@@ -71,4 +71,6 @@ export const handler = oipHandler(verifier, needsKey).handler(async (event, cont
     ...response,
     headers: { ...response.headers, 'x-prediction-id': answer.predictionId, 'x-automated-decision': 'true' },
   };
-});
+}
+
+export const handler = oipHandler(verifier, needsKey).handler(lambdaHandler);

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../shared/errors';
-import { parseJsonBody } from '../shared/http/body';
-import type { PredictionResult } from '../shared/inference/results';
-import type { SessionCache } from '../shared/inference/sessions';
-import { quoteName } from '../shared/model-name';
-import type { ModelVersion } from '../shared/registry';
-import { reportRejectedRows } from '../shared/observability';
-import { imageTensorInput } from '../shared/oip/image-input';
-import { checkRequestedOutputs, encodeOutputs, inputTensors } from '../shared/oip/model-tensors';
-import { inferenceRequestSchema, type InferenceRequest, type InferenceResponse } from '../shared/oip/schemas';
-import { decodeTensor, type DecodedTensor } from '../shared/oip/tensors';
-import { runPrediction, type PredictionDeps } from '../shared/prediction';
-import type { TabularInputSpec } from '../shared/tabular/spec';
-import { runTabularPrediction } from '../shared/tabular/tabular-prediction';
+import { InvalidInputError } from '../platform/errors';
+import { parseJsonBody } from '../api/http/body';
+import type { PredictionResult } from '../records/results';
+import type { SessionCache } from '../serving/inference/sessions';
+import { quoteName } from '../platform/model-name';
+import type { ModelVersion } from '../serving/registry';
+import { reportRejectedRows } from '../records/observability';
+import { imageTensorInput } from '../api/oip/image-input';
+import { checkRequestedOutputs, encodeOutputs, inputTensors } from '../api/oip/model-tensors';
+import { inferenceRequestSchema, type InferenceRequest, type InferenceResponse } from '../api/oip/schemas';
+import { decodeTensor, type DecodedTensor } from '../api/oip/tensors';
+import { runPrediction, type PredictionDeps } from '../serving/prediction';
+import type { TabularInputSpec } from '../serving/tabular/spec';
+import { runTabularPrediction } from '../serving/tabular/tabular-prediction';
 
 export interface InferDeps {
   prediction: PredictionDeps;
@@ -116,6 +116,8 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
     requestId: call.requestId,
     model: call.model,
     version: call.version,
+    // Resolved once, here: the prediction paths use this version instead of looking it up again.
+    resolved: model,
     subjectId: call.subjectId,
     callerId: call.callerId,
   };

@@ -1,11 +1,11 @@
 // esbuild inlines only this field of package.json at build time: GET /v2 reports the version that was built.
 import { version } from '../../package.json';
-import { ModelNotApprovedError, ModelNotFoundError } from '../shared/errors';
-import type { SessionCache } from '../shared/inference/sessions';
-import { inputTensors, outputTensors } from '../shared/oip/model-tensors';
-import type { ModelMetadataResponse } from '../shared/oip/schemas';
-import { approvalOf, type ModelRegistry } from '../shared/registry';
-import { logger } from '../shared/telemetry';
+import { ModelNotApprovedError, ModelNotFoundError } from '../platform/errors';
+import type { SessionCache } from '../serving/inference/sessions';
+import { inputTensors, outputTensors } from '../api/oip/model-tensors';
+import type { ModelMetadataResponse } from '../api/oip/schemas';
+import { approvalOf, type ModelRegistry } from '../serving/registry';
+import { logger } from '../platform/telemetry';
 
 /** What GET /v2 says: the server, its version, and no protocol extension (Vigie implements none of them). */
 export const SERVER_METADATA = { name: 'vigie', version, extensions: [] as string[] };

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, predictConfigSchema } from '../shared/config';
-import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../shared/annotate';
-import { NotAcceptableError } from '../shared/errors';
-import { authorizeModel, type AuthenticatedContext } from '../shared/http/api-keys';
-import { apiHandler } from '../shared/http/api-handler';
-import { image, json } from '../shared/http/responses';
-import { logger } from '../shared/telemetry';
-import { SessionCache } from '../shared/inference/sessions';
-import { runPrediction } from '../shared/prediction';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
-import { inferInProcess } from '../shared/inference/infer';
-import { subjectFromHeaders } from '../shared/subject-id';
+import { loadConfig, predictConfigSchema } from '../platform/config';
+import { ANNOTATED_FORMATS, annotateDetections, type AnnotatedFormat } from '../serving/annotate';
+import { NotAcceptableError } from '../platform/errors';
+import { authorizeModel, type AuthenticatedContext } from '../api/http/api-keys';
+import { apiHandler } from '../api/http/api-handler';
+import { image, json } from '../api/http/responses';
+import { logger } from '../platform/telemetry';
+import { SessionCache } from '../serving/inference/sessions';
+import { runPrediction } from '../serving/prediction';
+import type { ModelVersion } from '../serving/registry';
+import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { inferInProcess } from '../serving/inference/infer';
+import { subjectFromHeaders } from '../records/subject-id';
 import { parsePredictBody } from './request-body';
 import { createTabularAnswer } from './tabular';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(predictConfigSchema);
 const registry = createModelRegistry(config);
@@ -20,17 +22,21 @@ const registry = createModelRegistry(config);
 // through the infer function's own code in this process: no Lambda-to-Lambda hop on the synchronous path (the S3
 // path still hands its tensors to the infer function).
 const sessions = new SessionCache();
-const deps = createPredictionDeps(config, registry, inferInProcess({ registry, sessions }));
+const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 const predictRows = createTabularAnswer(deps, sessions, pseudonymise);
 
-/** Only detectors have something to draw; an unknown model is left to the prediction path, which records it. */
-async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<void> {
+/**
+ * Only detectors have something to draw; an unknown model is left to the prediction path, which records it. The
+ * version looked at is handed on, so the prediction does not resolve it again.
+ */
+async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<ModelVersion | undefined> {
   const spec = await deps.registry.resolve(model, version).catch(() => undefined);
   if (spec && spec.metadata.output.kind !== 'detection') {
     throw new NotAcceptableError(`Model '${model}' is a ${spec.metadata.task} model: it answers JSON only, not a picture.`);
   }
+  return spec;
 }
 
 /** The picture format the client asked for, if any: `Accept: image/jpeg`, or PNG (`Accept: image/png`, `?annotate=true`). */
@@ -46,7 +52,7 @@ function pictureFormat(accept: string, annotate: string | undefined): AnnotatedF
  * Detectors answer the picture with the boxes drawn on it instead of JSON for `Accept: image/png` or `image/jpeg`,
  * or `?annotate=true` (PNG).
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   logger.setCorrelationId(event.requestContext.requestId);
   const model = event.pathParameters?.model ?? '';
   const { caller } = context as AuthenticatedContext;
@@ -57,7 +63,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   const input = parsePredictBody(event, config.MAX_INPUT_BYTES);
   if (!('image' in input)) return predictRows(event, caller, model, version, input);
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
-  if (format) await refusePictureFromClassifier(model, version);
+  const resolved = format ? await refusePictureFromClassifier(model, version) : undefined;
   let picture: Buffer | undefined;
   const subject = subjectFromHeaders(event.headers);
   const outcome = await runPrediction(deps, {
@@ -66,6 +72,7 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     source: 'http',
     model,
     version,
+    resolved,
     bytes: input.image,
     annotate: async (result, source) => {
       if (format && 'detections' in result) picture = await annotateDetections(input.image, result, source, format);
@@ -89,4 +96,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     timings: record.timings,
     automated: true,
   });
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

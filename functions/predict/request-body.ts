@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import '../shared/zod-messages';
-import { mediaTypeOf, parseJsonBody, rawBody } from '../shared/http/body';
-import { predictJsonBodySchema } from '../shared/http/predict-body';
-import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
+import '../platform/zod-messages';
+import { mediaTypeOf, parseJsonBody, rawBody } from '../api/http/body';
+import { predictJsonBodySchema } from '../api/http/predict-body';
+import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../platform/errors';
 
 /** Feature rows (JSON or CSV) keep the body's bytes: the record's inputSha256 is over what was sent. */
 export type PredictInput =

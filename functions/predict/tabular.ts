@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { NotAcceptableError } from '../shared/errors';
-import type { AuthenticatedContext } from '../shared/http/api-keys';
-import { json, securityHeaders } from '../shared/http/responses';
-import type { SessionCache } from '../shared/inference/sessions';
-import { reportRejectedRows } from '../shared/observability';
-import type { PredictionDeps } from '../shared/prediction';
-import type { Pseudonymise } from '../shared/pseudonym';
-import { subjectFromHeaders } from '../shared/subject-id';
-import { runTabularPrediction, type TabularInput } from '../shared/tabular/tabular-prediction';
+import { NotAcceptableError } from '../platform/errors';
+import type { AuthenticatedContext } from '../api/http/api-keys';
+import { json, securityHeaders } from '../api/http/responses';
+import type { SessionCache } from '../serving/inference/sessions';
+import { reportRejectedRows } from '../records/observability';
+import type { PredictionDeps } from '../serving/prediction';
+import type { Pseudonymise } from '../records/pseudonym';
+import { subjectFromHeaders } from '../records/subject-id';
+import { runTabularPrediction, type TabularInput } from '../serving/tabular/tabular-prediction';
 
 type RowsInput = TabularInput & { bytes: Uint8Array };
 

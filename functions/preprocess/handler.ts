@@ -1,14 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { S3Event } from 'aws-lambda';
-import { createLambdaClient, createS3Client } from '../shared/aws';
-import { loadConfig, preprocessConfigSchema } from '../shared/config';
-import { logger } from '../shared/telemetry';
-import { createInferClient } from '../shared/inference/infer-client';
-import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../shared/wiring';
+import type { Context, S3Event } from 'aws-lambda';
+import { createLambdaClient, createS3Client } from '../platform/aws';
+import { loadConfig, preprocessConfigSchema } from '../platform/config';
+import { logger } from '../platform/telemetry';
+import { createInferClient } from '../serving/inference/infer-client';
+import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
-import { parseUploadKey } from '../shared/upload-key';
+import { parseUploadKey } from '../uploads/upload-key';
 
 const config = loadConfig(preprocessConfigSchema);
 // Uploads are scored by the infer function (its memory sized for the model), over Lambda Invoke.
@@ -29,36 +29,36 @@ const handOverBatch = createBatchHandOver(() => createLambdaClient(config, 'sdk'
  * S3 ObjectCreated → one recorded prediction per upload under `incoming/<model>/`. Bad inputs end as
  * `rejected` records; a transient failure is recorded as `failed` and rethrown so Lambda retries the event.
  */
-export const handler = middy<S3Event, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event, context) => {
-    const ready = await deps;
-    const transient: unknown[] = [];
-    for (const record of event.Records ?? []) {
-      if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
-      const upload = parseUploadKey(record.s3.object.key);
-      if (upload.kind === 'ignored') {
-        // Only the top-level prefix: object keys are file names, and people name files after people.
-        logger.debug('ignored key outside incoming/', { prefix: record.s3.object.key.split('/')[0] });
-        continue;
-      }
-      if (upload.kind === 'upload' && isCsvKey(upload.key)) {
-        await handOverBatch(record);
-        continue;
-      }
-      const outcome =
-        upload.kind === 'upload'
-          ? await processUpload(ready, record, upload, context.awsRequestId)
-          : await rejectInvalidKey(ready, record, upload, context.awsRequestId);
-      if (outcome.erased) {
-        // No prediction id either: it would lead back to the key, which the erasure was about.
-        logger.info('upload covered by an erasure of its subject: deleted, not recorded');
-        continue;
-      }
-      if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
-      if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
+async function lambdaHandler(event: S3Event, context: Context): Promise<void> {
+  const ready = await deps;
+  const transient: unknown[] = [];
+  for (const record of event.Records ?? []) {
+    if (record.s3.bucket.name !== config.UPLOADS_BUCKET) continue;
+    const upload = parseUploadKey(record.s3.object.key);
+    if (upload.kind === 'ignored') {
+      // Only the top-level prefix: object keys are file names, and people name files after people.
+      logger.debug('ignored key outside incoming/', { prefix: record.s3.object.key.split('/')[0] });
+      continue;
     }
-    if (transient.length > 0) {
-      throw new AggregateError(transient, `${transient.length} upload(s) failed and will be retried.`);
+    if (upload.kind === 'upload' && isCsvKey(upload.key)) {
+      await handOverBatch(record);
+      continue;
     }
-  });
+    const outcome =
+      upload.kind === 'upload'
+        ? await processUpload(ready, record, upload, context.awsRequestId)
+        : await rejectInvalidKey(ready, record, upload, context.awsRequestId);
+    if (outcome.erased) {
+      // No prediction id either: it would lead back to the key, which the erasure was about.
+      logger.info('upload covered by an erasure of its subject: deleted, not recorded');
+      continue;
+    }
+    if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
+    if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
+  }
+  if (transient.length > 0) {
+    throw new AggregateError(transient, `${transient.length} upload(s) failed and will be retried.`);
+  }
+}
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

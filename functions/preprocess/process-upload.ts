@@ -1,14 +1,14 @@
 import { DeleteObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { ANNOTATED_FORMATS, annotateDetections } from '../shared/annotate';
-import { openAnnounced, uploadIdentities } from '../shared/announced-object';
-import { erasedSince, type ObjectVersion } from '../shared/erasure-ledger';
-import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../shared/errors';
-import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../shared/prediction';
-import type { Pseudonymise } from '../shared/pseudonym';
-import { deleteUpload } from '../shared/delete-upload';
-import { quarantine } from '../shared/quarantine';
-import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../shared/upload-key';
+import { ANNOTATED_FORMATS, annotateDetections } from '../serving/annotate';
+import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
+import { erasedSince, type ObjectVersion } from '../records/erasure-ledger';
+import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../platform/errors';
+import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../serving/prediction';
+import type { Pseudonymise } from '../records/pseudonym';
+import { deleteUpload } from '../uploads/delete-upload';
+import { quarantine } from '../uploads/quarantine';
+import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 
 export interface UploadDeps {
   s3: S3Client;

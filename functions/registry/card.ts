@@ -1,8 +1,8 @@
-import { NotFoundError } from '../shared/errors';
-import { json, text } from '../shared/http/responses';
-import { modelCardJson, modelCardMarkdown, type Registered } from '../shared/model-card';
-import { registeredModelMetadataSchema } from '../shared/model-spec';
-import type { ModelRegistry } from '../shared/registry';
+import { NotFoundError } from '../platform/errors';
+import { json, text } from '../api/http/responses';
+import { modelCardJson, modelCardMarkdown, type Registered } from '../training/model-card';
+import { registeredModelMetadataSchema } from '../serving/model-spec';
+import type { ModelRegistry } from '../serving/registry';
 
 /**
  * GET /v1/models/{model}/versions/{version}/card: the version's model card as it stands now (its approval

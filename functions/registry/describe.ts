@@ -1,5 +1,5 @@
-import { ModelNotFoundError } from '../shared/errors';
-import { approvalOf, type ModelRegistry } from '../shared/registry';
+import { ModelNotFoundError } from '../platform/errors';
+import { approvalOf, type ModelRegistry } from '../serving/registry';
 
 /** Every version of a model with its spec, provenance and metrics, newest last. */
 export async function describeModel(registry: ModelRegistry, name: string) {

@@ -1,10 +1,11 @@
-import { registryConfigSchema, loadConfig } from '../shared/config';
-import { apiHandler } from '../shared/http/api-handler';
-import { authorizeModel, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
-import { json } from '../shared/http/responses';
-import { createApiKeyVerifier, createModelRegistry } from '../shared/wiring';
+import { registryConfigSchema, loadConfig } from '../platform/config';
+import { apiHandler } from '../api/http/api-handler';
+import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { json } from '../api/http/responses';
+import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
 import { describeModel } from './describe';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(registryConfigSchema);
 const registry = createModelRegistry(config);
@@ -14,7 +15,7 @@ const verifier = createApiKeyVerifier(config);
  * GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it, within the key's
  * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
   // Approval states as they are now, not as this container last cached them: a decision just made by the trainings
   // function shows at once in the card and the listings. One listing and one metadata read per trained version a
@@ -26,4 +27,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   if (name) return json(200, await describeModel(registry, name));
   const names = (await registry.modelNames()).filter((model) => mayCall(caller, model));
   return json(200, { models: await Promise.all(names.map((model) => describeModel(registry, model))) });
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

@@ -1,17 +1,18 @@
-import { BucketModels } from '../shared/automl/model-bucket';
-import { createDocumentClient, createS3Client } from '../shared/aws';
-import { loadConfig, subjectsConfigSchema } from '../shared/config';
-import { InvalidInputError } from '../shared/errors';
-import { formerSpellings, normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../shared/subject-id';
-import { apiHandler } from '../shared/http/api-handler';
-import { authorizeSubjectRights, type AuthenticatedContext } from '../shared/http/api-keys';
-import { subjectIdSchema } from '../shared/http/path-parameters';
-import { json } from '../shared/http/responses';
-import { reportSubjectRequest } from '../shared/observability';
-import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
-import { createErasureLedger } from '../shared/erasure-ledger';
-import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
+import { BucketModels } from '../training/model-bucket';
+import { createDocumentClient, createS3Client } from '../platform/aws';
+import { loadConfig, subjectsConfigSchema } from '../platform/config';
+import { InvalidInputError } from '../platform/errors';
+import { formerSpellings, normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../records/subject-id';
+import { apiHandler } from '../api/http/api-handler';
+import { authorizeSubjectRights, type AuthenticatedContext } from '../api/http/api-keys';
+import { subjectIdSchema } from '../api/http/path-parameters';
+import { json } from '../api/http/responses';
+import { reportSubjectRequest } from '../records/observability';
+import { AUDIT_SCHEMA_VERSION } from '../records/audit';
+import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
+import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { eraseSubject, exportSubject, type SubjectDataDeps } from './subject-data';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(subjectsConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -40,7 +41,7 @@ const deps: Promise<SubjectDataDeps> = loadPseudonymiser().then((pseudonymise) =
  *   GET    /v1/subjects/{subjectId}/export  access and portability (Art. 15, 20)
  * Both are audit-logged with pseudonyms only, and need a key with the subject-rights permission.
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
   authorizeSubjectRights(caller);
   // API Gateway HTTP APIs (and serverless-offline) hand path parameters already percent-decoded: decoding again
@@ -74,4 +75,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
     files: exported.files.length,
   });
   return json(200, exported);
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

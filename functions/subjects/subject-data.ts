@@ -6,13 +6,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TOMBSTONE_DAYS, type ErasureLedger } from '../shared/erasure-ledger';
-import type { Pseudonymise } from '../shared/pseudonym';
-import type { PredictionRecord } from '../shared/records';
-import type { TrainingRecord } from '../shared/automl/training-store';
-import { isMissingObject } from '../shared/s3-errors';
-import { normaliseSubjectId } from '../shared/subject-id';
-import { deleteUpload } from '../shared/delete-upload';
+import { TOMBSTONE_DAYS, type ErasureLedger } from '../records/erasure-ledger';
+import type { Pseudonymise } from '../records/pseudonym';
+import type { PredictionRecord } from '../records/records';
+import type { TrainingRecord } from '../training/training-store';
+import { isMissingObject } from '../platform/s3-errors';
+import { normaliseSubjectId } from '../records/subject-id';
+import { deleteUpload } from '../uploads/delete-upload';
 import {
   eraseTrainings,
   exportedTrainings,
@@ -101,7 +101,7 @@ export const subjectRecords = (deps: SubjectDataDeps, subjectPseudonym: string) 
 
 /**
  * Derived files are named by their prediction (annotatedKeyFor in functions/preprocess/process-upload.ts,
- * quarantineKeyFor in functions/shared/upload-key.ts, batchOutputKeyFor in functions/batch/process-batch.ts), so
+ * quarantineKeyFor in functions/uploads/upload-key.ts, batchOutputKeyFor in functions/batch/process-batch.ts), so
  * a record's derived files are its own. An upload's key is not: anyone may upload to it again, so uploads are
  * claimed by their `subject-id` metadata when read (see `ownedBy`).
  */

@@ -1,7 +1,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BucketModels } from '../shared/automl/model-bucket';
-import { publicTraining, type TrainingRecord } from '../shared/automl/training-store';
-import type { ModelMetadata } from '../shared/model-spec';
+import type { BucketModels } from '../training/model-bucket';
+import { publicTraining, type TrainingRecord } from '../training/training-store';
+import type { ModelMetadata } from '../serving/model-spec';
 
 /**
  * Trainings about a data subject (#20.4): a table uploaded with `subject-id` metadata, or sent with

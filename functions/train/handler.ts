@@ -3,19 +3,19 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { BucketModels } from '../shared/automl/model-bucket';
-import { parseTrainingMetadata, queuedTraining } from '../shared/automl/training-request';
-import { checkTrainable } from '../shared/automl/trainable';
-import { createTrainingStore } from '../shared/automl/training-store';
-import { createDocumentClient, createS3Client } from '../shared/aws';
-import { loadConfig, trainConfigSchema } from '../shared/config';
-import { VigieError } from '../shared/errors';
-import { logger } from '../shared/telemetry';
-import { ModelRegistry } from '../shared/registry';
+import { BucketModels } from '../training/model-bucket';
+import { parseTrainingMetadata, queuedTraining } from '../training/training-request';
+import { checkTrainable } from '../training/trainable';
+import { createTrainingStore } from '../training/training-store';
+import { createDocumentClient, createS3Client } from '../platform/aws';
+import { loadConfig, trainConfigSchema } from '../platform/config';
+import { VigieError } from '../platform/errors';
+import { logger } from '../platform/telemetry';
+import { ModelRegistry } from '../serving/registry';
 import { runTraining, type TrainDeps } from './run-training';
-import { headerText } from '../shared/header-text';
-import { uploadIdentities } from '../shared/announced-object';
-import { loadPseudonymiser } from '../shared/wiring';
+import { headerText } from '../platform/header-text';
+import { uploadIdentities } from '../uploads/announced-object';
+import { loadPseudonymiser } from '../wiring/wiring';
 
 const config = loadConfig(trainConfigSchema);
 const pseudonymiser = loadPseudonymiser();
@@ -73,14 +73,14 @@ async function fromUpload(event: S3Event, context: Context): Promise<void> {
 }
 
 /** Asynchronous invocations: `{trainingId}` from POST /v1/models/{model}/trainings, or an S3 notification. */
-export const handler = middy<S3Event | { trainingId: string }, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event, context) => {
-    if ('Records' in event) return fromUpload(event, context);
-    const training = await deps.trainings.get(event.trainingId);
-    if (!training || training.status !== 'queued') {
-      logger.warn('training not queued: nothing to do', { trainingId: event.trainingId, status: training?.status });
-      return;
-    }
-    await runTraining(deps, training, context.awsRequestId);
-  });
+async function lambdaHandler(event: S3Event | { trainingId: string }, context: Context): Promise<void> {
+  if ('Records' in event) return fromUpload(event, context);
+  const training = await deps.trainings.get(event.trainingId);
+  if (!training || training.status !== 'queued') {
+    logger.warn('training not queued: nothing to do', { trainingId: event.trainingId, status: training?.status });
+    return;
+  }
+  await runTraining(deps, training, context.awsRequestId);
+}
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { TrainingAuditEvent } from '../shared/audit';
-import { AUDIT_SCHEMA_VERSION } from '../shared/audit';
-import { nextMinor, type BucketModels } from '../shared/automl/model-bucket';
-import type { TrainingLimits } from '../shared/automl/limits';
-import type { TrainingRecord, TrainingStore } from '../shared/automl/training-store';
-import { trainFromCsv } from '../shared/automl/train';
-import { VigieError } from '../shared/errors';
-import { logger } from '../shared/telemetry';
-import type { ModelRegistry } from '../shared/registry';
+import type { TrainingAuditEvent } from '../records/audit';
+import { AUDIT_SCHEMA_VERSION } from '../records/audit';
+import { nextMinor, type BucketModels } from '../training/model-bucket';
+import type { TrainingLimits } from '../platform/training-limits';
+import type { TrainingRecord, TrainingStore } from '../training/training-store';
+import { trainFromCsv } from '../training/train';
+import { VigieError } from '../platform/errors';
+import { logger } from '../platform/telemetry';
+import type { ModelRegistry } from '../serving/registry';
 
 export interface TrainDeps {
   s3: S3Client;

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
-import '../shared/zod-messages';
-import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../shared/audit';
-import type { BucketModels } from '../shared/automl/model-bucket';
-import type { TrainingStore } from '../shared/automl/training-store';
-import { checkTrainableName } from '../shared/automl/trainable';
-import { ConflictError, ForbiddenError, InvalidInputError, ModelNotFoundError } from '../shared/errors';
-import { approvalBodySchema } from '../shared/http/approval-body';
-import type { ModelMetadata } from '../shared/model-spec';
-import type { ModelRegistry } from '../shared/registry';
+import '../platform/zod-messages';
+import { AUDIT_SCHEMA_VERSION, type ModelApprovalAuditEvent } from '../records/audit';
+import type { BucketModels } from '../training/model-bucket';
+import type { TrainingStore } from '../training/training-store';
+import { checkTrainableName } from '../training/trainable';
+import { ConflictError, ForbiddenError, InvalidInputError, ModelNotFoundError } from '../platform/errors';
+import { approvalBodySchema } from '../api/http/approval-body';
+import type { ModelMetadata } from '../serving/model-spec';
+import type { ModelRegistry } from '../serving/registry';
 
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 

@@ -2,27 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { BucketModels } from '../shared/automl/model-bucket';
-import { checkTrainable } from '../shared/automl/trainable';
-import { checkModelName, parseTrainingOptions, queuedTraining } from '../shared/automl/training-request';
-import { createTrainingStore, publicTraining } from '../shared/automl/training-store';
-import { createDocumentClient, createLambdaClient, createS3Client } from '../shared/aws';
-import { loadConfig, trainingsConfigSchema } from '../shared/config';
-import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../shared/errors';
-import { apiHandler } from '../shared/http/api-handler';
-import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext } from '../shared/http/api-keys';
-import { trainingIdSchema } from '../shared/http/path-parameters';
-import { json } from '../shared/http/responses';
-import { logger } from '../shared/telemetry';
-import { ModelRegistry } from '../shared/registry';
-import { quoteName } from '../shared/model-name';
-import { decodeCsv, sniffDialect } from '../shared/tabular/csv-dialect';
-import { columnName } from '../shared/tabular/spec';
-import { createApiKeyVerifier, loadPseudonymiser } from '../shared/wiring';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { BucketModels } from '../training/model-bucket';
+import { checkTrainable } from '../training/trainable';
+import { checkModelName, parseTrainingOptions, queuedTraining } from '../training/training-request';
+import { createTrainingStore, publicTraining } from '../training/training-store';
+import { createDocumentClient, createLambdaClient, createS3Client } from '../platform/aws';
+import { loadConfig, trainingsConfigSchema } from '../platform/config';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../platform/errors';
+import { apiHandler } from '../api/http/api-handler';
+import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { trainingIdSchema } from '../api/http/path-parameters';
+import { json } from '../api/http/responses';
+import { logger } from '../platform/telemetry';
+import { ModelRegistry } from '../serving/registry';
+import { quoteName } from '../platform/model-name';
+import { decodeCsv, sniffDialect } from '../serving/tabular/csv-dialect';
+import { columnName } from '../serving/tabular/spec';
+import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { decide, parseApprovalBody, trainerOf } from './approval';
-import { jsonBodyOf, mediaTypeOf, rawBody } from '../shared/http/body';
-import { subjectFromHeaders } from '../shared/subject-id';
+import { jsonBodyOf, mediaTypeOf, rawBody } from '../api/http/body';
+import { subjectFromHeaders } from '../records/subject-id';
 
 const config = loadConfig(trainingsConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -93,7 +93,7 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
  *   GET  /v1/trainings/{trainingId}                       the training's state, report, leaderboard, metrics
  *   POST /v1/models/{model}/versions/{version}/approval  a person's decision (permission models:approve)
  */
-export const handler = apiHandler({ verifier }).handler(async (event, context) => {
+async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
   const pseudonymise = await pseudonymiser;
   const callerPseudonym = pseudonymise(`api-key:${caller.keyId}`);
@@ -119,4 +119,6 @@ export const handler = apiHandler({ verifier }).handler(async (event, context) =
   });
   logger.info('model-approval', { audit });
   return json(200, { model: metadata.name, version: metadata.version, approval: metadata.governance?.approval });
-});
+}
+
+export const handler = apiHandler({ verifier }).handler(lambdaHandler);

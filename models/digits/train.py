@@ -19,7 +19,7 @@ exported).
 Training pages (issue #14, from 1.1.0): with --pages DIR (written by `npx tsx scripts/evaluation/pages/write.ts
 --training`), every training digit also comes photographed on a school page (plain, Seyes, squared paper; pen,
 pencil, felt-tip; light, shadow, rotation, JPEG) and as its MNIST picture, both run through the serving
-preprocessing of functions/shared/preprocessing/page.ts. They are added to the training set (held-out digits are
+preprocessing of functions/serving/preprocessing/page.ts. They are added to the training set (held-out digits are
 never rendered), and the page spec they were made with is written into metadata.input.page, so serving
 preprocesses exactly as the model learnt.
 

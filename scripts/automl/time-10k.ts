@@ -6,10 +6,10 @@
  *   npx tsx scripts/automl/time-10k.ts [rows] [task]
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../../functions/shared/automl/random';
-import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
-import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/shared/automl/training-request';
-import { trainFromCsv } from '../../functions/shared/automl/train';
+import { seededRandom } from '../../functions/training/random';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/training/training-request';
+import { trainFromCsv } from '../../functions/training/train';
 
 const rows = Number(process.argv[2] ?? 10_000);
 const task = process.argv[3] === 'regression' ? 'regression' : 'classification';

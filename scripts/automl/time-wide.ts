@@ -6,9 +6,9 @@
  *   npx tsx scripts/automl/time-wide.ts [rows] [columns] [values] [task] [timeBudgetSeconds]
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../../functions/shared/automl/random';
-import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
-import { trainFromCsv } from '../../functions/shared/automl/train';
+import { seededRandom } from '../../functions/training/random';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
+import { trainFromCsv } from '../../functions/training/train';
 
 const rows = Number(process.argv[2] ?? 1_000);
 const columns = Number(process.argv[3] ?? 20);

@@ -8,13 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { profileTable } from '../../functions/shared/automl/profile';
-import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
-import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
-import { HELD_OUT_FOLDS } from '../../functions/shared/automl/search';
-import { assignFolds } from '../../functions/shared/automl/split';
-import { SEED, trainFromCsv } from '../../functions/shared/automl/train';
-import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/shared/automl/training-request';
+import { profileTable } from '../../functions/training/profile';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
+import { readTrainingCsv } from '../../functions/training/read-csv';
+import { HELD_OUT_FOLDS } from '../../functions/training/search';
+import { assignFolds } from '../../functions/training/split';
+import { SEED, trainFromCsv } from '../../functions/training/train';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/training/training-request';
 import { vegaCsv, vegaTable } from './vega-csv';
 
 const outDir = process.argv[2] ?? '/tmp/vigie-automl';

@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { carDatasetAvailable } from '../evaluation/car-dataset';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';

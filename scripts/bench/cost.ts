@@ -2,7 +2,7 @@
  * Lambda cost of a prediction from measured durations. Prices: AWS Lambda x86_64, first tier, us-east-1 list
  * price ($0.0000166667 per GB-second, $0.20 per million requests); eu-west-3 (Paris) may differ slightly.
  */
-import { MB_PER_VCPU } from '../../functions/shared/native/lambda-cpu';
+import { MB_PER_VCPU } from '../../functions/platform/native/lambda-cpu';
 
 export const PRICE_PER_GB_SECOND = 0.0000166667;
 export const PRICE_PER_REQUEST = 0.2 / 1_000_000;

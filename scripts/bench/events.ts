@@ -1,12 +1,12 @@
 /** The events each function is called with in the cold-start processes, built from the bench's real inputs. */
-import { encodeTensor, type InferRequest } from '../../functions/shared/inference/protocol';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import type { ModelVersion } from '../../functions/shared/registry';
+import { encodeTensor, type InferRequest } from '../../functions/serving/inference/protocol';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import type { ModelVersion } from '../../functions/serving/registry';
 import type { ScratchPlatform } from '../local/scratch-platform';
 import { extensionOf, mediaTypeOf } from './predict-loop';
 import { uploadUntilRecorded } from './upload-to-record';
 import { httpEvent, s3PutEvent } from '../samples/aws-events';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 /** What the preprocess and predict functions send to infer for these inputs. */
 export async function inferEvents(model: ModelVersion, inputs: Buffer[]): Promise<InferRequest[]> {

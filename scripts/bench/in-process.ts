@@ -6,18 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { infer, inferInProcess } from '../../functions/shared/inference/infer';
-import { ort } from '../../functions/shared/native/onnxruntime';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { encodeTensor, serializeInferRequest } from '../../functions/shared/inference/protocol';
-import { runPrediction, type PredictionDeps } from '../../functions/shared/prediction';
-import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/shared/preprocessing';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import type { PredictionRecord } from '../../functions/shared/records';
-import { createPredictionStore } from '../../functions/shared/records-dynamodb';
-import type { ModelRegistry, ModelVersion } from '../../functions/shared/registry';
+import { infer, inferInProcess } from '../../functions/serving/inference/infer';
+import { ort } from '../../functions/platform/native/onnxruntime';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { encodeTensor, serializeInferRequest } from '../../functions/serving/inference/protocol';
+import { runPrediction, type PredictionDeps } from '../../functions/serving/prediction';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, toModelInput } from '../../functions/serving/preprocessing';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import type { PredictionRecord } from '../../functions/records/records';
+import { createPredictionStore } from '../../functions/records/records-dynamodb';
+import type { ModelRegistry, ModelVersion } from '../../functions/serving/registry';
 import { floorOf, timeInterleaved, timeRuns, type Run } from './measure';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 export interface InProcessRuns {
   sessionRun: Run;
@@ -108,9 +108,13 @@ export async function measureInProcess(
     retentionDays: 90,
   });
   const httpDeps = chainDeps(inferInProcess(inferDeps));
-  const uploadDeps = chainDeps(async (call) => {
+  const uploadDeps = chainDeps(async ({ model: version, ...call }) => {
     const started = performance.now();
-    const answer = await infer(inferDeps, JSON.parse(serializeInferRequest({ ...call, tensor: encodeTensor(call.tensor) })));
+    const named = { model: version.metadata.name, version: version.metadata.version };
+    const answer = await infer(
+      inferDeps,
+      JSON.parse(serializeInferRequest({ ...named, ...call, tensor: encodeTensor(call.tensor) })),
+    );
     const reply = JSON.parse(JSON.stringify(answer)) as typeof answer;
     inferSamples.push(performance.now() - started);
     if (!reply.ok) throw new Error(`infer refused: ${reply.error.message}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { validationFrames, type FrameRangeSplit } from '../evaluation/car-dataset';
 import { heldOutDigitsOf, renderMnistPng } from '../samples/mnist';
 import { photographPage, REALISTIC_SET } from '../evaluation/pages/set';
-import type { ModelVersion } from '../../functions/shared/registry';
+import type { ModelVersion } from '../../functions/serving/registry';
 
 /** Real inputs each model sees in production: held-out MNIST renders, and dashcam frames of the validation range. */
 export async function benchInputs(model: ModelVersion, count: number): Promise<Buffer[]> {

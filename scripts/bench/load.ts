@@ -6,7 +6,7 @@
  * duplicate). Stops by itself after LOAD_DEADLINE_S (600) seconds at most, whatever happens.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { PredictionRecord } from '../../functions/shared/records';
+import type { PredictionRecord } from '../../functions/records/records';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { markdownRow } from './stats';

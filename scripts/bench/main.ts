@@ -16,8 +16,8 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { uploadPredictionId } from '../../functions/shared/upload-key';
-import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
+import { uploadPredictionId } from '../../functions/uploads/upload-key';
+import { ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
 import { carDatasetAvailable } from '../evaluation/car-dataset';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';

@@ -12,14 +12,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/shared/aws';
-import { imageInputOf } from '../../functions/shared/model-spec';
-import { runModel } from '../../functions/shared/inference/run-model';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { sha256Hex } from '../../functions/shared/prediction';
-import { expiryFor } from '../../functions/shared/records';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { createDocumentClient } from '../../functions/platform/aws';
+import { imageInputOf } from '../../functions/serving/model-spec';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { sha256Hex } from '../../functions/serving/prediction-record';
+import { expiryFor } from '../../functions/records/records';
+import { ModelRegistry } from '../../functions/serving/registry';
 
 const env = process.env;
 const documents = createDocumentClient({

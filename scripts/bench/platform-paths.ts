@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { uploadPredictionId } from '../../functions/shared/upload-key';
+import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import type { ScratchPlatform } from '../local/scratch-platform';
 import { uploadUntilRecorded } from './upload-to-record';
 import { timeRuns, type Run } from './measure';

@@ -4,10 +4,10 @@
  * of pages, on one thread (libvips concurrency 1), p50 and p95. Quick to rerun after changing the preprocessing.
  */
 import sharp from 'sharp';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { decodeValue } from '../../functions/shared/preprocessing/decode';
-import { imageInputOf } from '../../functions/shared/model-spec';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { decodeValue } from '../../functions/serving/preprocessing/decode';
+import { imageInputOf } from '../../functions/serving/model-spec';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { percentiles } from './stats';
 import { benchInputs, phonePhotos } from './inputs';
 import { timeRuns } from './measure';

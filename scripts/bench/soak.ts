@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { uploadPredictionId } from '../../functions/shared/upload-key';
+import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { hostileCases } from '../samples/hostile/index';

@@ -2,7 +2,7 @@
  * Bundles each function into dist/<function>/handler.js (ESM, marked so by a package.json beside it, which is
  * what Lambda and `serverless invoke local` both honour): one file per function, with only what it imports.
  * The native packages (onnxruntime-node, sharp) stay outside: they come from Lambda layers in AWS and from
- * node_modules locally (see functions/shared/native.ts).
+ * node_modules locally (see functions/platform/native/).
  */
 import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

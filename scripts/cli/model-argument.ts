@@ -1,4 +1,4 @@
-import { MODEL_NAME, quoteName } from '../../functions/shared/model-name';
+import { MODEL_NAME, quoteName } from '../../functions/platform/model-name';
 import { UsageError } from './target';
 
 /**

@@ -2,10 +2,12 @@
  * `npm run docs` — rewrites the generated parts of docs/architecture.md from their sources, so the living design
  * document cannot drift from what is built: the functions and routes as `serverless print` resolves them, the
  * storage from the CloudFormation resources, the prediction record's fields from its TypeScript declaration,
- * the models from their metadata, the layer sizes from `npm run build:layers`. `--check` only compares, and exits
+ * the models from their metadata, the layer sizes from `npm run build:layers`, the module map from the domain
+ * list that .dependency-cruiser.cjs enforces. `--check` only compares, and exits
  * 1 naming the stale parts (tests/docs/architecture.test.ts runs the same comparison).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { directorySize } from '../../layers/build';
@@ -97,9 +99,9 @@ function storageBlock(resources: Record<string, CfnResource>): string {
   return table(['kind', 'name (dev stage)', 'key', 'retention and indexes'], rows);
 }
 
-/** The record's fields as declared in functions/shared/records.ts, with their doc comments. */
+/** The record's fields as declared in functions/records/records.ts, with their doc comments. */
 function recordBlock(): string {
-  const path = 'functions/shared/records.ts';
+  const path = 'functions/records/records.ts';
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
   const record = source.statements.find(
     (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'PredictionRecord',
@@ -154,11 +156,73 @@ function sizesBlock(): string {
   return table(['layer', 'MB unzipped'], rows);
 }
 
+/** A domain folder of functions/ as .dependency-cruiser.cjs declares it (bottom first). */
+export interface Domain {
+  name: string;
+  holds: string;
+  mayImport: string[];
+}
+
+export const DOMAINS = (createRequire(import.meta.url)('../../.dependency-cruiser.cjs') as { domains: Domain[] }).domains;
+
+/** The folders of functions/, each with whether it is a handler folder (holds a handler.ts). */
+export function functionFolders(): Array<{ name: string; handler: boolean }> {
+  return readdirSync('functions', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => ({ name: entry.name, handler: existsSync(join('functions', entry.name, 'handler.ts')) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * What keeps the module map from telling the truth: a folder of functions/ that is neither a declared domain nor
+ * a handler folder, a declared domain with no folder, a domain that is also a handler folder, or a domain
+ * allowed to import one not listed below it (an upward import, or a name that is no domain).
+ */
+export function moduleMapProblems(domains: Domain[], folders: Array<{ name: string; handler: boolean }>): string[] {
+  const problems: string[] = [];
+  const declared = new Set(domains.map((domain) => domain.name));
+  for (const folder of folders) {
+    if (folder.handler && declared.has(folder.name))
+      problems.push(`functions/${folder.name}/ is a domain and holds a handler.ts`);
+    if (!folder.handler && !declared.has(folder.name))
+      problems.push(`functions/${folder.name}/ is neither a handler folder nor a domain of .dependency-cruiser.cjs`);
+  }
+  const present = new Set(folders.map((folder) => folder.name));
+  domains.forEach((domain, index) => {
+    if (!present.has(domain.name)) problems.push(`the domain ${domain.name} has no folder functions/${domain.name}/`);
+    const below = new Set(domains.slice(0, index).map((other) => other.name));
+    for (const target of domain.mayImport.filter((name) => !below.has(name)))
+      problems.push(`${domain.name} may import ${target}, which is not a domain below it`);
+  });
+  return problems;
+}
+
+/** One line per domain folder, bottom first, then the handler folders on top. */
+function modulesBlock(): string {
+  const problems = moduleMapProblems(DOMAINS, functionFolders());
+  if (problems.length > 0) throw new Error(`The module map does not hold:\n${problems.join('\n')}`);
+  const handlers = functionFolders().filter((folder) => folder.handler);
+  const rows = [
+    ...DOMAINS.map((domain) => [
+      `\`functions/${domain.name}/\``,
+      domain.holds,
+      domain.mayImport.map((name) => `\`${name}\``).join(', ') || '— (third-party packages only)',
+    ]),
+    [
+      '`functions/<function>/`',
+      `one per Lambda function (${handlers.map((folder) => folder.name).join(', ')}): its \`handler.ts\` (a named handler wrapped by middy) and what only it uses`,
+      'any domain; never another handler folder',
+    ],
+  ];
+  return table(['folder', 'holds', 'may import'], rows);
+}
+
 export async function generatedBlocks(): Promise<Record<string, string>> {
   // The dev stage: what AWS gets, layers included.
   const printed = await serverlessPrint('dev');
   const resources = printedResources(printed);
   return {
+    modules: modulesBlock(),
     functions: functionsBlock(printed, resources),
     storage: storageBlock(resources),
     record: recordBlock(),

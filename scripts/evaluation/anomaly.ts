@@ -1,14 +1,14 @@
 /**
  * Evaluates a time-series anomaly detector on its validation files as SKAB does (point-wise F1, false-alarm and
  * missed-alarm rates on the `anomaly` column), through the serving code: the spec's calibration and windowing
- * (functions/shared/tabular/time-series.ts), chunk by chunk as a batch arrives, and the checked ONNX Runtime
- * session of functions/shared/inference/sessions.ts.
+ * (functions/serving/tabular/time-series.ts), chunk by chunk as a batch arrives, and the checked ONNX Runtime
+ * session of functions/serving/inference/sessions.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { ort } from '../../functions/shared/native/onnxruntime';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import type { ModelVersion } from '../../functions/shared/registry';
-import { TimeSeriesTensorizer } from '../../functions/shared/tabular/time-series';
+import { ort } from '../../functions/platform/native/onnxruntime';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import type { ModelVersion } from '../../functions/serving/registry';
+import { TimeSeriesTensorizer } from '../../functions/serving/tabular/time-series';
 import { anomalyFigures, confusion, pooled, type AnomalyFigures } from './anomaly-metrics';
 import { readSkabFile, SKAB_DIR } from './skab-dataset';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Box } from '../../functions/shared/inference/detection';
+import type { Box } from '../../functions/records/results';
 
 export const CAR_DATASET_DIR = resolve(process.env.VIGIE_CAR_DATASET_DIR ?? '../shared/datasets/car-object-detection');
 

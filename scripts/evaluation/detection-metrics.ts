@@ -1,4 +1,5 @@
-import { iou, type Box } from '../../functions/shared/inference/detection';
+import type { Box } from '../../functions/records/results';
+import { iou } from '../../functions/serving/inference/detection';
 
 export interface ScoredBox {
   image: string;

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ModelVersion } from '../../functions/shared/registry';
+import type { ModelVersion } from '../../functions/serving/registry';
 import { uncertaintyThreshold } from './calibration';
 import { realisticFigures, runRealistic, type RealisticFigures } from './realistic-eval';
 

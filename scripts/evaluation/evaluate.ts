@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { DetectionResult } from '../../functions/shared/inference/detection';
-import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
-import { runModel } from '../../functions/shared/inference/run-model';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import type { ModelVersion } from '../../functions/shared/registry';
+import type { ClassificationResult, DetectionResult } from '../../functions/records/results';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import type { ModelVersion } from '../../functions/serving/registry';
 import { heldOutDigits, renderMnistPng, type SplitRule } from '../samples/mnist';
 import { validationFrames, type FrameRangeSplit } from './car-dataset';
 import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 const LIMITS = DEFAULT_DECODE_LIMITS;
 /** Detections down to this score feed the precision-recall curve behind AP, as in the VOC protocol. */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
-import { runModel } from '../../functions/shared/inference/run-model';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { imageInputOf } from '../../functions/shared/model-spec';
-import type { ModelVersion } from '../../functions/shared/registry';
+import type { ClassificationResult } from '../../functions/records/results';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { imageInputOf } from '../../functions/serving/model-spec';
+import type { ModelVersion } from '../../functions/serving/registry';
 import { expectedCalibrationError, type Scored } from './calibration';
 import { conditionGroups } from './pages/conditions';
 import { realisticSet } from './pages/realistic';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { TimeSeriesRow } from '../../functions/shared/tabular/time-series';
+import type { TimeSeriesRow } from '../../functions/serving/tabular/time-series';
 
 export const SKAB_DIR = resolve(process.env.VIGIE_SKAB_DIR ?? '../shared/datasets/skab');
 

@@ -1,11 +1,11 @@
 /**
  * Evaluates a tabular classifier on labelled rows through the serving path a CSV takes: csv-parse, validation
- * from the spec, the tensor, ONNX Runtime, post-processing (functions/shared/tabular/csv-score.ts).
+ * from the spec, the tensor, ONNX Runtime, post-processing (functions/serving/tabular/csv-score.ts).
  */
-import { runTabular } from '../../functions/shared/inference/run-tabular';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import type { ModelVersion } from '../../functions/shared/registry';
-import { scoreCsv, type RowOutcome } from '../../functions/shared/tabular/csv-score';
+import { runTabular } from '../../functions/serving/inference/run-tabular';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import type { ModelVersion } from '../../functions/serving/registry';
+import { scoreCsv, type RowOutcome } from '../../functions/serving/tabular/csv-score';
 
 export interface TabularClassification {
   accuracy: number;

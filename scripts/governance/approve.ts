@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { approvalSchema, registeredModelMetadataSchema } from '../../functions/shared/model-spec';
+import { approvalSchema, registeredModelMetadataSchema } from '../../functions/serving/model-spec';
 
 export type Approval = z.infer<typeof approvalSchema>;
 

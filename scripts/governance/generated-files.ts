@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { auditEventSchema } from '../../functions/shared/audit';
-import { registeredModelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
-import { ModelRegistry } from '../../functions/shared/registry';
-import { modelCardJson, modelCardMarkdown } from '../../functions/shared/model-card';
+import { auditEventSchema } from '../../functions/records/audit';
+import { registeredModelMetadataSchema, type ModelMetadata } from '../../functions/serving/model-spec';
+import { ModelRegistry } from '../../functions/serving/registry';
+import { modelCardJson, modelCardMarkdown } from '../../functions/training/model-card';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

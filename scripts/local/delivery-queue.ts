@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeEventKey } from '../../functions/shared/upload-key';
+import { decodeEventKey } from '../../functions/uploads/upload-key';
 
 /** The notification S3 sends to Lambda; s3rver emits the same shape for every write. */
 export interface S3Notification {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-/** Ports and folders of the local stage (DESIGN.md §3); each can be moved with its environment variable. */
+/** Ports and folders of the local stage (docs/architecture.md §2, "Local stage"); each can be moved with its environment variable. */
 export interface LocalSettings {
   httpPort: number;
   lambdaPort: number;

@@ -4,8 +4,8 @@
  * writes them (scripts/samples/write-events.ts); a test checks the committed ones are what this makes.
  */
 import { readFileSync } from 'node:fs';
-import { encodeTensor } from '../../functions/shared/inference/protocol';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { encodeTensor } from '../../functions/serving/inference/protocol';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
 import { httpEvent, s3PutEvent } from './aws-events';
 import { heldOutDigitsOf, renderMnistPng, renderPaperJpeg } from './mnist';
 

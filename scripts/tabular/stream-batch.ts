@@ -7,12 +7,12 @@
 import { performance } from 'node:perf_hooks';
 import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { runTabular } from '../../functions/shared/inference/run-tabular';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { ort } from '../../functions/shared/native/onnxruntime';
-import { ModelRegistry } from '../../functions/shared/registry';
-import { scoreCsv } from '../../functions/shared/tabular/csv-score';
-import { CHUNK_ROWS } from '../../functions/shared/tabular/tabular-prediction';
+import { runTabular } from '../../functions/serving/inference/run-tabular';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { ort } from '../../functions/platform/native/onnxruntime';
+import { ModelRegistry } from '../../functions/serving/registry';
+import { scoreCsv } from '../../functions/serving/tabular/csv-score';
+import { CHUNK_ROWS } from '../../functions/serving/tabular/tabular-prediction';
 import { generatedCsv } from './generated-csv';
 
 const rows = Number(process.argv[2] ?? 100_000);

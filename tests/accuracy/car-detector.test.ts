@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { carDatasetAvailable, CAR_DATASET_DIR } from '../../scripts/evaluation/car-dataset';
 import { evaluateDetector } from '../../scripts/evaluation/evaluate';
 import { MODELS_DIR } from '../support/models';

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runModel } from '../../functions/shared/inference/run-model';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { ModelRegistry, type ModelVersion } from '../../functions/shared/registry';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
 import { realisticFigures, runRealistic } from '../../scripts/evaluation/realistic-eval';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 /**
  * The held-out digits (never seen in training), written as image files and read back through the serving path:

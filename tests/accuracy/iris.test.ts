@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { heldOutIris, IRIS_FEATURES } from '../../scripts/evaluation/iris-dataset';
 import { evaluateTabularClassifier } from '../../scripts/evaluation/tabular';
 import { MODELS_DIR } from '../support/models';

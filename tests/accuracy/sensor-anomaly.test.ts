@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { evaluateAnomalyDetector } from '../../scripts/evaluation/anomaly';
 import { SKAB_DIR, skabAvailable } from '../../scripts/evaluation/skab-dataset';
 import { MODELS_DIR } from '../support/models';

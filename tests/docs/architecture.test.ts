@@ -2,11 +2,18 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARCHITECTURE_DOC, generatedBlocks, rewrite } from '../../scripts/docs/architecture';
+import {
+  ARCHITECTURE_DOC,
+  DOMAINS,
+  functionFolders,
+  generatedBlocks,
+  moduleMapProblems,
+  rewrite,
+} from '../../scripts/docs/architecture';
 
 /**
- * docs/architecture.md is the living design document: its generated parts (functions, storage, record fields,
- * models, layer sizes) must be what the sources say today. A failure here means: run `npm run docs` and commit.
+ * docs/architecture.md is the living design document: its generated parts (module map, functions, storage, record
+ * fields, models, layer sizes) must be what the sources say today. A failure here means: run `npm run docs` and commit.
  */
 const run = promisify(execFile);
 let blocks: Record<string, string>;
@@ -31,5 +38,19 @@ describe(ARCHITECTURE_DOC, () => {
     for (const name of ['preprocess', 'infer', 'predict', 'subjects']) expect(blocks.functions).toContain(`| \`${name}\` |`);
     for (const field of ['predictionId', 'inputSha256', 'subjectId', 'expiresAt'])
       expect(blocks.record).toContain(`| \`${field}\` |`);
+  });
+
+  it('maps every folder of functions/ to a domain or a handler, each domain importing only those below it', () => {
+    expect(moduleMapProblems(DOMAINS, functionFolders())).toEqual([]);
+    for (const domain of DOMAINS) expect(blocks.modules).toContain(`| \`functions/${domain.name}/\` |`);
+  });
+
+  it('notices a folder the map does not name, and a domain allowed to import upward', () => {
+    const folders = [...functionFolders(), { name: 'monitoring', handler: false }];
+    expect(moduleMapProblems(DOMAINS, folders)).toEqual([
+      'functions/monitoring/ is neither a handler folder nor a domain of .dependency-cruiser.cjs',
+    ]);
+    const upward = DOMAINS.map((domain) => (domain.name === 'records' ? { ...domain, mayImport: ['serving'] } : domain));
+    expect(moduleMapProblems(upward, functionFolders())).toEqual(['records may import serving, which is not a domain below it']);
   });
 });

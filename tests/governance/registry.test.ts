@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { governanceFiles } from '../../scripts/governance/generated-files';
 import { jsonSchemaValidator } from '../support/json-schema';
 import { MODELS_DIR } from '../support/models';

@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quarantineKeyFor } from '../../functions/shared/upload-key';
-import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
+import { quarantineKeyFor } from '../../functions/uploads/upload-key';
+import type { ClassificationResult } from '../../functions/records/results';
 import { badInputs, type BadInput } from '../../scripts/samples/bad-inputs';
 import { heldOutDigits } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PredictionRecord } from '../../functions/shared/records';
+import type { PredictionRecord } from '../../functions/records/records';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { startChaosProxy, type ChaosProxy } from '../support/chaos-proxy';
 import { digitsMetadata } from '../support/models';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LISTED_PROBLEMS } from '../../functions/shared/tabular/tabular-errors';
+import { MAX_LISTED_PROBLEMS } from '../../functions/serving/tabular/tabular-errors';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { heldOutDigitsOf, renderMnistPng } from '../../scripts/samples/mnist';
 import { contractChecker } from '../support/openapi';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';

@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
-import type { ClassificationResult } from '../../functions/shared/inference/postprocess';
+import type { ClassificationResult } from '../../functions/records/results';
 import { readLogEvents } from '../../scripts/audit/log-events';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadPredictionId } from '../../functions/shared/upload-key';
-import { createPseudonymiser } from '../../functions/shared/pseudonym';
-import type { PredictionRecord } from '../../functions/shared/records';
+import { uploadPredictionId } from '../../functions/uploads/upload-key';
+import { createPseudonymiser } from '../../functions/records/pseudonym';
+import type { PredictionRecord } from '../../functions/records/records';
 import type { ErasureReceipt, SubjectExport } from '../../functions/subjects/subject-data';
 import { heldOutDigits, renderMnistPng, type DigitSample } from '../../scripts/samples/mnist';
 import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';

@@ -1,9 +1,9 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainingRecord } from '../../functions/shared/automl/training-store';
-import type { PredictionRecord } from '../../functions/shared/records';
-import { scanAll } from '../../functions/shared/scan-all';
-import { uploadPredictionId } from '../../functions/shared/upload-key';
+import type { TrainingRecord } from '../../functions/training/training-store';
+import type { PredictionRecord } from '../../functions/records/records';
+import { scanAll } from '../../functions/platform/scan-all';
+import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import type { ErasureReceipt, SubjectExport } from '../../functions/subjects/subject-data';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PredictionRecord } from '../../functions/shared/records';
+import type { PredictionRecord } from '../../functions/records/records';
 import { savedQueries } from '../../infra/queries.cjs';
 import { runInsightsQuery } from '../../scripts/audit/insights';
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';

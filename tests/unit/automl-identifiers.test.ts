@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { identifierColumns } from '../../functions/shared/automl/identifiers';
-import { profileTable } from '../../functions/shared/automl/profile';
+import { identifierColumns } from '../../functions/training/identifiers';
+import { profileTable } from '../../functions/training/profile';
 
 /** 40 rows: a target with two classes, an ordinary number, and the given extra columns' cells by row. */
 function table(extra: Record<string, (i: number) => string>) {

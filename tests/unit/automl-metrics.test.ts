@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classificationMetrics } from '../../functions/shared/automl/metrics';
+import { classificationMetrics } from '../../functions/training/metrics';
 
 describe('classificationMetrics', () => {
   it('counts per class from the confusion of truth and prediction', () => {

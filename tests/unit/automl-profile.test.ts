@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { profileTable } from '../../functions/shared/automl/profile';
-import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
+import { profileTable } from '../../functions/training/profile';
+import { readTrainingCsv } from '../../functions/training/read-csv';
 import { nextVersion } from '../../functions/train/run-training';
 
 const limits = { maxBytes: 1_000_000, maxRows: 1_000 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAINING_LIMITS } from '../../functions/shared/automl/limits';
-import { trainFromCsv, type TrainingRequest } from '../../functions/shared/automl/train';
+import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
+import { trainFromCsv, type TrainingRequest } from '../../functions/training/train';
 
 /** The whole `trainFromCsv` (read, profile, search, export, the export check) on small generated tables. */
 const request = (target: string, timeBudgetSeconds = 5): TrainingRequest => ({

@@ -3,10 +3,10 @@ import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
 import { batchOutputKeyFor, processBatch, type BatchDeps } from '../../functions/batch/process-batch';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import type { PredictionRecord } from '../../functions/shared/records';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import type { PredictionRecord } from '../../functions/records/records';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 import { MODELS_DIR } from '../support/models';
 

@@ -3,9 +3,9 @@ import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { BatchRecords } from '../../functions/batch/batch-record';
 import { processBatch, type BatchDeps } from '../../functions/batch/process-batch';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';
 
 /** A CSV batch about a person erased after the upload: deleted, never scored, nothing left recorded (GDPR Art. 17). */

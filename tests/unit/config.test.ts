@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, inferConfigSchema, loadConfig, predictConfigSchema } from '../../functions/shared/config';
+import { ConfigError, inferConfigSchema, loadConfig, predictConfigSchema } from '../../functions/platform/config';
 
 /** The variables the predict function cannot start without, as the local stage sets them. */
 const PREDICT_ENV = {
@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     // Act
     const load = () => loadConfig(predictConfigSchema, env);
 
-    // Assess: zod/mini has no messages of its own; functions/shared/zod-messages.ts gives the English ones.
+    // Assess: zod/mini has no messages of its own; functions/platform/zod-messages.ts gives the English ones.
     expect(load).toThrow(ConfigError);
     expect(load).toThrow('VIGIE_S3_ENDPOINT: Invalid URL');
     expect(load).toThrow('RETENTION_DAYS: Too small: expected number to be >0');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatField, isFormulaLike, type CsvDialect } from '../../functions/shared/tabular/csv-dialect';
-import { scoreCsv, type ScoreChunk } from '../../functions/shared/tabular/csv-score';
-import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
+import { formatField, isFormulaLike, type CsvDialect } from '../../functions/serving/tabular/csv-dialect';
+import { scoreCsv, type ScoreChunk } from '../../functions/serving/tabular/csv-score';
+import type { TabularInputSpec } from '../../functions/serving/tabular/spec';
 
 /**
  * CSV injection (issue #20.9): a label learnt from someone else's table (`=HYPERLINK(…)`), an error text or an

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDetections, detect, iou, nms, toSourcePixels } from '../../functions/shared/inference/detection';
-import type { DetectionOutputSpec } from '../../functions/shared/model-spec';
-import { letterboxGeometry } from '../../functions/shared/preprocessing/letterbox';
+import { decodeDetections, detect, iou, nms, toSourcePixels } from '../../functions/serving/inference/detection';
+import type { DetectionOutputSpec } from '../../functions/serving/model-spec';
+import { letterboxGeometry } from '../../functions/serving/preprocessing/letterbox';
 
 /** Post-processing of the detector on hand-made head tensors, where the right answer is known by construction. */
 const spec: DetectionOutputSpec = {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keepUnsafeKeys } from '../../functions/shared/dynamodb-keys';
+import { keepUnsafeKeys } from '../../functions/platform/dynamodb-keys';
 
 /**
  * A document client whose HTTP layer is a fake: it keeps the JSON each request sends to DynamoDB and answers

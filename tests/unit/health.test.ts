@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModels, healthy } from '../../functions/shared/model-health';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { checkModels, healthy } from '../../functions/serving/model-health';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';
 
 /** Copies digits 1.0.0 under `name` with its approval (and optionally its artifact) changed. */

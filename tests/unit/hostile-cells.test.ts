@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readTrainingCsv } from '../../functions/shared/automl/read-csv';
-import { profileTable } from '../../functions/shared/automl/profile';
-import { scoreCsv } from '../../functions/shared/tabular/csv-score';
-import { MAX_RECORD_CHARACTERS } from '../../functions/shared/tabular/csv-parse-errors';
-import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
-import { TimeSeriesTensorizer } from '../../functions/shared/tabular/time-series';
+import { readTrainingCsv } from '../../functions/training/read-csv';
+import { profileTable } from '../../functions/training/profile';
+import { scoreCsv } from '../../functions/serving/tabular/csv-score';
+import { MAX_RECORD_CHARACTERS } from '../../functions/serving/tabular/csv-parse-errors';
+import type { TabularInputSpec } from '../../functions/serving/tabular/spec';
+import { TimeSeriesTensorizer } from '../../functions/serving/tabular/time-series';
 
 /**
  * Cells a careless or hostile user writes (#20.1, .7, .11, .14): each ends as a clear refusal of the file or of

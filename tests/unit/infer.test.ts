@@ -2,10 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../functions/shared/inference/infer';
-import { encodeTensor } from '../../functions/shared/inference/protocol';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { infer } from '../../functions/serving/inference/infer';
+import { encodeTensor } from '../../functions/serving/inference/protocol';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';
 
 /** The infer function's work with the real onnxruntime session and the committed model. */

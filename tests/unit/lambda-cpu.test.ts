@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sessionOptions } from '../../functions/shared/inference/sessions';
-import { functionVcpus, vcpusFor } from '../../functions/shared/native/lambda-cpu';
+import { sessionOptions } from '../../functions/serving/inference/sessions';
+import { functionVcpus, vcpusFor } from '../../functions/platform/native/lambda-cpu';
 
 describe('threads from the Lambda memory size', () => {
   it('gives one thread per full vCPU, at least one and at most six', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../functions/shared/errors';
-import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from '../../functions/shared/preprocessing/mnist-fit';
-import type { GrayImage } from '../../functions/shared/preprocessing/decode';
+import { InvalidInputError } from '../../functions/platform/errors';
+import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from '../../functions/serving/preprocessing/mnist-fit';
+import type { GrayImage } from '../../functions/serving/preprocessing/decode';
 
 /** A light sheet (value `paper`) with a dark rectangle of ink. */
 function sheet(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { modelCardMarkdown, type Registered } from '../../functions/shared/model-card';
-import { modelMetadataSchema } from '../../functions/shared/model-spec';
+import { modelCardMarkdown, type Registered } from '../../functions/training/model-card';
+import { modelMetadataSchema } from '../../functions/serving/model-spec';
 
 const iris = modelMetadataSchema.parse(JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8'))) as Registered;
 const decidedBy = (approver: string, notes: string): Registered => ({

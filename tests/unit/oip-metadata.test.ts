@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelMetadata, modelReady } from '../../functions/oip/metadata';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';
 
 /**

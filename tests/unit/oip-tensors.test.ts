@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { imageTensorInput } from '../../functions/shared/oip/image-input';
-import { checkRequestedOutputs, encodeOutputs, inputTensors, outputTensors } from '../../functions/shared/oip/model-tensors';
-import { inferenceRequestSchema } from '../../functions/shared/oip/schemas';
-import { decodeTensor } from '../../functions/shared/oip/tensors';
+import { imageTensorInput } from '../../functions/api/oip/image-input';
+import { checkRequestedOutputs, encodeOutputs, inputTensors, outputTensors } from '../../functions/api/oip/model-tensors';
+import { inferenceRequestSchema } from '../../functions/api/oip/schemas';
+import { decodeTensor } from '../../functions/api/oip/tensors';
 
 /** Reading OIP v2 request tensors (inference_rest.md, "Request Input") and writing the answer's output tensors. */
 const input = (datatype: string, shape: number[], data: unknown[]) => ({ name: 'x', datatype, shape, data }) as never;

@@ -1,8 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseTrainingOptions } from '../../functions/shared/automl/training-request';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import { parseTrainingOptions } from '../../functions/training/training-request';
+import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { serverlessPrint } from '../../scripts/build/serverless-print';
 import { committedDocument } from '../support/openapi';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { committedDocument } from '../support/openapi';
 
 const run = promisify(execFile);

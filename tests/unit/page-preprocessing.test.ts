@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../functions/shared/errors';
-import type { MnistInputSpec } from '../../functions/shared/model-spec';
-import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../functions/shared/preprocessing';
-import { pageInk } from '../../functions/shared/preprocessing/page';
+import { InvalidInputError } from '../../functions/platform/errors';
+import type { MnistInputSpec } from '../../functions/serving/model-spec';
+import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../functions/serving/preprocessing';
+import { pageInk } from '../../functions/serving/preprocessing/page';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
 import { PAGE_INPUT } from '../../scripts/evaluation/pages/training';
 import type { PageConditions } from '../../scripts/evaluation/pages/conditions';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pixelsToTensor, toModelInput, type PixelTensor } from '../../functions/shared/preprocessing/tensor';
+import { pixelsToTensor, toModelInput, type PixelTensor } from '../../functions/serving/preprocessing/tensor';
 
 const normalisation = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 

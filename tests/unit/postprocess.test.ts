@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, softmax } from '../../functions/shared/inference/postprocess';
+import { classify, softmax } from '../../functions/serving/inference/postprocess';
 
 const spec = { kind: 'classification' as const, tensorName: 'logits', activation: 'softmax' as const, labels: ['0', '1', '2'] };
 

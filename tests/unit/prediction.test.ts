@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/shared/errors';
-import type { InvokeInfer } from '../../functions/shared/inference/infer-client';
-import { runPrediction, sha256Hex, type PredictionDeps } from '../../functions/shared/prediction';
-import type { PredictionRecord, PredictionStore } from '../../functions/shared/records';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/platform/errors';
+import type { InvokeInfer } from '../../functions/serving/inference/infer-client';
+import { runPrediction, type PredictionDeps } from '../../functions/serving/prediction';
+import { sha256Hex } from '../../functions/serving/prediction-record';
+import type { PredictionRecord, PredictionStore } from '../../functions/records/records';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 
@@ -35,10 +36,10 @@ function memoryStore(): PredictionStore & { items: Map<string, PredictionRecord>
   };
 }
 
-const answering: InvokeInfer = async (request) => ({
+const answering: InvokeInfer = async (call) => ({
   ok: true,
-  model: request.model,
-  modelVersion: request.version ?? '?',
+  model: call.model.metadata.name,
+  modelVersion: call.model.metadata.version,
   modelSha256: metadata.artifact.sha256,
   result: { label: '7', confidence: 0.9, probabilities: { '7': 0.9 } },
   inferenceMs: 1.234,

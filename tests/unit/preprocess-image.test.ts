@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../functions/shared/errors';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
+import { InvalidInputError } from '../../functions/platform/errors';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 /** Real sharp on real digits: what the serving path does to pictures before the model sees them. */
 const metadata = digitsMetadata();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problem } from '../../functions/shared/http/problem';
+import { problem } from '../../functions/api/http/problem';
 
 const titleOf = (status: number) => (JSON.parse(problem(status, 'some-code', 'detail').body!) as { title: string }).title;
 

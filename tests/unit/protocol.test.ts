@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTensor, encodeTensor, inferRequestSchema, serializeInferRequest } from '../../functions/shared/inference/protocol';
+import {
+  decodeTensor,
+  encodeTensor,
+  inferRequestSchema,
+  serializeInferRequest,
+} from '../../functions/serving/inference/protocol';
 
 describe('tensor transport', () => {
   it('round-trips float32 values exactly, including from unaligned buffers', () => {

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quarantine } from '../../functions/shared/quarantine';
+import { quarantine } from '../../functions/uploads/quarantine';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 
 /** Quarantine against the local S3 as the platform runs it: it moves the checked upload, never its replacement. */

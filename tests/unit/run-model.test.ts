@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runModel } from '../../functions/shared/inference/run-model';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/shared/preprocessing';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { CAR_DATASET_DIR } from '../../scripts/evaluation/car-dataset';
 import { MODELS_DIR } from '../support/models';
-import { imageInputOf } from '../../functions/shared/model-spec';
+import { imageInputOf } from '../../functions/serving/model-spec';
 
 /**
  * runModel keeps the float input buffer of a pixel tensor for the next run; these runs on real dashcam frames

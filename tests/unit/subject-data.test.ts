@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createMemoryErasureLedger } from '../../functions/shared/erasure-ledger';
-import type { ModelMetadata } from '../../functions/shared/model-spec';
-import { createPseudonymiser } from '../../functions/shared/pseudonym';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import type { ModelMetadata } from '../../functions/serving/model-spec';
+import { createPseudonymiser } from '../../functions/records/pseudonym';
 import {
   EXPORT_CONTENT_LIMIT_BYTES,
   eraseSubject,

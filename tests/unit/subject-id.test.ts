@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../functions/shared/errors';
-import { formerSpellings, normaliseSubjectId, subjectFromHeaders, SUBJECT_ID_MAX_CHARS } from '../../functions/shared/subject-id';
+import { InvalidInputError } from '../../functions/platform/errors';
+import {
+  formerSpellings,
+  normaliseSubjectId,
+  subjectFromHeaders,
+  SUBJECT_ID_MAX_CHARS,
+} from '../../functions/records/subject-id';
 
 /** What Node hands a function for UTF-8 bytes in a header: one character per byte. */
 const asUtf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendedNames, sniffDialect } from '../../functions/shared/tabular/csv-dialect';
-import { scoreCsv, type ScoreChunk } from '../../functions/shared/tabular/csv-score';
-import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
+import { appendedNames, sniffDialect } from '../../functions/serving/tabular/csv-dialect';
+import { scoreCsv, type ScoreChunk } from '../../functions/serving/tabular/csv-score';
+import type { TabularInputSpec } from '../../functions/serving/tabular/spec';
 
 /** CSV as people export it, through csv-parse and the spec, with a scorer that echoes the first feature. */
 const spec: TabularInputSpec = {

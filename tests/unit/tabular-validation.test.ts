@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import type { PredictionDeps } from '../../functions/shared/prediction';
-import type { PredictionRecord } from '../../functions/shared/records';
-import { ModelRegistry } from '../../functions/shared/registry';
-import { readJsonRows } from '../../functions/shared/tabular/json-rows';
-import type { TabularInputSpec } from '../../functions/shared/tabular/spec';
-import { MAX_LISTED_PROBLEMS, TabularInputError } from '../../functions/shared/tabular/tabular-errors';
-import { runTabularPrediction, type TabularInput } from '../../functions/shared/tabular/tabular-prediction';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import type { PredictionDeps } from '../../functions/serving/prediction';
+import type { PredictionRecord } from '../../functions/records/records';
+import { ModelRegistry } from '../../functions/serving/registry';
+import { readJsonRows } from '../../functions/serving/tabular/json-rows';
+import type { TabularInputSpec } from '../../functions/serving/tabular/spec';
+import { MAX_LISTED_PROBLEMS, TabularInputError } from '../../functions/serving/tabular/tabular-errors';
+import { runTabularPrediction, type TabularInput } from '../../functions/serving/tabular/tabular-prediction';
 import { MODELS_DIR } from '../support/models';
 
 /** Validation at the edge, from the model's spec: every bad case, every problem named at once. */

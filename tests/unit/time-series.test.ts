@@ -5,7 +5,7 @@ import {
   type TimeSeriesBatch,
   type TimeSeriesRow,
   type TimeSeriesSpec,
-} from '../../functions/shared/tabular/time-series';
+} from '../../functions/serving/tabular/time-series';
 
 const features = [{ name: 'a' }, { name: 'b' }];
 const rowsOf = (values: number[][], start = Date.UTC(2020, 2, 9, 10, 0, 0)): TimeSeriesRow[] =>

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactKey, BucketModels } from '../../functions/shared/automl/model-bucket';
-import { checkTrainable } from '../../functions/shared/automl/trainable';
-import { ConflictError } from '../../functions/shared/errors';
-import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
-import { ModelRegistry } from '../../functions/shared/registry';
+import { artifactKey, BucketModels } from '../../functions/training/model-bucket';
+import { checkTrainable } from '../../functions/training/trainable';
+import { ConflictError } from '../../functions/platform/errors';
+import { modelMetadataSchema, type ModelMetadata } from '../../functions/serving/model-spec';
+import { ModelRegistry } from '../../functions/serving/registry';
 import { decide } from '../../functions/trainings/approval';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 

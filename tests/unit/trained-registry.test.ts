@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactKey, BucketModels, cardKey } from '../../functions/shared/automl/model-bucket';
-import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '../../functions/shared/errors';
-import { SessionCache } from '../../functions/shared/inference/sessions';
-import { modelMetadataSchema, type ModelMetadata } from '../../functions/shared/model-spec';
-import { approvalOf, ModelRegistry } from '../../functions/shared/registry';
+import { artifactKey, BucketModels, cardKey } from '../../functions/training/model-bucket';
+import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '../../functions/platform/errors';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { modelMetadataSchema, type ModelMetadata } from '../../functions/serving/model-spec';
+import { approvalOf, ModelRegistry } from '../../functions/serving/registry';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIME_BUDGET_SECONDS, parseTrainingMetadata } from '../../functions/shared/automl/training-request';
+import { DEFAULT_TIME_BUDGET_SECONDS, parseTrainingMetadata } from '../../functions/training/training-request';
 
 /** A training uploaded to S3 takes its options from the object's metadata, whose names S3 lower-cases. */
 describe('training options from S3 metadata', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUploadKey, uploadPredictionId } from '../../functions/shared/upload-key';
+import { parseUploadKey, uploadPredictionId } from '../../functions/uploads/upload-key';
 
 describe('parseUploadKey', () => {
   it('takes the model from incoming/<model>/…', () => {

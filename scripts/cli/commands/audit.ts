@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createPseudonymiser } from '../../../functions/shared/pseudonym';
+import { createPseudonymiser } from '../../../functions/records/pseudonym';
 import { savedQueries } from '../../../infra/queries.cjs';
 import { queryDescription, runInsightsQuery } from '../../audit/insights';
 import { readLogEvents } from '../../audit/log-events';

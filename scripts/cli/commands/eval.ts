@@ -8,7 +8,7 @@
  * Runs here, on this machine's models/, not against a stage.
  */
 import type { Command } from 'commander';
-import { ModelRegistry, type ModelVersion } from '../../../functions/shared/registry';
+import { ModelRegistry, type ModelVersion } from '../../../functions/serving/registry';
 import { evaluateAnomalyDetector } from '../../evaluation/anomaly';
 import { evaluateRealistic, realisticReport } from '../../evaluation/digits-report';
 import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate';

@@ -6,7 +6,7 @@ import { callApi } from '../api';
 import { inputContentType } from '../input-type';
 import { modelArgument } from '../model-argument';
 import { emit, formatFigure } from '../output';
-import { headerSubjectIdProblem, normaliseSubjectId } from '../../../functions/shared/subject-id';
+import { headerSubjectIdProblem, normaliseSubjectId } from '../../../functions/records/subject-id';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
 interface PredictOptions {

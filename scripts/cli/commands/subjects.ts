@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { callApi } from '../api';
 import { emit } from '../output';
-import { subjectIdSchema } from '../../../functions/shared/http/path-parameters';
-import { normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../../../functions/shared/subject-id';
+import { subjectIdSchema } from '../../../functions/api/http/path-parameters';
+import { normaliseSubjectId, SUBJECT_ID_MAX_CHARS } from '../../../functions/records/subject-id';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
 interface SubjectExport {

@@ -1,17 +1,17 @@
 /**
  * `npx tsx scripts/evaluation/pages/examples.ts`: draws docs/digits-pages/example-<n>.png, three held-out digits
- * photographed on school pages and what the page preprocessing (functions/shared/preprocessing/page.ts) made of
+ * photographed on school pages and what the page preprocessing (functions/serving/preprocessing/page.ts) made of
  * each, step by step: the photo as decoded, the ink once the light is flattened, the ink once the ruling is
  * removed (with the box of the strokes it kept), and the 28×28 input the model reads. Committed, small, for
  * newcomers; rerun after changing the preprocessing.
  */
 import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { MnistInputSpec } from '../../../functions/shared/model-spec';
-import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../../functions/shared/preprocessing';
-import { decodeValue, type GrayImage } from '../../../functions/shared/preprocessing/decode';
-import { pageInk } from '../../../functions/shared/preprocessing/page';
-import { ModelRegistry } from '../../../functions/shared/registry';
+import type { MnistInputSpec } from '../../../functions/serving/model-spec';
+import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../../functions/serving/preprocessing';
+import { decodeValue, type GrayImage } from '../../../functions/serving/preprocessing/decode';
+import { pageInk } from '../../../functions/serving/preprocessing/page';
+import { ModelRegistry } from '../../../functions/serving/registry';
 import type { PageConditions } from './conditions';
 import { photographPage, REALISTIC_SET } from './set';
 import { heldOutDigits } from '../../samples/mnist';

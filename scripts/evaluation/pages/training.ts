@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MnistInputSpec } from '../../../functions/shared/model-spec';
-import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../../functions/shared/preprocessing';
+import type { MnistInputSpec } from '../../../functions/serving/model-spec';
+import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../../functions/serving/preprocessing';
 import { renderMnistPng, trainingDigits, type SplitRule } from '../../samples/mnist';
 import { photographPage, type PageSetOptions } from './set';
 

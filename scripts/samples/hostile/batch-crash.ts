@@ -109,7 +109,7 @@ export const cases: HostileCase[] = [
       'a,b,y',
       ...Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2 ? '__proto__' : 'constructor'}`),
     ].join('\n'),
-    // Both names are map keys the DynamoDB SDK cannot carry as they are (functions/shared/dynamodb-keys.ts).
+    // Both names are map keys the DynamoDB SDK cannot carry as they are (functions/platform/dynamodb-keys.ts).
     answer: { status: 202, final: { status: 'succeeded' } },
   },
 ];

@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PredictionRecord } from '../../../functions/shared/records';
-import { uploadPredictionId } from '../../../functions/shared/upload-key';
+import type { PredictionRecord } from '../../../functions/records/records';
+import { uploadPredictionId } from '../../../functions/uploads/upload-key';
 import { eventually } from '../../local/scratch-platform';
 import type { HostileCase } from './case';
 

@@ -1,0 +1,46 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
+import type { PredictionRecord } from './records';
+import { logger, metrics } from '../platform/telemetry';
+
+export function reportPrediction(record: PredictionRecord): void {
+  logger.info('prediction', { audit: predictionAuditEvent(record) });
+  metrics.addDimensions({ model: record.model, modelVersion: record.modelVersion ?? 'none' });
+  metrics.addMetric('Predictions', MetricUnit.Count, 1);
+  metrics.addMetric('PredictionErrors', MetricUnit.Count, record.status === 'succeeded' ? 0 : 1);
+  metrics.addMetric('PredictionLatency', MetricUnit.Milliseconds, record.timings.totalMs);
+  // Tabular: values outside the training range (drift), and rows scored or refused in multi-row requests and batches.
+  if (record.warningCount) metrics.addMetric('OutOfRangeValues', MetricUnit.Count, record.warningCount);
+  if (record.result && 'rows' in record.result) {
+    metrics.addMetric('RowsScored', MetricUnit.Count, record.result.succeededRows);
+    metrics.addMetric('RowsRejected', MetricUnit.Count, record.result.rejectedRows);
+  }
+  metrics.publishStoredMetrics();
+}
+
+/** Why a tabular prediction left rows unscored: one audit event per reason, beside the prediction's own. */
+export function reportRejectedRows(
+  record: PredictionRecord,
+  byReason: Partial<Record<RejectedRowsAuditEvent['reason'], number>>,
+): void {
+  for (const [reason, rows] of Object.entries(byReason)) {
+    const event: RejectedRowsAuditEvent = {
+      event: 'rejected-rows',
+      schemaVersion: AUDIT_SCHEMA_VERSION,
+      timestamp: record.createdAt,
+      requestId: record.requestId,
+      callerPseudonym: record.callerId,
+      predictionId: record.predictionId,
+      model: record.model,
+      modelVersion: record.modelVersion,
+      reason: reason as RejectedRowsAuditEvent['reason'],
+      rows: rows ?? 0,
+    };
+    logger.info('rejected rows', { audit: event });
+  }
+}
+
+/** Erasures and exports are themselves audited: who asked, about whom (pseudonyms), and how much was involved. */
+export function reportSubjectRequest(event: SubjectRequestAuditEvent): void {
+  logger.info(event.event, { audit: event });
+}

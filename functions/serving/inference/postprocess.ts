@@ -1,0 +1,38 @@
+import type { ClassificationResult } from '../../records/results';
+import type { ClassificationOutputSpec } from '../model-spec';
+
+/** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+export function softmax(logits: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i += 1) max = Math.max(max, logits[i] ?? -Infinity);
+  const exps = Array.from(logits, (value) => Math.exp(value - max));
+  const sum = exps.reduce((acc, value) => acc + value, 0);
+  return exps.map((value) => value / sum);
+}
+
+/**
+ * The model's answer; marked uncertain, with why, when the input was empty or the confidence is under the
+ * threshold the model's spec calibrated (`uncertainBelow`).
+ */
+export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSpec, emptyInput = false): ClassificationResult {
+  if (scores.length !== spec.labels.length) {
+    throw new Error(`The model gave ${scores.length} scores for ${spec.labels.length} labels.`);
+  }
+  const probabilities = spec.activation === 'softmax' ? softmax(scores) : Array.from(scores);
+  let best = 0;
+  probabilities.forEach((p, i) => {
+    if (p > (probabilities[best] ?? -Infinity)) best = i;
+  });
+  const confidence = round(probabilities[best] ?? 0);
+  const answer: ClassificationResult = {
+    label: spec.labels[best] ?? String(best),
+    confidence,
+    probabilities: Object.fromEntries(spec.labels.map((label, i) => [label, round(probabilities[i] ?? 0)])),
+  };
+  if (spec.uncertainBelow === undefined) return answer;
+  if (emptyInput) return { ...answer, uncertain: true, reason: 'nothing-found' };
+  if (confidence < spec.uncertainBelow) return { ...answer, uncertain: true, reason: 'low-confidence' };
+  return answer;
+}

@@ -1,0 +1,289 @@
+import * as z from 'zod/mini';
+import '../platform/zod-messages';
+import { InvalidInputError } from '../platform/errors';
+import {
+  anomalyOutputSpecSchema,
+  regressionOutputSpecSchema,
+  tabularInputSpecSchema,
+  type TabularInputSpec,
+} from './tabular/spec';
+import { MODEL_NAME } from '../platform/model-name';
+
+/**
+ * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
+ * Pre- and post-processing are driven by these fields only; nothing in the code knows a model's shape.
+ */
+const normalisation = z.object({
+  /** Multiplies the uint8 pixel first (1/255 maps it to [0,1]). */
+  scale: z.number().check(z.positive()),
+  mean: z.array(z.number()).check(z.minLength(1)),
+  std: z.array(z.number().check(z.positive())).check(z.minLength(1)),
+});
+
+const imageTensor = {
+  kind: z.literal('image'),
+  tensorName: z.string().check(z.minLength(1)),
+  layout: z.literal('NCHW'),
+  dtype: z.literal('float32'),
+  height: z.int().check(z.positive()),
+  width: z.int().check(z.positive()),
+  normalisation,
+};
+
+/**
+ * `mnist`: grayscale, light background inverted, cropped to the ink, fitted in an `inkBox`² square and centred
+ * by mass, as the MNIST set itself was made.
+ */
+export const mnistInputSpecSchema = z.object({
+  ...imageTensor,
+  channels: z.literal(1),
+  fit: z.literal('mnist'),
+  inkBox: z.int().check(z.positive()),
+  /**
+   * Present when the model was trained on photographed pages (issue #14): the digit is found on the page (light
+   * flattened, ruling removed, strokes picked) before the fit. Absent: the whole picture is the digit's crop.
+   */
+  page: z.optional(
+    z.object({
+      /** Longest side the photo is decoded at (shrink-on-load): the page's pixel work scales with its square. */
+      workingSide: z.int().check(z.minimum(64)),
+      /** Stroke width (pixels of the fitted ink box) thinner strokes are thickened to, as MNIST's are. */
+      strokeWidth: z.number().check(z.positive()),
+    }),
+  ),
+});
+
+/** `letterbox`: RGB scaled to fit inside width × height keeping its aspect ratio, centred on `padValue` grey. */
+export const letterboxInputSpecSchema = z.object({
+  ...imageTensor,
+  channels: z.literal(3),
+  fit: z.literal('letterbox'),
+  padValue: z.int().check(z.minimum(0), z.maximum(255)),
+});
+
+export const imageInputSpecSchema = z.discriminatedUnion('fit', [mnistInputSpecSchema, letterboxInputSpecSchema]);
+
+export const classificationOutputSpecSchema = z.object({
+  kind: z.literal('classification'),
+  tensorName: z.string().check(z.minLength(1)),
+  activation: z.enum(['softmax', 'none']),
+  labels: z.array(z.string()).check(z.minLength(2)),
+  /**
+   * Answers whose confidence is below this are marked `uncertain` (reason `low-confidence`), as are answers on an
+   * input with nothing in it (`nothing-found`). Calibrated on the model's evaluation set; absent: never uncertain.
+   */
+  uncertainBelow: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+});
+
+/**
+ * Anchor-free dense detection: per cell of a grid of the given stride, a score and the distances from the cell
+ * centre to the box's left, top, right and bottom edges in stride units (`ltrb-stride`).
+ */
+export const detectionOutputSpecSchema = z.object({
+  kind: z.literal('detection'),
+  scoresTensorName: z.string().check(z.minLength(1)),
+  boxesTensorName: z.string().check(z.minLength(1)),
+  stride: z.int().check(z.positive()),
+  scoreActivation: z.enum(['sigmoid', 'none']),
+  boxEncoding: z.literal('ltrb-stride'),
+  labels: z.array(z.string()).check(z.length(1)),
+  scoreThreshold: z.number().check(z.minimum(0), z.maximum(1)),
+  nmsIou: z.number().check(z.gt(0), z.maximum(1)),
+  maxDetections: z.int().check(z.positive()),
+});
+
+export const outputSpecSchema = z.discriminatedUnion('kind', [
+  classificationOutputSpecSchema,
+  detectionOutputSpecSchema,
+  regressionOutputSpecSchema,
+  anomalyOutputSpecSchema,
+]);
+
+/** Pictures (image) or feature rows (tabular, functions/serving/tabular/spec.ts). */
+export const inputSpecSchema = z.union([imageInputSpecSchema, tabularInputSpecSchema]);
+
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const text = z.string().check(z.minLength(1));
+const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
+
+/** How the artifact was made: enough to retrain it and to know what it learnt from. */
+export const trainingProvenanceSchema = z.catchall(
+  z.object({
+    code: described(text, 'the training script, relative to the repository root'),
+    codeCommit: described(z.nullable(z.string().check(z.regex(/^[0-9a-f]{40}$/))), 'git commit of the code that ran'),
+    codeDirty: described(z.boolean(), 'true when the training code (the script or models/common) differed from codeCommit'),
+    framework: text,
+    seed: z.int(),
+    data: z.catchall(
+      z.object({
+        source: text,
+        license: z.optional(text),
+        sha256: described(sha256, 'SHA-256 over the training data as the script read it'),
+        split: described(z.record(z.string(), z.unknown()), 'how training and evaluation data were separated'),
+      }),
+      z.unknown(),
+    ),
+    parameters: z.record(z.string(), z.unknown()),
+    durationSeconds: z.number().check(z.nonnegative()),
+    trainedAt: z.iso.datetime(),
+  }),
+  z.unknown(),
+);
+
+/** One set of measured figures; `measuredBy` names the code that measured them. */
+const metricSetSchema = z.catchall(z.object({ measuredBy: text }), z.unknown());
+
+/** A decision by a person, never by the training script: only `approved` versions are served. */
+export const approvalSchema = z
+  .object({
+    status: z.enum(['approved', 'pending', 'rejected', 'retired']),
+    approver: z.optional(text),
+    date: z.optional(z.iso.date()),
+    notes: z.optional(text),
+  })
+  .check(
+    z.refine((approval) => approval.status === 'pending' || Boolean(approval.approver && approval.date), {
+      message: 'a decision (approved, rejected, retired) needs its approver and date',
+    }),
+  );
+
+const nonEmptyTexts = z.array(text).check(z.minLength(1));
+
+/** The accountable facts about a version (model-card material), set when it is reviewed. */
+export const governanceSchema = z.object({
+  owner: z.object({ name: text, contact: z.email() }),
+  approval: approvalSchema,
+  intendedUse: z.object({
+    primaryUses: nonEmptyTexts,
+    primaryUsers: nonEmptyTexts,
+    outOfScope: nonEmptyTexts,
+  }),
+  personalData: z
+    .object({
+      processesPersonalData: z.boolean(),
+      categories: z.array(text),
+      legalBasis: z.optional(text),
+      dpiaReference: described(z.nullable(text), 'path of the DPIA in this repository, when personal data is processed'),
+    })
+    .check(
+      z.refine((data) => !data.processesPersonalData || Boolean(data.dpiaReference && data.legalBasis), {
+        message: 'a model that processes personal data needs its legal basis and DPIA reference',
+      }),
+    ),
+  /** What each entry of `metrics` was measured on, by the same key. */
+  evaluationData: z.record(z.string(), text),
+  factors: nonEmptyTexts,
+  limitations: nonEmptyTexts,
+  ethicalConsiderations: z.array(z.object({ risk: text, mitigation: text })).check(z.minLength(1)),
+  licence: z.object({ model: text, data: text }),
+  /**
+   * Set by a data-subject erasure (functions/subjects): the version learnt from a table about a person who has
+   * since had their data erased. The model keeps what it learnt (its categories among it): the owner retrains
+   * without them, or records why this version stays (governance/data-subject-rights.md §2).
+   */
+  trainedOnErasedSubject: z.optional(
+    z.object({
+      erasedAt: z.iso.date(),
+      trainingIds: described(z.array(text), 'the trainings whose table was erased (GET /v1/trainings/{trainingId})'),
+    }),
+  ),
+});
+
+const metadataFields = {
+  name: z.string().check(z.regex(MODEL_NAME)),
+  version: z.string().check(z.regex(/^\d+\.\d+\.\d+$/)),
+  task: text,
+  description: z.optional(z.string()),
+  artifact: z.object({
+    file: text,
+    sha256,
+    bytes: z.int().check(z.positive()),
+  }),
+  input: inputSpecSchema,
+  output: outputSpecSchema,
+  training: trainingProvenanceSchema,
+  metrics: z
+    .record(z.string(), metricSetSchema)
+    .check(z.refine((metrics) => Object.keys(metrics).length > 0, 'at least one metric set')),
+};
+
+type MetadataShape = {
+  input: z.infer<typeof inputSpecSchema>;
+  output: z.infer<typeof outputSpecSchema>;
+  metrics: Record<string, unknown>;
+  governance?: z.infer<typeof governanceSchema>;
+};
+
+/** Which outputs each input kind can feed: boxes need a picture, a score per row needs rows. */
+const OUTPUTS_BY_INPUT = {
+  image: ['classification', 'detection'],
+  tabular: ['classification', 'regression', 'anomaly'],
+} as const;
+
+function checkImageInput(meta: MetadataShape, input: ImageInputSpec, ctx: z.core.$RefinementCtx<MetadataShape>) {
+  const { channels, normalisation: norm } = input;
+  if (norm.mean.length !== channels || norm.std.length !== channels) {
+    ctx.addIssue({ code: 'custom', message: `mean and std need one value per channel (${channels})` });
+  }
+  if (meta.output.kind === 'detection' && (input.width % meta.output.stride || input.height % meta.output.stride)) {
+    ctx.addIssue({ code: 'custom', message: 'the input size must be a multiple of the detection stride' });
+  }
+}
+
+function checkConsistency(meta: MetadataShape, ctx: z.core.$RefinementCtx<MetadataShape>) {
+  const accepted: readonly string[] = OUTPUTS_BY_INPUT[meta.input.kind];
+  if (!accepted.includes(meta.output.kind)) {
+    ctx.addIssue({ code: 'custom', message: `a ${meta.input.kind} model cannot have a ${meta.output.kind} output` });
+  }
+  if (meta.input.kind === 'image') checkImageInput(meta, meta.input, ctx);
+  for (const key of Object.keys(meta.metrics)) {
+    if (meta.governance && !meta.governance.evaluationData[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['governance', 'evaluationData', key],
+        message: `say what metrics.${key} was measured on`,
+      });
+    }
+  }
+}
+
+/**
+ * What serving reads. A package fresh from training has no `governance` yet: it can be inspected and evaluated,
+ * and is served only once a person has reviewed and approved it (functions/serving/registry.ts).
+ */
+export const modelMetadataSchema = z
+  .object({ ...metadataFields, governance: z.optional(governanceSchema) })
+  .check(z.superRefine(checkConsistency));
+
+/**
+ * A version as committed to the registry (models/<name>/<version>/metadata.json): reviewed, with its owner,
+ * approval, intended use and personal-data assessment. governance/schemas/model-metadata.schema.json is this
+ * schema; `npm test` validates every committed version against it.
+ */
+export const registeredModelMetadataSchema = z
+  .object({ ...metadataFields, governance: governanceSchema })
+  .check(z.superRefine(checkConsistency));
+
+export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;
+export type InputSpec = ImageInputSpec | TabularInputSpec;
+export type { TabularInputSpec };
+export type MnistInputSpec = z.infer<typeof mnistInputSpecSchema>;
+export type MnistPageSpec = NonNullable<MnistInputSpec['page']>;
+export type LetterboxInputSpec = z.infer<typeof letterboxInputSpecSchema>;
+export type ClassificationOutputSpec = z.infer<typeof classificationOutputSpecSchema>;
+export type DetectionOutputSpec = z.infer<typeof detectionOutputSpecSchema>;
+
+/**
+ * The image spec of a model that takes pictures; a tabular model asked to read a picture refuses it as the
+ * caller's mistake (400), the same way on the HTTP and the S3 paths.
+ */
+export function imageInputOf(metadata: Pick<ModelMetadata, 'name' | 'input'>): ImageInputSpec {
+  if (metadata.input.kind !== 'image') {
+    throw new InvalidInputError(
+      'unsupported-input',
+      `Model '${metadata.name}' takes feature rows (JSON {"features": {...}}, {"rows": [...]} or text/csv), not images.`,
+    );
+  }
+  return metadata.input;
+}

@@ -1,0 +1,152 @@
+import type { Metadata } from 'sharp';
+import { InvalidInputError } from '../../platform/errors';
+import { sharp } from '../../platform/native/sharp';
+import type { DecodeLimits } from '../../platform/decode-limits';
+
+export type { DecodeLimits } from '../../platform/decode-limits';
+
+/** Every decoding pipeline starts here, with the pixel limit and the time limit in place. */
+export function openImage(bytes: Uint8Array, limits: DecodeLimits) {
+  return sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).timeout({ seconds: limits.maxDecodeSeconds });
+}
+
+/** An 8-bit single-channel picture, row-major: what the digit fit works on. */
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
+/** Large phone photos are shrunk before the pixel work: a digit needs far fewer pixels than a camera gives. */
+const WORKING_SIZE = 280;
+
+/** Maps sharp's decoding errors to the reasons a caller can act on. */
+export function decodeFailure(error: unknown): InvalidInputError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timeout/i.test(message)) {
+    return new InvalidInputError('decode-timeout', 'Decoding the image took longer than allowed.', { cause: error });
+  }
+  if (/pixel limit/i.test(message)) {
+    return new InvalidInputError('image-too-large', 'The image has more pixels than allowed.', { cause: error });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new InvalidInputError(
+      'unsupported-image',
+      'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).',
+      {
+        cause: error,
+      },
+    );
+  }
+  return new InvalidInputError('corrupt-image', 'The image could not be decoded.', { cause: error });
+}
+
+const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) => signature.every((b, i) => bytes[offset + i] === b);
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/**
+ * The format the first bytes announce, among those Vigie reads. Checked before any decoder sees the input, so
+ * SVG (scripts, external references), PDF and the like never reach libvips.
+ */
+export function sniffFormat(bytes: Uint8Array): string | undefined {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  if (startsWith(bytes, ascii('ftyp'), 4)) return 'heif';
+  return undefined;
+}
+
+/** Reads the header only: format and size are checked before any pixel is decoded. */
+export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Promise<Metadata> {
+  const announced = sniffFormat(bytes);
+  if (announced === 'heif') {
+    throw new InvalidInputError('unsupported-image', 'HEIC/AVIF images are not supported: send JPEG, PNG, WebP, GIF or TIFF.');
+  }
+  if (!announced) {
+    throw new InvalidInputError(
+      'unsupported-image',
+      'The input is not an image format Vigie reads (JPEG, PNG, WebP, GIF, TIFF).',
+    );
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  if (!metadata.format || !SUPPORTED_FORMATS.has(metadata.format)) {
+    throw new InvalidInputError('unsupported-image', `Image format '${metadata.format ?? 'unknown'}' is not supported.`);
+  }
+  if (!metadata.width || !metadata.height) {
+    throw new InvalidInputError('corrupt-image', 'The image declares no size.');
+  }
+  if ((metadata.pages ?? 1) > 1) {
+    throw new InvalidInputError('animated-image', `The image has ${metadata.pages} frames; send a single still picture.`);
+  }
+  if (metadata.width * metadata.height > limits.maxPixels) {
+    throw new InvalidInputError(
+      'image-too-large',
+      `The image has ${metadata.width}×${metadata.height} pixels, more than allowed.`,
+    );
+  }
+  return metadata;
+}
+
+/**
+ * Decodes to grayscale with EXIF orientation applied and transparency laid on white paper (ink on a
+ * transparent sheet reads as ink on paper), shrunk to a working size.
+ */
+export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
+  try {
+    const { data, info } = await openImage(bytes, limits)
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+}
+
+/**
+ * Decodes to the value (brightest channel) of each pixel, EXIF orientation applied, transparency on white, the
+ * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly). The
+ * value keeps coloured ruling light and every ink dark (see page.ts).
+ */
+export async function decodeValue(bytes: Uint8Array, limits: DecodeLimits, side: number): Promise<GrayImage> {
+  try {
+    const { data, info } = await openImage(bytes, limits)
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { channels, width, height } = info;
+    const value = new Uint8Array(width * height);
+    for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
+      let max = data[j]!;
+      for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);
+      value[i] = max;
+    }
+    return { data: value, width, height };
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+}
+
+/** Resizes a grayscale patch to exactly `width`×`height` (the caller keeps the aspect ratio). */
+export async function resizeGray(image: GrayImage, width: number, height: number): Promise<GrayImage> {
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+}

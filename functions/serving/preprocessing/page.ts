@@ -1,0 +1,81 @@
+import { InvalidInputError } from '../../platform/errors';
+import type { MnistPageSpec } from '../model-spec';
+import type { GrayImage } from './decode';
+import { flattenLight } from './page-light';
+import { removeRuling } from './page-ruling';
+import { findStrokes, percentileOf } from './page-strokes';
+import { borderMedian } from './mnist-fit';
+
+/**
+ * Finds the handwritten digit on a photographed page (issue #14): light flattened, ruling removed, the digit's
+ * strokes picked, their contrast and width brought to MNIST's, ready for the MNIST fit. Works on the picture's
+ * value (brightest channel), in which the coloured ruling of school paper (violet-blue lines, red margin) is
+ * nearly as light as the paper while blue, black and grey ink stay dark.
+ */
+
+/** A border this dark (median, of 255) is the black background of light writing, not paper in a shadow. */
+const DARK_BORDER = 64;
+/** Below this darkness (of 255) at its darkest, the picture is blank. */
+const MIN_INK_CONTRAST = 40;
+/** Share of the digit's ink below its stroke level: the level its core is brought to 255 from. */
+const STROKE_LEVEL = 0.75;
+
+export interface PageInk {
+  /** The digit's strokes, bright on black, cropped to them, contrast and width as MNIST's. */
+  patch: GrayImage;
+  /** Where they are in the working picture, and the sheet's angle found (degrees). */
+  box: { left: number; top: number; width: number; height: number };
+  angleDegrees: number;
+  /** The intermediate pictures, for showing what each step did (docs/digits-pages/). */
+  steps: { flattened: GrayImage; unruled: GrayImage };
+}
+
+/** Grey dilation by a (2r+1)² square, separable: thickens thin strokes. */
+function dilate(image: GrayImage, radius: number): GrayImage {
+  const { width, height } = image;
+  const pad = radius;
+  const w = width + 2 * pad;
+  const h = height + 2 * pad;
+  const rows = new Uint8Array(w * h);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < w; x += 1) {
+      let max = 0;
+      for (let k = Math.max(0, x - 2 * pad); k <= Math.min(width - 1, x); k += 1) max = Math.max(max, image.data[y * width + k]!);
+      rows[(y + pad) * w + x] = max;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y += 1) {
+    for (let x = 0; x < w; x += 1) {
+      let max = 0;
+      for (let k = Math.max(0, y - pad); k <= Math.min(h - 1, y + pad); k += 1) max = Math.max(max, rows[k * w + x]!);
+      out[y * w + x] = max;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/**
+ * The digit's ink on a page, or undefined when the page holds ink (ruling, shadows) but no written stroke.
+ * Throws no-ink when the picture is blank.
+ */
+export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): PageInk | undefined {
+  // MNIST-style pictures are light ink on black: turned into dark ink on light paper, like every other page. Only a
+  // near-black border says so: a page half in shadow has a dark border too, but its paper is still far from black.
+  const light = borderMedian(value) >= DARK_BORDER ? value : { ...value, data: value.data.map((v) => 255 - v) };
+  const flat = flattenLight(light);
+  if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
+    throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
+  }
+  const { ink, angleDegrees } = removeRuling(flat);
+  const strokes = findStrokes(ink);
+  if (!strokes) return undefined;
+  const steps = { flattened: flat, unruled: ink };
+  const level = Math.max(1, percentileOf(strokes.patch.data, STROKE_LEVEL, true));
+  const patch = { ...strokes.patch, data: strokes.patch.data.map((v) => Math.min(255, Math.round((v * 255) / level))) };
+  // Stroke width (pixels) from area and edge, against the width MNIST's strokes have once fitted in the ink box.
+  const width = (2 * strokes.area) / Math.max(1, strokes.edge);
+  const wanted = (spec.strokeWidth * Math.max(patch.width, patch.height)) / inkBox;
+  const radius = Math.round((wanted - width) / 2);
+  return { patch: radius >= 1 ? dilate(patch, radius) : patch, box: strokes.box, angleDegrees, steps };
+}
