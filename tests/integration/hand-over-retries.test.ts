@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, createLambdaClient } from '../../functions/shared/aws';
-import { queuedTraining } from '../../functions/shared/automl/training-request';
-import { createTrainingStore } from '../../functions/shared/automl/training-store';
+import { createDocumentClient, createLambdaClient } from '../../functions/platform/aws';
+import { queuedTraining } from '../../functions/training/training-request';
+import { createTrainingStore } from '../../functions/training/training-store';
 import { startDynamoDB } from '../../scripts/local/emulators';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/settings';
 
