@@ -6,7 +6,6 @@ import { quoteName } from '../shared/model-name';
 import { json, securityHeaders } from '../shared/http/responses';
 import { openApiDocument, type OpenApiDocument } from '../shared/openapi/document';
 import { servedModels } from '../shared/openapi/served-models';
-import type { ModelMetadata } from '../shared/model-spec';
 import { createModelRegistry } from '../shared/wiring';
 import { viewerFile } from './viewer';
 
@@ -20,7 +19,7 @@ let built: { key: string; document: OpenApiDocument } | undefined;
 
 async function currentDocument(): Promise<OpenApiDocument> {
   const models = await servedModels(registry);
-  const key = JSON.stringify(models.map((m: ModelMetadata) => [m.name, m.version, m.governance?.approval.status]));
+  const key = JSON.stringify(models.map((m) => [m.name, m.version, m.governance?.approval.status]));
   if (built?.key !== key) built = { key, document: openApiDocument(models) };
   return built.document;
 }
@@ -48,12 +47,15 @@ const PAGE_POLICY =
  */
 export const handler = apiHandler().handler(async (event) => {
   const path = event.rawPath;
-  if (path === '/v1/openapi.json') return json(200, await currentDocument());
-  const misplaced = misplacedByTrailingSlash(path);
+  const { method } = event.requestContext.http;
+  // The $default route brings every method: only GET reads the document and the page.
+  const read = method === 'GET';
+  if (read && path === '/v1/openapi.json') return json(200, await currentDocument());
+  const misplaced = read ? misplacedByTrailingSlash(path) : undefined;
   if (misplaced) return { statusCode: 308, headers: { ...securityHeaders, location: misplaced }, body: '' };
-  const asset = /^\/docs(?:\/([^/]+))?$/.exec(path);
+  const asset = read ? /^\/docs(?:\/([^/]+))?$/.exec(path) : null;
   if (!asset) {
-    const detail = `No route ${quoteName(event.requestContext.http.method)} ${quoteName(path)}: /docs lists every route.`;
+    const detail = `No route ${quoteName(method)} ${quoteName(path)}: /docs lists every route.`;
     // Under /v2 the Open Inference Protocol's clients read `error`, as on every /v2 error.
     return problem(404, 'not-found', detail, path.startsWith('/v2/') || path === '/v2' ? { error: detail } : {});
   }

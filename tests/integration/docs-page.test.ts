@@ -150,6 +150,8 @@ describe('unknown routes (issue #21: the local route list)', () => {
       ['GET', '/'],
       ['GET', '/v1/nothing'],
       ['DELETE', '/v1/health'],
+      ['POST', '/v1/openapi.json'],
+      ['PUT', '/docs'],
       ['POST', '/v2/models/iris/nothing'],
       ['GET', '/docs/nothing/deeper'],
     ] as const) {
