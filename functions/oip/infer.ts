@@ -122,7 +122,7 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
     callerId: call.callerId,
   };
   let answers: Parameters<typeof encodeOutputs>[1];
-  let parameters: Record<string, unknown> = {};
+  let parameters: Record<string, string | number> = {};
   let record;
   if (model?.metadata.input.kind === 'image') {
     checkRequestedOutputs(model.metadata, request.outputs);
@@ -149,7 +149,8 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
     record = outcome.record;
     answers = (outcome.outcomes ?? []).map((row) => row.result!);
     const warnings = (outcome.outcomes ?? []).flatMap((row) => row.warnings);
-    if (warnings.length > 0) parameters = { warnings };
+    // The protocol's parameters are scalars: the warnings travel as JSON text, with their count beside.
+    if (warnings.length > 0) parameters = { warning_count: warnings.length, warnings: JSON.stringify(warnings) };
   }
   const metadata = model!.metadata;
   return {

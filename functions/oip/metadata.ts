@@ -10,8 +10,8 @@ import { logger } from '../platform/telemetry';
 /** What GET /v2 says: the server, its version, and no protocol extension (Vigie implements none of them). */
 export const SERVER_METADATA = { name: 'vigie', version, extensions: [] as string[] };
 
-/** The runtime of every Vigie model, in the platform names the protocol's implementations use. */
-const PLATFORM = 'onnxruntime_onnx';
+/** Every Vigie model is ONNX run by ONNX Runtime: `onnx_onnxv1` in the protocol's list of platform names. */
+const PLATFORM = 'onnx_onnxv1';
 
 /**
  * GET /v2/models/{m}[/versions/{v}]: the version asked for (metadata is readable for any version, as on

@@ -86,6 +86,8 @@ export const batchConfigSchema = z.object({
 
 export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
 export const inferConfigSchema = z.object({ ...models });
+/** The docs function lists trained models too: it reads the models bucket beside the layer. */
+export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
 export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { carDatasetAvailable } from '../evaluation/car-dataset';
+import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { inferEvents, predictEvents } from './events';
@@ -165,14 +166,7 @@ async function main(): Promise<void> {
   const models = [await registry.resolve('digits')];
   if (carDatasetAvailable()) models.push(await registry.resolve('car-detector'));
   else console.warn('car-detector skipped: ../shared/datasets/car-object-detection is not there.');
-  const base = measurementSettings('bench-and-load', apiKey);
-  const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-  const t = await startScratchPlatform(base, {
-    httpPort: port('VIGIE_HTTP_PORT', base.httpPort),
-    lambdaPort: port('VIGIE_LAMBDA_PORT', base.lambdaPort),
-    s3Port: port('VIGIE_S3_PORT', base.s3Port),
-    dynamodbPort: port('VIGIE_DYNAMODB_PORT', base.dynamodbPort),
-  });
+  const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey)).catch(exitNotStarted);
   const rows: string[][] = [];
   try {
     const functions = await stackFunctions(t.env);

@@ -4,6 +4,7 @@
  *   - S3 path: PutObject of a digit until its record is readable in DynamoDB (polled every 5 ms), sequential.
  * Starts its own platform on its own ports with a fresh state folder; prints p50/p95/p99 and mean.
  */
+import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { markdownRow } from './stats';
@@ -18,7 +19,7 @@ const WARM_UP = 10;
 
 const images = await Promise.all(heldOutDigitsOf().slice(0, 100).map(renderMnistPng));
 const apiKey = 'latency-key';
-const t = await startScratchPlatform(measurementSettings('latency', apiKey));
+const t = await startScratchPlatform(measurementSettings('latency', apiKey)).catch(exitNotStarted);
 
 try {
   const loop = { http: t.http, apiKey, images, concurrency: 1 };

@@ -7,6 +7,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PredictionRecord } from '../../functions/records/records';
+import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { markdownRow } from './stats';
@@ -29,7 +30,7 @@ watchdog.unref();
 
 const images = await Promise.all(heldOutDigitsOf().slice(0, 200).map(renderMnistPng));
 const apiKey = 'load-test-key';
-const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
+const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey)).catch(exitNotStarted);
 
 try {
   // HTTP ------------------------------------------------------------------------------------------------

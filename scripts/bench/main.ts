@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import { ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
 import { carDatasetAvailable } from '../evaluation/car-dataset';
+import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { percentiles } from './stats';
@@ -71,7 +72,7 @@ await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'layers/build.ts']
 const commit = (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
 const loadBefore = load();
 
-const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey));
+const t = await startScratchPlatform(measurementSettings('bench-and-load', apiKey)).catch(exitNotStarted);
 const sections: string[] = [];
 const coldStarts: Array<{ fn: StackFunction; model: string; cold: ColdStart }> = [];
 const costs: string[][] = [];

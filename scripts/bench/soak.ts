@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
+import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
 import { measurementSettings } from '../local/settings';
 import { hostileCases } from '../samples/hostile/index';
@@ -85,7 +86,7 @@ function roundOf(c: HostileCase, round: string): HostileCase {
 
 const digits = await Promise.all(heldOutDigitsOf().slice(0, 20).map(renderMnistPng));
 const apiKey = 'soak-test-key';
-const t = await startScratchPlatform(measurementSettings('soak', apiKey));
+const t = await startScratchPlatform(measurementSettings('soak', apiKey)).catch(exitNotStarted);
 const target: CaseTarget = { ...t, apiKey, uploadsBucket: t.platform.uploadsBucket };
 
 const statuses = new Map<string, number>();

@@ -14,7 +14,8 @@ export interface PrintedFunction {
   timeout?: number;
   layers?: unknown[];
   environment?: Record<string, unknown>;
-  events?: Array<{ httpApi?: { method: string; path: string } }>;
+  /** `httpApi: '*'` is the HTTP API's `$default` route: every request no other route takes. */
+  events?: Array<{ httpApi?: { method: string; path: string } | '*' }>;
 }
 
 type ResourcesBlock = { Resources?: Record<string, CfnResource> };

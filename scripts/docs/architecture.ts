@@ -44,7 +44,9 @@ function invokeStatements(role: CfnResource | undefined): string[] {
 
 /** How each function is started: its HTTP routes, the S3 notification, or who may invoke it (from the IAM roles). */
 function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
-  const routes = (fn.events ?? []).flatMap((event) => (event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : []));
+  const routes = (fn.events ?? []).flatMap(({ httpApi }) =>
+    httpApi === '*' ? ['$default (any other route)'] : httpApi ? [`${httpApi.method} ${httpApi.path}`] : [],
+  );
   if (routes.length > 0) return routes.map((route) => `\`${route}\``).join('<br>');
   const id = logicalId(name);
   const s3 = Object.values(resources).find(

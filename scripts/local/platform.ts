@@ -99,6 +99,15 @@ function keepDeadLetter(folder: string, what: string, event: unknown, letter: { 
 }
 
 /**
+ * Ends the process with the reason the platform did not start (a port already taken, most often) and exit code 1:
+ * `vigie start` and the measurement scripts say it in one line, never with a stack trace.
+ */
+export function exitNotStarted(error: unknown): never {
+  console.error(`\nVigie did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+/**
  * Starts the local stage: DynamoDB (dynalite) and S3 (s3rver) emulators holding the resources of
  * serverless.yml, serverless-offline for the functions, and the S3 → preprocess notifications between them.
  * Expects `npm run build` to have produced dist/.

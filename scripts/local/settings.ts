@@ -23,14 +23,21 @@ export interface LocalSettings {
   functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }
 
+type Ports = Pick<LocalSettings, 'httpPort' | 'lambdaPort' | 's3Port' | 'dynamodbPort'>;
+
 const port = (value: string | undefined, fallback: number) => (value ? Number.parseInt(value, 10) : fallback);
+
+/** The ports the `VIGIE_*_PORT` variables set, the given ones for those unset. */
+const portsFrom = (env: NodeJS.ProcessEnv, fallback: Ports): Ports => ({
+  httpPort: port(env.VIGIE_HTTP_PORT, fallback.httpPort),
+  lambdaPort: port(env.VIGIE_LAMBDA_PORT, fallback.lambdaPort),
+  s3Port: port(env.VIGIE_S3_PORT, fallback.s3Port),
+  dynamodbPort: port(env.VIGIE_DYNAMODB_PORT, fallback.dynamodbPort),
+});
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
   return {
-    httpPort: port(env.VIGIE_HTTP_PORT, 3000),
-    lambdaPort: port(env.VIGIE_LAMBDA_PORT, 3002),
-    s3Port: port(env.VIGIE_S3_PORT, 4569),
-    dynamodbPort: port(env.VIGIE_DYNAMODB_PORT, 8000),
+    ...portsFrom(env, { httpPort: 3000, lambdaPort: 3002, s3Port: 4569, dynamodbPort: 8000 }),
     stateDir: resolve(env.VIGIE_STATE_DIR ?? '.local'),
     apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
     retryDelaysMs: [2_000, 4_000],
@@ -41,16 +48,26 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
 /**
  * The platforms the measurement scripts start for themselves: ports apart from `npm start`'s and the tests', the
  * retries and delivery concurrency of the real local stage. `npm run latency` has its own ports; `npm run bench`
- * and `npm run load` share theirs, so those two do not run at the same time.
+ * and `npm run load` share theirs, so those two do not run at the same time. The `VIGIE_*_PORT` variables move
+ * them, as they move `vigie start`'s: a machine where those ports are taken can still measure.
  */
-const MEASUREMENT_PORTS = {
+const MEASUREMENT_PORTS: Record<'latency' | 'bench-and-load' | 'soak', Ports> = {
   latency: { httpPort: 3290, lambdaPort: 3292, s3Port: 4769, dynamodbPort: 8290 },
   'bench-and-load': { httpPort: 3390, lambdaPort: 3392, s3Port: 4869, dynamodbPort: 8390 },
   soak: { httpPort: 3490, lambdaPort: 3492, s3Port: 4969, dynamodbPort: 8490 },
 };
 
-export function measurementSettings(ports: keyof typeof MEASUREMENT_PORTS, apiKey: string): Omit<LocalSettings, 'stateDir'> {
-  return { ...MEASUREMENT_PORTS[ports], apiKey, retryDelaysMs: [2_000, 4_000], deliveryConcurrency: 4 };
+export function measurementSettings(
+  ports: keyof typeof MEASUREMENT_PORTS,
+  apiKey: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<LocalSettings, 'stateDir'> {
+  return {
+    ...portsFrom(env, MEASUREMENT_PORTS[ports]),
+    apiKey,
+    retryDelaysMs: [2_000, 4_000],
+    deliveryConcurrency: 4,
+  };
 }
 
 export const stateFolders = (settings: LocalSettings) => ({

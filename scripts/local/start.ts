@@ -2,15 +2,12 @@
  * `vigie start` (and `npm start`): the whole platform on this machine, no cloud account. State lives in .local/ (git-ignored), so a
  * restart keeps uploads, records and logs. Ctrl-C stops everything.
  */
-import { startLocalPlatform } from './platform';
+import { exitNotStarted, startLocalPlatform } from './platform';
 import { localSettings } from './settings';
 
 const settings = localSettings();
 console.log('Starting Vigie (local stage)…');
-const platform = await startLocalPlatform(settings).catch((error: unknown) => {
-  console.error(`\nVigie did not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+const platform = await startLocalPlatform(settings).catch(exitNotStarted);
 const http = `http://localhost:${settings.httpPort}`;
 const s3 = `http://localhost:${settings.s3Port}`;
 console.log(`

@@ -45,12 +45,30 @@ describe('vigie predict', () => {
     expect(stdout).toMatch(/^row 1: setosa {2}\(confidence [\d.]+\)\nrow 2: virginica /);
   });
 
+  it('prints a refused row with the reason the API sent, a sentence (issue #21: "undefined: undefined")', async () => {
+    const csv = 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\nabc,3.5,1.4,0.2\n';
+    const { stdout } = await vigie(['predict', '-', '--model', 'iris'], csv);
+    expect(stdout).toMatch(/^row 2: refused, sepal_length: expected a number, got the text "abc"$/m);
+    expect(stdout).not.toContain('undefined');
+  });
+
   it('says what the API refused, with its problem code, and exits 1', async () => {
     await expect(vigie(['predict', 'events/samples/seven.png', '--model', 'no-such-model'])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('HTTP 404 model-not-found'),
     });
     await expect(vigie(['predict', 'events/samples/seven.png'])).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('vigie models show', () => {
+  it("prints each version's spec and metrics, as its help says (issue #21)", async () => {
+    const { stdout } = await vigie(['models', 'show', 'iris']);
+    expect(stdout).toContain('input   4 feature(s): sepal_length (cm), sepal_width (cm), petal_length (cm), petal_width (cm)');
+    expect(stdout).toContain('output  classification: setosa, versicolor, virginica');
+    expect(stdout).toMatch(/^ {6}metrics heldOut: accuracy 0\.\d{4}, samples \d+$/m);
+    const digits = (await vigie(['models', 'show', 'digits'])).stdout;
+    expect(digits).toMatch(/input {3}image 1×28×28, mnist fit/);
   });
 });
 

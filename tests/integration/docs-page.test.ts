@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
  * /docs in a real browser: Debian's Chromium, headless, with every request leaving the local platform refused
@@ -126,5 +128,62 @@ describe('GET /docs', () => {
     }
     expect(elsewhere).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
+
+describe('GET /docs/ (issue #21: a blank page)', () => {
+  it('renders Swagger UI with its files and the document, none of them missing', async () => {
+    const page = await browser.newPage();
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${t.http}/docs/`);
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    expect(failed).toEqual([]);
+  }, 60_000);
+});
+
+describe('unknown routes (issue #21: the local route list)', () => {
+  it("answer a problem+json 404 with the platform fields, and under /v2 with the protocol's `error` too", async () => {
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', '/v1/nothing'],
+      ['DELETE', '/v1/health'],
+      ['POST', '/v1/openapi.json'],
+      ['PUT', '/docs'],
+      ['POST', '/v2/models/iris/nothing'],
+      ['GET', '/docs/nothing/deeper'],
+    ] as const) {
+      const response = await fetch(`${t.http}${path}`, { method });
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body, path).toMatchObject({ type: 'https://vigie.dev/problems/not-found', title: 'Not Found', status: 404 });
+      expect(body.code).toBe('not-found');
+      expect(body.detail).toEqual(expect.any(String));
+      if (path.startsWith('/v2/')) expect(body.error).toBe(body.detail);
+      expect(JSON.stringify(body)).not.toContain('existingRoutes');
+    }
+  });
+});
+
+describe('/v1/openapi.json as models are trained (issue #21: cached forever per container)', () => {
+  it('lists a model registered in the models bucket at run time, in the container that served it before', async () => {
+    const before = (await (await fetch(`${t.http}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(before.paths).not.toHaveProperty(['/v1/models/late-iris/predict']);
+    // A trained version as the train function stores it: its artifact, then its metadata (automl/model-bucket.ts).
+    const metadata = JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')) as Record<string, unknown>;
+    for (const [file, body] of [
+      ['model.onnx', readFileSync('models/iris/1.0.0/model.onnx')],
+      ['metadata.json', JSON.stringify({ ...metadata, name: 'late-iris' })],
+    ] as const) {
+      await t.s3.send(new PutObjectCommand({ Bucket: 'vigie-local-models', Key: `models/late-iris/1.0.0/${file}`, Body: body }));
+    }
+    const paths = await eventually(async () => {
+      const after = (await (await fetch(`${t.http}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      return '/v1/models/late-iris/predict' in after.paths ? after.paths : undefined;
+    }, 30_000);
+    expect(paths).toHaveProperty(['/v2/models/late-iris/infer']);
   }, 60_000);
 });

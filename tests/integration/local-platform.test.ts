@@ -191,3 +191,37 @@ describe('npm start on a port already taken', () => {
     }
   }, 120_000);
 });
+
+describe('vigie latency on a port already taken (issue #21)', () => {
+  it('takes its ports from the VIGIE_*_PORT variables and, on a clash, says why as `vigie start` does: no stack trace', async () => {
+    // The test ports, not the measurement's own: the clash proves the variables were read.
+    const squatter = createServer().listen(TEST_SETTINGS.dynamodbPort, '127.0.0.1');
+    await once(squatter, 'listening');
+    try {
+      const child = spawn(process.execPath, ['bin/vigie.js', 'latency'], {
+        env: {
+          ...process.env,
+          VIGIE_HTTP_PORT: String(TEST_SETTINGS.httpPort),
+          VIGIE_LAMBDA_PORT: String(TEST_SETTINGS.lambdaPort),
+          VIGIE_S3_PORT: String(TEST_SETTINGS.s3Port),
+          VIGIE_DYNAMODB_PORT: String(TEST_SETTINGS.dynamodbPort),
+          // Were the variables ignored, the measurement would run and end 0: keep that short.
+          LATENCY_HTTP_REQUESTS: '1',
+          LATENCY_UPLOADS: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGINT'), 150_000);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      clearTimeout(timer);
+      expect(code, output).toBe(1);
+      expect(output).toMatch(new RegExp(`Vigie did not start: .*EADDRINUSE.*:${TEST_SETTINGS.dynamodbPort}`));
+      expect(output).not.toMatch(/^\s+at /m);
+    } finally {
+      squatter.close();
+    }
+  }, 180_000);
+});

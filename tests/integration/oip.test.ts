@@ -76,14 +76,17 @@ async function inferenceResponse(response: Response): Promise<InferenceBody> {
   return body;
 }
 
-/** The error object of every endpoint: an HTTP error status and `{"error": $string}` (plus Vigie's `code`). */
+/**
+ * The error object of every endpoint: an HTTP error status and `{"error": $string}`, as the protocol says, in the
+ * platform's problem+json (type, title, status, detail, code) as on /v1 (issue #21).
+ */
 async function expectError(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = (await response.json()) as { error: unknown; code: unknown };
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = (await response.json()) as { error: unknown; code: unknown; detail: unknown };
   expect(body.error).toEqual(expect.any(String));
   expect((body.error as string).length).toBeGreaterThan(0);
-  expect(body.code).toBe(code);
+  expect(body).toMatchObject({ status, code, detail: body.error, type: `https://vigie.dev/problems/${code}` });
   return body;
 }
 
@@ -122,7 +125,7 @@ describe('model metadata: GET /v2/models/{m}[/versions/{v}]', () => {
     const response = await get('/v2/models/iris');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { inputs: unknown[]; outputs: unknown[] };
-    expect(body).toMatchObject({ name: 'iris', versions: ['1.0.0'], platform: expect.any(String) });
+    expect(body).toMatchObject({ name: 'iris', versions: ['1.0.0'], platform: 'onnx_onnxv1' });
     [...body.inputs, ...body.outputs].forEach(expectMetadataTensor);
     expect(body.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, 4] }]);
     expect(body.outputs).toEqual([
@@ -132,11 +135,22 @@ describe('model metadata: GET /v2/models/{m}[/versions/{v}]', () => {
     ]);
   });
 
-  it('describes a version by name, and an image model by its own FP32 [1, C, H, W] input', async () => {
+  it('describes a version by name, and an image model by its own FP32 [1, C, H, W] input and its other forms', async () => {
     const response = await get('/v2/models/digits/versions/1.0.0');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { inputs: unknown[]; outputs: Array<{ name: string; shape: number[] }> };
-    expect(body.inputs).toEqual([{ name: 'image', datatype: 'FP32', shape: [1, 1, 28, 28] }]);
+    expect(body.inputs).toEqual([
+      {
+        name: 'image',
+        datatype: 'FP32',
+        shape: [1, 1, 28, 28],
+        parameters: {
+          also_fp64: expect.stringMatching(/^\[1, 1, 28, 28\]/),
+          also_uint8: expect.stringMatching(/^\[1, 28, 28, 1\]/),
+          also_bytes: expect.stringMatching(/^\[1\], the encoded picture/),
+        },
+      },
+    ]);
     expect(body.outputs.find((o) => o.name === 'probabilities')?.shape).toEqual([-1, 10]);
     const cars = (await (await get('/v2/models/car-detector')).json()) as { outputs: Array<{ name: string }> };
     expect(cars.outputs.map((o) => o.name)).toEqual(['boxes', 'scores', 'labels']);
@@ -215,7 +229,12 @@ describe('inference: POST /v2/models/{m}[/versions/{v}]/infer', () => {
         inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 9.5, 0.2] }],
       }),
     );
-    expect(body.parameters?.warnings).toEqual([{ field: 'petal_length', value: 9.5, range: { min: 1, max: 6.9 }, row: 0 }]);
+    // The protocol's parameters are scalars (issue #21): the warnings as JSON text, and their count.
+    expect(body.parameters?.warning_count).toBe(1);
+    expect(JSON.parse(body.parameters?.warnings as string)).toEqual([
+      { field: 'petal_length', value: 9.5, range: { min: 1, max: 6.9 }, row: 0 },
+    ]);
+    for (const value of Object.values(body.parameters ?? {})) expect(['string', 'number', 'boolean']).toContain(typeof value);
   });
 
   it('takes an image model’s encoded picture as one base64 BYTES element, with no preprocessing by the client', async () => {

@@ -50,6 +50,20 @@ describe('OIP model metadata and readiness', () => {
     expect(await modelReady(registry, sessions, 'iris', '1.1.0')).toEqual({ name: 'iris', ready: false });
   });
 
+  it("names the platform as the protocol lists it, and an image input's every form in scalar parameters (issue #21)", async () => {
+    const digits = await modelMetadata(new ModelRegistry(MODELS_DIR), 'digits');
+    expect(digits.platform).toBe('onnx_onnxv1');
+    expect(digits.inputs).toHaveLength(1);
+    const [image] = digits.inputs;
+    expect(image).toMatchObject({ name: 'image', datatype: 'FP32', shape: [1, 1, 28, 28] });
+    expect(image!.parameters).toMatchObject({
+      also_uint8: expect.stringMatching(/^\[1, 28, 28, 1\]/),
+      also_bytes: expect.stringMatching(/^\[1\], the encoded picture/),
+    });
+    for (const value of Object.values(image!.parameters ?? {})) expect(['string', 'number', 'boolean']).toContain(typeof value);
+    expect((await modelMetadata(registry, 'iris')).inputs[0]).not.toHaveProperty('parameters');
+  });
+
   it('refuses an unknown model or version as not found', async () => {
     await expect(modelReady(registry, new SessionCache(), 'nope')).rejects.toMatchObject({ status: 404 });
     await expect(modelReady(registry, new SessionCache(), 'iris', '2.0.0')).rejects.toMatchObject({ status: 404 });

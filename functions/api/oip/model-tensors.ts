@@ -14,7 +14,20 @@ import type { MetadataTensor, ResponseOutput } from './schemas';
 export function inputTensors(metadata: Pick<ModelMetadata, 'input'>): MetadataTensor[] {
   const { input } = metadata;
   if (input.kind === 'image') {
-    return [{ name: input.tensorName, datatype: 'FP32', shape: [1, input.channels, input.height, input.width] }];
+    const { channels: c, height: h, width: w } = input;
+    // The protocol lists one tensor per input: the other forms this one takes are named in its parameters.
+    return [
+      {
+        name: input.tensorName,
+        datatype: 'FP32',
+        shape: [1, c, h, w],
+        parameters: {
+          also_fp64: `[1, ${c}, ${h}, ${w}], as the FP32 tensor`,
+          also_uint8: `[1, ${h}, ${w}, ${c}], the fitted pixels, which Vigie normalises`,
+          also_bytes: '[1], the encoded picture (PNG, JPEG, WebP, GIF or TIFF) in base64, which Vigie preprocesses',
+        },
+      },
+    ];
   }
   return [{ name: input.tensorName, datatype: 'FP32', shape: [-1, input.features.length] }];
 }

@@ -4,26 +4,29 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { VigieError } from '../../platform/errors';
 import { requireApiKey, type ApiKeyVerifier } from '../http/api-keys';
-import { json } from '../http/responses';
+import { problem } from '../http/problem';
 import { logger } from '../../platform/telemetry';
 
 /**
- * Errors in the protocol's shape, `{"error": "…"}` with the HTTP status of the typed error (400 bad request, 401
- * no key, 403, 404 unknown model, 413, 503…), plus Vigie's stable `code`. As with problem+json on /v1, a 4xx
- * explains itself and a 5xx stays generic, its details in the logs.
+ * Errors as the platform's problem+json (type, title, status, detail, code: problem.ts) carrying the protocol's
+ * `error` member, the same sentence as `detail`, so an Open Inference Protocol client reads `{"error": "…"}` as
+ * the protocol says and any other client reads the problem document of /v1. The HTTP status is the typed
+ * error's (400 bad request, 401 no key, 403, 404 unknown model, 413, 503…); a 4xx explains itself and a 5xx stays
+ * generic, its details in the logs.
  */
 function oipErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     onError: async (request) => {
       const { error } = request;
       if (error instanceof VigieError && error.exposeMessage) {
-        request.response = json(error.status, { ...error.extensions, error: error.message, code: error.code });
+        request.response = problem(error.status, error.code, error.message, { ...error.extensions, error: error.message });
         return;
       }
       logger.error('request failed', { error: error ?? undefined });
       const status = error instanceof VigieError ? error.status : 500;
       const code = error instanceof VigieError ? error.code : 'internal-error';
-      request.response = json(status, { error: 'The request could not be completed.', code });
+      const detail = 'The request could not be completed.';
+      request.response = problem(status, code, detail, { error: detail });
     },
   };
 }

@@ -25,8 +25,11 @@ export const OIP_DATATYPES = [
 export const datatypeSchema = z.enum(OIP_DATATYPES);
 export type OipDatatype = z.infer<typeof datatypeSchema>;
 
-/** Free-form key/value pairs the protocol lets requests, inputs, outputs and answers carry. */
+/** Key/value pairs a request and its tensors may carry: accepted whatever their values, and not interpreted. */
 export const parametersSchema = z.record(z.string(), z.unknown());
+
+/** What Vigie sends: the protocol's `$parameter = $string : $string | $number | $boolean`, scalars only. */
+export const scalarParametersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** Row-major tensor contents, flat or nested to any depth. */
 export type TensorData = Array<number | string | boolean | TensorData>;
@@ -65,7 +68,7 @@ export const responseOutputSchema = z.object({
   name: z.string(),
   shape: z.array(z.int()),
   datatype: datatypeSchema,
-  parameters: z.optional(parametersSchema),
+  parameters: z.optional(scalarParametersSchema),
   data: tensorDataSchema,
 });
 export type ResponseOutput = z.infer<typeof responseOutputSchema>;
@@ -74,16 +77,20 @@ export const inferenceResponseSchema = z.object({
   model_name: z.string(),
   model_version: z.optional(z.string()),
   id: z.optional(z.string()),
-  parameters: z.optional(parametersSchema),
+  parameters: z.optional(scalarParametersSchema),
   outputs: z.array(responseOutputSchema),
 });
 export type InferenceResponse = z.infer<typeof inferenceResponseSchema>;
 
-/** A variable-size dimension is -1. */
+/**
+ * A variable-size dimension is -1. `parameters` (as MLServer's metadata tensors carry them) names the other forms
+ * an input takes under the same name: the protocol's metadata lists one tensor per input.
+ */
 export const metadataTensorSchema = z.object({
   name: z.string(),
   datatype: datatypeSchema,
   shape: z.array(z.int().check(z.gte(-1))),
+  parameters: z.optional(scalarParametersSchema),
 });
 export type MetadataTensor = z.infer<typeof metadataTensorSchema>;
 
@@ -108,11 +115,15 @@ export const serverReadyResponseSchema = z.object({ ready: z.boolean(), live: z.
 export const modelReadyResponseSchema = z.object({ name: z.string(), ready: z.boolean() });
 
 /**
- * Every /v2 error: the protocol's `{"error": "…"}`, plus Vigie's stable `code` (as in the /v1 problem documents)
- * and, for bad feature values, the first problems, how many there are and, when a field is not one, the features.
+ * Every /v2 error: the platform's problem+json (as on /v1) with the protocol's `{"error": "…"}` member, and for
+ * bad feature values the first problems, how many there are and, when a field is not one, the features.
  */
 export const errorResponseSchema = z.object({
   error: z.string(),
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
   code: z.string(),
   errors: z.optional(z.array(z.unknown())),
   errorCount: z.optional(z.int().check(z.nonnegative())),

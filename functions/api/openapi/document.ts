@@ -64,10 +64,10 @@ type Convert = ReturnType<typeof converter>;
 const content = (convert: Convert, body: Content, io: 'input' | 'output') =>
   Object.fromEntries(Object.entries(body).map(([mediaType, schema]) => [mediaType, { schema: convert(schema, io) }]));
 
-/** Each style's media type and schema: problem+json with its status, or the protocol's `{"error"}` object. */
+/** Each style's schema, both problem+json with their status: /v1's, or /v2's with the protocol's `error` too. */
 const ERROR_BODIES: Record<ErrorStyle, { mediaType: string; schema: string; withStatus: boolean }> = {
   problem: { mediaType: 'application/problem+json', schema: 'Problem', withStatus: true },
-  oip: { mediaType: 'application/json', schema: 'OipError', withStatus: false },
+  oip: { mediaType: 'application/problem+json', schema: 'OipError', withStatus: true },
 };
 
 function problemResponses(codes: ProblemCodes, style: ErrorStyle) {
@@ -161,9 +161,9 @@ export function openApiDocument(models: ModelMetadata[]) {
       title: 'Vigie',
       version: '1',
       description:
-        'Serverless ML inference: every prediction recorded and auditable. `/v1` errors are RFC 9457 problem+json ' +
-        'with a stable `code`; `/v2` is the Open Inference Protocol v2 REST API, whose errors are its ' +
-        '`{"error": "…"}` object with the same `code`. Type a key in **Authorize** to try the routes.',
+        'Serverless ML inference: every prediction recorded and auditable. Errors are RFC 9457 problem+json ' +
+        'with a stable `code`; `/v2` is the Open Inference Protocol v2 REST API, whose errors carry its ' +
+        '`"error": "…"` member too. Type a key in **Authorize** to try the routes.',
     },
     servers: [{ url: '/', description: 'this deployment' }],
     tags: [

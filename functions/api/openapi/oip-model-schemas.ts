@@ -2,14 +2,20 @@ import * as z from 'zod/mini';
 import '../../platform/zod-messages';
 import type { ModelMetadata } from '../../serving/model-spec';
 import { inputTensors, outputTensors } from '../oip/model-tensors';
-import { OIP_DATATYPES, parametersSchema, tensorDataSchema, type MetadataTensor } from '../oip/schemas';
+import { OIP_DATATYPES, parametersSchema, scalarParametersSchema, tensorDataSchema, type MetadataTensor } from '../oip/schemas';
 import { exampleValue } from './model-schemas';
 import { OIP_TAG } from './oip-routes';
 import { OIP_INFER_PROBLEMS } from './problems';
 import { described } from './responses';
 import { PREDICTION_HEADERS, subjectHeader, type RouteDoc } from './route-doc';
 
-const literals = (dims: number[]) => z.tuple(dims.map((dim) => z.literal(dim)) as [z.ZodMiniLiteral<number>]);
+/**
+ * Exactly `length` items of `item`, as a plain array: no tuple (`prefixItems` + `items: false`), which Spectral's
+ * OpenAPI rules flag and Prism's validator reads as "no item allowed", refusing every valid request. A fixed
+ * shape is one `const` array; a tabular [N, F] shape says F with `contains` (the handler checks the order).
+ */
+const exactly = <T extends z.ZodMiniType>(item: T, length: number) => z.array(item).check(z.length(length));
+const shapeOf = (dims: number[]) => exactly(z.int().check(z.nonnegative()), dims.length).check(z.meta({ const: dims }));
 const NUMBER_TYPES = OIP_DATATYPES.filter((type) => type !== 'BOOL' && type !== 'BYTES') as [string, ...string[]];
 
 /**
@@ -28,7 +34,7 @@ function inputSchema(metadata: ModelMetadata): z.ZodMiniType {
         z.object({
           ...head,
           datatype: z.enum(['FP32', 'FP64']),
-          shape: literals([1, channels, height, width]),
+          shape: shapeOf([1, channels, height, width]),
           data: tensorDataSchema,
         }),
         `the model's own tensor, fitted (${input.fit}) and normalised as its metadata says`,
@@ -37,13 +43,13 @@ function inputSchema(metadata: ModelMetadata): z.ZodMiniType {
         z.object({
           ...head,
           datatype: z.literal('UINT8'),
-          shape: literals([1, height, width, channels]),
+          shape: shapeOf([1, height, width, channels]),
           data: tensorDataSchema,
         }),
         'the fitted pixels, normalised by Vigie',
       ),
       described(
-        z.object({ ...head, datatype: z.literal('BYTES'), shape: literals([1]), data: z.tuple([z.base64()]) }),
+        z.object({ ...head, datatype: z.literal('BYTES'), shape: shapeOf([1]), data: exactly(z.base64(), 1) }),
         'the encoded picture (PNG, JPEG, WebP, GIF, TIFF) in base64: decoded, oriented and fitted by Vigie',
       ),
     ]);
@@ -53,7 +59,10 @@ function inputSchema(metadata: ModelMetadata): z.ZodMiniType {
     z.object({
       ...head,
       datatype: z.enum(NUMBER_TYPES),
-      shape: z.tuple([z.int().check(z.minimum(1)), z.literal(input.features.length)]),
+      shape: described(
+        exactly(z.int().check(z.minimum(1)), 2).check(z.meta({ contains: { const: input.features.length } })),
+        `[N, ${input.features.length}]: N rows of ${input.features.length} features`,
+      ),
       data: tensorDataSchema,
     }),
     `one row per sample, columns in this order: ${columns}; a category by its 0-based index in the metadata's values`,
@@ -81,7 +90,7 @@ function outputSchema(metadata: ModelMetadata, tensor: MetadataTensor): z.ZodMin
     name: z.literal(tensor.name),
     shape: z.array(z.int().check(z.nonnegative())),
     datatype: z.literal(tensor.datatype),
-    parameters: z.optional(parametersSchema),
+    parameters: z.optional(scalarParametersSchema),
     data: z.array(element),
   });
 }
@@ -98,14 +107,14 @@ export function modelInferRoute(metadata: ModelMetadata): RouteDoc {
   const request = z.object({
     id: z.optional(z.string()),
     parameters: z.optional(parametersSchema),
-    inputs: z.tuple([inputSchema(metadata)]),
+    inputs: exactly(inputSchema(metadata), 1),
     outputs: z.optional(z.array(z.object({ name: z.enum(names), parameters: z.optional(parametersSchema) }))),
   });
   const response = z.object({
     model_name: z.literal(metadata.name),
     model_version: z.optional(z.string()),
     id: z.optional(z.string()),
-    parameters: z.optional(parametersSchema),
+    parameters: z.optional(scalarParametersSchema),
     outputs: z.array(z.union(outputs.map((tensor) => outputSchema(metadata, tensor)))),
   });
   return {

@@ -12,7 +12,7 @@ import { modelParameter, PREDICTION_HEADERS, probeResponses, subjectHeader, vers
 
 export const OIP_TAG = 'Open Inference Protocol';
 
-/** What every /v2 route shares: its tag and the protocol's `{"error"}` bodies (functions/oip/handler.ts). */
+/** What every /v2 route shares: its tag and its problem+json bodies with the protocol's `error` (oip-handler.ts). */
 const oip = (route: Omit<RouteDoc, 'tag' | 'errors'>): RouteDoc => ({ ...route, tag: OIP_TAG, errors: 'oip' });
 
 /**

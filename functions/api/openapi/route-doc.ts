@@ -12,8 +12,8 @@ export type Permission = 'none' | 'any-key' | 'model' | 'subject-rights' | 'mode
 export type Content = Record<string, z.ZodMiniType | Record<string, unknown>>;
 
 /**
- * How a route refuses: RFC 9457 problem+json (every /v1 route), or the Open Inference Protocol's
- * `{"error": "…"}` object as application/json (every /v2 route, functions/api/oip/oip-handler.ts).
+ * How a route refuses: RFC 9457 problem+json (every /v1 route), or the same with the Open Inference Protocol's
+ * `error` member (every /v2 route, functions/api/oip/oip-handler.ts).
  */
 export type ErrorStyle = 'problem' | 'oip';
 

@@ -1,7 +1,7 @@
 /**
  * `vigie bench`, `vigie load`, `vigie latency`: the measurement scripts, each run as it always was (its own scratch
- * platform on its own ports, its own staged output), in a child process so that their figures are not disturbed by
- * this process's modules. Their environment variables (BENCH_SCALE, LOAD_*, LATENCY_*) pass through.
+ * platform on its own ports, which the VIGIE_*_PORT variables move as they move `vigie start`'s, its own staged
+ * output), in a child process so that their figures are not disturbed by this process's modules. Their environment variables (BENCH_SCALE, LOAD_*, LATENCY_*) pass through.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ const MEASUREMENTS = [
     name: 'bench',
     script: 'scripts/bench/main.ts',
     description: 'where the time goes, per model: session.run, sharp, handler chain, hops, cold starts, sizes',
-    help: 'Starts its own platform on ports 3390/3392/4869/8390 (not beside `vigie load`). BENCH_SCALE multiplies every count.\n\nExamples:\n  vigie bench\n  BENCH_SCALE=0.2 vigie bench',
+    help: 'Starts its own platform on ports 3390/3392/4869/8390 (not beside `vigie load`; VIGIE_HTTP_PORT, VIGIE_LAMBDA_PORT, VIGIE_S3_PORT, VIGIE_DYNAMODB_PORT move them). BENCH_SCALE multiplies every count.\n\nExamples:\n  vigie bench\n  BENCH_SCALE=0.2 vigie bench',
   },
   {
     name: 'load',
@@ -40,13 +40,13 @@ const MEASUREMENTS = [
     name: 'latency',
     script: 'scripts/bench/latency.ts',
     description: "the spine's two latencies on a scratch platform: HTTP predict and S3 upload → record",
-    help: 'LATENCY_HTTP_REQUESTS (200) and LATENCY_UPLOADS (50) set the counts.\n\nExample:\n  LATENCY_HTTP_REQUESTS=50 vigie latency',
+    help: 'Starts its own platform on ports 3290/3292/4769/8290 (VIGIE_HTTP_PORT, VIGIE_LAMBDA_PORT, VIGIE_S3_PORT, VIGIE_DYNAMODB_PORT move them). LATENCY_HTTP_REQUESTS (200) and LATENCY_UPLOADS (50) set the counts.\n\nExample:\n  LATENCY_HTTP_REQUESTS=50 vigie latency',
   },
   {
     name: 'soak',
     script: 'scripts/bench/soak.ts',
     description: 'good and hostile traffic mixed for minutes: every upload final, no restart, memory back to its baseline',
-    help: 'Starts its own platform on ports 3490/3492/4969/8490. SOAK_MINUTES (10), SOAK_WARMUP_MINUTES (1), SOAK_HTTP_CONCURRENCY (4), SOAK_BATCH_EVERY_S (5), SOAK_TRAINING_EVERY_S (60), SOAK_SETTLE_S (130), SOAK_MEMORY_SLACK (1.3) tune it. Exits 1 when the platform did not hold.\n\nExamples:\n  vigie soak\n  SOAK_MINUTES=1 vigie soak',
+    help: 'Starts its own platform on ports 3490/3492/4969/8490 (the VIGIE_*_PORT variables move them). SOAK_MINUTES (10), SOAK_WARMUP_MINUTES (1), SOAK_HTTP_CONCURRENCY (4), SOAK_BATCH_EVERY_S (5), SOAK_TRAINING_EVERY_S (60), SOAK_SETTLE_S (130), SOAK_MEMORY_SLACK (1.3) tune it. Exits 1 when the platform did not hold.\n\nExamples:\n  vigie soak\n  SOAK_MINUTES=1 vigie soak',
   },
 ];
 

@@ -8,7 +8,8 @@ import { recordApproval } from '../../governance/approve';
 import { writeGovernanceFiles } from '../../governance/generated-files';
 import { callApi } from '../api';
 import { modelArgument } from '../model-argument';
-import { emit } from '../output';
+import { emit, formatFigure } from '../output';
+import type { ModelMetadata } from '../../../functions/serving/model-spec';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 
 interface ModelSummary {
@@ -18,8 +19,51 @@ interface ModelSummary {
   task?: string;
 }
 
+interface VersionDescription extends Partial<Pick<ModelMetadata, 'input' | 'output' | 'metrics'>> {
+  version: string;
+  task?: string;
+  description?: string;
+  governance?: { approval?: { status?: string } };
+}
+
 interface ModelDescription extends ModelSummary {
-  versions: Array<{ version: string; task?: string; description?: string; governance?: { approval?: { status?: string } } }>;
+  versions: VersionDescription[];
+}
+
+/** Labels beyond these are left to --json: a trained classifier may have hundreds. */
+const SHOWN_LABELS = 12;
+
+/** What a version takes: a picture's tensor and fit, or its features in tensor order with their units. */
+function describeInput(input: ModelMetadata['input']): string {
+  if (input.kind === 'image') return `image ${input.channels}×${input.height}×${input.width}, ${input.fit} fit`;
+  const features = input.features.map((feature) => (feature.unit ? `${feature.name} (${feature.unit})` : feature.name));
+  return `${input.features.length} feature(s): ${features.join(', ')}${input.window ? `; windows of ${input.window.rows} rows` : ''}`;
+}
+
+function describeOutput(output: ModelMetadata['output']): string {
+  if (!('labels' in output)) return output.kind;
+  const shown = output.labels.slice(0, SHOWN_LABELS).join(', ');
+  return `${output.kind}: ${shown}${output.labels.length > SHOWN_LABELS ? `, … (${output.labels.length} labels)` : ''}`;
+}
+
+/** Each metric set's own figures; nested breakdowns (per class, per file, matrices) are in --json. */
+function describeMetrics(metrics: Record<string, unknown>): string[] {
+  return Object.entries(metrics).map(([set, figures]) => {
+    const flat = Object.entries(typeof figures === 'object' && figures !== null ? figures : { value: figures })
+      .filter(([, value]) => typeof value === 'number')
+      .map(([name, value]) => `${name} ${formatFigure(value)}`);
+    return `      metrics ${set}: ${flat.join(', ') || '(see --json)'}`;
+  });
+}
+
+/** A version in a few lines: its approval and purpose, then its spec and its metrics. */
+function describeVersion(version: VersionDescription): string[] {
+  return [
+    `  ${version.version.padEnd(12)} ${String(version.governance?.approval?.status ?? 'unreviewed').padEnd(10)} ${version.description ?? version.task ?? ''}`,
+    ...(version.input ? [`      input   ${describeInput(version.input)}`] : []),
+    ...(version.output ? [`      output  ${describeOutput(version.output)}`] : []),
+    ...describeMetrics(version.metrics ?? {}),
+  ];
 }
 
 async function list(global: GlobalOptions): Promise<void> {
@@ -37,10 +81,7 @@ async function show(name: string, global: GlobalOptions): Promise<void> {
   const body = (await callApi(await apiTarget(global), path)) as ModelDescription;
   emit(global.json, body, () => [
     `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}`,
-    ...body.versions.map(
-      (version) =>
-        `  ${version.version.padEnd(12)} ${String(version.governance?.approval?.status ?? 'unreviewed').padEnd(10)} ${version.description ?? version.task ?? ''}`,
-    ),
+    ...body.versions.flatMap(describeVersion),
   ]);
 }
 

@@ -20,8 +20,8 @@ interface PredictAnswer {
   model: string;
   modelVersion?: string;
   result?: Record<string, unknown>;
-  /** Several rows (a CSV or `{"rows"}`): one result or error each, in order. */
-  results?: Array<{ result?: Record<string, unknown>; error?: { code: string; message: string } }>;
+  /** Several rows (a CSV or `{"rows"}`): one result each, or why that row was not scored (a sentence). */
+  results?: Array<{ result?: Record<string, unknown>; error?: string }>;
 }
 
 /** The answer's result in a line or a few: a class, boxes, a value or a verdict; rows and the rest as JSON. */
@@ -66,7 +66,7 @@ async function predict(source: string, options: PredictOptions, global: GlobalOp
   const rows = answer.results?.map((row, i) =>
     row.result
       ? `row ${i + 1}: ${describeResult(row.result).join(' ')}`
-      : `row ${i + 1}: refused, ${row.error?.code}: ${row.error?.message}`,
+      : `row ${i + 1}: refused, ${row.error ?? 'no reason given'}`,
   );
   emit(global.json, answer, () => [
     ...(rows ?? describeResult(answer.result)),
