@@ -110,7 +110,19 @@ describe('model tensors', () => {
       ['confidence', 'FP32', [-1]],
       ['probabilities', 'FP32', [-1, 2]],
     ]);
-    expect(inputTensors(detector)).toEqual([{ name: 'image', datatype: 'FP32', shape: [1, 3, 8, 16] }]);
+    // One tensor entry per input; the image's other accepted forms are named in scalar parameters (#21).
+    expect(inputTensors(detector)).toEqual([
+      {
+        name: 'image',
+        datatype: 'FP32',
+        shape: [1, 3, 8, 16],
+        parameters: {
+          also_fp64: expect.stringMatching(/^\[1, 3, 8, 16\]/),
+          also_uint8: expect.stringMatching(/^\[1, 8, 16, 3\]/),
+          also_bytes: expect.stringMatching(/^\[1\], the encoded picture/),
+        },
+      },
+    ]);
   });
 
   it('writes rows as output tensors in label order, or only the outputs asked for', () => {
