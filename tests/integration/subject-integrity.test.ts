@@ -107,8 +107,9 @@ describe('a key reused by another person', () => {
     const aRecord = await settled(aId);
     const bId = await upload(key, readFileSync(frames[1]!.path), 'driver-B');
     const bRecord = await settled(bId);
-    expect(aRecord.annotatedKey).toBeDefined();
-    expect(bRecord.annotatedKey).toBeDefined();
+    // Each named after its own prediction (process-upload.ts), so the two copies of one key cannot collide.
+    expect(aRecord.annotatedKey).toBe(`annotated/${aRecord.predictionId}/car-detector/shared/frame.jpg.jpg`);
+    expect(bRecord.annotatedKey).toBe(`annotated/${bRecord.predictionId}/car-detector/shared/frame.jpg.jpg`);
     expect(aRecord.annotatedKey).not.toBe(bRecord.annotatedKey);
     const bAnnotated = await objectBytes(results, bRecord.annotatedKey!);
 
