@@ -1,12 +1,43 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Tests that must run one file at a time: those that start the real local platform (emulators and
+ * serverless-offline on the fixed test ports of tests/support/platform.ts, which two files would both take), and
+ * those that write the working tree's shared build folders (dist/, layers/build/, .serverless-test/).
+ */
+const INTEGRATION = [
+  'tests/integration/**/*.test.ts',
+  'tests/docs/**/*.test.ts',
+  'tests/infra/package.test.ts',
+  'tests/infra/localstack-package.test.ts',
+];
+/**
+ * Starting no platform either, but a minute of CPU or more each: the models' accuracy, the page preprocessing on
+ * photographed pages, and the batch path's memory. Apart, so `npm run test:unit` stays quick.
+ */
+const MODELS = ['tests/accuracy/**/*.test.ts', 'tests/unit/page-preprocessing.test.ts', 'tests/memory/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Integration tests start the real emulators and serverless-offline on their own ports: run files one at a time.
+    // Vitest 3 sets file parallelism for a whole run, not per project. One file at a time is the default, safe
+    // for any selection; `npm run test:unit` and `npm test` pass --fileParallelism for the unit and models
+    // projects only, and run the integration project in a run of its own.
     fileParallelism: false,
+    // Used when --fileParallelism is on. Vitest's default keeps a core for itself: none left on two cores.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        // The few that start an emulator (the local S3, DynamoDB) give it a free port and a folder of its own
+        // (tests/support/local-s3.ts, local-dynamodb.ts), so they run side by side too.
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...INTEGRATION, ...MODELS] },
+      },
+      { extends: true, test: { name: 'models', include: MODELS } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION } },
+    ],
   },
 });

@@ -7,9 +7,18 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesUnder, reusableBuild, stampBuild } from '../scripts/build/build-stamp';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'layers', 'build');
+const STAMP = join(OUT, '.build-stamp.json');
+
+/** Every file and folder the build copied or listed, relative to ROOT: what the stamp of the build is made of. */
+const read = new Set<string>([
+  relative(ROOT, fileURLToPath(import.meta.url)),
+  relative(ROOT, fileURLToPath(new URL('../scripts/build/build-stamp.ts', import.meta.url))),
+]);
 
 /** Dependencies a package needs only to install itself (onnxruntime-node's binary downloader). */
 const INSTALL_ONLY: Record<string, string[]> = { 'onnxruntime-node': ['adm-zip', 'global-agent'] };
@@ -19,6 +28,7 @@ function keepPath(source: string): boolean {
   const path = relative(ROOT, source).split('\\').join('/');
   if (/onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32)(\/|$)/.test(path)) return false;
   if (/onnxruntime-node\/bin\/napi-v\d+\/linux\/(?!x64)/.test(path)) return false;
+  read.add(relative(ROOT, source));
   return true;
 }
 
@@ -44,9 +54,11 @@ function copyPackage(name: string, target: string, seen = new Set<string>()): vo
 
 function buildModelsLayer(target: string): void {
   const models = join(ROOT, 'models');
+  read.add('models');
   for (const model of readdirSync(models)) {
     const modelDir = join(models, model);
     if (!statSync(modelDir).isDirectory()) continue;
+    read.add(relative(ROOT, modelDir));
     for (const version of readdirSync(modelDir).filter((dir) => /^\d+\.\d+\.\d+$/.test(dir))) {
       const versionDir = join(modelDir, version);
       const metadata = JSON.parse(readFileSync(join(versionDir, 'metadata.json'), 'utf8')) as { artifact: { file: string } };
@@ -54,6 +66,7 @@ function buildModelsLayer(target: string): void {
         const destination = join(target, 'models', model, version, file);
         mkdirSync(dirname(destination), { recursive: true });
         cpSync(join(versionDir, file), destination);
+        read.add(relative(ROOT, join(versionDir, file)));
       }
     }
   }
@@ -65,12 +78,21 @@ export function directorySize(dir: string): number {
     .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
+/**
+ * Copies the layers, unless the copy left by the last build is still what it would copy (the stamp's digests of
+ * every package file and model it took, and of every file under layers/build/, all unchanged).
+ */
 function main(): void {
-  rmSync(OUT, { recursive: true, force: true });
-  copyPackage('onnxruntime-node', join(OUT, 'onnxruntime', 'nodejs'));
-  copyPackage('sharp', join(OUT, 'sharp', 'nodejs'));
-  mkdirSync(join(OUT, 'models'), { recursive: true });
-  buildModelsLayer(join(OUT, 'models'));
+  if (reusableBuild<true>(STAMP)) {
+    console.log('layers/build: up to date (delete it to copy again)');
+  } else {
+    rmSync(OUT, { recursive: true, force: true });
+    copyPackage('onnxruntime-node', join(OUT, 'onnxruntime', 'nodejs'));
+    copyPackage('sharp', join(OUT, 'sharp', 'nodejs'));
+    mkdirSync(join(OUT, 'models'), { recursive: true });
+    buildModelsLayer(join(OUT, 'models'));
+    stampBuild(STAMP, [...read, ...filesUnder(OUT).map((file) => relative(ROOT, file))], true);
+  }
   for (const layer of ['onnxruntime', 'sharp', 'models']) {
     console.log(`layers/build/${layer}  ${(directorySize(join(OUT, layer)) / 1e6).toFixed(1)} MB unzipped`);
   }

@@ -7,8 +7,10 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VIEWER_FILES } from '../../functions/docs/viewer';
+import { filesUnder, reusableBuild, stampBuild } from './build-stamp';
 
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
 
@@ -20,13 +22,36 @@ export function functionNames(): string[] {
 }
 
 /** The docs function serves Swagger UI's files from its own package (functions/docs/viewer.ts), not from a CDN. */
-function copyViewer(): void {
+function copyViewer(): string[] {
   const from = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/swagger-ui-bundle.js'));
-  for (const file of VIEWER_FILES) cpSync(join(from, file), join('dist', 'docs', 'viewer', file));
+  return VIEWER_FILES.map((file) => {
+    cpSync(join(from, file), join('dist', 'docs', 'viewer', file));
+    return relative(process.cwd(), join(from, file));
+  });
 }
 
-/** Builds every function; returns each output file with its size in bytes. */
+const STAMP = join('dist', '.build-stamp.json');
+
+/**
+ * What a build reads besides the sources esbuild lists: this script and its options, the folder whose
+ * sub-folders are the functions, and what configures esbuild's resolution.
+ */
+const BUILD_INPUTS = [
+  relative(process.cwd(), fileURLToPath(import.meta.url)),
+  relative(process.cwd(), fileURLToPath(new URL('./build-stamp.ts', import.meta.url))),
+  'functions',
+  'package.json',
+  'tsconfig.json',
+  'node_modules/esbuild/package.json',
+];
+
+/**
+ * Builds every function; returns each output file with its size in bytes. The build is reused
+ * when no source it bundled and no file of dist/ changed since (scripts/build/build-stamp.ts).
+ */
 export async function buildFunctions(): Promise<Record<string, number>> {
+  const reused = reusableBuild<Record<string, number>>(STAMP);
+  if (reused) return reused;
   rmSync('dist', { recursive: true, force: true });
   const names = functionNames();
   const result = await build({
@@ -50,8 +75,16 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     logLevel: 'warning',
   });
   for (const name of names) writeFileSync(join('dist', name, 'package.json'), '{ "type": "module" }\n');
-  copyViewer();
-  return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
+  const viewerSources = copyViewer();
+  const sizes = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
+  const read = [
+    ...BUILD_INPUTS,
+    ...names.map((name) => join('functions', name)),
+    ...Object.keys(result.metafile.inputs),
+    ...viewerSources,
+  ];
+  stampBuild(STAMP, [...read, ...filesUnder('dist')], sizes);
+  return sizes;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

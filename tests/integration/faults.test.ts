@@ -63,12 +63,51 @@ async function accountedFor(keys: string[], status: PredictionRecord['status']):
   return records;
 }
 
+/** Rejects when `promise` has not settled within `ms`, saying what did not happen. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A transient outage: the service is cut off while `during` uploads, and restored `ms` after a function first met
+ * the cut. Timed from that moment, not from the end of the uploads (which take seconds on a loaded machine): the
+ * outage then always hits a first attempt and always ends before the retries, 500 + 1,500 ms later, run out.
+ */
 async function outage(proxy: ChaosProxy, ms: number, during: () => Promise<string[]>): Promise<string[]> {
+  const restored = proxy
+    .nextRefusal()
+    .then(() => sleep(ms))
+    .then(() => proxy.fail(false));
   proxy.fail(true);
   const keys = await during();
-  await sleep(ms);
-  proxy.fail(false);
+  await within(restored, 30_000, 'No function met the outage');
   return keys;
+}
+
+/**
+ * An outage longer than every retry: the service stays cut off until each upload has been given up on (its dead
+ * letter written after the last attempt), however long the attempts take on a loaded machine.
+ */
+async function outageUntilGivenUp(proxy: ChaosProxy, during: () => Promise<string[]>): Promise<string[]> {
+  proxy.fail(true);
+  try {
+    const keys = await during();
+    await eventually(async () => (deadLetters(keys).length === keys.length ? true : undefined), 30_000);
+    return keys;
+  } finally {
+    proxy.fail(false);
+  }
+}
+
+/** The dead letters of these keys, found as an operator would: by the SHA-256 of each key. */
+function deadLetters(keys: string[]) {
+  const folder = join(t.env.VIGIE_STATE_DIR!, 'dead-letters');
+  const hashes = new Set(keys.map((key) => createHash('sha256').update(key).digest('hex')));
+  return readdirSync(folder)
+    .map((file) => ({ file, text: readFileSync(join(folder, file), 'utf8') }))
+    .filter(({ text }) => hashes.has((JSON.parse(text) as { keySha256: string }).keySha256));
 }
 
 describe('transient faults: retried until every upload succeeds', () => {
@@ -106,17 +145,8 @@ describe('transient faults: retried until every upload succeeds', () => {
 });
 
 describe('an outage longer than every retry', () => {
-  /** The dead letters of these keys, found as an operator would: by the SHA-256 of each key. */
-  const deadLetters = (keys: string[]) => {
-    const folder = join(t.env.VIGIE_STATE_DIR!, 'dead-letters');
-    const hashes = new Set(keys.map((key) => createHash('sha256').update(key).digest('hex')));
-    return readdirSync(folder)
-      .map((file) => ({ file, text: readFileSync(join(folder, file), 'utf8') }))
-      .filter(({ text }) => hashes.has((JSON.parse(text) as { keySha256: string }).keySha256));
-  };
-
   it('leaves a failed record and a dead letter for each upload when infer stays down', async () => {
-    const keys = await outage(proxies.lambda, 4_000, () => uploadBatch('long-infer', 3));
+    const keys = await outageUntilGivenUp(proxies.lambda, () => uploadBatch('long-infer', 3));
     await accountedFor(keys, 'failed');
     const letters = deadLetters(keys);
     expect(letters).toHaveLength(3);
@@ -132,8 +162,7 @@ describe('an outage longer than every retry', () => {
   it.each(['s3', 'dynamodb'] as const)(
     'keeps a dead letter for each upload when %s stays down, to replay later',
     async (service) => {
-      const keys = await outage(proxies[service], 4_000, () => uploadBatch(`long-${service}`, 2));
-      await eventually(async () => (deadLetters(keys).length === keys.length ? true : undefined), 30_000);
+      const keys = await outageUntilGivenUp(proxies[service], () => uploadBatch(`long-${service}`, 2));
       await t.platform.drained();
       const records = (await t.records()).filter((record) => keys.includes(record.inputKey ?? ''));
       // DynamoDB down: nothing could be written. S3 down: the upload could not even be read.

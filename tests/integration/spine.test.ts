@@ -149,12 +149,14 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
       ['--endpoint-url', `http://127.0.0.1:${t.env.VIGIE_S3_PORT}`, 's3', 'cp', file, `s3://${t.platform.uploadsBucket}/${key}`],
       { env: t.env },
     );
+    const uploaded = Date.now();
     const record = await recordFor(key);
-    const elapsed = Date.now() - started;
-    console.warn(`aws s3 cp → record in DynamoDB: ${elapsed} ms (includes the CLI's own start-up)`);
+    const answered = Date.now() - uploaded;
+    console.warn(`aws s3 cp: ${uploaded - started} ms (the CLI's own start-up included); then its record: ${answered} ms`);
     expect(record.status).toBe('succeeded');
     expect((record.result as ClassificationResult).label).toBe('7');
-    expect(elapsed).toBeLessThan(10_000);
+    // The platform's part only: the CLI's Python start-up alone took seconds on a loaded machine, and is not ours.
+    expect(answered).toBeLessThan(10_000);
   });
 
   it('records a rejected prediction with a reason for a file that is not an image, and quarantines the file', async () => {
@@ -177,9 +179,9 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     const record = await recordFor('incoming/zero.png');
     expect(record).toMatchObject({ status: 'rejected', error: { code: 'invalid-key' } });
     await expectQuarantined('incoming/zero.png', record.quarantineKey!, bytes);
+    // The local S3 hands each event to the platform's queue before it answers the PUT, and drained() waits until
+    // every queued event has been delivered to preprocess and answered: what it did with the key is done by then.
     await t.platform.drained();
-    // Give the asynchronous invocations the time a real prediction takes here, several times over.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     const keys = (await t.records()).map((r) => r.inputKey);
     expect(keys).not.toContain('elsewhere/digits/zero.png');
   });
@@ -208,7 +210,13 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     // And the same bytes uploaded again: same ETag, same prediction.
     await t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: bytes }));
     await t.platform.drained();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Not a pause that hopes both were handled: preprocess says each duplicate it refused (its log, as CloudWatch's).
+    const refusals = () =>
+      readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'vigie-local-preprocess.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"duplicate delivery ignored"') && line.includes(first.predictionId)).length;
+    await eventually(async () => (refusals() >= 2 ? true : undefined));
+    expect(refusals()).toBe(2);
     const records = (await t.records()).filter((record) => record.inputKey === key);
     expect(records).toHaveLength(1);
     expect(records[0]).toEqual(first);

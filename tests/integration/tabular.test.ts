@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -191,9 +191,19 @@ describe('CSV batches from S3', () => {
       expect(lines[8]).toBe('7,6.9,,5.4,2.1,"x, y",,,sepal_width: is missing');
       lines.slice(1, -1).forEach((line, i) => expect(line.startsWith(`${i},`)).toBe(true));
 
-      // The same bytes again (same ETag): no second run, record or output.
+      // The same bytes again (same ETag): no second run, record or output. The batch function runs after the
+      // delivery (an asynchronous invocation), so the wait is for its own word that it refused the duplicate.
+      const log = join(t.env.VIGIE_STATE_DIR!, 'logs', 'vigie-local-batch.log');
+      // The file appears with the function's first log line at INFO (a first run writes none).
+      const refusals = () =>
+        existsSync(log)
+          ? readFileSync(log, 'utf8')
+              .split('\n')
+              .filter((line) => line.includes('"duplicate batch delivery ignored"')).length
+          : 0;
+      const before = refusals();
       await upload(key, csv);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await eventually(async () => (refusals() > before ? true : undefined), 30_000);
       const again = (await t.records()).filter((r) => r.inputKey === key);
       expect(again).toHaveLength(1);
       expect(again[0]).toEqual(record);

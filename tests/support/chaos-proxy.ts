@@ -9,15 +9,20 @@ import type { AddressInfo } from 'node:net';
 export interface ChaosProxy {
   port: number;
   fail(failing: boolean): void;
+  /** Resolves when it next cuts a new connection while failing: the moment a caller meets the outage. */
+  nextRefusal(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startChaosProxy(targetPort: number): Promise<ChaosProxy> {
   let failing = false;
+  let refusalWaiters: Array<() => void> = [];
   const open = new Set<Socket>();
   const server = createServer((client) => {
     if (failing) {
       client.destroy();
+      for (const notify of refusalWaiters) notify();
+      refusalWaiters = [];
       return;
     }
     const upstream = connect(targetPort, '127.0.0.1');
@@ -38,6 +43,7 @@ export async function startChaosProxy(targetPort: number): Promise<ChaosProxy> {
       failing = value;
       if (failing) for (const socket of open) socket.destroy();
     },
+    nextRefusal: () => new Promise<void>((resolve) => refusalWaiters.push(resolve)),
     close: () =>
       new Promise((resolve) => {
         for (const socket of open) socket.destroy();

@@ -13,7 +13,7 @@ export interface LocalS3 {
 }
 
 /** A port free right now, so tests running side by side (and other engineers' platforms) never collide. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

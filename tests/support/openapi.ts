@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { openApiDocument, type OpenApiDocument } from '../../functions/api/openapi/document';
@@ -9,6 +10,20 @@ import { MODELS_DIR } from './models';
 export async function committedDocument(): Promise<OpenApiDocument> {
   return openApiDocument(await servedModels(new ModelRegistry(MODELS_DIR)));
 }
+
+/** What the document says of a refusal: problem+json with its status, and `code` among the codes it lists. */
+export const problemResponse = (status: number, code: string) => ({
+  content: {
+    'application/problem+json': {
+      schema: {
+        allOf: [
+          { $ref: '#/components/schemas/Problem' },
+          { properties: { status: { const: status }, code: { enum: expect.arrayContaining([code]) } } },
+        ],
+      },
+    },
+  },
+});
 
 export interface Answer {
   status: number;

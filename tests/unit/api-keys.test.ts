@@ -98,8 +98,19 @@ describe('stored keys (vigie keys)', () => {
       createStaticVerifier([hashApiKey('local')]),
       createStoreVerifier(memoryStore([{ keyHash: hashApiKey('stored') }]), () => now),
     ]);
-    expect(await verifier.verify('local')).toBeDefined();
-    expect(await verifier.verify('stored')).toBeDefined();
+    // The static key holds every permission; a stored key exactly the ones its record lists (none here).
+    expect(await verifier.verify('local')).toEqual({
+      keyId: hashApiKey('local').slice(0, 12),
+      models: ['*'],
+      subjectRights: true,
+      permissions: ['*'],
+    });
+    expect(await verifier.verify('stored')).toEqual({
+      keyId: hashApiKey('stored').slice(0, 12),
+      models: ['*'],
+      subjectRights: false,
+      permissions: [],
+    });
     expect(await verifier.verify('neither')).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { VigieRun } from '../support/vigie-runs';
 
 const run = promisify(execFile);
+/** The real binary, in a process of its own: what a user types. */
 const vigie = (...args: string[]) => run(process.execPath, ['bin/vigie.js', ...args]);
 
 const COMMANDS = ['start', 'keys', 'models', 'predict', 'audit', 'subjects', 'eval', 'bench', 'load', 'latency', 'soak'];
@@ -17,6 +19,48 @@ const SUBCOMMANDS = [
   'subjects erase',
 ];
 
+const USAGE_MISTAKES: Array<[string[], string]> = [
+  [['predict'], "missing required argument 'file'"],
+  [['predict', 'events/samples/seven.png', '--model'], 'argument missing'],
+  [['keys', 'create', '--bogus'], "unknown option '--bogus'"],
+  [['keys'], 'Usage: vigie keys'],
+  [['keys', 'create', '--name', 'x', '--models', 'iris', '--expires-in-days', '0x10'], 'whole number of days'],
+  [['keys', 'create', '--name', 'x', '--models', 'iris', '--expires-in-days', '1e2'], 'whole number of days'],
+  [['subjects', 'export', ''], "the person's identifier"],
+  [['subjects', 'erase', '   '], "the person's identifier"],
+  [['subjects', 'export', '..'], 'cannot be sent in a URL path'],
+  [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', 'driver-42\nrm -rf'], 'control character'],
+  [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', ''], '--subject is empty'],
+  [['predict', 'events/samples/seven.png', '-m', '../digits'], 'is not a model name'],
+  [['models', 'show', ''], 'is not a model name'],
+];
+
+/**
+ * Every other invocation runs through the same command tree in one process (tests/support/vigie-runs.ts): one
+ * tsx start-up for all of them, each with its own stdout, stderr and exit code.
+ */
+let runs: VigieRun[];
+const runOf = (...args: string[]) => {
+  const found = runs.find((candidate) => JSON.stringify(candidate.args) === JSON.stringify(args));
+  if (!found) throw new Error(`vigie ${args.join(' ')} was not run`);
+  return found;
+};
+
+beforeAll(async () => {
+  const argumentLists = [
+    ...[...COMMANDS, ...SUBCOMMANDS].map((command) => [...command.split(' '), '--help']),
+    ...USAGE_MISTAKES.map(([args]) => args),
+    ['--version'],
+    ['help', 'keys'],
+  ];
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/vigie-runs.ts', JSON.stringify(argumentLists)],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  runs = JSON.parse(stdout) as VigieRun[];
+}, 60_000);
+
 describe('vigie --help', () => {
   it('lists every command', async () => {
     const { stdout } = await vigie('--help');
@@ -30,15 +74,12 @@ describe('vigie --help', () => {
   }, 30_000);
 
   // Each once crashed on --help under the old scripts: a strict parser (keys, audit) or a model named '--help' (eval).
-  it.each([...COMMANDS, ...SUBCOMMANDS])(
-    'vigie %s --help prints its usage with an example and exits 0',
-    async (command) => {
-      const { stdout } = await vigie(...command.split(' '), '--help');
-      expect(stdout).toMatch(new RegExp(`^Usage: vigie ${command} `));
-      expect(stdout).toMatch(/Examples?:\n {2}(\w+=\S+ )?vigie /);
-    },
-    30_000,
-  );
+  it.each([...COMMANDS, ...SUBCOMMANDS])('vigie %s --help prints its usage with an example and exits 0', (command) => {
+    const { stdout, code } = runOf(...command.split(' '), '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage: vigie ${command} `));
+    expect(stdout).toMatch(/Examples?:\n {2}(\w+=\S+ )?vigie /);
+  });
 
   it('refuses an unknown command with exit code 2 (a usage mistake, as the README says) and points at --help', async () => {
     await expect(vigie('nonsense')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('vigie --help') });
@@ -47,30 +88,12 @@ describe('vigie --help', () => {
 
 describe('usage mistakes exit 2 with what to fix, before anything is sent (issue #20.20)', () => {
   // None of these needs a platform: each is refused before the API or DynamoDB is called.
-  it.each([
-    [['predict'], "missing required argument 'file'"],
-    [['predict', 'events/samples/seven.png', '--model'], 'argument missing'],
-    [['keys', 'create', '--bogus'], "unknown option '--bogus'"],
-    [['keys'], 'Usage: vigie keys'],
-    [['keys', 'create', '--name', 'x', '--models', 'iris', '--expires-in-days', '0x10'], 'whole number of days'],
-    [['keys', 'create', '--name', 'x', '--models', 'iris', '--expires-in-days', '1e2'], 'whole number of days'],
-    [['subjects', 'export', ''], "the person's identifier"],
-    [['subjects', 'erase', '   '], "the person's identifier"],
-    [['subjects', 'export', '..'], 'cannot be sent in a URL path'],
-    [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', 'driver-42\nrm -rf'], 'control character'],
-    [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', ''], '--subject is empty'],
-    [['predict', 'events/samples/seven.png', '-m', '../digits'], 'is not a model name'],
-    [['models', 'show', ''], 'is not a model name'],
-  ])(
-    'vigie %j exits 2: %s',
-    async (args, message) => {
-      await expect(vigie(...args)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
-    },
-    30_000,
-  );
+  it.each(USAGE_MISTAKES)('vigie %j exits 2: %s', (args, message) => {
+    expect(runOf(...args)).toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
+  });
 
-  it('still exits 0 for --help and --version', async () => {
-    expect((await vigie('--version')).stdout).toMatch(/^\d+\.\d+\.\d+/);
-    expect((await vigie('help', 'keys')).stdout).toMatch(/^Usage: vigie keys /);
-  }, 30_000);
+  it('still exits 0 for --help and --version', () => {
+    expect(runOf('--version')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(runOf('help', 'keys')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: vigie keys /) });
+  });
 });

@@ -24,7 +24,7 @@ beforeAll(() => {
     copyFileSync(join(source, 'model.onnx'), join(dir, 'iris', version, 'model.onnx'));
     const { governance, ...pending } = metadata;
     const written = version === '1.0.0' ? metadata : { ...pending, version };
-    expect(governance).toBeDefined();
+    expect(governance).toMatchObject({ approval: { status: 'approved' } });
     writeFileSync(join(dir, 'iris', version, 'metadata.json'), JSON.stringify(written));
   }
   registry = new ModelRegistry(dir);

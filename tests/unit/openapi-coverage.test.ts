@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrainingOptions } from '../../functions/training/training-request';
 import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { serverlessPrint } from '../../scripts/build/serverless-print';
-import { committedDocument } from '../support/openapi';
+import { committedDocument, problemResponse } from '../support/openapi';
 
 /**
  * What the document covers beyond the /v1 prediction routes: every HTTP route serverless.yml declares, the Open
@@ -182,7 +182,7 @@ describe('the training routes', () => {
     expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415']));
     const approval = paths['/v1/models/{model}/versions/{version}/approval']!.post!;
     expect(approval['x-vigie-permission']).toBe('models:approve');
-    expect(approval.responses['409']).toBeDefined();
+    expect(approval.responses['409']).toMatchObject(problemResponse(409, 'version-already-decided'));
     const body = schemaAt(
       '/v1/models/{model}/versions/{version}/approval',
       'post',
@@ -194,6 +194,6 @@ describe('the training routes', () => {
     expect(body({ decision: 'approved', approver: 'Jane Reviewer' })).toBe(true);
     expect(body({ decision: 'maybe', approver: 'Jane Reviewer' })).toBe(false);
     expect(body({ decision: 'approved', approver: 'Jane Reviewer', extra: 1 })).toBe(false);
-    expect(paths['/v1/trainings/{trainingId}']!.get!.responses['404']).toBeDefined();
+    expect(paths['/v1/trainings/{trainingId}']!.get!.responses['404']).toMatchObject(problemResponse(404, 'not-found'));
   });
 });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../functions/api/openapi/document';
-import { committedDocument } from '../support/openapi';
+import { committedDocument, problemResponse } from '../support/openapi';
 
 const run = promisify(execFile);
 let document: OpenApiDocument;
@@ -77,7 +77,7 @@ describe('the OpenAPI document', () => {
       'x-vigie-permission': 'model',
     });
     expect(paths['/v1/subjects/{subjectId}']!.delete!['x-vigie-permission']).toBe('subject-rights');
-    expect(paths['/v1/predictions/{id}']!.get!.responses['401']).toBeDefined();
+    expect(paths['/v1/predictions/{id}']!.get!.responses['401']).toMatchObject(problemResponse(401, 'unauthorized'));
     // Probes, server metadata and the document are open (a load balancer calls them); nothing else is.
     const open = Object.entries(paths).flatMap(([path, methods]) =>
       Object.entries(methods)

@@ -10,6 +10,9 @@ import { failedRequests, inFlight, runPredictLoop } from '../../scripts/bench/pr
 let server: Server;
 let base: string;
 const seen = { requests: 0, inFlight: 0, mostInFlight: 0, contentTypes: new Set<string>(), keys: new Set<string>() };
+/** The loop's concurrency in the first test: the server holds its answers until that many requests are in. */
+const CONCURRENCY = 4;
+let held: Array<() => void> = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -21,10 +24,24 @@ beforeAll(async () => {
     request.resume();
     // Every fifth request (by arrival) is refused, so the loop's status count has something to count.
     const status = seen.requests % 5 === 0 ? 503 : 200;
-    setTimeout(() => {
+    const answer = () => {
       seen.inFlight -= 1;
       response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-    }, 5);
+    };
+    // Answered once CONCURRENCY requests are in, however slowly a loaded machine sends them: `mostInFlight` then
+    // reads the loop's concurrency, not the race between its sends and the answers. A loop that holds fewer
+    // still gets its answers, a second later, and fails the count; one that holds more shows more.
+    held.push(answer);
+    if (held.length >= CONCURRENCY) {
+      for (const release of held) release();
+      held = [];
+    } else {
+      setTimeout(() => {
+        if (!held.includes(answer)) return;
+        held = held.filter((waiting) => waiting !== answer);
+        answer();
+      }, 1_000);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,13 +62,13 @@ describe('runPredictLoop', () => {
       apiKey: 'loop-key',
       images: [png],
       count: 20,
-      concurrency: 4,
+      concurrency: CONCURRENCY,
       onProgress: (done) => progress.push(done),
     });
 
     // Assess
     expect(seen.requests).toBe(20);
-    expect(seen.mostInFlight).toBe(4);
+    expect(seen.mostInFlight).toBe(CONCURRENCY);
     expect([...seen.contentTypes]).toEqual(['image/png']);
     expect([...seen.keys]).toEqual(['loop-key']);
     expect(result.latencies).toHaveLength(20);

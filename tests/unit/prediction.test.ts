@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
 import { InferenceUnavailableError, InvalidInputError, RefusedError } from '../../functions/platform/errors';
 import type { InvokeInfer } from '../../functions/serving/inference/infer-client';
@@ -9,10 +9,15 @@ import { runPrediction, type PredictionDeps } from '../../functions/serving/pred
 import { sha256Hex } from '../../functions/serving/prediction-record';
 import type { PredictionRecord, PredictionStore } from '../../functions/records/records';
 import { ModelRegistry } from '../../functions/serving/registry';
+import { createPredictionStore } from '../../functions/records/records-dynamodb';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
+import { startLocalDynamoDB, type LocalDynamoDB } from '../support/local-dynamodb';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
 
-/** The shared prediction path with fakes for its side effects: infer, the table, the clock. */
+/**
+ * The shared prediction path with fakes for its side effects: infer, the table, the clock. What the table's
+ * condition decides (a redelivery) is checked on the real store against the local DynamoDB, below.
+ */
 const metadata = digitsMetadata();
 const now = new Date('2026-11-22T10:00:00Z');
 let png: Buffer;
@@ -22,8 +27,6 @@ function memoryStore(): PredictionStore & { items: Map<string, PredictionRecord>
   return {
     items,
     async put(record) {
-      const existing = items.get(record.predictionId);
-      if (existing && existing.status !== 'failed') return false;
       items.set(record.predictionId, record);
       return true;
     },
@@ -113,7 +116,8 @@ describe('runPrediction', () => {
       error: { code: 'unsupported-image' },
       modelVersion: metadata.version,
     });
-    expect(outcome.error).toBeDefined();
+    expect(outcome.error).toBeInstanceOf(InvalidInputError);
+    expect(outcome.error).toMatchObject({ code: 'unsupported-image' });
     expect(d.store.items.size).toBe(1);
   });
 
@@ -179,19 +183,6 @@ describe('runPrediction', () => {
     expect((await runPrediction(d, request(png))).record).toMatchObject({ status: 'rejected', error: { code: 'tensor-shape' } });
   });
 
-  it('does not overwrite a finished record on redelivery, but replaces a failed one', async () => {
-    const store = memoryStore();
-    const failing = deps(async () => {
-      throw new InferenceUnavailableError('down');
-    }, store);
-    await runPrediction(failing, request(png));
-    const retry = await runPrediction(deps(answering, store), request(png));
-    expect(retry.written).toBe(true);
-    const again = await runPrediction(deps(answering, store), request(png));
-    expect(again.written).toBe(false);
-    expect(store.items.get('p-1')?.status).toBe('succeeded');
-  });
-
   it('withdraws its record when the subject was erased after the input arrived (#11.2)', async () => {
     const erasures = createMemoryErasureLedger();
     const d = deps(answering, memoryStore(), erasures);
@@ -215,6 +206,27 @@ describe('runPrediction', () => {
     });
     expect([later.erased, later.written, other.written]).toEqual([undefined, true, true]);
     expect(d.store.items.size).toBe(2);
+  });
+});
+
+describe('runPrediction on the prediction store of DynamoDB (dynalite, as the local platform runs it)', () => {
+  let local: LocalDynamoDB;
+  beforeAll(async () => {
+    local = await startLocalDynamoDB('predictions', 'predictionId');
+  });
+  afterAll(() => local?.stop());
+
+  // S3 delivers at least once: the store's ConditionExpression (records-dynamodb.ts) is what refuses a second answer.
+  it('does not overwrite a finished record on redelivery, but replaces a failed one', async () => {
+    const store = createPredictionStore(local.documents, 'predictions');
+    const failing = { ...deps(async () => Promise.reject(new InferenceUnavailableError('down'))), store };
+    expect((await runPrediction(failing, request(png))).written).toBe(true);
+    expect(await store.get('p-1')).toMatchObject({ status: 'failed' });
+    const retry = await runPrediction({ ...deps(answering), store }, request(png));
+    expect(retry.written).toBe(true);
+    const again = await runPrediction({ ...deps(answering), store, now: () => new Date(now.getTime() + 1_000) }, request(png));
+    expect(again.written).toBe(false);
+    expect(await store.get('p-1')).toEqual(retry.record);
   });
 });
 
