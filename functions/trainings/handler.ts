@@ -85,7 +85,9 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
     }),
   );
   logger.info('training queued', { trainingId });
-  return json(202, { trainingId, status: 'queued' });
+  const queued = json(202, { trainingId, status: 'queued' });
+  // Where to follow it (RFC 9110 §15.3.3): a client polls that address instead of building it.
+  return { ...queued, headers: { ...queued.headers, location: `/v1/trainings/${trainingId}` } };
 }
 
 /**

@@ -60,6 +60,7 @@ async function trainOver(model: string, query: string, csv: string): Promise<Tra
   expect(response.status).toBe(202);
   const body = (await response.json()) as { trainingId: string; status: string };
   expect(body.status).toBe('queued');
+  expect(response.headers.get('location')).toBe(`/v1/trainings/${body.trainingId}`);
   return ended(body.trainingId);
 }
 

@@ -52,7 +52,13 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       },
     ],
     requestBody: { required: true, content: { 'text/csv': binary('text/csv') } },
-    responses: { 202: { description: 'Queued.', content: { 'application/json': trainingQueuedSchema } } },
+    responses: {
+      202: {
+        description: 'Queued.',
+        content: { 'application/json': trainingQueuedSchema },
+        headers: { Location: 'where to follow the training: `/v1/trainings/{trainingId}`' },
+      },
+    },
     problems: {
       400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject'],
       403: ['forbidden'],
