@@ -1,19 +1,26 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrainingRecord, TrainingStore } from './training-store';
 
+/** True when a conditional write went through, false when its condition refused it; any other failure is thrown. */
+async function written(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
 /** The training records in their DynamoDB table (vigie-<stage>-trainings, infra/storage.yml), key `trainingId`. */
 export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
   return {
     async create(record) {
-      try {
-        await documents.send(
+      return written(
+        documents.send(
           new PutCommand({ TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(trainingId)' }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
+        ),
+      );
     },
     async get(trainingId) {
       const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { trainingId } }));
@@ -33,8 +40,8 @@ export function createTrainingStore(documents: DynamoDBDocumentClient, table: st
       );
     },
     async claim(trainingId, updatedAt) {
-      try {
-        await documents.send(
+      return written(
+        documents.send(
           new UpdateCommand({
             TableName: table,
             Key: { trainingId },
@@ -49,12 +56,23 @@ export function createTrainingStore(documents: DynamoDBDocumentClient, table: st
               ':updatedAt': updatedAt,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
+        ),
+      );
+    },
+    async eraseSubject({ trainingId, subjectId }, at) {
+      return written(
+        documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { trainingId },
+            // `metrics` is a reserved word of DynamoDB's expressions.
+            UpdateExpression: 'SET erasedAt = :at REMOVE subjectId, dataReport, #metrics, inputKey',
+            ConditionExpression: 'subjectId = :subject',
+            ExpressionAttributeNames: { '#metrics': 'metrics' },
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':subject': subjectId },
+          }),
+        ),
+      );
     },
   };
 }

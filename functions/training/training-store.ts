@@ -44,6 +44,12 @@ export interface TrainingStore {
   update(trainingId: string, changes: Partial<TrainingRecord>): Promise<void>;
   /** Moves a queued training to running; false when it is not queued (another invocation already has it). */
   claim(trainingId: string, updatedAt: string): Promise<boolean>;
+  /**
+   * Removes from the training's record what came from the subject's table (data report, metrics, where the file
+   * was) and their pseudonym, and notes `erasedAt`; false when the record no longer names the subject it was found
+   * under (another erasure did it meanwhile).
+   */
+  eraseSubject(training: Pick<TrainingRecord, 'trainingId' | 'subjectId'>, at: Date): Promise<boolean>;
 }
 
 /** What callers see: the record without where the file is kept nor who sent it. */
