@@ -15,7 +15,7 @@ import {
 } from './subject-trainings';
 
 export interface SubjectDataDeps extends SubjectTrainingDeps {
-  files: BucketFiles;
+  files: Omit<BucketFiles, 'put'>;
   predictions: SubjectIndex<PredictionRecord> & Pick<PredictionStore, 'delete'>;
   erasures: ErasureLedger;
   pseudonymise: Pseudonymise;

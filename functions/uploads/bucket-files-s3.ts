@@ -3,6 +3,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { isMissingObject } from '../platform/s3-errors';
@@ -14,6 +15,9 @@ const unquoted = (eTag: string | undefined) => (eTag ?? '').replace(/"/g, '');
 /** The buckets' files through S3 (or the local s3rver). */
 export function createBucketFiles(s3: S3Client): BucketFiles {
   return {
+    async put(bucket, key, body, contentType) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
     async list(bucket, prefix, continuation) {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuation }));
       return {

@@ -17,10 +17,11 @@ export interface FileListing {
 }
 
 /**
- * The port through which a data subject's files are found, read and deleted in the uploads and results buckets;
- * bucket-files-s3.ts is its S3 adapter.
+ * The port through which files are written, found, read and deleted in the uploads and results buckets (derived
+ * files, a data subject's files); bucket-files-s3.ts is its S3 adapter.
  */
 export interface BucketFiles {
+  put(bucket: string, key: string, body: Uint8Array, contentType: string): Promise<void>;
   list(bucket: string, prefix: string, continuation?: string): Promise<FileListing>;
   /** Undefined when there is no such file. */
   head(bucket: string, key: string): Promise<FileHead | undefined>;

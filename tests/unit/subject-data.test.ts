@@ -4,7 +4,7 @@ import type { PredictionRecord } from '../../functions/records/records';
 import type { ModelMetadata } from '../../functions/serving/model-spec';
 import { createPseudonymiser } from '../../functions/records/pseudonym';
 import type { TrainingRecord } from '../../functions/training/training-store';
-import type { BucketFiles, FileHead } from '../../functions/uploads/bucket-files';
+import type { FileHead } from '../../functions/uploads/bucket-files';
 import {
   EXPORT_CONTENT_LIMIT_BYTES,
   eraseSubject,
@@ -34,7 +34,7 @@ function memoryFiles(objects: Record<string, FakeObject>) {
   const deleted: string[] = [];
   const eTagOf = (object: FakeObject) => object.eTag ?? 'e';
   const remove = (key: string) => void (deleted.push(key), delete objects[key]);
-  const files: BucketFiles = {
+  const files: SubjectDataDeps['files'] = {
     list: async () => ({ files: [] }),
     async head(_bucket, key): Promise<FileHead | undefined> {
       const object = objects[key];
@@ -123,7 +123,7 @@ function fakeModels(versions: Record<string, ModelMetadata> = {}) {
 }
 
 const deps = (
-  files: BucketFiles,
+  files: SubjectDataDeps['files'],
   keys: string[],
   more: Item[] = [],
   trainings: Item[] = [],
