@@ -20,12 +20,13 @@ const DOMAINS = [
   {
     name: 'records',
     holds:
-      'what Vigie keeps about predictions and people: the prediction record (its port, DynamoDB adapter, result and warning shapes), audit events and reports, the erasure ledger, pseudonyms, subject ids',
+      'what Vigie keeps about predictions and people: the prediction record (its port, DynamoDB adapter, result and warning shapes), audit events and reports, the erasure ledger, the subject index (what the predictions and trainings tables hold about a person), pseudonyms, subject ids',
     mayImport: ['platform'],
   },
   {
     name: 'uploads',
-    holds: 'S3 uploads: the `incoming/<model>/` key grammar, reading exactly the announced object, quarantine, deletion',
+    holds:
+      'S3 uploads: the `incoming/<model>/` key grammar, reading exactly the announced object, quarantine, deletion, the files port over the buckets and its S3 adapter',
     mayImport: ['records', 'platform'],
   },
   {

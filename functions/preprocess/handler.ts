@@ -9,6 +9,7 @@ import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '..
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
 import { parseUploadKey } from '../uploads/upload-key';
+import { createBucketFiles } from '../uploads/bucket-files-s3';
 
 const config = loadConfig(preprocessConfigSchema);
 // Uploads are scored by the infer function (its memory sized for the model), over Lambda Invoke.
@@ -17,8 +18,10 @@ const remoteInfer = createInferClient(createLambdaClient(config, 'caller'), conf
   baseDelayMs: 50,
   maxDelayMs: 1000,
 });
+const s3 = createS3Client(config);
 const deps: Promise<UploadDeps> = loadPseudonymiser().then((pseudonymise) => ({
-  s3: createS3Client(config),
+  s3,
+  files: createBucketFiles(s3),
   prediction: createPredictionDeps(config, createModelRegistry(config), remoteInfer),
   pseudonymise,
   resultsBucket: config.RESULTS_BUCKET,

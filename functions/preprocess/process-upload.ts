@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { ANNOTATED_FORMATS, annotateDetections } from '../serving/annotate';
 import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
@@ -6,12 +6,15 @@ import { erasedSince, type ObjectVersion } from '../records/erasure-ledger';
 import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../platform/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../serving/prediction';
 import type { Pseudonymise } from '../records/pseudonym';
-import { deleteUpload } from '../uploads/delete-upload';
+import type { BucketFiles } from '../uploads/bucket-files';
 import { quarantine } from '../uploads/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 
 export interface UploadDeps {
+  /** Reads the announced upload and quarantines it (uploads/announced-object.ts, uploads/quarantine.ts). */
   s3: S3Client;
+  /** Writes and deletes the files this path makes or removes. */
+  files: Pick<BucketFiles, 'put' | 'delete' | 'deleteIfUnchanged'>;
   prediction: PredictionDeps;
   pseudonymise: Pseudonymise;
   /** Derived files go here, never back into the uploads bucket (it would trigger another prediction). */
@@ -83,7 +86,7 @@ async function handleUpload(
   const { object, subjectId, callerId, receivedAt } = opened;
   if (subjectId && (await erasedSince(deps.prediction.erasures, subjectId, receivedAt))) {
     await object.Body?.transformToWebStream().cancel();
-    await deleteUpload(deps.s3, upload);
+    await deps.files.deleteIfUnchanged(upload);
     return { erased: true, written: false };
   }
   const quarantineKey = quarantineKeyFor(predictionId, key);
@@ -98,8 +101,8 @@ async function handleUpload(
   });
   if (outcome.erased) {
     const annotated = outcome.record.annotatedKey;
-    if (annotated) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.resultsBucket, Key: annotated }));
-    await deleteUpload(deps.s3, upload);
+    if (annotated) await deps.files.delete(deps.resultsBucket, annotated);
+    await deps.files.deleteIfUnchanged(upload);
   } else if (outcome.record.status === 'rejected') {
     await quarantine(deps, upload, quarantineKey, object.ContentType);
   }
@@ -150,14 +153,7 @@ export const processUpload: UploadHandler<Upload> = (deps, record, upload, reque
           if (!('detections' in result)) return undefined;
           const key = annotatedKeyFor(predictionId, upload);
           const picture = await annotateDetections(bytes, result, source, 'jpeg');
-          await deps.s3.send(
-            new PutObjectCommand({
-              Bucket: deps.resultsBucket,
-              Key: key,
-              Body: picture,
-              ContentType: ANNOTATED_FORMATS.jpeg.contentType,
-            }),
-          );
+          await deps.files.put(deps.resultsBucket, key, picture, ANNOTATED_FORMATS.jpeg.contentType);
           return key;
         },
       };

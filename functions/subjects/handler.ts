@@ -10,6 +10,12 @@ import { json } from '../api/http/responses';
 import { reportSubjectRequest } from '../records/observability';
 import { AUDIT_SCHEMA_VERSION } from '../records/audit';
 import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
+import { createPredictionStore } from '../records/records-dynamodb';
+import type { PredictionRecord } from '../records/records';
+import { createSubjectIndex } from '../records/subject-index-dynamodb';
+import type { TrainingRecord } from '../training/training-store';
+import { createTrainingStore } from '../training/training-store-dynamodb';
+import { createBucketFiles } from '../uploads/bucket-files-s3';
 import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { eraseSubject, exportSubject, type SubjectDataDeps } from './subject-data';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -19,14 +25,20 @@ const verifier = createApiKeyVerifier(config);
 const documents = createDocumentClient(config);
 const s3 = createS3Client(config);
 const deps: Promise<SubjectDataDeps> = loadPseudonymiser().then((pseudonymise) => ({
-  s3,
-  documents,
+  files: createBucketFiles(s3),
+  // Each table through its store and its subject index.
+  predictions: {
+    ...createPredictionStore(documents, config.PREDICTIONS_TABLE),
+    ...createSubjectIndex<PredictionRecord>(documents, config.PREDICTIONS_TABLE),
+  },
   erasures: createErasureLedger(documents, config.ERASURES_TABLE),
   pseudonymise,
-  predictionsTable: config.PREDICTIONS_TABLE,
   uploadsBucket: config.UPLOADS_BUCKET,
   resultsBucket: config.RESULTS_BUCKET,
-  trainingsTable: config.TRAININGS_TABLE,
+  trainings: {
+    ...createTrainingStore(documents, config.TRAININGS_TABLE),
+    ...createSubjectIndex<TrainingRecord>(documents, config.TRAININGS_TABLE),
+  },
   // Versions trained on a person's table are marked by erasure (subject-trainings.ts).
   models: new BucketModels(s3, config.MODELS_BUCKET),
   now: () => new Date(),

@@ -1,18 +1,10 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TOMBSTONE_DAYS, type ErasureLedger } from '../records/erasure-ledger';
 import type { Pseudonymise } from '../records/pseudonym';
-import type { PredictionRecord } from '../records/records';
+import type { PredictionRecord, PredictionStore } from '../records/records';
 import type { TrainingRecord } from '../training/training-store';
-import { isMissingObject } from '../platform/s3-errors';
 import { normaliseSubjectId } from '../records/subject-id';
-import { deleteUpload } from '../uploads/delete-upload';
+import type { SubjectIndex } from '../records/subject-index';
+import type { BucketFiles } from '../uploads/bucket-files';
 import {
   eraseTrainings,
   exportedTrainings,
@@ -23,11 +15,10 @@ import {
 } from './subject-trainings';
 
 export interface SubjectDataDeps extends SubjectTrainingDeps {
-  s3: S3Client;
-  documents: DynamoDBDocumentClient;
+  files: Omit<BucketFiles, 'put'>;
+  predictions: SubjectIndex<PredictionRecord> & Pick<PredictionStore, 'delete'>;
   erasures: ErasureLedger;
   pseudonymise: Pseudonymise;
-  predictionsTable: string;
   uploadsBucket: string;
   resultsBucket: string;
   now: () => Date;
@@ -53,8 +44,6 @@ export interface SubjectFile {
   mayBeShared?: true;
 }
 
-export const SUBJECT_INDEX = 'bySubject';
-
 /**
  * Uploads still waiting for processing are found by listing `incoming/`: only objects this recent (Lambda retries
  * an S3 event for 6 hours at most), and at most this many listed, so an erasure fits its function's timeout. Later
@@ -71,33 +60,6 @@ export interface Subject {
   pseudonym: string;
   formerPseudonyms: string[];
 }
-
-/**
- * Every item of `table` about the subject, through its subject index (one Query, paginated), oldest first: the
- * predictions table's, and the trainings table's (same name, same keys).
- */
-async function bySubject<T>(deps: SubjectDataDeps, table: string, subjectPseudonym: string): Promise<T[]> {
-  const records: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.documents.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: SUBJECT_INDEX,
-        KeyConditionExpression: 'subjectId = :subject',
-        ExpressionAttributeValues: { ':subject': subjectPseudonym },
-        ExclusiveStartKey: start,
-      }),
-    );
-    records.push(...((page.Items ?? []) as T[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return records;
-}
-
-/** Every prediction record about the subject. */
-export const subjectRecords = (deps: SubjectDataDeps, subjectPseudonym: string) =>
-  bySubject<PredictionRecord>(deps, deps.predictionsTable, subjectPseudonym);
 
 /**
  * Derived files are named by their prediction (annotatedKeyFor in functions/preprocess/process-upload.ts,
@@ -145,14 +107,12 @@ async function recentUploadKeys(
   let listed = 0;
   let token: string | undefined;
   do {
-    const page = await deps.s3.send(
-      new ListObjectsV2Command({ Bucket: deps.uploadsBucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) {
+    const page = await deps.files.list(deps.uploadsBucket, prefix, token);
+    for (const file of page.files) {
       listed += 1;
-      if (object.Key && !known.has(object.Key) && (object.LastModified?.getTime() ?? 0) >= since) keys.push(object.Key);
+      if (!known.has(file.key) && (file.lastModified?.getTime() ?? 0) >= since) keys.push(file.key);
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = page.next;
   } while (token && listed < IN_FLIGHT_LIST_LIMIT);
   return { keys, complete: token === undefined };
 }
@@ -164,29 +124,17 @@ interface HeldFile extends SubjectFile {
   lastModified: Date;
 }
 
-const unquoted = (eTag: string | undefined) => (eTag ?? '').replace(/"/g, '');
-
 /**
  * The file as it is now, if it is there and is the subject's: an upload whose `subject-id` metadata names
  * someone else (or no one) is not theirs, whatever record once named its key (#11.1).
  */
 async function ownedBy(deps: SubjectDataDeps, file: SubjectFile, subjectPseudonym: string): Promise<HeldFile | undefined> {
-  let head;
-  try {
-    head = await deps.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }));
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw error;
-  }
-  const subject = normaliseSubjectId(head.Metadata?.['subject-id'] ?? '');
+  const head = await deps.files.head(file.bucket, file.key);
+  if (!head) return undefined;
+  const subject = normaliseSubjectId(head.metadata['subject-id'] ?? '');
   if (claimedByMetadata(file) && (!subject || deps.pseudonymise(subject) !== subjectPseudonym)) return undefined;
-  return {
-    ...file,
-    bytes: head.ContentLength ?? 0,
-    contentType: head.ContentType,
-    eTag: unquoted(head.ETag),
-    lastModified: head.LastModified ?? new Date(0),
-  };
+  const { bytes, contentType, eTag, lastModified } = head;
+  return { ...file, bytes, contentType, eTag, lastModified };
 }
 
 /**
@@ -201,8 +149,8 @@ async function subjectHoldings(deps: SubjectDataDeps, subject: Subject, until?: 
   const recorded: PredictionRecord[] = [];
   const trained: TrainingRecord[] = [];
   for (const pseudonym of [subjectPseudonym, ...subject.formerPseudonyms]) {
-    recorded.push(...(await subjectRecords(deps, pseudonym)));
-    trained.push(...(await bySubject<TrainingRecord>(deps, deps.trainingsTable, pseudonym)));
+    recorded.push(...(await deps.predictions.bySubject(pseudonym)));
+    trained.push(...(await deps.trainings.bySubject(pseudonym)));
   }
   const records = recorded.filter((record) => before(new Date(record.createdAt)));
   const trainings = trained.filter((training) => before(new Date(training.createdAt)));
@@ -258,15 +206,11 @@ async function sweep(deps: SubjectDataDeps, subject: Subject, at: Date) {
     // Marked before it goes: its S3 event, if still to come, then ends quietly instead of recording the key.
     if (file.role === 'upload') await deps.erasures.markObjectErased({ bucket: file.bucket, key: file.key, eTag: file.eTag }, at);
     // Uploads go by their ETag: one replaced since it was checked is someone else's now, and stays.
-    if (claimedByMetadata(file)) await deleteUpload(deps.s3, { bucket: file.bucket, key: file.key, eTag: file.eTag });
-    else await deps.s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
+    if (claimedByMetadata(file)) await deps.files.deleteIfUnchanged({ bucket: file.bucket, key: file.key, eTag: file.eTag });
+    else await deps.files.delete(file.bucket, file.key);
   }
   const trainings = await eraseTrainings(deps, holdings.trainings, at);
-  for (const record of holdings.records) {
-    await deps.documents.send(
-      new DeleteCommand({ TableName: deps.predictionsTable, Key: { predictionId: record.predictionId } }),
-    );
-  }
+  for (const record of holdings.records) await deps.predictions.delete(record.predictionId);
   return { ...holdings, erasedTrainings: trainings };
 }
 
@@ -317,19 +261,6 @@ export interface SubjectExport {
   contentIncluded: boolean;
 }
 
-/** The file's bytes, if it is still the object that was checked to be the subject's. */
-async function readIfUnchanged(deps: SubjectDataDeps, file: SubjectFile, eTag: string): Promise<Uint8Array | undefined> {
-  try {
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
-    if (unquoted(object.ETag) === eTag) return await object.Body?.transformToByteArray();
-    await object.Body?.transformToWebStream().cancel();
-    return undefined;
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw error;
-  }
-}
-
 /** GDPR Art. 15 and 20: every record about the subject and every file held, with contents when they fit. */
 export async function exportSubject(deps: SubjectDataDeps, subject: Subject): Promise<SubjectExport> {
   const { pseudonym: subjectPseudonym } = subject;
@@ -341,7 +272,7 @@ export async function exportSubject(deps: SubjectDataDeps, subject: Subject): Pr
     if (!mayBeShared) total += bytes;
     // Past the limit nothing more is read: a person with many uploads must not exhaust the function's memory.
     const fits = total <= EXPORT_CONTENT_LIMIT_BYTES && !mayBeShared;
-    const content = fits ? await readIfUnchanged(deps, file, eTag) : undefined;
+    const content = fits ? await deps.files.readIfUnchanged({ bucket, key, eTag }) : undefined;
     files.push({ ...file, contentBase64: content && Buffer.from(content).toString('base64') });
   }
   const contentIncluded = total <= EXPORT_CONTENT_LIMIT_BYTES;

@@ -1,7 +1,7 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BucketModels } from '../training/model-bucket';
-import { publicTraining, type TrainingRecord } from '../training/training-store';
+import { publicTraining, type TrainingRecord, type TrainingStore } from '../training/training-store';
 import type { ModelMetadata } from '../serving/model-spec';
+import type { SubjectIndex } from '../records/subject-index';
 
 /**
  * Trainings about a data subject (#20.4): a table uploaded with `subject-id` metadata, or sent with
@@ -10,8 +10,7 @@ import type { ModelMetadata } from '../serving/model-spec';
  * subject-data.ts), removes what the record derived from it, and marks each version trained on it.
  */
 export interface SubjectTrainingDeps {
-  documents: DynamoDBDocumentClient;
-  trainingsTable: string;
+  trainings: SubjectIndex<TrainingRecord> & Pick<TrainingStore, 'eraseSubject'>;
   models: Pick<BucketModels, 'current' | 'replaceMetadata'>;
 }
 
@@ -95,27 +94,7 @@ export async function eraseTrainings(deps: SubjectTrainingDeps, trainings: Train
       continue;
     }
     if (training.version && (await flagVersion(deps, training, at))) result.flagged.push(`${training.model}@${training.version}`);
-    const redacted = await deps.documents
-      .send(
-        new UpdateCommand({
-          TableName: deps.trainingsTable,
-          Key: { trainingId: training.trainingId },
-          // `metrics` is a reserved word of DynamoDB's expressions.
-          UpdateExpression: 'SET erasedAt = :at REMOVE subjectId, dataReport, #metrics, inputKey',
-          ConditionExpression: 'subjectId = :subject',
-          ExpressionAttributeNames: { '#metrics': 'metrics' },
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':subject': training.subjectId },
-        }),
-      )
-      .then(
-        () => true,
-        (error: unknown) => {
-          // Erased meanwhile by another request.
-          if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-          throw error;
-        },
-      );
-    if (redacted) result.redacted += 1;
+    if (await deps.trainings.eraseSubject(training, at)) result.redacted += 1;
   }
   return result;
 }

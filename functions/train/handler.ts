@@ -6,7 +6,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { BucketModels } from '../training/model-bucket';
 import { parseTrainingMetadata, queuedTraining } from '../training/training-request';
 import { checkTrainable } from '../training/trainable';
-import { createTrainingStore } from '../training/training-store';
+import { createTrainingStore } from '../training/training-store-dynamodb';
 import { createDocumentClient, createS3Client } from '../platform/aws';
 import { loadConfig, trainConfigSchema } from '../platform/config';
 import { VigieError } from '../platform/errors';

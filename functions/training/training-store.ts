@@ -1,4 +1,3 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeaderboardEntry } from './search';
 import type { DataReport } from './profile';
 
@@ -37,70 +36,20 @@ export interface TrainingRecord {
   expiresAt: number;
 }
 
+/** The port the trainings code reads and writes training records through; training-store-dynamodb.ts is its adapter. */
 export interface TrainingStore {
+  /** False when the id is already taken (a redelivered S3 event): the training is not started twice. */
   create(record: TrainingRecord): Promise<boolean>;
   get(trainingId: string): Promise<TrainingRecord | undefined>;
   update(trainingId: string, changes: Partial<TrainingRecord>): Promise<void>;
   /** Moves a queued training to running; false when it is not queued (another invocation already has it). */
   claim(trainingId: string, updatedAt: string): Promise<boolean>;
-}
-
-export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
-  return {
-    /** False when the id is already taken (a redelivered S3 event): the training is not started twice. */
-    async create(record) {
-      try {
-        await documents.send(
-          new PutCommand({ TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(trainingId)' }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    },
-    async get(trainingId) {
-      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { trainingId } }));
-      return Item as TrainingRecord | undefined;
-    },
-    async update(trainingId, changes) {
-      const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-      if (entries.length === 0) return;
-      await documents.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { trainingId },
-          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])),
-          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-        }),
-      );
-    },
-    async claim(trainingId, updatedAt) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { trainingId },
-            UpdateExpression: 'SET #status = :running, progress = :progress, stage = :stage, updatedAt = :updatedAt',
-            ConditionExpression: '#status = :queued',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':queued': 'queued',
-              ':running': 'running',
-              ':progress': 0.05,
-              ':stage': 'reading',
-              ':updatedAt': updatedAt,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    },
-  };
+  /**
+   * Removes from the training's record what came from the subject's table (data report, metrics, where the file
+   * was) and their pseudonym, and notes `erasedAt`; false when the record no longer names the subject it was found
+   * under (another erasure did it meanwhile).
+   */
+  eraseSubject(training: Pick<TrainingRecord, 'trainingId' | 'subjectId'>, at: Date): Promise<boolean>;
 }
 
 /** What callers see: the record without where the file is kept nor who sent it. */

@@ -6,7 +6,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { BucketModels } from '../training/model-bucket';
 import { checkTrainable } from '../training/trainable';
 import { checkModelName, parseTrainingOptions, queuedTraining } from '../training/training-request';
-import { createTrainingStore, publicTraining } from '../training/training-store';
+import { createTrainingStore } from '../training/training-store-dynamodb';
+import { publicTraining } from '../training/training-store';
 import { createDocumentClient, createLambdaClient, createS3Client } from '../platform/aws';
 import { loadConfig, trainingsConfigSchema } from '../platform/config';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../platform/errors';

@@ -1,6 +1,6 @@
 import { BucketModels } from '../training/model-bucket';
 import { createDocumentClient, createS3Client } from '../platform/aws';
-import { createApiKeyStore } from '../api/http/api-key-store';
+import { createApiKeyStore } from '../api/http/api-key-store-dynamodb';
 import type { ApiAuthConfig, AwsEndpointsConfig, PredictionPathConfig } from '../platform/config';
 import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from '../api/http/api-keys';
 import type { InvokeInfer } from '../serving/inference/infer-client';

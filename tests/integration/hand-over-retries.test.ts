@@ -8,7 +8,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createLambdaClient } from '../../functions/platform/aws';
 import { queuedTraining } from '../../functions/training/training-request';
-import { createTrainingStore } from '../../functions/training/training-store';
+import { createTrainingStore } from '../../functions/training/training-store-dynamodb';
 import { startDynamoDB } from '../../scripts/local/emulators';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/settings';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKeyStore } from '../../functions/api/http/api-key-store';
+import { createApiKeyStore } from '../../functions/api/http/api-key-store-dynamodb';
 import { hashApiKey } from '../../functions/api/http/api-keys';
 import type { ImageInputSpec } from '../../functions/serving/model-spec';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';

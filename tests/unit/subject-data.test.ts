@@ -1,9 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import type { PredictionRecord } from '../../functions/records/records';
 import type { ModelMetadata } from '../../functions/serving/model-spec';
 import { createPseudonymiser } from '../../functions/records/pseudonym';
+import type { TrainingRecord } from '../../functions/training/training-store';
+import type { FileHead } from '../../functions/uploads/bucket-files';
 import {
   EXPORT_CONTENT_LIMIT_BYTES,
   eraseSubject,
@@ -24,46 +25,47 @@ interface FakeObject {
   replacedAfterHead?: FakeObject;
 }
 
-/** A fake S3 over a few objects: HEAD, GET, LIST and DELETE, noting which bodies were read and which deleted. */
-function fakeS3(objects: Record<string, FakeObject>) {
+/**
+ * The buckets in memory behind the files port (keys alone: the tests do not mix buckets), noting which bodies
+ * were read and which files deleted. Nothing is listed: no upload is in flight.
+ */
+function memoryFiles(objects: Record<string, FakeObject>) {
   const read: string[] = [];
   const deleted: string[] = [];
-  const missing = () => Object.assign(new Error('missing'), { name: 'NotFound' });
-  const s3 = {
-    async send(command: { constructor: { name: string }; input: { Key?: string } }) {
-      const key = command.input.Key ?? '';
+  const eTagOf = (object: FakeObject) => object.eTag ?? 'e';
+  const remove = (key: string) => void (deleted.push(key), delete objects[key]);
+  const files: SubjectDataDeps['files'] = {
+    list: async () => ({ files: [] }),
+    async head(_bucket, key): Promise<FileHead | undefined> {
       const object = objects[key];
-      const kind = command.constructor.name;
-      if (kind === 'ListObjectsV2Command') return { Contents: [] };
-      if (!object) throw missing();
-      if (kind === 'DeleteObjectCommand') {
-        const ifMatch = (command.input as { IfMatch?: string }).IfMatch;
-        if (ifMatch && ifMatch !== `"${object.eTag ?? 'e'}"`)
-          throw Object.assign(new Error('changed'), { name: 'PreconditionFailed' });
-        return void (deleted.push(key), delete objects[key]);
-      }
-      const head = {
-        ContentLength: object.size,
-        ContentType: 'image/png',
-        ETag: `"${object.eTag ?? 'e'}"`,
-        LastModified: object.modified ?? new Date(0),
-        Metadata: object.subject ? { 'subject-id': object.subject } : {},
-      };
-      if (kind === 'HeadObjectCommand') {
-        // Someone uploads to the same key right after this read (the race the conditional delete closes).
-        if (object.replacedAfterHead) objects[key] = object.replacedAfterHead;
-        return head;
-      }
+      if (!object) return undefined;
+      // Someone uploads to the same key right after this read (the race the conditional delete closes).
+      if (object.replacedAfterHead) objects[key] = object.replacedAfterHead;
       return {
-        ...head,
-        Body: {
-          transformToByteArray: async () => (read.push(key), new Uint8Array(object.size)),
-          transformToWebStream: () => ({ cancel: async () => undefined }),
-        },
+        bytes: object.size,
+        contentType: 'image/png',
+        eTag: eTagOf(object),
+        lastModified: object.modified ?? new Date(0),
+        metadata: object.subject ? { 'subject-id': object.subject } : {},
       };
     },
+    async readIfUnchanged({ key, eTag }) {
+      const object = objects[key];
+      if (!object || eTagOf(object) !== eTag) return undefined;
+      read.push(key);
+      return new Uint8Array(object.size);
+    },
+    async deleteIfUnchanged({ key, eTag }) {
+      const object = objects[key];
+      if (!object || (eTag && eTag !== eTagOf(object))) return false;
+      remove(key);
+      return true;
+    },
+    delete: async (_bucket, key) => {
+      if (objects[key]) remove(key);
+    },
   };
-  return { s3: s3 as unknown as S3Client, read, deleted };
+  return { files, read, deleted };
 }
 
 const records = (keys: string[]) =>
@@ -78,30 +80,30 @@ const records = (keys: string[]) =>
 type Item = Record<string, unknown>;
 
 /**
- * Fake tables: the predictions table `t` holds the subject's records (uploads of `keys`, and `more`), which a
- * DeleteCommand removes; the trainings table holds `trainings`, which an UpdateCommand redacts as erasure does.
+ * The tables in memory behind the ports: the subject's prediction records (uploads of `keys`, and `more`), which
+ * erasure deletes, and `trainings`, which erasure redacts as the trainings table's adapter does.
  */
-function fakeTables(keys: string[], more: Item[] = [], trainings: Item[] = []) {
+function memoryTables(keys: string[], more: Item[] = [], trainings: Item[] = []) {
   const items: Item[] = [...records(keys), ...more];
-  const updates: Item[] = [];
-  const documents = {
-    async send(command: { constructor: { name: string }; input: Item & { Key?: Item; TableName?: string } }) {
-      const kind = command.constructor.name;
-      if (command.input.TableName === 'trainings') {
-        if (kind === 'QueryCommand') return { Items: trainings.filter((training) => training.subjectId === X) };
-        updates.push(command.input);
-        const training = trainings.find((item) => item.trainingId === command.input.Key?.trainingId)!;
-        for (const removed of ['subjectId', 'dataReport', 'metrics', 'inputKey']) delete training[removed];
-        training.erasedAt = (command.input.ExpressionAttributeValues as Item)[':at'];
-        return {};
-      }
-      if (kind === 'QueryCommand') return { Items: [...items] };
-      const at = items.findIndex((item) => item.predictionId === command.input.Key?.predictionId);
+  const about = <T>(table: Item[], subject: string) => table.filter((item) => item.subjectId === subject) as T[];
+  const predictions: SubjectDataDeps['predictions'] = {
+    bySubject: async (subject) => about<PredictionRecord>(items, subject),
+    async delete(predictionId) {
+      const at = items.findIndex((item) => item.predictionId === predictionId);
       if (at >= 0) items.splice(at, 1);
-      return {};
     },
-  } as unknown as DynamoDBDocumentClient;
-  return { documents, trainings, updates };
+  };
+  const trainingStore: SubjectDataDeps['trainings'] = {
+    bySubject: async (subject) => about<TrainingRecord>(trainings, subject),
+    async eraseSubject({ trainingId, subjectId }, at) {
+      const training = trainings.find((item) => item.trainingId === trainingId);
+      if (!training || training.subjectId !== subjectId) return false;
+      for (const removed of ['subjectId', 'dataReport', 'metrics', 'inputKey']) delete training[removed];
+      training.erasedAt = at.toISOString();
+      return true;
+    },
+  };
+  return { predictions, trainings: trainingStore };
 }
 
 /** Trained versions in memory: the metadata each was registered with, replaced as the bucket would be. */
@@ -121,19 +123,17 @@ function fakeModels(versions: Record<string, ModelMetadata> = {}) {
 }
 
 const deps = (
-  s3: S3Client,
+  files: SubjectDataDeps['files'],
   keys: string[],
   more: Item[] = [],
   trainings: Item[] = [],
   models = fakeModels(),
 ): SubjectDataDeps => ({
-  s3,
-  documents: fakeTables(keys, more, trainings).documents,
-  trainingsTable: 'trainings',
+  files,
+  ...memoryTables(keys, more, trainings),
   models,
   erasures: createMemoryErasureLedger(),
   pseudonymise,
-  predictionsTable: 't',
   uploadsBucket: 'uploads',
   resultsBucket: 'results',
   now: () => new Date(1_000),
@@ -142,8 +142,8 @@ const deps = (
 
 describe('exportSubject', () => {
   it('embeds the files while they fit', async () => {
-    const { s3, read } = fakeS3({ a: { size: 10, subject: 'person-x' }, b: { size: 20, subject: 'person-x' } });
-    const exported = await exportSubject(deps(s3, ['a', 'b']), SUBJECT);
+    const { files, read } = memoryFiles({ a: { size: 10, subject: 'person-x' }, b: { size: 20, subject: 'person-x' } });
+    const exported = await exportSubject(deps(files, ['a', 'b']), SUBJECT);
     expect(exported.contentIncluded).toBe(true);
     expect(exported.files.map((f) => [f.key, f.bytes, Buffer.from(f.contentBase64!, 'base64').length])).toEqual([
       ['a', 10, 10],
@@ -154,12 +154,12 @@ describe('exportSubject', () => {
 
   it('past the limit lists the files without reading any more of them', async () => {
     const big = EXPORT_CONTENT_LIMIT_BYTES - 5;
-    const { s3, read } = fakeS3({
+    const { files, read } = memoryFiles({
       a: { size: big, subject: 'person-x' },
       b: { size: 10, subject: 'person-x' },
       c: { size: 10, subject: 'person-x' },
     });
-    const exported = await exportSubject(deps(s3, ['a', 'b', 'c']), SUBJECT);
+    const exported = await exportSubject(deps(files, ['a', 'b', 'c']), SUBJECT);
     expect(exported.contentIncluded).toBe(false);
     expect(exported.files.map((f) => [f.key, f.bytes, f.contentBase64])).toEqual([
       ['a', big, undefined],
@@ -170,12 +170,12 @@ describe('exportSubject', () => {
   });
 
   it('leaves out an upload whose key now holds someone else’s object (#11.1)', async () => {
-    const { s3, read } = fakeS3({
+    const { files, read } = memoryFiles({
       mine: { size: 5, subject: 'person-x' },
       reused: { size: 7, subject: 'person-y' },
       anon: { size: 3 },
     });
-    const exported = await exportSubject(deps(s3, ['mine', 'reused', 'anon']), SUBJECT);
+    const exported = await exportSubject(deps(files, ['mine', 'reused', 'anon']), SUBJECT);
     expect(exported.files.map((f) => f.key)).toEqual(['mine']);
     expect(read).toEqual(['mine']);
   });
@@ -183,11 +183,11 @@ describe('exportSubject', () => {
 
 describe('eraseSubject', () => {
   it('deletes only the subject’s own uploads, leaves a tombstone, and marks each deleted upload', async () => {
-    const { s3, deleted } = fakeS3({
+    const { files, deleted } = memoryFiles({
       mine: { size: 5, subject: 'person-x', eTag: 'm' },
       reused: { size: 7, subject: 'person-y' },
     });
-    const d = deps(s3, ['mine', 'reused']);
+    const d = deps(files, ['mine', 'reused']);
     const receipt = await eraseSubject(d, SUBJECT);
     expect(deleted).toEqual(['mine']);
     expect(receipt).toMatchObject({ predictions: 2, files: 1, inFlightUploads: 0, inFlightScanComplete: true });
@@ -197,20 +197,20 @@ describe('eraseSubject', () => {
   });
 
   it('keeps what the person sent after the erasure began: they may come back (#11.2)', async () => {
-    const { s3, deleted } = fakeS3({
+    const { files, deleted } = memoryFiles({
       before: { size: 5, subject: 'person-x', modified: new Date(1_000) },
       after: { size: 5, subject: 'person-x', modified: new Date(2_000) },
     });
-    const receipt = await eraseSubject(deps(s3, ['before', 'after']), SUBJECT);
+    const receipt = await eraseSubject(deps(files, ['before', 'after']), SUBJECT);
     expect(deleted).toEqual(['before']);
     expect(receipt.files).toBe(1);
   });
 
   it('leaves an upload that someone else put at the key between the check and the delete (#11.1)', async () => {
-    const { s3, deleted } = fakeS3({
+    const { files, deleted } = memoryFiles({
       shared: { size: 5, subject: 'person-x', eTag: 'mine', replacedAfterHead: { size: 6, subject: 'person-y', eTag: 'theirs' } },
     });
-    await eraseSubject(deps(s3, ['shared']), SUBJECT);
+    await eraseSubject(deps(files, ['shared']), SUBJECT);
     expect(deleted).toEqual([]);
   });
 });
@@ -229,8 +229,8 @@ describe('batch outputs (#20.2)', () => {
   const legacy = 'batch/iris/day.csv';
 
   it('exports the output a batch of theirs wrote, and lists one named by its input key alone without its content', async () => {
-    const { s3, read } = fakeS3({ [own]: { size: 40 }, [legacy]: { size: 30 } });
-    const exported = await exportSubject(deps(s3, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
+    const { files, read } = memoryFiles({ [own]: { size: 40 }, [legacy]: { size: 30 } });
+    const exported = await exportSubject(deps(files, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
     expect(exported.files.map((f) => [f.role, f.key, f.predictionId, f.contentBase64 !== undefined])).toEqual([
       ['batch-output', own, 'b-1', true],
       ['batch-output', legacy, 'b-2', false],
@@ -240,8 +240,8 @@ describe('batch outputs (#20.2)', () => {
   });
 
   it('erases the outputs of their batches with their records', async () => {
-    const { s3, deleted } = fakeS3({ [own]: { size: 40 }, [legacy]: { size: 30 }, 'batch/iris/other.csv': { size: 9 } });
-    const receipt = await eraseSubject(deps(s3, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
+    const { files, deleted } = memoryFiles({ [own]: { size: 40 }, [legacy]: { size: 30 }, 'batch/iris/other.csv': { size: 9 } });
+    const receipt = await eraseSubject(deps(files, [], [batch('b-1', own), batch('b-2', legacy)]), SUBJECT);
     expect(deleted.sort()).toEqual([legacy, own].sort());
     expect(receipt).toMatchObject({ predictions: 2, files: 2 });
   });
@@ -276,8 +276,8 @@ describe('trainings on a table about the person (#20.4)', () => {
   });
 
   it('exports the trainings, their tables and the versions they registered', async () => {
-    const { s3 } = fakeS3(objects());
-    const exported = await exportSubject(deps(s3, [], [], tables(), fakeModels({ 'loans@1.0.0': version })), SUBJECT);
+    const { files } = memoryFiles(objects());
+    const exported = await exportSubject(deps(files, [], [], tables(), fakeModels({ 'loans@1.0.0': version })), SUBJECT);
     expect(exported.trainings.map((t) => t.trainingId)).toEqual(['t-s3', 't-http', 't-reused', 't-running']);
     expect(exported.trainings[0]).not.toHaveProperty('inputKey');
     expect(exported.trainings[0]).not.toHaveProperty('subjectId');
@@ -290,10 +290,10 @@ describe('trainings on a table about the person (#20.4)', () => {
   });
 
   it('erases the tables, redacts the ended records, marks the version, and leaves a running one to a rerun', async () => {
-    const { s3, deleted } = fakeS3(objects());
+    const { files, deleted } = memoryFiles(objects());
     const trainings = tables();
     const models = fakeModels({ 'loans@1.0.0': version });
-    const receipt = await eraseSubject(deps(s3, [], [], trainings, models), SUBJECT);
+    const receipt = await eraseSubject(deps(files, [], [], trainings, models), SUBJECT);
     expect(deleted.sort()).toEqual(
       ['training-requests/loans/t-http.csv', 'training-requests/loans/t-running.csv', 'training/loans/me.csv'].sort(),
     );

@@ -1,0 +1,78 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TrainingRecord, TrainingStore } from './training-store';
+
+/** True when a conditional write went through, false when its condition refused it; any other failure is thrown. */
+async function written(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** The training records in their DynamoDB table (vigie-<stage>-trainings, infra/storage.yml), key `trainingId`. */
+export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
+  return {
+    async create(record) {
+      return written(
+        documents.send(
+          new PutCommand({ TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(trainingId)' }),
+        ),
+      );
+    },
+    async get(trainingId) {
+      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { trainingId } }));
+      return Item as TrainingRecord | undefined;
+    },
+    async update(trainingId, changes) {
+      const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) return;
+      await documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { trainingId },
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+        }),
+      );
+    },
+    async claim(trainingId, updatedAt) {
+      return written(
+        documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { trainingId },
+            UpdateExpression: 'SET #status = :running, progress = :progress, stage = :stage, updatedAt = :updatedAt',
+            ConditionExpression: '#status = :queued',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':queued': 'queued',
+              ':running': 'running',
+              ':progress': 0.05,
+              ':stage': 'reading',
+              ':updatedAt': updatedAt,
+            },
+          }),
+        ),
+      );
+    },
+    async eraseSubject({ trainingId, subjectId }, at) {
+      return written(
+        documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { trainingId },
+            // `metrics` is a reserved word of DynamoDB's expressions.
+            UpdateExpression: 'SET erasedAt = :at REMOVE subjectId, dataReport, #metrics, inputKey',
+            ConditionExpression: 'subjectId = :subject',
+            ExpressionAttributeNames: { '#metrics': 'metrics' },
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':subject': subjectId },
+          }),
+        ),
+      );
+    },
+  };
+}
