@@ -127,10 +127,13 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     // The asynchronous invocations (batches, trainings) retry as S3's notifications do.
     VIGIE_ASYNC_RETRY_DELAYS_MS: settings.retryDelaysMs.join(','),
     // serverless-offline runs every function in worker threads of one long-lived process; glibc gives each thread
-    // an arena of its own and keeps what they freed, so that process never went back to its size after a burst
-    // (`vigie soak`, 3 min: 376 MB → 510 MB after a rest; with 2 arenas 283 MB → 283 MB). Lambda runs one process
-    // per container, so this is the local platform's concern only. sharp's documentation gives the same advice.
+    // an arena of its own and keeps what they freed, and past a large free it raises its mmap threshold so later
+    // large buffers (tensors, CSV chunks) land in the heap and fragment it: that process never went back to its
+    // size after a burst (`vigie soak`, 10 min: 365 → 476 MB after the rest; 2 arenas: 276 → 304 MB; 2 arenas and
+    // a fixed 128 KiB threshold: 253 → 262 MB). Lambda runs one process per container: a local concern only.
+    // A user's own values win.
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
   };
   const resources = await readStackResources(env);
   const dynamodb = await startDynamoDB({ port: settings.dynamodbPort, directory: folders.dynamodb });
