@@ -160,6 +160,14 @@ describe('a stop with notifications still queued', () => {
   }, 180_000);
 });
 
+/** The test ports as `vigie start` and the measurements read them. */
+const TEST_PORTS_ENV = {
+  VIGIE_HTTP_PORT: String(TEST_SETTINGS.httpPort),
+  VIGIE_LAMBDA_PORT: String(TEST_SETTINGS.lambdaPort),
+  VIGIE_S3_PORT: String(TEST_SETTINGS.s3Port),
+  VIGIE_DYNAMODB_PORT: String(TEST_SETTINGS.dynamodbPort),
+};
+
 describe('npm start on a port already taken', () => {
   it('says why and exits with an error, without claiming to run', async () => {
     const squatter = createServer((_, response) => response.end('someone else')).listen(TEST_SETTINGS.httpPort, '127.0.0.1');
@@ -168,10 +176,7 @@ describe('npm start on a port already taken', () => {
       const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/local/start.ts'], {
         env: {
           ...process.env,
-          VIGIE_HTTP_PORT: String(TEST_SETTINGS.httpPort),
-          VIGIE_LAMBDA_PORT: String(TEST_SETTINGS.lambdaPort),
-          VIGIE_S3_PORT: String(TEST_SETTINGS.s3Port),
-          VIGIE_DYNAMODB_PORT: String(TEST_SETTINGS.dynamodbPort),
+          ...TEST_PORTS_ENV,
           VIGIE_STATE_DIR: mkdtempSync(join(tmpdir(), 'vigie-busy-')),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -201,10 +206,7 @@ describe('vigie latency on a port already taken (issue #21)', () => {
       const child = spawn(process.execPath, ['bin/vigie.js', 'latency'], {
         env: {
           ...process.env,
-          VIGIE_HTTP_PORT: String(TEST_SETTINGS.httpPort),
-          VIGIE_LAMBDA_PORT: String(TEST_SETTINGS.lambdaPort),
-          VIGIE_S3_PORT: String(TEST_SETTINGS.s3Port),
-          VIGIE_DYNAMODB_PORT: String(TEST_SETTINGS.dynamodbPort),
+          ...TEST_PORTS_ENV,
           // Were the variables ignored, the measurement would run and end 0: keep that short.
           LATENCY_HTTP_REQUESTS: '1',
           LATENCY_UPLOADS: '1',
