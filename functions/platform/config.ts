@@ -150,3 +150,23 @@ export function loadConfig<S extends z.ZodMiniType>(schema: S, env: NodeJS.Proce
   }
   return parsed.data;
 }
+
+/**
+ * Bringing a model (docs/bring-your-own-model.md): the models bucket it is registered in, the uploads bucket of the
+ * S3 door, the results bucket where that door writes each outcome, and the two size limits.
+ */
+export const importsConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...apiAuth,
+  MODELS_BUCKET: nonEmpty,
+  UPLOADS_BUCKET: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  /**
+   * The HTTP door: Lambda takes at most 6 MB of request event, and a multipart body travels in it base64-encoded
+   * (4/3 larger), so 4 MiB is what always fits. Larger models come through the S3 door.
+   */
+  IMPORT_HTTP_MAX_BYTES: positiveInt(4 * 1024 * 1024),
+  /** Any door: the model is held in memory twice (bytes, session) and written once to /tmp (2 GB in serverless.yml). */
+  IMPORT_MAX_BYTES: positiveInt(1024 * 1024 * 1024),
+});

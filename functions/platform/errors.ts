@@ -176,3 +176,22 @@ export class ConflictError extends VigieError {
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * A model offered for import failed one of the checks that stand between a notebook and production
+ * (functions/training/import/): the problem names the check (`check`) and says why, so its author knows what to fix.
+ */
+export class ImportRefusedError extends VigieError {
+  readonly status = 422;
+  readonly code = 'model-import-refused';
+  override readonly extensions: Record<string, unknown>;
+  constructor(
+    readonly check: string,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    super(`Check '${check}' failed: ${message}`);
+    this.name = 'ImportRefusedError';
+    this.extensions = { check, ...details };
+  }
+}

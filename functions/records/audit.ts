@@ -113,16 +113,35 @@ export const modelApprovalAuditEventSchema = z.strictObject({
   approverPseudonym: pseudonym,
 });
 
+/**
+ * A model offered for import (docs/bring-your-own-model.md) and what came of it: a pending version, or the check
+ * that refused it. Who sent it is the key's pseudonym (HTTP) or the upload's `requested-by` (S3).
+ */
+export const modelImportAuditEventSchema = z.strictObject({
+  event: z.literal('model-import'),
+  ...common,
+  source: z.enum(['s3', 'http']),
+  model: nonEmpty,
+  modelVersion: z.optional(nonEmpty),
+  modelSha256: z.optional(sha256),
+  bytes: z.optional(count),
+  status: z.enum(['pending', 'refused']),
+  errorCode: z.optional(nonEmpty),
+  check: z.optional(nonEmpty),
+});
+
 export const auditEventSchema = z.discriminatedUnion('event', [
   predictionAuditEventSchema,
   subjectRequestAuditEventSchema,
   rejectedRowsAuditEventSchema,
   trainingAuditEventSchema,
   modelApprovalAuditEventSchema,
+  modelImportAuditEventSchema,
 ]);
 
 export type TrainingAuditEvent = z.infer<typeof trainingAuditEventSchema>;
 export type ModelApprovalAuditEvent = z.infer<typeof modelApprovalAuditEventSchema>;
+export type ModelImportAuditEvent = z.infer<typeof modelImportAuditEventSchema>;
 
 export type PredictionAuditEvent = z.infer<typeof predictionAuditEventSchema>;
 export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSchema>;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TrainingAuditEvent } from '../records/audit';
 import { AUDIT_SCHEMA_VERSION } from '../records/audit';
-import { nextMinor, type BucketModels } from '../training/model-bucket';
+import { nextVersion, type BucketModels } from '../training/model-bucket';
 import type { TrainingLimits } from '../platform/training-limits';
 import type { TrainingRecord, TrainingStore } from '../training/training-store';
 import { trainFromCsv } from '../training/train';
@@ -24,10 +24,6 @@ export interface TrainDeps {
 }
 
 /** The next version of a model: 1.0.0 for a new one, else the highest (shipped or trained) with its minor raised. */
-export function nextVersion(existing: string[]): string {
-  return existing.length === 0 ? '1.0.0' : nextMinor(existing.at(-1)!);
-}
-
 /**
  * Runs one queued training to its end: the record goes running → succeeded (a pending version in the models
  * bucket) or failed with `{code, message}`. It never throws for bad data: a failure is a state of the training,

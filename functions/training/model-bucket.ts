@@ -15,6 +15,9 @@ export const artifactKey = (model: string, version: string) => `models/${model}/
 export const cardKey = (model: string, version: string, format: 'md' | 'json') =>
   `models/${model}/${version}/model-card.${format}`;
 
+export const versionExists = (model: string, version: string) =>
+  new ConflictError('version-exists', `Version ${version} of '${model}' exists: a version is never replaced; import under another number.`);
+
 /** How many taken version numbers a registration steps over before it gives up (a runaway, not a race). */
 const MAX_VERSION_CLAIMS = 20;
 
@@ -22,6 +25,11 @@ const MAX_VERSION_CLAIMS = 20;
 export function nextMinor(version: string): string {
   const [major, minor] = version.split('.').map(Number);
   return `${major}.${minor! + 1}.0`;
+}
+
+/** A first guess at a new version's number, from the versions that exist (sorted): register() steps past a taken one. */
+export function nextVersion(existing: string[]): string {
+  return existing.length === 0 ? '1.0.0' : nextMinor(existing.at(-1)!);
 }
 
 /**
@@ -151,9 +159,10 @@ export class BucketModels implements ModelSource {
    * Registers a trained version under the first free version number from `metadata.version` on: the artifact is
    * written only if its key is new (S3 If-None-Match: *), which claims the number, so two trainings of one model
    * finishing together never share one (the loser takes the next minor). The metadata, which makes the version
-   * exist, comes last, then its card. Answers the metadata as registered.
+   * exist, comes last, then its card. Answers the metadata as registered. With `exact` (an import that named its
+   * version), a taken number is a 409 `version-exists` instead.
    */
-  async register(metadata: ModelMetadata, onnx: Uint8Array): Promise<ModelMetadata> {
+  async register(metadata: ModelMetadata, onnx: Uint8Array, { exact = false } = {}): Promise<ModelMetadata> {
     await this.checkInputKind(metadata.name, metadata.input.kind);
     let version = metadata.version;
     for (let attempt = 0; ; attempt += 1) {
@@ -163,6 +172,7 @@ export class BucketModels implements ModelSource {
         );
         break;
       } catch (error) {
+        if (exact && isPreconditionFailed(error)) throw versionExists(metadata.name, version);
         if (!isPreconditionFailed(error) || attempt >= MAX_VERSION_CLAIMS) throw error;
         version = nextMinor(version);
       }

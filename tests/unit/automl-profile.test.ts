@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
-import { nextVersion } from '../../functions/train/run-training';
+import { nextVersion } from '../../functions/training/model-bucket';
 
 const limits = { maxBytes: 1_000_000, maxRows: 1_000 };
 const read = (text: string, custom = limits) => readTrainingCsv(new TextEncoder().encode(text), custom);

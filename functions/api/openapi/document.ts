@@ -28,6 +28,7 @@ const PERMISSION_TEXT: Record<Permission, string> = {
   model: 'An API key allowed for this model (`models` of the key, or `*`).',
   'subject-rights': 'An API key with the subject-rights permission (the data-protection officer’s).',
   'models:approve': 'An API key allowed for this model that also holds the `models:approve` permission.',
+  'models:import': 'An API key allowed for this model that also holds the `models:import` permission.',
 };
 
 const isZod = (schema: unknown): schema is z.ZodMiniType => typeof schema === 'object' && schema !== null && '_zod' in schema;
