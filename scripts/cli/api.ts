@@ -14,7 +14,7 @@ export class ApiError extends Error {
 export interface ApiRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: Uint8Array | string;
+  body?: Uint8Array | string | FormData;
 }
 
 /** One call to the Vigie HTTP API with the target's key; the JSON answer, or an ApiError. */

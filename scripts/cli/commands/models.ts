@@ -11,6 +11,7 @@ import { modelArgument } from '../model-argument';
 import { emit, formatFigure } from '../output';
 import type { ModelMetadata } from '../../../functions/serving/model-spec';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
+import { registerModelsImport } from './models-import';
 
 interface ModelSummary {
   name: string;
@@ -141,4 +142,5 @@ export function registerModels(program: Command): void {
     .action((model: string, version: string, options: ApproveOptions, command: Command) =>
       approve(model, version, options, command.optsWithGlobals<GlobalOptions>()),
     );
+  registerModelsImport(models);
 }
