@@ -4,7 +4,7 @@
  * (`models/<model>/<version>/` in the stage's uploads bucket, with the person's AWS credentials, or the local
  * emulator's), with a progress bar, then the outcome the door writes is read back.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
