@@ -377,6 +377,7 @@ describe('a trained version reviewed by a person (issue #20.19)', () => {
 /** Saved queries whose events this session does not produce, and the test that answers each instead. */
 const ANSWERED_ELSEWHERE: Record<string, string> = {
   'trainings-and-approvals': 'tests/integration/automl.test.ts (a training and its approval)',
+  'model-imports': 'tests/integration/model-import.test.ts (an import, and a refused one)',
   'time-warnings-per-model-per-day': 'tests/integration/tabular.test.ts (a real SKAB log with 30 s cut out)',
 };
 

@@ -35,7 +35,22 @@ const fieldProblemsFields = {
   features: z.optional(described(z.array(z.string()), 'the fields the model takes, when one sent is not among them')),
 };
 
-/** RFC 9457; `code` is the stable reason clients branch on, `errors` lists the bad fields of feature rows. */
+/** What a refused model import adds (functions/training/import/): the check that failed, and its particulars. */
+const importRefusalFields = {
+  check: z.optional(described(z.string(), 'model-import-refused: the check that failed (docs/bring-your-own-model.md)')),
+  issues: z.optional(described(z.array(z.string()), 'metadata-schema: each problem, with its path')),
+  failedSamples: z.optional(
+    described(
+      z.array(z.object({ sample: z.int(), problems: z.array(z.string()) })),
+      'samples: the first samples that disagree, by index, and how',
+    ),
+  ),
+};
+
+/**
+ * RFC 9457; `code` is the stable reason clients branch on, `errors` lists the bad fields of feature rows, `check`
+ * names the failed check of a model import.
+ */
 export const problemSchema = z.object({
   type: z.url(),
   title: z.string(),
@@ -43,6 +58,7 @@ export const problemSchema = z.object({
   detail: z.string(),
   code: z.string(),
   ...fieldProblemsFields,
+  ...importRefusalFields,
 });
 
 /** A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why. */
