@@ -4,11 +4,9 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { ConflictError, ModelNotFoundError, ModelPackageError } from '../platform/errors';
 import { modelCardJson, modelCardMarkdown, type Registered } from './model-card';
 import { isPreconditionFailed } from '../platform/s3-errors';
-import { modelMetadataSchema, registeredModelMetadataSchema, type ModelMetadata } from '../serving/model-spec';
+import { modelMetadataSchema, registeredModelMetadataSchema, VERSION, type ModelMetadata } from '../serving/model-spec';
 import type { ModelSource, ModelVersion } from '../serving/registry';
 import { MODEL_NAME } from '../platform/model-name';
-
-const VERSION = /^\d+\.\d+\.\d+$/;
 
 const metadataKey = (model: string, version: string) => `models/${model}/${version}/metadata.json`;
 export const artifactKey = (model: string, version: string) => `models/${model}/${version}/model.onnx`;
