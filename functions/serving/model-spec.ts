@@ -189,9 +189,12 @@ export const governanceSchema = z.object({
   ),
 });
 
+/** A version number: major.minor.patch (trainings raise the minor, functions/training/model-bucket.ts). */
+export const VERSION = /^\d+\.\d+\.\d+$/;
+
 const metadataFields = {
   name: z.string().check(z.regex(MODEL_NAME)),
-  version: z.string().check(z.regex(/^\d+\.\d+\.\d+$/)),
+  version: z.string().check(z.regex(VERSION)),
   task: text,
   description: z.optional(z.string()),
   artifact: z.object({

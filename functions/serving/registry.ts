@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '../platform/errors';
-import { modelMetadataSchema, type ModelMetadata } from './model-spec';
+import { modelMetadataSchema, VERSION, type ModelMetadata } from './model-spec';
 import { MODEL_NAME, UNKNOWN_MODEL } from '../platform/model-name';
 import { logger } from '../platform/telemetry';
 
@@ -23,8 +23,6 @@ export interface ModelSource {
   /** Drops what the source cached, unconditionally: for a reader that must show the state as it is now. */
   forget(): void;
 }
-
-const VERSION = /^\d+\.\d+\.\d+$/;
 
 function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);

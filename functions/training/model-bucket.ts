@@ -4,11 +4,9 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { ConflictError, ModelNotFoundError, ModelPackageError } from '../platform/errors';
 import { modelCardJson, modelCardMarkdown, type Registered } from './model-card';
 import { isPreconditionFailed } from '../platform/s3-errors';
-import { modelMetadataSchema, registeredModelMetadataSchema, type ModelMetadata } from '../serving/model-spec';
+import { modelMetadataSchema, registeredModelMetadataSchema, VERSION, type ModelMetadata } from '../serving/model-spec';
 import type { ModelSource, ModelVersion } from '../serving/registry';
 import { MODEL_NAME } from '../platform/model-name';
-
-const VERSION = /^\d+\.\d+\.\d+$/;
 
 const metadataKey = (model: string, version: string) => `models/${model}/${version}/metadata.json`;
 export const artifactKey = (model: string, version: string) => `models/${model}/${version}/model.onnx`;
@@ -16,7 +14,10 @@ export const cardKey = (model: string, version: string, format: 'md' | 'json') =
   `models/${model}/${version}/model-card.${format}`;
 
 export const versionExists = (model: string, version: string) =>
-  new ConflictError('version-exists', `Version ${version} of '${model}' exists: a version is never replaced; import under another number.`);
+  new ConflictError(
+    'version-exists',
+    `Version ${version} of '${model}' exists: a version is never replaced; import under another number.`,
+  );
 
 /** How many taken version numbers a registration steps over before it gives up (a runaway, not a race). */
 const MAX_VERSION_CLAIMS = 20;

@@ -1,5 +1,14 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TrainingRecord, TrainingStore } from './training-store';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  TRAINING_SUMMARY_FIELDS,
+  type TrainingPageKey,
+  type TrainingRecord,
+  type TrainingStore,
+  type TrainingSummary,
+} from './training-store';
+
+/** The index (model, createdAt) that lists a model's trainings (infra/automl.yml). */
+const MODEL_INDEX = 'byModel';
 
 /** True when a conditional write went through, false when its condition refused it; any other failure is thrown. */
 async function written(write: Promise<unknown>): Promise<boolean> {
@@ -12,7 +21,7 @@ async function written(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** The training records in their DynamoDB table (vigie-<stage>-trainings, infra/storage.yml), key `trainingId`. */
+/** The training records in their DynamoDB table (vigie-<stage>-trainings, infra/automl.yml), key `trainingId`. */
 export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {
   return {
     async create(record) {
@@ -73,6 +82,32 @@ export function createTrainingStore(documents: DynamoDBDocumentClient, table: st
           }),
         ),
       );
+    },
+    async listByModel(model, { limit, after, inputKey }) {
+      const items: TrainingSummary[] = [];
+      let start: Record<string, unknown> | undefined = after;
+      // DynamoDB applies a filter after `Limit`: a page with a filter may come back short, so pages are read until
+      // `limit` trainings are found or the index ends. Asking for the missing count only keeps `next` exact.
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: MODEL_INDEX,
+            KeyConditionExpression: '#model = :model',
+            ...(inputKey !== undefined && { FilterExpression: '#inputKey = :inputKey' }),
+            // Words such as `status` and `source` are reserved in expressions: every field goes by its placeholder.
+            ExpressionAttributeNames: Object.fromEntries(TRAINING_SUMMARY_FIELDS.map((field) => [`#${field}`, field])),
+            ExpressionAttributeValues: { ':model': model, ...(inputKey !== undefined && { ':inputKey': inputKey }) },
+            ProjectionExpression: TRAINING_SUMMARY_FIELDS.map((field) => `#${field}`).join(', '),
+            ScanIndexForward: false,
+            Limit: limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...((page.Items ?? []) as TrainingSummary[]));
+        start = page.LastEvaluatedKey;
+      } while (start && items.length < limit);
+      return { items, ...(start && { next: start as TrainingPageKey }) };
     },
   };
 }

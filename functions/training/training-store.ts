@@ -12,7 +12,11 @@ export interface TrainingRecord {
   progress: number;
   stage: string;
   source: 's3' | 'http';
-  /** Where the CSV is (uploads bucket key); never shown to callers. */
+  /**
+   * Where the CSV is (uploads bucket key): the uploader's own key for an S3 upload, shown to callers so that the
+   * training an upload started can be found (`GET /v1/trainings?model=&inputKey=`); Vigie's own
+   * `training-requests/` key for one sent over HTTP, never shown.
+   */
   inputKey: string;
   target: string;
   task?: 'classification' | 'regression';
@@ -50,12 +54,50 @@ export interface TrainingStore {
    * under (another erasure did it meanwhile).
    */
   eraseSubject(training: Pick<TrainingRecord, 'trainingId' | 'subjectId'>, at: Date): Promise<boolean>;
+  /**
+   * A model's trainings, newest first, `limit` at most, as summaries (the full record is `get`'s); `inputKey`
+   * keeps those started by that upload. `next` is where the following page starts, absent on the last one.
+   */
+  listByModel(
+    model: string,
+    options: { limit: number; after?: TrainingPageKey; inputKey?: string },
+  ): Promise<{ items: TrainingSummary[]; next?: TrainingPageKey }>;
 }
 
-/** What callers see: the record without where the file is kept nor who sent it. */
-export function publicTraining(record: TrainingRecord) {
-  const shown: Partial<TrainingRecord> = { ...record };
-  delete shown.inputKey;
+/**
+ * What a listing shows of each training: enough to find one and see how it went. The leaderboard, data report and
+ * metrics stay with the full record: a page of 100 full records (each up to DynamoDB's 400 KB) would pass Lambda's
+ * 6 MB answer, and the trainings table's `byModel` index projects these fields only (infra/automl.yml).
+ */
+export const TRAINING_SUMMARY_FIELDS = [
+  'trainingId',
+  'model',
+  'status',
+  'progress',
+  'stage',
+  'source',
+  'inputKey',
+  'target',
+  'task',
+  'version',
+  'error',
+  'erasedAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof TrainingRecord>;
+
+export type TrainingSummary = Pick<TrainingRecord, (typeof TRAINING_SUMMARY_FIELDS)[number]>;
+
+/** Where a listing by model stopped: the `byModel` index's key of the last training it returned. */
+export type TrainingPageKey = Pick<TrainingRecord, 'trainingId' | 'model' | 'createdAt'>;
+
+/**
+ * What callers see: the record without who sent it nor whom it is about; the key of an S3 upload (the uploader's
+ * own, which finds the training it started), never where Vigie keeps a CSV sent over HTTP.
+ */
+export function publicTraining<T extends Partial<TrainingRecord>>(record: T): Partial<T> {
+  const shown: Partial<T> = { ...record };
+  if (record.source !== 's3') delete shown.inputKey;
   delete shown.callerId;
   delete shown.subjectId;
   delete shown.expiresAt;

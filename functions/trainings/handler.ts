@@ -12,8 +12,10 @@ import { createDocumentClient, createLambdaClient, createS3Client } from '../pla
 import { loadConfig, trainingsConfigSchema } from '../platform/config';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../platform/errors';
 import { apiHandler } from '../api/http/api-handler';
-import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext, type Caller } from '../api/http/api-keys';
 import { trainingIdSchema } from '../api/http/path-parameters';
+import { encodeCursor } from '../api/http/cursor';
+import { parseTrainingListQuery } from '../api/http/training-list-query';
 import { json } from '../api/http/responses';
 import { logger } from '../platform/telemetry';
 import { ModelRegistry } from '../serving/registry';
@@ -91,8 +93,17 @@ async function startTraining(event: APIGatewayProxyEventV2, model: string, calle
   return { ...queued, headers: { ...queued.headers, location: `/v1/trainings/${trainingId}` } };
 }
 
+/** A model's trainings, newest first, a page at a time (the training an S3 upload started: `inputKey`). */
+async function listTrainings(event: APIGatewayProxyEventV2, caller: Caller) {
+  const query = parseTrainingListQuery(event.queryStringParameters ?? {});
+  authorizeModel(caller, query.model);
+  const page = await trainings.listByModel(query.model, query);
+  return json(200, { items: page.items.map(publicTraining), ...(page.next && { cursor: encodeCursor(page.next) }) });
+}
+
 /**
  *   POST /v1/models/{model}/trainings?target=…           a CSV body → 202 {trainingId, status: "queued"}
+ *   GET  /v1/trainings?model=…[&inputKey&limit&cursor]    a model's trainings, newest first → {items, cursor?}
  *   GET  /v1/trainings/{trainingId}                       the training's state, report, leaderboard, metrics
  *   POST /v1/models/{model}/versions/{version}/approval  a person's decision (permission models:approve)
  */
@@ -108,6 +119,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
     }
     return json(200, publicTraining(record));
   }
+  if (model === undefined) return listTrainings(event, caller);
   checkModelName(model ?? '');
   authorizeModel(caller, model!);
   if (version === undefined) return startTraining(event, model!, callerPseudonym);

@@ -19,6 +19,15 @@ export interface ApiRequest {
 
 /** One call to the Vigie HTTP API with the target's key; the JSON answer, or an ApiError. */
 export async function callApi(target: ApiTarget, path: string, request: ApiRequest = {}): Promise<unknown> {
+  return (await callApiFor(target, path, request)).body;
+}
+
+/** The same call, with the answer's headers too (a 202's `Location` says where to follow what it started). */
+export async function callApiFor(
+  target: ApiTarget,
+  path: string,
+  request: ApiRequest = {},
+): Promise<{ body: unknown; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(`${target.endpoint}${path}`, {
@@ -37,5 +46,5 @@ export async function callApi(target: ApiTarget, path: string, request: ApiReque
   const text = await response.text();
   const body: unknown = text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
   if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  return { body, headers: response.headers };
 }

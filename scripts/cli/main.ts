@@ -14,13 +14,15 @@ import { registerModels } from './commands/models';
 import { registerPredict } from './commands/predict';
 import { registerStart } from './commands/start';
 import { registerSubjects } from './commands/subjects';
+import { registerTrain } from './commands/train';
+import { registerTrainings } from './commands/trainings';
 import { UsageError, type GlobalOptions } from './target';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('vigie')
   .version(version)
-  .description('Vigie, serverless ML inference: run the platform, manage keys and models, predict, audit')
+  .description('Vigie, serverless ML inference: run the platform, manage keys and models, predict, train, audit')
   .addOption(new Option('--stage <stage>', 'the stage to work on').default('local').env('VIGIE_STAGE'))
   .addOption(
     new Option(
@@ -40,6 +42,7 @@ const program = new Command('vigie')
 Examples:
   vigie start
   vigie predict events/samples/seven.png --model digits
+  vigie train docs/samples/penguins.csv --model penguins --target species
   vigie keys create --name "line-3 cameras" --models car-detector
   vigie subjects export driver-42 --stage prod --api-key "$DPO_KEY"
   vigie audit predictions-by-subject --subject driver-42`,
@@ -49,6 +52,8 @@ registerStart(program);
 registerKeys(program);
 registerModels(program);
 registerPredict(program);
+registerTrain(program);
+registerTrainings(program);
 registerAudit(program);
 registerSubjects(program);
 registerEval(program);

@@ -42,24 +42,31 @@ function invokeStatements(role: CfnResource | undefined): string[] {
     .map((statement) => JSON.stringify(statement.Resource));
 }
 
-/** How each function is started: its HTTP routes, the S3 notification, or who may invoke it (from the IAM roles). */
-function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
-  const routes = (fn.events ?? []).flatMap(({ httpApi }) =>
-    httpApi === '*' ? ['$default (any other route)'] : httpApi ? [`${httpApi.method} ${httpApi.path}`] : [],
-  );
-  if (routes.length > 0) return routes.map((route) => `\`${route}\``).join('<br>');
-  const id = logicalId(name);
+/** The uploads bucket's notification of this function, if any: bucket, key prefix and suffix. */
+function s3Trigger(id: string, resources: Record<string, CfnResource>): string | undefined {
   const s3 = Object.values(resources).find(
     (r) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties?.NotificationConfiguration ?? {}).includes(`"${id}"`),
   );
-  if (s3) {
-    // The bucket may notify several functions, each for its own prefix (incoming/ → preprocess, training/ → train).
-    type Notified = { Function?: unknown; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } };
-    const notification = s3.Properties?.NotificationConfiguration as { LambdaConfigurations?: Notified[] } | undefined;
-    const mine = (notification?.LambdaConfigurations ?? []).find((c) => JSON.stringify(c.Function).includes(`"${id}"`));
-    const prefix = mine?.Filter?.S3Key?.Rules?.find((rule) => rule.Name === 'prefix')?.Value ?? '';
-    return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${prefix}\`)`;
-  }
+  if (!s3) return undefined;
+  // The bucket may notify several functions, each for its own prefix (incoming/ → preprocess, training/ → train).
+  type Notified = { Function?: unknown; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } };
+  const notification = s3.Properties?.NotificationConfiguration as { LambdaConfigurations?: Notified[] } | undefined;
+  const mine = (notification?.LambdaConfigurations ?? []).find((c) => JSON.stringify(c.Function).includes(`"${id}"`));
+  const rule = (name: string) => mine?.Filter?.S3Key?.Rules?.find((r) => r.Name === name)?.Value;
+  const suffix = rule('suffix');
+  return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${rule('prefix') ?? ''}\`${suffix ? `, suffix \`${suffix}\`` : ''})`;
+}
+
+/** How each function is started: its HTTP routes and S3 notification, or who may invoke it (from the IAM roles). */
+function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
+  const id = logicalId(name);
+  const started = [
+    ...(fn.events ?? []).flatMap(({ httpApi }) =>
+      httpApi === '*' ? ['`$default (any other route)`'] : httpApi ? [`\`${httpApi.method} ${httpApi.path}\``] : [],
+    ),
+    ...[s3Trigger(id, resources)].filter((trigger) => trigger !== undefined),
+  ];
+  if (started.length > 0) return started.join('<br>');
   const invokers = Object.entries(printed.functions)
     .filter(([, other]) => invokeStatements(other.role ? resources[other.role] : undefined).some((r) => r.includes(`"${id}"`)))
     .map(([other]) => other);

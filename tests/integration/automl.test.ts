@@ -8,7 +8,7 @@ import { scanAll } from '../../functions/platform/scan-all';
 import { savedQueries } from '../../infra/queries.cjs';
 import { runInsightsQuery } from '../../scripts/audit/insights';
 import { readLogEvents } from '../../scripts/audit/log-events';
-import { vegaTable } from '../../scripts/automl/vega-csv';
+import { frenchCells, frenchExcel, MANCHOTS_HEADER, penguinsCsv } from '../../scripts/automl/sample-tables';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
@@ -18,7 +18,7 @@ import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from 
  */
 const key = TEST_SETTINGS.apiKey;
 let t: TestPlatform;
-const penguins = vegaTable('penguins.json');
+const penguins = penguinsCsv();
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -267,13 +267,8 @@ describe('bad training input', { timeout: 120_000 }, () => {
 describe('a French Excel export: Windows-1252, `;`, decimal commas, accented names', { timeout: 240_000 }, () => {
   // The penguins table as « CSV (séparateur : point-virgule) » writes it: `;`, decimal commas, CRLF, and one byte
   // per accented letter (Windows-1252), headers in French. Through S3, which keeps the bytes as they were sent.
-  const header = ['Espèce', 'Île', 'Longueur du bec (mm)', 'Épaisseur du bec (mm)', 'Nageoire (mm)', 'Masse (g)', 'Sexe'];
-  const cells = penguins
-    .trimEnd()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map((cell) => cell.replace('.', ',')));
-  const frenchExcel = (table: string[][]) => Buffer.from(table.map((row) => row.join(';')).join('\r\n') + '\r\n', 'latin1');
+  const header = MANCHOTS_HEADER;
+  const cells = frenchCells(penguins);
   const put = (Key: string, Body: Buffer, Metadata?: Record<string, string>) =>
     t.s3.send(new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key, Body, Metadata }));
 

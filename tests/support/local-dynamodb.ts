@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDB } from '../../scripts/local/emulators';
 import { freePort } from './local-s3';
@@ -13,9 +13,10 @@ export interface LocalDynamoDB {
 
 /**
  * The local DynamoDB as the platform runs it (dynalite), alone, on a free port and a folder of its own, with one
- * table keyed by `key` (a string), as the predictions table is by `predictionId`.
+ * table keyed by `key` (a string), as the predictions table is by `predictionId`; or with the table as given
+ * (a definition of serverless.yml, indexes and all: scripts/local/stack-resources.ts).
  */
-export async function startLocalDynamoDB(table: string, key: string): Promise<LocalDynamoDB> {
+export async function startLocalDynamoDB(table: string | CreateTableCommandInput, key?: string): Promise<LocalDynamoDB> {
   const directory = mkdtempSync(join(tmpdir(), 'vigie-dynamodb-'));
   const port = await freePort();
   const server = await startDynamoDB({ port, directory });
@@ -25,12 +26,16 @@ export async function startLocalDynamoDB(table: string, key: string): Promise<Lo
     credentials: { accessKeyId: 'any', secretAccessKey: 'thing' },
   });
   await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
+    new CreateTableCommand(
+      typeof table === 'string'
+        ? {
+            TableName: table,
+            AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }
+        : table,
+    ),
   );
   return {
     documents: DynamoDBDocumentClient.from(client),

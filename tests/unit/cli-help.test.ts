@@ -7,7 +7,21 @@ const run = promisify(execFile);
 /** The real binary, in a process of its own: what a user types. */
 const vigie = (...args: string[]) => run(process.execPath, ['bin/vigie.js', ...args]);
 
-const COMMANDS = ['start', 'keys', 'models', 'predict', 'audit', 'subjects', 'eval', 'bench', 'load', 'latency', 'soak'];
+const COMMANDS = [
+  'start',
+  'keys',
+  'models',
+  'predict',
+  'train',
+  'trainings',
+  'audit',
+  'subjects',
+  'eval',
+  'bench',
+  'load',
+  'latency',
+  'soak',
+];
 const SUBCOMMANDS = [
   'keys create',
   'keys list',
@@ -15,6 +29,9 @@ const SUBCOMMANDS = [
   'models list',
   'models show',
   'models approve',
+  'models reject',
+  'trainings list',
+  'trainings get',
   'subjects export',
   'subjects erase',
 ];
@@ -33,6 +50,20 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', ''], '--subject is empty'],
   [['predict', 'events/samples/seven.png', '-m', '../digits'], 'is not a model name'],
   [['models', 'show', ''], 'is not a model name'],
+  // The trained-model loop (#22): each refused as the API would refuse it, before the CSV is read or sent.
+  [['train', 'docs/samples/penguins.csv', '--target', 'species'], '--model <name>'],
+  [['train', 'docs/samples/penguins.csv', '-m', 'penguins'], '--target <column>'],
+  [['train', 'docs/samples/penguins.csv', '-m', 'Penguins', '-t', 'species'], 'is not a model name'],
+  [['train', 'docs/samples/penguins.csv', '-m', 'penguins', '-t', 'species', '--time-budget', '2'], '--time-budget'],
+  [['train', 'docs/samples/penguins.csv', '-m', 'penguins', '-t', 'species', '--task', 'clustering'], 'task'],
+  [['trainings', 'list'], '--model <name>'],
+  [['trainings', 'list', '-m', 'penguins', '--limit', '0'], 'limit'],
+  [['trainings', 'list', '-m', 'penguins', '--cursor', 'not-one-of-ours'], 'cursor'],
+  [['trainings', 'get', '../models'], 'is not a training id'],
+  [['models', 'approve', 'penguins', '1.0'], 'is not a version'],
+  [['models', 'approve', 'penguins', '1.0.0'], '--approver'],
+  [['models', 'reject', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], "unknown option '--status'"],
+  [['models', 'approve', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], 'approved or rejected'],
 ];
 
 /**

@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTrainingListQuery } from '../../functions/api/http/training-list-query';
 import { parseTrainingOptions } from '../../functions/training/training-request';
 import type { OpenApiDocument } from '../../functions/api/openapi/document';
 import { serverlessPrint } from '../../scripts/build/serverless-print';
@@ -195,5 +196,34 @@ describe('the training routes', () => {
     expect(body({ decision: 'maybe', approver: 'Jane Reviewer' })).toBe(false);
     expect(body({ decision: 'approved', approver: 'Jane Reviewer', extra: 1 })).toBe(false);
     expect(paths['/v1/trainings/{trainingId}']!.get!.responses['404']).toMatchObject(problemResponse(404, 'not-found'));
+  });
+
+  it('describe the listing query the handler parses (cursors aside: opaque to the document)', () => {
+    const list = paths['/v1/trainings']!.get!;
+    const parameters = Object.fromEntries(list.parameters!.map((p) => [p.name, p]));
+    expect(Object.keys(parameters).sort()).toEqual(['cursor', 'inputKey', 'limit', 'model']);
+    expect(list.responses['400']).toMatchObject(problemResponse(400, 'invalid-cursor'));
+    const cases: Array<Record<string, string>> = [
+      { model: 'penguins' },
+      { model: 'Penguins' },
+      { model: 'm'.repeat(65) },
+      ...['0', '1', '100', '101', '2.5'].map((limit) => ({ model: 'penguins', limit })),
+      { model: 'penguins', inputKey: 'training/penguins/a.csv' },
+      { model: 'penguins', inputKey: 'k'.repeat(1_025) },
+    ];
+    for (const values of cases) {
+      const byHandler = (() => {
+        try {
+          parseTrainingListQuery(values);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const byDocument = Object.entries(values).every(([name, value]) =>
+        ajv.validate(parameters[name]!.schema, name === 'limit' ? Number(value) : value),
+      );
+      expect([values, byDocument]).toEqual([values, byHandler]);
+    }
   });
 });

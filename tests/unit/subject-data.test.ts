@@ -279,7 +279,9 @@ describe('trainings on a table about the person (#20.4)', () => {
     const { files } = memoryFiles(objects());
     const exported = await exportSubject(deps(files, [], [], tables(), fakeModels({ 'loans@1.0.0': version })), SUBJECT);
     expect(exported.trainings.map((t) => t.trainingId)).toEqual(['t-s3', 't-http', 't-reused', 't-running']);
-    expect(exported.trainings[0]).not.toHaveProperty('inputKey');
+    // An upload's own key is shown (the files below name it too); where Vigie kept an HTTP body is not.
+    expect(exported.trainings[0]).toHaveProperty('inputKey', 'training/loans/me.csv');
+    expect(exported.trainings[1]).not.toHaveProperty('inputKey');
     expect(exported.trainings[0]).not.toHaveProperty('subjectId');
     expect(exported.files.map((f) => [f.role, f.key, f.trainingId, f.contentBase64 !== undefined])).toEqual([
       ['training-upload', 'training/loans/me.csv', 't-s3', true],

@@ -1,7 +1,14 @@
 import { approvalBodySchema } from '../http/approval-body';
 import { trainingIdSchema } from '../http/path-parameters';
+import { MAX_TRAININGS_PAGE, trainingListFields } from '../http/training-list-query';
 import { binary, modelParameter, subjectHeader, versionParameter, type RouteDoc } from './route-doc';
-import { approvalAnswerSchema, trainingQuery, trainingQueuedSchema, trainingSchema } from './training-schemas';
+import {
+  approvalAnswerSchema,
+  trainingListSchema,
+  trainingQuery,
+  trainingQueuedSchema,
+  trainingSchema,
+} from './training-schemas';
 
 const trainedModelParameter = {
   ...modelParameter,
@@ -66,6 +73,36 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/trainings',
+    operationId: 'listTrainings',
+    summary: 'A model’s trainings, newest first, a page at a time',
+    description:
+      'Summaries (status, progress, version, error…); the data report, leaderboard and metrics are in ' +
+      '`GET /v1/trainings/{trainingId}`. A training an S3 upload started shows its `inputKey`: ' +
+      '`?inputKey=training/<model>/<file>.csv` finds it.',
+    tag: 'Training',
+    permission: 'model',
+    parameters: [
+      { name: 'model', in: 'query', required: true, description: 'the model', schema: trainingListFields.model },
+      {
+        name: 'inputKey',
+        in: 'query',
+        description: 'only the trainings started by an upload to this key',
+        schema: trainingListFields.inputKey,
+      },
+      {
+        name: 'limit',
+        in: 'query',
+        description: `trainings per page, 1 to ${MAX_TRAININGS_PAGE} (default 20)`,
+        schema: trainingListFields.limit,
+      },
+      { name: 'cursor', in: 'query', description: 'the previous page’s `cursor`', schema: trainingListFields.cursor },
+    ],
+    responses: { 200: { description: 'A page of trainings.', content: { 'application/json': trainingListSchema } } },
+    problems: { 400: ['invalid-query', 'invalid-cursor'], 403: ['forbidden'] },
   },
   {
     method: 'get',

@@ -60,6 +60,9 @@ export const trainingSchema = z.object({
   progress: described(z.number().check(z.gte(0), z.lte(1)), 'with `stage`, how far the training is'),
   stage: z.string(),
   source: z.enum(['s3', 'http']),
+  inputKey: z.optional(
+    described(z.string(), 'the uploads bucket key an S3 upload started this training from (`source: s3` only)'),
+  ),
   target: z.string(),
   task: z.optional(task),
   metric: z.optional(z.string()),
@@ -76,6 +79,29 @@ export const trainingSchema = z.object({
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   createdAt: isoTime,
   updatedAt: isoTime,
+});
+
+/** GET /v1/trainings?model=: each training as a summary (TRAINING_SUMMARY_FIELDS), the newest first. */
+export const trainingListSchema = z.object({
+  items: z.array(
+    z.pick(trainingSchema, {
+      trainingId: true,
+      model: true,
+      status: true,
+      progress: true,
+      stage: true,
+      source: true,
+      inputKey: true,
+      target: true,
+      task: true,
+      version: true,
+      error: true,
+      erasedAt: true,
+      createdAt: true,
+      updatedAt: true,
+    }),
+  ),
+  cursor: z.optional(described(z.string(), 'more trainings: send it back as `cursor` for the next page; absent on the last')),
 });
 
 /** POST /v1/models/{model}/versions/{version}/approval: the decision as now written in the version's metadata. */

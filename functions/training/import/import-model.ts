@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import { InvalidInputError, PayloadTooLargeError, VigieError } from '../../platform/errors';
 import { logger } from '../../platform/telemetry';
 import { AUDIT_SCHEMA_VERSION, type ModelImportAuditEvent } from '../../records/audit';
-import type { ModelMetadata } from '../../serving/model-spec';
+import { VERSION, type ModelMetadata } from '../../serving/model-spec';
 import type { ModelRegistry } from '../../serving/registry';
 import { nextVersion, versionExists, type BucketModels } from '../model-bucket';
 import { checkTrainableName } from '../trainable';
 import { checkModel, type ImportFigures } from './check-model';
 import { importMetadata } from './import-metadata';
 import { parseSamples } from './samples';
-
-const VERSION = /^\d+\.\d+\.\d+$/;
 
 export interface ImportDeps {
   models: BucketModels;

@@ -1,14 +1,17 @@
 /**
- * `vigie models list|show|approve`: the registry as the API serves it (versions, approval, the served one), and a
- * person's review of a version, written into the repository's models/ folder as `npm run governance -- approve`
- * did (a deployed stage serves what the next deploy packages).
+ * `vigie models list|show|approve|reject`: the registry as the API serves it (versions, approval, the served one),
+ * and a person's review of a version: a shipped one (in the repository's models/ folder) written there as
+ * `npm run governance -- approve` did (a deployed stage serves what the next deploy packages); a trained or
+ * imported one (in the stage's models bucket) through the approval route, served at once.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { recordApproval } from '../../governance/approve';
 import { writeGovernanceFiles } from '../../governance/generated-files';
 import { callApi } from '../api';
-import { modelArgument } from '../model-argument';
-import { emit, formatFigure } from '../output';
+import { modelArgument, versionArgument } from '../model-argument';
+import { describeMetrics, emit } from '../output';
 import type { ModelMetadata } from '../../../functions/serving/model-spec';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 import { registerModelsImport } from './models-import';
@@ -47,16 +50,6 @@ function describeOutput(output: ModelMetadata['output']): string {
   return `${output.kind}: ${shown}${output.labels.length > SHOWN_LABELS ? `, … (${output.labels.length} labels)` : ''}`;
 }
 
-/** Each metric set's own figures; nested breakdowns (per class, per file, matrices) are in --json. */
-function describeMetrics(metrics: Record<string, unknown>): string[] {
-  return Object.entries(metrics).map(([set, figures]) => {
-    const flat = Object.entries(typeof figures === 'object' && figures !== null ? figures : { value: figures })
-      .filter(([, value]) => typeof value === 'number')
-      .map(([name, value]) => `${name} ${formatFigure(value)}`);
-    return `      metrics ${set}: ${flat.join(', ') || '(see --json)'}`;
-  });
-}
-
 /** A version in a few lines: its approval and purpose, then its spec and its metrics. */
 function describeVersion(version: VersionDescription): string[] {
   return [
@@ -86,13 +79,17 @@ async function show(name: string, global: GlobalOptions): Promise<void> {
   ]);
 }
 
-interface ApproveOptions {
+interface DecideOptions {
   approver?: string;
-  status: string;
+  status?: string;
   notes?: string;
 }
 
-async function approve(model: string, version: string, options: ApproveOptions, global: GlobalOptions): Promise<void> {
+/** A version reviewed in the repository (shipped in the models layer), as opposed to one trained or imported at run time. */
+const inRepository = (model: string, version: string) => existsSync(join('models', model, version, 'metadata.json'));
+
+/** A shipped version's review, written into the repository (served from the next deploy or `vigie start`). */
+async function recordInRepository(model: string, version: string, options: DecideOptions, global: GlobalOptions): Promise<void> {
   let approval;
   try {
     approval = recordApproval({ model, version, ...options });
@@ -106,10 +103,42 @@ async function approve(model: string, version: string, options: ApproveOptions, 
   ]);
 }
 
+/**
+ * A decision on a trained or imported version, which lives in the stage's models bucket: through the approval
+ * route (permission models:approve), which writes it into the version's metadata and card, audited, and serves
+ * an approved version at once. Such a version is decided once: approved or rejected, nothing else.
+ */
+async function decideThroughApi(model: string, version: string, options: DecideOptions, global: GlobalOptions): Promise<void> {
+  const decision = options.status ?? 'approved';
+  if (decision !== 'approved' && decision !== 'rejected') {
+    throw new UsageError(
+      `${model} ${version} is not in models/: a trained or imported version is approved or rejected, not ${decision}.`,
+    );
+  }
+  const approver = options.approver?.trim();
+  if (!approver)
+    throw new UsageError('Say who decides with --approver "<name, role>": it is written into the version and its card.');
+  const answer = (await callApi(await apiTarget(global), `/v1/models/${model}/versions/${version}/approval`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ decision, approver, ...(options.notes && { notes: options.notes }) }),
+  })) as { model: string; version: string; approval: { status: string; approver: string; date: string } };
+  emit(global.json, answer, () => [
+    `${answer.model} ${answer.version}: ${answer.approval.status} by ${answer.approval.approver} on ${answer.approval.date}`,
+    ...(decision === 'approved' ? [`Served now: vigie predict <file> --model ${model}`] : []),
+  ]);
+}
+
+async function decide(model: string, version: string, options: DecideOptions, global: GlobalOptions): Promise<void> {
+  modelArgument(model);
+  versionArgument(version);
+  await (inRepository(model, version) ? recordInRepository : decideThroughApi)(model, version, options, global);
+}
+
 export function registerModels(program: Command): void {
   const models = program
     .command('models')
-    .description('the model registry: list, show, approve a version')
+    .description('the model registry: list, show, approve or reject a version')
     .addHelpText(
       'after',
       '\nExamples:\n  vigie models list\n  vigie models show digits --json\n  vigie models approve iris 1.0.0 --approver "A. Martin, ML lead"',
@@ -127,20 +156,39 @@ export function registerModels(program: Command): void {
     .action((name: string, _options: unknown, command: Command) => show(name, command.optsWithGlobals<GlobalOptions>()));
   models
     .command('approve')
-    .description(
-      "record a person's review of a version in models/<model>/<version>/metadata.json, then regenerate the model cards",
-    )
+    .description("record a person's approval of a version: shipped ones in models/, trained or imported ones through the API")
     .argument('<model>', 'the model name')
     .argument('<version>', 'the version reviewed')
     .option('--approver <who>', 'the reviewer, "name, role"')
-    .option('--status <status>', 'approved, rejected, retired or pending', 'approved')
+    .option('--status <status>', 'approved, rejected, retired or pending (trained versions: approved or rejected)', 'approved')
     .option('--notes <text>', 'why')
     .addHelpText(
       'after',
-      '\nOnly approved versions are served; the local platform reads models/ as it starts.\n\nExample:\n  vigie models approve digits 1.0.0 --approver "A. Martin, ML lead" --notes "held-out accuracy 0.99"',
+      `
+Only approved versions are served. A version in models/<model>/<version>/ is reviewed in the repository (the
+local platform reads models/ as it starts); any other (trained from a CSV, imported) is decided once through
+POST /v1/models/{model}/versions/{version}/approval, with a key holding models:approve, and served at once.
+
+Examples:
+  vigie models approve digits 1.0.0 --approver "A. Martin, ML lead" --notes "held-out accuracy 0.99"
+  vigie models approve penguins 1.0.0 --approver "Jane Reviewer, data lead" --notes "held-out accuracy reviewed"`,
     )
-    .action((model: string, version: string, options: ApproveOptions, command: Command) =>
-      approve(model, version, options, command.optsWithGlobals<GlobalOptions>()),
+    .action((model: string, version: string, options: DecideOptions, command: Command) =>
+      decide(model, version, options, command.optsWithGlobals<GlobalOptions>()),
+    );
+  models
+    .command('reject')
+    .description("record a person's rejection of a version (vigie models approve --status rejected): it is never served")
+    .argument('<model>', 'the model name')
+    .argument('<version>', 'the version reviewed')
+    .option('--approver <who>', 'the reviewer, "name, role"')
+    .option('--notes <text>', 'why')
+    .addHelpText(
+      'after',
+      '\nExample:\n  vigie models reject penguins 1.1.0 --approver "Jane Reviewer, data lead" --notes "trained on last year\'s export"',
+    )
+    .action((model: string, version: string, options: DecideOptions, command: Command) =>
+      decide(model, version, { ...options, status: 'rejected' }, command.optsWithGlobals<GlobalOptions>()),
     );
   registerModelsImport(models);
 }
