@@ -1,5 +1,6 @@
 import type { DataReport } from './profile';
 import type { LeaderboardEntry } from './search';
+import type { ImportProvenance } from './import/check-model';
 import { markdownInline } from '../platform/markdown-text';
 import type { ModelMetadata } from '../serving/model-spec';
 
@@ -90,6 +91,20 @@ function outputFormat(output: ModelMetadata['output']): string {
     case 'anomaly':
       return `anomaly score, anomaly when score >= ${output.threshold}`;
   }
+}
+
+/**
+ * How an imported version came in and what its checks measured (functions/training/import/): its author wrote the
+ * rest of the card. The graph's own strings (producer, operators) are the file's, so they are escaped like any text.
+ */
+function importLine(m: Registered): string {
+  const imported = m.training.import as ImportProvenance | undefined;
+  if (!imported) return '';
+  const samples = imported.samples
+    ? `${imported.samples.count} sample(s) matched within ${imported.samples.tolerance}`
+    : 'no samples given';
+  return `- Imported ${imported.importedAt} through ${imported.source === 's3' ? 'the S3 door' : 'the API'}: opset ${imported.opset ?? 'none'}, operators ${markdownInline(imported.operators.join(', '))}${imported.producer ? `, made by ${markdownInline(imported.producer)}` : ''}; loads in ${imported.loadMs} ms, first inference ${imported.firstInferenceMs} ms; ${samples}
+`;
 }
 
 const architectureOf = (m: Registered) => String(m.training.parameters.architecture ?? m.task);
@@ -205,7 +220,7 @@ ${
     ? `- **Data-subject erasure**: ${erasureNotice(g)}
 `
     : ''
-}- Trained ${m.training.trainedAt} by \`${m.training.code}\` at commit ${m.training.codeCommit ?? 'unknown'}${m.training.codeDirty ? ' (working tree not clean)' : ''}, ${m.training.framework}, seed ${m.training.seed}
+}${importLine(m)}- Trained ${m.training.trainedAt} by \`${m.training.code}\` at commit ${m.training.codeCommit ?? 'unknown'}${m.training.codeDirty ? ' (working tree not clean)' : ''}, ${m.training.framework}, seed ${m.training.seed}
 - Licence: model: ${g.licence.model}; data: ${g.licence.data}
 
 ## Intended use

@@ -20,12 +20,15 @@ export function parseApprovalBody(body: unknown): ApprovalBody {
 }
 
 /**
- * Who trained a version, as its training recorded them (the caller's pseudonym; run-training.ts writes the
+ * Who trained or imported a version: the key that sent the import, or the training as it recorded its caller (the pseudonym; run-training.ts writes the
  * training's id into the version's provenance): undefined for an S3 upload (no key sent it), a version trained
  * before trainings were named there, or a training record past its retention.
  */
 export function trainerOf(trainings: TrainingStore) {
   return async (metadata: ModelMetadata): Promise<string | undefined> => {
+    // An imported version: the key that sent it (functions/training/import/import-model.ts).
+    const imported = metadata.training.import as { callerPseudonym?: string } | undefined;
+    if (imported) return imported.callerPseudonym;
     const { trainingId } = metadata.training;
     return typeof trainingId === 'string' ? (await trainings.get(trainingId))?.callerId : undefined;
   };

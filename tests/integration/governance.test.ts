@@ -374,6 +374,26 @@ describe('a trained version reviewed by a person (issue #20.19)', () => {
   });
 });
 
+describe('an imported version under the two-person rule', () => {
+  it('refuses the decision of the key that imported it (two-person rule)', async () => {
+    const spec = JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')) as Record<string, unknown>;
+    const form = new FormData();
+    form.set('model', new Blob([readFileSync('models/iris/1.0.0/model.onnx')]), 'model.onnx');
+    form.set('metadata', new Blob([JSON.stringify({ ...spec, name: undefined, version: undefined, artifact: undefined })]));
+    const imported = await api('/v1/models/two-person-iris/versions', { method: 'POST', body: form });
+    expect(imported.status).toBe(201);
+    const decide = (apiKey: string) =>
+      fetch(`${t.http}/v1/models/two-person-iris/versions/1.0.0/approval`, {
+        method: 'POST',
+        headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approved', approver: 'Same Person' }),
+      });
+    const same = await decide(key);
+    expect(same.status).toBe(403);
+    expect(await same.json()).toMatchObject({ code: 'same-person-approval' });
+  });
+});
+
 /** Saved queries whose events this session does not produce, and the test that answers each instead. */
 const ANSWERED_ELSEWHERE: Record<string, string> = {
   'trainings-and-approvals': 'tests/integration/automl.test.ts (a training and its approval)',

@@ -101,6 +101,9 @@ describe('POST /v1/models/{model}/versions', () => {
     expect(await refused.json()).toMatchObject({ code: 'model-not-approved' });
     const card = await (await api('/v1/models/team-iris/versions/1.0.0/card')).text();
     expect(card).toContain('Approval: **pending**');
+    expect(card).toMatch(
+      /- Imported \S+ through the API: opset 17, operators Gemm, Relu, .* first inference [\d.]+ ms; 1 sample\(s\) matched within 0\.01/,
+    );
 
     expect((await approve('team-iris', '1.0.0')).status).toBe(200);
     const served = await predict('team-iris');

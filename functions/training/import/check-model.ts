@@ -26,6 +26,9 @@ export interface ImportFigures extends GraphFacts {
   samples?: { count: number; tolerance: number };
 }
 
+/** What a version's provenance keeps of its import (`training.import`): when, through which door, by whom, and the figures. */
+export type ImportProvenance = ImportFigures & { importedAt: string; source: 'http' | 's3'; callerPseudonym?: string };
+
 /** Where a notebook and its metadata usually part ways, by input kind: what a `samples` refusal asks to check. */
 const HINTS = {
   image:

@@ -7,7 +7,7 @@ import { VERSION, type ModelMetadata } from '../../serving/model-spec';
 import type { ModelRegistry } from '../../serving/registry';
 import { nextVersion, versionExists, type BucketModels } from '../model-bucket';
 import { checkTrainableName } from '../trainable';
-import { checkModel, type ImportFigures } from './check-model';
+import { checkModel, type ImportFigures, type ImportProvenance } from './check-model';
 import { importMetadata } from './import-metadata';
 import { parseSamples } from './samples';
 
@@ -119,7 +119,7 @@ async function run(deps: ImportDeps, request: ImportRequest, sha256: string): Pr
         source: request.source,
         ...(request.callerPseudonym && { callerPseudonym: request.callerPseudonym }),
         ...figures,
-      },
+      } satisfies ImportProvenance,
     },
   };
   const registered = await deps.models.register(imported, onnx, { exact: request.version !== undefined });
