@@ -106,7 +106,8 @@ export async function importFromUpload(deps: UploadDoorDeps, event: S3Event, req
     await deps.files.put(
       deps.resultsBucket,
       importOutcomeKey(model, version),
-      Buffer.from(`${JSON.stringify(outcome, null, 2)}\n`),
+      // `at`: which import this is the outcome of, when a refused one is retried at the same number.
+      Buffer.from(`${JSON.stringify({ ...outcome, at: deps.now().toISOString() }, null, 2)}\n`),
       'application/json',
     );
   }

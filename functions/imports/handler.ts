@@ -3,25 +3,28 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, S3Event } from 'aws-lambda';
 import { createS3Client } from '../platform/aws';
 import { importsConfigSchema, loadConfig } from '../platform/config';
-import { InvalidInputError, PayloadTooLargeError } from '../platform/errors';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../platform/errors';
+import { quoteName } from '../platform/model-name';
 import { logger } from '../platform/telemetry';
 import { apiHandler } from '../api/http/api-handler';
 import { authorizeModel, authorizePermission, type AuthenticatedContext } from '../api/http/api-keys';
-import { parseJsonBody, rawBody } from '../api/http/body';
+import { jsonBodyOf, parseJsonBody, rawBody } from '../api/http/body';
 import { formDataOf, partBytes } from '../api/http/multipart';
 import { json } from '../api/http/responses';
 import { ModelRegistry } from '../serving/registry';
 import { importAnswer, importModel, type ImportDeps } from '../training/import/import-model';
+import { parseUploadRequest, uploadUrls } from '../training/import/upload-urls';
 import { BucketModels } from '../training/model-bucket';
 import { checkModelName } from '../training/training-request';
 import { createApiKeyVerifier, loadPseudonymiser } from '../wiring/wiring';
 import { createBucketFiles } from '../uploads/bucket-files-s3';
-import { importFromUpload } from './from-upload';
+import { importFromUpload, importOutcomeKey } from './from-upload';
 
 const config = loadConfig(importsConfigSchema);
 const verifier = createApiKeyVerifier(config);
 const pseudonymiser = loadPseudonymiser();
 const s3 = createS3Client(config);
+const files = createBucketFiles(s3);
 const deps: ImportDeps = {
   models: new BucketModels(s3, config.MODELS_BUCKET),
   shipped: new ModelRegistry(config.MODELS_DIR),
@@ -41,22 +44,41 @@ async function jsonPart(form: FormData, name: string): Promise<unknown> {
   }
 }
 
+/** What the S3 door wrote for that version (functions/imports/from-upload.ts); 404 until it has. */
+async function importOutcome(model: string, version: string): Promise<APIGatewayProxyStructuredResultV2> {
+  const found = await files.head(config.RESULTS_BUCKET, importOutcomeKey(model, version));
+  const bytes =
+    found &&
+    (await files.readIfUnchanged({ bucket: config.RESULTS_BUCKET, key: importOutcomeKey(model, version), eTag: found.eTag }));
+  if (!bytes)
+    throw new NotFoundError(`No outcome yet for the import of ${model} ${quoteName(version)}: its metadata.json starts it.`);
+  return json(200, JSON.parse(Buffer.from(bytes).toString('utf8')));
+}
+
 /**
  * POST /v1/models/{model}/versions: multipart parts `model` (the .onnx file), `metadata` (JSON), optional `samples`
  * (JSON, pictures inline as base64) and `version`. Permission `models:import` on a key allowed for the model.
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
-  const model = event.pathParameters?.model ?? '';
+  const { model = '', version: asked } = event.pathParameters ?? {};
   checkModelName(model);
   authorizeModel(caller, model);
   authorizePermission(caller, 'models:import');
+  if (asked !== undefined) return importOutcome(model, asked);
+  if (event.rawPath.endsWith('/imports')) {
+    return json(
+      201,
+      await uploadUrls({ ...deps, s3, uploadsBucket: config.UPLOADS_BUCKET }, model, parseUploadRequest(jsonBodyOf(event))),
+    );
+  }
   const size = rawBody(event).length;
   if (size > config.IMPORT_HTTP_MAX_BYTES) {
     throw new PayloadTooLargeError(
       `The request is ${size} bytes; this route takes ${config.IMPORT_HTTP_MAX_BYTES} (Lambda's 6 MB request limit, ` +
-        `base64). Upload larger models to s3://${config.UPLOADS_BUCKET}/models/${model}/<version>/ (model.onnx, then ` +
-        'metadata.json): `vigie models import` does it for you.',
+        'base64). Larger models go through upload URLs (POST /v1/models/{model}/imports) or straight to ' +
+        `s3://${config.UPLOADS_BUCKET}/models/${model}/<version>/ (model.onnx, then metadata.json): ` +
+        '`vigie models import` does it for you.',
     );
   }
   const form = await formDataOf(event);

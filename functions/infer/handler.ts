@@ -3,13 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { inferConfigSchema, loadConfig } from '../platform/config';
 import { SessionCache } from '../serving/inference/sessions';
 import { logger } from '../platform/telemetry';
-import { ModelRegistry } from '../serving/registry';
 import { infer, type InferDeps } from '../serving/inference/infer';
 import type { InferResponse } from '../serving/inference/protocol';
+import { createModelRegistry } from '../wiring/wiring';
 
 const config = loadConfig(inferConfigSchema);
 // Module scope: sessions live as long as the container, so only the first call of a model pays for loading it.
-const deps: InferDeps = { registry: new ModelRegistry(config.MODELS_DIR), sessions: new SessionCache() };
+// The models bucket too: an uploaded picture for an imported or trained model is run here (preprocess hands it over).
+const deps: InferDeps = { registry: createModelRegistry(config), sessions: new SessionCache() };
 
 /** Model serving: the only function that carries onnxruntime and the model artifacts. */
 function lambdaHandler(event: unknown): Promise<InferResponse> {

@@ -85,7 +85,7 @@ export const batchConfigSchema = z.object({
 });
 
 export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
-export const inferConfigSchema = z.object({ ...models });
+export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
 export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });

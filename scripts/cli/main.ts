@@ -20,8 +20,15 @@ import { UsageError, type GlobalOptions } from './target';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/**
+ * `vigie --version` (or -V) alone prints the CLI's version. Not commander's .version(): a root option is taken
+ * wherever it stands on the line, and `vigie models import … --version 1.2.0` (DESIGN.md's contract) names the
+ * model's version.
+ */
+const args = process.argv.slice(2);
+const askedVersion = args.length === 1 && ['--version', '-V'].includes(args[0]!);
+
 const program = new Command('vigie')
-  .version(version)
   .description('Vigie, serverless ML inference: run the platform, manage keys and models, predict, train, audit')
   .addOption(new Option('--stage <stage>', 'the stage to work on').default('local').env('VIGIE_STAGE'))
   .addOption(
@@ -48,6 +55,8 @@ Examples:
   vigie audit predictions-by-subject --subject driver-42`,
   );
 
+program.addHelpText('after', '\nvigie --version (or -V) prints the version of this CLI.');
+
 registerStart(program);
 registerKeys(program);
 registerModels(program);
@@ -60,7 +69,8 @@ registerEval(program);
 registerMeasurements(program);
 
 try {
-  await program.parseAsync();
+  if (askedVersion) console.log(version);
+  else await program.parseAsync();
 } catch (error) {
   if (error instanceof CommanderError) {
     // Already printed by commander; --help and --version end here too, with their exit code 0.

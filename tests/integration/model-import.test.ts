@@ -208,7 +208,7 @@ describe('the S3 door and vigie models import', () => {
     });
   });
 
-  it('takes a model past the HTTP limit through the S3 door, with the version it claims printed', async () => {
+  it('takes a model past the HTTP limit through upload URLs into the S3 door, with the version it claims printed', async () => {
     // An iris-shaped model with 6 MB of weights: four features through a wide layer to three scores.
     const g = new GraphBuilder();
     const width = 500_000;
@@ -223,7 +223,18 @@ describe('the S3 door and vigie models import', () => {
       { env: t.env },
     );
     expect(JSON.parse(stdout)).toMatchObject({ model: 'wide-iris', version: '1.0.0', status: 'pending' });
-    expect(await outcomeOf('wide-iris', '1.0.0')).toMatchObject({ status: 'pending' });
+    // Through the upload URLs the API handed out, so the outcome is the S3 door's, readable through the API.
+    expect(await (await api('/v1/models/wide-iris/imports/1.0.0')).json()).toMatchObject({
+      status: 'pending',
+      at: expect.any(String),
+    });
+    expect((await api('/v1/models/wide-iris/imports/9.9.9')).status).toBe(404);
+    const taken = await api('/v1/models/wide-iris/imports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '1.0.0' }),
+    });
+    expect(await taken.json()).toMatchObject({ code: 'version-exists' });
   });
 
   it('audits every import, the refused ones with their check', () => {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../platform/zod-messages';
-import { binary, modelParameter, type RouteDoc } from './route-doc';
+import { uploadRequestSchema } from '../../training/import/upload-urls';
+import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
 import { described } from './responses';
 
 /** The checks' figures stored with the version (functions/training/import/check-model.ts, ImportFigures). */
@@ -21,6 +22,33 @@ export const importAnswerSchema = z.object({
   bytes: z.int(),
   checks: importChecksSchema,
 });
+
+const uploadUrlsSchema = z.object({
+  model: z.string(),
+  version: z.string(),
+  expiresAt: z.iso.datetime(),
+  uploads: described(
+    z.array(z.object({ file: z.string(), method: z.literal('PUT'), url: z.url() })),
+    'in order: metadata.json last, since its upload starts the import',
+  ),
+  outcome: described(z.string(), 'where to read what came of it'),
+});
+
+/** The S3 door's outcome (functions/imports/from-upload.ts): the import's answer, or a refusal as a problem says it. */
+const importOutcomeSchema = z.union([
+  z.extend(importAnswerSchema, { at: z.iso.datetime() }),
+  z.object({
+    at: z.iso.datetime(),
+    model: z.string(),
+    version: z.string(),
+    status: z.literal('refused'),
+    code: z.string(),
+    detail: z.string(),
+    check: z.optional(z.string()),
+    issues: z.optional(z.array(z.string())),
+    failedSamples: z.optional(z.array(z.object({ sample: z.int(), problems: z.array(z.string()) }))),
+  }),
+]);
 
 const file = (description: string) => ({ ...binary('application/octet-stream'), description });
 
@@ -81,5 +109,36 @@ export const IMPORT_ROUTES: RouteDoc[] = [
       415: ['unsupported-media-type'],
       422: ['model-import-refused'],
     },
+  },
+  {
+    method: 'post',
+    path: '/v1/models/{model}/imports',
+    operationId: 'importUploadUrls',
+    summary: 'Upload URLs for a model too large for the import route (the S3 door, no AWS credentials needed)',
+    description:
+      'Presigned PUT URLs, valid 15 minutes, for `model.onnx`, the sample files named in `files`, and ' +
+      '`metadata.json` last: its upload starts the import at the version chosen here. Follow it at `outcome`.',
+    tag: 'Training',
+    permission: 'models:import',
+    parameters: [{ ...modelParameter, description: 'the name to import under' }],
+    requestBody: { required: false, content: { 'application/json': uploadRequestSchema } },
+    responses: { 201: { description: 'Where to upload each file.', content: { 'application/json': uploadUrlsSchema } } },
+    problems: {
+      400: ['invalid-model-name', 'invalid-json', 'json-too-deep', 'invalid-body', 'invalid-version'],
+      403: ['forbidden'],
+      409: ['reserved-model-name', 'version-exists'],
+      415: ['unsupported-media-type'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{model}/imports/{version}',
+    operationId: 'importOutcome',
+    summary: 'What came of an import through the S3 door: the pending version, or the check that refused it',
+    tag: 'Training',
+    permission: 'models:import',
+    parameters: [modelParameter, { ...versionParameter, description: 'the version the upload named' }],
+    responses: { 200: { description: 'The outcome.', content: { 'application/json': importOutcomeSchema } } },
+    problems: { 400: ['invalid-model-name'], 403: ['forbidden'], 404: ['not-found'] },
   },
 ];

@@ -91,21 +91,33 @@ export async function importModel(deps: ImportDeps, request: ImportRequest): Pro
   }
 }
 
+/**
+ * The version an import of `model` takes: the one asked for, or the next free minor (1.0.0 for a new model). Refused
+ * at once when the name is a shipped model's, the number is malformed or already taken (read past the cache: a
+ * version imported or trained a moment ago is taken); the conditional write at registration settles any race left.
+ */
+export async function importVersion(
+  deps: Pick<ImportDeps, 'models' | 'shipped'>,
+  model: string,
+  asked?: string,
+): Promise<string> {
+  await checkTrainableName(deps.shipped, model);
+  if (asked !== undefined && !VERSION.test(asked)) {
+    throw new InvalidInputError('invalid-version', `Version '${asked.slice(0, 40)}' is not of the form 1.2.3.`);
+  }
+  deps.models.forget();
+  const existing = (await deps.models.listing()).get(model) ?? [];
+  if (asked !== undefined && existing.includes(asked)) throw versionExists(model, asked);
+  return asked ?? nextVersion(existing);
+}
+
 async function run(deps: ImportDeps, request: ImportRequest, sha256: string): Promise<ImportOutcome> {
   const { model, onnx } = request;
-  await checkTrainableName(deps.shipped, model);
-  if (request.version !== undefined && !VERSION.test(request.version)) {
-    throw new InvalidInputError('invalid-version', `Version '${request.version.slice(0, 40)}' is not of the form 1.2.3.`);
-  }
+  const version = await importVersion(deps, model, request.version);
   if (onnx.length === 0) throw new InvalidInputError('empty-input', 'The model file is empty.');
   if (onnx.length > deps.maxBytes) {
     throw new PayloadTooLargeError(`The model is ${onnx.length} bytes; an import takes at most ${deps.maxBytes}.`);
   }
-  // Past the cache: a version imported or trained a moment ago is taken.
-  deps.models.forget();
-  const existing = (await deps.models.listing()).get(model) ?? [];
-  if (request.version !== undefined && existing.includes(request.version)) throw versionExists(model, request.version);
-  const version = request.version ?? nextVersion(existing);
   const metadata = importMetadata(request.metadata, { model, version, sha256, bytes: onnx.length });
   await deps.models.checkInputKind(model, metadata.input.kind);
   const samples = request.samples === undefined ? undefined : parseSamples(request.samples);

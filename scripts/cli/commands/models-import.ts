@@ -1,18 +1,13 @@
 /**
  * `vigie models import`: bring an ONNX model with its metadata (and samples) as a pending version. Up to the HTTP
- * route's 4 MiB it goes through `POST /v1/models/{model}/versions`; a larger one through the S3 door
- * (`models/<model>/<version>/` in the stage's uploads bucket, with the person's AWS credentials, or the local
- * emulator's), with a progress bar, then the outcome the door writes is read back.
+ * route's 4 MiB it goes through `POST /v1/models/{model}/versions`; a larger one through the S3 door, by upload URLs
+ * the API hands out (no AWS credentials needed), with a progress bar, then the outcome the door writes is read back.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { Command } from 'commander';
-import { nextVersion } from '../../../functions/training/model-bucket';
 import { inlineSampleFiles, parseSamples, type SamplesDocument } from '../../../functions/training/import/samples';
-import { importOutcomeKey } from '../../../functions/imports/from-upload';
-import { localSettings } from '../../local/settings';
+import { UPLOAD_URL_SECONDS } from '../../../functions/training/import/upload-urls';
 import { ApiError, callApi } from '../api';
 import { modelArgument } from '../model-argument';
 import { emit } from '../output';
@@ -74,73 +69,75 @@ function viaHttp(
   return callApi(target, `/v1/models/${model}/versions`, { method: 'POST', body: form }) as Promise<ImportAnswer>;
 }
 
-/** The stage's buckets and an S3 client for them: the local emulator on the local stage, AWS's default chain elsewhere. */
-function stageBuckets(stage: string) {
-  const local = stage === 'local';
-  const s3 = new S3Client({
-    ...(local && {
-      endpoint: `http://localhost:${localSettings().s3Port}`,
-      forcePathStyle: true,
-      region: 'eu-west-3',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+interface UploadUrls {
+  version: string;
+  expiresAt: string;
+  uploads: { file: string; url: string }[];
+  outcome: string;
+}
+
+/** A PUT of `bytes` to a presigned URL, reporting progress as the body is read (S3 needs its length up front). */
+async function put(url: string, bytes: Uint8Array, progress?: (sent: number) => void): Promise<void> {
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= bytes.length) return controller.close();
+      const chunk = bytes.subarray(sent, sent + 1024 * 1024);
+      sent += chunk.length;
+      progress?.(sent);
+      controller.enqueue(chunk);
+    },
   });
-  return { s3, uploads: `vigie-${stage}-uploads`, results: `vigie-${stage}-results` };
+  const response = await fetch(url, {
+    method: 'PUT',
+    body,
+    headers: { 'content-length': String(bytes.length) },
+    duplex: 'half',
+  } as RequestInit);
+  if (!response.ok) throw new Error(`The upload was refused: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
 }
 
-/** The version the S3 door will take, which it needs in its key: the one asked for, or the next free minor. */
-async function doorVersion(target: ApiTarget, model: string, asked?: string): Promise<string> {
-  if (asked) return asked;
-  try {
-    const described = (await callApi(target, `/v1/models/${model}`)) as { versions: { version: string }[] };
-    return nextVersion(described.versions.map((entry) => entry.version));
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return '1.0.0';
-    throw error;
-  }
-}
-
-async function viaS3Door(
+/**
+ * Past the HTTP route's limit: upload URLs from the API (POST /v1/models/{model}/imports, the same key and
+ * permission), the model with a progress bar, the samples, metadata.json last (it starts the import), then the outcome
+ * the S3 door writes, read back through the API.
+ */
+async function viaUploadUrls(
   global: GlobalOptions,
   target: ApiTarget,
   model: string,
   onnx: Buffer,
   metadata: Buffer,
   samples: SamplesDocument | undefined,
-  askedVersion?: string,
+  version?: string,
 ): Promise<ImportAnswer> {
-  const version = await doorVersion(target, model, askedVersion);
-  const { s3, uploads, results } = stageBuckets(global.stage);
-  const prefix = `models/${model}/${version}/`;
+  const granted = (await callApi(target, `/v1/models/${model}/imports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...(version && { version }), ...(samples && { files: ['samples/samples.json'] }) }),
+  })) as UploadUrls;
+  const urlOf = (file: string) => granted.uploads.find((upload) => upload.file === file)!.url;
+  // The server's clock when it granted the URLs: an outcome written before is an earlier import's.
+  const grantedAt = Date.parse(granted.expiresAt) - UPLOAD_URL_SECONDS * 1000;
   const bar = global.json ? undefined : progressBar('uploading', onnx.length);
-  const upload = new Upload({ client: s3, params: { Bucket: uploads, Key: `${prefix}model.onnx`, Body: onnx } });
-  upload.on('httpUploadProgress', (progress) => bar?.update(progress.loaded ?? 0));
-  await upload.done();
+  await put(urlOf('model.onnx'), onnx, (sent) => bar?.update(sent));
   bar?.stop();
-  if (samples) {
-    await s3.send(new PutObjectCommand({ Bucket: uploads, Key: `${prefix}samples/samples.json`, Body: JSON.stringify(samples) }));
-  }
+  if (samples) await put(urlOf('samples/samples.json'), Buffer.from(JSON.stringify(samples)));
+  await put(urlOf('metadata.json'), metadata);
+  if (!global.json) console.error(`  checking ${model} ${granted.version}…`);
   const started = Date.now();
-  // Last: its upload starts the import.
-  await s3.send(new PutObjectCommand({ Bucket: uploads, Key: `${prefix}metadata.json`, Body: metadata }));
-  if (!global.json) console.error(`  checking ${model} ${version} (s3://${uploads}/${prefix})…`);
   while (Date.now() - started < S3_DOOR_WAIT_MS) {
     await new Promise((done) => setTimeout(done, 1000));
-    const outcome = await s3
-      .send(new GetObjectCommand({ Bucket: results, Key: importOutcomeKey(model, version) }))
-      // An outcome older than this upload (S3 keeps whole seconds) is an earlier import's answer at the same number.
-      .then(async (object) =>
-        (object.LastModified?.getTime() ?? 0) < Math.floor(started / 1000) * 1000
-          ? undefined
-          : (JSON.parse(await object.Body!.transformToString()) as ImportAnswer),
-      )
-      .catch(() => undefined);
-    if (!outcome) continue;
+    const outcome = (await callApi(target, granted.outcome).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    })) as (ImportAnswer & { at: string }) | undefined;
+    if (!outcome || Date.parse(outcome.at) < grantedAt) continue;
     if (outcome.status === 'refused') throw new ApiError(422, outcome);
     return outcome;
   }
   throw new Error(
-    `No outcome for ${model} ${version} after ${S3_DOOR_WAIT_MS / 60000} minutes: see the imports function's logs.`,
+    `No outcome for ${model} ${granted.version} after ${S3_DOOR_WAIT_MS / 60000} minutes: see the imports function's logs.`,
   );
 }
 
@@ -154,7 +151,7 @@ async function importVersion(file: string, options: ImportOptions, global: Globa
   const answer =
     size <= HTTP_LIMIT
       ? await viaHttp(target, model, onnx, metadata, samples, options.version)
-      : await viaS3Door(global, target, model, onnx, metadata, samples, options.version);
+      : await viaUploadUrls(global, target, model, onnx, metadata, samples, options.version);
   const { checks } = answer;
   emit(global.json, answer, () => [
     `${answer.model} ${answer.version}: ${answer.status} (${basename(file)}, ${onnx.length} bytes)`,
@@ -175,8 +172,8 @@ export function registerModelsImport(models: Command): void {
     .option('--samples <dir>', 'a folder with samples.json (and the pictures it names): inputs with the outputs expected')
     .addHelpText(
       'after',
-      '\nModels up to 4 MiB go through the HTTP API; larger ones through the S3 door (your AWS credentials on a\n' +
-        'deployed stage). A refusal names the check that failed.\n\nExample:\n' +
+      '\nModels up to 4 MiB go through the HTTP API; larger ones are uploaded through URLs the API hands out (the\n' +
+        'S3 door). A refusal names the check that failed.\n\nExample:\n' +
         '  vigie models import out/model.onnx --name my-iris --spec out/metadata.json --samples out/samples',
     )
     .action((file: string, options: ImportOptions, command: Command) =>
