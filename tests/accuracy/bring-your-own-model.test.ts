@@ -13,11 +13,11 @@ import type { ModelVersion } from '../../functions/serving/registry';
 
 /**
  * The guide's Python exporters (examples/bring-your-own-model/, docs/bring-your-own-model.md), run into a scratch
- * folder (the detector's packages the committed car-detector): each writes an import metadata that the registry's schema accepts once the import has given it a name,
- * a version and the pending approval, and samples that Vigie's own preprocessing, session and post-processing
- * reproduce within their tolerance, except for the model trained on 0-255 pixels, whose samples must disagree:
- * that disagreement is what the import's samples check refuses. The import itself is tested by
- * tests/integration/bring-your-own-model-guide.test.ts.
+ * folder (the detector's only repackages the committed car-detector). Each writes an import metadata that the
+ * registry's schema accepts once the import has given it a name, a version and the pending approval; and samples
+ * that Vigie's own preprocessing, session and post-processing reproduce within their tolerance, except for the
+ * model trained on 0-255 pixels, whose samples must disagree: that disagreement is what the import's samples check
+ * refuses. The import itself is tested by tests/integration/bring-your-own-model-guide.test.ts.
  */
 const PYTHON = '/usr/bin/python3';
 const EXAMPLES = 'examples/bring-your-own-model';
@@ -133,7 +133,7 @@ describe('bring your own model: the guide exporters', () => {
 
   it('measures held-out figures good enough for an example on data never fitted', () => {
     const heldOut = (name: string) =>
-      (exports[name]!.metadata.metrics as Record<string, { accuracy: number; samples: number }>).heldOut;
+      (exports[name]!.metadata.metrics as { heldOut: { accuracy: number; samples: number } }).heldOut;
     expect(heldOut('iris')).toMatchObject({ samples: 30 });
     expect(heldOut('iris').accuracy).toBeGreaterThanOrEqual(0.9);
     expect(heldOut('digits')).toMatchObject({ samples: 450 });
