@@ -100,8 +100,8 @@ const EXPECTATIONS: Array<{ in: string; expect: (output: string) => void }> = [
     in: 'models import /tmp/byom/digits-0-255/model.onnx',
     expect: (output) => {
       expect(output).toContain('refused: exit code 1');
-      // The CLI prints the API's problem as "HTTP <status> <code>": the code names the samples check.
-      expect(output).toMatch(/HTTP 4\d\d [a-z-]*sample[a-z-]*/);
+      // The CLI prints the API's problem as "HTTP <status> <code>: <detail>": the detail names the failed check.
+      expect(output).toMatch(/HTTP 422 model-import-refused: Check 'samples' failed: \d+ of 8 samples disagree/);
     },
   },
   {
