@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
-import { ConflictError, InvalidInputError, VigieError } from '../platform/errors';
+import { ConflictError, InvalidInputError, PayloadTooLargeError, VigieError } from '../platform/errors';
 import { logger } from '../platform/telemetry';
 import type { Pseudonymise } from '../records/pseudonym';
 import { importAnswer, importModel, type ImportDeps } from '../training/import/import-model';
@@ -63,8 +63,13 @@ export async function importFromUpload(deps: UploadDoorDeps, event: S3Event, req
     let outcome: Record<string, unknown>;
     try {
       const metadata = await readFile(deps.files, bucket, `${prefix}metadata.json`);
-      const onnx = await readFile(deps.files, bucket, `${prefix}model.onnx`);
       if (!metadata) continue;
+      // Refused before it is read: a model past the limit would only fill the function's memory.
+      const size = (await deps.files.head(bucket, `${prefix}model.onnx`))?.bytes ?? 0;
+      if (size > deps.maxBytes) {
+        throw new PayloadTooLargeError(`${prefix}model.onnx is ${size} bytes; an import takes at most ${deps.maxBytes}.`);
+      }
+      const onnx = await readFile(deps.files, bucket, `${prefix}model.onnx`);
       if (!onnx)
         throw new InvalidInputError(
           'missing-part',
@@ -101,7 +106,15 @@ export async function importFromUpload(deps: UploadDoorDeps, event: S3Event, req
         logger.info('import already done: a redelivered notification', { model, modelVersion: version });
         continue;
       }
-      outcome = { model, version, status: 'refused', code: error.code, detail: error.message, ...error.extensions };
+      outcome = {
+        model,
+        version,
+        status: 'refused',
+        httpStatus: error.status,
+        code: error.code,
+        detail: error.message,
+        ...error.extensions,
+      };
     }
     await deps.files.put(
       deps.resultsBucket,

@@ -49,6 +49,9 @@ describe('loadConfig', () => {
     });
     expect(config.VIGIE_S3_ENDPOINT).toBeUndefined();
     expect(config.VIGIE_API_KEY).toBeUndefined();
-    expect(loadConfig(inferConfigSchema, { MODELS_DIR: '/opt/models' })).toEqual({ MODELS_DIR: '/opt/models' });
+    expect(loadConfig(inferConfigSchema, { MODELS_DIR: '/opt/models' })).toEqual({
+      AWS_REGION: 'eu-west-3',
+      MODELS_DIR: '/opt/models',
+    });
   });
 });

@@ -42,6 +42,7 @@ const importOutcomeSchema = z.union([
     model: z.string(),
     version: z.string(),
     status: z.literal('refused'),
+    httpStatus: described(z.int(), 'the status the HTTP route would have answered'),
     code: z.string(),
     detail: z.string(),
     check: z.optional(z.string()),

@@ -131,9 +131,9 @@ async function viaUploadUrls(
     const outcome = (await callApi(target, granted.outcome).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;
-    })) as (ImportAnswer & { at: string }) | undefined;
+    })) as (ImportAnswer & { at: string; httpStatus?: number }) | undefined;
     if (!outcome || Date.parse(outcome.at) < grantedAt) continue;
-    if (outcome.status === 'refused') throw new ApiError(422, outcome);
+    if (outcome.status === 'refused') throw new ApiError(outcome.httpStatus ?? 422, outcome);
     return outcome;
   }
   throw new Error(
