@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../../platform/zod-messages';
-import { uploadRequestSchema } from '../../training/import/upload-urls';
+import { uploadRequestSchema } from '../../training/import/upload-request';
 import { binary, modelParameter, versionParameter, type RouteDoc } from './route-doc';
 import { described } from './responses';
 

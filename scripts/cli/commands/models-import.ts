@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { inlineSampleFiles, parseSamples, type SamplesDocument } from '../../../functions/training/import/samples';
-import { UPLOAD_URL_SECONDS } from '../../../functions/training/import/upload-urls';
+import { UPLOAD_URL_SECONDS } from '../../../functions/training/import/upload-request';
 import { ApiError, callApi } from '../api';
 import { modelArgument } from '../model-argument';
 import { emit } from '../output';
