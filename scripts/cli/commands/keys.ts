@@ -138,6 +138,7 @@ Examples:
   vigie keys create --name "line-3 cameras" --models car-detector --expires-in-days 90
   vigie keys create --stage prod --name DPO --subject-rights
   vigie keys create --name "model reviewer" --models churn --permissions models:approve
+  vigie keys create --name "vision team" --models my-detector --permissions models:import
   vigie keys list --json
   vigie keys revoke 3f9a0c1d2e4b`,
     );
@@ -147,7 +148,10 @@ Examples:
     .option('--name <who>', 'who or what will use the key')
     .option('--models <list>', 'models it may call, comma-separated, or * for all')
     .option('--subject-rights', 'it may export and erase a person’s data (the data-protection officer)')
-    .option('--permissions <list>', `named permissions, comma-separated: ${PERMISSIONS.join(', ')} (decide on trained versions)`)
+    .option(
+      '--permissions <list>',
+      `named permissions, comma-separated: ${PERMISSIONS.join(', ')} (decide on trained or imported versions; import models)`,
+    )
     .option('--expires-in-days <days>', 'lifetime, 1 to 3650 days', '90')
     .addHelpText('after', '\nExample:\n  vigie keys create --name integration --models digits,iris --expires-in-days 1')
     .action((options: CreateOptions, command: Command) => create(options, command.optsWithGlobals<GlobalOptions>()));
