@@ -14,7 +14,7 @@ import {
   reasonBodySchema,
 } from '../api/http/lifecycle-body';
 import { json } from '../api/http/responses';
-import { aliasAt, DEFAULT_ALIAS, publicEvent } from '../serving/aliases';
+import { aliasAt, DEFAULT_ALIAS, lifecycleETag, publicEvent } from '../serving/aliases';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { moveAlias, rollBack, switchModel, type LifecycleChange, type LifecycleDeps } from '../serving/lifecycle';
 import { createApiKeyVerifier, createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
@@ -28,8 +28,19 @@ const pseudonymiser = loadPseudonymiser();
 
 const answer = (model: string, { event, audit }: LifecycleChange) => {
   logger.info('model-lifecycle', { audit });
-  return json(200, { model, change: publicEvent(event), aliases: event.state.aliases, disabled: event.state.disabled });
+  const answered = json(200, { model, change: publicEvent(event), aliases: event.state.aliases, disabled: event.state.disabled });
+  return { ...answered, headers: { ...answered.headers, etag: lifecycleETag(event.seq) } };
 };
+
+/** `If-Match: "12"`: the change applies only if event 12 is still the newest (RFC 9110 §13.1.1); `*` asks nothing. */
+function expectedSeq(event: APIGatewayProxyEventV2): number | undefined {
+  const header = event.headers?.['if-match']?.trim();
+  if (header === undefined || header === '*') return undefined;
+  const seq = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header)?.[1];
+  if (seq === undefined)
+    throw new InvalidInputError('invalid-if-match', 'If-Match takes the ETag of GET /v1/models/{model}, e.g. "12".');
+  return Number(seq);
+}
 
 /** `GET …/aliases/{alias}/history?at=`: the version the alias pointed at at that instant (now when absent). */
 async function aliasHistory(event: APIGatewayProxyEventV2, model: string, alias: string) {
@@ -74,6 +85,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
       callerPseudonym: pseudonymise(`api-key:${caller.keyId}`),
       requestId: event.requestContext.requestId,
       reason,
+      expectedSeq: expectedSeq(event),
     }));
   const body = jsonBodyOf(event);
   if (alias !== undefined) {

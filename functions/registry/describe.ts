@@ -33,5 +33,7 @@ export async function describeModel(registry: ModelRegistry, aliases: Pick<Alias
     aliases: state.aliases,
     aliasHistory: aliasMoves(history),
     disabled: state.disabled,
+    // The handler's ETag: changes sent with it in If-Match apply only if nothing was written since this read.
+    lifecycleSeq: history.at(-1)?.seq ?? 0,
   };
 }

@@ -93,6 +93,9 @@ export function publicEvent(event: LifecycleEvent) {
 export const aliasMoves = (history: LifecycleEvent[]) =>
   history.filter((event) => event.action === 'move' || event.action === 'rollback').map(publicEvent);
 
+/** The ETag of a model's lifecycle: its newest event's number (0 before any), which `If-Match` sends back. */
+export const lifecycleETag = (seq: number | undefined) => `"${seq ?? 0}"`;
+
 /** What a writer that lost the race hears: someone else changed the model's lifecycle meanwhile. */
 export const concurrentChange = (model: string) =>
   new ConflictError(

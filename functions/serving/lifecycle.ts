@@ -29,6 +29,11 @@ export interface LifecycleActor {
   callerPseudonym: string;
   requestId: string;
   reason: string;
+  /**
+   * The number of the newest event the person saw (`If-Match`, from the ETag of GET /v1/models/{model}): the
+   * change is refused if anything was written since. Without it, the race is settled from this request's own read.
+   */
+  expectedSeq?: number;
 }
 
 export interface LifecycleChange {
@@ -61,6 +66,7 @@ async function append(
   body: EventBody,
   actor: LifecycleActor,
 ): Promise<LifecycleChange> {
+  if (actor.expectedSeq !== undefined && actor.expectedSeq !== (latest?.seq ?? 0)) throw concurrentChange(model);
   const at = deps.now().toISOString();
   // Fields left undefined are not stored (the document client drops them) nor answered (JSON drops them).
   const event: LifecycleEvent = { model, seq: (latest?.seq ?? 0) + 1, ...body, actor: actor.keyId, reason: actor.reason, at };

@@ -10,10 +10,21 @@ const aliasParameter = {
   schema: aliasNameSchema,
 };
 
-const changed = {
-  200: { description: 'The change, as now in the history.', content: { 'application/json': lifecycleAnswerSchema } },
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header' as const,
+  description:
+    'the `ETag` of `GET /v1/models/{model}` (e.g. `"12"`): the change applies only if nothing was written since, ' +
+    'else 409 `concurrent-change`; without it, the race is settled from the moment the request reads the history',
 };
-const BODY_PROBLEMS = ['invalid-json', 'json-too-deep', 'invalid-body'];
+const changed = {
+  200: {
+    description: 'The change, as now in the history.',
+    content: { 'application/json': lifecycleAnswerSchema },
+    headers: { ETag: 'the history’s number after this change, for the next `If-Match`' },
+  },
+};
+const BODY_PROBLEMS = ['invalid-json', 'json-too-deep', 'invalid-body', 'invalid-if-match'];
 
 /** A change to what a model serves with a `{reason}` body: rollback, disable, enable. */
 function reasonRoute(
@@ -26,7 +37,7 @@ function reasonRoute(
     path: `/v1/models/{model}/${action}`,
     tag: 'Lifecycle',
     permission: 'models:manage',
-    parameters: [modelParameter],
+    parameters: [modelParameter, ifMatch],
     requestBody: { required: true, content: { 'application/json': reasonBodySchema } },
     responses: changed,
     problems: {
@@ -53,7 +64,7 @@ export const LIFECYCLE_ROUTES: RouteDoc[] = [
       'predictions follow it within a second.',
     tag: 'Lifecycle',
     permission: 'models:manage',
-    parameters: [modelParameter, aliasParameter],
+    parameters: [modelParameter, aliasParameter, ifMatch],
     requestBody: { required: true, content: { 'application/json': aliasMoveBodySchema } },
     responses: changed,
     problems: {

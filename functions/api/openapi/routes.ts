@@ -97,7 +97,13 @@ const V1_ROUTES: RouteDoc[] = [
     tag: 'Models',
     permission: 'model',
     parameters: [modelParameter],
-    responses: { 200: { description: 'The model.', content: { 'application/json': modelDescriptionSchema } } },
+    responses: {
+      200: {
+        description: 'The model.',
+        content: { 'application/json': modelDescriptionSchema },
+        headers: { ETag: 'the number of its newest lifecycle event: what `If-Match` sends back to change its aliases' },
+      },
+    },
     problems: { 403: ['forbidden'], 404: ['model-not-found'] },
   },
   {
