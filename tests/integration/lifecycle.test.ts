@@ -283,7 +283,7 @@ describe('rollback', () => {
     }
     const p50 = percentile(times, 50);
     const p99 = percentile(times, 99);
-    console.log(
+    console.warn(
       `rollback → first answer from the previous version over ${times.length}: p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
     );
     expect(p99).toBeLessThan(1_500);
