@@ -4,9 +4,9 @@ import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
-import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
+import { openAnnounced, uploadIdentities, uploadRoute } from '../uploads/announced-object';
 import { erasedSince, type ErasureLedger, type ObjectVersion } from '../records/erasure-ledger';
-import { InputGoneError, InvalidInputError } from '../platform/errors';
+import { InputGoneError, InvalidInputError, ModelDisabledError } from '../platform/errors';
 import { runTabular } from '../serving/inference/run-tabular';
 import type { SessionCache } from '../serving/inference/sessions';
 import {
@@ -27,6 +27,7 @@ import { quarantine } from '../uploads/quarantine';
 import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads/upload-key';
 import type { BatchRecords } from './batch-record';
 import { deleteUpload } from '../uploads/delete-upload';
+import { routeOf } from '../serving/routing';
 import { logger } from '../platform/telemetry';
 
 export interface BatchDeps {
@@ -126,15 +127,6 @@ export async function processBatch(
   let end: PredictionEnd;
   let failure: unknown;
   try {
-    const model = await deps.registry.resolve(upload.model, undefined);
-    answered = answeredBy(model);
-    const spec = model.metadata.input;
-    if (spec.kind !== 'tabular') {
-      throw new InvalidInputError(
-        'unsupported-input',
-        `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
-      );
-    }
     // Exactly the file the event announced: one gone or replaced since is recorded so, naming no one (#11.4).
     const announced = await openAnnounced(deps.s3, object, event.eventTime);
     if (announced.kind !== 'present') {
@@ -143,6 +135,22 @@ export async function processBatch(
     }
     const input = announced.object;
     identities = uploadIdentities(input, deps.pseudonymise);
+    // The version the upload's metadata asks for (alias, version), after the file's own metadata is read.
+    const model = await deps.registry
+      .route(upload.model, routeOf({ ...uploadRoute(input), subjectId: identities.subjectId, predictionId }))
+      .catch(async (error: unknown) => {
+        await input.Body?.transformToWebStream().cancel();
+        throw error;
+      });
+    answered = answeredBy(model);
+    const spec = model.metadata.input;
+    if (spec.kind !== 'tabular') {
+      await input.Body?.transformToWebStream().cancel();
+      throw new InvalidInputError(
+        'unsupported-input',
+        `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
+      );
+    }
     receivedAt = input.LastModified ?? createdAt;
     contentType = input.ContentType;
     // A file whose subject was erased after it was uploaded is deleted, not scored (GDPR Art. 17, #11).
@@ -240,6 +248,7 @@ export async function processBatch(
   deps.report(record);
   if (summary) deps.reportRejected(record, summary.rejectedByReason);
   if (record.quarantineKey) await quarantine(deps, object, record.quarantineKey, contentType);
-  if (record.status === 'failed') throw failure;
+  // A disabled model's batch is held (its record says so), not retried into the dead letters.
+  if (record.status === 'failed' && !(failure instanceof ModelDisabledError)) throw failure;
   return 'written';
 }

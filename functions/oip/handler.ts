@@ -60,6 +60,8 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
     {
       model,
       version,
+      // `?alias=` as on /v1 (a version in the path wins: the router serves the version asked by name).
+      alias: event.queryStringParameters?.alias || undefined,
       body,
       requestId: event.requestContext.requestId,
       callerId: (await pseudonymise)(`api-key:${caller.keyId}`),

@@ -12,6 +12,7 @@ import { inferenceRequestSchema, type InferenceRequest, type InferenceResponse }
 import { decodeTensor, type DecodedTensor } from '../api/oip/tensors';
 import { runPrediction, type PredictionDeps } from '../serving/prediction';
 import type { TabularInputSpec } from '../serving/tabular/spec';
+import { routeOf } from '../serving/routing';
 import { runTabularPrediction } from '../serving/tabular/tabular-prediction';
 
 export interface InferDeps {
@@ -23,6 +24,7 @@ export interface InferDeps {
 export interface InferCall {
   model: string;
   version?: string;
+  alias?: string;
   body: Buffer;
   requestId: string;
   callerId: string;
@@ -110,12 +112,14 @@ function featureRows(spec: TabularInputSpec, tensor: DecodedTensor): Array<Recor
  */
 export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnswer> {
   const request = parseRequest(call.body);
-  const model = await deps.prediction.registry.resolve(call.model, call.version).catch(() => undefined);
+  const predictionId = randomUUID();
+  const model = await deps.prediction.registry.route(call.model, routeOf({ ...call, predictionId })).catch(() => undefined);
   const common = {
-    predictionId: randomUUID(),
+    predictionId,
     requestId: call.requestId,
     model: call.model,
     version: call.version,
+    alias: call.alias,
     // Resolved once, here: the prediction paths use this version instead of looking it up again.
     resolved: model,
     subjectId: call.subjectId,
@@ -159,7 +163,12 @@ export async function infer(deps: InferDeps, call: InferCall): Promise<InferAnsw
       model_name: metadata.name,
       model_version: record.modelVersion ?? metadata.version,
       ...(request.id !== undefined && { id: request.id }),
-      parameters: { prediction_id: record.predictionId, automated: true, ...parameters },
+      parameters: {
+        prediction_id: record.predictionId,
+        automated: true,
+        ...(record.alias !== undefined && { alias: record.alias }),
+        ...parameters,
+      },
       outputs: encodeOutputs(metadata, answers, request.outputs),
     },
   };

@@ -38,6 +38,9 @@ const models = {
   MODELS_BUCKET: emptyAsUnset,
 };
 
+/** Aliases, their history and the kill switch (functions/serving/aliases.ts): read by every path that routes. */
+const lifecycle = { ALIASES_TABLE: nonEmpty };
+
 /** HTTP routes with a key: keys live in the API keys table; the local stage also takes VIGIE_API_KEY. */
 const apiAuth = {
   API_KEYS_TABLE: nonEmpty,
@@ -62,7 +65,7 @@ const recording = {
 };
 
 /** What the shared prediction path needs, whichever function runs it. */
-export const predictionPathConfigSchema = z.object({ ...awsEndpoints, ...models, ...recording });
+export const predictionPathConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...recording });
 
 export const preprocessConfigSchema = z.extend(predictionPathConfigSchema, {
   UPLOADS_BUCKET: nonEmpty,
@@ -75,6 +78,7 @@ export const preprocessConfigSchema = z.extend(predictionPathConfigSchema, {
 export const batchConfigSchema = z.object({
   ...awsEndpoints,
   ...models,
+  ...lifecycle,
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
   ERASURES_TABLE: nonEmpty,
@@ -88,7 +92,9 @@ export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth)
 export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
-export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...apiAuth });
+export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...apiAuth });
+/** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
+export const lifecycleConfigSchema = registryConfigSchema;
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 
 export const subjectsConfigSchema = z.object({

@@ -195,3 +195,30 @@ export class ImportRefusedError extends VigieError {
     this.extensions = { check, ...details };
   }
 }
+
+/** A prediction asked for an alias the model does not have (`?alias=`, or an upload's `alias` metadata). */
+export class AliasNotFoundError extends VigieError {
+  readonly status = 404;
+  readonly code = 'alias-not-found';
+  constructor(model: string, alias: string) {
+    super(`Model '${quoteName(model)}' has no alias '${quoteName(alias)}'.`);
+    this.name = 'AliasNotFoundError';
+  }
+}
+
+/**
+ * The model's kill switch is on (`POST /v1/models/{model}/disable`): every path refuses it until it is enabled.
+ * A 503, so an upload's record is `failed` (held, not quarantined: nothing is lost), and its message is shown,
+ * since it is an operator's decision, not an internal failure.
+ */
+export class ModelDisabledError extends VigieError {
+  readonly status = 503;
+  readonly code = 'model-disabled';
+  constructor(model: string) {
+    super(`Model '${quoteName(model)}' is disabled by its operators; it answers again once enabled.`);
+    this.name = 'ModelDisabledError';
+  }
+  override get exposeMessage(): boolean {
+    return true;
+  }
+}

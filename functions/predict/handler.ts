@@ -8,7 +8,8 @@ import { image, json } from '../api/http/responses';
 import { logger } from '../platform/telemetry';
 import { SessionCache } from '../serving/inference/sessions';
 import { runPrediction } from '../serving/prediction';
-import type { ModelVersion } from '../serving/registry';
+import type { ServedVersion } from '../serving/registry';
+import { routeOf, type RouteRequest } from '../serving/routing';
 import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { inferInProcess } from '../serving/inference/infer';
 import { subjectFromHeaders } from '../records/subject-id';
@@ -29,10 +30,10 @@ const predictRows = createTabularAnswer(deps, sessions, pseudonymise);
 
 /**
  * Only detectors have something to draw; an unknown model is left to the prediction path, which records it. The
- * version looked at is handed on, so the prediction does not resolve it again.
+ * version routed to is handed on, so the prediction does not route again.
  */
-async function refusePictureFromClassifier(model: string, version: string | undefined): Promise<ModelVersion | undefined> {
-  const spec = await deps.registry.resolve(model, version).catch(() => undefined);
+async function refusePictureFromClassifier(model: string, route: RouteRequest): Promise<ServedVersion | undefined> {
+  const spec = await deps.registry.route(model, route).catch(() => undefined);
   if (spec && spec.metadata.output.kind !== 'detection') {
     throw new NotAcceptableError(`Model '${model}' is a ${spec.metadata.task} model: it answers JSON only, not a picture.`);
   }
@@ -58,27 +59,32 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   const { caller } = context as AuthenticatedContext;
   // First, before the body is read or the model looked up: a key for other models gets its 403 and nothing else.
   authorizeModel(caller, model);
-  // `?version=` with no value asks for nothing in particular: the default version, as without it.
-  const version = event.queryStringParameters?.version || undefined;
+  // `?version=` or `?alias=` with no value asks for nothing in particular: production, as without them.
+  const asked = {
+    version: event.queryStringParameters?.version || undefined,
+    alias: event.queryStringParameters?.alias || undefined,
+  };
   const input = parsePredictBody(event, config.MAX_INPUT_BYTES);
-  if (!('image' in input)) return predictRows(event, caller, model, version, input);
+  if (!('image' in input)) return predictRows(event, caller, model, asked, input);
   const format = pictureFormat(event.headers?.accept ?? '', event.queryStringParameters?.annotate);
-  const resolved = format ? await refusePictureFromClassifier(model, version) : undefined;
-  let picture: Buffer | undefined;
   const subject = subjectFromHeaders(event.headers);
+  const predictionId = randomUUID();
+  const subjectId = subject ? (await pseudonymise)(subject) : undefined;
+  const resolved = format ? await refusePictureFromClassifier(model, routeOf({ ...asked, subjectId, predictionId })) : undefined;
+  let picture: Buffer | undefined;
   const outcome = await runPrediction(deps, {
-    predictionId: randomUUID(),
+    predictionId,
     requestId: event.requestContext.requestId,
     source: 'http',
     model,
-    version,
+    ...asked,
     resolved,
     bytes: input.image,
     annotate: async (result, source) => {
       if (format && 'detections' in result) picture = await annotateDetections(input.image, result, source, format);
       return undefined;
     },
-    subjectId: subject ? (await pseudonymise)(subject) : undefined,
+    subjectId,
     callerId: (await pseudonymise)(`api-key:${caller.keyId}`),
   });
   if (outcome.error !== undefined) throw outcome.error;
@@ -92,6 +98,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
     predictionId: record.predictionId,
     model: record.model,
     modelVersion: record.modelVersion,
+    ...(record.alias !== undefined && { alias: record.alias }),
     result: record.result,
     timings: record.timings,
     automated: true,

@@ -30,7 +30,7 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
     event: APIGatewayProxyEventV2,
     caller: AuthenticatedContext['caller'],
     model: string,
-    version: string | undefined,
+    asked: { version?: string; alias?: string },
     input: RowsInput,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const csvAnswer = wantsCsv(event, input);
@@ -42,7 +42,7 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
         predictionId: randomUUID(),
         requestId: event.requestContext.requestId,
         model,
-        version,
+        ...asked,
         input: rows,
         bytes,
         subjectId: subject ? (await pseudonymise)(subject) : undefined,
@@ -62,7 +62,12 @@ export function createTabularAnswer(deps: PredictionDeps, sessions: SessionCache
         body: outcome.csv ?? '',
       };
     }
-    const head = { predictionId: record.predictionId, model: record.model, modelVersion: record.modelVersion };
+    const head = {
+      predictionId: record.predictionId,
+      model: record.model,
+      modelVersion: record.modelVersion,
+      ...(record.alias !== undefined && { alias: record.alias }),
+    };
     const tail = { timings: record.timings, automated: true };
     const time = record.timeWarningCount ? { timeWarnings: record.timeWarnings, timeWarningCount: record.timeWarningCount } : {};
     if ('features' in rows) {

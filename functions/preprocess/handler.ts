@@ -9,6 +9,7 @@ import { createModelRegistry, createPredictionDeps, loadPseudonymiser } from '..
 import { createBatchHandOver, isCsvKey } from './batch-handover';
 import { processUpload, rejectInvalidKey, type UploadDeps } from './process-upload';
 import { parseUploadKey } from '../uploads/upload-key';
+import { ModelDisabledError } from '../platform/errors';
 import { createBucketFiles } from '../uploads/bucket-files-s3';
 
 const config = loadConfig(preprocessConfigSchema);
@@ -57,7 +58,10 @@ async function lambdaHandler(event: S3Event, context: Context): Promise<void> {
       continue;
     }
     if (!outcome.written) logger.info('duplicate delivery ignored', { predictionId: outcome.record.predictionId });
-    if (outcome.written && outcome.record.status === 'failed') transient.push(outcome.error);
+    // A disabled model's upload is held: recorded `failed` with `model-disabled`, kept in place, not retried (its
+    // retries would only end in the dead letters while the switch is on).
+    const held = outcome.error instanceof ModelDisabledError;
+    if (outcome.written && outcome.record.status === 'failed' && !held) transient.push(outcome.error);
   }
   if (transient.length > 0) {
     throw new AggregateError(transient, `${transient.length} upload(s) failed and will be retried.`);

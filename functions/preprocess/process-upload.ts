@@ -1,7 +1,7 @@
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { ANNOTATED_FORMATS, annotateDetections } from '../serving/annotate';
-import { openAnnounced, uploadIdentities } from '../uploads/announced-object';
+import { openAnnounced, uploadIdentities, uploadRoute } from '../uploads/announced-object';
 import { erasedSince, type ObjectVersion } from '../records/erasure-ledger';
 import { InputGoneError, InvalidInputError, PayloadTooLargeError, type VigieError } from '../platform/errors';
 import { runPrediction, type PredictionDeps, type PredictionOutcome, type PredictionRequest } from '../serving/prediction';
@@ -148,6 +148,7 @@ export const processUpload: UploadHandler<Upload> = (deps, record, upload, reque
       const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
       return {
         model: upload.model,
+        ...uploadRoute(object),
         bytes,
         annotate: async (result, source) => {
           if (!('detections' in result)) return undefined;

@@ -34,6 +34,8 @@ export const predictionAuditEventSchema = z.strictObject({
   model: nonEmpty,
   modelVersion: z.optional(z.string()),
   modelSha256: z.optional(sha256),
+  /** The alias that chose the version (`production` by default, `canary` for its share); absent when asked by version. */
+  alias: z.optional(nonEmpty),
   /** What was predicted on, without the bytes: absent only when the input was refused unread. */
   inputSha256: z.optional(sha256),
   output: z.optional(
@@ -130,6 +132,23 @@ export const modelImportAuditEventSchema = z.strictObject({
   check: z.optional(nonEmpty),
 });
 
+/**
+ * A change to what a model serves (functions/serving/lifecycle.ts): an alias moved or rolled back, the kill switch
+ * turned on or off; who did it (the key's pseudonym), why, and the event's number in the model's history.
+ */
+export const modelLifecycleAuditEventSchema = z.strictObject({
+  event: z.literal('model-lifecycle'),
+  ...common,
+  model: nonEmpty,
+  action: z.enum(['move', 'rollback', 'disable', 'enable']),
+  seq: z.int().check(z.positive()),
+  alias: z.optional(nonEmpty),
+  from: z.optional(nonEmpty),
+  to: z.optional(nonEmpty),
+  weight: z.optional(z.int()),
+  reason: nonEmpty,
+});
+
 export const auditEventSchema = z.discriminatedUnion('event', [
   predictionAuditEventSchema,
   subjectRequestAuditEventSchema,
@@ -137,11 +156,13 @@ export const auditEventSchema = z.discriminatedUnion('event', [
   trainingAuditEventSchema,
   modelApprovalAuditEventSchema,
   modelImportAuditEventSchema,
+  modelLifecycleAuditEventSchema,
 ]);
 
 export type TrainingAuditEvent = z.infer<typeof trainingAuditEventSchema>;
 export type ModelApprovalAuditEvent = z.infer<typeof modelApprovalAuditEventSchema>;
 export type ModelImportAuditEvent = z.infer<typeof modelImportAuditEventSchema>;
+export type ModelLifecycleAuditEvent = z.infer<typeof modelLifecycleAuditEventSchema>;
 
 export type PredictionAuditEvent = z.infer<typeof predictionAuditEventSchema>;
 export type SubjectRequestAuditEvent = z.infer<typeof subjectRequestAuditEventSchema>;
@@ -183,6 +204,7 @@ export function predictionAuditEvent(record: PredictionRecord): PredictionAuditE
     model: record.model,
     modelVersion: record.modelVersion,
     modelSha256: record.modelSha256,
+    alias: record.alias,
     inputSha256: record.inputSha256,
     output: outputSummary(record.result),
     automated: true,

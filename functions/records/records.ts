@@ -22,6 +22,8 @@ export interface PredictionRecord {
   modelVersion?: string;
   /** SHA-256 of the artifact that answered, checked against its metadata when the session was created. */
   modelSha256?: string;
+  /** The alias that chose the version (`production` by default, `canary` for its share); absent when asked by version. */
+  alias?: string;
   /** `succeeded`; `failed` (transient, may be retried and replaced); `rejected` (never retried); `running` (a batch). */
   status: PredictionStatus;
   /**

@@ -1,4 +1,7 @@
 import { registryConfigSchema, loadConfig } from '../platform/config';
+import { createDocumentClient } from '../platform/aws';
+import { createAliasStore } from '../serving/aliases-dynamodb';
+import { lifecycleETag } from '../serving/aliases';
 import { apiHandler } from '../api/http/api-handler';
 import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
 import { json } from '../api/http/responses';
@@ -10,6 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 const config = loadConfig(registryConfigSchema);
 const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
+const aliases = createAliasStore(createDocumentClient(config), config.ALIASES_TABLE);
 
 /**
  * GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it, within the key's
@@ -24,9 +28,15 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   const { model: name, version } = event.pathParameters ?? {};
   if (name) authorizeModel(caller, name);
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
-  if (name) return json(200, await describeModel(registry, name));
+  if (name) {
+    const { lifecycleSeq, ...model } = await describeModel(registry, aliases, name);
+    const answer = json(200, model);
+    // What a lifecycle change sends back in If-Match to apply only to the state shown here (functions/lifecycle).
+    return { ...answer, headers: { ...answer.headers, etag: lifecycleETag(lifecycleSeq) } };
+  }
   const names = (await registry.modelNames()).filter((model) => mayCall(caller, model));
-  return json(200, { models: await Promise.all(names.map((model) => describeModel(registry, model))) });
+  const models = await Promise.all(names.map((model) => describeModel(registry, aliases, model)));
+  return json(200, { models: models.map(({ lifecycleSeq: _seq, ...model }) => model) });
 }
 
 export const handler = apiHandler({ verifier }).handler(lambdaHandler);

@@ -4,7 +4,7 @@ import { errorCode, isPermanent, VigieError } from '../platform/errors';
 import { UNKNOWN_MODEL } from '../platform/model-name';
 import { erasedSince, type ErasureLedger } from '../records/erasure-ledger';
 import { expiryFor, type PredictionRecord, type PredictionStore } from '../records/records';
-import type { ModelRegistry, ModelVersion } from './registry';
+import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 
 /**
  * The one builder of prediction records, for pictures, feature rows and CSV batches alike (and whatever path
@@ -21,8 +21,8 @@ export type RecordOrigin = Pick<
 /** The fields every record of one prediction starts with: its origin, when it was made, when it expires. */
 export type RecordHead = RecordOrigin & Pick<PredictionRecord, 'createdAt' | 'expiresAt'>;
 
-/** The version that answered, as the record names it. */
-export type AnsweredBy = Pick<PredictionRecord, 'modelVersion' | 'modelSha256'>;
+/** The version that answered and the alias that chose it, as the record names them. */
+export type AnsweredBy = Pick<PredictionRecord, 'modelVersion' | 'modelSha256' | 'alias'>;
 
 /** How a prediction ended: with an answer (and what was noted about its input), or with the error that stopped it. */
 export type PredictionEnd =
@@ -43,8 +43,12 @@ export function recordHead(origin: RecordOrigin, createdAt: Date, retentionDays:
   return { ...origin, createdAt: createdAt.toISOString(), expiresAt: expiryFor(createdAt, retentionDays) };
 }
 
-export function answeredBy(model: ModelVersion): AnsweredBy {
-  return { modelVersion: model.metadata.version, modelSha256: model.metadata.artifact.sha256 };
+export function answeredBy(model: ServedVersion): AnsweredBy {
+  return {
+    modelVersion: model.metadata.version,
+    modelSha256: model.metadata.artifact.sha256,
+    ...(model.alias !== undefined && { alias: model.alias }),
+  };
 }
 
 /** A prediction's record: `succeeded` with its answer, or `rejected` (permanent) / `failed` (may be retried). */

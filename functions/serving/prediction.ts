@@ -16,7 +16,8 @@ import {
   type PredictionEnd,
 } from './prediction-record';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
-import type { ModelRegistry, ModelVersion } from './registry';
+import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
+import { routeOf } from './routing';
 
 /** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
 export interface PredictionDeps {
@@ -36,8 +37,10 @@ export interface PredictionRequest {
   source: PredictionRecord['source'];
   model: string;
   version?: string;
-  /** The version the caller already resolved for this request (to choose a path, or refuse early): not looked up again. */
-  resolved?: ModelVersion;
+  /** `?alias=` (uploads: the `alias` metadata); production when neither it nor `version` is given. */
+  alias?: string;
+  /** The version the caller already routed this request to (to choose a path, or refuse early): not looked up again. */
+  resolved?: ServedVersion;
   bytes: Uint8Array;
   /**
    * The model's input as the caller already made it (an Open Inference Protocol tensor), checked against the
@@ -84,7 +87,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
   const createdAt = deps.now();
   let preprocessMs = 0;
   let inferenceMs = 0;
-  let model: ModelVersion | undefined;
+  let model: ServedVersion | undefined;
   let answered: AnsweredBy | undefined;
   let end: PredictionEnd;
   try {
@@ -93,7 +96,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     if (request.bytes.length > deps.limits.maxBytes) {
       throw new PayloadTooLargeError(`The input is ${request.bytes.length} bytes; the limit is ${deps.limits.maxBytes}.`);
     }
-    model = request.resolved ?? (await deps.registry.resolve(request.model, request.version));
+    model = request.resolved ?? (await deps.registry.route(request.model, routeOf(request)));
     answered = answeredBy(model);
     const prepared = request.prepare
       ? request.prepare(model)
@@ -102,7 +105,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     const answer = await deps.invokeInfer({ model, tensor: prepared.tensor, letterbox: prepared.letterbox });
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.
-    answered = { modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
+    answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
     const annotatedKey = await request.annotate?.(answer.result, prepared.source);
     end = { result: answer.result, annotatedKey };
   } catch (error) {

@@ -4,12 +4,18 @@ import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '..
 import { modelMetadataSchema, VERSION, type ModelMetadata } from './model-spec';
 import { MODEL_NAME, UNKNOWN_MODEL } from '../platform/model-name';
 import { logger } from '../platform/telemetry';
+import { EMPTY_STATE } from './aliases';
+import type { LifecycleReader } from './lifecycle-cache';
+import { chooseRoute, type RouteRequest } from './routing';
 
 /** A model version as found on disk: its validated metadata and where its artifact lives. */
 export interface ModelVersion {
   metadata: ModelMetadata;
   artifactPath: string;
 }
+
+/** The version a prediction is served by, and the alias that chose it (absent when a version was asked by name). */
+export type ServedVersion = ModelVersion & { alias?: string };
 
 /**
  * Model versions kept outside the models directory (trained ones, in the models bucket: automl/model-bucket.ts).
@@ -69,6 +75,8 @@ export class ModelRegistry {
   constructor(
     readonly modelsDir: string,
     readonly trained?: ModelSource,
+    /** Aliases and the kill switch (serving/aliases.ts); without it, every model serves its newest approved version. */
+    readonly lifecycle?: LifecycleReader,
   ) {}
 
   /**
@@ -145,6 +153,19 @@ export class ModelRegistry {
       await this.trained.refresh();
       return this.#resolve(model, version);
     }
+  }
+
+  /**
+   * The version a prediction is served by: the routing decision (serving/routing.ts) on the model's lifecycle
+   * state, then `resolve`, so an alias never serves a version that is not approved. Only models the registry
+   * knows are looked up in the lifecycle table: any other name is refused first, as `resolve` refuses it.
+   */
+  async route(model: string, asked: RouteRequest = {}): Promise<ServedVersion> {
+    if (this.lifecycle && !(await this.knows(model))) throw new ModelNotFoundError(model);
+    const state = this.lifecycle ? await this.lifecycle.current(model) : EMPTY_STATE;
+    const choice = chooseRoute(model, state, asked);
+    const entry = await this.resolve(model, choice.version);
+    return choice.alias === undefined ? entry : { ...entry, alias: choice.alias };
   }
 
   async #resolve(model: string, version?: string): Promise<ModelVersion> {

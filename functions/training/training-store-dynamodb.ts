@@ -6,20 +6,10 @@ import {
   type TrainingStore,
   type TrainingSummary,
 } from './training-store';
+import { written } from '../platform/conditional-write';
 
 /** The index (model, createdAt) that lists a model's trainings (infra/automl.yml). */
 const MODEL_INDEX = 'byModel';
-
-/** True when a conditional write went through, false when its condition refused it; any other failure is thrown. */
-async function written(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-}
 
 /** The training records in their DynamoDB table (vigie-<stage>-trainings, infra/automl.yml), key `trainingId`. */
 export function createTrainingStore(documents: DynamoDBDocumentClient, table: string): TrainingStore {

@@ -35,6 +35,15 @@ export async function openAnnounced(s3: S3Client, upload: ObjectVersion, eventTi
   return { kind: 'present', object };
 }
 
+/**
+ * Which version an upload asks for (`alias` or `version` metadata, as `?alias=` and `?version=` over HTTP);
+ * blank is no choice: production.
+ */
+export function uploadRoute(object: Pick<GetObjectCommandOutput, 'Metadata'>): { alias?: string; version?: string } {
+  const metadata = object.Metadata ?? {};
+  return { alias: metadata.alias?.trim() || undefined, version: metadata.version?.trim() || undefined };
+}
+
 /** Whom an upload is about and who sent it, from its metadata (`subject-id`, `requested-by`), as pseudonyms. */
 export function uploadIdentities(
   object: Pick<GetObjectCommandOutput, 'Metadata'>,

@@ -11,6 +11,8 @@ import { createPredictionStore } from '../records/records-dynamodb';
 import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { ModelRegistry } from '../serving/registry';
 import { resolveSecret } from '../platform/secrets';
+import { createAliasStore } from '../serving/aliases-dynamodb';
+import { cachedLifecycle } from '../serving/lifecycle-cache';
 
 /**
  * The real side effects of the prediction path, built once per container from validated configuration. The
@@ -35,10 +37,18 @@ export function createPredictionDeps(
   };
 }
 
-/** Shipped models from MODELS_DIR, and trained ones from the models bucket when the function is given one. */
-export function createModelRegistry(config: AwsEndpointsConfig & { MODELS_DIR: string; MODELS_BUCKET?: string | undefined }) {
+/**
+ * Shipped models from MODELS_DIR, trained ones from the models bucket when the function is given one, and the
+ * aliases it routes by (cached at most a second, serving/lifecycle-cache.ts) when it is given their table.
+ */
+export function createModelRegistry(
+  config: AwsEndpointsConfig & { MODELS_DIR: string; MODELS_BUCKET?: string | undefined; ALIASES_TABLE?: string },
+) {
   const trained = config.MODELS_BUCKET ? new BucketModels(createS3Client(config), config.MODELS_BUCKET) : undefined;
-  return new ModelRegistry(config.MODELS_DIR, trained);
+  const lifecycle = config.ALIASES_TABLE
+    ? cachedLifecycle(createAliasStore(createDocumentClient(config), config.ALIASES_TABLE))
+    : undefined;
+  return new ModelRegistry(config.MODELS_DIR, trained, lifecycle);
 }
 
 export function createApiKeyVerifier(config: ApiAuthConfig): ApiKeyVerifier {

@@ -398,6 +398,7 @@ describe('an imported version under the two-person rule', () => {
 const ANSWERED_ELSEWHERE: Record<string, string> = {
   'trainings-and-approvals': 'tests/integration/automl.test.ts (a training and its approval)',
   'model-imports': 'tests/integration/model-import.test.ts (an import, and a refused one)',
+  'alias-moves': 'tests/integration/lifecycle.test.ts (moves, a rollback, the kill switch)',
   'time-warnings-per-model-per-day': 'tests/integration/tabular.test.ts (a real SKAB log with 30 s cut out)',
 };
 

@@ -30,6 +30,11 @@ const SUBCOMMANDS = [
   'models show',
   'models approve',
   'models reject',
+  'models alias',
+  'models promote',
+  'models rollback',
+  'models disable',
+  'models enable',
   'trainings list',
   'trainings get',
   'subjects export',
@@ -64,6 +69,14 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['models', 'approve', 'penguins', '1.0.0'], '--approver'],
   [['models', 'reject', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], "unknown option '--status'"],
   [['models', 'approve', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], 'approved or rejected'],
+  // Changing what is served (#23): refused before any call.
+  [['models', 'alias', 'digits', 'canary', '1.1.0'], "required option '--reason <text>'"],
+  [['models', 'alias', 'digits', 'canary', '1.1.0', '--reason', '  '], 'Say why with --reason'],
+  [['models', 'alias', 'digits', 'Canary!', '1.1.0', '--reason', 'x'], 'is not an alias name'],
+  [['models', 'alias', 'digits', 'canary', 'latest', '--reason', 'x'], 'is not a version'],
+  [['models', 'alias', 'digits', 'canary', '1.1.0', '--reason', 'x', '--weight', '150'], '--weight takes a whole percentage'],
+  [['models', 'rollback', 'digits'], "required option '--reason <text>'"],
+  [['models', 'disable', '../digits', '--reason', 'x'], 'is not a model name'],
 ];
 
 /**

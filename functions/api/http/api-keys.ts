@@ -121,7 +121,7 @@ export function authorizeSubjectRights(caller: Caller): void {
 }
 
 /** The named permissions a key can be given (`vigie keys create --permissions`), beyond calling its models. */
-export const PERMISSIONS = ['models:approve', 'models:import'] as const;
+export const PERMISSIONS = ['models:approve', 'models:import', 'models:manage'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Routes that change what is served (approving a trained version) need a named permission; others get 403. */

@@ -38,16 +38,17 @@ export const PREDICT_PROBLEMS: ProblemCodes = {
     'json-too-deep',
     'invalid-body',
     'invalid-subject',
+    'invalid-alias',
     ...IMAGE_INPUT,
     ...ROWS_INPUT.filter((code) => code !== 'empty-input'),
   ],
   403: ['forbidden', 'model-not-approved'],
-  404: ['model-not-found'],
+  404: ['model-not-found', 'alias-not-found'],
   406: ['not-acceptable'],
   413: ['payload-too-large'],
   415: ['unsupported-media-type'],
   500: ['model-package-invalid'],
-  503: ['inference-unavailable'],
+  503: ['inference-unavailable', 'model-disabled'],
 };
 
 /**
@@ -65,12 +66,13 @@ export const OIP_INFER_PROBLEMS: ProblemCodes = {
     'unknown-output',
     ...IMAGE_INPUT,
     'invalid-features',
+    'invalid-alias',
   ],
   403: ['forbidden', 'model-not-approved'],
-  404: ['model-not-found'],
+  404: ['model-not-found', 'alias-not-found'],
   413: ['payload-too-large'],
   500: ['model-package-invalid'],
-  503: ['inference-unavailable'],
+  503: ['inference-unavailable', 'model-disabled'],
 };
 
 /** Merges code lists status by status, without repeats. */

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../../platform/zod-messages';
 import { UNCERTAIN_REASONS } from '../../records/results';
 import { modelMetadataSchema } from '../../serving/model-spec';
+import { modelLifecycleFields } from './lifecycle-schemas';
 import { TIME_WARNING_CODES } from '../../records/warnings';
 
 /**
@@ -126,6 +127,7 @@ export const predictionRecordSchema = z.object({
   model: z.string(),
   modelVersion: z.optional(z.string()),
   modelSha256: z.optional(z.string()),
+  alias: z.optional(described(z.string(), 'the alias that chose the version; absent when it was asked by `version`')),
   status: described(z.enum(['succeeded', 'failed', 'rejected', 'running']), '`running` only while a CSV batch is scored'),
   result: z.optional(resultSchema),
   warnings: z.optional(z.array(rangeWarningSchema)),
@@ -146,6 +148,9 @@ const answerHead = {
   predictionId: uuid,
   model: z.string(),
   modelVersion: z.optional(z.string()),
+  alias: z.optional(
+    described(z.string(), 'the alias that chose the version (`production` by default); absent when asked by `version`'),
+  ),
   timings: timingsSchema,
   automated: described(z.literal(true), 'the answer is an automated decision (GDPR Art. 22)'),
 };
@@ -184,8 +189,11 @@ const versionShape = z.omit(z.object(modelMetadataSchema.def.shape), { name: tru
 export const modelDescriptionSchema = z.object({
   name: z.string(),
   latestVersion: z.optional(z.string()),
-  servedVersion: z.optional(described(z.string(), 'the newest approved version: what predict uses without `?version=`')),
+  servedVersion: z.optional(
+    described(z.string(), 'what predict uses without `?alias=` or `?version=`: production’s version, else the newest approved'),
+  ),
   versions: z.array(versionShape),
+  ...modelLifecycleFields,
 });
 export const modelListSchema = z.object({ models: z.array(modelDescriptionSchema) });
 

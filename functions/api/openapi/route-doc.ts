@@ -6,7 +6,7 @@ import type { ProblemCodes } from './problems';
  * the model it is about); a key with the subject-rights permission; a key allowed for the model that also holds
  * the named `models:approve` permission (functions/api/http/api-keys.ts).
  */
-export type Permission = 'none' | 'any-key' | 'model' | 'subject-rights' | 'models:approve' | 'models:import';
+export type Permission = 'none' | 'any-key' | 'model' | 'subject-rights' | 'models:approve' | 'models:import' | 'models:manage';
 
 /** A body per media type: a zod schema, or a JSON Schema where zod has nothing to say (bytes). */
 export type Content = Record<string, z.ZodMiniType | Record<string, unknown>>;
@@ -18,7 +18,7 @@ export type Content = Record<string, z.ZodMiniType | Record<string, unknown>>;
 export type ErrorStyle = 'problem' | 'oip';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI path template, as serverless.yml declares it. */
   path: string;
   operationId: string;

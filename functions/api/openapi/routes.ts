@@ -22,11 +22,19 @@ import {
   type RouteDoc,
 } from './route-doc';
 import { IMPORT_ROUTES } from './import-routes';
+import { LIFECYCLE_ROUTES } from './lifecycle-routes';
 import { TRAINING_ROUTES } from './training-routes';
 
 export const predictParameters: RouteDoc['parameters'] = [
   modelParameter,
-  { name: 'version', in: 'query', description: 'an approved version; the newest approved one when absent' },
+  { name: 'version', in: 'query', description: 'an approved version, whatever the aliases say' },
+  {
+    name: 'alias',
+    in: 'query',
+    description:
+      '`production` when neither it nor `version` is given (a model without that alias: its newest approved version; ' +
+      'with a `canary` weight, that share of requests goes to the canary)',
+  },
   { name: 'annotate', in: 'query', description: 'detectors: `true` answers the picture with the boxes drawn (PNG)' },
   subjectHeader,
 ];
@@ -89,7 +97,13 @@ const V1_ROUTES: RouteDoc[] = [
     tag: 'Models',
     permission: 'model',
     parameters: [modelParameter],
-    responses: { 200: { description: 'The model.', content: { 'application/json': modelDescriptionSchema } } },
+    responses: {
+      200: {
+        description: 'The model.',
+        content: { 'application/json': modelDescriptionSchema },
+        headers: { ETag: 'the number of its newest lifecycle event: what `If-Match` sends back to change its aliases' },
+      },
+    },
     problems: { 403: ['forbidden'], 404: ['model-not-found'] },
   },
   {
@@ -187,4 +201,4 @@ const V1_ROUTES: RouteDoc[] = [
  * the document lists them: the one place to add a route to `/docs`. The document also gets one concrete predict
  * and one concrete /v2 infer path per served model (model-schemas.ts, oip-model-schemas.ts).
  */
-export const ROUTES: RouteDoc[] = [...V1_ROUTES, ...TRAINING_ROUTES, ...IMPORT_ROUTES, ...OIP_ROUTES];
+export const ROUTES: RouteDoc[] = [...V1_ROUTES, ...TRAINING_ROUTES, ...IMPORT_ROUTES, ...LIFECYCLE_ROUTES, ...OIP_ROUTES];

@@ -15,7 +15,8 @@ import {
 } from '../prediction-record';
 import type { FloatTensor } from '../preprocessing/tensor';
 import type { PredictionRecord } from '../../records/records';
-import type { ModelVersion } from '../registry';
+import type { ModelVersion, ServedVersion } from '../registry';
+import { routeOf } from '../routing';
 import { scoreCsv, type CsvSummary, type RowOutcome } from './csv-score';
 import type { TimeSeriesWarning } from '../../records/warnings';
 import { readJsonRows } from './json-rows';
@@ -43,8 +44,9 @@ export interface TabularRequest {
   requestId: string;
   model: string;
   version?: string;
-  /** The version the caller already resolved for this request (to read its input): not looked up again. */
-  resolved?: ModelVersion;
+  alias?: string;
+  /** The version the caller already routed this request to (to read its input): not looked up again. */
+  resolved?: ServedVersion;
   input: TabularInput;
   /** The request body as received, for the record's inputSha256. */
   bytes: Uint8Array;
@@ -147,12 +149,12 @@ function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
 export async function runTabularPrediction(deps: TabularDeps, request: TabularRequest): Promise<TabularOutcome> {
   const clock = stopwatch();
   const createdAt = deps.prediction.now();
-  let model: ModelVersion | undefined;
+  let model: ServedVersion | undefined;
   let inferenceMs = 0;
   let end: PredictionEnd;
   let outcome: Omit<TabularOutcome, 'record'> = {};
   try {
-    model = request.resolved ?? (await deps.prediction.registry.resolve(request.model, request.version));
+    model = request.resolved ?? (await deps.prediction.registry.route(request.model, routeOf(request)));
     const spec = tabularSpec(model);
     const { input } = request;
     const scored =

@@ -15,6 +15,7 @@ import { describeMetrics, emit } from '../output';
 import type { ModelMetadata } from '../../../functions/serving/model-spec';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 import { registerModelsImport } from './models-import';
+import { registerModelsLifecycle } from './models-lifecycle';
 
 interface ModelSummary {
   name: string;
@@ -32,6 +33,18 @@ interface VersionDescription extends Partial<Pick<ModelMetadata, 'input' | 'outp
 
 interface ModelDescription extends ModelSummary {
   versions: VersionDescription[];
+  aliases?: Record<string, { version: string; weight?: number }>;
+  aliasHistory?: Array<{
+    seq: number;
+    action: string;
+    alias: string;
+    from?: string;
+    to: string;
+    actor: string;
+    reason: string;
+    at: string;
+  }>;
+  disabled?: boolean;
 }
 
 /** Labels beyond these are left to --json: a trained classifier may have hundreds. */
@@ -74,8 +87,15 @@ async function show(name: string, global: GlobalOptions): Promise<void> {
   const path = `/v1/models/${modelArgument(name)}`;
   const body = (await callApi(await apiTarget(global), path)) as ModelDescription;
   emit(global.json, body, () => [
-    `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}`,
+    `${name}: served ${body.servedVersion ?? 'none'}, latest ${body.latestVersion ?? '-'}${body.disabled ? ', DISABLED' : ''}`,
     ...body.versions.flatMap(describeVersion),
+    ...Object.entries(body.aliases ?? {}).map(
+      ([alias, target]) => `  alias ${alias} → ${target.version}${target.weight !== undefined ? ` (${target.weight} %)` : ''}`,
+    ),
+    ...(body.aliasHistory ?? []).map(
+      (move) =>
+        `  #${move.seq} ${move.at} ${move.action} ${move.alias} ${move.from ?? '(none)'} → ${move.to} by ${move.actor}: ${move.reason}`,
+    ),
   ]);
 }
 
@@ -138,7 +158,7 @@ async function decide(model: string, version: string, options: DecideOptions, gl
 export function registerModels(program: Command): void {
   const models = program
     .command('models')
-    .description('the model registry: list, show, approve or reject a version')
+    .description('the model registry: list, show, approve or reject a version; aliases, rollback, kill switch')
     .addHelpText(
       'after',
       '\nExamples:\n  vigie models list\n  vigie models show digits --json\n  vigie models approve iris 1.0.0 --approver "A. Martin, ML lead"',
@@ -191,4 +211,5 @@ Examples:
       decide(model, version, { ...options, status: 'rejected' }, command.optsWithGlobals<GlobalOptions>()),
     );
   registerModelsImport(models);
+  registerModelsLifecycle(models);
 }
