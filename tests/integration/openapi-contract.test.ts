@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../functions/api/openapi/document';
@@ -38,7 +39,7 @@ afterAll(async () => {
 
 interface Call {
   method?: string;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | FormData;
   headers?: Record<string, string>;
   apiKey?: string | null;
 }
@@ -311,6 +312,54 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
     expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   }, 180_000);
+
+  it('trainings listed by model, and the refusals', async () => {
+    const answers = [
+      [await call('/v1/trainings?model=contract-table&limit=5'), 200],
+      [await call('/v1/trainings'), 400],
+      [await call('/v1/trainings?model=contract-table&cursor=not-one-of-ours'), 400],
+      [await call('/v1/trainings?model=contract-table', { apiKey: scoped }), 403],
+    ] as const;
+    expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
+    expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
+  });
+
+  it('a model imported, its upload URLs and outcome, then moved between aliases, rolled back, disabled and enabled', async () => {
+    const spec = JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')) as Record<string, unknown>;
+    const parts = (samples?: unknown) => {
+      const form = new FormData();
+      form.set('model', new Blob([readFileSync('models/iris/1.0.0/model.onnx')]), 'model.onnx');
+      form.set('metadata', new Blob([JSON.stringify({ ...spec, name: undefined, version: undefined, artifact: undefined })]));
+      if (samples) form.set('samples', new Blob([JSON.stringify(samples)]));
+      return { method: 'POST', body: form };
+    };
+    const wrong = { samples: [{ features: setosa, expected: { label: 'virginica' } }] };
+    const reason = (extra: Record<string, unknown> = {}) => ({ method: 'PUT', ...json({ reason: 'contract test', ...extra }) });
+    const post = (body: unknown) => ({ method: 'POST', ...json(body) });
+    const answers = [
+      [await call('/v1/models/contract-iris/versions', parts()), 201],
+      [await call('/v1/models/contract-iris/versions', parts()), 201],
+      [await call('/v1/models/contract-other/versions', parts(wrong)), 422],
+      [await call('/v1/models/contract-iris/versions', post({})), 415],
+      [await call('/v1/models/contract-iris/versions', { ...parts(), apiKey: scoped }), 403],
+      [await call('/v1/models/contract-iris/imports', post({})), 201],
+      [await call('/v1/models/contract-iris/imports', post({ version: '1.0.0' })), 409],
+      [await call('/v1/models/contract-iris/imports/1.0.0'), 404],
+      [await call('/v1/models/contract-iris/versions/1.0.0/approval', post({ decision: 'approved', approver: 'A' })), 200],
+      [await call('/v1/models/contract-iris/versions/1.1.0/approval', post({ decision: 'approved', approver: 'A' })), 200],
+      [await call('/v1/models/contract-iris/aliases/production', reason({ version: '1.0.0' })), 200],
+      [await call('/v1/models/contract-iris/aliases/production', reason({ version: '1.1.0' })), 200],
+      [await call('/v1/models/contract-iris/aliases/production', reason({ version: '9.9.9' })), 404],
+      [await call('/v1/models/contract-iris/aliases/production', { method: 'PUT', ...json({ version: '1.0.0' }) }), 400],
+      [await call(`/v1/models/contract-iris/aliases/production/history?at=${new Date().toISOString()}`), 200],
+      [await call('/v1/models/contract-iris/rollback', post({ reason: 'contract test' })), 200],
+      [await call('/v1/models/contract-iris/disable', post({ reason: 'contract test' })), 200],
+      [await call('/v1/models/contract-iris/enable', post({ reason: 'contract test' })), 200],
+      [await call('/v1/models/contract-iris/enable', { ...post({ reason: 'contract test' }), apiKey: scoped }), 403],
+    ] as const;
+    expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
+    expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
+  });
 
   it('left no route of the document uncalled', () => {
     const templates = Object.entries(document.paths).flatMap(([path, methods]) =>
