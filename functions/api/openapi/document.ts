@@ -29,6 +29,7 @@ const PERMISSION_TEXT: Record<Permission, string> = {
   'subject-rights': 'An API key with the subject-rights permission (the data-protection officer’s).',
   'models:approve': 'An API key allowed for this model that also holds the `models:approve` permission.',
   'models:import': 'An API key allowed for this model that also holds the `models:import` permission.',
+  'predictions:read': 'An API key allowed for this model that also holds the `predictions:read` permission.',
 };
 
 const isZod = (schema: unknown): schema is z.ZodMiniType => typeof schema === 'object' && schema !== null && '_zod' in schema;

@@ -142,6 +142,12 @@ export const predictionRecordSchema = z.object({
   expiresAt: described(z.int(), 'epoch seconds; the record is deleted after it'),
 });
 
+/** A page of GET /v1/predictions: records as stored, and where the next page starts. */
+export const predictionListSchema = z.object({
+  items: z.array(predictionRecordSchema),
+  cursor: z.optional(described(z.string(), 'send it back as `cursor` for the next page; absent on the last one')),
+});
+
 const answerHead = {
   predictionId: uuid,
   model: z.string(),

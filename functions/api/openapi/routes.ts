@@ -1,5 +1,6 @@
 import { predictJsonBodySchema } from '../http/predict-body';
 import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
+import { MAX_PREDICTIONS_PAGE, predictionListFields } from '../http/prediction-list-query';
 import { OIP_ROUTES } from './oip-routes';
 import { PREDICT_PROBLEMS } from './problems';
 import {
@@ -7,6 +8,7 @@ import {
   modelDescriptionSchema,
   modelCardSchema,
   modelListSchema,
+  predictionListSchema,
   predictionRecordSchema,
   resultSchema,
   singlePredictionSchema,
@@ -159,6 +161,34 @@ const V1_ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'The record.', content: { 'application/json': predictionRecordSchema } } },
     // Another model's record is answered as absent, not forbidden: a key cannot learn which ids exist.
     problems: { 404: ['not-found'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/predictions',
+    operationId: 'listPredictions',
+    summary: 'A model’s prediction records, newest first, a page at a time',
+    description:
+      'Records as stored (`GET /v1/predictions/{id}`): people appear only as pseudonyms. `from` and `to` are both ' +
+      'included; `to` is now when absent. Read through an index by model and time, never a table scan.',
+    tag: 'Predictions',
+    permission: 'predictions:read',
+    parameters: [
+      { name: 'model', in: 'query', required: true, description: 'the model', schema: predictionListFields.model },
+      { name: 'version', in: 'query', description: 'only this version’s answers', schema: predictionListFields.version },
+      { name: 'status', in: 'query', description: 'only records with this status', schema: predictionListFields.status },
+      { name: 'source', in: 'query', description: 'only HTTP requests or S3 uploads', schema: predictionListFields.source },
+      { name: 'from', in: 'query', description: 'the earliest `createdAt`', schema: predictionListFields.from },
+      { name: 'to', in: 'query', description: 'the latest `createdAt`', schema: predictionListFields.to },
+      {
+        name: 'limit',
+        in: 'query',
+        description: `records per page, 1 to ${MAX_PREDICTIONS_PAGE} (default 20; fewer when they pass 4 MB)`,
+        schema: predictionListFields.limit,
+      },
+      { name: 'cursor', in: 'query', description: 'the previous page’s `cursor`', schema: predictionListFields.cursor },
+    ],
+    responses: { 200: { description: 'A page of records.', content: { 'application/json': predictionListSchema } } },
+    problems: { 400: ['invalid-query', 'invalid-cursor'], 403: ['forbidden'] },
   },
   subjectRoute('get', '/export', {
     operationId: 'exportSubject',
