@@ -28,6 +28,7 @@ import { quarantineKeyFor, uploadPredictionId, type UploadKey } from '../uploads
 import type { BatchRecords } from './batch-record';
 import { deleteUpload } from '../uploads/delete-upload';
 import { logger } from '../platform/telemetry';
+import { BinTally } from '../serving/baseline';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -122,6 +123,7 @@ export async function processBatch(
   let contentType: string | undefined;
   let output: Upload | undefined;
   const warnings = new RangeWarningTally();
+  let bins: BinTally | undefined;
   const timings = () => clock.timings(0, summary?.inferenceMs ?? 0);
   let end: PredictionEnd;
   let failure: unknown;
@@ -135,6 +137,12 @@ export async function processBatch(
         `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
       );
     }
+    // CSV rows count in drift's windows as single rows do: the batch's record keeps where its rows fell (#24).
+    if (model.metadata.baseline)
+      bins = new BinTally(
+        model.metadata.baseline,
+        spec.features.map((feature) => feature.name),
+      );
     // Exactly the file the event announced: one gone or replaced since is recorded so, naming no one (#11.4).
     const announced = await openAnnounced(deps.s3, object, event.eventTime);
     if (announced.kind !== 'present') {
@@ -171,7 +179,10 @@ export async function processBatch(
       {
         header: write,
         rows: async (outcomes, lines) => {
-          for (const outcome of outcomes) warnings.add(outcome.warnings);
+          for (const outcome of outcomes) {
+            warnings.add(outcome.warnings);
+            bins?.add(outcome.values, outcome.result);
+          }
           await write(lines.join(''));
         },
       },
@@ -197,6 +208,7 @@ export async function processBatch(
         outputKey,
       },
       ...warnings.fields(),
+      ...bins?.fields(),
       ...recordedTimeWarnings(summary),
     };
   } catch (error) {
