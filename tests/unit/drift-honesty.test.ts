@@ -1,46 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alarmed, DRIFT_DEFAULTS, windowDrift, type WindowDrift } from '../../functions/monitoring/drift';
-import type { RowResult } from '../../functions/records/results';
-import { baselineSchema, BinTally, type Baseline, type FeatureBaseline } from '../../functions/serving/baseline';
+import { BinTally, type Baseline } from '../../functions/serving/baseline';
 import { seededRandom } from '../../functions/training/random';
+import { baselineOf, drawResult, drawValue } from '../support/baseline-draws';
 
 /**
  * Whether drift alarms when, and only when, something moved (#24): hourly windows drawn from each shipped
  * tabular version's own baseline for 30 days, then the same with one thing changed. Rows are made value by
  * value and counted by the records' own BinTally, so the bins, PSI, thresholds and M-of-N rule are all the real ones.
  */
-const baselineOf = (model: string): Baseline =>
-  baselineSchema.parse(JSON.parse(readFileSync(`models/${model}/1.0.0/metadata.json`, 'utf8')).baseline);
-
-const pick = (shares: readonly number[], random: () => number) => {
-  let u = random();
-  for (let i = 0; i < shares.length - 1; i += 1) if ((u -= shares[i]!) < 0) return i;
-  return shares.length - 1;
-};
-
-/** A value of the feature's baseline: a bin by its share, uniform inside it (the outer bins end 3σ past their edge). */
-function drawValue(feature: FeatureBaseline, random: () => number): number {
-  const bin = pick(feature.shares.slice(0, -1), random);
-  const edges = feature.edges!;
-  const spread = 3 * (feature.std ?? 1);
-  const low = edges[bin - 1] ?? edges[0]! - spread;
-  const high = edges[bin] ?? edges.at(-1)! + spread;
-  return low + (high - low) * random();
-}
-
-function drawResult(baseline: Baseline, random: () => number, labelShares?: number[]): RowResult {
-  const { output } = baseline;
-  if (output.kind === 'labels') {
-    const label = output.labels[pick(labelShares ?? output.shares, random)]!;
-    return { label, confidence: 1, probabilities: { [label]: 1 } };
-  }
-  const bin = pick(output.shares, random);
-  const low = output.edges[bin - 1] ?? 0;
-  const high = output.edges[bin] ?? 1;
-  return { anomaly: 0, score: low + (high - low) * random() };
-}
-
 interface Change {
   /** Added to this feature's values, in its baseline standard deviations. */
   shift?: { feature: string; sigmas: number };

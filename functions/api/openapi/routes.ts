@@ -1,9 +1,11 @@
 import { predictJsonBodySchema } from '../http/predict-body';
 import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
 import { MAX_PREDICTIONS_PAGE, predictionListFields } from '../http/prediction-list-query';
+import { driftQueryFields } from '../http/drift-query';
 import { OIP_ROUTES } from './oip-routes';
 import { PREDICT_PROBLEMS } from './problems';
 import {
+  driftSchema,
   healthSchema,
   modelDescriptionSchema,
   modelCardSchema,
@@ -113,6 +115,30 @@ const V1_ROUTES: RouteDoc[] = [
       },
     },
     problems: { 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{model}/drift',
+    operationId: 'getModelDrift',
+    summary: 'Whether the model’s recent inputs and answers moved away from its training data',
+    description:
+      'PSI per feature and for the answers over [from, to] (the last hour by default) against the baseline of the ' +
+      'version that answered most of it, each with the threshold PSI passes only 1 % of the time with no change at ' +
+      'that window size; `not-enough-data` under 50 rows; `alarm` when 3 of the last 5 windows of this length drifted.',
+    tag: 'Models',
+    permission: 'model',
+    parameters: [
+      modelParameter,
+      {
+        name: 'from',
+        in: 'query',
+        description: 'the window’s start (default: an hour before `to`)',
+        schema: driftQueryFields.from,
+      },
+      { name: 'to', in: 'query', description: 'the window’s end (default: now)', schema: driftQueryFields.to },
+    ],
+    responses: { 200: { description: 'The drift of the window.', content: { 'application/json': driftSchema } } },
+    problems: { 400: ['invalid-query'], 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
   },
   {
     method: 'post',
