@@ -41,15 +41,21 @@ const DOMAINS = [
     mayImport: ['serving', 'records', 'platform'],
   },
   {
+    name: 'monitoring',
+    holds:
+      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm',
+    mayImport: ['serving', 'records', 'platform'],
+  },
+  {
     name: 'api',
     holds:
       'the HTTP edge: API keys, bodies and problem+json (http/), the OpenAPI document (openapi/), the Open Inference Protocol (oip/)',
-    mayImport: ['training', 'serving', 'records', 'platform'],
+    mayImport: ['monitoring', 'training', 'serving', 'records', 'platform'],
   },
   {
     name: 'wiring',
     holds: 'the composition root: real stores, registry and key verifier built from configuration, once per container',
-    mayImport: ['api', 'training', 'uploads', 'serving', 'records', 'platform'],
+    mayImport: ['api', 'monitoring', 'training', 'uploads', 'serving', 'records', 'platform'],
   },
 ];
 

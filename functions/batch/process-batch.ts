@@ -29,6 +29,7 @@ import type { BatchRecords } from './batch-record';
 import { deleteUpload } from '../uploads/delete-upload';
 import { routeOf } from '../serving/routing';
 import { logger } from '../platform/telemetry';
+import { BinTally } from '../serving/baseline';
 
 export interface BatchDeps {
   s3: S3Client;
@@ -123,6 +124,7 @@ export async function processBatch(
   let contentType: string | undefined;
   let output: Upload | undefined;
   const warnings = new RangeWarningTally();
+  let bins: BinTally | undefined;
   const timings = () => clock.timings(0, summary?.inferenceMs ?? 0);
   let end: PredictionEnd;
   let failure: unknown;
@@ -149,6 +151,13 @@ export async function processBatch(
       throw new InvalidInputError(
         'unsupported-input',
         `Model '${upload.model}' takes images; a CSV batch needs a tabular model.`,
+      );
+    }
+    // CSV rows count in drift's windows as single rows do: the batch's record keeps where its rows fell (#24).
+    if (model.metadata.baseline) {
+      bins = new BinTally(
+        model.metadata.baseline,
+        spec.features.map((feature) => feature.name),
       );
     }
     receivedAt = input.LastModified ?? createdAt;
@@ -179,7 +188,10 @@ export async function processBatch(
       {
         header: write,
         rows: async (outcomes, lines) => {
-          for (const outcome of outcomes) warnings.add(outcome.warnings);
+          for (const outcome of outcomes) {
+            warnings.add(outcome.warnings);
+            bins?.add(outcome.values, outcome.result);
+          }
           await write(lines.join(''));
         },
       },
@@ -205,6 +217,7 @@ export async function processBatch(
         outputKey,
       },
       ...warnings.fields(),
+      ...bins?.fields(),
       ...recordedTimeWarnings(summary),
     };
   } catch (error) {

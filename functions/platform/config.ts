@@ -92,7 +92,14 @@ export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth)
 export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
-export const registryConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...apiAuth });
+// The registry's routes include drift (#24), read from the prediction records.
+export const registryConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...lifecycle,
+  ...apiAuth,
+  PREDICTIONS_TABLE: nonEmpty,
+});
 /** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
 export const lifecycleConfigSchema = registryConfigSchema;
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });

@@ -2,24 +2,43 @@ import { createDocumentClient } from '../platform/aws';
 import { predictionsConfigSchema, loadConfig } from '../platform/config';
 import { NotFoundError } from '../platform/errors';
 import { apiHandler } from '../api/http/api-handler';
-import { mayCall, type AuthenticatedContext } from '../api/http/api-keys';
+import { authorizeModel, authorizePermission, mayCall, type AuthenticatedContext, type Caller } from '../api/http/api-keys';
+import { encodeCursor } from '../api/http/cursor';
 import { predictionIdSchema } from '../api/http/path-parameters';
+import { parsePredictionListQuery } from '../api/http/prediction-list-query';
 import { json } from '../api/http/responses';
+import { createModelRecords } from '../records/model-records-dynamodb';
 import { createPredictionStore } from '../records/records-dynamodb';
 import { createApiKeyVerifier } from '../wiring/wiring';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 const config = loadConfig(predictionsConfigSchema);
-const store = createPredictionStore(createDocumentClient(config), config.PREDICTIONS_TABLE);
+const documents = createDocumentClient(config);
+const store = createPredictionStore(documents, config.PREDICTIONS_TABLE);
+const modelRecords = createModelRecords(documents, config.PREDICTIONS_TABLE);
 const verifier = createApiKeyVerifier(config);
 
 /**
- * GET /v1/predictions/{id}: one stored record, as written. A key sees only the predictions of the models it may
- * call; another model's record is answered as absent (404), so a key cannot learn which ids exist.
+ * A model's records, newest first, a page at a time, as stored (pseudonyms, never a raw identifier). Reading what
+ * everyone asked a model takes `predictions:read` on top of the model itself.
+ */
+async function listPredictions(event: APIGatewayProxyEventV2, caller: Caller) {
+  const listing = parsePredictionListQuery(event.queryStringParameters ?? {}, new Date());
+  authorizeModel(caller, listing.query.model);
+  authorizePermission(caller, 'predictions:read');
+  const page = await modelRecords.page(listing.query, listing);
+  return json(200, { items: page.items, ...(page.next && { cursor: encodeCursor(page.next) }) });
+}
+
+/**
+ *   GET /v1/predictions/{id}: one stored record, as written. A key sees only the predictions of the models it may
+ *     call; another model's record is answered as absent (404), so a key cannot learn which ids exist.
+ *   GET /v1/predictions?model&version&status&source&from&to&limit&cursor → {items, cursor?}
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
-  const id = event.pathParameters?.id ?? '';
   const { caller } = context as AuthenticatedContext;
+  const id = event.pathParameters?.id;
+  if (id === undefined) return listPredictions(event, caller);
   const record = predictionIdSchema.safeParse(id).success ? await store.get(id) : undefined;
   if (!record || !mayCall(caller, record.model)) throw new NotFoundError(`No prediction with id '${id}'.`);
   return json(200, record);

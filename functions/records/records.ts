@@ -1,6 +1,7 @@
 import type { PredictionResult, RowResult } from './results';
 import type { RangeWarning, TimeSeriesWarning } from './warnings';
 import type { RowsSummary } from './rows-summary';
+import type { InputBins } from './input-bins';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -43,6 +44,8 @@ export interface PredictionRecord {
   timeWarnings?: TimeSeriesWarning[];
   /** How many time warnings in all. */
   timeWarningCount?: number;
+  /** Tabular rows: where their values and answers fell among the version's baseline bins (drift, #24). */
+  bins?: InputBins;
   /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
   processedRows?: number;
   /** Why it did not succeed: a stable `code` and a message safe to show (5xx details stay in the logs). */

@@ -1,10 +1,13 @@
-import { registryConfigSchema, loadConfig } from '../platform/config';
 import { createDocumentClient } from '../platform/aws';
+import { registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { lifecycleETag } from '../serving/aliases';
 import { apiHandler } from '../api/http/api-handler';
 import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
 import { json } from '../api/http/responses';
+import { parseDriftQuery } from '../api/http/drift-query';
+import { driftReport, type DriftSources } from '../monitoring/drift-report';
+import { createModelRecords } from '../records/model-records-dynamodb';
 import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
 import { describeModel } from './describe';
@@ -13,10 +16,17 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 const config = loadConfig(registryConfigSchema);
 const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
-const aliases = createAliasStore(createDocumentClient(config), config.ALIASES_TABLE);
+const documents = createDocumentClient(config);
+const aliases = createAliasStore(documents, config.ALIASES_TABLE);
+const driftSources: DriftSources = {
+  records: createModelRecords(documents, config.PREDICTIONS_TABLE),
+  servedVersion: async (model) => (await registry.resolve(model)).metadata.version,
+  // Any version that answered, approved now or not: its records are measured against its own baseline.
+  baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
+};
 
 /**
- * GET /v1/models, GET /v1/models/{model} and a version's card: the registry as clients see it, within the key's
+ * GET /v1/models, GET /v1/models/{model}, a version's card, and the model's drift (#24): the registry as clients see it, within the key's
  * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
@@ -27,6 +37,9 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   registry.trained?.forget();
   const { model: name, version } = event.pathParameters ?? {};
   if (name) authorizeModel(caller, name);
+  if (name && event.routeKey.endsWith('/drift')) {
+    return json(200, await driftReport(driftSources, name, parseDriftQuery(event.queryStringParameters ?? {}, new Date())));
+  }
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) {
     const { lifecycleSeq, ...model } = await describeModel(registry, aliases, name);

@@ -8,6 +8,7 @@ import {
   type TabularInputSpec,
 } from './tabular/spec';
 import { MODEL_NAME } from '../platform/model-name';
+import { baselineSchema } from './baseline';
 
 /**
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
@@ -208,6 +209,7 @@ const metadataFields = {
   metrics: z
     .record(z.string(), metricSetSchema)
     .check(z.refine((metrics) => Object.keys(metrics).length > 0, 'at least one metric set')),
+  baseline: z.optional(described(baselineSchema, 'what drift is measured against: the training data binned (#24)')),
 };
 
 type MetadataShape = {

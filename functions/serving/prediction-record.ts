@@ -28,7 +28,14 @@ export type AnsweredBy = Pick<PredictionRecord, 'modelVersion' | 'modelSha256' |
 export type PredictionEnd =
   | ({ result: PredictionRecord['result'] } & Pick<
       PredictionRecord,
-      'inputSha256' | 'annotatedKey' | 'warnings' | 'warningCount' | 'timeWarnings' | 'timeWarningCount' | 'processedRows'
+      | 'inputSha256'
+      | 'annotatedKey'
+      | 'warnings'
+      | 'warningCount'
+      | 'timeWarnings'
+      | 'timeWarningCount'
+      | 'processedRows'
+      | 'bins'
     >)
   | {
       error: unknown;

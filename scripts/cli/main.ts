@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError } from './api';
 import { registerAudit } from './commands/audit';
+import { registerDrift } from './commands/drift';
 import { registerEval } from './commands/eval';
 import { registerKeys } from './commands/keys';
 import { registerMeasurements } from './commands/measure';
@@ -60,6 +61,7 @@ program.addHelpText('after', '\nvigie --version (or -V) prints the version of th
 registerStart(program);
 registerKeys(program);
 registerModels(program);
+registerDrift(program);
 registerPredict(program);
 registerTrain(program);
 registerTrainings(program);

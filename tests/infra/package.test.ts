@@ -114,6 +114,13 @@ describe('serverless package --stage dev', () => {
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
         },
+        {
+          IndexName: 'byModel',
+          KeySchema: [
+            { AttributeName: 'model', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+        },
       ],
     });
     for (const name of ['vigie-dev-uploads', 'vigie-dev-results']) {

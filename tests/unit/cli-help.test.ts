@@ -11,6 +11,7 @@ const COMMANDS = [
   'start',
   'keys',
   'models',
+  'drift',
   'predict',
   'train',
   'trainings',

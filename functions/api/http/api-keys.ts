@@ -120,8 +120,12 @@ export function authorizeSubjectRights(caller: Caller): void {
   }
 }
 
-/** The named permissions a key can be given (`vigie keys create --permissions`), beyond calling its models. */
-export const PERMISSIONS = ['models:approve', 'models:import', 'models:manage'] as const;
+/**
+ * The named permissions a key can be given (`vigie keys create --permissions`), beyond calling its models.
+ * `predictions:read` lists a model's records (GET /v1/predictions): calling a model does not let a key read what
+ * everyone else asked it.
+ */
+export const PERMISSIONS = ['models:approve', 'models:import', 'models:manage', 'predictions:read'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Routes that change what is served (approving a trained version) need a named permission; others get 403. */

@@ -30,6 +30,7 @@ const PERMISSION_TEXT: Record<Permission, string> = {
   'models:approve': 'An API key allowed for this model that also holds the `models:approve` permission.',
   'models:import': 'An API key allowed for this model that also holds the `models:import` permission.',
   'models:manage': 'An API key allowed for this model that also holds the `models:manage` permission.',
+  'predictions:read': 'An API key allowed for this model that also holds the `predictions:read` permission.',
 };
 
 const isZod = (schema: unknown): schema is z.ZodMiniType => typeof schema === 'object' && schema !== null && '_zod' in schema;

@@ -134,6 +134,12 @@ export const predictionRecordSchema = z.object({
   warningCount: z.optional(z.int()),
   ...timeWarningFields,
   processedRows: z.optional(z.int()),
+  bins: z.optional(
+    described(
+      z.object({ rows: z.int(), features: z.record(z.string(), z.array(z.int())), output: z.array(z.int()) }),
+      'tabular rows: how many values fell in each bin of the version’s baseline, missing last (drift)',
+    ),
+  ),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   annotatedKey: z.optional(z.string()),
   quarantineKey: z.optional(z.string()),
@@ -142,6 +148,12 @@ export const predictionRecordSchema = z.object({
   timings: timingsSchema,
   createdAt: isoTime,
   expiresAt: described(z.int(), 'epoch seconds; the record is deleted after it'),
+});
+
+/** A page of GET /v1/predictions: records as stored, and where the next page starts. */
+export const predictionListSchema = z.object({
+  items: z.array(predictionRecordSchema),
+  cursor: z.optional(described(z.string(), 'send it back as `cursor` for the next page; absent on the last one')),
 });
 
 const answerHead = {
@@ -209,3 +221,20 @@ export const modelCardSchema = described(
   }),
   'governance/schemas/model-card.schema.json in the repository holds every field',
 );
+
+const psiFigure = {
+  psi: z.number(),
+  threshold: described(z.number(), 'PSI’s 1 % quantile with no change, for this window’s size, shared out over the features'),
+  breach: z.boolean(),
+};
+
+/** GET /v1/models/{model}/drift and `vigie drift --json` (#24). */
+export const driftSchema = z.object({
+  model: z.string(),
+  version: described(z.string(), 'the version that answered most of the window'),
+  window: z.object({ from: isoTime, to: isoTime, n: described(z.int(), 'rows in the window (CSV batch rows included)') }),
+  status: z.enum(['ok', 'drift', 'not-enough-data']),
+  alarm: described(z.boolean(), 'at least 3 of the last 5 windows of this length drifted'),
+  features: z.array(z.object({ name: z.string(), ...psiFigure })),
+  output: z.object(psiFigure),
+});

@@ -6,7 +6,8 @@ import type { ProblemCodes } from './problems';
  * the model it is about); a key with the subject-rights permission; a key allowed for the model that also holds
  * the named `models:approve` permission (functions/api/http/api-keys.ts).
  */
-export type Permission = 'none' | 'any-key' | 'model' | 'subject-rights' | 'models:approve' | 'models:import' | 'models:manage';
+export type Permission =
+  'none' | 'any-key' | 'model' | 'subject-rights' | 'models:approve' | 'models:import' | 'models:manage' | 'predictions:read';
 
 /** A body per media type: a zod schema, or a JSON Schema where zod has nothing to say (bytes). */
 export type Content = Record<string, z.ZodMiniType | Record<string, unknown>>;

@@ -1,12 +1,16 @@
 import { predictJsonBodySchema } from '../http/predict-body';
 import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
+import { MAX_PREDICTIONS_PAGE, predictionListFields } from '../http/prediction-list-query';
+import { driftQueryFields } from '../http/drift-query';
 import { OIP_ROUTES } from './oip-routes';
 import { PREDICT_PROBLEMS } from './problems';
 import {
+  driftSchema,
   healthSchema,
   modelDescriptionSchema,
   modelCardSchema,
   modelListSchema,
+  predictionListSchema,
   predictionRecordSchema,
   resultSchema,
   singlePredictionSchema,
@@ -127,6 +131,30 @@ const V1_ROUTES: RouteDoc[] = [
     problems: { 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
   },
   {
+    method: 'get',
+    path: '/v1/models/{model}/drift',
+    operationId: 'getModelDrift',
+    summary: 'Whether the model’s recent inputs and answers moved away from its training data',
+    description:
+      'PSI per feature and for the answers over [from, to] (the last hour by default) against the baseline of the ' +
+      'version that answered most of it, each with the threshold PSI passes only 1 % of the time with no change at ' +
+      'that window size; `not-enough-data` under 50 rows; `alarm` when 3 of the last 5 windows of this length drifted.',
+    tag: 'Models',
+    permission: 'model',
+    parameters: [
+      modelParameter,
+      {
+        name: 'from',
+        in: 'query',
+        description: 'the window’s start (default: an hour before `to`)',
+        schema: driftQueryFields.from,
+      },
+      { name: 'to', in: 'query', description: 'the window’s end (default: now)', schema: driftQueryFields.to },
+    ],
+    responses: { 200: { description: 'The drift of the window.', content: { 'application/json': driftSchema } } },
+    problems: { 400: ['invalid-query'], 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
+  },
+  {
     method: 'post',
     path: '/v1/models/{model}/predict',
     operationId: 'predict',
@@ -173,6 +201,34 @@ const V1_ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'The record.', content: { 'application/json': predictionRecordSchema } } },
     // Another model's record is answered as absent, not forbidden: a key cannot learn which ids exist.
     problems: { 404: ['not-found'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/predictions',
+    operationId: 'listPredictions',
+    summary: 'A model’s prediction records, newest first, a page at a time',
+    description:
+      'Records as stored (`GET /v1/predictions/{id}`): people appear only as pseudonyms. `from` and `to` are both ' +
+      'included; `to` is now when absent. Read through an index by model and time, never a table scan.',
+    tag: 'Predictions',
+    permission: 'predictions:read',
+    parameters: [
+      { name: 'model', in: 'query', required: true, description: 'the model', schema: predictionListFields.model },
+      { name: 'version', in: 'query', description: 'only this version’s answers', schema: predictionListFields.version },
+      { name: 'status', in: 'query', description: 'only records with this status', schema: predictionListFields.status },
+      { name: 'source', in: 'query', description: 'only HTTP requests or S3 uploads', schema: predictionListFields.source },
+      { name: 'from', in: 'query', description: 'the earliest `createdAt`', schema: predictionListFields.from },
+      { name: 'to', in: 'query', description: 'the latest `createdAt`', schema: predictionListFields.to },
+      {
+        name: 'limit',
+        in: 'query',
+        description: `records per page, 1 to ${MAX_PREDICTIONS_PAGE} (default 20; fewer when they pass 4 MB)`,
+        schema: predictionListFields.limit,
+      },
+      { name: 'cursor', in: 'query', description: 'the previous page’s `cursor`', schema: predictionListFields.cursor },
+    ],
+    responses: { 200: { description: 'A page of records.', content: { 'application/json': predictionListSchema } } },
+    problems: { 400: ['invalid-query', 'invalid-cursor'], 403: ['forbidden'] },
   },
   subjectRoute('get', '/export', {
     operationId: 'exportSubject',

@@ -28,6 +28,8 @@ export interface RowOutcome {
   /** Why the row was not scored, as a code (with `error`). */
   reason?: RowErrorReason;
   warnings: RangeWarning[];
+  /** The row's values in the spec's feature order, when they could be read: the record counts them in its bins. */
+  values?: Float32Array;
 }
 
 /** Receives the answer as it is made, chunk by chunk, in file order. */
@@ -283,7 +285,7 @@ export async function scoreCsv(
         if (read.problems.length > 0) {
           chunk.outcomes.push({ error: rowError(read.problems), reason: read.reason, warnings: read.warnings });
         } else {
-          chunk.outcomes.push({ warnings: read.warnings });
+          chunk.outcomes.push({ warnings: read.warnings, values: chunk.matrix.subarray(offset, offset + width) });
           chunk.valid.push(position);
           if (timeColumn >= 0) chunk.times.push(record[timeColumn]);
         }

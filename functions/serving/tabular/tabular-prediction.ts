@@ -24,6 +24,7 @@ import { createTensorizer } from './model-tensor';
 import type { TabularInputSpec } from './spec';
 import { RangeWarningTally, RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
 import { TabularInputError } from './tabular-errors';
+import { BinTally } from '../baseline';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
 export const CHUNK_ROWS = 4096;
@@ -105,7 +106,11 @@ async function scoreJson(deps: TabularDeps, model: ModelVersion, spec: TabularIn
     results.push(...answer.results);
     inferenceMs += answer.inferenceMs;
   }
-  const outcomes = results.map((result, i) => ({ result, warnings: read.warnings[i] ?? [] }));
+  const outcomes = results.map((result, i) => ({
+    result,
+    warnings: read.warnings[i] ?? [],
+    values: read.matrix.data.subarray(i * width, (i + 1) * width),
+  }));
   return { outcomes, inferenceMs, timeWarnings: recordedTimeWarnings(time) };
 }
 
@@ -141,6 +146,17 @@ function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
   return tally.fields();
 }
 
+/** The rows' bins for drift, when the version has a baseline (functions/serving/baseline.ts). */
+function recordedBins(model: ModelVersion, spec: TabularInputSpec, outcomes: readonly RowOutcome[]) {
+  if (!model.metadata.baseline) return {};
+  const tally = new BinTally(
+    model.metadata.baseline,
+    spec.features.map((feature) => feature.name),
+  );
+  for (const { values, result } of outcomes) tally.add(values, result);
+  return tally.fields();
+}
+
 /**
  * The tabular prediction path of the HTTP API: the model's spec validates the features (all problems at once),
  * the rows are scored in chunks through the shared session cache, and one record (with its audit event) is
@@ -173,6 +189,7 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
     end = {
       result: single ? scored.outcomes[0]!.result : summary,
       ...recordedWarnings(scored.outcomes, !single),
+      ...recordedBins(model, spec, scored.outcomes),
       ...('timeWarnings' in scored ? scored.timeWarnings : {}),
     };
     outcome = {
