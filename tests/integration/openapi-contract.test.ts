@@ -361,6 +361,21 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   });
 
+  it('the records of a model listed, and its drift', async () => {
+    const answers = [
+      [await call('/v1/predictions?model=iris&limit=2'), 200],
+      [await call('/v1/predictions?model=iris&status=succeeded&source=http'), 200],
+      [await call('/v1/predictions'), 400],
+      [await call('/v1/predictions?model=iris&cursor=not-one-of-ours'), 400],
+      [await call('/v1/predictions?model=iris', { apiKey: scoped }), 403],
+      [await call('/v1/models/iris/drift'), 200],
+      [await call('/v1/models/iris/drift?from=yesterday'), 400],
+      [await call('/v1/models/digits/drift', { apiKey: scoped }), 403],
+    ] as const;
+    expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
+    expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
+  });
+
   it('left no route of the document uncalled', () => {
     const templates = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods as object).map((method) => ({
