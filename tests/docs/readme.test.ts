@@ -26,8 +26,10 @@ describe('README', () => {
     // The README cuts the figure after two decimals, with an ellipsis.
     const shown = `${(Math.floor((result as { confidence: number }).confidence * 100) / 100).toFixed(2)}…`;
     expect(readme.match(/7 \(confidence [\d.]+…\)/g)).toEqual([`7 (confidence ${shown})`]);
-    expect(readme.match(/"model":"digits","modelVersion":"[\d.]+","result":\{"label":"7","confidence":[\d.]+…/g)).toEqual([
-      `"model":"digits","modelVersion":"${model.metadata.version}","result":{"label":"7","confidence":${shown}`,
+    expect(
+      readme.match(/"model":"digits","modelVersion":"[\d.]+","alias":"production","result":\{"label":"7","confidence":[\d.]+…/g),
+    ).toEqual([
+      `"model":"digits","modelVersion":"${model.metadata.version}","alias":"production","result":{"label":"7","confidence":${shown}`,
     ]);
   });
 

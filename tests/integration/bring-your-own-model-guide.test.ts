@@ -122,8 +122,9 @@ const EXPECTATIONS: Array<{ in: string; expect: (output: string) => void }> = [
   {
     in: '/v1/models/iris-notebook/predict',
     expect: (output) => {
-      expect(output).toMatch(/"model":"iris-notebook","modelVersion":"1\.0\.0","result":\{"label":"setosa"/);
-      expect(output).toMatch(/"model":"digits-notebook","modelVersion":"1\.0\.0","result":\{"label":"7"/);
+      // Served by the model's production alias (none moved: the newest approved version).
+      expect(output).toMatch(/"model":"iris-notebook","modelVersion":"1\.0\.0","alias":"production","result":\{"label":"setosa"/);
+      expect(output).toMatch(/"model":"digits-notebook","modelVersion":"1\.0\.0","alias":"production","result":\{"label":"7"/);
       expect(output).toMatch(/cars-notebook/);
     },
   },
