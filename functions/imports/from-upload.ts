@@ -16,9 +16,14 @@ export interface UploadDoorDeps extends ImportDeps {
 }
 
 /** Where the S3 door writes what came of an import, in the results bucket: read by `vigie models import` and people. */
+const IMPORT_FILES = ['metadata.json', 'model.onnx'];
+
 export const importOutcomeKey = (model: string, version: string) => `imports/${model}/${version}.json`;
 
-/** `models/<model>/<version>/metadata.json`: the upload that starts an import (model.onnx and samples/ come first). */
+/**
+ * `models/<model>/<version>/metadata.json` or `…/model.onnx`: the two files of an import, in either order; the
+ * second to arrive starts it (samples/ come before it).
+ */
 function importKey(encoded: string): { model: string; version: string; prefix: string } | undefined {
   let key: string;
   try {
@@ -27,7 +32,7 @@ function importKey(encoded: string): { model: string; version: string; prefix: s
     return undefined;
   }
   const [root, model, version, file, ...rest] = key.split('/');
-  if (root !== 'models' || !model || !version || file !== 'metadata.json' || rest.length > 0) return undefined;
+  if (root !== 'models' || !model || !version || !IMPORT_FILES.includes(file ?? '') || rest.length > 0) return undefined;
   return { model, version, prefix: `models/${model}/${version}/` };
 }
 
@@ -48,8 +53,9 @@ const parseJson = (bytes: Uint8Array, name: string): unknown => {
 };
 
 /**
- * The S3 door: an upload of `metadata.json` to `models/<model>/<version>/` in the uploads bucket imports the
- * `model.onnx` (and `samples/samples.json` with its pictures) already beside it, at exactly that version. What came of
+ * The S3 door: `model.onnx` and `metadata.json` uploaded to `models/<model>/<version>/` in the uploads bucket, in
+ * either order, are imported when the second arrives, with `samples/samples.json` and its pictures if they are
+ * already there, at exactly that version. What came of
  * it (the version registered, or the problem that refused it) is written to `imports/<model>/<version>.json` in the
  * results bucket. A redelivered notification finds the version registered with the same file and changes nothing; a
  * failure of the platform (not of the upload) is thrown, for Lambda's retries.
@@ -62,19 +68,18 @@ export async function importFromUpload(deps: UploadDoorDeps, event: S3Event, req
     const bucket = record.s3.bucket.name;
     let outcome: Record<string, unknown>;
     try {
-      const metadata = await readFile(deps.files, bucket, `${prefix}metadata.json`);
-      if (!metadata) continue;
+      // The first of the two files waits for the second, whose notification starts the import.
+      const modelHead = await deps.files.head(bucket, `${prefix}model.onnx`);
+      const metadata = modelHead && (await readFile(deps.files, bucket, `${prefix}metadata.json`));
+      if (!modelHead || !metadata) continue;
       // Refused before it is read: a model past the limit would only fill the function's memory.
-      const size = (await deps.files.head(bucket, `${prefix}model.onnx`))?.bytes ?? 0;
-      if (size > deps.maxBytes) {
-        throw new PayloadTooLargeError(`${prefix}model.onnx is ${size} bytes; an import takes at most ${deps.maxBytes}.`);
+      if (modelHead.bytes > deps.maxBytes) {
+        throw new PayloadTooLargeError(
+          `${prefix}model.onnx is ${modelHead.bytes} bytes; an import takes at most ${deps.maxBytes}.`,
+        );
       }
       const onnx = await readFile(deps.files, bucket, `${prefix}model.onnx`);
-      if (!onnx)
-        throw new InvalidInputError(
-          'missing-part',
-          `Upload ${prefix}model.onnx first, then metadata.json (which starts the import).`,
-        );
+      if (!onnx) continue;
       const samplesFile = await readFile(deps.files, bucket, `${prefix}samples/samples.json`);
       const samples =
         samplesFile &&

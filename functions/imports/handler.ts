@@ -52,7 +52,9 @@ async function importOutcome(model: string, version: string): Promise<APIGateway
     found &&
     (await files.readIfUnchanged({ bucket: config.RESULTS_BUCKET, key: importOutcomeKey(model, version), eTag: found.eTag }));
   if (!bytes)
-    throw new NotFoundError(`No outcome yet for the import of ${model} ${quoteName(version)}: its metadata.json starts it.`);
+    throw new NotFoundError(
+      `No outcome yet for the import of ${model} ${quoteName(version)}: it starts once model.onnx and metadata.json are both uploaded.`,
+    );
   return json(200, JSON.parse(Buffer.from(bytes).toString('utf8')));
 }
 
@@ -113,6 +115,6 @@ const s3Handler = middy(async (event: S3Event, context: Context) =>
   ),
 ).use(injectLambdaContext(logger, { resetKeys: true }));
 
-/** The HTTP route, or the S3 door (`models/<model>/<version>/metadata.json` in the uploads bucket). */
+/** The HTTP routes, or the S3 door (`models/<model>/<version>/model.onnx` and `metadata.json` in the uploads bucket). */
 export const handler = (event: APIGatewayProxyEventV2 | S3Event, context: Context) =>
   'Records' in event ? s3Handler(event, context) : httpHandler(event, context);

@@ -51,10 +51,12 @@ function s3Trigger(id: string, resources: Record<string, CfnResource>): string |
   // The bucket may notify several functions, each for its own prefix (incoming/ → preprocess, training/ → train).
   type Notified = { Function?: unknown; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } };
   const notification = s3.Properties?.NotificationConfiguration as { LambdaConfigurations?: Notified[] } | undefined;
-  const mine = (notification?.LambdaConfigurations ?? []).find((c) => JSON.stringify(c.Function).includes(`"${id}"`));
-  const rule = (name: string) => mine?.Filter?.S3Key?.Rules?.find((r) => r.Name === name)?.Value;
-  const suffix = rule('suffix');
-  return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${rule('prefix') ?? ''}\`${suffix ? `, suffix \`${suffix}\`` : ''})`;
+  const mine = (notification?.LambdaConfigurations ?? []).filter((c) => JSON.stringify(c.Function).includes(`"${id}"`));
+  const rule = (c: Notified, name: string) => c.Filter?.S3Key?.Rules?.find((r) => r.Name === name)?.Value;
+  const suffixes = mine.flatMap((c) => [rule(c, 'suffix')].filter((suffix) => suffix !== undefined));
+  const prefix = mine.map((c) => rule(c, 'prefix') ?? '')[0] ?? '';
+  const endings = suffixes.length > 0 ? `, suffix ${suffixes.map((suffix) => `\`${suffix}\``).join(' or ')}` : '';
+  return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${prefix}\`${endings})`;
 }
 
 /** How each function is started: its HTTP routes and S3 notification, or who may invoke it (from the IAM roles). */

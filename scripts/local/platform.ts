@@ -56,12 +56,13 @@ function semaphore(limit: number) {
 
 /**
  * As the uploads bucket's notifications say (infra/storage.yml): training tables go to train, a model's
- * metadata.json under models/ to imports, the rest to preprocess (which ignores what is not under incoming/).
+ * model.onnx and metadata.json under models/ to imports, the rest to preprocess (which ignores what is not under
+ * incoming/).
  */
 function notifiedFunction(event: S3Notification): string {
   const keys = event.Records.map((record) => record.s3.object.key);
   if (keys.every((key) => key.startsWith('training/'))) return 'vigie-local-train';
-  if (keys.every((key) => key.startsWith('models/') && key.endsWith('metadata.json'))) return 'vigie-local-imports';
+  if (keys.every((key) => key.startsWith('models/') && /\/(metadata\.json|model\.onnx)$/.test(key))) return 'vigie-local-imports';
   return 'vigie-local-preprocess';
 }
 

@@ -190,13 +190,19 @@ describe('POST /v1/models/{model}/versions', () => {
 });
 
 describe('the S3 door and vigie models import', () => {
-  it('imports what lands under models/<model>/<version>/, metadata.json last, and writes the outcome', async () => {
+  it('imports what lands under models/<model>/<version>/, the two files in either order, and writes the outcome', async () => {
     const put = (key: string, body: string | Uint8Array) =>
       t.s3.send(new PutObjectCommand({ Bucket: 'vigie-local-uploads', Key: `models/door-iris/${key}`, Body: body }));
     await put('1.0.0/model.onnx', irisOnnx);
     await put('1.0.0/samples/samples.json', JSON.stringify(samples('setosa')));
     await put('1.0.0/metadata.json', JSON.stringify(irisSpec()));
     expect(await outcomeOf('door-iris', '1.0.0')).toMatchObject({ status: 'pending', checks: { samples: { count: 1 } } });
+    // The metadata first: nothing happens until the model arrives.
+    await put('3.0.0/metadata.json', JSON.stringify(irisSpec()));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await api('/v1/models/door-iris/imports/3.0.0')).status).toBe(404);
+    await put('3.0.0/model.onnx', irisOnnx);
+    expect(await outcomeOf('door-iris', '3.0.0')).toMatchObject({ status: 'pending', version: '3.0.0' });
     // Without governance: refused, the outcome naming the check and the missing field.
     await put('1.1.0/model.onnx', irisOnnx);
     await put('1.1.0/metadata.json', JSON.stringify({ ...irisSpec(), governance: undefined }));

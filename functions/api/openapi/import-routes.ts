@@ -29,7 +29,7 @@ const uploadUrlsSchema = z.object({
   expiresAt: z.iso.datetime(),
   uploads: described(
     z.array(z.object({ file: z.string(), method: z.literal('PUT'), url: z.url() })),
-    'in order: metadata.json last, since its upload starts the import',
+    'in order: the import starts when both model.onnx and metadata.json are there, so samples go first',
   ),
   outcome: described(z.string(), 'where to read what came of it'),
 });
@@ -118,7 +118,8 @@ export const IMPORT_ROUTES: RouteDoc[] = [
     summary: 'Upload URLs for a model too large for the import route (the S3 door, no AWS credentials needed)',
     description:
       'Presigned PUT URLs, valid 15 minutes, for `model.onnx`, the sample files named in `files`, and ' +
-      '`metadata.json` last: its upload starts the import at the version chosen here. Follow it at `outcome`.',
+      '`metadata.json`: the import starts at the version chosen here once both files are there (samples before the ' +
+      'second of them). Follow it at `outcome`.',
     tag: 'Training',
     permission: 'models:import',
     parameters: [{ ...modelParameter, description: 'the name to import under' }],

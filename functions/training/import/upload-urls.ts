@@ -6,7 +6,8 @@ import { UPLOAD_URL_SECONDS, type UploadRequest } from './upload-request';
 /**
  * Presigned PUT URLs into the S3 door (`models/<model>/<version>/` in the uploads bucket) for a model too large for
  * the HTTP route: a key with `models:import` brings it without AWS credentials of its own. The version is chosen
- * now (and refused now when it cannot be had); metadata.json is listed last, since its upload starts the import.
+ * now (and refused now when it cannot be had). The samples come before the last of model.onnx and metadata.json,
+ * whose arrival starts the import.
  */
 export async function uploadUrls(
   deps: Pick<ImportDeps, 'models' | 'shipped'> & { s3: S3Client; uploadsBucket: string; now: () => Date },

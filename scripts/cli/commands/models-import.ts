@@ -99,7 +99,7 @@ async function put(url: string, bytes: Uint8Array, progress?: (sent: number) => 
 
 /**
  * Past the HTTP route's limit: upload URLs from the API (POST /v1/models/{model}/imports, the same key and
- * permission), the model with a progress bar, the samples, metadata.json last (it starts the import), then the outcome
+ * permission), the model with a progress bar, the samples, then metadata.json (the import starts once it and the model are there), then the outcome
  * the S3 door writes, read back through the API.
  */
 async function viaUploadUrls(
