@@ -53,14 +53,16 @@ async function readSamples(dir: string): Promise<SamplesDocument> {
   return inlineSampleFiles(parseSamples(parsed), (file) => readInput(resolve(dir, file), 'sample'));
 }
 
-function viaHttp(
-  target: ApiTarget,
-  model: string,
-  onnx: Buffer,
-  metadata: Buffer,
-  samples: SamplesDocument | undefined,
-  version?: string,
-) {
+/** What one import sends, whichever way it goes. */
+interface ImportFiles {
+  model: string;
+  onnx: Buffer;
+  metadata: Buffer;
+  samples?: SamplesDocument;
+  version?: string;
+}
+
+function viaHttp(target: ApiTarget, { model, onnx, metadata, samples, version }: ImportFiles) {
   const form = new FormData();
   form.set('model', new Blob([onnx]), 'model.onnx');
   form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
@@ -99,17 +101,13 @@ async function put(url: string, bytes: Uint8Array, progress?: (sent: number) => 
 
 /**
  * Past the HTTP route's limit: upload URLs from the API (POST /v1/models/{model}/imports, the same key and
- * permission), the model with a progress bar, the samples, then metadata.json (the import starts once it and the model are there), then the outcome
- * the S3 door writes, read back through the API.
+ * permission), the model with a progress bar, the samples, then metadata.json (the import starts once it and the
+ * model are there), then the outcome the S3 door writes, read back through the API.
  */
 async function viaUploadUrls(
   global: GlobalOptions,
   target: ApiTarget,
-  model: string,
-  onnx: Buffer,
-  metadata: Buffer,
-  samples: SamplesDocument | undefined,
-  version?: string,
+  { model, onnx, metadata, samples, version }: ImportFiles,
 ): Promise<ImportAnswer> {
   const granted = (await callApi(target, `/v1/models/${model}/imports`, {
     method: 'POST',
@@ -148,10 +146,14 @@ async function importVersion(file: string, options: ImportOptions, global: Globa
   const samples = options.samples ? await readSamples(options.samples) : undefined;
   const target = await apiTarget(global);
   const size = onnx.length + metadata.length + (samples ? JSON.stringify(samples).length : 0);
-  const answer =
-    size <= HTTP_LIMIT
-      ? await viaHttp(target, model, onnx, metadata, samples, options.version)
-      : await viaUploadUrls(global, target, model, onnx, metadata, samples, options.version);
+  const files: ImportFiles = {
+    model,
+    onnx,
+    metadata,
+    ...(samples && { samples }),
+    ...(options.version && { version: options.version }),
+  };
+  const answer = size <= HTTP_LIMIT ? await viaHttp(target, files) : await viaUploadUrls(global, target, files);
   const { checks } = answer;
   emit(global.json, answer, () => [
     `${answer.model} ${answer.version}: ${answer.status} (${basename(file)}, ${onnx.length} bytes)`,
