@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VIEWER_FILES } from '../../functions/docs/viewer';
+import { buildConsole } from './console';
 import { filesUnder, reusableBuild, stampBuild } from './build-stamp';
 
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'];
@@ -40,6 +41,7 @@ const BUILD_INPUTS = [
   relative(process.cwd(), fileURLToPath(import.meta.url)),
   relative(process.cwd(), fileURLToPath(new URL('./build-stamp.ts', import.meta.url))),
   'functions',
+  'console',
   'package.json',
   'tsconfig.json',
   'node_modules/esbuild/package.json',
@@ -76,12 +78,17 @@ export async function buildFunctions(): Promise<Record<string, number>> {
   });
   for (const name of names) writeFileSync(join('dist', name, 'package.json'), '{ "type": "module" }\n');
   const viewerSources = copyViewer();
-  const sizes = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes]));
+  const webConsole = await buildConsole();
+  const sizes = {
+    ...Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes])),
+    ...webConsole.sizes,
+  };
   const read = [
     ...BUILD_INPUTS,
     ...names.map((name) => join('functions', name)),
     ...Object.keys(result.metafile.inputs),
     ...viewerSources,
+    ...webConsole.read,
   ];
   stampBuild(STAMP, [...read, ...filesUnder('dist')], sizes);
   return sizes;

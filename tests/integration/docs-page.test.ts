@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchPage } from '../support/browser';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
@@ -14,20 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  // The flags Debian's Chromium needs on a machine with no network (no background connections, no sandbox as root);
-  // Playwright gives it a new empty profile.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -47,18 +35,7 @@ async function executes(block: Locator, expected: string) {
 describe('GET /docs', () => {
   it('renders every route offline and runs "Try it out" against the local API with the key typed in the page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    const elsewhere: string[] = [];
-    const consoleErrors: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(t.http)) return route.continue();
-      elsewhere.push(url);
-      return route.abort();
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const { elsewhere, errors: consoleErrors } = await watchPage(page, t.http);
 
     await page.goto(`${t.http}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 20_000 });

@@ -1,0 +1,220 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../console/src/i18n/en';
+import { fr } from '../../console/src/i18n/fr';
+import { launchChromium, watchPage } from '../support/browser';
+import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+
+/**
+ * The web console in a real browser (Debian's Chromium) against the real local platform: each page's main path
+ * and an error path in French and English, axe-core's WCAG rules on every page, nothing loaded from elsewhere,
+ * no console error. Screenshots (laptop and phone) go to VIGIE_CONSOLE_SCREENSHOTS=<dir> when it is set.
+ */
+let t: TestPlatform;
+let browser: Browser;
+const SHOTS = process.env.VIGIE_CONSOLE_SCREENSHOTS;
+const LAPTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const CAR_FRAME = '../shared/datasets/car-object-detection/training_images/vid_4_1000.jpg';
+const AXE = readFileSync(join('node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  browser = await launchChromium();
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+type Catalog = Record<keyof typeof fr, string>;
+
+/** A new browser context (its own storage), the console opened, the key typed as a person types it. */
+async function openConsole(viewport = LAPTOP, lang: 'fr' | 'en' = 'fr') {
+  // axe-core is injected as an inline script, which the console's CSP refuses (rightly): this context bypasses it.
+  const context = await browser.newContext({ viewport, bypassCSP: true });
+  const page = await context.newPage();
+  const watched = await watchPage(page, t.http);
+  await page.goto(`${t.http}/console/`);
+  if (lang === 'en') await page.getByLabel(fr['lang.label']).selectOption('en');
+  const text: Catalog = lang === 'fr' ? fr : en;
+  await page.getByLabel(text['key.label']).fill(TEST_SETTINGS.apiKey);
+  await page.getByRole('button', { name: text['key.save'] }).click();
+  return { page, watched, text, context };
+}
+
+/** axe-core's WCAG 2.x A/AA rules on the page as it is now: the violations' ids and their first target. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate<string[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG)} } })
+       .then((result) => result.violations.map((v) => v.id + ' @ ' + v.nodes[0].target.join(' ')))`,
+  );
+}
+
+async function shoot(page: Page, name: string) {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const fill = (text: Catalog, values: Record<string, string | number>, key: keyof Catalog) =>
+  text[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+
+describe('the console, in each language', () => {
+  for (const lang of ['fr', 'en'] as const) {
+    it(`${lang}: predicts from a form (with a range warning) and from a photo, lists the history and the models, with no WCAG violation`, async () => {
+      const { page, watched, text, context } = await openConsole(LAPTOP, lang);
+      expect(await page.evaluate('document.documentElement.lang')).toBe(lang);
+
+      // A form generated from iris's feature list; a value outside its training range is flagged next to the field.
+      await page.getByLabel(text['predict.model']).selectOption('iris');
+      await page.getByLabel('sepal_length').fill(lang === 'fr' ? '5,1' : '5.1');
+      await page.getByLabel('sepal_width').fill('3.5');
+      await page.getByLabel('petal_length').fill('1.4');
+      await page.getByLabel('petal_width').fill('9');
+      const number = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
+      const warning = fill(text, { min: number.format(0.1), max: number.format(2.5) }, 'predict.warning');
+      await expect.poll(() => page.getByText(warning).count()).toBe(1);
+      await page.getByRole('button', { name: text['predict.submit'] }).click();
+      const answered = page.locator('.answered-by');
+      await answered.waitFor();
+      expect(await answered.innerText()).toBe(
+        fill(text, { model: 'iris', version: '1.0.0', alias: 'production' }, 'predict.answeredBy'),
+      );
+      const recordId = (await page.locator('.record-id').innerText()).match(/[0-9a-f-]{36}/)?.[0];
+      expect(recordId).toBeDefined();
+      expect(await page.locator('.bars li').count()).toBe(3);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `predict-form-${lang}`);
+
+      // A dashcam frame: the detector's boxes drawn over it, as many as it answered.
+      await page.getByLabel(text['predict.model']).selectOption('car-detector');
+      await page.getByLabel(text['predict.image']).setInputFiles(CAR_FRAME);
+      await page.locator('.detections').waitFor();
+      const listed = await page.locator('.detections figcaption li').count();
+      expect(listed).toBeGreaterThan(0);
+      expect(await page.locator('.detections rect.box').count()).toBe(listed);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `predict-photo-${lang}`);
+
+      // The history holds the form's prediction, under its record id's model.
+      await page.getByRole('link', { name: text['nav.history'] }).click();
+      await page.getByLabel(text['common.model']).selectOption('iris');
+      await page.getByRole('button', { name: text['history.apply'] }).click();
+      // Its row opens the record itself, which names the version and alias that answered.
+      const row = page.locator('tbody tr').first();
+      await row.waitFor();
+      await row.getByRole('button').click();
+      const record = page.locator('.record');
+      await expect.poll(() => record.innerText()).toContain(recordId!);
+      expect(await record.innerText()).toContain('"alias": "production"');
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `history-${lang}`);
+
+      await page.getByRole('link', { name: text['nav.models'] }).click();
+      await page.getByRole('heading', { name: 'car-detector' }).waitFor();
+      expect(await page.getByRole('table').count()).toBe(4);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `models-${lang}`);
+
+      expect(watched.elsewhere).toEqual([]);
+      expect(watched.errors).toEqual([]);
+      await context.close();
+    }, 90_000);
+
+    it(`${lang}: says so when the key is wrong, and when the features are not numbers`, async () => {
+      const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${t.http}/console/`);
+      if (lang === 'en') await page.getByLabel(fr['lang.label']).selectOption('en');
+      const text: Catalog = lang === 'fr' ? fr : en;
+      await page.getByLabel(text['key.label']).fill('not-a-key');
+      await page.getByRole('button', { name: text['key.save'] }).click();
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain(text['error.unauthorized']);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `wrong-key-phone-${lang}`);
+
+      await page.getByRole('button', { name: text['key.forget'] }).click();
+      await page.getByLabel(text['key.label']).fill(TEST_SETTINGS.apiKey);
+      await page.getByRole('button', { name: text['key.save'] }).click();
+      await page.getByLabel(text['predict.model']).selectOption('iris');
+      await page.getByLabel('sepal_length').fill('beaucoup');
+      await page.getByLabel('sepal_width').fill('3.5');
+      await page.getByLabel('petal_length').fill('1.4');
+      await page.getByLabel('petal_width').fill('0.2');
+      await page.getByRole('button', { name: text['predict.submit'] }).click();
+      const alert = page.getByRole('alert');
+      await expect.poll(() => alert.innerText()).toContain(text['error.invalid-features']);
+      expect(await alert.innerText()).toContain('sepal_length');
+      expect(await alert.innerText()).toContain('beaucoup');
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `invalid-features-phone-${lang}`);
+      await context.close();
+    }, 60_000);
+  }
+});
+
+describe('the console as a whole', () => {
+  it('remembers the language per browser, keeps the key out of the address and out of local storage', async () => {
+    const { page, context } = await openConsole(LAPTOP, 'en');
+    await page.reload();
+    await page.getByRole('heading', { name: en['predict.title'] }).waitFor();
+    expect(page.url()).not.toContain(TEST_SETTINGS.apiKey);
+    const stored = await page.evaluate<{ local: string; session: string }>(
+      '({ local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) })',
+    );
+    expect(stored.local).not.toContain(TEST_SETTINGS.apiKey);
+    expect(stored.session).toContain(TEST_SETTINGS.apiKey);
+    await context.close();
+  });
+
+  it('is usable by keyboard alone: the key typed, the pages reached by Tab and Enter', async () => {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    const page = await context.newPage();
+    await page.goto(`${t.http}/console/`);
+    await page.getByLabel(fr['key.label']).focus();
+    await page.keyboard.type(TEST_SETTINGS.apiKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: fr['predict.title'] }).waitFor();
+    // From the top of the page, Tab reaches the Models link; Enter opens it.
+    await page.locator('body').focus();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate('document.activeElement?.textContent')) === fr['nav.models']) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: fr['models.title'] }).waitFor();
+    await context.close();
+  });
+
+  it('renders its first page within 1 s (LCP) and ships at most 80 kB of gzipped JavaScript', async () => {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    const page = await context.newPage();
+    await page.goto(`${t.http}/console/`);
+    // The largest contentful paint the browser itself measured for this load.
+    const lcp = await page.evaluate<number>(`new Promise((resolve) => {
+      new PerformanceObserver((list) => resolve(list.getEntries().at(-1).startTime))
+        .observe({ type: 'largest-contentful-paint', buffered: true });
+    })`);
+    expect(lcp).toBeLessThanOrEqual(1000);
+    const script = readFileSync(join('dist', 'console', 'app', 'app.js'));
+    expect(gzipSync(script).length).toBeLessThanOrEqual(80 * 1024);
+    console.warn(`console: LCP ${lcp.toFixed(0)} ms, JavaScript ${(gzipSync(script).length / 1024).toFixed(1)} kB gzipped`);
+    await context.close();
+  });
+
+  it('is served with a policy that allows nothing from another origin and no inline script', async () => {
+    const response = await fetch(`${t.http}/console/`);
+    expect(response.status).toBe(200);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|https?:/);
+    expect((await fetch(`${t.http}/console/nothing-here.js`)).status).toBe(404);
+  });
+});
