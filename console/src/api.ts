@@ -23,11 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * The console talks to the public API of its own origin, relative to /console/ (so a stage's base path is kept),
- * with the typed key: it can do nothing the key may not.
- */
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+async function send(path: string, init: RequestInit): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('x-api-key', apiKey.value);
   let response: Response;
@@ -36,9 +32,13 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch {
     throw new ApiError(0, 'network', '', '');
   }
-  const body: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const problem = body as { code?: string; title?: string; detail?: string; errors?: { field: string; message: string }[] };
+    const problem = (await response.json().catch(() => ({}))) as {
+      code?: string;
+      title?: string;
+      detail?: string;
+      errors?: { field: string; message: string }[];
+    };
     throw new ApiError(
       response.status,
       problem.code ?? String(response.status),
@@ -47,5 +47,18 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
       problem.errors,
     );
   }
-  return body as T;
+  return response;
+}
+
+/**
+ * The console talks to the public API of its own origin, relative to /console/ (so a stage's base path is kept),
+ * with the typed key: it can do nothing the key may not.
+ */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await (await send(path, init)).json()) as T;
+}
+
+/** The same, for an answer that is text (a model card in Markdown). */
+export async function apiText(path: string, init: RequestInit = {}): Promise<string> {
+  return (await send(path, init)).text();
 }

@@ -7,9 +7,11 @@ import { loadModels } from './models-store';
 import { HistoryPage } from './pages/history-page';
 import { ModelsPage } from './pages/models-page';
 import { PredictPage } from './pages/predict-page';
+import { TrainPage } from './pages/train-page';
 
 const PAGES = {
   predict: { title: 'nav.predict', view: PredictPage },
+  train: { title: 'nav.train', view: TrainPage },
   models: { title: 'nav.models', view: ModelsPage },
   history: { title: 'nav.history', view: HistoryPage },
 } satisfies Record<string, { title: MessageKey; view: () => preact.JSX.Element }>;

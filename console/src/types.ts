@@ -80,3 +80,25 @@ export interface PredictionRecord {
   result?: PredictionResult;
   error?: { code: string; message: string };
 }
+
+export interface Training {
+  trainingId: string;
+  model: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | string;
+  progress?: number;
+  stage?: string;
+  version?: string;
+  metric?: string;
+  error?: { code: string; message: string };
+  dataReport?: {
+    rows: { read: number; used: number };
+    columns: { kept: { name: string }[]; dropped: { name: string; reason: string }[] };
+  };
+  leaderboard?: { candidate: string; cvScore?: number; status: string }[];
+  metrics?: {
+    heldOut?: Record<string, unknown> & {
+      samples?: number;
+      confusionMatrix?: { labels: string[]; counts: number[][] };
+    };
+  };
+}

@@ -103,7 +103,7 @@ export async function trainFromCsv(
   const { heldOutData } = result;
   await checkExport(onnx, heldOutData.x, heldOutData.rows, data.features.length, result.heldOutOutputs, output);
   await onProgress(0.9, 'exported');
-  const measuredBy = 'functions/shared/automl (Vigie AutoML)';
+  const measuredBy = 'functions/training (Vigie AutoML)';
   const metrics = {
     heldOut: { measuredBy, ...result.heldOut },
     crossValidation: {

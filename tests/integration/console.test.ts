@@ -159,6 +159,51 @@ describe('the console, in each language', () => {
   }
 });
 
+describe('training and approval in the console', () => {
+  it('fr: trains from a French Excel export (accented target), shows the report, leaderboard and confusion matrix, approves with a comment', async () => {
+    const { page, watched, text, context } = await openConsole(LAPTOP, 'fr');
+    await page.getByRole('link', { name: text['nav.train'] }).click();
+    await page.getByLabel(text['train.file']).setInputFiles('docs/samples/manchots.csv');
+    await page.getByLabel(text['train.target']).selectOption('Espèce');
+    await page.getByLabel(text['train.model']).fill('manchots-console');
+    await page.getByRole('button', { name: text['train.start'] }).click();
+    await page.locator('.confusion').waitFor({ timeout: 120_000 });
+    expect(await page.locator('.confusion tbody tr').count()).toBe(3);
+    expect(await page.getByText(fill(text, { read: 344, used: 344 }, 'train.rows')).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel(text['train.approver']).fill('Alice Martin');
+    await page.getByLabel(text['train.notes']).fill('Scores au niveau attendu.');
+    await page.getByRole('button', { name: text['train.send'] }).click();
+    await page.getByText(fill(text, { version: '1.0.0' }, 'train.approvedDone')).waitFor();
+    await shoot(page, 'train-fr');
+    // The decision is the registry's now: the version is approved, with the approver and the comment.
+    const registry = (await (
+      await fetch(`${t.http}/v1/models/manchots-console`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } })
+    ).json()) as { versions: { governance: { approval: { status: string; approver: string; notes: string } } }[] };
+    expect(registry.versions[0]?.governance.approval).toMatchObject({
+      status: 'approved',
+      approver: 'Alice Martin',
+      notes: 'Scores au niveau attendu.',
+    });
+    expect(watched.elsewhere).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await context.close();
+  }, 150_000);
+
+  it('en: says why a training is refused (a shipped model cannot be retrained from a CSV)', async () => {
+    const { page, text, context } = await openConsole(PHONE, 'en');
+    await page.getByRole('link', { name: text['nav.train'] }).click();
+    await page.getByLabel(text['train.file']).setInputFiles('docs/samples/penguins.csv');
+    await page.getByLabel(text['train.target']).selectOption('species');
+    await page.getByLabel(text['train.model']).fill('iris');
+    await page.getByRole('button', { name: text['train.start'] }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('iris');
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'train-refused-phone-en');
+    await context.close();
+  });
+});
+
 describe('the console as a whole', () => {
   it('remembers the language per browser, keeps the key out of the address and out of local storage', async () => {
     const { page, context } = await openConsole(LAPTOP, 'en');

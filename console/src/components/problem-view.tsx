@@ -3,7 +3,15 @@ import { knownMessage, t } from '../i18n';
 
 /** What went wrong, in the reader's language where the code is known, else the API's own title and detail. */
 export function ProblemView({ error }: { error: unknown }) {
-  const problem = error instanceof ApiError ? error : new ApiError(0, 'network', '', String(error));
+  if (!(error instanceof ApiError)) {
+    return (
+      <div class="problem" role="alert">
+        <p class="problem-title">{t('error.title')}</p>
+        <p>{error instanceof Error ? error.message : String(error)}</p>
+      </div>
+    );
+  }
+  const problem = error;
   const known =
     problem.status === 0
       ? t('error.network')
