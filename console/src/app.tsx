@@ -7,6 +7,7 @@ import { loadModels } from './models-store';
 import { HistoryPage } from './pages/history-page';
 import { ModelsPage } from './pages/models-page';
 import { PredictPage } from './pages/predict-page';
+import { PrivacyPage } from './pages/privacy-page';
 import { TrainPage } from './pages/train-page';
 
 const PAGES = {
@@ -14,6 +15,7 @@ const PAGES = {
   train: { title: 'nav.train', view: TrainPage },
   models: { title: 'nav.models', view: ModelsPage },
   history: { title: 'nav.history', view: HistoryPage },
+  privacy: { title: 'nav.privacy', view: PrivacyPage },
 } satisfies Record<string, { title: MessageKey; view: () => preact.JSX.Element }>;
 type PageName = keyof typeof PAGES;
 

@@ -204,6 +204,46 @@ describe('training and approval in the console', () => {
   });
 });
 
+describe("people's rights in the console", () => {
+  for (const lang of ['fr', 'en'] as const) {
+    it(`${lang}: exports a person's predictions, erases them after a confirmation, and hands the receipts over`, async () => {
+      const subject = `driver-console-${lang}`;
+      const predicted = await fetch(`${t.http}/v1/models/iris/predict`, {
+        method: 'POST',
+        headers: { 'x-api-key': TEST_SETTINGS.apiKey, 'x-subject-id': subject, 'content-type': 'application/json' },
+        body: JSON.stringify({ features: { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 } }),
+      });
+      expect(predicted.status).toBe(200);
+      const { page, watched, text, context } = await openConsole(LAPTOP, lang);
+      await page.getByRole('link', { name: text['nav.privacy'] }).click();
+      await page.getByLabel(text['privacy.subject']).fill(subject);
+      await page.getByRole('button', { name: text['privacy.export'] }).click();
+      const status = page.locator('.receipt [role=status]');
+      await expect.poll(() => status.innerText()).toContain(lang === 'fr' ? '1 prédiction' : '1 prediction');
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: text['privacy.downloadExport'] }).click();
+      const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { predictions: unknown[] };
+      expect(exported.predictions).toHaveLength(1);
+      expect(JSON.stringify(exported)).not.toContain(subject);
+
+      const erase = page.getByRole('button', { name: text['privacy.eraseNow'] });
+      expect(await erase.isDisabled()).toBe(true);
+      await page.getByLabel(fill(text, { subject }, 'privacy.confirm')).check();
+      await erase.click();
+      await expect
+        .poll(() => status.innerText())
+        .toContain(fill(text, { at: '', count: 1 }, 'privacy.erased').split(':')[1]!.trim());
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `privacy-${lang}`);
+      await page.getByRole('button', { name: text['privacy.export'] }).click();
+      await expect.poll(() => status.innerText()).toContain(lang === 'fr' ? '0 prédiction' : '0 prediction');
+      expect(watched.elsewhere).toEqual([]);
+      expect(watched.errors).toEqual([]);
+      await context.close();
+    }, 60_000);
+  }
+});
+
 describe('the console as a whole', () => {
   it('remembers the language per browser, keeps the key out of the address and out of local storage', async () => {
     const { page, context } = await openConsole(LAPTOP, 'en');
