@@ -23,7 +23,8 @@ export class ApiError extends Error {
   }
 }
 
-async function send(path: string, init: RequestInit): Promise<Response> {
+/** The raw answer, when its headers matter too (a CSV batch's `x-prediction-id`); refusals thrown as `ApiError`. */
+export async function apiResponse(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('x-api-key', apiKey.value);
   let response: Response;
@@ -55,10 +56,10 @@ async function send(path: string, init: RequestInit): Promise<Response> {
  * with the typed key: it can do nothing the key may not.
  */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  return (await (await send(path, init)).json()) as T;
+  return (await (await apiResponse(path, init)).json()) as T;
 }
 
 /** The same, for an answer that is text (a model card in Markdown). */
 export async function apiText(path: string, init: RequestInit = {}): Promise<string> {
-  return (await send(path, init)).text();
+  return (await apiResponse(path, init)).text();
 }

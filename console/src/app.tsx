@@ -4,6 +4,7 @@ import { apiKey } from './api';
 import { KeyForm } from './components/key-form';
 import { lang, t, type Lang, type MessageKey } from './i18n';
 import { loadModels } from './models-store';
+import { BatchPage } from './pages/batch-page';
 import { HistoryPage } from './pages/history-page';
 import { ModelsPage } from './pages/models-page';
 import { PredictPage } from './pages/predict-page';
@@ -12,6 +13,7 @@ import { TrainPage } from './pages/train-page';
 
 const PAGES = {
   predict: { title: 'nav.predict', view: PredictPage },
+  batch: { title: 'nav.batch', view: BatchPage },
   train: { title: 'nav.train', view: TrainPage },
   models: { title: 'nav.models', view: ModelsPage },
   history: { title: 'nav.history', view: HistoryPage },

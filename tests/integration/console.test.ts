@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -154,6 +155,41 @@ describe('the console, in each language', () => {
       expect(await alert.innerText()).toContain('beaucoup');
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, `invalid-features-phone-${lang}`);
+      await context.close();
+    }, 60_000);
+  }
+});
+
+describe('CSV batches in the console', () => {
+  // Iris rows as a French Excel export writes them (semicolons, decimal commas) and as a script writes them.
+  const FILES = {
+    fr: 'sepal_length;sepal_width;petal_length;petal_width\r\n5,1;3,5;1,4;0,2\r\n6,7;3,0;5,2;2,3\r\nbeaucoup;3;4;1\r\n',
+    en: 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\nlots,3,4,1\n',
+  };
+  for (const lang of ['fr', 'en'] as const) {
+    it(`${lang}: scores a dropped CSV, shows the first rows with the rejected one marked and its reason, and hands the result over`, async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'vigie-console-')), `iris-${lang}.csv`);
+      writeFileSync(file, FILES[lang]);
+      const { page, watched, text, context } = await openConsole(LAPTOP, lang);
+      await page.getByRole('link', { name: text['nav.batch'] }).click();
+      await page.getByLabel(text['predict.model']).selectOption('iris');
+      await page.getByLabel(text['batch.file'], { exact: true }).setInputFiles(file);
+      const summary = page.locator('#batch-result + [role=status]');
+      await expect.poll(() => summary.innerText()).toBe(fill(text, { rows: 3, rejected: 1 }, 'batch.summary'));
+      const rows = page.locator('.batch-rows tbody tr');
+      expect(await rows.count()).toBe(3);
+      expect(await page.locator('.batch-rows tbody tr.rejected').count()).toBe(1);
+      expect(await rows.nth(2).innerText()).toContain('expected a number');
+      expect(await rows.nth(0).innerText()).toContain('setosa');
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, `batch-${lang}`);
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: text['batch.download'] }).click();
+      const answered = readFileSync((await (await download).path())!, 'utf8');
+      expect(answered.split(/\r?\n/)[0]).toContain('prediction');
+      expect(answered).toContain('virginica');
+      expect(watched.elsewhere).toEqual([]);
+      expect(watched.errors).toEqual([]);
       await context.close();
     }, 60_000);
   }
