@@ -90,6 +90,8 @@ export const batchConfigSchema = z.object({
 
 export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
 export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
+/** GET /v1/health: the shipped models, each at the version production serves (the lifecycle table). */
+export const healthConfigSchema = z.object({ ...awsEndpoints, MODELS_DIR: nonEmpty, ...lifecycle });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
 // The registry's routes include drift (#24), read from the prediction records.
