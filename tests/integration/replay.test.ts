@@ -45,7 +45,7 @@ const send = (method: string, path: string, body?: unknown) =>
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-const act = (model: string, action: 'disable' | 'enable' | 'replay', reason: string) =>
+const act = (model: string, action: 'disable' | 'enable' | 'replay' | 'rollback', reason: string) =>
   send('POST', `/v1/models/${model}/${action}`, { reason });
 
 interface ReplayAnswer {
@@ -88,6 +88,21 @@ function runsOf(ids: string[]) {
 }
 
 const held: Record<string, string> = {};
+
+describe('what production serves, as health and /v2 name it', () => {
+  it('follows an alias move and a rollback within a second: GET /v1/health, /v2 ready', async () => {
+    const healthOf = async () => {
+      const answer = (await (await fetch(`${t.http}/v1/health`)).json()) as { models: Array<{ name: string; version?: string }> };
+      return answer.models.find((model) => model.name === 'digits')?.version;
+    };
+    expect(await healthOf()).toBe('1.1.0');
+    expect((await send('PUT', '/v1/models/digits/aliases/production', { version: '1.0.0', reason: 'INC-6' })).status).toBe(200);
+    await eventually(async () => ((await healthOf()) === '1.0.0' ? true : undefined), 1_500);
+    expect((await send('GET', '/v2/models/digits/ready')).status).toBe(200);
+    expect((await act('digits', 'rollback', 'INC-6 was not it')).status).toBe(200);
+    await eventually(async () => ((await healthOf()) === '1.1.0' ? true : undefined), 1_500);
+  });
+});
 
 describe('the kill switch', () => {
   it('answers 503 model-disabled on /v1 (pictures and rows) within 5 s, and holds S3 pictures and CSV batches as failed', async () => {
