@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +62,13 @@ async function replay(model: string): Promise<ReplayAnswer> {
   const answer = (await response.json()) as ReplayAnswer;
   expect(response.status, JSON.stringify(answer)).toBe(200);
   return answer;
+}
+
+/** `vigie models replay` as a person runs it, against this platform: the calls' answers merged (--json). */
+async function replayWithCli(model: string): Promise<ReplayAnswer> {
+  const args = ['bin/vigie.js', 'models', 'replay', model, '--reason', 'incident closed', '--json'];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { env: t.env });
+  return JSON.parse(stdout) as ReplayAnswer;
 }
 
 async function put(objectKey: string, body: Buffer | string): Promise<string> {
@@ -163,7 +172,7 @@ describe('replay', () => {
         { predictionId: deadId, from: 'dead-letter', status: 'succeeded' },
       ]),
     );
-    const iris = await replay('iris');
+    const iris = await replayWithCli('iris');
     expect(iris.uploads.map((upload) => upload.predictionId)).toEqual([held.batch]);
     expect(await recordOf(held.batch!, hasEnded)).toMatchObject({ status: 'succeeded', modelVersion: '1.0.0' });
     expect(readdirSync(join(stateDir, 'dead-letters'))).toEqual([]);

@@ -100,11 +100,12 @@ interface ReplayAnswer {
  * call ran is printed (or, with --json, the calls' answers merged).
  */
 async function replay(model: string, options: ReasonOptions, global: GlobalOptions): Promise<void> {
+  const name = modelArgument(model);
   const reason = reasonOf(options);
   const target = await apiTarget(global);
   const total: ReplayAnswer = { model, replayed: 0, uploads: [], alreadyEnded: [], remaining: 0 };
   for (;;) {
-    const answer = (await callApi(target, `/v1/models/${modelArgument(model)}/replay`, {
+    const answer = (await callApi(target, `/v1/models/${name}/replay`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason }),
