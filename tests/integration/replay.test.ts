@@ -206,10 +206,14 @@ describe('replay', () => {
     t = await start({ stateDir });
     const ended = async () => (await Promise.all(ids.map((id) => t.record(id)))).filter((r) => r && hasEnded(r)).length;
     const after = await ended();
+    const left = (await Promise.all(ids.map((id) => t.record(id)))).filter((r) => r && isHeld(r) && r.replayClaimedAt).length;
     // Claimed by the replay that died: untouched until the lease is over, then run once by the next replay.
     await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000));
     let runs = 0;
     for (let call = 0; call < 3 && (await ended()) < ids.length; call += 1) runs += (await replay('digits')).replayed;
+    console.warn(
+      `replay cut short: ${after} of ${ids.length} ended before the restart, ${left} left claimed, ${runs} run after the lease`,
+    );
     expect(runs).toBe(ids.length - after);
     expect(await ended()).toBe(ids.length);
     expect(runsOf(ids)).toEqual({ succeeded: Object.fromEntries(ids.map((id) => [id, 1])), duplicates: 0 });
