@@ -1,13 +1,14 @@
-import { inferConfigSchema, loadConfig } from '../platform/config';
+import { healthConfigSchema, loadConfig } from '../platform/config';
 import { SessionCache } from '../serving/inference/sessions';
 import { apiHandler } from '../api/http/api-handler';
 import { json } from '../api/http/responses';
-import { ModelRegistry } from '../serving/registry';
+import { createModelRegistry } from '../wiring/wiring';
 import { checkModels, healthy } from '../serving/model-health';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-const config = loadConfig(inferConfigSchema);
-const registry = new ModelRegistry(config.MODELS_DIR);
+const config = loadConfig(healthConfigSchema);
+// The shipped models at the version production serves: a rollback shows here within a second.
+const registry = createModelRegistry(config);
 const sessions = new SessionCache();
 
 /** GET /v1/health — no key: load balancers and people check it. 503 when a served model cannot be loaded. */

@@ -18,6 +18,8 @@ import { aliasAt, DEFAULT_ALIAS, lifecycleETag, publicEvent } from '../serving/a
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { moveAlias, rollBack, switchModel, type LifecycleChange, type LifecycleDeps } from '../serving/lifecycle';
 import { createApiKeyVerifier, createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
+import { createReplayDeps } from '../wiring/replay-deps';
+import { replayRoute } from './replay';
 
 const config = loadConfig(lifecycleConfigSchema);
 const verifier = createApiKeyVerifier(config);
@@ -25,6 +27,7 @@ const store = createAliasStore(createDocumentClient(config), config.ALIASES_TABL
 const registry = createModelRegistry(config);
 const deps: LifecycleDeps = { store, registry, now: () => new Date() };
 const pseudonymiser = loadPseudonymiser();
+const replay = createReplayDeps(config);
 
 const answer = (model: string, { event, audit }: LifecycleChange) => {
   logger.info('model-lifecycle', { audit });
@@ -64,6 +67,7 @@ async function aliasHistory(event: APIGatewayProxyEventV2, model: string, alias:
  *   PUT  /v1/models/{model}/aliases/{alias}           {version, weight?, reason} → the move (permission models:manage)
  *   GET  /v1/models/{model}/aliases/{alias}/history   ?at=<ISO> → {alias, version, at}
  *   POST /v1/models/{model}/rollback|disable|enable   {reason} (permission models:manage)
+ *   POST /v1/models/{model}/replay                    {reason} → the held and dead-lettered uploads run again
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
@@ -95,6 +99,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   }
   const { reason } = parseLifecycleBody(reasonBodySchema, body, '{"reason": "…"}');
   const action = event.rawPath.split('/').at(-1);
+  if (action === 'replay') return replayRoute({ store, registry, replay }, model, await actor(reason), context);
   if (action === 'rollback') return answer(model, await rollBack(deps, model, await actor(reason)));
   return answer(model, await switchModel(deps, model, action === 'disable', await actor(reason)));
 }

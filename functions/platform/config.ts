@@ -90,6 +90,8 @@ export const batchConfigSchema = z.object({
 
 export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
 export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
+/** GET /v1/health: the shipped models, each at the version production serves (the lifecycle table). */
+export const healthConfigSchema = z.object({ ...awsEndpoints, MODELS_DIR: nonEmpty, ...lifecycle });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
 // The registry's routes include drift (#24), read from the prediction records.
@@ -100,8 +102,22 @@ export const registryConfigSchema = z.object({
   ...apiAuth,
   PREDICTIONS_TABLE: nonEmpty,
 });
-/** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
-export const lifecycleConfigSchema = registryConfigSchema;
+/**
+ * The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias, and
+ * replay runs held and dead-lettered uploads through the preprocess function again (functions/uploads/replay.ts).
+ */
+export const lifecycleConfigSchema = z.extend(registryConfigSchema, {
+  UPLOADS_BUCKET: nonEmpty,
+  PREPROCESS_FUNCTION_NAME: nonEmpty,
+  /** Where failed events wait: the SQS queue's name in AWS, the local platform's folder (`.local/dead-letters/`) locally. */
+  DEAD_LETTER_QUEUE: emptyAsUnset,
+  DEAD_LETTERS_DIR: emptyAsUnset,
+  /**
+   * How long a replay's claim on an upload holds: longer than this function's timeout and the preprocess run it
+   * waits for together (28 + 40 s), so a claim past it belongs to a replay that died. Tests shorten it.
+   */
+  REPLAY_LEASE_SECONDS: positiveInt(90),
+});
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 
 export const subjectsConfigSchema = z.object({
@@ -145,6 +161,7 @@ export const trainingsConfigSchema = z.object({
 });
 
 export type PredictionPathConfig = z.infer<typeof predictionPathConfigSchema>;
+export type LifecycleConfig = z.infer<typeof lifecycleConfigSchema>;
 export type AwsEndpointsConfig = z.infer<z.ZodMiniObject<typeof awsEndpoints>>;
 export type ApiAuthConfig = AwsEndpointsConfig & z.infer<z.ZodMiniObject<typeof apiAuth>>;
 

@@ -140,13 +140,17 @@ export const modelLifecycleAuditEventSchema = z.strictObject({
   event: z.literal('model-lifecycle'),
   ...common,
   model: nonEmpty,
-  action: z.enum(['move', 'rollback', 'disable', 'enable']),
-  seq: z.int().check(z.positive()),
+  action: z.enum(['move', 'rollback', 'disable', 'enable', 'replay']),
+  /** The lifecycle event written (absent for a replay, which changes nothing that is served). */
+  seq: z.optional(z.int().check(z.positive())),
   alias: z.optional(nonEmpty),
   from: z.optional(nonEmpty),
   to: z.optional(nonEmpty),
   weight: z.optional(z.int()),
   reason: nonEmpty,
+  /** A replay: the held and dead-lettered uploads it ran again, by prediction id. */
+  replayed: z.optional(count),
+  predictionIds: z.optional(z.array(nonEmpty)),
 });
 
 export const auditEventSchema = z.discriminatedUnion('event', [

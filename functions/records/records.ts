@@ -58,6 +58,11 @@ export interface PredictionRecord {
   subjectId?: string;
   /** Keyed-HMAC pseudonym of who asked (`requested-by` metadata, or the API key's id). */
   callerId?: string;
+  /**
+   * ISO time a replay claimed this held upload (`failed` with `model-disabled`) to run it again
+   * (functions/uploads/replay.ts); gone once the run writes the record anew.
+   */
+  replayClaimedAt?: string;
   /** Milliseconds spent preprocessing, in the model, and in all. */
   timings: { preprocessMs: number; inferenceMs: number; totalMs: number };
   /** ISO time the record was written. */

@@ -20,7 +20,8 @@ const documents = createDocumentClient(config);
 const aliases = createAliasStore(documents, config.ALIASES_TABLE);
 const driftSources: DriftSources = {
   records: createModelRecords(documents, config.PREDICTIONS_TABLE),
-  servedVersion: async (model) => (await registry.resolve(model)).metadata.version,
+  // Production's version (its alias, else the newest approved): what the model serves now, after a rollback too.
+  servedVersion: async (model) => (await registry.production(model)).metadata.version,
   // Any version that answered, approved now or not: its records are measured against its own baseline.
   baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
 };

@@ -18,13 +18,16 @@ export interface ModelHealth {
  */
 export const healthy = (models: ModelHealth[]) => models.every((model) => model.loaded || model.served === false);
 
-/** Loads the latest version of every model (metadata, artifact checksum, ONNX session) and says how it went. */
+/**
+ * Loads the version production serves of every model (its alias, else the newest approved: metadata, artifact
+ * checksum, ONNX session) and says how it went.
+ */
 export async function checkModels(registry: ModelRegistry, sessions: SessionCache): Promise<ModelHealth[]> {
   const names = await registry.modelNames();
   return Promise.all(
     names.map(async (name): Promise<ModelHealth> => {
       try {
-        const model = await registry.resolve(name);
+        const model = await registry.production(name);
         await sessions.get(model);
         return { name, version: model.metadata.version, loaded: true };
       } catch (error) {

@@ -4,7 +4,7 @@ import { ModelNotApprovedError, ModelNotFoundError, ModelPackageError } from '..
 import { modelMetadataSchema, VERSION, type ModelMetadata } from './model-spec';
 import { MODEL_NAME, UNKNOWN_MODEL } from '../platform/model-name';
 import { logger } from '../platform/telemetry';
-import { EMPTY_STATE } from './aliases';
+import { EMPTY_STATE, type LifecycleState } from './aliases';
 import type { LifecycleReader } from './lifecycle-cache';
 import { chooseRoute, type RouteRequest } from './routing';
 
@@ -161,9 +161,21 @@ export class ModelRegistry {
    * knows are looked up in the lifecycle table: any other name is refused first, as `resolve` refuses it.
    */
   async route(model: string, asked: RouteRequest = {}): Promise<ServedVersion> {
+    return this.#route(model, asked, (state) => state);
+  }
+
+  /**
+   * The version production serves (its alias, else the newest approved), the kill switch aside: what a model's
+   * description and health name (/v2 metadata, GET /v1/health), which must follow rollbacks as predictions do.
+   */
+  async production(model: string): Promise<ServedVersion> {
+    return this.#route(model, {}, (state) => ({ ...state, disabled: false }));
+  }
+
+  async #route(model: string, asked: RouteRequest, seen: (state: LifecycleState) => LifecycleState): Promise<ServedVersion> {
     if (this.lifecycle && !(await this.knows(model))) throw new ModelNotFoundError(model);
     const state = this.lifecycle ? await this.lifecycle.current(model) : EMPTY_STATE;
-    const choice = chooseRoute(model, state, asked);
+    const choice = chooseRoute(model, seen(state), asked);
     const entry = await this.resolve(model, choice.version);
     return choice.alias === undefined ? entry : { ...entry, alias: choice.alias };
   }

@@ -14,6 +14,8 @@ export type UploadKey =
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** S3 URL-encodes keys in notifications (spaces as '+'): how an event the platform makes names its object. */
+export const encodeEventKey = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 /** S3 event keys arrive URL-encoded with '+' for spaces; throws on malformed encoding. */
 export const decodeEventKey = (encodedKey: string) => decodeURIComponent(encodedKey.replace(/\+/g, ' '));
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeEventKey } from '../../functions/uploads/upload-key';
+import { decodeEventKey, encodeEventKey } from '../../functions/uploads/upload-key';
 
 /** The notification S3 sends to Lambda; s3rver emits the same shape for every write. */
 export interface S3Notification {
@@ -55,10 +55,8 @@ export function deliveryQueue(folder: string) {
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Real S3 URL-encodes keys in notifications (spaces as '+'); s3rver does not, so the platform does. */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-}
+// Real S3 URL-encodes keys in notifications; s3rver does not, so the platform does (as replay does, in functions/).
+export { encodeEventKey } from '../../functions/uploads/upload-key';
 
 /** Every form a key can take in an error text (raw, as in the event, JSON-escaped, URL-encoded), replaced. */
 export function scrubKey(text: string, key: string): string {

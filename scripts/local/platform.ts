@@ -132,6 +132,8 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     VIGIE_DYNAMODB_PORT: String(settings.functionPorts?.dynamodb ?? settings.dynamodbPort),
     VIGIE_FUNCTIONS_LAMBDA_PORT: String(settings.functionPorts?.lambda ?? settings.lambdaPort),
     VIGIE_API_KEY: settings.apiKey,
+    // Replay (POST /v1/models/{model}/replay) reads the dead letters where this platform keeps them.
+    VIGIE_DEAD_LETTERS_DIR: folders.deadLetters,
     // The asynchronous invocations (batches, trainings) retry as S3's notifications do.
     VIGIE_ASYNC_RETRY_DELAYS_MS: settings.retryDelaysMs.join(','),
     // serverless-offline runs every function in worker threads of one long-lived process; glibc gives each thread

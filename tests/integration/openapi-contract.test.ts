@@ -324,7 +324,7 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   });
 
-  it('a model imported, its upload URLs and outcome, then moved between aliases, rolled back, disabled and enabled', async () => {
+  it('a model imported, its upload URLs and outcome, then moved between aliases, rolled back, disabled, enabled and replayed', async () => {
     const spec = JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')) as Record<string, unknown>;
     const parts = (samples?: unknown) => {
       const form = new FormData();
@@ -354,7 +354,9 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
       [await call(`/v1/models/contract-iris/aliases/production/history?at=${new Date().toISOString()}`), 200],
       [await call('/v1/models/contract-iris/rollback', post({ reason: 'contract test' })), 200],
       [await call('/v1/models/contract-iris/disable', post({ reason: 'contract test' })), 200],
+      [await call('/v1/models/contract-iris/replay', post({ reason: 'contract test' })), 503],
       [await call('/v1/models/contract-iris/enable', post({ reason: 'contract test' })), 200],
+      [await call('/v1/models/contract-iris/replay', post({ reason: 'contract test' })), 200],
       [await call('/v1/models/contract-iris/enable', { ...post({ reason: 'contract test' }), apiKey: scoped }), 403],
     ] as const;
     expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));

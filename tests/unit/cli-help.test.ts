@@ -36,6 +36,7 @@ const SUBCOMMANDS = [
   'models rollback',
   'models disable',
   'models enable',
+  'models replay',
   'trainings list',
   'trainings get',
   'subjects export',
@@ -56,6 +57,8 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['predict', 'events/samples/seven.png', '-m', 'digits', '--subject', ''], '--subject is empty'],
   [['predict', 'events/samples/seven.png', '-m', '../digits'], 'is not a model name'],
   [['models', 'show', ''], 'is not a model name'],
+  [['models', 'replay', 'digits', '--reason', '  '], 'Say why with --reason'],
+  [['models', 'replay', '../digits', '--reason', 'x'], 'is not a model name'],
   // The trained-model loop (#22): each refused as the API would refuse it, before the CSV is read or sent.
   [['train', 'docs/samples/penguins.csv', '--target', 'species'], '--model <name>'],
   [['train', 'docs/samples/penguins.csv', '-m', 'penguins'], '--target <column>'],

@@ -1,5 +1,5 @@
 import { aliasHistoryQuerySchema, aliasMoveBodySchema, aliasNameSchema, reasonBodySchema } from '../http/lifecycle-body';
-import { aliasAtSchema, lifecycleAnswerSchema } from './lifecycle-schemas';
+import { aliasAtSchema, lifecycleAnswerSchema, replayAnswerSchema } from './lifecycle-schemas';
 import { modelParameter, type RouteDoc } from './route-doc';
 
 const aliasParameter = {
@@ -110,4 +110,27 @@ export const LIFECYCLE_ROUTES: RouteDoc[] = [
     [],
   ),
   reasonRoute('enable', { operationId: 'enableModel', summary: 'Turn the kill switch off: the model answers again' }, []),
+  {
+    method: 'post',
+    path: '/v1/models/{model}/replay',
+    operationId: 'replayUploads',
+    summary: 'Run the uploads held while disabled, and the dead-lettered ones, again: each exactly once',
+    description:
+      'Held uploads (records `failed` with `model-disabled`) and dead-lettered ones (the SQS queue in AWS, ' +
+      '`.local/dead-letters/` locally) go through the preprocess function again; an upload whose record says how it ' +
+      'ended is never run again, so a second replay runs nothing. A disabled model answers 503 `model-disabled`. ' +
+      'The answer names what ran; `remaining` > 0 asks for another call. Audited as a `model-lifecycle` event.',
+    tag: 'Lifecycle',
+    permission: 'models:manage',
+    parameters: [modelParameter],
+    requestBody: { required: true, content: { 'application/json': reasonBodySchema } },
+    responses: { 200: { description: 'What was run again.', content: { 'application/json': replayAnswerSchema } } },
+    problems: {
+      400: BODY_PROBLEMS,
+      403: ['forbidden'],
+      404: ['model-not-found'],
+      415: ['unsupported-media-type'],
+      503: ['model-disabled'],
+    },
+  },
 ];

@@ -48,3 +48,20 @@ export const aliasAtSchema = z.object({
   at: z.iso.datetime(),
   rule: z.optional(z.literal('newest-approved')),
 });
+
+/** POST /v1/models/{model}/replay: the uploads run again (functions/uploads/replay.ts). */
+export const replayAnswerSchema = z.object({
+  model: z.string(),
+  replayed: z.int().check(z.describe('how many held or dead-lettered uploads this call ran again')),
+  uploads: z
+    .array(
+      z.object({
+        predictionId: z.string(),
+        from: z.enum(['held', 'dead-letter']).check(z.describe('held while disabled, or dead-lettered after its retries')),
+        status: z.optional(text('the status its record has now')),
+      }),
+    )
+    .check(z.describe('each upload run again, by the id of its record (GET /v1/predictions/{id})')),
+  alreadyEnded: z.array(z.string()).check(z.describe('dead letters whose upload had already ended: let go of, not run')),
+  remaining: z.int().check(z.describe('found but not run by this call (time ran out, or another replay holds them): call again')),
+});

@@ -1,5 +1,5 @@
 /**
- * `vigie models alias|promote|rollback|disable|enable`: changing what a model serves through the lifecycle routes
+ * `vigie models alias|promote|rollback|disable|enable|replay`: changing what a model serves through the lifecycle routes
  * (functions/lifecycle, permission models:manage). Each change needs a reason, which goes into the model's history
  * and the audit trail; `vigie models show` prints the aliases and that history.
  */
@@ -87,6 +87,42 @@ async function promote(model: string, options: ReasonOptions, global: GlobalOpti
   );
 }
 
+interface ReplayAnswer {
+  model: string;
+  replayed: number;
+  uploads: Array<{ predictionId: string; from: string; status?: string }>;
+  alreadyEnded: string[];
+  remaining: number;
+}
+
+/**
+ * Replays until nothing is left: each call runs what it can within its time and says how many remain. What every
+ * call ran is printed (or, with --json, the calls' answers merged).
+ */
+async function replay(model: string, options: ReasonOptions, global: GlobalOptions): Promise<void> {
+  const name = modelArgument(model);
+  const reason = reasonOf(options);
+  const target = await apiTarget(global);
+  const total: ReplayAnswer = { model, replayed: 0, uploads: [], alreadyEnded: [], remaining: 0 };
+  for (;;) {
+    const answer = (await callApi(target, `/v1/models/${name}/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason }),
+    })) as ReplayAnswer;
+    total.replayed += answer.replayed;
+    total.uploads.push(...answer.uploads);
+    total.alreadyEnded.push(...answer.alreadyEnded);
+    total.remaining = answer.remaining;
+    // A call that ran nothing while some remain: another replay holds them; say so rather than loop.
+    if (answer.remaining === 0 || answer.replayed + answer.alreadyEnded.length === 0) break;
+  }
+  emit(global.json, total, () => [
+    `${model}: ${total.replayed} upload(s) run again${total.remaining > 0 ? `, ${total.remaining} held by another replay (try again in 90 s)` : ''}`,
+    ...total.uploads.map((upload) => `  ${upload.predictionId}  ${upload.from.padEnd(11)} ${upload.status ?? ''}`),
+  ]);
+}
+
 export function registerModelsLifecycle(models: Command): void {
   models
     .command('alias')
@@ -126,6 +162,25 @@ Examples:
     .addHelpText('after', '\nExample:\n  vigie models promote digits --reason "canary at 25 % for a day, same error rate"')
     .action((model: string, options: ReasonOptions, command: Command) =>
       promote(model, options, command.optsWithGlobals<GlobalOptions>()),
+    );
+  models
+    .command('replay')
+    .description(
+      'run again, exactly once each, the uploads held while the model was disabled and the dead-lettered ones (POST /v1/models/{model}/replay)',
+    )
+    .argument('<model>', 'the model name')
+    .requiredOption('--reason <text>', 'why: kept in the audit trail')
+    .addHelpText(
+      'after',
+      `
+After \`vigie models enable\`. An upload whose record says how it ended is never run again: a second replay runs
+nothing. Prints each upload's prediction id and the status its record has now. Needs a key with models:manage.
+
+Example:
+  vigie models replay digits --reason "INC-12 closed: uploads held since 10:02"`,
+    )
+    .action((model: string, options: ReasonOptions, command: Command) =>
+      replay(model, options, command.optsWithGlobals<GlobalOptions>()),
     );
   for (const [action, description, example] of [
     [

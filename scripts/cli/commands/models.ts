@@ -158,7 +158,7 @@ async function decide(model: string, version: string, options: DecideOptions, gl
 export function registerModels(program: Command): void {
   const models = program
     .command('models')
-    .description('the model registry: list, show, approve or reject a version; aliases, rollback, kill switch')
+    .description('the model registry: list, show, approve or reject a version; aliases, rollback, kill switch, replay')
     .addHelpText(
       'after',
       '\nExamples:\n  vigie models list\n  vigie models show digits --json\n  vigie models approve iris 1.0.0 --approver "A. Martin, ML lead"',
