@@ -131,7 +131,7 @@ describe('the figures behind it', () => {
   it('counts a model month per version from its records: outcomes, error codes, latency percentiles, uncertainty', async () => {
     const all = [
       ...[10, 20, 30, 40].map((totalMs) => record({ timings: { preprocessMs: 0, inferenceMs: 0, totalMs } })),
-      record({ result: { label: '7', confidence: 0.4, probabilities: [], uncertain: true, reason: 'low-confidence' } }),
+      record({ result: { label: '7', confidence: 0.4, probabilities: {}, uncertain: true, reason: 'low-confidence' } }),
       record({ status: 'rejected', error: { code: 'unsupported-image', message: '' }, createdAt: '2026-11-30T23:59:00.000Z' }),
       record({ modelVersion: undefined, status: 'rejected', error: { code: 'unsupported-image', message: '' } }),
       record({ createdAt: '2026-10-31T23:59:59.999Z' }),
