@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LogLines } from '../../functions/monitoring/report/audit-trail';
 
 /**
- * The local stage's function logs (.local/logs/<function>.log) as the report reads CloudWatch: the structured lines
+ * The local stage's function logs (.local/logs/<function>.log) as the report reads their CloudWatch log groups: the structured lines
  * of the month, and every line without a time (a stray console.log), which the identifier scan must see too.
  */
 export function localLogLines(folder: string): LogLines {
