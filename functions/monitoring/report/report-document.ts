@@ -16,7 +16,7 @@ export type Block =
 
 const WORDS = {
   fr: {
-    title: (m: string, stage: string) => `Vigie — rapport d'audit mensuel, ${m} (stage ${stage})`,
+    title: (m: string, stage: string) => `Vigie — rapport d'audit mensuel, ${m} (UTC, stage ${stage})`,
     generated: (at: string) => `Produit le ${at}. Chiffres calculés à partir des enregistrements, des journaux et du registre.`,
     gdpr: 'Conformité RGPD',
     requests: (n: number) => `Demandes des personnes (export, effacement) : ${n}.`,
@@ -48,7 +48,7 @@ const WORDS = {
     noRecommendation: 'Aucune : tous les chiffres sont sous leurs seuils.',
   },
   en: {
-    title: (m: string, stage: string) => `Vigie — monthly audit report, ${m} (stage ${stage})`,
+    title: (m: string, stage: string) => `Vigie — monthly audit report, ${m} (UTC, stage ${stage})`,
     generated: (at: string) => `Generated ${at}. Figures computed from the records, the logs and the registry.`,
     gdpr: 'GDPR conformity',
     requests: (n: number) => `Data-subject requests (export, erasure): ${n}.`,
@@ -82,6 +82,9 @@ export function shareText(part: number, whole: number, language: Language): stri
   return `${part} (${language === 'fr' ? text.replace('.', ',') : text})`;
 }
 
+/** An ISO time as the tables show it, to the minute (all times are UTC, as the title says). */
+const minute = (at: string) => at.slice(0, 16).replace('T', ' ');
+
 const versionName = (v: VersionReport) => `${v.model} ${v.version || '—'}`;
 
 export function reportDocument(figures: AuditFigures, language: Language): Block[] {
@@ -98,7 +101,7 @@ export function reportDocument(figures: AuditFigures, language: Language): Block
       kind: 'table',
       head: [...w.requestHead],
       rows: gdpr.subjectRequests.map((r) => [
-        r.at,
+        minute(r.at),
         w.kinds[r.kind],
         r.subject,
         String(r.predictions),
@@ -158,7 +161,7 @@ export function reportDocument(figures: AuditFigures, language: Language): Block
           kind: 'table',
           head: [...w.lifecycleHead],
           rows: figures.lifecycle.map((m) => [
-            m.at,
+            minute(m.at),
             m.model,
             m.action,
             m.alias ?? '—',
