@@ -132,6 +132,20 @@ export const subjectsConfigSchema = z.object({
   MODELS_BUCKET: nonEmpty,
 });
 
+/** The monthly audit report (functions/report, `vigie report`): what it reads, and the bucket it writes to. */
+export const reportConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...lifecycle,
+  VIGIE_STAGE: nonEmpty,
+  PREDICTIONS_TABLE: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  RETENTION_DAYS: positiveInt(90),
+  /** Where the processing register and the DPIA are read from: governance/ locally, the package's copy in AWS. */
+  GOVERNANCE_DIR: z._default(z.string(), 'governance'),
+});
+export type ReportConfig = z.infer<typeof reportConfigSchema>;
+
 /** Training from a CSV (docs/automl.md): the trainings table, the models bucket and the file limits. */
 const training = {
   VIGIE_STAGE: nonEmpty,

@@ -72,6 +72,8 @@ export const subjectRequestAuditEventSchema = z.strictObject({
   files: count,
   /** Erasure: uploads it found not processed yet (counted in `files` too). */
   inFlightUploads: z.optional(count),
+  /** How long Vigie took to answer the request: the answer time the monthly audit report shows. */
+  durationMs: z.optional(milliseconds),
 });
 
 /**

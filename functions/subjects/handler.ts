@@ -55,6 +55,7 @@ const deps: Promise<SubjectDataDeps> = loadPseudonymiser().then((pseudonymise) =
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   const { caller } = context as AuthenticatedContext;
+  const started = Date.now();
   authorizeSubjectRights(caller);
   // API Gateway HTTP APIs (and serverless-offline) hand path parameters already percent-decoded: decoding again
   // would make `user%2541` (the id `user%41`) someone else's, `userA` (#11.3).
@@ -76,7 +77,14 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   if (event.requestContext.http.method === 'DELETE') {
     const receipt = await eraseSubject(ready, subject);
     const { predictions, files, inFlightUploads } = receipt;
-    reportSubjectRequest({ event: 'subject-erasure', ...audit, predictions, files, inFlightUploads });
+    reportSubjectRequest({
+      event: 'subject-erasure',
+      ...audit,
+      predictions,
+      files,
+      inFlightUploads,
+      durationMs: Date.now() - started,
+    });
     return json(200, receipt);
   }
   const exported = await exportSubject(ready, subject);
@@ -85,6 +93,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
     ...audit,
     predictions: exported.predictions.length,
     files: exported.files.length,
+    durationMs: Date.now() - started,
   });
   return json(200, exported);
 }

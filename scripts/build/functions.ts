@@ -31,6 +31,17 @@ function copyViewer(): string[] {
   });
 }
 
+/** The standard fonts pdfkit reads at run time, beside the report function's bundle. */
+function copyPdfFonts(): string[] {
+  const from = join(dirname(createRequire(import.meta.url).resolve('pdfkit')), 'data');
+  return readdirSync(from)
+    .filter((file) => file.startsWith('Helvetica'))
+    .map((file) => {
+      cpSync(join(from, file), join('dist', 'report', 'data', file));
+      return relative(process.cwd(), join(from, file));
+    });
+}
+
 const STAMP = join('dist', '.build-stamp.json');
 
 /**
@@ -66,6 +77,9 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     // Prefer the ESM builds of dependencies (AWS SDK, Powertools): smaller bundles, no CommonJS wrappers.
     mainFields: ['module', 'main'],
     external: NATIVE_PACKAGES,
+    // pdfkit (the report function) reads its fonts from `__dirname + '/data'`, which ESM lacks: the bundle's own
+    // folder, where copyPdfFonts puts them.
+    define: { __dirname: 'import.meta.dirname' },
     // CommonJS code left in the bundle may still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -78,6 +92,7 @@ export async function buildFunctions(): Promise<Record<string, number>> {
   });
   for (const name of names) writeFileSync(join('dist', name, 'package.json'), '{ "type": "module" }\n');
   const viewerSources = copyViewer();
+  const fontSources = copyPdfFonts();
   const webConsole = await buildConsole();
   const sizes = {
     ...Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file, output.bytes])),
@@ -88,6 +103,7 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     ...names.map((name) => join('functions', name)),
     ...Object.keys(result.metafile.inputs),
     ...viewerSources,
+    ...fontSources,
     ...webConsole.read,
   ];
   stampBuild(STAMP, [...read, ...filesUnder('dist')], sizes);

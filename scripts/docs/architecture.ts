@@ -59,7 +59,7 @@ function s3Trigger(id: string, resources: Record<string, CfnResource>): string |
   return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${prefix}\`${endings})`;
 }
 
-/** How each function is started: its HTTP routes and S3 notification, or who may invoke it (from the IAM roles). */
+/** How each function is started: its HTTP routes, S3 notification and schedule, or who may invoke it (from the IAM roles). */
 function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
   const id = logicalId(name);
   const started = [
@@ -67,6 +67,9 @@ function triggers(name: string, fn: PrintedFunction, printed: PrintedService, re
       httpApi === '*' ? ['`$default (any other route)`'] : httpApi ? [`\`${httpApi.method} ${httpApi.path}\``] : [],
     ),
     ...[s3Trigger(id, resources)].filter((trigger) => trigger !== undefined),
+    ...(fn.events ?? []).flatMap(({ schedule }) =>
+      schedule ? [`EventBridge schedule \`${typeof schedule === 'string' ? schedule : schedule.rate}\``] : [],
+    ),
   ];
   if (started.length > 0) return started.join('<br>');
   const invokers = Object.entries(printed.functions)
