@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { createPseudonymiser } from '../../functions/records/pseudonym';
 import { createAliasStore } from '../../functions/serving/aliases-dynamodb';
 import { cachedLifecycle } from '../../functions/serving/lifecycle-cache';
@@ -27,7 +28,7 @@ function subjectFor(shadowed: boolean, weight: number): string {
  * routing decision in process (`ModelRegistry.route`, lifecycle read from the platform's own table through the
  * per-container cache) against `resolve` (routing bypassed), taking turns; (e) HTTP predict with no alias, then
  * with production, canary and shadow aliases set; (s) HTTP predict of a subject the shadow scores against one it
- * does not, taking turns in both orders (the shadow's own run on this machine weighs on the next request, either).
+ * does not, taking turns A B B A (the shadow's own run on this machine weighs on the next request, either arm's).
  * Ratios are to the baseline of each pair in the same run.
  */
 export async function measureRouting(t: ScratchPlatform, apiKey: string, count: number): Promise<string> {
@@ -69,10 +70,21 @@ export async function measureRouting(t: ScratchPlatform, apiKey: string, count: 
   await move('shadow', 50);
   await settle();
   const tasks = { without: predict(subjectFor(false, 50)), with: predict(subjectFor(true, 50)) };
-  const first = await timeInterleaved(Math.ceil(count / 2), 10, tasks);
-  const second = await timeInterleaved(Math.floor(count / 2), 0, { with: tasks.with, without: tasks.without });
-  const merged = (a: Run, b: Run): Run => ({ samples: [...a.samples, ...b.samples], seconds: a.seconds + b.seconds });
-  const shadow = { without: merged(first.without, second.without), with: merged(first.with, second.with) };
+  // A B B A A B B A…: each arm follows a shadowed request as often as the other (in strict turns, one arm would
+  // always follow the other's shadow run), and a pause lets that run end, as it would in its own container.
+  const shadow = { with: [] as number[], without: [] as number[] };
+  const turns = await timeRuns(
+    2 * count,
+    10,
+    async (i) => {
+      const arm = i % 4 === 0 || i % 4 === 3 ? 'with' : 'without';
+      const started = performance.now();
+      await tasks[arm]();
+      if (i < 2 * count) shadow[arm].push(performance.now() - started);
+    },
+    { pauseMs: 20 },
+  );
+  const runOf = (samples: number[]): Run => ({ samples, seconds: (turns.seconds * samples.length) / (2 * count) });
 
   const line = (path: string, run: Run, baseline?: Run) => {
     const { n, p50, p95, p99 } = percentiles(run.samples);
@@ -97,12 +109,12 @@ export async function measureRouting(t: ScratchPlatform, apiKey: string, count: 
         line('(r) `route` in process: lifecycle (cached) + decision + resolve', inProcess.route, inProcess.resolve),
         line('(e) HTTP predict, model with no alias', noAlias),
         line('(eᵃ) HTTP predict, production + canary 1 % + shadow 1 % set', aliased, noAlias),
-        line('(s₀) HTTP predict outside the shadow’s 50 %', shadow.without),
-        line('(s) HTTP predict in the shadow’s 50 % (hand-over after the answer)', shadow.with, shadow.without),
+        line('(s₀) HTTP predict outside the shadow’s 50 %', runOf(shadow.without)),
+        line('(s) HTTP predict in the shadow’s 50 % (hand-over after the answer)', runOf(shadow.with), runOf(shadow.without)),
       ],
     ) +
     '\n\nGoals (#23): routing ≤ 0.2 ms p50 on the HTTP path, (r) − (r₀); (eᵃ) − (e) is the same decision seen through ' +
     'HTTP, where two sequential runs differ by the machine’s load as much as by routing. A shadow never delays its ' +
-    'answer by more than 1 ms p50: (s) − (s₀), taken in turns.'
+    'answer by more than 1 ms p50: (s) − (s₀), taken in turns A B B A with 20 ms between requests.'
   );
 }

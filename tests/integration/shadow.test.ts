@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPseudonymiser } from '../../functions/records/pseudonym';
@@ -14,6 +16,7 @@ import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from 
  * never do: change an answer, or delay it (by more than 1 ms p50).
  */
 const key = TEST_SETTINGS.apiKey;
+const exec = promisify(execFile);
 const pseudonymise = createPseudonymiser('local-dev-pseudonym-key-not-secret');
 const setosa = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 let t: TestPlatform;
@@ -220,6 +223,10 @@ describe('the car detector: 1.1.0 shadowing 1.0.0', () => {
     });
     expect(pair!.meanIoU as number).toBeGreaterThanOrEqual(0.5);
     expect(pair!.boxCountAgreement as number).toBeGreaterThan(0);
+    // The CLI view of the same report.
+    const cli = await exec(process.execPath, ['bin/vigie.js', 'models', 'shadow', 'car-detector'], { env: t.env });
+    expect(cli.stdout).toContain('1.0.0 (answered) vs 1.1.0 (shadow)');
+    expect(cli.stdout).toContain(`${frames.length} request(s) shadowed`);
     console.warn(`car-detector shadow agreement over ${frames.length} validation frames: ${JSON.stringify(pair)}`);
   });
 });
