@@ -32,11 +32,17 @@ export function afterAnswer(work: () => Promise<void>): void {
   pending.add(run);
 }
 
-/** Called when a handler has returned its answer (or its error): see apiHandler. */
+/** Called when a handler has returned its answer (or its error): see `countAnswers`. */
 export function answered(): void {
   answeredCount += 1;
   changed();
 }
+
+/**
+ * The middy middleware of every HTTP chain (/v1 and /v2): counts answers, errors included, so the extension knows
+ * an invocation is over. It returns nothing, so the chain goes on.
+ */
+export const countAnswers = { after: answered, onError: answered };
 
 /** Resolves once `invocations` invocations have answered and no work after an answer is pending. */
 async function settled(invocations: number): Promise<void> {
