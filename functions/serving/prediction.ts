@@ -132,12 +132,14 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
   const stored = await storeRecord(deps, record, request.receivedAt ?? createdAt);
   if (stored.erased) return { record, written: false, erased: true };
   // A picture sent as a file is shadowed (a tensor built by the caller, /v2, is not), once the answer is sent.
-  shadowAfterAnswer(
-    deps.shadow,
-    model,
-    record,
-    () => (request.prepare ? undefined : { kind: 'image', image: Buffer.from(request.bytes).toString('base64') }),
-    () => [record.result as PredictionResult],
-  );
+  if (stored.written) {
+    shadowAfterAnswer(
+      deps.shadow,
+      model,
+      record,
+      () => (request.prepare ? undefined : { kind: 'image', image: Buffer.from(request.bytes).toString('base64') }),
+      () => [record.result as PredictionResult],
+    );
+  }
   return 'error' in end ? { record, written: stored.written, error: end.error } : { record, written: stored.written };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { afterAnswer, answered, EXTENSION_NAME, keepAliveForWorkAfterAnswers } from '../../functions/platform/after-answer';
 import { shadowReport } from '../../functions/monitoring/shadow-report';
@@ -12,6 +13,7 @@ import { inferInProcess } from '../../functions/serving/inference/infer';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { chooseRoute, shareBucket } from '../../functions/serving/routing';
+import { createShadowHandOver, SHADOW_PAYLOAD_LIMIT, type ShadowCall } from '../../functions/serving/shadow';
 import { compareAnswers } from '../../functions/serving/shadow-compare';
 import { runShadow } from '../../functions/serving/shadow-run';
 import { MODELS_DIR } from '../support/models';
@@ -45,6 +47,28 @@ describe('the shadow share', () => {
     expect(chooseRoute('m', routed, { shareKey: 'a', alias: 'canary' })).toEqual({ version: '1.1.0', alias: 'canary' });
     // Without a weight, an alias named `shadow` only serves who asks for it.
     expect(chooseRoute('m', state({ shadow: { version: '1.2.0' } }), { shareKey: 'a' }).shadow).toBeUndefined();
+  });
+});
+
+describe('the hand-over', () => {
+  it('is one asynchronous Invoke of the shadow function, and none for an input past the payload limit', async () => {
+    const sent: InvokeCommand[] = [];
+    const client = { send: (command: InvokeCommand) => (sent.push(command), Promise.resolve({})) } as unknown as LambdaClient;
+    const handOver = createShadowHandOver(() => client, 'vigie-test-shadow');
+    const call: ShadowCall = {
+      model: 'digits',
+      version: '1.1.0',
+      productionVersion: '1.0.0',
+      predictionId: 'p',
+      requestId: 'r',
+      input: { kind: 'image', image: 'AAAA' },
+      answers: [null],
+    };
+    await handOver(call);
+    await handOver({ ...call, input: { kind: 'image', image: 'A'.repeat(SHADOW_PAYLOAD_LIMIT) } });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.input).toMatchObject({ FunctionName: 'vigie-test-shadow', InvocationType: 'Event' });
+    expect(JSON.parse(Buffer.from(sent[0]!.input.Payload as Uint8Array).toString())).toEqual(call);
   });
 });
 
