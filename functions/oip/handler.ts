@@ -7,7 +7,7 @@ import { SessionCache } from '../serving/inference/sessions';
 import { logger } from '../platform/telemetry';
 import { oipHandler } from '../api/oip/oip-handler';
 import { inferInProcess } from '../serving/inference/infer';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { createApiKeyVerifier, createModelRegistry, createHttpPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { checkModels, healthy } from '../serving/model-health';
 import { infer } from './infer';
 import { modelMetadata, modelReady, SERVER_METADATA } from './metadata';
@@ -19,7 +19,7 @@ const config = loadConfig(predictConfigSchema);
 // the model runs here (no Invoke hop to the infer function).
 const sessions = new SessionCache();
 const registry = createModelRegistry(config);
-const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
+const deps = createHttpPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 

@@ -88,7 +88,13 @@ export const batchConfigSchema = z.object({
   BATCH_CHUNK_ROWS: positiveInt(4096),
 });
 
-export const predictConfigSchema = z.extend(predictionPathConfigSchema, apiAuth);
+/** The HTTP prediction paths (predict, oip) hand shadowed requests to the shadow function (serving/shadow.ts). */
+export const predictConfigSchema = z.extend(predictionPathConfigSchema, { ...apiAuth, SHADOW_FUNCTION_NAME: nonEmpty });
+/** The shadow function runs the prediction path on the shadow version and stores its output on the production record. */
+export const shadowConfigSchema = z.extend(predictionPathConfigSchema, {
+  SHADOW_ATTACH_ATTEMPTS: positiveInt(5),
+  SHADOW_ATTACH_DELAY_MS: positiveInt(200),
+});
 export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
 /** GET /v1/health: the shipped models, each at the version production serves (the lifecycle table). */
 export const healthConfigSchema = z.object({ ...awsEndpoints, MODELS_DIR: nonEmpty, ...lifecycle });

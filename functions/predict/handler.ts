@@ -10,7 +10,7 @@ import { SessionCache } from '../serving/inference/sessions';
 import { runPrediction } from '../serving/prediction';
 import type { ServedVersion } from '../serving/registry';
 import { routeOf, type RouteRequest } from '../serving/routing';
-import { createApiKeyVerifier, createModelRegistry, createPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
+import { createApiKeyVerifier, createModelRegistry, createHttpPredictionDeps, loadPseudonymiser } from '../wiring/wiring';
 import { inferInProcess } from '../serving/inference/infer';
 import { subjectFromHeaders } from '../records/subject-id';
 import { parsePredictBody } from './request-body';
@@ -23,7 +23,7 @@ const registry = createModelRegistry(config);
 // through the infer function's own code in this process: no Lambda-to-Lambda hop on the synchronous path (the S3
 // path still hands its tensors to the infer function).
 const sessions = new SessionCache();
-const deps = createPredictionDeps(config, registry, inferInProcess({ sessions }));
+const deps = createHttpPredictionDeps(config, registry, inferInProcess({ sessions }));
 const pseudonymise = loadPseudonymiser();
 const verifier = createApiKeyVerifier(config);
 const predictRows = createTabularAnswer(deps, sessions, pseudonymise);

@@ -9,6 +9,7 @@ import { parsePredictionListQuery } from '../api/http/prediction-list-query';
 import { json } from '../api/http/responses';
 import { createModelRecords } from '../records/model-records-dynamodb';
 import { createPredictionStore } from '../records/records-dynamodb';
+import { listedRecord } from '../records/records';
 import { createApiKeyVerifier } from '../wiring/wiring';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
@@ -27,7 +28,7 @@ async function listPredictions(event: APIGatewayProxyEventV2, caller: Caller) {
   authorizeModel(caller, listing.query.model);
   authorizePermission(caller, 'predictions:read');
   const page = await modelRecords.page(listing.query, listing);
-  return json(200, { items: page.items, ...(page.next && { cursor: encodeCursor(page.next) }) });
+  return json(200, { items: page.items.map(listedRecord), ...(page.next && { cursor: encodeCursor(page.next) }) });
 }
 
 /**
@@ -41,7 +42,7 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   if (id === undefined) return listPredictions(event, caller);
   const record = predictionIdSchema.safeParse(id).success ? await store.get(id) : undefined;
   if (!record || !mayCall(caller, record.model)) throw new NotFoundError(`No prediction with id '${id}'.`);
-  return json(200, record);
+  return json(200, listedRecord(record));
 }
 
 export const handler = apiHandler({ verifier }).handler(lambdaHandler);

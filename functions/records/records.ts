@@ -2,6 +2,7 @@ import type { PredictionResult, RowResult } from './results';
 import type { RangeWarning, TimeSeriesWarning } from './warnings';
 import type { RowsSummary } from './rows-summary';
 import type { InputBins } from './input-bins';
+import type { ShadowOutput } from './shadow-outputs';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -63,6 +64,11 @@ export interface PredictionRecord {
    * (functions/uploads/replay.ts); gone once the run writes the record anew.
    */
   replayClaimedAt?: string;
+  /**
+   * What the `shadow` alias's version answered for this request, added after the answer by the shadow function
+   * (D24): never an answer, not shown by GET /v1/predictions; exported and erased with the record.
+   */
+  shadow?: ShadowOutput;
   /** Milliseconds spent preprocessing, in the model, and in all. */
   timings: { preprocessMs: number; inferenceMs: number; totalMs: number };
   /** ISO time the record was written. */
@@ -78,6 +84,13 @@ export interface PredictionStore {
   get(predictionId: string): Promise<PredictionRecord | undefined>;
   /** Withdraws a record that an erasure of its subject overtook (functions/records/erasure-ledger.ts). */
   delete(predictionId: string): Promise<void>;
+}
+
+/** A record as GET /v1/predictions shows it: without the shadow's output, which is no prediction anyone received. */
+export function listedRecord(record: PredictionRecord): Omit<PredictionRecord, 'shadow'> {
+  const listed: Omit<PredictionRecord, 'shadow'> & { shadow?: unknown } = { ...record };
+  delete listed.shadow;
+  return listed;
 }
 
 /** Epoch seconds at which DynamoDB TTL deletes the record: the retention period, from configuration. */

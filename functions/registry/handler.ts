@@ -1,4 +1,5 @@
 import { createDocumentClient } from '../platform/aws';
+import { ModelNotFoundError } from '../platform/errors';
 import { registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { lifecycleETag } from '../serving/aliases';
@@ -6,6 +7,9 @@ import { apiHandler } from '../api/http/api-handler';
 import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
 import { json } from '../api/http/responses';
 import { parseDriftQuery } from '../api/http/drift-query';
+import { parseShadowQuery } from '../api/http/shadow-query';
+import { shadowReport } from '../monitoring/shadow-report';
+import { SHADOW_ALIAS } from '../serving/routing';
 import { driftReport, type DriftSources } from '../monitoring/drift-report';
 import { createModelRecords } from '../records/model-records-dynamodb';
 import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
@@ -27,7 +31,7 @@ const driftSources: DriftSources = {
 };
 
 /**
- * GET /v1/models, GET /v1/models/{model}, a version's card, and the model's drift (#24): the registry as clients see it, within the key's
+ * GET /v1/models, GET /v1/models/{model}, a version's card, the model's drift (#24) and its shadow's agreement (#23): the registry as clients see it, within the key's
  * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
@@ -40,6 +44,12 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   if (name) authorizeModel(caller, name);
   if (name && event.routeKey.endsWith('/drift')) {
     return json(200, await driftReport(driftSources, name, parseDriftQuery(event.queryStringParameters ?? {}, new Date())));
+  }
+  if (name && event.routeKey.endsWith('/shadow')) {
+    const range = parseShadowQuery(event.queryStringParameters ?? {}, new Date());
+    if (!(await registry.knows(name))) throw new ModelNotFoundError(name);
+    const shadow = (await aliases.latest(name))?.state.aliases[SHADOW_ALIAS];
+    return json(200, await shadowReport(driftSources.records, name, range, shadow));
   }
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) {

@@ -18,6 +18,7 @@ import {
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
+import { shadowAfterAnswer, type ShadowHandOver } from './shadow';
 
 /** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
 export interface PredictionDeps {
@@ -29,6 +30,8 @@ export interface PredictionDeps {
   now: () => Date;
   limits: DecodeLimits & { maxBytes: number };
   retentionDays: number;
+  /** The HTTP paths' hand-over to the shadow function (serving/shadow.ts); absent elsewhere (S3, batches, the shadow itself). */
+  shadow?: ShadowHandOver;
 }
 
 export interface PredictionRequest {
@@ -128,5 +131,15 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
   const record = buildRecord(head, answered, end, clock.timings(preprocessMs, inferenceMs));
   const stored = await storeRecord(deps, record, request.receivedAt ?? createdAt);
   if (stored.erased) return { record, written: false, erased: true };
+  // A picture sent as a file is shadowed (a tensor built by the caller, /v2, is not), once the answer is sent.
+  if (stored.written) {
+    shadowAfterAnswer(
+      deps.shadow,
+      model,
+      record,
+      () => (request.prepare ? undefined : { kind: 'image', image: Buffer.from(request.bytes).toString('base64') }),
+      () => [record.result as PredictionResult],
+    );
+  }
   return 'error' in end ? { record, written: stored.written, error: end.error } : { record, written: stored.written };
 }

@@ -14,8 +14,11 @@ export interface ModelVersion {
   artifactPath: string;
 }
 
-/** The version a prediction is served by, and the alias that chose it (absent when a version was asked by name). */
-export type ServedVersion = ModelVersion & { alias?: string };
+/**
+ * The version a prediction is served by, the alias that chose it (absent when a version was asked by name), and
+ * the version that shadows it, if this request falls in the shadow's share (serving/shadow.ts).
+ */
+export type ServedVersion = ModelVersion & { alias?: string; shadow?: string };
 
 /**
  * Model versions kept outside the models directory (trained ones, in the models bucket: automl/model-bucket.ts).
@@ -177,7 +180,8 @@ export class ModelRegistry {
     const state = this.lifecycle ? await this.lifecycle.current(model) : EMPTY_STATE;
     const choice = chooseRoute(model, seen(state), asked);
     const entry = await this.resolve(model, choice.version);
-    return choice.alias === undefined ? entry : { ...entry, alias: choice.alias };
+    if (choice.alias === undefined) return entry;
+    return { ...entry, alias: choice.alias, ...(choice.shadow !== undefined && { shadow: choice.shadow }) };
   }
 
   async #resolve(model: string, version?: string): Promise<ModelVersion> {

@@ -15,6 +15,8 @@ export interface RouteRequest {
 export interface RouteChoice {
   version?: string;
   alias?: string;
+  /** The version that also scores this request after its answer (`shadow` alias, its share of production's traffic). */
+  shadow?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export const routeOf = (request: {
 }): RouteRequest => ({ version: request.version, alias: request.alias, shareKey: request.subjectId ?? request.predictionId });
 
 export const CANARY_ALIAS = 'canary';
+export const SHADOW_ALIAS = 'shadow';
 
 /** Which of 100 buckets a key falls in: the same key always the same bucket, keys spread evenly. */
 export function shareBucket(key: string): number {
@@ -59,5 +62,17 @@ export function chooseRoute(model: string, state: LifecycleState, asked: RouteRe
   if (!target && alias !== DEFAULT_ALIAS) {
     throw new AliasNotFoundError(model, alias);
   }
-  return { version: target?.version, alias };
+  const shadow = alias === DEFAULT_ALIAS ? shadowOf(state, asked.shareKey) : undefined;
+  return { version: target?.version, alias, ...(shadow !== undefined && { shadow }) };
+}
+
+/**
+ * The shadow's share of production's requests: the same hash as the canary's, counted from the top bucket down
+ * (bucket ≥ 100 − weight) while the canary takes the bottom ones, so the two never claim the same requests as long
+ * as their weights add up to 100 at most; a person is shadowed on every request or on none.
+ */
+function shadowOf(state: LifecycleState, shareKey: string | undefined): string | undefined {
+  const shadow = state.aliases[SHADOW_ALIAS];
+  if (!shadow?.weight || !shareKey || shareBucket(shareKey) < 100 - shadow.weight) return undefined;
+  return shadow.version;
 }

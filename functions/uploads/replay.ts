@@ -2,7 +2,7 @@ import type { PredictionRecord } from '../records/records';
 import { uploadPredictionId } from './upload-key';
 
 /**
- * Replay (docs/architecture.md, D21-replay): once a model is enabled again, the uploads it held (records `failed`
+ * Replay (docs/architecture.md, D22): once a model is enabled again, the uploads it held (records `failed`
  * with `model-disabled`) and the uploads whose events were dead-lettered are run again through the preprocess
  * function, each exactly once. The record is the ledger: an upload is run only while its record does not say how
  * it ended, and only under a claim that one replay at a time can hold. A claim left by a replay that died (the

@@ -1,5 +1,5 @@
 import { BucketModels } from '../training/model-bucket';
-import { createDocumentClient, createS3Client } from '../platform/aws';
+import { createDocumentClient, createLambdaClient, createS3Client } from '../platform/aws';
 import { createApiKeyStore } from '../api/http/api-key-store-dynamodb';
 import type { ApiAuthConfig, AwsEndpointsConfig, PredictionPathConfig } from '../platform/config';
 import { anyOf, createStaticVerifier, createStoreVerifier, hashApiKey, type ApiKeyVerifier } from '../api/http/api-keys';
@@ -13,6 +13,8 @@ import { ModelRegistry } from '../serving/registry';
 import { resolveSecret } from '../platform/secrets';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { cachedLifecycle } from '../serving/lifecycle-cache';
+import { createShadowHandOver } from '../serving/shadow';
+import { keepEnvironmentForWorkAfterAnswers } from '../platform/after-answer';
 
 /**
  * The real side effects of the prediction path, built once per container from validated configuration. The
@@ -35,6 +37,21 @@ export function createPredictionDeps(
     limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES, maxDecodeSeconds: config.MAX_DECODE_SECONDS },
     retentionDays: config.RETENTION_DAYS,
   };
+}
+
+/**
+ * The HTTP prediction paths' dependencies (predict, oip): the model in process, and shadowed requests handed to
+ * the shadow function (serving/shadow.ts), with the SDK's retries: a reset connection is tried again, not lost.
+ */
+export function createHttpPredictionDeps(
+  config: PredictionPathConfig & { SHADOW_FUNCTION_NAME: string },
+  registry: ModelRegistry,
+  invokeInfer: InvokeInfer,
+): PredictionDeps {
+  const shadow = createShadowHandOver(() => createLambdaClient(config, 'sdk'), config.SHADOW_FUNCTION_NAME);
+  // The hand-over runs after the answer: in AWS, an extension keeps the environment up until it is made.
+  keepEnvironmentForWorkAfterAnswers();
+  return { ...createPredictionDeps(config, registry, invokeInfer), shadow };
 }
 
 /**

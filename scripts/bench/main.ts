@@ -10,6 +10,7 @@
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
+ *   (r), (e), (s) routing in process and over HTTP, and a shadow's delay, against their baselines (#23);
  * then cold start and peak RSS per function (fresh process on the built bundle) and unzipped sizes.
  * Starts its own platform on ports 3390/3392/4869/8390. BENCH_SCALE (default 1) multiplies every count.
  */
@@ -36,6 +37,7 @@ import { goalLines, httpCosts } from './goals';
 import { stackFunctions, unzippedSizes, type StackFunction } from './stack-functions';
 import { latencyTable, markdownTable } from './table';
 import { measureTabularBatches } from './tabular';
+import { measureRouting } from './routing';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const WARM_UP = 5;
@@ -203,6 +205,8 @@ try {
 
   process.stderr.write('iris: CSV batches…\n');
   sections.push(await measureTabularBatches(t, scaled(200_000)));
+  process.stderr.write('iris: routing and shadow…\n');
+  sections.push(await measureRouting(t, apiKey, scaled(200)));
 
   const loadAfter = load();
   print(`## Run of ${new Date().toISOString()} (commit ${commit})`);

@@ -155,7 +155,12 @@ describe('serverless package --stage dev', () => {
     expect(timeout('Predict')).toBeGreaterThan(timeout('Infer'));
     expect(timeout('Predict')).toBeLessThan(30);
     expect(environment('Predict').INFER_ATTEMPTS).toBeUndefined();
-    expect(JSON.stringify(template.Resources.PredictRole)).not.toContain('lambda:InvokeFunction');
+    // The one function predict may invoke is the shadow (D24), after its answer.
+    expect(JSON.stringify(template.Resources.PredictRole)).not.toContain('InferLambdaFunction');
+    expect(JSON.stringify(template.Resources.PredictRole)).toContain('ShadowLambdaFunction');
+    // A shadow run that fails is neither retried nor kept: the answer stands, and one comparison is missing.
+    expect(configOf('Shadow')?.Properties).toMatchObject({ MaximumRetryAttempts: 0 });
+    expect(configOf('Shadow')?.Properties.DestinationConfig ?? {}).toEqual({});
   });
 
   it('passes cfn-lint with no errors', async (context) => {

@@ -38,6 +38,7 @@ const SUBCOMMANDS = [
   'models disable',
   'models enable',
   'models replay',
+  'models shadow',
   'trainings list',
   'trainings get',
   'subjects export',
@@ -84,6 +85,7 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['models', 'alias', 'digits', 'canary', '1.1.0', '--reason', 'x', '--weight', '150'], '--weight takes a whole percentage'],
   [['models', 'rollback', 'digits'], "required option '--reason <text>'"],
   [['models', 'disable', '../digits', '--reason', 'x'], 'is not a model name'],
+  [['models', 'shadow', '../digits'], 'is not a model name'],
 ];
 
 /**

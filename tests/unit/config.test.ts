@@ -10,6 +10,7 @@ const PREDICT_ENV = {
   ALIASES_TABLE: 'vigie-local-aliases',
   INFER_FUNCTION_NAME: 'vigie-local-infer',
   API_KEYS_TABLE: 'vigie-local-api-keys',
+  SHADOW_FUNCTION_NAME: 'vigie-local-shadow',
 };
 
 describe('loadConfig', () => {

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { countAnswers } from '../../platform/after-answer';
 import { logger } from '../../platform/telemetry';
 import { requireApiKey, type ApiKeyVerifier } from './api-keys';
 import { problemErrors } from './problem';
@@ -15,5 +16,7 @@ export function apiHandler(options: { verifier?: ApiKeyVerifier } = {}) {
     injectLambdaContext(logger, { resetKeys: true }),
   );
   if (options.verifier) chain.use(requireApiKey(options.verifier));
+  // Counts answers for work that runs after them (platform/after-answer.ts); last `after`, first `onError` to run.
+  chain.use(countAnswers);
   return chain.use(problemErrors());
 }

@@ -14,7 +14,15 @@ const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(500), z.de
 export const aliasMoveBodySchema = z.strictObject({
   version: z.string().check(z.regex(VERSION), z.describe('an approved version of the model')),
   weight: z.optional(
-    z.int().check(z.minimum(1), z.maximum(100), z.describe('`canary`: the percentage of default traffic it takes (1 to 99)')),
+    z
+      .int()
+      .check(
+        z.minimum(1),
+        z.maximum(100),
+        z.describe(
+          '`canary`: the percentage of default traffic it takes (1 to 99); `shadow`: the percentage of production’s requests it also scores',
+        ),
+      ),
   ),
   reason,
 });

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { countAnswers } from '../../platform/after-answer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -38,12 +39,16 @@ function oipErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStruc
  */
 export function oipHandler(verifier: ApiKeyVerifier, needsKey: (event: APIGatewayProxyEventV2) => boolean) {
   const keyCheck = requireApiKey(verifier);
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      before: async (request) => {
-        if (needsKey(request.event)) await keyCheck.before?.(request);
-      },
-    })
-    .use(oipErrors());
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use({
+        before: async (request) => {
+          if (needsKey(request.event)) await keyCheck.before?.(request);
+        },
+      })
+      // As on /v1 (apiHandler): answers counted for work after them (platform/after-answer.ts).
+      .use(countAnswers)
+      .use(oipErrors())
+  );
 }

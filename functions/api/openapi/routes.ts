@@ -2,6 +2,8 @@ import { predictJsonBodySchema } from '../http/predict-body';
 import { predictionIdSchema, subjectIdSchema } from '../http/path-parameters';
 import { MAX_PREDICTIONS_PAGE, predictionListFields } from '../http/prediction-list-query';
 import { driftQueryFields } from '../http/drift-query';
+import { isoTimeField } from '../http/time-range';
+import { shadowAgreementSchema } from './shadow-schemas';
 import { OIP_ROUTES } from './oip-routes';
 import { PREDICT_PROBLEMS } from './problems';
 import {
@@ -153,6 +155,28 @@ const V1_ROUTES: RouteDoc[] = [
     ],
     responses: { 200: { description: 'The drift of the window.', content: { 'application/json': driftSchema } } },
     problems: { 400: ['invalid-query'], 403: ['forbidden'], 404: ['model-not-found', 'not-found'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{model}/shadow',
+    operationId: 'getModelShadow',
+    summary: 'How the shadow version agrees with the version that answered',
+    description:
+      'The `shadow` alias (`PUT /v1/models/{model}/aliases/shadow` with a `weight`) scores that share of production’s ' +
+      'HTTP requests after their answer, and its outputs are stored on their records. This route sums them over ' +
+      '[from, to] (every retained record by default), per production version and shadow version: same-label share, ' +
+      'mean score difference, and for detectors the mean IoU of matched boxes and box-count agreement.',
+    tag: 'Models',
+    permission: 'model',
+    parameters: [
+      modelParameter,
+      { name: 'from', in: 'query', description: 'the window’s start (default: the oldest record)', schema: isoTimeField },
+      { name: 'to', in: 'query', description: 'the window’s end (default: now)', schema: isoTimeField },
+    ],
+    responses: {
+      200: { description: 'The agreement over the window.', content: { 'application/json': shadowAgreementSchema } },
+    },
+    problems: { 400: ['invalid-query'], 403: ['forbidden'], 404: ['model-not-found'] },
   },
   {
     method: 'post',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../platform/zod-messages';
 import { described, predictionRecordSchema } from './responses';
+import { shadowOutputSchema } from './shadow-schemas';
 import { trainingSchema } from './training-schemas';
 
 /** The answers of the data-subject routes (functions/subjects): an export, an erasure receipt. */
@@ -23,7 +24,7 @@ export const subjectExportSchema = z.object({
   subjectPseudonym: z.string(),
   exportedAt: isoTime,
   notice: z.string(),
-  predictions: z.array(z.extend(predictionRecordSchema, { automated: z.literal(true) })),
+  predictions: z.array(z.extend(predictionRecordSchema, { automated: z.literal(true), shadow: z.optional(shadowOutputSchema) })),
   trainings: described(z.array(trainingSchema), 'trainings on a table sent about the person (`x-subject-id`, `subject-id`)'),
   modelVersions: z.array(
     z.object({

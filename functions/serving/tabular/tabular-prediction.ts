@@ -25,6 +25,7 @@ import type { TabularInputSpec } from './spec';
 import { RangeWarningTally, RECORDED_WARNINGS, recordedTimeWarnings, type RowsSummary } from '../../records/rows-summary';
 import { TabularInputError } from './tabular-errors';
 import { BinTally } from '../baseline';
+import { shadowAfterAnswer, type ShadowInput } from '../shadow';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
 export const CHUNK_ROWS = 4096;
@@ -157,6 +158,10 @@ function recordedBins(model: ModelVersion, spec: TabularInputSpec, outcomes: rea
   return tally.fields();
 }
 
+/** JSON rows go to the shadow as they came; a CSV body is not shadowed (its rows would be read a second time). */
+const shadowInput = (input: TabularInput): ShadowInput | undefined =>
+  'features' in input ? { kind: 'features', ...input } : 'rows' in input ? { kind: 'rows', ...input } : undefined;
+
 /**
  * The tabular prediction path of the HTTP API: the model's spec validates the features (all problems at once),
  * the rows are scored in chunks through the shared session cache, and one record (with its audit event) is
@@ -215,6 +220,15 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
   );
   const record = buildRecord(head, model && answeredBy(model), end, clock.timings(0, inferenceMs));
   const stored = await storeRecord(deps.prediction, record, createdAt);
+  if (stored.written) {
+    shadowAfterAnswer(
+      deps.prediction.shadow,
+      model,
+      record,
+      () => shadowInput(request.input),
+      () => (outcome.outcomes ?? []).map((row) => row.result ?? null),
+    );
+  }
   // A refusal is recorded before it is thrown.
   if ('error' in end) throw end.error;
   if (stored.written && outcome.rejectedByReason) deps.reportRejected?.(record, outcome.rejectedByReason);
