@@ -1,5 +1,5 @@
 import { createDocumentClient } from '../platform/aws';
-import { registryConfigSchema, loadConfig } from '../platform/config';
+import { guardSettingsOf, registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { lifecycleETag } from '../serving/aliases';
 import { apiHandler } from '../api/http/api-handler';
@@ -7,6 +7,8 @@ import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/
 import { json } from '../api/http/responses';
 import { parseDriftQuery } from '../api/http/drift-query';
 import { driftReport, type DriftSources } from '../monitoring/drift-report';
+import { parseCanaryQuery } from '../api/http/canary-query';
+import { canaryReport, type CanarySources } from '../monitoring/canary-report';
 import { createModelRecords } from '../records/model-records-dynamodb';
 import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
@@ -25,8 +27,15 @@ const driftSources: DriftSources = {
   baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
 };
 
+const canarySources: CanarySources = {
+  aliases,
+  records: driftSources.records,
+  knows: (model) => registry.knows(model),
+  newestApproved: driftSources.servedVersion,
+};
+
 /**
- * GET /v1/models, GET /v1/models/{model}, a version's card, and the model's drift (#24): the registry as clients see it, within the key's
+ * GET /v1/models, GET /v1/models/{model}, a version's card, the model's drift (#24) and its canary's two arms: the registry as clients see it, within the key's
  * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
@@ -39,6 +48,10 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   if (name) authorizeModel(caller, name);
   if (name && event.routeKey.endsWith('/drift')) {
     return json(200, await driftReport(driftSources, name, parseDriftQuery(event.queryStringParameters ?? {}, new Date())));
+  }
+  if (name && event.routeKey.endsWith('/canary')) {
+    const range = parseCanaryQuery(event.queryStringParameters ?? {});
+    return json(200, await canaryReport(canarySources, name, guardSettingsOf(config), new Date(), range));
   }
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) {
