@@ -261,7 +261,7 @@ describe('guardPass', () => {
       },
     });
     expect(withdrawal.state.aliases.canary).toBeUndefined();
-    expect(outcome!.decision === 'roll-back' && outcome.change.audit).toMatchObject({
+    expect(outcome?.decision === 'roll-back' && outcome.change.audit).toMatchObject({
       event: 'model-lifecycle',
       callerPseudonym: 'ps_guard',
       requestId: 'run-1',

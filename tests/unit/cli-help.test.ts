@@ -36,6 +36,8 @@ const SUBCOMMANDS = [
   'models rollback',
   'models disable',
   'models enable',
+  'models canary',
+  'models rollout',
   'trainings list',
   'trainings get',
   'subjects export',
@@ -78,6 +80,12 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['models', 'alias', 'digits', 'canary', '1.1.0', '--reason', 'x', '--weight', '150'], '--weight takes a whole percentage'],
   [['models', 'rollback', 'digits'], "required option '--reason <text>'"],
   [['models', 'disable', '../digits', '--reason', 'x'], 'is not a model name'],
+  [['models', 'rollout', 'iris', '1.1.0'], "required option '--reason <text>'"],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--steps', '50,25'], '--steps takes rising whole percentages'],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--steps', '5,250'], '--steps takes rising whole percentages'],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--bake', 'ten minutes'], '--bake takes a duration'],
+  [['models', 'rollout', 'iris', 'next', '--reason', 'x'], 'is not a version'],
+  [['models', 'canary', 'Iris'], 'is not a model name'],
 ];
 
 /**

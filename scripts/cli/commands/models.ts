@@ -16,6 +16,7 @@ import type { ModelMetadata } from '../../../functions/serving/model-spec';
 import { apiTarget, UsageError, type GlobalOptions } from '../target';
 import { registerModelsImport } from './models-import';
 import { registerModelsLifecycle } from './models-lifecycle';
+import { registerModelsRollout } from './models-rollout';
 
 interface ModelSummary {
   name: string;
@@ -212,4 +213,5 @@ Examples:
     );
   registerModelsImport(models);
   registerModelsLifecycle(models);
+  registerModelsRollout(models);
 }
