@@ -1,5 +1,5 @@
 import { AUDIT_SCHEMA_VERSION, type ModelLifecycleAuditEvent } from '../records/audit';
-import { ConflictError, ModelNotFoundError } from '../platform/errors';
+import { AliasNotFoundError, ConflictError, ModelNotFoundError } from '../platform/errors';
 import {
   concurrentChange,
   DEFAULT_ALIAS,
@@ -178,7 +178,7 @@ export async function withdrawCanary(
 ): Promise<LifecycleChange> {
   const latest = await deps.store.latest(model);
   const canary = latest?.state.aliases[CANARY_ALIAS];
-  if (!latest || !canary) throw new ConflictError('no-canary', `'${model}' has no canary to withdraw.`);
+  if (!latest || !canary) throw new AliasNotFoundError(model, CANARY_ALIAS);
   const aliases = withoutCanary(latest.state.aliases);
   return append(
     deps,

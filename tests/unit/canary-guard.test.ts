@@ -321,6 +321,6 @@ describe('the lifecycle around a canary', () => {
 
   it('refuses to withdraw a canary that is not there', async () => {
     const store = memoryStore([]);
-    await expect(withdrawCanary({ store, now: () => new Date() }, 'm', actor, {})).rejects.toMatchObject({ code: 'no-canary' });
+    await expect(withdrawCanary({ store, now: () => new Date() }, 'm', actor, {})).rejects.toMatchObject({ code: 'alias-not-found' });
   });
 });
