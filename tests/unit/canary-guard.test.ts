@@ -189,9 +189,14 @@ describe('canarySince and canaryReport', () => {
     event(3, '2026-01-01T00:00:20.000Z', { production: { version: '1' }, canary: { version: '2', weight: 25 } }),
   ];
 
-  it('dates the canary from when it took its version: weight changes keep its window', () => {
-    expect(canarySince(history, '2')).toBe('2026-01-01T00:00:10.000Z');
-    expect(canarySince(history, '9')).toBeUndefined();
+  it('dates the window from the canary’s last move, of version or weight; other moves keep it', () => {
+    const production = event(4, '2026-01-01T00:00:30.000Z', {
+      production: { version: '5' },
+      canary: { version: '2', weight: 25 },
+    });
+    expect(canarySince([...history, production], { version: '2', weight: 25 })).toBe('2026-01-01T00:00:20.000Z');
+    expect(canarySince(history.slice(0, 2), { version: '2', weight: 5 })).toBe('2026-01-01T00:00:10.000Z');
+    expect(canarySince(history, { version: '9' })).toBeUndefined();
   });
 
   it('compares over the canary’s life, at most the last windowMinutes, and 404s a model without a canary', async () => {
@@ -203,7 +208,7 @@ describe('canarySince and canaryReport', () => {
     };
     const early = await canaryReport(sources, 'm', GUARD_DEFAULTS, new Date('2026-01-01T00:05:00.000Z'));
     expect(early).toMatchObject({
-      window: { from: '2026-01-01T00:00:10.000Z', to: '2026-01-01T00:05:00.000Z' },
+      window: { from: '2026-01-01T00:00:20.000Z', to: '2026-01-01T00:05:00.000Z' },
       production: { version: '1', count: 0 },
       canary: { version: '2', weight: 25, count: 0 },
       guard: { verdict: { decision: 'wait' }, settings: GUARD_DEFAULTS },
@@ -321,6 +326,8 @@ describe('the lifecycle around a canary', () => {
 
   it('refuses to withdraw a canary that is not there', async () => {
     const store = memoryStore([]);
-    await expect(withdrawCanary({ store, now: () => new Date() }, 'm', actor, {})).rejects.toMatchObject({ code: 'alias-not-found' });
+    await expect(withdrawCanary({ store, now: () => new Date() }, 'm', actor, {})).rejects.toMatchObject({
+      code: 'alias-not-found',
+    });
   });
 });
