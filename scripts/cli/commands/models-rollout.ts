@@ -39,7 +39,7 @@ function outputLine(arm: ArmFigures): string {
 }
 
 /** The two arms side by side, then the guard's verdict. */
-export function armsTable(report: CanaryReport): string[] {
+function armsTable(report: CanaryReport): string[] {
   const { production, canary, guard } = report;
   const row = (name: string, of: (arm: ArmFigures) => string) =>
     `  ${name.padEnd(13)} ${of(production).padEnd(28)} ${of(canary)}`;
@@ -70,7 +70,7 @@ async function showCanary(model: string, options: { from?: string; to?: string }
 }
 
 /** `5,25,50,100`: whole percentages from 1 to 100, each larger than the one before. */
-export function parseSteps(text: string): number[] {
+function parseSteps(text: string): number[] {
   const steps = text.split(',').map((step) => step.trim());
   const weights = steps.map(Number);
   const valid =
@@ -85,7 +85,7 @@ export function parseSteps(text: string): number[] {
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `10m`, `1h` (and `500ms`, for tests): the bake time of each step. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
   if (!match) throw new UsageError(`--bake takes a duration such as 30s, 10m or 1h, not '${quoteName(text)}'.`);
   return Number(match[1]) * UNITS[match[2]!]!;
