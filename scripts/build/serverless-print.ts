@@ -15,7 +15,7 @@ export interface PrintedFunction {
   layers?: unknown[];
   environment?: Record<string, unknown>;
   /** `httpApi: '*'` is the HTTP API's `$default` route: every request no other route takes. */
-  events?: Array<{ httpApi?: { method: string; path: string } | '*' }>;
+  events?: Array<{ httpApi?: { method: string; path: string } | '*'; schedule?: string }>;
 }
 
 type ResourcesBlock = { Resources?: Record<string, CfnResource> };

@@ -59,13 +59,14 @@ function s3Trigger(id: string, resources: Record<string, CfnResource>): string |
   return `S3 ObjectCreated in \`${String(s3.Properties?.BucketName)}\` (prefix \`${prefix}\`${endings})`;
 }
 
-/** How each function is started: its HTTP routes and S3 notification, or who may invoke it (from the IAM roles). */
+/** How each function is started: its HTTP routes, schedule and S3 notification, or who may invoke it (from the IAM roles). */
 function triggers(name: string, fn: PrintedFunction, printed: PrintedService, resources: Record<string, CfnResource>): string {
   const id = logicalId(name);
   const started = [
     ...(fn.events ?? []).flatMap(({ httpApi }) =>
       httpApi === '*' ? ['`$default (any other route)`'] : httpApi ? [`\`${httpApi.method} ${httpApi.path}\``] : [],
     ),
+    ...(fn.events ?? []).flatMap(({ schedule }) => (schedule ? [`EventBridge schedule \`${schedule}\``] : [])),
     ...[s3Trigger(id, resources)].filter((trigger) => trigger !== undefined),
   ];
   if (started.length > 0) return started.join('<br>');

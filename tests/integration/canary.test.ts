@@ -219,6 +219,22 @@ describe('the canary’s share of traffic', () => {
     expect(stdout).toMatch(/requests\s+\d+\s+\d+/);
     expect(stdout).toMatch(/guard: keep/);
   });
+
+  it('`vigie models promote` puts production on the canary’s version and leaves no canary behind', async () => {
+    const { stdout } = await exec(
+      process.execPath,
+      ['bin/vigie.js', 'models', 'promote', 'iris-canary', '--reason', 'same answers'],
+      { env: t.env },
+    );
+    expect(stdout).toMatch(/production 1\.0\.0 → 1\.1\.0/);
+    expect((await modelView('iris-canary')).aliases).toEqual({ production: { version: '1.1.0' } });
+    const after = await traffic('iris-canary', subjects(50));
+    expect(after.every((answer) => answer.alias === 'production' && answer.modelVersion === '1.1.0')).toBe(true);
+    const none = await exec(process.execPath, ['bin/vigie.js', 'models', 'canary', 'iris-canary'], { env: t.env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(none).toMatchObject({ code: 1, stderr: expect.stringContaining('alias-not-found') });
+  }, 60_000);
 });
 
 describe('the guard', () => {
