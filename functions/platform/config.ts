@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import { DEFAULT_TRAINING_LIMITS } from './training-limits';
 import { DEFAULT_DECODE_LIMITS } from './decode-limits';
+import { GUARD_DEFAULTS, type GuardSettings } from './guard-settings';
 
 /**
  * Configuration is read from the environment once, at cold start, and validated here: a missing or malformed
@@ -100,14 +101,38 @@ export const inferConfigSchema = z.object({ ...awsEndpoints, ...models });
 export const healthConfigSchema = z.object({ ...awsEndpoints, MODELS_DIR: nonEmpty, ...lifecycle });
 /** The docs function lists trained models too: it reads the models bucket beside the layer. */
 export const docsConfigSchema = z.object({ ...awsEndpoints, ...models });
-// The registry's routes include drift (#24), read from the prediction records.
+/** A number from 0 up, `max` at most: the guard's margins. */
+const bounded = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z._default(z.pipe(z.coerce.number(), z.number().check(z.gte(0), z.lte(max))), fallback);
+
+/** The canary guard's settings (functions/platform/guard-settings.ts): the guard acts on them, GET …/canary shows them. */
+const guard = {
+  GUARD_MIN_CANARY_REQUESTS: positiveInt(GUARD_DEFAULTS.minCanaryRequests),
+  GUARD_ERROR_MARGIN: bounded(GUARD_DEFAULTS.errorMargin, 1),
+  GUARD_P95_MARGIN: bounded(GUARD_DEFAULTS.p95Margin),
+  GUARD_P95_FLOOR_MS: bounded(GUARD_DEFAULTS.p95FloorMs),
+  GUARD_WINDOW_MINUTES: positiveInt(GUARD_DEFAULTS.windowMinutes),
+};
+
+export const guardSettingsOf = (config: z.infer<z.ZodMiniObject<typeof guard>>): GuardSettings => ({
+  minCanaryRequests: config.GUARD_MIN_CANARY_REQUESTS,
+  errorMargin: config.GUARD_ERROR_MARGIN,
+  p95Margin: config.GUARD_P95_MARGIN,
+  p95FloorMs: config.GUARD_P95_FLOOR_MS,
+  windowMinutes: config.GUARD_WINDOW_MINUTES,
+});
+
+// The registry's routes include drift (#24), read from the prediction records, and the canary's arms.
 export const registryConfigSchema = z.object({
   ...awsEndpoints,
   ...models,
   ...lifecycle,
   ...apiAuth,
+  ...guard,
   PREDICTIONS_TABLE: nonEmpty,
 });
+/** The scheduled canary guard (functions/guard): reads the records and the lifecycle, appends its rollbacks. */
+export const guardConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...guard, PREDICTIONS_TABLE: nonEmpty });
 /**
  * The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias, and
  * replay runs held and dead-lettered uploads through the preprocess function again (functions/uploads/replay.ts).

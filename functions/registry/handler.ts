@@ -1,6 +1,6 @@
 import { createDocumentClient } from '../platform/aws';
 import { ModelNotFoundError } from '../platform/errors';
-import { registryConfigSchema, loadConfig } from '../platform/config';
+import { guardSettingsOf, registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { lifecycleETag } from '../serving/aliases';
 import { apiHandler } from '../api/http/api-handler';
@@ -11,6 +11,8 @@ import { parseShadowQuery } from '../api/http/shadow-query';
 import { shadowReport } from '../monitoring/shadow-report';
 import { SHADOW_ALIAS } from '../serving/routing';
 import { driftReport, type DriftSources } from '../monitoring/drift-report';
+import { parseCanaryQuery } from '../api/http/canary-query';
+import { canaryReport, type CanarySources } from '../monitoring/canary-report';
 import { createModelRecords } from '../records/model-records-dynamodb';
 import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
@@ -30,8 +32,15 @@ const driftSources: DriftSources = {
   baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
 };
 
+const canarySources: CanarySources = {
+  aliases,
+  records: driftSources.records,
+  knows: (model) => registry.knows(model),
+  newestApproved: driftSources.servedVersion,
+};
+
 /**
- * GET /v1/models, GET /v1/models/{model}, a version's card, the model's drift (#24) and its shadow's agreement (#23): the registry as clients see it, within the key's
+ * GET /v1/models, GET /v1/models/{model}, a version's card, the model's drift (#24) its shadow's agreement and its canary's two arms (#23): the registry as clients see it, within the key's
  * scope. A key for other models gets 403 for one model (as its predict route answers) and does not find it listed.
  */
 async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
@@ -50,6 +59,10 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
     if (!(await registry.knows(name))) throw new ModelNotFoundError(name);
     const shadow = (await aliases.latest(name))?.state.aliases[SHADOW_ALIAS];
     return json(200, await shadowReport(driftSources.records, name, range, shadow));
+  }
+  if (name && event.routeKey.endsWith('/canary')) {
+    const range = parseCanaryQuery(event.queryStringParameters ?? {});
+    return json(200, await canaryReport(canarySources, name, guardSettingsOf(config), new Date(), range));
   }
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) {

@@ -1,5 +1,5 @@
 import { AUDIT_SCHEMA_VERSION, type ModelLifecycleAuditEvent } from '../records/audit';
-import { ConflictError, ModelNotFoundError } from '../platform/errors';
+import { AliasNotFoundError, ConflictError, ModelNotFoundError } from '../platform/errors';
 import {
   concurrentChange,
   DEFAULT_ALIAS,
@@ -10,6 +10,7 @@ import {
   type LifecycleState,
 } from './aliases';
 import { approvalOf, type ModelRegistry } from './registry';
+import { CANARY_ALIAS } from './routing';
 
 /**
  * The changes people make to what a model serves: move an alias, roll production back, turn the kill switch on or
@@ -41,7 +42,10 @@ export interface LifecycleChange {
   audit: ModelLifecycleAuditEvent;
 }
 
-type EventBody = Pick<LifecycleEvent, 'action' | 'alias' | 'from' | 'fromNewestApproved' | 'to' | 'weight' | 'state'>;
+type EventBody = Pick<
+  LifecycleEvent,
+  'action' | 'alias' | 'from' | 'fromNewestApproved' | 'to' | 'weight' | 'evidence' | 'state'
+>;
 
 async function knownModel(deps: LifecycleDeps, model: string) {
   if (!(await deps.registry.knows(model))) throw new ModelNotFoundError(model);
@@ -60,7 +64,7 @@ async function checkServable(deps: LifecycleDeps, model: string, version: string
 }
 
 async function append(
-  deps: LifecycleDeps,
+  deps: { store: Pick<AliasStore, 'append'>; now: () => Date },
   model: string,
   latest: LifecycleEvent | undefined,
   body: EventBody,
@@ -91,9 +95,18 @@ async function append(
   };
 }
 
+/** The aliases less the canary: a promoted or withdrawn canary takes no share any more. */
+function withoutCanary(aliases: LifecycleState['aliases']): LifecycleState['aliases'] {
+  const rest = { ...aliases };
+  delete rest[CANARY_ALIAS];
+  return rest;
+}
+
 /**
  * Points an alias at an approved version (`PUT /v1/models/{model}/aliases/{alias}`). Production's first move
- * records what it replaces: the newest approved version, which the model served until then.
+ * records what it replaces: the newest approved version, which the model served until then. Production moved to
+ * the canary's version is the canary promoted: the same event ends the canary, whose share would compare a
+ * version with itself (`vigie models promote` leaves no canary behind).
  */
 export async function moveAlias(
   deps: LifecycleDeps,
@@ -116,7 +129,11 @@ export async function moveAlias(
     );
     fromNewestApproved = from === undefined ? undefined : true;
   }
-  const next: LifecycleState = { ...state, aliases: { ...state.aliases, [alias]: target } };
+  const promoted = alias === DEFAULT_ALIAS && state.aliases[CANARY_ALIAS]?.version === target.version;
+  const next: LifecycleState = {
+    ...state,
+    aliases: { ...(promoted ? withoutCanary(state.aliases) : state.aliases), [alias]: target },
+  };
   return append(
     deps,
     model,
@@ -144,6 +161,30 @@ export async function rollBack(deps: LifecycleDeps, model: string, actor: Lifecy
     model,
     latest,
     { action: 'rollback', alias: DEFAULT_ALIAS, from: current?.version, to: target, state: next },
+    actor,
+  );
+}
+
+/**
+ * The canary withdrawn (its alias removed, weight 0): what the guard does when the canary does worse than
+ * production (functions/monitoring/canary-guard-pass.ts), with the figures that decided it as the event's evidence.
+ * `actor.expectedSeq` is the event the guard judged: if anyone changed the model since, nothing is written (409).
+ */
+export async function withdrawCanary(
+  deps: { store: Pick<AliasStore, 'latest' | 'append'>; now: () => Date },
+  model: string,
+  actor: LifecycleActor,
+  evidence: Record<string, unknown>,
+): Promise<LifecycleChange> {
+  const latest = await deps.store.latest(model);
+  const canary = latest?.state.aliases[CANARY_ALIAS];
+  if (!latest || !canary) throw new AliasNotFoundError(model, CANARY_ALIAS);
+  const aliases = withoutCanary(latest.state.aliases);
+  return append(
+    deps,
+    model,
+    latest,
+    { action: 'rollback', alias: CANARY_ALIAS, from: canary.version, weight: 0, evidence, state: { ...latest.state, aliases } },
     actor,
   );
 }

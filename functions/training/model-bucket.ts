@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConflictError, ModelNotFoundError, ModelPackageError } from '../platform/errors';
@@ -147,7 +148,11 @@ export class BucketModels implements ModelSource {
     const dir = join(this.cacheDir, model, version, metadata.artifact.sha256);
     await mkdir(dir, { recursive: true });
     const path = join(dir, metadata.artifact.file);
-    await writeFile(path, await this.#get(artifactKey(model, version)));
+    // Written aside, then renamed (atomic): the worker threads of the local platform share /tmp, and one reading
+    // the artifact while another rewrote it in place read it empty (its checksum refused: 500 model-package-invalid).
+    const partial = `${path}.${randomUUID()}.partial`;
+    await writeFile(partial, await this.#get(artifactKey(model, version)));
+    await rename(partial, path);
     return path;
   }
 

@@ -66,6 +66,7 @@ function triggers(name: string, fn: PrintedFunction, printed: PrintedService, re
     ...(fn.events ?? []).flatMap(({ httpApi }) =>
       httpApi === '*' ? ['`$default (any other route)`'] : httpApi ? [`\`${httpApi.method} ${httpApi.path}\``] : [],
     ),
+    ...(fn.events ?? []).flatMap(({ schedule }) => (schedule ? [`EventBridge schedule \`${schedule}\``] : [])),
     ...[s3Trigger(id, resources)].filter((trigger) => trigger !== undefined),
     ...(fn.events ?? []).flatMap(({ schedule }) =>
       schedule ? [`EventBridge schedule \`${typeof schedule === 'string' ? schedule : schedule.rate}\``] : [],

@@ -11,6 +11,7 @@ import {
   type S3Notification,
 } from './delivery-queue';
 import { ensureTables, startDynamoDB, startS3 } from './emulators';
+import { guardTicker } from './guard-ticker';
 import { superviseOffline, type OfflineRestarts } from './offline';
 import { LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
 import { readStackResources } from './stack-resources';
@@ -197,8 +198,10 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     if (records.length > 0) deliver(queue.add({ Records: records }));
   });
 
+  const guard = guardTicker(lambda, 'vigie-local-guard', settings.guardIntervalMs);
   const stop = async () => {
     stopping = true;
+    await guard.stop();
     await offline.stop();
     lambda.destroy();
     await s3.close();
@@ -210,6 +213,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     await stop();
     throw error;
   }
+  guard.start();
   return {
     settings,
     uploadsBucket: resources.uploadsBucket,

@@ -19,6 +19,8 @@ export interface LocalSettings {
    * workers go further than many cold ones (in AWS, the function's reserved concurrency plays this part).
    */
   deliveryConcurrency: number;
+  /** How often the canary guard runs (scripts/local/guard-ticker.ts; every minute in AWS); 5 s when unset. */
+  guardIntervalMs?: number;
   /** Where the functions reach S3, DynamoDB and the Lambda API, when not directly (fault-injection tests). */
   functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }

@@ -39,6 +39,8 @@ const SUBCOMMANDS = [
   'models enable',
   'models replay',
   'models shadow',
+  'models canary',
+  'models rollout',
   'trainings list',
   'trainings get',
   'subjects export',
@@ -86,6 +88,12 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['models', 'rollback', 'digits'], "required option '--reason <text>'"],
   [['models', 'disable', '../digits', '--reason', 'x'], 'is not a model name'],
   [['models', 'shadow', '../digits'], 'is not a model name'],
+  [['models', 'rollout', 'iris', '1.1.0'], "required option '--reason <text>'"],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--steps', '50,25'], '--steps takes rising whole percentages'],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--steps', '5,250'], '--steps takes rising whole percentages'],
+  [['models', 'rollout', 'iris', '1.1.0', '--reason', 'x', '--bake', 'ten minutes'], '--bake takes a duration'],
+  [['models', 'rollout', 'iris', 'next', '--reason', 'x'], 'is not a version'],
+  [['models', 'canary', 'Iris'], 'is not a model name'],
 ];
 
 /**

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -62,6 +64,21 @@ describe('trained versions in the models bucket', () => {
     const version = await registry.resolve('trained-iris');
     const session = await new SessionCache().get(version);
     expect(session.inputNames).toEqual(['features']);
+  });
+
+  it('never shows another reader of its folder a half-written artifact (worker threads share /tmp locally)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vigie-trained-'));
+    const expected = (await source().metadata('trained-iris', '1.0.0')).artifact.sha256;
+    // Containers of one machine: each downloads the artifact into the same folder and reads it straight away.
+    const sums = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const { artifactPath } = await new BucketModels(s3, bucket, folder, 1_000, () => clock).load('trained-iris', '1.0.0');
+        return createHash('sha256')
+          .update(await readFile(artifactPath))
+          .digest('hex');
+      }),
+    );
+    expect(new Set(sums)).toEqual(new Set([expected]));
   });
 
   it('gives two trainings finishing together two version numbers, each with its card', async () => {

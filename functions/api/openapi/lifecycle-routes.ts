@@ -61,7 +61,8 @@ export const LIFECYCLE_ROUTES: RouteDoc[] = [
     description:
       'One conditional write: of two moves made at once, one wins and the other gets 409 `concurrent-change`. ' +
       'The move is appended to the model’s history (from, to, weight, actor, reason, time) and audited; ' +
-      'predictions follow it within a second.',
+      'predictions follow it within a second. Production moved to the canary’s version ends the canary in the same ' +
+      'event (a promotion).',
     tag: 'Lifecycle',
     permission: 'models:manage',
     parameters: [modelParameter, aliasParameter, ifMatch],

@@ -156,7 +156,7 @@ Examples:
     );
   models
     .command('promote')
-    .description("production := the canary's version (refused if the model changed since it was read)")
+    .description("production := the canary's version, which ends the canary (refused if the model changed since it was read)")
     .argument('<model>', 'the model name')
     .option('--reason <text>', 'why', 'promoted from canary')
     .addHelpText('after', '\nExample:\n  vigie models promote digits --reason "canary at 25 % for a day, same error rate"')

@@ -17,6 +17,7 @@ import { apiTarget, UsageError, type GlobalOptions } from '../target';
 import { registerModelsImport } from './models-import';
 import { registerModelsLifecycle } from './models-lifecycle';
 import { registerModelsShadow } from './models-shadow';
+import { registerModelsRollout } from './models-rollout';
 
 interface ModelSummary {
   name: string;
@@ -214,4 +215,5 @@ Examples:
   registerModelsImport(models);
   registerModelsLifecycle(models);
   registerModelsShadow(models);
+  registerModelsRollout(models);
 }
