@@ -99,9 +99,21 @@ export const registryConfigSchema = z.object({
   ...lifecycle,
   ...apiAuth,
   PREDICTIONS_TABLE: nonEmpty,
+  /** Where the scheduled drift reports are, the latest of which the drift route serves. */
+  RESULTS_BUCKET: nonEmpty,
 });
 /** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
 export const lifecycleConfigSchema = registryConfigSchema;
+/** The scheduled drift run (functions/drift): the records, the registry, and where its reports go. */
+export const driftConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...lifecycle,
+  PREDICTIONS_TABLE: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  /** The window each run measures, as often as it runs: 60 in AWS (hourly), a few minutes locally. */
+  DRIFT_WINDOW_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.positive())), 60),
+});
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 
 export const subjectsConfigSchema = z.object({

@@ -1,4 +1,4 @@
-import { createDocumentClient } from '../platform/aws';
+import { createDocumentClient, createS3Client } from '../platform/aws';
 import { registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
 import { lifecycleETag } from '../serving/aliases';
@@ -6,7 +6,10 @@ import { apiHandler } from '../api/http/api-handler';
 import { authorizeModel, mayCall, type AuthenticatedContext } from '../api/http/api-keys';
 import { json } from '../api/http/responses';
 import { parseDriftQuery } from '../api/http/drift-query';
-import { driftReport, type DriftSources } from '../monitoring/drift-report';
+import { driftReport } from '../monitoring/drift-report';
+import { registryDriftSources } from '../monitoring/drift-sources';
+import { createDriftReportStore } from '../monitoring/drift-store-s3';
+import { latestDrift } from '../monitoring/latest-drift';
 import { createModelRecords } from '../records/model-records-dynamodb';
 import { createApiKeyVerifier, createModelRegistry } from '../wiring/wiring';
 import { modelCard } from './card';
@@ -18,12 +21,8 @@ const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
 const documents = createDocumentClient(config);
 const aliases = createAliasStore(documents, config.ALIASES_TABLE);
-const driftSources: DriftSources = {
-  records: createModelRecords(documents, config.PREDICTIONS_TABLE),
-  servedVersion: async (model) => (await registry.resolve(model)).metadata.version,
-  // Any version that answered, approved now or not: its records are measured against its own baseline.
-  baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
-};
+const driftSources = registryDriftSources(registry, createModelRecords(documents, config.PREDICTIONS_TABLE));
+const driftReports = createDriftReportStore(createS3Client(config), config.RESULTS_BUCKET);
 
 /**
  * GET /v1/models, GET /v1/models/{model}, a version's card, and the model's drift (#24): the registry as clients see it, within the key's
@@ -38,7 +37,14 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   const { model: name, version } = event.pathParameters ?? {};
   if (name) authorizeModel(caller, name);
   if (name && event.routeKey.endsWith('/drift')) {
-    return json(200, await driftReport(driftSources, name, parseDriftQuery(event.queryStringParameters ?? {}, new Date())));
+    const query = event.queryStringParameters ?? {};
+    const range = parseDriftQuery(query, new Date());
+    // No window named: the latest scheduled report (functions/drift); a window named: measured now.
+    const named = query.from !== undefined || query.to !== undefined;
+    return json(
+      200,
+      named ? await driftReport(driftSources, name, range) : await latestDrift(driftSources, driftReports, name, range),
+    );
   }
   if (name && version) return modelCard(registry, name, version, event.headers?.accept);
   if (name) {

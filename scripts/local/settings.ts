@@ -19,6 +19,11 @@ export interface LocalSettings {
    * workers go further than many cold ones (in AWS, the function's reserved concurrency plays this part).
    */
   deliveryConcurrency: number;
+  /**
+   * How often the scheduled drift run goes (EventBridge's hourly rule in AWS), each measuring the minutes since
+   * the last: a few minutes, so a person sees it move; 0 turns it off. `VIGIE_DRIFT_EVERY_MINUTES` sets it.
+   */
+  driftEveryMinutes: number;
   /** Where the functions reach S3, DynamoDB and the Lambda API, when not directly (fault-injection tests). */
   functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }
@@ -42,8 +47,11 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
     retryDelaysMs: [2_000, 4_000],
     deliveryConcurrency: 4,
+    driftEveryMinutes: env.VIGIE_DRIFT_EVERY_MINUTES ? Number(env.VIGIE_DRIFT_EVERY_MINUTES) : DEFAULT_DRIFT_EVERY_MINUTES,
   };
 }
+
+export const DEFAULT_DRIFT_EVERY_MINUTES = 5;
 
 /**
  * The platforms the measurement scripts start for themselves: ports apart from `npm start`'s and the tests', the
@@ -67,6 +75,8 @@ export function measurementSettings(
     apiKey,
     retryDelaysMs: [2_000, 4_000],
     deliveryConcurrency: 4,
+    // A measurement measures the prediction paths alone.
+    driftEveryMinutes: 0,
   };
 }
 
