@@ -22,13 +22,15 @@ const deps: ScheduledDriftDeps = {
 
 /**
  * The scheduled drift run (#24): EventBridge every hour in AWS, the local platform's scheduler every few minutes
- * (scripts/local/drift-scheduler.ts). The event's `time` ends the window, so a retried event measures the same one.
+ * (scripts/local/drift-scheduler.ts). The window ends DRIFT_SETTLE_MINUTES before the event's `time`, so a retried
+ * event measures the same one and a batch still being scored is counted once it has its bins.
  */
 async function lambdaHandler(event: { time?: string }): Promise<{ reports: number }> {
   // Versions trained or approved since the last run are watched from this run on.
   registry.trained?.forget();
-  const end = new Date(event.time ?? Date.now());
-  if (Number.isNaN(end.getTime())) throw new Error(`The event's time '${event.time}' is no time.`);
+  const time = new Date(event.time ?? Date.now());
+  if (Number.isNaN(time.getTime())) throw new Error(`The event's time '${event.time}' is no time.`);
+  const end = new Date(time.getTime() - config.DRIFT_SETTLE_MINUTES * 60_000);
   const reports = await runScheduledDrift(deps, end, config.DRIFT_WINDOW_MINUTES * 60_000);
   logger.info('scheduled drift', {
     reports: reports.map(({ model, version, status, alarm, window }) => ({ model, version, status, alarm, n: window.n })),

@@ -113,6 +113,11 @@ export const driftConfigSchema = z.object({
   RESULTS_BUCKET: nonEmpty,
   /** The window each run measures, as often as it runs: 60 in AWS (hourly), a few minutes locally. */
   DRIFT_WINDOW_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.positive())), 60),
+  /**
+   * How far behind the run's time its window ends: a CSV batch's record is dated when the batch starts and gets
+   * its bins when it ends, up to the batch function's 15 minutes later; a window measured sooner would miss it.
+   */
+  DRIFT_SETTLE_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.gte(0))), 15),
 });
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 

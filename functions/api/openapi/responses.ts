@@ -237,4 +237,11 @@ export const driftSchema = z.object({
   alarm: described(z.boolean(), 'at least 3 of the last 5 windows of this length drifted'),
   features: z.array(z.object({ name: z.string(), ...psiFigure })),
   output: z.object(psiFigure),
+  generatedAt: z.optional(described(isoTime, 'a scheduled run’s report (functions/drift): when it was written')),
+  history: z.optional(
+    described(
+      z.array(z.object({ to: isoTime, status: z.enum(['ok', 'drift', 'not-enough-data']) })),
+      'a scheduled run’s report: this version’s last scheduled windows, oldest first, that the alarm counts',
+    ),
+  ),
 });
