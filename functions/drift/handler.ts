@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createDocumentClient, createS3Client } from '../platform/aws';
 import { driftConfigSchema, loadConfig } from '../platform/config';
 import { logger } from '../platform/telemetry';
-import { reportDriftMetrics } from '../monitoring/drift-metrics';
+import { reportDrift } from '../monitoring/drift-observability';
 import { runScheduledDrift, type ScheduledDriftDeps } from '../monitoring/drift-schedule';
 import { registryDriftSources } from '../monitoring/drift-sources';
 import { createDriftReportStore } from '../monitoring/drift-store-s3';
@@ -17,7 +17,7 @@ const deps: ScheduledDriftDeps = {
   ...registryDriftSources(registry, createModelRecords(documents, config.PREDICTIONS_TABLE)),
   reports: createDriftReportStore(createS3Client(config), config.RESULTS_BUCKET),
   models: () => registry.modelNames(),
-  emit: reportDriftMetrics,
+  emit: reportDrift,
 };
 
 /**
@@ -32,9 +32,6 @@ async function lambdaHandler(event: { time?: string }): Promise<{ reports: numbe
   if (Number.isNaN(time.getTime())) throw new Error(`The event's time '${event.time}' is no time.`);
   const end = new Date(time.getTime() - config.DRIFT_SETTLE_MINUTES * 60_000);
   const reports = await runScheduledDrift(deps, end, config.DRIFT_WINDOW_MINUTES * 60_000);
-  logger.info('scheduled drift', {
-    reports: reports.map(({ model, version, status, alarm, window }) => ({ model, version, status, alarm, n: window.n })),
-  });
   return { reports: reports.length };
 }
 

@@ -7,7 +7,7 @@ import type { DriftReportStore, ScheduledDriftReport } from './drift-store';
 export interface ScheduledDriftDeps extends DriftSources {
   reports: DriftReportStore;
   models(): Promise<string[]>;
-  /** Each report's figures as metrics (drift-metrics.ts). */
+  /** Each report told to the logs and the metrics (drift-observability.ts). */
   emit(report: ScheduledDriftReport): void;
 }
 

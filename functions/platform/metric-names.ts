@@ -28,7 +28,7 @@ export const PREDICTION_METRICS = names.prediction;
 export const ERRORS_BY_CODE_METRIC = names.errorsByCode;
 
 /**
- * Per model and version, once per scheduled drift run (monitoring/drift-metrics.ts): `alarm` 1 when M of the last
+ * Per model and version, once per scheduled drift run (monitoring/drift-observability.ts): `alarm` 1 when M of the last
  * N windows drifted; `breaches` the features and output over their threshold; `psiRatio` the largest PSI over its
  * threshold (above 1: a breach); `rows` the window's rows.
  */
