@@ -43,7 +43,7 @@ const DOMAINS = [
   {
     name: 'monitoring',
     holds:
-      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm',
+      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm, the scheduled drift run, its stored reports and metrics',
     mayImport: ['serving', 'records', 'platform'],
   },
   {
