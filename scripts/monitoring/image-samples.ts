@@ -63,7 +63,10 @@ export async function scorePictures(
     const bytes = await transform(await picture());
     const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
     const { result } = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
-    samples.push({ statistics: await imageStatistics(bytes, prepared.source, DEFAULT_DECODE_LIMITS), result: result as PredictionResult });
+    samples.push({
+      statistics: await imageStatistics(bytes, prepared.source, DEFAULT_DECODE_LIMITS),
+      result: result as PredictionResult,
+    });
   }
   return samples;
 }
