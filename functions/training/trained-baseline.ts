@@ -8,13 +8,14 @@ import { argmaxRows } from './metrics';
 /**
  * A trained version's drift baseline, written at registration (#24): its held-out rows (the evaluation data, in the
  * tensor's own encoding: a category as its index, missing as NaN, imputed inside the graph) and the answers the
- * version gives them, binned as a shipped version's are (buildBaseline).
+ * version gives them, binned as a shipped version's are (buildBaseline). None when they cannot make one (a
+ * regressor answering one value throughout has no quantiles): the version is then served without drift.
  */
 export function heldOutBaseline(
   metadata: Pick<ModelMetadata, 'input' | 'output'>,
   heldOut: Dataset,
   outputs: Float64Array,
-): Baseline {
+): Baseline | undefined {
   const width = heldOut.features.length;
   const labels = metadata.output.kind === 'classification' ? metadata.output.labels : [];
   const classes = labels.length > 0 ? argmaxRows(outputs, labels.length) : undefined;
