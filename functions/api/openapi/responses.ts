@@ -137,7 +137,7 @@ export const predictionRecordSchema = z.object({
   bins: z.optional(
     described(
       z.object({ rows: z.int(), features: z.record(z.string(), z.array(z.int())), output: z.array(z.int()) }),
-      'tabular rows: how many values fell in each bin of the version’s baseline, missing last (drift)',
+      'tabular rows, or a picture’s statistics and answer: how many fell in each bin of the version’s baseline, missing last (drift)',
     ),
   ),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
