@@ -4,8 +4,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 export const LOCAL_DRIFT_FUNCTION = 'vigie-local-drift';
 
 export interface DriftScheduler {
-  /** Runs now, out of turn (and waits for it): what a test or a person asks for instead of waiting. */
-  runNow(): Promise<void>;
+  /** No more runs; resolves once the one going (if any) has ended. */
   stop(): Promise<void>;
 }
 
@@ -37,7 +36,7 @@ export function scheduleDrift(lambda: LambdaClient, everyMs: number): DriftSched
       if (!stopped) console.error(`The scheduled drift run was not started: ${String(error)}`);
     }
   };
-  // One run at a time, in order: a run asked for while another goes waits for it.
+  // One run at a time: the next is planned only once this one has ended.
   const queue = () => (running = running.then(run));
   const next = () => {
     timer = setTimeout(() => void queue().finally(() => !stopped && next()), everyMs);
@@ -45,7 +44,6 @@ export function scheduleDrift(lambda: LambdaClient, everyMs: number): DriftSched
   };
   next();
   return {
-    runNow: () => queue(),
     async stop() {
       stopped = true;
       clearTimeout(timer);
