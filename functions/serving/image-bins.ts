@@ -28,7 +28,8 @@ export function imageBins(baseline: Baseline, statistics: Record<string, number>
   );
   const output = baseline.output.shares.map(() => 0);
   if ('detections' in result) {
-    if (baseline.output.kind === 'quantiles') for (const box of result.detections) output[binOf(baseline.output.edges, box.score)]! += 1;
+    if (baseline.output.kind === 'quantiles')
+      for (const box of result.detections) output[binOf(baseline.output.edges, box.score)]! += 1;
   } else {
     const bin = outputBin(baseline.output, result);
     if (bin !== undefined) output[bin]! += 1;

@@ -114,7 +114,11 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
     const annotatedKey = await request.annotate?.(answer.result, prepared.source);
     const measured = await statistics;
-    end = { result: answer.result, annotatedKey, ...(baseline && measured && { bins: imageBins(baseline, measured, answer.result) }) };
+    end = {
+      result: answer.result,
+      annotatedKey,
+      ...(baseline && measured && { bins: imageBins(baseline, measured, answer.result) }),
+    };
   } catch (error) {
     end = { error, quarantineKey: request.quarantineKey };
   }
