@@ -43,7 +43,7 @@ const DOMAINS = [
   {
     name: 'monitoring',
     holds:
-      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm, a canary’s two arms compared from records and the guard’s verdict and pass, the monthly audit report (report/)',
+      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm, the scheduled drift run, its stored reports and metrics, a canary’s two arms compared from records and the guard’s verdict and pass, the monthly audit report (report/)',
     mayImport: ['serving', 'records', 'platform'],
   },
   {

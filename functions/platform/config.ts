@@ -130,6 +130,8 @@ export const registryConfigSchema = z.object({
   ...apiAuth,
   ...guard,
   PREDICTIONS_TABLE: nonEmpty,
+  /** Where the scheduled drift reports are, the latest of which the drift route serves. */
+  RESULTS_BUCKET: nonEmpty,
 });
 /** The scheduled canary guard (functions/guard): reads the records and the lifecycle, appends its rollbacks. */
 export const guardConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...guard, PREDICTIONS_TABLE: nonEmpty });
@@ -148,6 +150,21 @@ export const lifecycleConfigSchema = z.extend(registryConfigSchema, {
    * waits for together (28 + 40 s), so a claim past it belongs to a replay that died. Tests shorten it.
    */
   REPLAY_LEASE_SECONDS: positiveInt(90),
+});
+/** The scheduled drift run (functions/drift): the records, the registry, and where its reports go. */
+export const driftConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...lifecycle,
+  PREDICTIONS_TABLE: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  /** The window each run measures, as often as it runs: 60 in AWS (hourly), a few minutes locally. */
+  DRIFT_WINDOW_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.positive())), 60),
+  /**
+   * How far behind the run's time its window ends: a CSV batch's record is dated when the batch starts and gets
+   * its bins when it ends, up to the batch function's 15 minutes later; a window measured sooner would miss it.
+   */
+  DRIFT_SETTLE_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.gte(0))), 15),
 });
 export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
 

@@ -45,7 +45,10 @@ export interface PredictionRecord {
   timeWarnings?: TimeSeriesWarning[];
   /** How many time warnings in all. */
   timeWarningCount?: number;
-  /** Tabular rows: where their values and answers fell among the version's baseline bins (drift, #24). */
+  /**
+   * Tabular rows, or a picture (its statistics, boxes and answer, serving/image-bins.ts): where they fell among the
+   * version's baseline bins (drift, #24).
+   */
   bins?: InputBins;
   /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
   processedRows?: number;

@@ -1,4 +1,4 @@
-import { createDocumentClient } from '../platform/aws';
+import { createDocumentClient, createS3Client } from '../platform/aws';
 import { ModelNotFoundError } from '../platform/errors';
 import { guardSettingsOf, registryConfigSchema, loadConfig } from '../platform/config';
 import { createAliasStore } from '../serving/aliases-dynamodb';
@@ -10,7 +10,10 @@ import { parseDriftQuery } from '../api/http/drift-query';
 import { parseShadowQuery } from '../api/http/shadow-query';
 import { shadowReport } from '../monitoring/shadow-report';
 import { SHADOW_ALIAS } from '../serving/routing';
-import { driftReport, type DriftSources } from '../monitoring/drift-report';
+import { driftReport } from '../monitoring/drift-report';
+import { registryDriftSources } from '../monitoring/drift-sources';
+import { createDriftReportStore } from '../monitoring/drift-store-s3';
+import { latestDrift } from '../monitoring/latest-drift';
 import { parseCanaryQuery } from '../api/http/canary-query';
 import { canaryReport, type CanarySources } from '../monitoring/canary-report';
 import { createModelRecords } from '../records/model-records-dynamodb';
@@ -24,13 +27,8 @@ const registry = createModelRegistry(config);
 const verifier = createApiKeyVerifier(config);
 const documents = createDocumentClient(config);
 const aliases = createAliasStore(documents, config.ALIASES_TABLE);
-const driftSources: DriftSources = {
-  records: createModelRecords(documents, config.PREDICTIONS_TABLE),
-  // Production's version (its alias, else the newest approved): what the model serves now, after a rollback too.
-  servedVersion: async (model) => (await registry.production(model)).metadata.version,
-  // Any version that answered, approved now or not: its records are measured against its own baseline.
-  baselineOf: async (model, version) => (await registry.inspect(model, version)).metadata.baseline,
-};
+const driftSources = registryDriftSources(registry, createModelRecords(documents, config.PREDICTIONS_TABLE));
+const driftReports = createDriftReportStore(createS3Client(config), config.RESULTS_BUCKET);
 
 const canarySources: CanarySources = {
   aliases,
@@ -52,7 +50,14 @@ async function lambdaHandler(event: APIGatewayProxyEventV2, context: Context): P
   const { model: name, version } = event.pathParameters ?? {};
   if (name) authorizeModel(caller, name);
   if (name && event.routeKey.endsWith('/drift')) {
-    return json(200, await driftReport(driftSources, name, parseDriftQuery(event.queryStringParameters ?? {}, new Date())));
+    const query = event.queryStringParameters ?? {};
+    const range = parseDriftQuery(query, new Date());
+    // No window named: the latest scheduled report (functions/drift); a window named: measured now.
+    const named = query.from !== undefined || query.to !== undefined;
+    return json(
+      200,
+      named ? await driftReport(driftSources, name, range) : await latestDrift(driftSources, driftReports, name, range),
+    );
   }
   if (name && event.routeKey.endsWith('/shadow')) {
     const range = parseShadowQuery(event.queryStringParameters ?? {}, new Date());

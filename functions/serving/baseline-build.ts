@@ -1,4 +1,5 @@
-import type { RowResult } from '../records/results';
+import type { PredictionResult, RowResult } from '../records/results';
+import { imageValues } from './image-bins';
 import { binOf, NUMERIC_BINS, type Baseline, type FeatureBaseline, type OutputBaseline } from './baseline';
 import type { ModelMetadata } from './model-spec';
 
@@ -69,4 +70,29 @@ export function buildBaseline(
       rows.map((row) => row.result),
     ),
   };
+}
+
+/**
+ * An image version's baseline from its evaluation pictures (#24): the statistics of each picture (and, for a
+ * detector, its boxes per frame), and its answers: label shares for a classifier, the boxes' score quantiles for a
+ * detector.
+ */
+export function buildImageBaseline(
+  metadata: Pick<ModelMetadata, 'output'>,
+  samples: ReadonlyArray<{ statistics: Record<string, number>; result: PredictionResult }>,
+  data: string,
+): Baseline {
+  const values = samples.map((sample) => imageValues(sample.statistics, sample.result));
+  const features = Object.keys(values[0] ?? {}).map((name) =>
+    numericBaseline(
+      name,
+      values.map((value) => value[name]!),
+    ),
+  );
+  // A detector's answers are its boxes' scores, binned as an anomaly score is (PSI's m stays the frames: a
+  // detector with more boxes than frames gets a threshold a little wide, never a narrow one).
+  const answers = samples.flatMap(({ result }): RowResult[] =>
+    'detections' in result ? result.detections.map((box) => ({ anomaly: 0, score: box.score })) : [result],
+  );
+  return { rows: samples.length, data, features, output: outputBaseline(metadata, answers) };
 }

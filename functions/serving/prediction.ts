@@ -16,6 +16,8 @@ import {
   type PredictionEnd,
 } from './prediction-record';
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
+import { imageStatistics } from './preprocessing/image-stats';
+import { imageBins } from './image-bins';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
 import { shadowAfterAnswer, type ShadowHandOver } from './shadow';
@@ -105,12 +107,21 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
       ? request.prepare(model)
       : await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits);
     preprocessMs = clock.elapsed();
+    // A picture for a version with a baseline: its statistics for drift (#24), measured while the model runs. They
+    // are only ever watched: a picture the model could read is never refused for them.
+    const baseline = request.prepare ? undefined : model.metadata.baseline;
+    const statistics = baseline && imageStatistics(request.bytes, prepared.source, deps.limits).catch(() => undefined);
     const answer = await deps.invokeInfer({ model, tensor: prepared.tensor, letterbox: prepared.letterbox });
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.
     answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
     const annotatedKey = await request.annotate?.(answer.result, prepared.source);
-    end = { result: answer.result, annotatedKey };
+    const measured = await statistics;
+    end = {
+      result: answer.result,
+      annotatedKey,
+      ...(baseline && measured && { bins: imageBins(baseline, measured, answer.result) }),
+    };
   } catch (error) {
     end = { error, quarantineKey: request.quarantineKey };
   }

@@ -11,6 +11,7 @@ import { createDocumentClient, createS3Client } from '../platform/aws';
 import { loadConfig, trainConfigSchema } from '../platform/config';
 import { VigieError } from '../platform/errors';
 import { logger } from '../platform/telemetry';
+import { reportTraining } from '../records/observability';
 import { ModelRegistry } from '../serving/registry';
 import { runTraining, type TrainDeps } from './run-training';
 import { headerText } from '../platform/header-text';
@@ -30,7 +31,7 @@ const deps: TrainDeps = {
   limits: { maxBytes: config.TRAINING_MAX_BYTES, maxRows: config.TRAINING_MAX_ROWS },
   codeCommit: config.VIGIE_CODE_COMMIT ?? null,
   ownerContact: config.MODEL_OWNER_CONTACT,
-  audit: (event) => logger.info('training', { audit: event }),
+  audit: reportTraining,
   now: () => new Date(),
 };
 

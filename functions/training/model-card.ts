@@ -2,6 +2,7 @@ import type { DataReport } from './profile';
 import type { LeaderboardEntry } from './search';
 import type { ImportProvenance } from './import/check-model';
 import { markdownInline } from '../platform/markdown-text';
+import { baselineLines } from './baseline-card';
 import type { ModelMetadata } from '../serving/model-spec';
 
 type Governance = NonNullable<ModelMetadata['governance']>;
@@ -155,6 +156,10 @@ export function modelCardJson(m: Registered) {
           description,
           sensitive: { sensitive_data: g.personalData.processesPersonalData ? g.personalData.categories : [] },
         })),
+        // What drift compares production windows with (#24).
+        ...(m.baseline
+          ? [{ name: 'drift baseline', description: baselineLines(m.baseline).join('; '), sensitive: { sensitive_data: [] } }]
+          : []),
       ],
     },
     quantitative_analysis: {
@@ -256,7 +261,7 @@ ${bullets(Object.entries(g.evaluationData).map(([name, description]) => `${name}
 ${automl.report ? `\n### Data report (what AutoML cleaned)\n${bullets(dataReportLines(automl.report).map(markdownInline))}\n` : ''}${
     automl.leaderboard ? `\n${leaderboardSection(automl.leaderboard, automl.metric, m.training.parameters.candidate)}` : ''
   }
-## Ethical considerations
+${m.baseline ? `## Drift baseline\nWhat \`vigie drift\` compares each window of production with (PSI per line, docs/architecture.md D20):\n${bullets(baselineLines(m.baseline).map(markdownInline))}\n\n` : ''}## Ethical considerations
 - Personal data: ${g.personalData.processesPersonalData ? `yes: ${g.personalData.categories.join('; ')}. Legal basis: ${g.personalData.legalBasis}. DPIA: ${g.personalData.dpiaReference}` : 'no'}
 ${bullets(g.ethicalConsiderations.map(({ risk, mitigation }) => `${risk}. Mitigation: ${mitigation}`))}
 

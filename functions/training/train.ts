@@ -9,6 +9,7 @@ import { profileTable, type DataReport } from './profile';
 import type { TrainingLimits } from '../platform/training-limits';
 import { readTrainingCsv, trainingInputError } from './read-csv';
 import { search, type LeaderboardEntry } from './search';
+import { heldOutBaseline } from './trained-baseline';
 
 export const SEED = 42;
 
@@ -182,5 +183,16 @@ export async function trainFromCsv(
       licence: { model: 'Trained by the Vigie platform for the uploader', data: 'As licensed by the uploader' },
     },
   } as ModelMetadata;
-  return { metadata, onnx, dataSha256, task: data.task, metric, dataReport: report, leaderboard: result.leaderboard, metrics };
+  // What drift compares production with (#24), stored beside the version from its first moment.
+  const baseline = heldOutBaseline(metadata, heldOutData, result.heldOutOutputs);
+  return {
+    metadata: { ...metadata, ...(baseline && { baseline }) },
+    onnx,
+    dataSha256,
+    task: data.task,
+    metric,
+    dataReport: report,
+    leaderboard: result.leaderboard,
+    metrics,
+  };
 }

@@ -10,10 +10,11 @@ import {
   type QueuedNotification,
   type S3Notification,
 } from './delivery-queue';
+import { scheduleDrift, type DriftScheduler } from './drift-scheduler';
 import { ensureTables, startDynamoDB, startS3 } from './emulators';
 import { guardTicker } from './guard-ticker';
 import { superviseOffline, type OfflineRestarts } from './offline';
-import { LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
+import { DEFAULT_DRIFT_EVERY_MINUTES, LOCAL_CREDENTIALS, stateFolders, type LocalSettings } from './settings';
 import { readStackResources } from './stack-resources';
 
 export interface LocalPlatform {
@@ -34,6 +35,8 @@ export interface LocalPlatform {
    * delivery can have, made deterministic for tests of what happens to an object between upload and processing.
    */
   holdDeliveries(): () => void;
+  /** The scheduled drift runs (settings.driftEveryMinutes), absent when they are off. */
+  drift: DriftScheduler | undefined;
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,8 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     VIGIE_DEAD_LETTERS_DIR: folders.deadLetters,
     // The asynchronous invocations (batches, trainings) retry as S3's notifications do.
     VIGIE_ASYNC_RETRY_DELAYS_MS: settings.retryDelaysMs.join(','),
+    // The window each drift run measures (serverless.yml param driftWindowMinutes): as long as the time between runs.
+    VIGIE_DRIFT_EVERY_MINUTES: String(settings.driftEveryMinutes > 0 ? settings.driftEveryMinutes : DEFAULT_DRIFT_EVERY_MINUTES),
     // serverless-offline runs every function in worker threads of one long-lived process; glibc gives each thread
     // an arena of its own and keeps what they freed, and past a large free it raises its mmap threshold so later
     // large buffers (tensors, CSV chunks) land in the heap and fragment it: that process never went back to its
@@ -199,9 +204,11 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
   });
 
   const guard = guardTicker(lambda, 'vigie-local-guard', settings.guardIntervalMs);
+  let drift: DriftScheduler | undefined;
   const stop = async () => {
     stopping = true;
     await guard.stop();
+    await drift?.stop();
     await offline.stop();
     lambda.destroy();
     await s3.close();
@@ -214,6 +221,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     throw error;
   }
   guard.start();
+  if (settings.driftEveryMinutes > 0) drift = scheduleDrift(lambda, settings.driftEveryMinutes * 60_000);
   return {
     settings,
     uploadsBucket: resources.uploadsBucket,
@@ -233,6 +241,7 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
         release();
       };
     },
+    drift,
     stop,
   };
 }

@@ -21,6 +21,11 @@ export interface LocalSettings {
   deliveryConcurrency: number;
   /** How often the canary guard runs (scripts/local/guard-ticker.ts; every minute in AWS); 5 s when unset. */
   guardIntervalMs?: number;
+  /**
+   * How often the scheduled drift run goes (EventBridge's hourly rule in AWS), each measuring the minutes since
+   * the last: a few minutes, so a person sees it move; 0 turns it off. `VIGIE_DRIFT_EVERY_MINUTES` sets it.
+   */
+  driftEveryMinutes: number;
   /** Where the functions reach S3, DynamoDB and the Lambda API, when not directly (fault-injection tests). */
   functionPorts?: { s3?: number; dynamodb?: number; lambda?: number };
 }
@@ -44,8 +49,11 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     apiKey: env.VIGIE_API_KEY ?? 'local-dev-key',
     retryDelaysMs: [2_000, 4_000],
     deliveryConcurrency: 4,
+    driftEveryMinutes: env.VIGIE_DRIFT_EVERY_MINUTES ? Number(env.VIGIE_DRIFT_EVERY_MINUTES) : DEFAULT_DRIFT_EVERY_MINUTES,
   };
 }
+
+export const DEFAULT_DRIFT_EVERY_MINUTES = 5;
 
 /**
  * The platforms the measurement scripts start for themselves: ports apart from `npm start`'s and the tests', the
@@ -69,6 +77,8 @@ export function measurementSettings(
     apiKey,
     retryDelaysMs: [2_000, 4_000],
     deliveryConcurrency: 4,
+    // A measurement measures the prediction paths alone.
+    driftEveryMinutes: 0,
   };
 }
 

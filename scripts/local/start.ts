@@ -31,6 +31,13 @@ Audit and GDPR (governance/README.md):
   npx vigie subjects export <id>                      (GET ${http}/v1/subjects/<id>/export)
   npx vigie subjects erase <id>                       (DELETE ${http}/v1/subjects/<id>)
 
+Monitoring:
+  npx vigie drift <model>                             drift against the baseline (${
+    settings.driftEveryMinutes > 0
+      ? `scheduled every ${settings.driftEveryMinutes} min, VIGIE_DRIFT_EVERY_MINUTES`
+      : 'scheduled runs off'
+  })
+
 Ctrl-C to stop.`);
 
 let stopping = false;

@@ -11,6 +11,18 @@ import { savedQueries } from '../../infra/queries.cjs';
 import { auditTemplate } from '../support/template-audit';
 import { layerFolder } from '../../scripts/build/serverless-print';
 import { functionNeeds } from '../support/function-needs';
+import { emittedMetrics } from '../support/emitted-metrics';
+import { reportPrediction, reportTraining } from '../../functions/records/observability';
+import { reportDrift } from '../../functions/monitoring/drift-observability';
+import {
+  DIMENSIONS,
+  DRIFT_METRICS,
+  ERRORS_BY_CODE_METRIC,
+  METRICS_NAMESPACE,
+  PREDICTION_METRICS,
+  SERVICE_NAME,
+  TRAINING_METRICS,
+} from '../../functions/platform/metric-names';
 
 /**
  * `serverless package` must work offline, and the CloudFormation it generates must pass cfn-lint: the deploy
@@ -278,5 +290,133 @@ describe('bundles and layers as Lambda runs them', () => {
     });
     console.warn(`function + layers, unzipped (MB): ${sizes.map((s) => `${s.name} ${(s.bytes / 1e6).toFixed(1)}`).join(', ')}`);
     for (const { name, bytes } of sizes) expect(bytes, name).toBeLessThan(120e6);
+  });
+});
+
+describe('the dashboard and alarms as code (#24)', () => {
+  // What the code's reporters really emit: a failed and a rejected prediction, a drift report, a training.
+  const prediction = {
+    predictionId: 'p',
+    requestId: 'r',
+    source: 'http',
+    model: 'iris',
+    modelVersion: '1.0.0',
+    timings: { preprocessMs: 0, inferenceMs: 1, totalMs: 2 },
+    createdAt: '2026-12-01T00:00:00.000Z',
+    expiresAt: 2_000_000_000,
+  } as const;
+  const emitted = emittedMetrics(() => {
+    reportPrediction({ ...prediction, status: 'failed', error: { code: 'inference-failed', message: 'm' } });
+    reportPrediction({ ...prediction, status: 'rejected', error: { code: 'invalid-input', message: 'm' } });
+    reportDrift({
+      model: 'iris',
+      version: '1.0.0',
+      window: { from: prediction.createdAt, to: prediction.createdAt, n: 60 },
+      status: 'ok',
+      alarm: false,
+      features: [{ name: 'a', psi: 0.01, threshold: 0.1, breach: false }],
+      output: { psi: 0.01, threshold: 0.1, breach: false },
+    });
+    reportTraining({
+      event: 'training',
+      schemaVersion: 1,
+      timestamp: prediction.createdAt,
+      requestId: 'r',
+      trainingId: 't',
+      source: 'http',
+      model: 'iris',
+      status: 'failed',
+      durationSeconds: 1,
+    } as Parameters<typeof reportTraining>[0]);
+  });
+  const emits = (namespace: string, name: string, dimensions: string[]) =>
+    emitted.some(
+      (metric) =>
+        metric.namespace === namespace && metric.name === name && metric.dimensions.join() === [...dimensions].sort().join(),
+    );
+  const ofType = (type: string) =>
+    Object.entries(template.Resources).filter(([, resource]) => resource.Type === type) as Array<
+      [string, { Properties: Record<string, unknown> }]
+    >;
+
+  it('graphs per model and version, with SEARCH expressions over metrics the code emits, everything an operator watches', () => {
+    const [dashboard, ...others] = ofType('AWS::CloudWatch::Dashboard');
+    expect(others).toEqual([]);
+    expect(dashboard![1].Properties.DashboardName).toBe('vigie-dev');
+    const body = JSON.parse((dashboard![1].Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
+      widgets: Array<{ properties: { metrics: unknown[][] } }>;
+    };
+    const searches = body.widgets.flatMap((widget) =>
+      widget.properties.metrics.flatMap((line) =>
+        line.flatMap((item) => {
+          const match = /^SEARCH\('\{([^}]+)\} MetricName="([^"]+)"', '(\w+)', \d+\)$/.exec(
+            (item as { expression?: string }).expression ?? '',
+          );
+          return match ? [{ schema: match[1]!.split(','), name: match[2]!, stat: match[3]! }] : [];
+        }),
+      ),
+    );
+    for (const { schema, name } of searches) {
+      const [namespace, ...dimensions] = schema;
+      expect(emits(namespace!, name, dimensions), `${schema.join()} ${name}`).toBe(true);
+      // Per model (and version): the SEARCH finds models trained after the deploy.
+      expect(dimensions).toContain(DIMENSIONS.model);
+    }
+    const graphed = (name: string) => searches.filter((search) => search.name === name).map((search) => search.stat);
+    expect(graphed(PREDICTION_METRICS.predictions)).toEqual(['Sum']);
+    expect(graphed(ERRORS_BY_CODE_METRIC)).toEqual(['Sum']);
+    expect(graphed(PREDICTION_METRICS.latency)).toEqual(['p50', 'p95']);
+    expect(graphed(PREDICTION_METRICS.rejections)).toEqual(['Sum']);
+    expect(graphed(DRIFT_METRICS.psiRatio)).toEqual(['Maximum']);
+    expect(graphed(DRIFT_METRICS.alarm)).toEqual(['Maximum']);
+    expect(graphed(TRAINING_METRICS.trainings)).toEqual(['Sum']);
+    expect(graphed(TRAINING_METRICS.failures)).toEqual(['Sum']);
+    expect(JSON.stringify(body)).toContain(
+      '"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","${PreprocessDeadLetterQueue.QueueName}"',
+    );
+  });
+
+  it('alarms on 5xx rate, p95 latency, dead letters, drift and failed trainings, M of N, missing data explicit, to vigie-dev-alerts', () => {
+    const [[topicId, topic]] = ofType('AWS::SNS::Topic') as [[string, { Properties: Record<string, unknown> }]];
+    expect(topic.Properties.TopicName).toBe('vigie-dev-alerts');
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm.DatapointsToAlarm as number).toBeGreaterThanOrEqual(1);
+      expect(alarm.DatapointsToAlarm as number).toBeLessThanOrEqual(alarm.EvaluationPeriods as number);
+      const dimensions = alarm.Dimensions as Array<{ Name: string; Value: unknown }>;
+      if (alarm.Namespace === METRICS_NAMESPACE) {
+        // The service-wide series of a metric the code emits.
+        expect(dimensions).toEqual([{ Name: DIMENSIONS.service, Value: SERVICE_NAME }]);
+        expect(emits(METRICS_NAMESPACE, alarm.MetricName as string, [DIMENSIONS.service]), String(alarm.MetricName)).toBe(true);
+      }
+    }
+    const watched = alarms.map((alarm) => `${alarm.MetricName}:${alarm.ExtendedStatistic ?? alarm.Statistic}`).sort();
+    expect(watched).toEqual(
+      [
+        `${PREDICTION_METRICS.failures}:Average`,
+        `${PREDICTION_METRICS.latency}:p95`,
+        'ApproximateNumberOfMessagesVisible:Maximum',
+        `${DRIFT_METRICS.alarm}:Maximum`,
+        `${TRAINING_METRICS.failures}:Sum`,
+      ].sort(),
+    );
+    const deadLetters = alarms.find((alarm) => alarm.Namespace === 'AWS/SQS')!;
+    expect(deadLetters.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['PreprocessDeadLetterQueue', 'QueueName'] } },
+    ]);
+  });
+
+  it('runs the drift function every hour, with a role that writes only its reports', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const drift = rules.find((rule) => JSON.stringify(rule.Targets).includes('DriftLambdaFunction'))!;
+    expect(drift).toMatchObject({ ScheduleExpression: 'rate(60 minutes)', State: 'ENABLED' });
+    const fn = template.Resources.DriftLambdaFunction!.Properties as { Environment: { Variables: Record<string, string> } };
+    expect(fn.Environment.Variables).toMatchObject({ DRIFT_WINDOW_MINUTES: '60', DRIFT_SETTLE_MINUTES: '15' });
+    expect(fn.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    const writes = JSON.stringify(template.Resources.DriftRole).match(/s3:PutObject[^}]*/g) ?? [];
+    expect(writes.join()).toContain('/drift/*');
+    expect(JSON.stringify(template.Resources.DriftRole)).not.toMatch(/PutItem|DeleteObject|UpdateItem/);
   });
 });

@@ -400,6 +400,8 @@ const ANSWERED_ELSEWHERE: Record<string, string> = {
   'model-imports': 'tests/integration/model-import.test.ts (an import, and a refused one)',
   'alias-moves': 'tests/integration/lifecycle.test.ts (moves, a rollback, the kill switch)',
   'time-warnings-per-model-per-day': 'tests/integration/tabular.test.ts (a real SKAB log with 30 s cut out)',
+  'drift-reports': 'tests/integration/drift-schedule.test.ts (the local scheduler’s reports)',
+  'drift-alarms': 'tests/integration/drift-schedule.test.ts (a shifted stream over scheduled windows)',
 };
 
 describe('every saved query', () => {

@@ -23,6 +23,8 @@ export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
   apiKey: 'integration-test-key',
   retryDelaysMs: [500, 1_500],
   deliveryConcurrency: 4,
+  // Off: a test's drift answers are measured on demand; tests/integration/drift-schedule.test.ts turns it on.
+  driftEveryMinutes: 0,
 };
 
 /**

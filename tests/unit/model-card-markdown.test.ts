@@ -32,3 +32,23 @@ describe('a model card with what a person typed in the approval (issue #20.19)',
     expect(modelCardMarkdown(digits)).toContain(`(${digits.governance.approval.notes})`);
   });
 });
+
+describe('a model card with its drift baseline (#24)', () => {
+  it('shows what the baseline was computed from, each feature binned, and the answers', () => {
+    const markdown = modelCardMarkdown(iris);
+    const section = markdown.slice(markdown.indexOf('## Drift baseline'), markdown.indexOf('## Ethical considerations'));
+    expect(section).toContain(`(${iris.baseline!.rows} rows)`);
+    for (const feature of iris.baseline!.features) expect(section).toContain(`- ${feature.name.replace('_', '\\_')}: `);
+    expect(section).toMatch(/- answers: setosa [\d.]+ %, versicolor [\d.]+ %, virginica [\d.]+ %/);
+    expect(modelCardMarkdown({ ...iris, baseline: undefined })).not.toContain('## Drift baseline');
+  });
+
+  it('shows a picture model’s statistics and its detector’s boxes per frame', () => {
+    const car = modelMetadataSchema.parse(
+      JSON.parse(readFileSync('models/car-detector/1.0.0/metadata.json', 'utf8')),
+    ) as Registered;
+    const markdown = modelCardMarkdown(car);
+    for (const name of ['width', 'height', 'brightness', 'contrast', 'boxes']) expect(markdown).toContain(`- ${name}: `);
+    expect(markdown).toMatch(/- answers: scores in \d+ quantile bins/);
+  });
+});

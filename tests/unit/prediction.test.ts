@@ -103,6 +103,20 @@ describe('runPrediction', () => {
     expect(d.reported).toEqual([outcome.record]);
   });
 
+  it('counts the picture in its version’s baseline bins: size, brightness, contrast and the answer (#24)', async () => {
+    const outcome = await runPrediction(deps(answering), request(png));
+    const baseline = metadata.baseline!;
+    const bins = outcome.record.bins!;
+    expect(bins.rows).toBe(1);
+    expect(Object.keys(bins.features).sort()).toEqual(['brightness', 'contrast', 'height', 'width']);
+    for (const feature of baseline.features) {
+      expect(bins.features[feature.name]).toHaveLength(feature.shares.length);
+      expect(bins.features[feature.name]!.reduce((sum, count) => sum + count, 0)).toBe(1);
+    }
+    // The answer '7' in its label's bin.
+    expect(bins.output[(baseline.output as { labels: string[] }).labels.indexOf('7')]).toBe(1);
+  });
+
   it('records bad input as rejected, without calling infer', async () => {
     let called = false;
     const d = deps(async (r) => {

@@ -137,7 +137,7 @@ export const predictionRecordSchema = z.object({
   bins: z.optional(
     described(
       z.object({ rows: z.int(), features: z.record(z.string(), z.array(z.int())), output: z.array(z.int()) }),
-      'tabular rows: how many values fell in each bin of the version’s baseline, missing last (drift)',
+      'tabular rows, or a picture’s statistics and answer: how many fell in each bin of the version’s baseline, missing last (drift)',
     ),
   ),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
@@ -237,4 +237,11 @@ export const driftSchema = z.object({
   alarm: described(z.boolean(), 'at least 3 of the last 5 windows of this length drifted'),
   features: z.array(z.object({ name: z.string(), ...psiFigure })),
   output: z.object(psiFigure),
+  generatedAt: z.optional(described(isoTime, 'a scheduled run’s report (functions/drift): when it was written')),
+  history: z.optional(
+    described(
+      z.array(z.object({ to: isoTime, status: z.enum(['ok', 'drift', 'not-enough-data']) })),
+      'a scheduled run’s report: this version’s last scheduled windows, oldest first, that the alarm counts',
+    ),
+  ),
 });

@@ -139,9 +139,11 @@ const V1_ROUTES: RouteDoc[] = [
     operationId: 'getModelDrift',
     summary: 'Whether the model’s recent inputs and answers moved away from its training data',
     description:
-      'PSI per feature and for the answers over [from, to] (the last hour by default) against the baseline of the ' +
+      'PSI per feature and for the answers over [from, to] against the baseline of the ' +
       'version that answered most of it, each with the threshold PSI passes only 1 % of the time with no change at ' +
-      'that window size; `not-enough-data` under 50 rows; `alarm` when 3 of the last 5 windows of this length drifted.',
+      'that window size; `not-enough-data` under 50 rows; `alarm` when 3 of the last 5 windows of this length drifted. ' +
+      'Without from and to: the latest report of the scheduled drift run (hourly; `generatedAt` and `history` say so), ' +
+      'or the last hour measured now when records arrived after that report or none was written yet.',
     tag: 'Models',
     permission: 'model',
     parameters: [

@@ -15,10 +15,11 @@ const figure = (psi: number, threshold: number, breach: boolean) =>
 async function drift(name: string, options: { from?: string; to?: string }, global: GlobalOptions): Promise<void> {
   const query = new URLSearchParams({ ...(options.from && { from: options.from }), ...(options.to && { to: options.to }) });
   const path = `/v1/models/${modelArgument(name)}/drift${query.size > 0 ? `?${query}` : ''}`;
-  const body = (await callApi(await apiTarget(global), path)) as DriftAnswer;
+  const body = (await callApi(await apiTarget(global), path)) as DriftAnswer & { generatedAt?: string };
+  const { generatedAt } = body;
   emit(global.json, body, () => [
     `${body.model} ${body.version}: ${body.status}${body.alarm ? ', ALARM (3 of the last 5 windows drifted)' : ''}`,
-    `  window ${body.window.from} → ${body.window.to}, ${body.window.n} row(s)`,
+    `  window ${body.window.from} → ${body.window.to}, ${body.window.n} row(s)${generatedAt ? ` (scheduled report of ${generatedAt})` : ''}`,
     ...body.features.map((feature) => `  ${feature.name.padEnd(24)} ${figure(feature.psi, feature.threshold, feature.breach)}`),
     `  ${'(answers)'.padEnd(24)} ${figure(body.output.psi, body.output.threshold, body.output.breach)}`,
   ]);
@@ -36,6 +37,8 @@ export function registerDrift(program: Command): void {
       `
 PSI per feature and for the answers, each against the threshold PSI passes only 1 % of the time when nothing
 changed at this window's size; "not-enough-data" under 50 rows; an alarm when 3 of the last 5 windows drifted.
+Without --from/--to: the latest report of the scheduled drift run (hourly; every few minutes under vigie start),
+or the last hour measured now when rows came in since that report.
 
 Examples:
   vigie drift sensor-anomaly
