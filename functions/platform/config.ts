@@ -56,6 +56,8 @@ const recording = {
   PREDICTIONS_TABLE: nonEmpty,
   /** Erasure tombstones (functions/records/erasure-ledger.ts), read by every path that records a subject. */
   ERASURES_TABLE: nonEmpty,
+  /** Hourly statistics counters (functions/records/prediction-stats.ts), added to by every path that records. */
+  STATS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: nonEmpty,
   INFER_ATTEMPTS: positiveInt(3),
@@ -82,6 +84,7 @@ export const batchConfigSchema = z.object({
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
   ERASURES_TABLE: nonEmpty,
+  STATS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
@@ -102,7 +105,8 @@ export const registryConfigSchema = z.object({
 });
 /** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
 export const lifecycleConfigSchema = registryConfigSchema;
-export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
+// GET /v1/models/{model}/stats (#24) reads the statistics counters.
+export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty, STATS_TABLE: nonEmpty });
 
 export const subjectsConfigSchema = z.object({
   ...awsEndpoints,

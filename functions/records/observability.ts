@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
 import type { PredictionRecord } from './records';
+import type { PredictionStats } from './prediction-stats';
 import { logger, metrics } from '../platform/telemetry';
 
 export function reportPrediction(record: PredictionRecord): void {
@@ -43,4 +44,23 @@ export function reportRejectedRows(
 /** Erasures and exports are themselves audited: who asked, about whom (pseudonyms), and how much was involved. */
 export function reportSubjectRequest(event: SubjectRequestAuditEvent): void {
   logger.info(event.event, { audit: event });
+}
+
+/**
+ * Adds a written record to the statistics (#24). Never throws: a prediction does not fail for its statistics; a
+ * failure is logged and counted (`StatsNotCounted`, per model and version), so the gap it leaves is known.
+ */
+export async function countInStats(stats: PredictionStats, record: PredictionRecord): Promise<void> {
+  try {
+    await stats.add(record);
+  } catch (error) {
+    logger.warn('prediction not counted in statistics', {
+      predictionId: record.predictionId,
+      model: record.model,
+      errorName: (error as Error).name,
+    });
+    metrics.addDimensions({ model: record.model, modelVersion: record.modelVersion ?? 'none' });
+    metrics.addMetric('StatsNotCounted', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
 }

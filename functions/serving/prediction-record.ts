@@ -4,6 +4,8 @@ import { errorCode, isPermanent, VigieError } from '../platform/errors';
 import { UNKNOWN_MODEL } from '../platform/model-name';
 import { erasedSince, type ErasureLedger } from '../records/erasure-ledger';
 import { expiryFor, type PredictionRecord, type PredictionStore } from '../records/records';
+import { countInStats } from '../records/observability';
+import type { PredictionStats } from '../records/prediction-stats';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 
 /**
@@ -36,6 +38,7 @@ export type PredictionEnd =
       | 'timeWarningCount'
       | 'processedRows'
       | 'bins'
+      | 'answers'
     >)
   | {
       error: unknown;
@@ -117,13 +120,16 @@ export function sha256Hex(bytes: Uint8Array): string {
 export interface RecordSink {
   store: PredictionStore;
   erasures: ErasureLedger;
+  /** The hourly counters statistics are read from (#24). */
+  stats: PredictionStats;
   report: (record: PredictionRecord) => void;
 }
 
 /**
  * Writes a prediction's record (unless a delivery already ended it) and reports it, unless the subject's erasure
  * overtook it. Checked after the write: an erasure that began before it either found this record or left a
- * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure.
+ * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure. A written
+ * record is counted in the statistics while that check runs (counters hold no one: an erased record stays counted).
  */
 export async function storeRecord(
   sink: RecordSink,
@@ -131,10 +137,14 @@ export async function storeRecord(
   receivedAt: Date,
 ): Promise<{ written: boolean; erased: boolean }> {
   const written = await sink.store.put(record);
-  if (written && record.subjectId && (await erasedSince(sink.erasures, record.subjectId, receivedAt))) {
+  if (!written) return { written, erased: false };
+  const counted = countInStats(sink.stats, record);
+  if (record.subjectId && (await erasedSince(sink.erasures, record.subjectId, receivedAt))) {
     await sink.store.delete(record.predictionId);
+    await counted;
     return { written: false, erased: true };
   }
-  if (written) sink.report(record);
+  sink.report(record);
+  await counted;
   return { written, erased: false };
 }

@@ -18,6 +18,7 @@ import {
 import { preprocessImage, type DecodeLimits, type PreparedInput } from './preprocessing';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
+import type { PredictionStats } from '../records/prediction-stats';
 
 /** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
 export interface PredictionDeps {
@@ -25,6 +26,8 @@ export interface PredictionDeps {
   invokeInfer: InvokeInfer;
   store: PredictionStore;
   erasures: ErasureLedger;
+  /** The hourly counters statistics are read from (#24). */
+  stats: PredictionStats;
   report: (record: PredictionRecord) => void;
   now: () => Date;
   limits: DecodeLimits & { maxBytes: number };

@@ -1,0 +1,103 @@
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  emptyCounts,
+  recordCounts,
+  slotOf,
+  STATS_RETENTION_DAYS,
+  type PredictionStats,
+  type StatsCounts,
+  type StatsItem,
+  type StatsSlot,
+} from './prediction-stats';
+
+/**
+ * The statistics table (infra/stats.yml): key `model`, sort key `slot` = `<hour>#<version>#<alias>` (empty when
+ * absent), so a model's hours are one Query in time order. Each counter is a top-level number attribute, named
+ * `<kind>:<key>` (`error:invalid-input`, `latency:171`, `label:setosa`), added to with ADD: concurrent writers
+ * never read, never conflict, and the first ADD creates the item.
+ */
+const SEPARATOR = '#';
+
+/** Counters with one value, and the maps whose keys become `<kind>:<key>` attributes. */
+const TOTALS = ['count', 'succeeded', 'rejected', 'failed', 'uncertain'] as const;
+const MAPS = { errors: 'error', latency: 'latency', labels: 'label', scores: 'score' } as const;
+const KIND_OF = Object.fromEntries(Object.entries(MAPS).map(([map, kind]) => [kind, map])) as Record<
+  string,
+  keyof typeof MAPS | undefined
+>;
+
+const slotKey = (slot: StatsSlot) => [slot.hour, slot.version ?? '', slot.alias ?? ''].join(SEPARATOR);
+
+function attributesOf(counts: StatsCounts): Record<string, number> {
+  const attributes: Record<string, number> = {};
+  for (const total of TOTALS) if (counts[total] !== 0) attributes[total] = counts[total];
+  for (const [map, kind] of Object.entries(MAPS) as Array<[keyof typeof MAPS, string]>) {
+    for (const [key, count] of Object.entries(counts[map])) if (count !== 0) attributes[`${kind}:${key}`] = count;
+  }
+  return attributes;
+}
+
+function countsOf(item: Record<string, unknown>): StatsCounts {
+  const counts = emptyCounts();
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value !== 'number') continue;
+    if ((TOTALS as readonly string[]).includes(name)) counts[name as (typeof TOTALS)[number]] = value;
+    const colon = name.indexOf(':');
+    const map = colon > 0 ? KIND_OF[name.slice(0, colon)] : undefined;
+    if (map) counts[map][name.slice(colon + 1)] = value;
+  }
+  return counts;
+}
+
+function itemOf(item: Record<string, unknown>): StatsItem {
+  const [hour = '', version = '', alias = ''] = String(item.slot).split(SEPARATOR);
+  return {
+    model: String(item.model),
+    hour,
+    ...(version !== '' && { version }),
+    ...(alias !== '' && { alias }),
+    counts: countsOf(item),
+  };
+}
+
+/** Epoch seconds at which TTL deletes an hour's item. */
+const expiryOf = (hour: string) => Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + STATS_RETENTION_DAYS * 86_400;
+
+export function createPredictionStats(documents: DynamoDBDocumentClient, table: string): PredictionStats {
+  return {
+    async add(record) {
+      const slot = slotOf(record);
+      const attributes = Object.entries(attributesOf(recordCounts(record)));
+      // A batch of an empty file counts nothing (and an empty ADD is no expression).
+      if (attributes.length === 0) return;
+      const names = Object.fromEntries(attributes.map(([name], i) => [`#c${i}`, name]));
+      const values = Object.fromEntries(attributes.map(([, count], i) => [`:c${i}`, count]));
+      await documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { model: slot.model, slot: slotKey(slot) },
+          UpdateExpression: `SET expiresAt = :expiresAt ADD ${attributes.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':expiresAt': expiryOf(slot.hour) },
+        }),
+      );
+    },
+    async *read(model, fromHour, toHour) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: '#model = :model AND #slot BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#model': 'model', '#slot': 'slot' },
+            // Every slot of the last hour sorts before its hour followed by a character above '#'.
+            ExpressionAttributeValues: { ':model': model, ':from': fromHour, ':to': `${toHour}${SEPARATOR}\uffff` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = page.LastEvaluatedKey;
+        for (const item of page.Items ?? []) yield itemOf(item);
+      } while (start);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { answerCounts, type AnswerCounts } from './answer-counts';
+import { addCounts, bucketOf, type BucketCounts } from './log-histogram';
+import type { PredictionRecord } from './records';
+
+/**
+ * Statistics kept as counters (#24, docs/architecture.md D21-stats): one item per model, hour, version and alias,
+ * to which every record adds what it counts as it is written, so that 30 days of a model read ≤ 720 items per
+ * version and alias, however many predictions they hold. Counters only: no identifier, no input, no answer of
+ * anyone in particular; they outlive the records (STATS_RETENTION_DAYS) for the monthly report.
+ */
+export interface StatsCounts {
+  /** Predictions: 1 per single prediction, a multi-row request or batch its rows (or 1 when it failed as a whole). */
+  count: number;
+  succeeded: number;
+  /** Refused for good: single predictions and files refused, rows refused for their values. */
+  rejected: number;
+  /** Failed and retryable (a retried prediction that then succeeds counts in both). */
+  failed: number;
+  /** Records that did not succeed, per error code. */
+  errors: Record<string, number>;
+  /** Each request's `timings.totalMs`, per log bucket; a batch's run is no request latency and is not counted. */
+  latency: BucketCounts;
+  labels: Record<string, number>;
+  scores: BucketCounts;
+  uncertain: number;
+}
+
+/** Where a record's counts go: its model, the hour it was made in, the version and alias that answered. */
+export interface StatsSlot {
+  model: string;
+  /** `YYYY-MM-DDTHH` (UTC), as the record's `createdAt` begins. */
+  hour: string;
+  /** Absent when the input was refused before a version was chosen, or the prediction named its version. */
+  version?: string;
+  alias?: string;
+}
+
+export interface StatsItem extends StatsSlot {
+  counts: StatsCounts;
+}
+
+/** The port statistics are kept through; prediction-stats-dynamodb.ts is its DynamoDB adapter. */
+export interface PredictionStats {
+  /** Adds a written record's counts to its hour's item. */
+  add(record: PredictionRecord): Promise<void>;
+  /** The items of a model from the hour `fromHour` to the hour `toHour`, both included, in hour order. */
+  read(model: string, fromHour: string, toHour: string): AsyncIterable<StatsItem>;
+}
+
+/** How long the counters are kept: 13 months, so that a yearly comparison and every monthly report find them. */
+export const STATS_RETENTION_DAYS = 400;
+
+export const hourOf = (iso: string) => iso.slice(0, 13);
+
+export function emptyCounts(): StatsCounts {
+  return { count: 0, succeeded: 0, rejected: 0, failed: 0, errors: {}, latency: {}, labels: {}, scores: {}, uncertain: 0 };
+}
+
+/** Adds `from` into `into` (and returns it). */
+export function addStats(into: StatsCounts, from: Readonly<StatsCounts>): StatsCounts {
+  into.count += from.count;
+  into.succeeded += from.succeeded;
+  into.rejected += from.rejected;
+  into.failed += from.failed;
+  into.uncertain += from.uncertain;
+  addCounts(into.errors, from.errors);
+  addCounts(into.latency, from.latency);
+  addCounts(into.labels, from.labels);
+  addCounts(into.scores, from.scores);
+  return into;
+}
+
+function outcomeCounts(record: PredictionRecord): Pick<StatsCounts, 'count' | 'succeeded' | 'rejected' | 'failed'> {
+  const result = record.result;
+  if (result && 'rows' in result) {
+    const { rows, succeededRows, rejectedRows } = result;
+    return { count: rows, succeeded: succeededRows, rejected: rejectedRows, failed: 0 };
+  }
+  const one = (status: PredictionRecord['status']) => (record.status === status ? 1 : 0);
+  return { count: 1, succeeded: one('succeeded'), rejected: one('rejected'), failed: one('failed') };
+}
+
+/** What one record adds to its hour's statistics. */
+export function recordCounts(record: PredictionRecord): StatsCounts {
+  const result = record.result;
+  const answers: AnswerCounts = result && !('rows' in result) ? answerCounts(result) : (record.answers ?? {});
+  // Only a CSV batch's record carries `processedRows`, whether it ended well or not.
+  const batch = record.processedRows !== undefined;
+  return {
+    ...outcomeCounts(record),
+    errors: record.error ? { [record.error.code]: 1 } : {},
+    latency: batch ? {} : { [bucketOf(record.timings.totalMs)]: 1 },
+    labels: answers.labels ?? {},
+    scores: answers.scores ?? {},
+    uncertain: answers.uncertain ?? 0,
+  };
+}
+
+/** The slot a record counts in. */
+export function slotOf(record: PredictionRecord): StatsSlot {
+  return {
+    model: record.model,
+    hour: hourOf(record.createdAt),
+    ...(record.modelVersion !== undefined && { version: record.modelVersion }),
+    ...(record.alias !== undefined && { alias: record.alias }),
+  };
+}
