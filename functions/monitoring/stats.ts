@@ -92,6 +92,13 @@ export function wholeHours(range: StatsRange) {
   return { fromHour, toHour, from: hourStart(fromHour), to: end };
 }
 
+/** Versions and aliases in code-point order, the ones with none last. */
+function compareNullLast(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null || b === null) return a === null ? 1 : -1;
+  return a < b ? -1 : 1;
+}
+
 interface Tally {
   version: string | null;
   alias: string | null;
@@ -120,7 +127,7 @@ export async function modelStats(
     tally.buckets.set(start, addStats(bucket, item.counts));
   }
   const series = [...tallies.values()]
-    .sort((a, b) => (a.version ?? '~').localeCompare(b.version ?? '~') || (a.alias ?? '~').localeCompare(b.alias ?? '~'))
+    .sort((a, b) => compareNullLast(a.version, b.version) || compareNullLast(a.alias, b.alias))
     .map((tally) => ({
       version: tally.version,
       alias: tally.alias,
@@ -149,7 +156,7 @@ export async function versionFigures(
     totals.set(version, addStats(totals.get(version) ?? emptyCounts(), item.counts));
   }
   return [...totals.entries()]
-    .sort(([a], [b]) => (a ?? '~').localeCompare(b ?? '~'))
+    .sort(([a], [b]) => compareNullLast(a, b))
     .map(([version, counts]) => ({
       version,
       ...figuresOf(counts),

@@ -4,7 +4,7 @@
  * magnitudes in (γ^(i−1), γ^i], γ = (1 + α) / (1 − α), and answers with 2γ^i / (γ + 1): every quantile read
  * from it is within a relative error α of the exact one (nearest rank), however many histograms were merged.
  * Magnitudes under SMALLEST count as 0 (an absolute error under SMALLEST); negative values (regression outputs)
- * have buckets of their own, keyed `-i`.
+ * have buckets of their own, keyed `-i` (indexes are offset to stay positive).
  */
 
 /** The relative error every quantile is within: 2 %. */
@@ -14,12 +14,14 @@ const LOG_GAMMA = Math.log(GAMMA);
 
 /** Below this magnitude a value counts as 0 (latencies are kept to 0.01 ms; scores are far coarser than this). */
 export const SMALLEST = 1e-6;
+/** Added to every index, so that magnitudes under 1 (negative indexes) keep a key without a sign of their own. */
+const OFFSET = 1 - Math.ceil(Math.log(SMALLEST) / LOG_GAMMA);
 
 /** The bucket of a value: `0`, `i` or `-i` (a string, as it becomes a counter's name). */
 export function bucketOf(value: number): string {
   const magnitude = Math.abs(value);
   if (!(magnitude >= SMALLEST)) return '0';
-  const index = Math.ceil(Math.log(magnitude) / LOG_GAMMA);
+  const index = Math.ceil(Math.log(magnitude) / LOG_GAMMA) + OFFSET;
   return value < 0 ? `-${index}` : `${index}`;
 }
 
@@ -27,7 +29,7 @@ export function bucketOf(value: number): string {
 export function bucketValue(bucket: string): number {
   if (bucket === '0') return 0;
   const negative = bucket.startsWith('-');
-  const index = Number(negative ? bucket.slice(1) : bucket);
+  const index = Number(negative ? bucket.slice(1) : bucket) - OFFSET;
   const value = (2 * Math.pow(GAMMA, index)) / (GAMMA + 1);
   return negative ? -value : value;
 }
