@@ -1,12 +1,19 @@
 import { quantile, type BucketCounts } from '../records/log-histogram';
-import { addStats, emptyCounts, hourOf, type PredictionStats, type StatsCounts } from '../records/prediction-stats';
+import {
+  addStats,
+  emptyCounts,
+  periodOf,
+  type PredictionStats,
+  type StatsCounts,
+  type StatsInterval,
+} from '../records/prediction-stats';
 
 /**
- * Statistics of a model over time (#24, GET /v1/models/{model}/stats): its hourly counters
- * (records/prediction-stats.ts) added up per version and alias, per hour or day, and over the whole range.
- * Ranges are whole hours: `from` is taken back to the start of its hour and `to` on to the end of its own.
+ * Statistics of a model over time (#24, GET /v1/models/{model}/stats): its hourly or daily counters
+ * (records/prediction-stats.ts) per version and alias, and added up over the whole range. Ranges are whole
+ * periods: `from` is taken back to the start of its hour (day) and `to` on to the end of its own.
  */
-export type StatsInterval = 'hour' | 'day';
+export type { StatsInterval };
 
 export interface StatsRange {
   from: string;
@@ -43,7 +50,7 @@ export interface StatsSeries {
 
 export interface ModelStats {
   model: string;
-  /** The whole hours covered: from the start of `from`'s hour to the end of `to`'s. */
+  /** The whole hours (days) covered: from the start of `from`'s to the end of `to`'s. */
   from: string;
   to: string;
   interval: StatsInterval;
@@ -81,15 +88,15 @@ export function figuresOf(counts: StatsCounts): StatsFigures {
   };
 }
 
-const hourStart = (hour: string) => `${hour}:00:00.000Z`;
-const bucketStart = (hour: string, interval: StatsInterval) => hourStart(interval === 'day' ? `${hour.slice(0, 10)}T00` : hour);
+const PERIOD_MS: Record<StatsInterval, number> = { hour: 3_600_000, day: 86_400_000 };
+const periodStart = (period: string) => new Date(period.length === 10 ? period : `${period}:00:00Z`).toISOString();
 
-/** The whole hours a range covers, as ISO times and as the counters' hours. */
-export function wholeHours(range: StatsRange) {
-  const fromHour = hourOf(new Date(range.from).toISOString());
-  const toHour = hourOf(new Date(range.to).toISOString());
-  const end = new Date(Date.parse(hourStart(toHour)) + 3_600_000).toISOString();
-  return { fromHour, toHour, from: hourStart(fromHour), to: end };
+/** The whole periods a range covers, as ISO times and as the counters' periods. */
+export function wholePeriods(range: StatsRange, interval: StatsInterval) {
+  const first = periodOf(new Date(range.from).toISOString(), interval);
+  const last = periodOf(new Date(range.to).toISOString(), interval);
+  const end = new Date(Date.parse(periodStart(last)) + PERIOD_MS[interval]).toISOString();
+  return { first, last, from: periodStart(first), to: end };
 }
 
 /** Versions and aliases in code-point order, the ones with none last. */
@@ -113,16 +120,16 @@ export async function modelStats(
   range: StatsRange,
   interval: StatsInterval,
 ): Promise<ModelStats> {
-  const hours = wholeHours(range);
+  const periods = wholePeriods(range, interval);
   const tallies = new Map<string, Tally>();
-  for await (const item of stats.read(model, hours.fromHour, hours.toHour)) {
+  for await (const item of stats.read(model, interval, periods.first, periods.last)) {
     const version = item.version ?? null;
     const alias = item.alias ?? null;
     const key = JSON.stringify([version, alias]);
     let tally = tallies.get(key);
     if (!tally) tallies.set(key, (tally = { version, alias, total: emptyCounts(), buckets: new Map() }));
     addStats(tally.total, item.counts);
-    const start = bucketStart(item.hour, interval);
+    const start = periodStart(item.period);
     const bucket = tally.buckets.get(start) ?? emptyCounts();
     tally.buckets.set(start, addStats(bucket, item.counts));
   }
@@ -136,22 +143,22 @@ export async function modelStats(
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([start, counts]) => ({ start, ...figuresOf(counts) })),
     }));
-  return { model, from: hours.from, to: hours.to, interval, series };
+  return { model, from: periods.from, to: periods.to, interval, series };
 }
 
 /**
- * Each version's figures over a range, its aliases together (version null: refused before one was chosen):
- * volume, error and rejection counts, latency, uncertain share, for the monthly audit report and any reader that
- * wants a period's totals rather than a series.
+ * Each version's figures over a range of whole days, its aliases together (version null: refused before one was
+ * chosen): volume, error and rejection rates, latency, uncertain share, label shares or score quantiles, for the
+ * monthly audit report and any reader that wants a period's totals rather than a series.
  */
 export async function versionFigures(
   stats: PredictionStats,
   model: string,
   range: StatsRange,
 ): Promise<Array<{ version: string | null; errorRate: number; rejectionRate: number } & StatsFigures>> {
-  const hours = wholeHours(range);
+  const days = wholePeriods(range, 'day');
   const totals = new Map<string | null, StatsCounts>();
-  for await (const item of stats.read(model, hours.fromHour, hours.toHour)) {
+  for await (const item of stats.read(model, 'day', days.first, days.last)) {
     const version = item.version ?? null;
     totals.set(version, addStats(totals.get(version) ?? emptyCounts(), item.counts));
   }

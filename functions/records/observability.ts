@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
 import type { PredictionRecord } from './records';
-import type { PredictionStats } from './prediction-stats';
+import { recordCounts, slotOf, type PredictionStats } from './prediction-stats';
 import { logger, metrics } from '../platform/telemetry';
 
 export function reportPrediction(record: PredictionRecord): void {
@@ -52,7 +52,7 @@ export function reportSubjectRequest(event: SubjectRequestAuditEvent): void {
  */
 export async function countInStats(stats: PredictionStats, record: PredictionRecord): Promise<void> {
   try {
-    await stats.add(record);
+    await stats.add(slotOf(record), recordCounts(record));
   } catch (error) {
     logger.warn('prediction not counted in statistics', {
       predictionId: record.predictionId,

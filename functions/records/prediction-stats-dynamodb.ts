@@ -1,18 +1,18 @@
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   emptyCounts,
-  recordCounts,
-  slotOf,
   STATS_RETENTION_DAYS,
   type PredictionStats,
   type StatsCounts,
+  type StatsInterval,
   type StatsItem,
-  type StatsSlot,
 } from './prediction-stats';
 
 /**
- * The statistics table (infra/stats.yml): key `model`, sort key `slot` = `<hour>#<version>#<alias>` (empty when
- * absent), so a model's hours are one Query in time order. Each counter is a top-level number attribute, named
+ * The statistics table (infra/stats.yml): key `model`, sort key `slot` = `h#<hour>#<version>#<alias>` or
+ * `d#<day>#<version>#<alias>` (empty when absent), so a model's hours, or its days, are one Query in time order.
+ * Each record adds to its hour and to its day (two UpdateItems, at once): a 30-day range per day reads 30 items
+ * per version and alias, not 720 (docs/benchmarks.md, "Statistics on a million records"). Each counter is a top-level number attribute, named
  * `<kind>:<key>` (`error:invalid-input`, `latency:171`, `label:setosa`), added to with ADD: concurrent writers
  * never read, never conflict, and the first ADD creates the item.
  */
@@ -26,7 +26,10 @@ const KIND_OF = Object.fromEntries(Object.entries(MAPS).map(([map, kind]) => [ki
   keyof typeof MAPS | undefined
 >;
 
-const slotKey = (slot: StatsSlot) => [slot.hour, slot.version ?? '', slot.alias ?? ''].join(SEPARATOR);
+const PREFIX: Record<StatsInterval, string> = { hour: 'h', day: 'd' };
+const periodKey = (interval: StatsInterval, period: string) => `${PREFIX[interval]}${SEPARATOR}${period}`;
+const slotKey = (interval: StatsInterval, period: string, version = '', alias = '') =>
+  [periodKey(interval, period), version, alias].join(SEPARATOR);
 
 function attributesOf(counts: StatsCounts): Record<string, number> {
   const attributes: Record<string, number> = {};
@@ -50,39 +53,46 @@ function countsOf(item: Record<string, unknown>): StatsCounts {
 }
 
 function itemOf(item: Record<string, unknown>): StatsItem {
-  const [hour = '', version = '', alias = ''] = String(item.slot).split(SEPARATOR);
+  const [, period = '', version = '', alias = ''] = String(item.slot).split(SEPARATOR);
   return {
     model: String(item.model),
-    hour,
+    period,
     ...(version !== '' && { version }),
     ...(alias !== '' && { alias }),
     counts: countsOf(item),
   };
 }
 
-/** Epoch seconds at which TTL deletes an hour's item. */
+/** Epoch seconds at which TTL deletes the items of an hour (and of its day). */
 const expiryOf = (hour: string) => Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + STATS_RETENTION_DAYS * 86_400;
 
 export function createPredictionStats(documents: DynamoDBDocumentClient, table: string): PredictionStats {
   return {
-    async add(record) {
-      const slot = slotOf(record);
-      const attributes = Object.entries(attributesOf(recordCounts(record)));
+    async add({ model, hour, version, alias }, counts) {
+      const attributes = Object.entries(attributesOf(counts));
       // A batch of an empty file counts nothing (and an empty ADD is no expression).
       if (attributes.length === 0) return;
-      const names = Object.fromEntries(attributes.map(([name], i) => [`#c${i}`, name]));
-      const values = Object.fromEntries(attributes.map(([, count], i) => [`:c${i}`, count]));
-      await documents.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { model: slot.model, slot: slotKey(slot) },
-          UpdateExpression: `SET expiresAt = :expiresAt ADD ${attributes.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':expiresAt': expiryOf(slot.hour) },
-        }),
+      const update = {
+        TableName: table,
+        UpdateExpression: `SET expiresAt = :expiresAt ADD ${attributes.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(attributes.map(([name], i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(attributes.map(([, count], i) => [`:c${i}`, count])),
+          ':expiresAt': expiryOf(hour),
+        },
+      };
+      await Promise.all(
+        (
+          [
+            ['hour', hour],
+            ['day', hour.slice(0, 10)],
+          ] as const
+        ).map(([interval, period]) =>
+          documents.send(new UpdateCommand({ ...update, Key: { model, slot: slotKey(interval, period, version, alias) } })),
+        ),
       );
     },
-    async *read(model, fromHour, toHour) {
+    async *read(model, interval, from, to) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await documents.send(
@@ -90,8 +100,12 @@ export function createPredictionStats(documents: DynamoDBDocumentClient, table: 
             TableName: table,
             KeyConditionExpression: '#model = :model AND #slot BETWEEN :from AND :to',
             ExpressionAttributeNames: { '#model': 'model', '#slot': 'slot' },
-            // Every slot of the last hour sorts before its hour followed by a character above '#'.
-            ExpressionAttributeValues: { ':model': model, ':from': fromHour, ':to': `${toHour}${SEPARATOR}\uffff` },
+            // Every slot of the last period sorts before it followed by a character above '#'.
+            ExpressionAttributeValues: {
+              ':model': model,
+              ':from': periodKey(interval, from),
+              ':to': `${periodKey(interval, to)}${SEPARATOR}\uffff`,
+            },
             ExclusiveStartKey: start,
           }),
         );

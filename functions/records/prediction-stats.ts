@@ -3,10 +3,11 @@ import { addCounts, bucketOf, type BucketCounts } from './log-histogram';
 import type { PredictionRecord } from './records';
 
 /**
- * Statistics kept as counters (#24, docs/architecture.md D21-stats): one item per model, hour, version and alias,
- * to which every record adds what it counts as it is written, so that 30 days of a model read ≤ 720 items per
- * version and alias, however many predictions they hold. Counters only: no identifier, no input, no answer of
- * anyone in particular; they outlive the records (STATS_RETENTION_DAYS) for the monthly report.
+ * Statistics kept as counters (#24, docs/architecture.md D21-stats): one item per model, hour, version and alias
+ * and one per model, day, version and alias, to both of which every record adds what it counts as it is written,
+ * so that 30 days of a model read 30 items per version and alias (or 24 per day, hour by hour), however many
+ * predictions they hold. Counters only: no identifier, no input, no answer of anyone in particular; they outlive
+ * the records (STATS_RETENTION_DAYS) for the monthly report.
  */
 export interface StatsCounts {
   /** Predictions: 1 per single prediction, a multi-row request or batch its rows (or 1 when it failed as a whole). */
@@ -25,7 +26,10 @@ export interface StatsCounts {
   uncertain: number;
 }
 
-/** Where a record's counts go: its model, the hour it was made in, the version and alias that answered. */
+/** The periods counters are kept for. */
+export type StatsInterval = 'hour' | 'day';
+
+/** Where a record's counts go: its model, the hour it was made in (and so its day), the version and alias that answered. */
 export interface StatsSlot {
   model: string;
   /** `YYYY-MM-DDTHH` (UTC), as the record's `createdAt` begins. */
@@ -35,22 +39,25 @@ export interface StatsSlot {
   alias?: string;
 }
 
-export interface StatsItem extends StatsSlot {
+/** One period's counters: `period` is `YYYY-MM-DDTHH` (hour) or `YYYY-MM-DD` (day), UTC. */
+export interface StatsItem extends Omit<StatsSlot, 'hour'> {
+  period: string;
   counts: StatsCounts;
 }
 
 /** The port statistics are kept through; prediction-stats-dynamodb.ts is its DynamoDB adapter. */
 export interface PredictionStats {
-  /** Adds a written record's counts to its hour's item. */
-  add(record: PredictionRecord): Promise<void>;
-  /** The items of a model from the hour `fromHour` to the hour `toHour`, both included, in hour order. */
-  read(model: string, fromHour: string, toHour: string): AsyncIterable<StatsItem>;
+  /** Adds counts to the slot's hour and day (a written record's: `recordCounts`, `slotOf`; or many records' at once). */
+  add(slot: StatsSlot, counts: StatsCounts): Promise<void>;
+  /** A model's items of one interval from period `from` to period `to`, both included, in time order. */
+  read(model: string, interval: StatsInterval, from: string, to: string): AsyncIterable<StatsItem>;
 }
 
 /** How long the counters are kept: 13 months, so that a yearly comparison and every monthly report find them. */
 export const STATS_RETENTION_DAYS = 400;
 
-export const hourOf = (iso: string) => iso.slice(0, 13);
+/** The hour or day an ISO time (UTC, as records write it) falls in. */
+export const periodOf = (iso: string, interval: StatsInterval) => iso.slice(0, interval === 'hour' ? 13 : 10);
 
 export function emptyCounts(): StatsCounts {
   return { count: 0, succeeded: 0, rejected: 0, failed: 0, errors: {}, latency: {}, labels: {}, scores: {}, uncertain: 0 };
@@ -100,7 +107,7 @@ export function recordCounts(record: PredictionRecord): StatsCounts {
 export function slotOf(record: PredictionRecord): StatsSlot {
   return {
     model: record.model,
-    hour: hourOf(record.createdAt),
+    hour: periodOf(record.createdAt, 'hour'),
     ...(record.modelVersion !== undefined && { version: record.modelVersion }),
     ...(record.alias !== undefined && { alias: record.alias }),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordCounts } from '../../functions/records/prediction-stats';
+import { recordCounts, slotOf } from '../../functions/records/prediction-stats';
 import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 import { AnswerTally } from '../../functions/records/answer-counts';
 import { bucketOf } from '../../functions/records/log-histogram';
@@ -76,7 +76,7 @@ describe('statistics over a range', () => {
       record({ modelVersion: undefined, alias: undefined, status: 'rejected', error: { code: 'invalid-input', message: '' } }),
       record({ createdAt: '2026-12-04T00:00:00.000Z', result: answer('setosa') }),
     ];
-    for (const r of written) await stats.add(r);
+    for (const r of written) await stats.add(slotOf(r), recordCounts(r));
 
     const hourly = await modelStats(stats, 'iris', { from: '2026-12-03T10:30:00Z', to: '2026-12-03T11:59:00Z' }, 'hour');
     expect(hourly.from).toBe('2026-12-03T10:00:00.000Z');

@@ -6,8 +6,11 @@ import { isoTimeField, parseQuery, timeRange } from './time-range';
 
 /** The range statistics cover when none is named: the day before `to` (now). */
 const DEFAULT_RANGE_MS = 24 * 60 * 60 * 1000;
-/** The longest range one request reads: 93 days (a quarter), ≤ 2,232 hourly items per version and alias. */
-export const MAX_STATS_DAYS = 93;
+/**
+ * The longest range one request reads, per interval: 7 days hour by hour (168 items per version and alias), a
+ * year day by day (366): longer hourly series cost seconds to read (docs/benchmarks.md) and belong to dashboards.
+ */
+export const MAX_STATS_DAYS: Record<StatsInterval, number> = { hour: 7, day: 366 };
 
 export const statsQueryFields = {
   from: isoTimeField,
@@ -26,8 +29,10 @@ export function parseStatsQuery(raw: Record<string, string | undefined>, now: Da
   const query = parseQuery(statsQuerySchema, raw);
   const to = query.to ?? now.toISOString();
   const range = timeRange(query.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString(), to, now);
-  if (Date.parse(range.to) - Date.parse(range.from) > MAX_STATS_DAYS * 86_400_000) {
-    throw new InvalidInputError('invalid-query', `from: at most ${MAX_STATS_DAYS} days before to`);
+  const longest = MAX_STATS_DAYS[query.interval];
+  if (Date.parse(range.to) - Date.parse(range.from) > longest * 86_400_000) {
+    const day = query.interval === 'hour' ? ' (longer ranges: interval=day)' : '';
+    throw new InvalidInputError('invalid-query', `from: at most ${longest} days before to with interval=${query.interval}${day}`);
   }
   return { ...range, interval: query.interval };
 }

@@ -29,8 +29,8 @@ const statsFiguresFields = {
 /** GET /v1/models/{model}/stats and `vigie stats --json` (#24). */
 export const statsSchema = z.object({
   model: z.string(),
-  from: described(z.iso.datetime(), 'the start of `from`’s hour'),
-  to: described(z.iso.datetime(), 'the end of `to`’s hour'),
+  from: described(z.iso.datetime(), 'the start of `from`’s hour (day)'),
+  to: described(z.iso.datetime(), 'the end of `to`’s hour (day)'),
   interval: z.enum(['hour', 'day']),
   series: z.array(
     z.object({
@@ -52,8 +52,8 @@ export const STATS_ROUTE: RouteDoc = {
   summary: 'What the model did over a time range, per version and alias, per hour or day',
   description:
     'Counts, errors by code, rejections, latency p50/p95, label shares or score quantiles and the uncertain share, ' +
-    'read from hourly counters that every prediction record (CSV batch rows included) adds to: whole hours, ' +
-    `at most ${MAX_STATS_DAYS} days, the last day by default.`,
+    'read from hourly and daily counters that every prediction record (CSV batch rows included) adds to: whole ' +
+    `hours (at most ${MAX_STATS_DAYS.hour} days) or whole days (at most ${MAX_STATS_DAYS.day}), the last day by default.`,
   tag: 'Predictions',
   permission: 'predictions:read',
   parameters: [
