@@ -37,9 +37,9 @@ export function bucketValue(bucket: string): number {
 /** Counts per bucket, as records and statistics items keep them. */
 export type BucketCounts = Record<string, number>;
 
-/** Adds `from`'s counts into `into` (and returns it). */
-export function addCounts(into: BucketCounts, from: Readonly<BucketCounts>): BucketCounts {
-  for (const [bucket, count] of Object.entries(from)) into[bucket] = (into[bucket] ?? 0) + count;
+/** Adds `from`'s counts (times `factor`) into `into`, and returns it. */
+export function addCounts(into: BucketCounts, from: Readonly<BucketCounts>, factor = 1): BucketCounts {
+  for (const [bucket, count] of Object.entries(from)) into[bucket] = (into[bucket] ?? 0) + factor * count;
   return into;
 }
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AUDIT_SCHEMA_VERSION, predictionAuditEvent, type RejectedRowsAuditEvent, type SubjectRequestAuditEvent } from './audit';
 import type { PredictionRecord } from './records';
-import { recordCounts, slotOf, type PredictionStats } from './prediction-stats';
+import { negated, recordCounts, slotOf, type PredictionStats } from './prediction-stats';
 import { logger, metrics } from '../platform/telemetry';
 
 export function reportPrediction(record: PredictionRecord): void {
@@ -47,12 +47,14 @@ export function reportSubjectRequest(event: SubjectRequestAuditEvent): void {
 }
 
 /**
- * Adds a written record to the statistics (#24). Never throws: a prediction does not fail for its statistics; a
- * failure is logged and counted (`StatsNotCounted`, per model and version), so the gap it leaves is known.
+ * Adds a record to the statistics (#24), or with `sign` -1 takes it back out (a record the store did not keep);
+ * true when it did. Never throws: a prediction does not fail for its statistics; a failure is logged and counted (`StatsNotCounted`,
+ * per model and version), so the gap it leaves is known.
  */
-export async function countInStats(stats: PredictionStats, record: PredictionRecord): Promise<void> {
+export async function countInStats(stats: PredictionStats, record: PredictionRecord, sign: 1 | -1 = 1): Promise<boolean> {
   try {
-    await stats.add(slotOf(record), recordCounts(record));
+    await stats.add(slotOf(record), sign === 1 ? recordCounts(record) : negated(recordCounts(record)));
+    return true;
   } catch (error) {
     logger.warn('prediction not counted in statistics', {
       predictionId: record.predictionId,
@@ -62,5 +64,6 @@ export async function countInStats(stats: PredictionStats, record: PredictionRec
     metrics.addDimensions({ model: record.model, modelVersion: record.modelVersion ?? 'none' });
     metrics.addMetric('StatsNotCounted', MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
+    return false;
   }
 }

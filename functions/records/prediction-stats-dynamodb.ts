@@ -43,7 +43,8 @@ function attributesOf(counts: StatsCounts): Record<string, number> {
 function countsOf(item: Record<string, unknown>): StatsCounts {
   const counts = emptyCounts();
   for (const [name, value] of Object.entries(item)) {
-    if (typeof value !== 'number') continue;
+    // A counter taken back to 0 (a duplicate record's counts taken out) says nothing.
+    if (typeof value !== 'number' || value === 0) continue;
     if ((TOTALS as readonly string[]).includes(name)) counts[name as (typeof TOTALS)[number]] = value;
     const colon = name.indexOf(':');
     const map = colon > 0 ? KIND_OF[name.slice(0, colon)] : undefined;

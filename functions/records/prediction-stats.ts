@@ -63,17 +63,17 @@ export function emptyCounts(): StatsCounts {
   return { count: 0, succeeded: 0, rejected: 0, failed: 0, errors: {}, latency: {}, labels: {}, scores: {}, uncertain: 0 };
 }
 
-/** Adds `from` into `into` (and returns it). */
-export function addStats(into: StatsCounts, from: Readonly<StatsCounts>): StatsCounts {
-  into.count += from.count;
-  into.succeeded += from.succeeded;
-  into.rejected += from.rejected;
-  into.failed += from.failed;
-  into.uncertain += from.uncertain;
-  addCounts(into.errors, from.errors);
-  addCounts(into.latency, from.latency);
-  addCounts(into.labels, from.labels);
-  addCounts(into.scores, from.scores);
+/** Adds `from` (times `factor`) into `into`, and returns it. */
+export function addStats(into: StatsCounts, from: Readonly<StatsCounts>, factor = 1): StatsCounts {
+  into.count += factor * from.count;
+  into.succeeded += factor * from.succeeded;
+  into.rejected += factor * from.rejected;
+  into.failed += factor * from.failed;
+  into.uncertain += factor * from.uncertain;
+  addCounts(into.errors, from.errors, factor);
+  addCounts(into.latency, from.latency, factor);
+  addCounts(into.labels, from.labels, factor);
+  addCounts(into.scores, from.scores, factor);
   return into;
 }
 
@@ -85,6 +85,11 @@ function outcomeCounts(record: PredictionRecord): Pick<StatsCounts, 'count' | 's
   }
   const one = (status: PredictionRecord['status']) => (record.status === status ? 1 : 0);
   return { count: 1, succeeded: one('succeeded'), rejected: one('rejected'), failed: one('failed') };
+}
+
+/** The counts that take `counts` back out. */
+export function negated(counts: StatsCounts): StatsCounts {
+  return addStats(emptyCounts(), counts, -1);
 }
 
 /** What one record adds to its hour's statistics. */

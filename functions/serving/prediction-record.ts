@@ -128,17 +128,26 @@ export interface RecordSink {
 /**
  * Writes a prediction's record (unless a delivery already ended it) and reports it, unless the subject's erasure
  * overtook it. Checked after the write: an erasure that began before it either found this record or left a
- * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure. A written
- * record is counted in the statistics while that check runs (counters hold no one: an erased record stays counted).
+ * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure. The record
+ * is counted in the statistics as it is written (counters hold no one: an erased record stays counted).
  */
 export async function storeRecord(
   sink: RecordSink,
   record: PredictionRecord,
   receivedAt: Date,
 ): Promise<{ written: boolean; erased: boolean }> {
-  const written = await sink.store.put(record);
-  if (!written) return { written, erased: false };
+  // Counted while the record is written, so the answer waits for the slower write rather than both; a record the
+  // store did not keep (a duplicate delivery, a failed write) takes its counts back out.
   const counted = countInStats(sink.stats, record);
+  const uncount = async () => void ((await counted) && (await countInStats(sink.stats, record, -1)));
+  const written = await sink.store.put(record).catch(async (error: unknown) => {
+    await uncount();
+    throw error;
+  });
+  if (!written) {
+    await uncount();
+    return { written, erased: false };
+  }
   if (record.subjectId && (await erasedSince(sink.erasures, record.subjectId, receivedAt))) {
     await sink.store.delete(record.predictionId);
     await counted;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordCounts, slotOf } from '../../functions/records/prediction-stats';
+import { recordCounts, slotOf, type PredictionStats } from '../../functions/records/prediction-stats';
+import { createMemoryErasureLedger } from '../../functions/records/erasure-ledger-memory';
+import { storeRecord } from '../../functions/serving/prediction-record';
 import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 import { AnswerTally } from '../../functions/records/answer-counts';
 import { bucketOf } from '../../functions/records/log-histogram';
@@ -108,5 +110,38 @@ describe('statistics over a range', () => {
       ['1.1.0', 1, 0],
       [null, 1, 1],
     ]);
+  });
+});
+
+describe('counting as records are written', () => {
+  const sink = (stats: PredictionStats, written = true) => {
+    const reported: PredictionRecord[] = [];
+    return {
+      reported,
+      store: { put: async () => written, get: async () => undefined, delete: async () => undefined },
+      erasures: createMemoryErasureLedger(),
+      stats,
+      report: (r: PredictionRecord) => void reported.push(r),
+    };
+  };
+
+  it('never fails a prediction for its statistics', async () => {
+    const failing: PredictionStats = {
+      add: () => Promise.reject(new Error('stats table unavailable')),
+      read: () => createMemoryPredictionStats().read('iris', 'hour', '', ''),
+    };
+    const target = sink(failing);
+    const r = record({ result: answer('setosa') });
+    await expect(storeRecord(target, r, new Date())).resolves.toEqual({ written: true, erased: false });
+    expect(target.reported).toEqual([r]);
+  });
+
+  it('counts a written record once, and takes back a duplicate the store refused', async () => {
+    const stats = createMemoryPredictionStats();
+    const r = record({ result: answer('setosa') });
+    await storeRecord(sink(stats), r, new Date());
+    await storeRecord(sink(stats, false), r, new Date());
+    const [series] = (await modelStats(stats, 'iris', { from: r.createdAt, to: r.createdAt }, 'hour')).series;
+    expect(series!.total).toMatchObject({ count: 1, succeeded: 1, labels: { setosa: 1 } });
   });
 });
