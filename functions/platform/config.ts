@@ -106,7 +106,12 @@ export const registryConfigSchema = z.object({
 /** The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias. */
 export const lifecycleConfigSchema = registryConfigSchema;
 // GET /v1/models/{model}/stats (#24) reads the statistics counters.
-export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty, STATS_TABLE: nonEmpty });
+export const predictionsConfigSchema = z.object({
+  ...awsEndpoints,
+  ...apiAuth,
+  PREDICTIONS_TABLE: nonEmpty,
+  STATS_TABLE: nonEmpty,
+});
 
 export const subjectsConfigSchema = z.object({
   ...awsEndpoints,
