@@ -251,6 +251,7 @@ const V1_ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'OpenAPI 3.1.', content: { 'application/json': { type: 'object' } } } },
     problems: {},
   },
+  STATS_ROUTE,
 ];
 
 /**
@@ -258,11 +259,4 @@ const V1_ROUTES: RouteDoc[] = [
  * the document lists them: the one place to add a route to `/docs`. The document also gets one concrete predict
  * and one concrete /v2 infer path per served model (model-schemas.ts, oip-model-schemas.ts).
  */
-export const ROUTES: RouteDoc[] = [
-  ...V1_ROUTES,
-  STATS_ROUTE,
-  ...TRAINING_ROUTES,
-  ...IMPORT_ROUTES,
-  ...LIFECYCLE_ROUTES,
-  ...OIP_ROUTES,
-];
+export const ROUTES: RouteDoc[] = [...V1_ROUTES, ...TRAINING_ROUTES, ...IMPORT_ROUTES, ...LIFECYCLE_ROUTES, ...OIP_ROUTES];
