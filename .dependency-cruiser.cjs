@@ -20,7 +20,7 @@ const DOMAINS = [
   {
     name: 'records',
     holds:
-      'what Vigie keeps about predictions and people: the prediction record (its port, DynamoDB adapter, result and warning shapes), audit events and reports, the erasure ledger, the subject index (what the predictions and trainings tables hold about a person), pseudonyms, subject ids',
+      'what Vigie keeps about predictions and people: the prediction record (its port, DynamoDB adapter, result and warning shapes), audit events and reports, the erasure ledger, the subject index (what the predictions and trainings tables hold about a person), pseudonyms, subject ids, the statistics counters every record adds to (log-bucket histograms)',
     mayImport: ['platform'],
   },
   {
@@ -43,7 +43,7 @@ const DOMAINS = [
   {
     name: 'monitoring',
     holds:
-      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm, the scheduled drift run, its stored reports and metrics, a canary’s two arms compared from records and the guard’s verdict and pass, the monthly audit report (report/)',
+      'watching models in production: PSI and its null thresholds, drift of a window of records against a version’s baseline and the M-of-N alarm, the scheduled drift run, its stored reports and metrics, statistics per version and alias read from the counters, a canary’s two arms compared from records and the guard’s verdict and pass, the monthly audit report (report/)',
     mayImport: ['serving', 'records', 'platform'],
   },
   {

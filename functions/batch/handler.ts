@@ -10,6 +10,7 @@ import { createModelRegistry, loadPseudonymiser } from '../wiring/wiring';
 import { parseUploadKey } from '../uploads/upload-key';
 import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
 import { createBatchRecords } from './batch-record';
+import { createPredictionStats } from '../records/prediction-stats-dynamodb';
 import { processBatch, type BatchDeps } from './process-batch';
 
 const config = loadConfig(batchConfigSchema);
@@ -19,6 +20,7 @@ const deps: Promise<BatchDeps> = loadPseudonymiser().then((pseudonymise) => ({
   s3: createS3Client(config),
   records: createBatchRecords(documents, config.PREDICTIONS_TABLE),
   erasures: createErasureLedger(documents, config.ERASURES_TABLE),
+  stats: createPredictionStats(documents, config.STATS_TABLE),
   registry: createModelRegistry(config),
   sessions: new SessionCache(),
   pseudonymise,

@@ -30,11 +30,16 @@ import { deleteUpload } from '../uploads/delete-upload';
 import { routeOf } from '../serving/routing';
 import { logger } from '../platform/telemetry';
 import { BinTally } from '../serving/baseline';
+import { AnswerTally } from '../records/answer-counts';
+import { countInStats } from '../records/observability';
+import type { PredictionStats } from '../records/prediction-stats';
 
 export interface BatchDeps {
   s3: S3Client;
   records: BatchRecords;
   erasures: ErasureLedger;
+  /** The hourly counters statistics are read from (#24): a batch counts its rows there. */
+  stats: PredictionStats;
   registry: ModelRegistry;
   sessions: SessionCache;
   pseudonymise: Pseudonymise;
@@ -125,6 +130,7 @@ export async function processBatch(
   let output: Upload | undefined;
   const warnings = new RangeWarningTally();
   let bins: BinTally | undefined;
+  const answers = new AnswerTally();
   const timings = () => clock.timings(0, summary?.inferenceMs ?? 0);
   let end: PredictionEnd;
   let failure: unknown;
@@ -191,6 +197,7 @@ export async function processBatch(
           for (const outcome of outcomes) {
             warnings.add(outcome.warnings);
             bins?.add(outcome.values, outcome.result);
+            answers.add(outcome.result);
           }
           await write(lines.join(''));
         },
@@ -218,6 +225,7 @@ export async function processBatch(
       },
       ...warnings.fields(),
       ...bins?.fields(),
+      ...answers.fields(),
       ...recordedTimeWarnings(summary),
     };
   } catch (error) {
@@ -251,6 +259,8 @@ export async function processBatch(
     };
     await deps.records.finish(record);
   }
+  // Counted as single predictions are (serving/prediction-record.ts, storeRecord): never failing the batch.
+  await countInStats(deps.stats, record);
   // Checked after the write, as for single predictions: an erasure that ran meanwhile left a tombstone.
   if (record.subjectId && (await erasedSince(deps.erasures, record.subjectId, receivedAt))) {
     await deps.records.remove(predictionId);

@@ -57,6 +57,8 @@ const recording = {
   PREDICTIONS_TABLE: nonEmpty,
   /** Erasure tombstones (functions/records/erasure-ledger.ts), read by every path that records a subject. */
   ERASURES_TABLE: nonEmpty,
+  /** Hourly statistics counters (functions/records/prediction-stats.ts), added to by every path that records. */
+  STATS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   INFER_FUNCTION_NAME: nonEmpty,
   INFER_ATTEMPTS: positiveInt(3),
@@ -83,6 +85,7 @@ export const batchConfigSchema = z.object({
   VIGIE_STAGE: nonEmpty,
   PREDICTIONS_TABLE: nonEmpty,
   ERASURES_TABLE: nonEmpty,
+  STATS_TABLE: nonEmpty,
   RETENTION_DAYS: positiveInt(90),
   UPLOADS_BUCKET: nonEmpty,
   RESULTS_BUCKET: nonEmpty,
@@ -166,7 +169,13 @@ export const driftConfigSchema = z.object({
    */
   DRIFT_SETTLE_MINUTES: z._default(z.pipe(z.coerce.number(), z.number().check(z.gte(0))), 15),
 });
-export const predictionsConfigSchema = z.object({ ...awsEndpoints, ...apiAuth, PREDICTIONS_TABLE: nonEmpty });
+// GET /v1/models/{model}/stats (#24) reads the statistics counters.
+export const predictionsConfigSchema = z.object({
+  ...awsEndpoints,
+  ...apiAuth,
+  PREDICTIONS_TABLE: nonEmpty,
+  STATS_TABLE: nonEmpty,
+});
 
 export const subjectsConfigSchema = z.object({
   ...awsEndpoints,

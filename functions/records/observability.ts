@@ -7,6 +7,7 @@ import {
   type TrainingAuditEvent,
 } from './audit';
 import type { PredictionRecord } from './records';
+import { negated, recordCounts, slotOf, type PredictionStats } from './prediction-stats';
 import { logger, metrics } from '../platform/telemetry';
 import {
   DIMENSIONS,
@@ -76,4 +77,26 @@ export function reportTraining(event: TrainingAuditEvent): void {
   metrics.addMetric(TRAINING_METRICS.trainings, MetricUnit.Count, 1);
   metrics.addMetric(TRAINING_METRICS.failures, MetricUnit.Count, event.status === 'failed' ? 1 : 0);
   metrics.publishStoredMetrics();
+}
+
+/**
+ * Adds a record to the statistics (#24), or with `sign` -1 takes it back out (a record the store did not keep);
+ * true when it did. Never throws: a prediction does not fail for its statistics; a failure is logged and counted (`StatsNotCounted`,
+ * per model and version), so the gap it leaves is known.
+ */
+export async function countInStats(stats: PredictionStats, record: PredictionRecord, sign: 1 | -1 = 1): Promise<boolean> {
+  try {
+    await stats.add(slotOf(record), sign === 1 ? recordCounts(record) : negated(recordCounts(record)));
+    return true;
+  } catch (error) {
+    logger.warn('prediction not counted in statistics', {
+      predictionId: record.predictionId,
+      model: record.model,
+      errorName: (error as Error).name,
+    });
+    metrics.addDimensions({ model: record.model, modelVersion: record.modelVersion ?? 'none' });
+    metrics.addMetric('StatsNotCounted', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ import type { RangeWarning, TimeSeriesWarning } from './warnings';
 import type { RowsSummary } from './rows-summary';
 import type { InputBins } from './input-bins';
 import type { ShadowOutput } from './shadow-outputs';
+import type { AnswerCounts } from './answer-counts';
 
 export type PredictionStatus = 'succeeded' | 'failed' | 'rejected';
 
@@ -50,6 +51,8 @@ export interface PredictionRecord {
    * version's baseline bins (drift, #24).
    */
   bins?: InputBins;
+  /** Several rows or a batch: what their answers said, counted (labels, score buckets, uncertain), for statistics (#24). */
+  answers?: AnswerCounts;
   /** Rows scored by a batch (while it runs, its record has status `running`: functions/batch/batch-record.ts). */
   processedRows?: number;
   /** Why it did not succeed: a stable `code` and a message safe to show (5xx details stay in the logs). */

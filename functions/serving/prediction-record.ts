@@ -4,6 +4,8 @@ import { errorCode, isPermanent, VigieError } from '../platform/errors';
 import { UNKNOWN_MODEL } from '../platform/model-name';
 import { erasedSince, type ErasureLedger } from '../records/erasure-ledger';
 import { expiryFor, type PredictionRecord, type PredictionStore } from '../records/records';
+import { countInStats } from '../records/observability';
+import type { PredictionStats } from '../records/prediction-stats';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 
 /**
@@ -36,6 +38,7 @@ export type PredictionEnd =
       | 'timeWarningCount'
       | 'processedRows'
       | 'bins'
+      | 'answers'
     >)
   | {
       error: unknown;
@@ -117,24 +120,40 @@ export function sha256Hex(bytes: Uint8Array): string {
 export interface RecordSink {
   store: PredictionStore;
   erasures: ErasureLedger;
+  /** The hourly counters statistics are read from (#24). */
+  stats: PredictionStats;
   report: (record: PredictionRecord) => void;
 }
 
 /**
  * Writes a prediction's record (unless a delivery already ended it) and reports it, unless the subject's erasure
  * overtook it. Checked after the write: an erasure that began before it either found this record or left a
- * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure.
+ * tombstone that is read here (a strongly consistent read), so the record cannot outlive the erasure. The record
+ * is counted in the statistics as it is written (counters hold no one: an erased record stays counted).
  */
 export async function storeRecord(
   sink: RecordSink,
   record: PredictionRecord,
   receivedAt: Date,
 ): Promise<{ written: boolean; erased: boolean }> {
-  const written = await sink.store.put(record);
-  if (written && record.subjectId && (await erasedSince(sink.erasures, record.subjectId, receivedAt))) {
+  // Counted while the record is written, so the answer waits for the slower write rather than both; a record the
+  // store did not keep (a duplicate delivery, a failed write) takes its counts back out.
+  const counted = countInStats(sink.stats, record);
+  const uncount = async () => void ((await counted) && (await countInStats(sink.stats, record, -1)));
+  const written = await sink.store.put(record).catch(async (error: unknown) => {
+    await uncount();
+    throw error;
+  });
+  if (!written) {
+    await uncount();
+    return { written, erased: false };
+  }
+  if (record.subjectId && (await erasedSince(sink.erasures, record.subjectId, receivedAt))) {
     await sink.store.delete(record.predictionId);
+    await counted;
     return { written: false, erased: true };
   }
-  if (written) sink.report(record);
+  sink.report(record);
+  await counted;
   return { written, erased: false };
 }

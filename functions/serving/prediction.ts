@@ -21,6 +21,7 @@ import { imageBins } from './image-bins';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
 import { shadowAfterAnswer, type ShadowHandOver } from './shadow';
+import type { PredictionStats } from '../records/prediction-stats';
 
 /** Side effects of a prediction, passed in so tests can run the pipeline with fakes. */
 export interface PredictionDeps {
@@ -28,6 +29,8 @@ export interface PredictionDeps {
   invokeInfer: InvokeInfer;
   store: PredictionStore;
   erasures: ErasureLedger;
+  /** The hourly counters statistics are read from (#24). */
+  stats: PredictionStats;
   report: (record: PredictionRecord) => void;
   now: () => Date;
   limits: DecodeLimits & { maxBytes: number };

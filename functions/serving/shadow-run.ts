@@ -1,5 +1,6 @@
 import { errorCode } from '../platform/errors';
 import { logger } from '../platform/telemetry';
+import type { PredictionStats } from '../records/prediction-stats';
 import type { PredictionRecord, PredictionStore } from '../records/records';
 import type { ShadowOutput, ShadowOutputs } from '../records/shadow-outputs';
 import type { SessionCache } from './inference/sessions';
@@ -9,8 +10,11 @@ import { compareAnswers } from './shadow-compare';
 import { runTabularPrediction } from './tabular/tabular-prediction';
 
 export interface ShadowRunDeps {
-  /** The prediction path's dependencies: the shadow runs the same code, its record captured instead of stored. */
-  prediction: PredictionDeps;
+  /**
+   * The prediction path's dependencies: the shadow runs the same code, its record captured instead of stored, and
+   * counted in no statistics (those are production's answers only).
+   */
+  prediction: Omit<PredictionDeps, 'stats'>;
   sessions: SessionCache;
   outputs: ShadowOutputs;
   /** How often, and how far apart, to try storing the output while the production record is not there yet. */
@@ -21,9 +25,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A sink that keeps the record the prediction path builds instead of writing it, and reports nothing: the
- * shadow's answer is never a prediction of its own (no record, no metric, no audit event).
+ * shadow's answer is never a prediction of its own (no record, no metric, no audit event, no statistics).
  */
-function capture(records: PredictionRecord[]): Pick<PredictionDeps, 'store' | 'report'> {
+function capture(records: PredictionRecord[]): Pick<PredictionDeps, 'store' | 'report' | 'stats'> {
   const store: PredictionStore = {
     put: (record) => {
       records.push(record);
@@ -32,7 +36,11 @@ function capture(records: PredictionRecord[]): Pick<PredictionDeps, 'store' | 'r
     get: () => Promise.resolve(undefined),
     delete: () => Promise.resolve(),
   };
-  return { store, report: () => undefined };
+  const stats: PredictionStats = {
+    add: () => Promise.resolve(),
+    read: async function* () {},
+  };
+  return { store, report: () => undefined, stats };
 }
 
 /** The shadow version's answers to the call's input, through the path production took, by version name. */

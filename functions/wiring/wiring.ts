@@ -9,6 +9,7 @@ import type { PredictionDeps } from '../serving/prediction';
 import { createPseudonymiser, type Pseudonymise } from '../records/pseudonym';
 import { createPredictionStore } from '../records/records-dynamodb';
 import { createErasureLedger } from '../records/erasure-ledger-dynamodb';
+import { createPredictionStats } from '../records/prediction-stats-dynamodb';
 import { ModelRegistry } from '../serving/registry';
 import { resolveSecret } from '../platform/secrets';
 import { createAliasStore } from '../serving/aliases-dynamodb';
@@ -32,6 +33,7 @@ export function createPredictionDeps(
     invokeInfer,
     store: createPredictionStore(documents, config.PREDICTIONS_TABLE),
     erasures: createErasureLedger(documents, config.ERASURES_TABLE),
+    stats: createPredictionStats(documents, config.STATS_TABLE),
     report: reportPrediction,
     now: () => new Date(),
     limits: { maxPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_INPUT_BYTES, maxDecodeSeconds: config.MAX_DECODE_SECONDS },

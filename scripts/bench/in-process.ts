@@ -18,6 +18,7 @@ import { createPredictionStore } from '../../functions/records/records-dynamodb'
 import type { ModelRegistry, ModelVersion } from '../../functions/serving/registry';
 import { floorOf, timeInterleaved, timeRuns, type Run } from './measure';
 import { imageInputOf } from '../../functions/serving/model-spec';
+import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 
 export interface InProcessRuns {
   sessionRun: Run;
@@ -102,6 +103,7 @@ export async function measureInProcess(
       delete: async () => undefined,
     },
     erasures: createMemoryErasureLedger(),
+    stats: createMemoryPredictionStats(),
     report: () => undefined,
     now: () => new Date(),
     limits: LIMITS,

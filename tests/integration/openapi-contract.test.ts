@@ -368,7 +368,7 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   });
 
-  it('the records of a model listed, its drift and its shadow’s agreement', async () => {
+  it('the records of a model listed, its drift, its shadow’s agreement and its statistics', async () => {
     const answers = [
       [await call('/v1/predictions?model=iris&limit=2'), 200],
       [await call('/v1/predictions?model=iris&status=succeeded&source=http'), 200],
@@ -383,6 +383,11 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
       [await call('/v1/models/iris/shadow?to=tomorrow'), 400],
       [await call('/v1/models/digits/shadow', { apiKey: scoped }), 403],
       [await call('/v1/models/no-such-model/shadow'), 404],
+      [await call('/v1/models/iris/stats'), 200],
+      [await call('/v1/models/iris/stats?interval=day'), 200],
+      [await call('/v1/models/iris/stats?interval=week'), 400],
+      [await call('/v1/models/iris/stats', { apiKey: scoped }), 403],
+      [await call('/v1/models/Not_A_Model/stats'), 404],
     ] as const;
     expect(answers.map(([answer]) => answer.status)).toEqual(answers.map(([, status]) => status));
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);

@@ -9,6 +9,7 @@ import type { PredictionRecord } from '../../functions/records/records';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 import { MODELS_DIR } from '../support/models';
+import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 
 /**
  * A CSV batch scores exactly the file its event announced (#11.4, as pictures do): a file replaced before the
@@ -36,6 +37,7 @@ function deps() {
     s3: local.s3,
     records,
     erasures: createMemoryErasureLedger(),
+    stats: createMemoryPredictionStats(),
     registry: new ModelRegistry(MODELS_DIR),
     sessions: new SessionCache(),
     pseudonymise: (raw) => `ps_${raw}`,

@@ -7,6 +7,7 @@ import { createMemoryErasureLedger } from '../../functions/records/erasure-ledge
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { MODELS_DIR } from '../support/models';
+import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 
 /** A CSV batch about a person erased after the upload: deleted, never scored, nothing left recorded (GDPR Art. 17). */
 const key = 'incoming/iris/forms/readings.csv';
@@ -46,6 +47,7 @@ function fakes(erasedAt: Date | undefined) {
     s3,
     records,
     erasures,
+    stats: createMemoryPredictionStats(),
     registry: new ModelRegistry(MODELS_DIR),
     sessions: new SessionCache(),
     pseudonymise: (raw) => `ps_${raw.length.toString(16).padStart(32, '0')}`,

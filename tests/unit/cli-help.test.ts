@@ -12,6 +12,7 @@ const COMMANDS = [
   'keys',
   'models',
   'drift',
+  'stats',
   'predict',
   'train',
   'trainings',

@@ -7,6 +7,7 @@ const PREDICT_ENV = {
   VIGIE_STAGE: 'local',
   PREDICTIONS_TABLE: 'vigie-local-predictions',
   ERASURES_TABLE: 'vigie-local-erasures',
+  STATS_TABLE: 'vigie-local-stats',
   ALIASES_TABLE: 'vigie-local-aliases',
   INFER_FUNCTION_NAME: 'vigie-local-infer',
   API_KEYS_TABLE: 'vigie-local-api-keys',

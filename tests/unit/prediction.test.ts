@@ -13,6 +13,7 @@ import { createPredictionStore } from '../../functions/records/records-dynamodb'
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../support/local-dynamodb';
 import { digitsMetadata, MODELS_DIR } from '../support/models';
+import { createMemoryPredictionStats } from '../../functions/records/prediction-stats-memory';
 
 /**
  * The shared prediction path with fakes for its side effects: infer, the table, the clock. What the table's
@@ -59,6 +60,7 @@ function deps(
     invokeInfer,
     store,
     erasures,
+    stats: createMemoryPredictionStats(),
     report: (record) => reported.push(record),
     reported,
     now: () => now,

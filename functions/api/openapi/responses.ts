@@ -140,6 +140,16 @@ export const predictionRecordSchema = z.object({
       'tabular rows, or a picture’s statistics and answer: how many fell in each bin of the version’s baseline, missing last (drift)',
     ),
   ),
+  answers: z.optional(
+    described(
+      z.object({
+        labels: z.optional(z.record(z.string(), z.int())),
+        scores: z.optional(z.record(z.string(), z.int())),
+        uncertain: z.optional(z.int()),
+      }),
+      'several rows or a CSV batch: their answers counted per label, per score bucket (statistics) and uncertain',
+    ),
+  ),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   annotatedKey: z.optional(z.string()),
   quarantineKey: z.optional(z.string()),

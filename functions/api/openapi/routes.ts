@@ -30,6 +30,7 @@ import {
 import { IMPORT_ROUTES } from './import-routes';
 import { LIFECYCLE_ROUTES } from './lifecycle-routes';
 import { CANARY_ROUTES } from './canary-routes';
+import { STATS_ROUTE } from './stats-route';
 import { TRAINING_ROUTES } from './training-routes';
 
 export const predictParameters: RouteDoc['parameters'] = [
@@ -277,6 +278,7 @@ const V1_ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'OpenAPI 3.1.', content: { 'application/json': { type: 'object' } } } },
     problems: {},
   },
+  STATS_ROUTE,
 ];
 
 /**

@@ -26,6 +26,7 @@ import { RangeWarningTally, RECORDED_WARNINGS, recordedTimeWarnings, type RowsSu
 import { TabularInputError } from './tabular-errors';
 import { BinTally } from '../baseline';
 import { shadowAfterAnswer, type ShadowInput } from '../shadow';
+import { AnswerTally } from '../../records/answer-counts';
 
 /** Rows per session.run: one call for any HTTP request, a few hundred per million-row batch. */
 export const CHUNK_ROWS = 4096;
@@ -147,6 +148,13 @@ function recordedWarnings(outcomes: RowOutcome[], indexed: boolean) {
   return tally.fields();
 }
 
+/** Several rows' answers, counted for statistics (a single row's answer is its record's `result`). */
+function recordedAnswers(outcomes: readonly RowOutcome[]) {
+  const tally = new AnswerTally();
+  for (const { result } of outcomes) tally.add(result);
+  return tally.fields();
+}
+
 /** The rows' bins for drift, when the version has a baseline (functions/serving/baseline.ts). */
 function recordedBins(model: ModelVersion, spec: TabularInputSpec, outcomes: readonly RowOutcome[]) {
   if (!model.metadata.baseline) return {};
@@ -195,6 +203,7 @@ export async function runTabularPrediction(deps: TabularDeps, request: TabularRe
       result: single ? scored.outcomes[0]!.result : summary,
       ...recordedWarnings(scored.outcomes, !single),
       ...recordedBins(model, spec, scored.outcomes),
+      ...(!single && recordedAnswers(scored.outcomes)),
       ...('timeWarnings' in scored ? scored.timeWarnings : {}),
     };
     outcome = {
