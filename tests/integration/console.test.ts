@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../console/src/i18n/en';
+import { hashApiKey } from '../../functions/api/http/api-keys';
 import { fr } from '../../console/src/i18n/fr';
 import { launchChromium, watchPage } from '../support/browser';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
@@ -278,6 +280,93 @@ describe("people's rights in the console", () => {
       await context.close();
     }, 60_000);
   }
+});
+
+describe("a model's lifecycle in the console", () => {
+  const moveProduction = (version: string) =>
+    fetch(`${t.http}/v1/models/digits/aliases/production`, {
+      method: 'PUT',
+      headers: { 'x-api-key': TEST_SETTINGS.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ version, reason: 'set up by the console test' }),
+    });
+
+  it('fr: rolls production back and turns the kill switch off and on, each with its reason; shows drift status', async () => {
+    expect((await moveProduction('1.0.0')).status).toBe(200);
+    expect((await moveProduction('1.1.0')).status).toBe(200);
+    const { page, watched, text, context } = await openConsole(LAPTOP, 'fr');
+    await page.getByRole('link', { name: text['nav.models'] }).click();
+    const digits = page.getByRole('article', { name: 'digits' });
+    await digits.getByLabel(text['actions.reason']).fill('réponses fausses depuis 1.1.0');
+    await digits.getByRole('button', { name: text['actions.rollback'] }).click();
+    await digits.getByText(text['actions.rollbackDone']).waitFor();
+    await expect.poll(() => digits.innerText()).toContain(fill(text, { version: '1.0.0' }, 'models.served'));
+    expect(await digits.innerText()).toContain('réponses fausses depuis 1.1.0');
+
+    await digits.getByLabel(text['actions.reason']).fill('incident en cours');
+    await digits.getByRole('button', { name: text['actions.disable'] }).click();
+    await digits.getByText(text['models.disabled']).waitFor();
+    const refused = await fetch(`${t.http}/v1/models/digits/predict`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_SETTINGS.apiKey, 'content-type': 'image/png' },
+      body: readFileSync('events/samples/seven.png'),
+    });
+    expect(refused.status).toBe(503);
+    await digits.getByLabel(text['actions.reason']).fill('incident clos');
+    await digits.getByRole('button', { name: text['actions.enable'] }).click();
+    await digits.getByText(text['actions.enableDone']).waitFor();
+    await expect.poll(() => digits.getByText(text['models.disabled']).count()).toBe(0);
+
+    // iris has a baseline: its drift status is one of the three the route answers.
+    const iris = page.getByRole('article', { name: 'iris' });
+    await expect.poll(() => iris.locator('.model-watch').innerText()).toMatch(/fenêtre|conclure/);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'models-actions-fr');
+    expect(watched.elsewhere).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('en: a key without models:manage is told so, and nothing moves', async () => {
+    const reader = 'vk_console_reader_without_manage_01';
+    await t.documents.send(
+      new PutCommand({
+        TableName: 'vigie-local-api-keys',
+        Item: {
+          keyHash: hashApiKey(reader),
+          keyId: hashApiKey(reader).slice(0, 12),
+          name: 'console reader',
+          models: ['digits'],
+          permissions: ['predictions:read'],
+          createdAt: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
+      }),
+    );
+    const before = (await (
+      await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } })
+    ).json()) as {
+      aliasHistory: unknown[];
+    };
+    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${t.http}/console/#/models`);
+    await page.getByLabel(fr['lang.label']).selectOption('en');
+    await page.getByLabel(en['key.label']).fill(reader);
+    await page.getByRole('button', { name: en['key.save'] }).click();
+    const digits = page.getByRole('article', { name: 'digits' });
+    await digits.getByLabel(en['actions.reason']).fill('trying');
+    await digits.getByRole('button', { name: en['actions.rollback'] }).click();
+    await expect.poll(() => digits.getByRole('alert').innerText()).toContain(en['error.forbidden']);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'models-forbidden-phone-en');
+    const after = (await (
+      await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } })
+    ).json()) as {
+      aliasHistory: unknown[];
+    };
+    expect(after.aliasHistory).toHaveLength(before.aliasHistory.length);
+    await context.close();
+  });
 });
 
 describe('the console as a whole', () => {

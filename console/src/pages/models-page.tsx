@@ -1,3 +1,5 @@
+import { ModelActions } from '../components/model-actions';
+import { ModelWatch } from '../components/model-watch';
 import { ProblemView } from '../components/problem-view';
 import { formatDate, formatPercent, knownMessage, t } from '../i18n';
 import { loadModels, models, modelsError } from '../models-store';
@@ -69,6 +71,8 @@ function ModelSection({ model }: { model: Model }) {
           ))}
         </ol>
       )}
+      <ModelWatch model={model} />
+      <ModelActions model={model} />
     </article>
   );
 }
