@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,7 +23,8 @@ const SHOTS = process.env.VIGIE_CONSOLE_SCREENSHOTS;
 const LAPTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const CAR_FRAME = '../shared/datasets/car-object-detection/training_images/vid_4_1000.jpg';
-const AXE = readFileSync(join('node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+// axe-core's browser build, injected into the page (it runs there, not in Node).
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 beforeAll(async () => {

@@ -89,13 +89,13 @@ function batch(
   } as PredictionRecord;
 }
 
-function deps(records: PredictionRecord[], reports = memoryReports(), modelsDir = 'models') {
+function deps(records: PredictionRecord[], reports = memoryReports(), modelsDir = 'models', models = ['iris']) {
   const registry = new ModelRegistry(modelsDir, undefined, { current: async () => EMPTY_STATE });
   const emitted: ScheduledDriftReport[] = [];
   const value: ScheduledDriftDeps = {
     ...registryDriftSources(registry, memoryRecords(records)),
     reports,
-    models: async () => ['iris', 'digits'],
+    models: async () => models,
     emit: (report) => void emitted.push(report),
   };
   return { deps: value, reports, emitted };
@@ -136,8 +136,29 @@ describe('the scheduled drift run', () => {
     expect([...reports.saved.keys()]).toContain(`drift/iris/1.0.0/${at(T0 + 6 * HOUR)}.json`);
     expect(reports.saved.size).toBe(6);
     expect(emitted.map((r) => r.alarm)).toEqual(alarms);
-    // digits has no baseline: skipped, not a failure.
-    expect(emitted.every((r) => r.model === 'iris')).toBe(true);
+  });
+
+  it('skips a model whose served version has no baseline, and measures the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-drift-nobase-'));
+    try {
+      const metadata = JSON.parse(readFileSync('models/iris/1.0.0/metadata.json', 'utf8')) as Record<string, unknown>;
+      for (const [model, withBaseline] of [
+        ['iris', true],
+        ['plain', false],
+      ] as const) {
+        mkdirSync(join(dir, model, '1.0.0'), { recursive: true });
+        const { baseline, ...rest } = metadata;
+        writeFileSync(
+          join(dir, model, '1.0.0', 'metadata.json'),
+          JSON.stringify(withBaseline ? { ...rest, baseline, name: model } : { ...rest, name: model }),
+        );
+      }
+      const { deps: d, emitted } = deps([batch(iris, T0 + 0.5 * HOUR, 60, 1)], memoryReports(), dir, ['plain', 'iris']);
+      await runScheduledDrift(d, new Date(T0 + HOUR), HOUR);
+      expect(emitted.map((r) => r.model)).toEqual(['iris']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts a late run where the last stopped, a very late one a window back, and does nothing twice for one time', async () => {
