@@ -137,7 +137,18 @@ export const registryConfigSchema = z.object({
   RESULTS_BUCKET: nonEmpty,
 });
 /** The scheduled canary guard (functions/guard): reads the records and the lifecycle, appends its rollbacks. */
-export const guardConfigSchema = z.object({ ...awsEndpoints, ...models, ...lifecycle, ...guard, PREDICTIONS_TABLE: nonEmpty });
+export const guardConfigSchema = z.object({
+  ...awsEndpoints,
+  ...models,
+  ...lifecycle,
+  ...guard,
+  PREDICTIONS_TABLE: nonEmpty,
+  /**
+   * Passes per run, 30 s apart: EventBridge starts the guard once a minute at most, so 2 in AWS keeps a breach
+   * waiting 30 s at most (the issue's goal); the local platform invokes it every few seconds, 1 a run.
+   */
+  GUARD_PASSES_PER_RUN: z._default(z.pipe(z.coerce.number(), z.number().check(z.int(), z.gte(1), z.lte(2))), 1),
+});
 /**
  * The lifecycle routes (functions/lifecycle): they check versions against the registry before moving an alias, and
  * replay runs held and dead-lettered uploads through the preprocess function again (functions/uploads/replay.ts).

@@ -173,6 +173,10 @@ describe('serverless package --stage dev', () => {
     // A shadow run that fails is neither retried nor kept: the answer stands, and one comparison is missing.
     expect(configOf('Shadow')?.Properties).toMatchObject({ MaximumRetryAttempts: 0 });
     expect(configOf('Shadow')?.Properties.DestinationConfig ?? {}).toEqual({});
+    // The canary guard runs once a minute and passes twice, 30 s apart, so a breach waits 30 s at most (#23); both
+    // passes fit in its timeout.
+    expect(environment('Guard').GUARD_PASSES_PER_RUN).toBe('2');
+    expect(timeout('Guard')).toBeGreaterThan(30 + 10);
   });
 
   it('passes cfn-lint with no errors', async (context) => {
