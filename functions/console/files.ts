@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The console's built files (scripts/build/console.ts), beside this function's bundle in dist/console/app. */
-const CONTENT_TYPES = {
+export const CONSOLE_FILES = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
@@ -28,7 +28,7 @@ export function consoleFile(name: string): ConsoleFile | undefined {
   if (!cache) {
     const dir = appDir();
     cache = new Map(
-      Object.entries(CONTENT_TYPES).map(([file, contentType]) => [
+      Object.entries(CONSOLE_FILES).map(([file, contentType]) => [
         file,
         { contentType, body: readFileSync(join(dir, file), 'utf8') },
       ]),

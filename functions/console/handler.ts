@@ -2,18 +2,13 @@ import { NotFoundError } from '../platform/errors';
 import { apiHandler } from '../api/http/api-handler';
 import { securityHeaders } from '../api/http/responses';
 import { consoleFile } from './files';
+import { CONSOLE_POLICY } from './policy';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /**
- * Nothing but this origin: the console's own script and style, pictures the person picked (blob:), and the API
- * itself. No inline script or style element, no other origin, no framing.
- */
-export const CONSOLE_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
-/**
  * GET /console and GET /console/{asset}: the web console's page and files, no key (the page is public; it asks the
- * person for their key and sends it to the API, never to this function).
+ * person for their key and sends it to the API, never to this function). Locally; in AWS, CloudFront serves the same
+ * files from a private bucket (infra/console.yml) in front of the same API.
  */
 async function serveConsole(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const name = /^\/console(?:\/([^/]*))?$/.exec(event.rawPath)?.[1] ?? '';

@@ -8,6 +8,7 @@ import { directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build/functions';
 import { packageOffline } from '../../scripts/build/package-offline';
 import { savedQueries } from '../../infra/queries.cjs';
+import { CONSOLE_POLICY } from '../../functions/console/policy';
 import { auditTemplate } from '../support/template-audit';
 import { layerFolder } from '../../scripts/build/serverless-print';
 import { functionNeeds } from '../support/function-needs';
@@ -41,7 +42,7 @@ function hasCfnLint(): boolean {
 }
 
 interface Template {
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Condition?: string }>;
 }
 let template: Template;
 
@@ -177,6 +178,38 @@ describe('serverless package --stage dev', () => {
     // passes fit in its timeout.
     expect(environment('Guard').GUARD_PASSES_PER_RUN).toBe('2');
     expect(timeout('Guard')).toBeGreaterThan(30 + 10);
+  });
+
+  it('serves the console from a private bucket through CloudFront, on one origin with the API, under the console function’s policy', () => {
+    const resource = (id: string) => template.Resources[id]!;
+    // Only CloudFront reads the bucket, and only the console's files, for this distribution.
+    const policy = JSON.stringify(resource('ConsoleBucketPolicy').Properties);
+    expect(policy).toContain('cloudfront.amazonaws.com');
+    expect(policy).toContain('ConsoleDistribution');
+    expect(policy).not.toMatch(/"Principal":"\*","Action":"s3:GetObject"/);
+    const distribution = resource('ConsoleDistribution').Properties.DistributionConfig as {
+      Origins: Array<{ Id: string; OriginAccessControlId?: unknown; CustomOriginConfig?: unknown }>;
+      DefaultCacheBehavior: { TargetOriginId: string; ViewerProtocolPolicy: string };
+      CacheBehaviors: Array<{ PathPattern: string; TargetOriginId: string; ResponseHeadersPolicyId: unknown }>;
+    };
+    expect(distribution.Origins.find((o) => o.Id === 'console')?.OriginAccessControlId).toBeDefined();
+    expect(distribution.DefaultCacheBehavior).toMatchObject({ TargetOriginId: 'api', ViewerProtocolPolicy: 'https-only' });
+    expect(distribution.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: 'console*',
+        TargetOriginId: 'console',
+        ResponseHeadersPolicyId: { Ref: 'ConsoleHeaders' },
+      }),
+    ]);
+    const headers = resource('ConsoleHeaders').Properties.ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string; Override: boolean } };
+    };
+    expect(headers.SecurityHeadersConfig.ContentSecurityPolicy).toEqual({
+      ContentSecurityPolicy: CONSOLE_POLICY,
+      Override: true,
+    });
+    // Deployed stages only: the local platform serves the console itself, LocalStack Community has no CloudFront.
+    expect(resource('ConsoleDistribution').Condition).toBe('ConsoleOnCloudFront');
   });
 
   it('passes cfn-lint with no errors', async (context) => {
