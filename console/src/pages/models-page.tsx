@@ -1,4 +1,5 @@
 import { ModelActions } from '../components/model-actions';
+import { ModelStats } from '../components/model-stats';
 import { ModelWatch } from '../components/model-watch';
 import { ProblemView } from '../components/problem-view';
 import { formatDate, formatPercent, knownMessage, t } from '../i18n';
@@ -71,6 +72,7 @@ function ModelSection({ model }: { model: Model }) {
           ))}
         </ol>
       )}
+      <ModelStats model={model.name} />
       <ModelWatch model={model} />
       <ModelActions model={model} />
     </article>
