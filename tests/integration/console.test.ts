@@ -110,6 +110,15 @@ describe('the console, in each language', () => {
       // The history holds the form's prediction, under its record id's model.
       await page.getByRole('link', { name: text['nav.history'] }).click();
       await page.getByLabel(text['common.model']).selectOption('iris');
+      // Filtered to what was just done: iris 1.0.0 over HTTP, today; over S3 there is nothing.
+      const today = new Date();
+      const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+      await page.getByLabel(text['common.version']).selectOption('1.0.0');
+      await page.getByLabel(text['history.from']).fill(day);
+      await page.getByLabel(text['history.source']).selectOption('s3');
+      await page.getByRole('button', { name: text['history.apply'] }).click();
+      await page.getByText(text['history.empty']).waitFor();
+      await page.getByLabel(text['history.source']).selectOption('http');
       await page.getByRole('button', { name: text['history.apply'] }).click();
       // Its row opens the record itself, which names the version and alias that answered.
       const row = page.locator('tbody tr').first();

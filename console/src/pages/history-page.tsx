@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ProblemView } from '../components/problem-view';
-import { formatDate, formatPercent, knownMessage, t } from '../i18n';
+import { formatDate, formatPercent, knownMessage, t, type MessageKey } from '../i18n';
 import { models } from '../models-store';
 import type { PredictionRecord } from '../types';
 
 const STATUSES = ['succeeded', 'failed', 'rejected'];
+const SOURCES = ['http', 's3'];
 
 function summary(record: PredictionRecord): string {
   if (record.error) return `${record.error.code}: ${record.error.message}`;
@@ -19,7 +20,7 @@ function summary(record: PredictionRecord): string {
 
 /** Recent predictions, newest first, filtered by model and status (GET /v1/predictions), a page at a time. */
 export function HistoryPage() {
-  const [filters, setFilters] = useState({ model: '', status: '' });
+  const [filters, setFilters] = useState({ model: '', version: '', status: '', source: '', from: '', to: '' });
   const [items, setItems] = useState<PredictionRecord[]>();
   const [cursor, setCursor] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -28,12 +29,18 @@ export function HistoryPage() {
   const latest = useRef(0);
   const modelNames = (models.value ?? []).map((m) => m.name);
   const model = filters.model || modelNames[0] || '';
+  const versions = (models.value ?? []).find((m) => m.name === model)?.versions.map((v) => v.version) ?? [];
 
   async function load(from?: string) {
     if (!model) return;
     setError(undefined);
     const query = new URLSearchParams({ model });
+    if (filters.version) query.set('version', filters.version);
     if (filters.status) query.set('status', filters.status);
+    if (filters.source) query.set('source', filters.source);
+    // A day picked is the whole day, in the reader's time zone.
+    if (filters.from) query.set('from', new Date(`${filters.from}T00:00:00`).toISOString());
+    if (filters.to) query.set('to', new Date(`${filters.to}T23:59:59.999`).toISOString());
     if (from) query.set('cursor', from);
     const asked = ++latest.current;
     try {
@@ -69,13 +76,65 @@ export function HistoryPage() {
       >
         <div class="field">
           <label for="history-model">{t('common.model')}</label>
-          <select id="history-model" value={model} onChange={(e) => setFilters({ ...filters, model: e.currentTarget.value })}>
+          <select
+            id="history-model"
+            value={model}
+            onChange={(e) => setFilters({ ...filters, model: e.currentTarget.value, version: '' })}
+          >
             {modelNames.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
             ))}
           </select>
+        </div>
+        <div class="field">
+          <label for="history-version">{t('common.version')}</label>
+          <select
+            id="history-version"
+            value={filters.version}
+            onChange={(e) => setFilters({ ...filters, version: e.currentTarget.value })}
+          >
+            <option value="">{t('history.allVersions')}</option>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="history-source">{t('history.source')}</label>
+          <select
+            id="history-source"
+            value={filters.source}
+            onChange={(e) => setFilters({ ...filters, source: e.currentTarget.value })}
+          >
+            <option value="">{t('history.allSources')}</option>
+            {SOURCES.map((source) => (
+              <option key={source} value={source}>
+                {t(`history.source.${source}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="history-from">{t('history.from')}</label>
+          <input
+            id="history-from"
+            type="date"
+            value={filters.from}
+            onInput={(e) => setFilters({ ...filters, from: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
+          <label for="history-to">{t('history.to')}</label>
+          <input
+            id="history-to"
+            type="date"
+            value={filters.to}
+            onInput={(e) => setFilters({ ...filters, to: e.currentTarget.value })}
+          />
         </div>
         <div class="field">
           <label for="history-status">{t('common.status')}</label>
