@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../console/src/i18n/en';
 import { hashApiKey } from '../../functions/api/http/api-keys';
+import { SKAB_DIR } from '../../scripts/evaluation/skab-dataset';
 import { fr } from '../../console/src/i18n/fr';
 import { launchChromium, watchPage } from '../support/browser';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
@@ -137,6 +138,10 @@ describe('the console, in each language', () => {
       await expect.poll(() => irisStats.locator('tbody tr').count()).toBeGreaterThan(0);
       expect(await irisStats.locator('tbody').innerText()).toMatch(/1\.0\.0\s+production/);
       expect(await irisStats.locator('svg rect.bar-ok').count()).toBeGreaterThan(0);
+      // Each version's card opens where it is listed.
+      const irisArticle = page.getByRole('article', { name: 'iris' });
+      await irisArticle.getByText(fill(text, { version: '1.0.0' }, 'models.card')).click();
+      await expect.poll(() => irisArticle.locator('pre.card').innerText()).toContain('iris 1.0.0');
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, `models-${lang}`);
 
@@ -210,6 +215,27 @@ describe('CSV batches in the console', () => {
       await context.close();
     }, 60_000);
   }
+});
+
+describe('a sensor batch with a hole in its time series', () => {
+  it('fr: lists the time warnings the record holds (a 30 s gap in a SKAB valve recording)', async () => {
+    const [header, ...lines] = readFileSync(join(SKAB_DIR, 'valve1/5.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    const file = join(mkdtempSync(join(tmpdir(), 'vigie-console-')), 'valve1-hole.csv');
+    writeFileSync(file, [header, ...lines.slice(0, 500), ...lines.slice(530, 700)].join('\n') + '\n');
+    const { page, watched, text, context } = await openConsole(LAPTOP, 'fr');
+    await page.getByRole('link', { name: text['nav.batch'] }).click();
+    await page.getByLabel(text['predict.model']).selectOption('sensor-anomaly');
+    await page.getByLabel(text['batch.file'], { exact: true }).setInputFiles(file);
+    const warnings = page.locator('[aria-labelledby=time-warnings]');
+    await expect
+      .poll(() => warnings.innerText(), { timeout: 60_000 })
+      .toContain(fill(text, { row: 501, message: '' }, 'batch.timeWarning'));
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'batch-time-warnings-fr');
+    expect(watched.elsewhere).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 });
 
 describe('training and approval in the console', () => {

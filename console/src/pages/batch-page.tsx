@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { apiResponse } from '../api';
+import { api, apiResponse } from '../api';
 import { readCsvText } from '../csv-file';
 import { ProblemView } from '../components/problem-view';
 import { t } from '../i18n';
@@ -13,6 +13,12 @@ interface Scored {
   predictionId: string;
   header: string[];
   rows: string[][];
+}
+
+interface TimeWarning {
+  row: number;
+  field: string;
+  message: string;
 }
 
 /** The answered CSV (the rows as sent, with `prediction`, `score` and `error` appended), read for display. */
@@ -32,6 +38,7 @@ export function BatchPage() {
   const [busy, setBusy] = useState<string>();
   const [scored, setScored] = useState<Scored>();
   const [error, setError] = useState<unknown>();
+  const [timeWarnings, setTimeWarnings] = useState<{ shown: TimeWarning[]; count: number }>();
   const model = tabular.find((m) => m.name === modelName) ?? tabular[0];
   const href = useMemo(() => scored && URL.createObjectURL(new Blob([scored.csv], { type: 'text/csv' })), [scored]);
   useEffect(() => () => href && URL.revokeObjectURL(href), [href]);
@@ -40,6 +47,7 @@ export function BatchPage() {
     if (!file || !model) return;
     setError(undefined);
     setScored(undefined);
+    setTimeWarnings(undefined);
     setBusy(file.name);
     try {
       const text = await readCsvText(file);
@@ -48,7 +56,14 @@ export function BatchPage() {
         headers: { 'content-type': 'text/csv; charset=utf-8', accept: 'text/csv' },
         body: text,
       });
-      setScored(readAnswer(await response.text(), response.headers.get('x-prediction-id') ?? ''));
+      const answer = readAnswer(await response.text(), response.headers.get('x-prediction-id') ?? '');
+      setScored(answer);
+      // The record holds what the CSV answer cannot: the time series' warnings (gaps, disorder). A key that may
+      // not read records simply sees none.
+      const record = await api<{ timeWarnings?: TimeWarning[]; timeWarningCount?: number }>(
+        `v1/predictions/${encodeURIComponent(answer.predictionId)}`,
+      ).catch(() => undefined);
+      if (record?.timeWarningCount) setTimeWarnings({ shown: record.timeWarnings ?? [], count: record.timeWarningCount });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -102,6 +117,16 @@ export function BatchPage() {
             </a>
           </p>
           <p class="record-id">{t('predict.record', { id: scored.predictionId })}</p>
+          {timeWarnings && (
+            <section aria-labelledby="time-warnings" class="warning">
+              <h3 id="time-warnings">{t('batch.timeWarnings', { count: timeWarnings.count })}</h3>
+              <ul>
+                {timeWarnings.shown.map((w) => (
+                  <li key={`${w.row}-${w.field}`}>{t('batch.timeWarning', { row: w.row + 1, message: w.message })}</li>
+                ))}
+              </ul>
+            </section>
+          )}
           <div class="table-scroll" tabIndex={0} aria-labelledby="batch-rows">
             <table class="batch-rows">
               <caption id="batch-rows">{t('batch.firstRows', { count: Math.min(SHOWN_ROWS, scored.rows.length) })}</caption>

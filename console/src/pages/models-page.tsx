@@ -2,6 +2,7 @@ import { ModelActions } from '../components/model-actions';
 import { ModelStats } from '../components/model-stats';
 import { ModelWatch } from '../components/model-watch';
 import { ProblemView } from '../components/problem-view';
+import { VersionCard } from '../components/version-card';
 import { formatDate, formatPercent, knownMessage, t } from '../i18n';
 import { loadModels, models, modelsError } from '../models-store';
 import type { Model } from '../types';
@@ -40,6 +41,9 @@ function ModelSection({ model }: { model: Model }) {
           })}
         </tbody>
       </table>
+      {model.versions.map((v) => (
+        <VersionCard key={v.version} model={model.name} version={v.version} />
+      ))}
       <h3>{t('models.aliases')}</h3>
       {aliases.length === 0 ? (
         <p>{t('common.none')}</p>
