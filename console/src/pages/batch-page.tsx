@@ -105,7 +105,12 @@ export function BatchPage() {
         />
         <small id="batch-file-hint">{t('batch.hint')}</small>
       </div>
-      {busy && <p role="status">{t('batch.running', { file: busy })}</p>}
+      {busy && (
+        <p role="status">
+          {/* No figure to show: one request scores the whole file (up to the API's body limit), so the bar only says it runs. */}
+          <progress aria-label={t('batch.running', { file: busy })} /> {t('batch.running', { file: busy })}
+        </p>
+      )}
       {error !== undefined && <ProblemView error={error} />}
       {scored && (
         <section aria-labelledby="batch-result" aria-live="polite">
