@@ -280,7 +280,8 @@ describe('the guard', () => {
     const seconds = await decisionSeconds('iris-guard', '1.1.0', evidence.window, withdrawal.at);
     console.warn(`guard on a failing canary: withdrawn ${seconds.toFixed(1)} s after its 200th request`);
     expect(seconds).toBeLessThanOrEqual(30);
-    // Every request goes to production again.
+    // Every request goes to production again, once every container has seen the withdrawal (within 1 s, D19).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const after = await traffic('iris-guard', subjects(20));
     expect(after.every((answer) => answer.status === 200 && answer.alias === 'production')).toBe(true);
     // The guard's move is a model-lifecycle audit event as a person's is, listed by the saved query.
