@@ -3,11 +3,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
+import { storeTestKey } from '../support/api-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../console/src/i18n/en';
-import { hashApiKey } from '../../functions/api/http/api-keys';
 import { SKAB_DIR } from '../../scripts/evaluation/skab-dataset';
 import { fr } from '../../console/src/i18n/fr';
 import { launchChromium, watchPage } from '../support/browser';
@@ -369,20 +368,7 @@ describe("a model's lifecycle in the console", () => {
 
   it('en: a key without models:manage is told so, and nothing moves', async () => {
     const reader = 'vk_console_reader_without_manage_01';
-    await t.documents.send(
-      new PutCommand({
-        TableName: 'vigie-local-api-keys',
-        Item: {
-          keyHash: hashApiKey(reader),
-          keyId: hashApiKey(reader).slice(0, 12),
-          name: 'console reader',
-          models: ['digits'],
-          permissions: ['predictions:read'],
-          createdAt: new Date().toISOString(),
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        },
-      }),
-    );
+    await storeTestKey(t.documents, reader, { name: 'console reader', models: ['digits'], permissions: ['predictions:read'] });
     const before = (await (
       await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } })
     ).json()) as {

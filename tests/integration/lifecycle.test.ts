@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { storeTestKey } from '../support/api-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../functions/api/http/api-keys';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
@@ -86,20 +86,7 @@ describe('before any alias', () => {
 describe('who may move an alias, and what', () => {
   it('refuses a key without models:manage (403), a move without a reason, an unknown version, a bad alias name', async () => {
     const reader = 'vk_test_reader_without_manage_0001';
-    await t.documents.send(
-      new PutCommand({
-        TableName: 'vigie-local-api-keys',
-        Item: {
-          keyHash: hashApiKey(reader),
-          keyId: hashApiKey(reader).slice(0, 12),
-          name: 'reader',
-          models: ['digits'],
-          permissions: ['models:approve'],
-          createdAt: new Date().toISOString(),
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        },
-      }),
-    );
+    await storeTestKey(t.documents, reader, { name: 'reader', models: ['digits'], permissions: ['models:approve'] });
     const forbidden = await send('PUT', '/v1/models/digits/aliases/production', { version: '1.0.0', reason: 'x' }, reader);
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ code: 'forbidden', detail: expect.stringContaining('models:manage') });

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { storeTestKey } from '../support/api-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../functions/api/http/api-keys';
 import type { ModelStats, StatsFigures } from '../../functions/monitoring/stats';
 import type { PredictionRecord } from '../../functions/records/records';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
@@ -181,20 +180,7 @@ describe('statistics per version and alias', () => {
     expect(text).toMatch(/1\.1\.0 production: \d+ prediction\(s\)/);
 
     const caller = 'vk_test_stats_without_read_0001';
-    await t.documents.send(
-      new PutCommand({
-        TableName: 'vigie-local-api-keys',
-        Item: {
-          keyHash: hashApiKey(caller),
-          keyId: hashApiKey(caller).slice(0, 12),
-          name: 'caller',
-          models: ['digits'],
-          permissions: [],
-          createdAt: new Date().toISOString(),
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        },
-      }),
-    );
+    await storeTestKey(t.documents, caller, { name: 'caller', models: ['digits'], permissions: [] });
     expect((await api('/v1/models/digits/stats', {}, caller)).status).toBe(403);
     const week = new Date(Date.now() - 8 * 86_400_000).toISOString();
     expect(await (await api(`/v1/models/digits/stats?from=${week}`)).json()).toMatchObject({
