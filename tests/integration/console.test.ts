@@ -366,6 +366,52 @@ describe("a model's lifecycle in the console", () => {
     await context.close();
   }, 60_000);
 
+  it('en: puts a version on canary at a share of the traffic, shows both arms and the guard’s verdict, then promotes it', async () => {
+    // The test before rolled production back to 1.0.0: 1.1.0 goes back through a canary, as a person would.
+    expect((await moveProduction('1.0.0')).status).toBe(200);
+    const { page, watched, text, context } = await openConsole(LAPTOP, 'en');
+    await page.getByRole('link', { name: text['nav.models'] }).click();
+    const digits = page.getByRole('article', { name: 'digits' });
+    const form = digits.locator('form.alias-move');
+    await form.getByLabel(text['move.alias']).selectOption('canary');
+    await form.getByLabel(text['common.version']).selectOption('1.1.0');
+    await form.getByLabel(text['move.weight']).fill('10');
+    await form.getByLabel(text['move.reason']).fill('new training, 10 % first');
+    await form.getByRole('button', { name: text['move.submit'] }).click();
+    await form.getByText(fill(text, { alias: 'canary', version: '1.1.0' }, 'move.done')).waitFor();
+
+    const model = async () =>
+      (await (await fetch(`${t.http}/v1/models/digits`, { headers: { 'x-api-key': TEST_SETTINGS.apiKey } })).json()) as {
+        aliases: Record<string, { version: string; weight?: number }>;
+        aliasHistory: { reason: string }[];
+      };
+    expect((await model()).aliases.canary).toEqual({ version: '1.1.0', weight: 10 });
+    expect((await model()).aliasHistory.at(-1)?.reason).toBe('new training, 10 % first');
+    // Both arms, with the guard's verdict in words: no canary request yet, so it waits.
+    const canary = digits.locator('.canary');
+    await canary.waitFor();
+    expect(await canary.innerText()).toContain(fill(text, { weight: 10 }, 'canary.caption'));
+    expect(await canary.getByRole('row').count()).toBe(3);
+    expect(await canary.innerText()).toContain(text['canary.verdict.wait']);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'models-canary-en');
+
+    // Production moved to the canary's version is the canary promoted: no canary left.
+    await form.getByLabel(text['move.alias']).selectOption('production');
+    expect(await form.getByLabel(text['move.weight']).count()).toBe(0);
+    await form.getByLabel(text['common.version']).selectOption('1.1.0');
+    await form.getByLabel(text['move.reason']).fill('canary held for a day');
+    await form.getByRole('button', { name: text['move.submit'] }).click();
+    await form.getByText(fill(text, { alias: 'production', version: '1.1.0' }, 'move.done')).waitFor();
+    const after = await model();
+    expect(after.aliases.production).toEqual({ version: '1.1.0' });
+    expect(after.aliases.canary).toBeUndefined();
+    await expect.poll(() => digits.locator('.canary').count()).toBe(0);
+    expect(watched.elsewhere).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('en: a key without models:manage is told so, and nothing moves', async () => {
     const reader = 'vk_console_reader_without_manage_01';
     await storeTestKey(t.documents, reader, { name: 'console reader', models: ['digits'], permissions: ['predictions:read'] });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { formatNumber, formatPercent, t, type MessageKey } from '../i18n';
 import type { Model } from '../types';
+import { CanaryView } from './canary-view';
 
 interface Drift {
   version: string;
@@ -47,6 +48,7 @@ export function ModelWatch({ model }: { model: Model }) {
           {breaches.length > 0 && ` ${t('watch.features', { features: breaches.join(', ') })}`}
         </p>
       )}
+      {model.aliases?.canary && <CanaryView model={model.name} canaryVersion={model.aliases.canary.version} />}
       {shadow && (
         <>
           <h3>{t('watch.shadow')}</h3>

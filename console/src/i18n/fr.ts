@@ -170,6 +170,22 @@ export const fr = {
   'error.invalid-features': 'Certaines valeurs ne conviennent pas au modèle.',
   'error.unsupported-media-type': 'Ce type de fichier n’est pas accepté : envoyez une image JPEG, PNG ou WebP.',
   'error.empty-input': 'Le fichier est vide.',
+  'move.title': 'Déplacer un alias',
+  'move.alias': 'Alias',
+  'move.reason': 'Raison du déplacement (gardée dans l’historique)',
+  'move.weight': 'Part du trafic (%)',
+  'move.submit': 'Déplacer l’alias',
+  'move.done': '{alias} pointe maintenant sur la version {version}.',
+  'canary.title': 'Version canari',
+  'canary.caption': 'Canari à {weight} % du trafic, comparé à la production depuis son dernier déplacement',
+  'canary.arm': 'Bras',
+  'canary.production': 'Production',
+  'canary.canary': 'Canari',
+  'canary.errors': 'Erreurs',
+  'canary.p95': 'Latence p95 (ms)',
+  'canary.verdict.wait': 'Le garde attend assez de requêtes pour juger.',
+  'canary.verdict.keep': 'Le garde garde le canari : rien ne le distingue de la production.',
+  'canary.verdict.roll-back': 'Le garde retire le canari à son prochain passage.',
 } as const;
 
 export type MessageKey = keyof typeof fr;

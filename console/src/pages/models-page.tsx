@@ -1,3 +1,4 @@
+import { AliasMove } from '../components/alias-move';
 import { ModelActions } from '../components/model-actions';
 import { ModelStats } from '../components/model-stats';
 import { ModelWatch } from '../components/model-watch';
@@ -78,6 +79,7 @@ function ModelSection({ model }: { model: Model }) {
       )}
       <ModelStats model={model.name} />
       <ModelWatch model={model} />
+      <AliasMove model={model} />
       <ModelActions model={model} />
     </article>
   );
