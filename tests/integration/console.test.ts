@@ -373,7 +373,7 @@ describe("a model's lifecycle in the console", () => {
     await page.getByRole('link', { name: text['nav.models'] }).click();
     const digits = page.getByRole('article', { name: 'digits' });
     const form = digits.locator('form.alias-move');
-    await form.getByLabel(text['move.alias']).selectOption('canary');
+    await form.getByLabel(text['common.alias']).selectOption('canary');
     await form.getByLabel(text['common.version']).selectOption('1.1.0');
     await form.getByLabel(text['move.weight']).fill('10');
     await form.getByLabel(text['move.reason']).fill('new training, 10 % first');
@@ -397,7 +397,7 @@ describe("a model's lifecycle in the console", () => {
     await shoot(page, 'models-canary-en');
 
     // Production moved to the canary's version is the canary promoted: no canary left.
-    await form.getByLabel(text['move.alias']).selectOption('production');
+    await form.getByLabel(text['common.alias']).selectOption('production');
     expect(await form.getByLabel(text['move.weight']).count()).toBe(0);
     await form.getByLabel(text['common.version']).selectOption('1.1.0');
     await form.getByLabel(text['move.reason']).fill('canary held for a day');

@@ -47,7 +47,7 @@ export function AliasMove({ model }: { model: Model }) {
     <form class="alias-move" onSubmit={(e) => void move(e)}>
       <h3>{t('move.title')}</h3>
       <div class="field">
-        <label for={id('alias')}>{t('move.alias')}</label>
+        <label for={id('alias')}>{t('common.alias')}</label>
         <select id={id('alias')} value={alias} onChange={(e) => setAlias(e.currentTarget.value as MovableAlias)}>
           {ALIASES.map((a) => (
             <option key={a} value={a}>

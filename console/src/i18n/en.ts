@@ -169,7 +169,6 @@ export const en: Record<MessageKey, string> = {
   'error.unsupported-media-type': 'This kind of file is not accepted: send a JPEG, PNG or WebP picture.',
   'error.empty-input': 'The file is empty.',
   'move.title': 'Move an alias',
-  'move.alias': 'Alias',
   'move.reason': 'Reason for the move (kept in the history)',
   'move.weight': 'Share of traffic (%)',
   'move.submit': 'Move the alias',

@@ -171,7 +171,6 @@ export const fr = {
   'error.unsupported-media-type': 'Ce type de fichier n’est pas accepté : envoyez une image JPEG, PNG ou WebP.',
   'error.empty-input': 'Le fichier est vide.',
   'move.title': 'Déplacer un alias',
-  'move.alias': 'Alias',
   'move.reason': 'Raison du déplacement (gardée dans l’historique)',
   'move.weight': 'Part du trafic (%)',
   'move.submit': 'Déplacer l’alias',
