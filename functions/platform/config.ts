@@ -267,6 +267,14 @@ export function loadConfig<S extends z.ZodMiniType>(schema: S, env: NodeJS.Proce
  * Bringing a model (docs/bring-your-own-model.md): the models bucket it is registered in, the uploads bucket of the
  * S3 door, the results bucket where that door writes each outcome, and the two size limits.
  */
+/** CSV batches sent through the API in parts (functions/batches): staged in the uploads bucket, results read back. */
+export const batchesConfigSchema = z.object({
+  ...awsEndpoints,
+  ...apiAuth,
+  UPLOADS_BUCKET: nonEmpty,
+  RESULTS_BUCKET: nonEmpty,
+  PREDICTIONS_TABLE: nonEmpty,
+});
 export const importsConfigSchema = z.object({
   ...awsEndpoints,
   ...models,

@@ -204,9 +204,12 @@ describe('CSV batches in the console', () => {
       expect(await rows.nth(0).innerText()).toContain('setosa');
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, `batch-${lang}`);
-      const download = page.waitForEvent('download');
-      await page.getByRole('link', { name: text['batch.download'] }).click();
-      const answered = readFileSync((await (await download).path())!, 'utf8');
+      // The link is the results file in the results bucket, signed for a few minutes (not fetched by the page).
+      const link = await page.getByRole('link', { name: text['batch.download'] }).getAttribute('href');
+      expect(link).toMatch(/^http:\/\/localhost:\d+\/vigie-local-results\/batch\/iris\/console\/.*X-Amz-Signature=/);
+      const results = await fetch(link!);
+      expect(results.headers.get('content-disposition')).toMatch(/^attachment; filename="predictions-[0-9a-f]{8}\.csv"$/);
+      const answered = await results.text();
       expect(answered.split(/\r?\n/)[0]).toContain('prediction');
       expect(answered).toContain('virginica');
       expect(watched.elsewhere).toEqual([]);
@@ -214,6 +217,50 @@ describe('CSV batches in the console', () => {
       await context.close();
     }, 60_000);
   }
+});
+
+describe('a batch larger than one request', () => {
+  it('fr: sends a 9 MB sensor log in parts, shows how far the sending and the scoring are, and ends with every row scored', async () => {
+    const [header, ...lines] = readFileSync(join(SKAB_DIR, 'valve1/0.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    const copies = Math.ceil(9_000_000 / lines.join('\n').length);
+    const rows = Array.from({ length: copies }, () => lines).flat();
+    const file = join(mkdtempSync(join(tmpdir(), 'vigie-console-')), 'valve1-large.csv');
+    writeFileSync(file, [header, ...rows].join('\n') + '\n');
+    const { page, watched, text, context } = await openConsole(LAPTOP, 'fr');
+    await page.getByRole('link', { name: text['nav.batch'] }).click();
+    await page.getByLabel(text['predict.model']).selectOption('sensor-anomaly');
+    await page.getByLabel(text['batch.file'], { exact: true }).setInputFiles(file);
+    // What the page says while it works, sampled until the result shows.
+    const said = new Set<string>();
+    const summary = page.locator('#batch-result + [role=status]');
+    const expected = fill(text, { rows: rows.length, rejected: 0 }, 'batch.summary').replace(/\d{4,}/, (n) =>
+      new Intl.NumberFormat('fr-FR').format(Number(n)),
+    );
+    await expect
+      .poll(
+        async () => {
+          for (const status of await page.locator('[role=status]').allInnerTexts()) said.add(status.trim());
+          return summary.count();
+        },
+        { timeout: 120_000, interval: 100 },
+      )
+      .toBe(1);
+    const sending = [...said].filter((s) => s.startsWith(`Envoi de valve1-large.csv : `));
+    const scoring = [...said].filter((s) => s.startsWith('Prédictions pour valve1-large.csv : '));
+    expect(sending.length, [...said].join(' | ')).toBeGreaterThanOrEqual(2);
+    expect(
+      scoring.some((s) => /: [1-9][\d\u202f\u00a0]* ligne/.test(s)),
+      [...said].join(' | '),
+    ).toBe(true);
+    expect([rows.length, (await summary.innerText()).replace(/[\u202f\u00a0]/g, ' ')]).toEqual([
+      rows.length,
+      expected.replace(/[\u202f\u00a0]/g, ' '),
+    ]);
+    expect(await page.locator('.batch-rows tbody tr').count()).toBe(20);
+    expect(watched.elsewhere).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });
 
 describe('a sensor batch with a hole in its time series', () => {

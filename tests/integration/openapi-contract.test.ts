@@ -208,6 +208,66 @@ describe('every answer of the /v1 and /v2 API conforms to /v1/openapi.json', () 
     expect(answers.flatMap(([answer]) => answer.problems)).toEqual([]);
   });
 
+  it('a CSV batch sent in parts: staged, completed, followed to its results, and the refusals', async () => {
+    // A French Excel export's bytes (Windows-1252 `é` in a value, `;`, decimal commas), cut in the middle of a row.
+    const csv = Buffer.from(
+      'sepal_length;sepal_width;petal_length;petal_width;note\r\n5,1;3,5;1,4;0,2;été\r\n6,7;3,0;5,2;2,3;x\r\nbeaucoup;3;4;1;y\r\n',
+      'latin1',
+    );
+    const batch = crypto.randomUUID();
+    const path = `/v1/models/iris/batches/${batch}`;
+    const part = (n: number, bytes: Uint8Array, apiKey = key) =>
+      call(`${path}/parts/${n}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' }, apiKey });
+    const staged = [
+      [await part(0, csv.subarray(0, 50)), 200],
+      [await part(1, csv.subarray(50)), 200],
+      // Another key may not write over this batch's parts, nor complete it, nor see it.
+      [await part(1, csv.subarray(50), scoped), 409],
+      [await part(0, new Uint8Array()), 400],
+      [await part(1000, csv), 400],
+      [await call(`/v1/models/iris/batches/not-a-uuid/parts/0`, { method: 'PUT', body: csv }), 404],
+      [await part(0, new Uint8Array(4_000_001)), 413],
+      [await call(path, { method: 'POST', ...json({ parts: 3 }) }), 400],
+      [await call(path, { method: 'POST', ...json({ parts: 2 }), apiKey: scoped }), 400],
+      [await call(path), 404],
+    ] as const;
+    expect(staged.map(([answer]) => answer.status)).toEqual(staged.map(([, status]) => status));
+    expect(staged.flatMap(([answer]) => answer.problems)).toEqual([]);
+    expect((staged[8]![0].body as { code: string }).code).toBe('missing-part');
+
+    const completed = await call(path, { method: 'POST', ...json({ parts: 2 }) });
+    expect(completed.status).toBe(202);
+    expect(completed.problems).toEqual([]);
+    const { predictionId, inputKey } = completed.body as { predictionId: string; inputKey: string };
+    expect(inputKey).toBe(`incoming/iris/console/${batch}.csv`);
+    const ended = await eventually(async () => {
+      const status = await call(path);
+      expect(status.problems).toEqual([]);
+      expect(['queued', 'running', 'succeeded']).toContain((status.body as { status: string }).status);
+      return (status.body as { status: string }).status === 'succeeded' ? status.body : undefined;
+    });
+    expect(ended).toMatchObject({ batchId: batch, predictionId, status: 'succeeded', rows: 3, rejectedRows: 1 });
+    expect((await call(path, { apiKey: scoped })).status).toBe(404);
+
+    const output = await call(`/v1/predictions/${predictionId}/output`);
+    expect(output.status).toBe(200);
+    expect(output.problems).toEqual([]);
+    const { head, downloadUrl } = output.body as { head: string; downloadUrl: string };
+    const file = await (await fetch(downloadUrl)).text();
+    // The parts made one file, its bytes kept: the Windows-1252 `é` was read as such (the results are UTF-8).
+    expect(file).toContain(';été;');
+    // (text() drops the byte-order mark the results file starts with, as the head does not.)
+    expect(head.startsWith('\uFEFF')).toBe(true);
+    expect(file.startsWith(head.slice(1))).toBe(true);
+    expect(head.slice(1).split('\r\n')[0]).toBe('sepal_length;sepal_width;petal_length;petal_width;note;prediction;score;error');
+    const refused = [
+      [await call(`/v1/predictions/${predictionId}/output`, { apiKey: scoped }), 404],
+      [await call('/v1/predictions/00000000-0000-0000-0000-000000000000/output'), 404],
+    ] as const;
+    expect(refused.map(([answer]) => answer.status)).toEqual(refused.map(([, status]) => status));
+    expect(refused.flatMap(([answer]) => answer.problems)).toEqual([]);
+  });
+
   it('the Open Inference Protocol: probes, metadata, readiness, inference on every served model, and refusals', async () => {
     const tensor = (name: string, shape: number[], datatype: string, data: unknown[]) =>
       json({ inputs: [{ name, shape, datatype, data }] });

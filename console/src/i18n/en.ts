@@ -116,7 +116,9 @@ export const en: Record<MessageKey, string> = {
   'batch.file': 'CSV file',
   'batch.hint':
     'One row per case, the model’s columns as the header; an Excel export (semicolon separator, decimal comma) will do.',
-  'batch.running': 'Predicting for {file}…',
+  'batch.uploading': 'Sending {file}: {share}…',
+  'batch.queued': '{file} is sent; scoring starts shortly…',
+  'batch.scoring': 'Predicting for {file}: {rows} of about {total} row(s)…',
   'batch.result': 'Result',
   'batch.summary': '{rows} row(s) scored, {rejected} of them rejected.',
   'batch.download': 'Download the result (CSV)',

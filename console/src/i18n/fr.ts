@@ -118,7 +118,9 @@ export const fr = {
   'batch.file': 'Fichier CSV',
   'batch.hint':
     'Une ligne par cas, les colonnes du modèle en en-tête ; un export Excel (séparateur point-virgule, virgule décimale) convient.',
-  'batch.running': 'Prédictions en cours pour {file}…',
+  'batch.uploading': 'Envoi de {file} : {share}…',
+  'batch.queued': '{file} est envoyé ; le calcul va commencer…',
+  'batch.scoring': 'Prédictions pour {file} : {rows} ligne(s) sur environ {total}…',
   'batch.result': 'Résultat',
   'batch.summary': '{rows} ligne(s) traitée(s), dont {rejected} refusée(s).',
   'batch.download': 'Télécharger le résultat (CSV)',

@@ -1,69 +1,76 @@
 import { parse } from 'csv-parse/browser/esm/sync';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, apiResponse } from '../api';
-import { readCsvText } from '../csv-file';
+import { useState } from 'preact/hooks';
+import { batchOutput, followBatch, sendBatch, type BatchProgress, type BatchRecord } from '../batch-upload';
 import { ProblemView } from '../components/problem-view';
-import { t } from '../i18n';
+import { formatNumber, formatPercent, t } from '../i18n';
 import { models } from '../models-store';
 
+/** The rows shown on screen: the API hands over the results file's first 20 (functions/batches). */
 const SHOWN_ROWS = 20;
 
 interface Scored {
-  csv: string;
-  predictionId: string;
+  record: BatchRecord;
+  downloadUrl: string;
   header: string[];
   rows: string[][];
 }
 
-interface TimeWarning {
-  row: number;
-  field: string;
-  message: string;
-}
-
-/** The answered CSV (the rows as sent, with `prediction`, `score` and `error` appended), read for display. */
-function readAnswer(csv: string, predictionId: string): Scored {
+/** The results file's first rows (the rows as sent, with `prediction`, `score` and `error` appended), for display. */
+function readHead(csv: string): Pick<Scored, 'header' | 'rows'> {
   const separator = (csv.split('\n')[0] ?? '').includes(';') ? ';' : ',';
   const [header = [], ...rows] = parse(csv.replace(/^\uFEFF/, ''), {
     delimiter: separator,
     relax_column_count: true,
   }) as string[][];
-  return { csv, predictionId, header, rows };
+  return { header, rows };
 }
 
-/** Drop a CSV of rows for a tabular model: every row scored, the first ones shown, rejected rows with their reason. */
+/** The bar and its words for where the batch is: a figure whenever there is one. */
+function ProgressView({ file, progress }: { file: string; progress: BatchProgress }) {
+  const label =
+    progress.phase === 'upload'
+      ? t('batch.uploading', { file, share: formatPercent(progress.sent / Math.max(1, progress.total)) })
+      : progress.phase === 'queued'
+        ? t('batch.queued', { file })
+        : t('batch.scoring', { file, rows: formatNumber(progress.rows), total: formatNumber(progress.estimatedRows) });
+  const [value, max] =
+    progress.phase === 'upload'
+      ? [progress.sent, progress.total]
+      : progress.phase === 'scoring'
+        ? [Math.min(progress.rows, progress.estimatedRows), progress.estimatedRows]
+        : [undefined, undefined];
+  return (
+    <p role="status">
+      <progress aria-label={label} value={value} max={max} /> {label}
+    </p>
+  );
+}
+
+/**
+ * Drop a CSV of rows for a tabular model: it goes up in parts and is scored as an upload (one record, one results
+ * file, however large), its progress shown from the record; then the first rows, rejected ones with their reason.
+ */
 export function BatchPage() {
   const tabular = (models.value ?? []).filter((m) => m.versions.some((v) => v.input.kind === 'tabular'));
   const [modelName, setModelName] = useState('');
-  const [busy, setBusy] = useState<string>();
+  const [busy, setBusy] = useState<{ file: string; progress: BatchProgress }>();
   const [scored, setScored] = useState<Scored>();
   const [error, setError] = useState<unknown>();
-  const [timeWarnings, setTimeWarnings] = useState<{ shown: TimeWarning[]; count: number }>();
   const model = tabular.find((m) => m.name === modelName) ?? tabular[0];
-  const href = useMemo(() => scored && URL.createObjectURL(new Blob([scored.csv], { type: 'text/csv' })), [scored]);
-  useEffect(() => () => href && URL.revokeObjectURL(href), [href]);
 
   async function score(file: File | undefined) {
     if (!file || !model) return;
     setError(undefined);
     setScored(undefined);
-    setTimeWarnings(undefined);
-    setBusy(file.name);
+    const show = (progress: BatchProgress) => setBusy({ file: file.name, progress });
     try {
-      const text = await readCsvText(file);
-      const response = await apiResponse(`v1/models/${encodeURIComponent(model.name)}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/csv; charset=utf-8', accept: 'text/csv' },
-        body: text,
-      });
-      const answer = readAnswer(await response.text(), response.headers.get('x-prediction-id') ?? '');
-      setScored(answer);
-      // The record holds what the CSV answer cannot: the time series' warnings (gaps, disorder). A key that may
-      // not read records simply sees none.
-      const record = await api<{ timeWarnings?: TimeWarning[]; timeWarningCount?: number }>(
-        `v1/predictions/${encodeURIComponent(answer.predictionId)}`,
-      ).catch(() => undefined);
-      if (record?.timeWarningCount) setTimeWarnings({ shown: record.timeWarnings ?? [], count: record.timeWarningCount });
+      const sent = await sendBatch(model.name, file, show);
+      // The header line is not a row; a last line without its line feed is.
+      const record = await followBatch(sent.path, Math.max(1, sent.lines), show);
+      if (record.status !== 'succeeded')
+        throw new Error(record.error ? `${record.error.code}: ${record.error.message}` : record.status);
+      const output = await batchOutput(record.predictionId);
+      setScored({ record, downloadUrl: output.downloadUrl, ...readHead(output.head) });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -72,7 +79,6 @@ export function BatchPage() {
   }
 
   const errorColumn = scored ? scored.header.lastIndexOf('error') : -1;
-  const rejected = scored ? scored.rows.filter((row) => (row[errorColumn] ?? '') !== '') : [];
   return (
     <section aria-labelledby="batch-title">
       <h1 id="batch-title">{t('batch.title')}</h1>
@@ -105,28 +111,29 @@ export function BatchPage() {
         />
         <small id="batch-file-hint">{t('batch.hint')}</small>
       </div>
-      {busy && (
-        <p role="status">
-          {/* No figure to show: one request scores the whole file (up to the API's body limit), so the bar only says it runs. */}
-          <progress aria-label={t('batch.running', { file: busy })} /> {t('batch.running', { file: busy })}
-        </p>
-      )}
+      {busy && <ProgressView file={busy.file} progress={busy.progress} />}
       {error !== undefined && <ProblemView error={error} />}
       {scored && (
         <section aria-labelledby="batch-result" aria-live="polite">
           <h2 id="batch-result">{t('batch.result')}</h2>
-          <p role="status">{t('batch.summary', { rows: scored.rows.length, rejected: rejected.length })}</p>
+          <p role="status">
+            {t('batch.summary', {
+              rows: formatNumber(scored.record.rows ?? 0),
+              rejected: formatNumber(scored.record.rejectedRows ?? 0),
+            })}
+          </p>
           <p>
-            <a href={href} download="predictions.csv">
+            {/* A link to the results bucket, valid a few minutes: the file may be far larger than the page should hold. */}
+            <a href={scored.downloadUrl} rel="noopener">
               {t('batch.download')}
             </a>
           </p>
-          <p class="record-id">{t('predict.record', { id: scored.predictionId })}</p>
-          {timeWarnings && (
+          <p class="record-id">{t('predict.record', { id: scored.record.predictionId })}</p>
+          {(scored.record.timeWarningCount ?? 0) > 0 && (
             <section aria-labelledby="time-warnings" class="warning">
-              <h3 id="time-warnings">{t('batch.timeWarnings', { count: timeWarnings.count })}</h3>
+              <h3 id="time-warnings">{t('batch.timeWarnings', { count: scored.record.timeWarningCount ?? 0 })}</h3>
               <ul>
-                {timeWarnings.shown.map((w) => (
+                {(scored.record.timeWarnings ?? []).map((w) => (
                   <li key={`${w.row}-${w.field}`}>{t('batch.timeWarning', { row: w.row + 1, message: w.message })}</li>
                 ))}
               </ul>

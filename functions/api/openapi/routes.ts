@@ -27,6 +27,7 @@ import {
   versionParameter,
   type RouteDoc,
 } from './route-doc';
+import { BATCH_ROUTES } from './batch-routes';
 import { IMPORT_ROUTES } from './import-routes';
 import { LIFECYCLE_ROUTES } from './lifecycle-routes';
 import { CANARY_ROUTES } from './canary-routes';
@@ -290,6 +291,7 @@ export const ROUTES: RouteDoc[] = [
   ...V1_ROUTES,
   ...TRAINING_ROUTES,
   ...IMPORT_ROUTES,
+  ...BATCH_ROUTES,
   ...LIFECYCLE_ROUTES,
   ...CANARY_ROUTES,
   ...OIP_ROUTES,
