@@ -14,8 +14,19 @@ import {
 } from './metrics';
 import { assignFolds, foldRows } from './split';
 
-const CV_FOLDS = 3;
 export const HELD_OUT_FOLDS = 5;
+
+/** Training rows up to which the CV is repeated: there, one row moves a 3-fold score by a point (#26). */
+const SMALL_TABLE_ROWS = 2000;
+
+/**
+ * How the candidates are compared: 3 folds on a large table; on a small one 5 folds, twice, with two seeded fold
+ * assignments. On iris (120 training rows) 3 folds chose gradient boosting by one row, 0.033 below the linear
+ * model on the held-out rows; a mean over 10 fits moves less with one row.
+ */
+export function cvPlan(rows: number): { folds: number; repeats: number } {
+  return rows <= SMALL_TABLE_ROWS ? { folds: 5, repeats: 2 } : { folds: 3, repeats: 1 };
+}
 
 export interface LeaderboardEntry {
   candidate: string;
@@ -63,7 +74,9 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
   const { inside: heldOutRows, outside: trainRows } = foldRows(heldOutFold, 0);
   const train = subset(data, trainRows);
   const heldOutData = subset(data, heldOutRows);
-  const folds = assignFolds(train, CV_FOLDS, options.seed + 1);
+  const plan = cvPlan(train.rows);
+  const fits = plan.folds * plan.repeats;
+  const assignments = Array.from({ length: plan.repeats }, (_, r) => assignFolds(train, plan.folds, options.seed + 1 + r));
   const leaderboard: LeaderboardEntry[] = [];
   const all = candidates(data.task);
   for (const [index, candidate] of all.entries()) {
@@ -79,13 +92,13 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
     if (!candidate.anytime && performance.now() > budgetEnd) continue;
     const candidateStart = performance.now();
     try {
-      for (let k = 0; k < CV_FOLDS; k += 1) {
-        const { inside, outside } = foldRows(folds, k);
+      for (let k = 0; k < fits; k += 1) {
+        const { inside, outside } = foldRows(assignments[Math.floor(k / plan.folds)]!, k % plan.folds);
         const fitPart = subset(train, outside);
         const scorePart = subset(train, inside);
         // An anytime fit shares what is left with the folds after it and the refit; any other gives up past the
         // budget (DeadlinePassed) and the candidate is abandoned.
-        const deadline = candidate.anytime ? shareOf(budgetEnd, CV_FOLDS - k + 1) : budgetEnd;
+        const deadline = candidate.anytime ? shareOf(budgetEnd, fits - k + 1) : budgetEnd;
         const model = candidate.fit(fitPart, imputationValues(fitPart), options.seed, deadline);
         entry.foldScores.push(score(options.metric, predict(model, scorePart.x, scorePart.rows), scorePart.y, data.labels));
       }
@@ -93,8 +106,8 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
       if (!(error instanceof DeadlinePassed)) throw error;
     }
     entry.fitSeconds = Math.round((performance.now() - candidateStart) / 10) / 100;
-    if (entry.foldScores.length < CV_FOLDS) continue;
-    entry.cvScore = Math.round((entry.foldScores.reduce((a, b) => a + b, 0) / CV_FOLDS) * 1e4) / 1e4;
+    if (entry.foldScores.length < fits) continue;
+    entry.cvScore = Math.round((entry.foldScores.reduce((a, b) => a + b, 0) / fits) * 1e4) / 1e4;
     entry.status = 'scored';
     await options.onProgress?.(0.2 + (0.6 * (index + 1)) / all.length, `cross-validated ${candidate.name}`);
   }
@@ -103,7 +116,7 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
     .reduce((best, entry) => (entry.cvScore! > best.cvScore! ? entry : best));
   const refitted = all.find((c) => c.name === chosen.candidate)!;
   const refitDeadline = refitted.anytime
-    ? Math.max(budgetEnd, performance.now() + (1.5 * chosen.fitSeconds * 1000) / CV_FOLDS)
+    ? Math.max(budgetEnd, performance.now() + (1.5 * chosen.fitSeconds * 1000) / fits)
     : Infinity;
   const model = refitted.fit(train, imputationValues(train), options.seed, refitDeadline);
   const heldOutOutputs = predict(model, heldOutData.x, heldOutData.rows);
@@ -120,7 +133,10 @@ export async function search(data: Dataset, options: SearchOptions): Promise<Sea
     heldOutOutputs,
     split: {
       method: data.task === 'classification' ? 'stratified-holdout' : 'shuffled-holdout',
-      rule: `seeded (seed ${options.seed}) assignment of rows to ${HELD_OUT_FOLDS} folds; fold 0 held out; ${CV_FOLDS}-fold CV on the rest`,
+      rule:
+        `seeded (seed ${options.seed}) assignment of rows to ${HELD_OUT_FOLDS} folds; fold 0 held out; ${plan.folds}-fold CV ` +
+        `on the rest${plan.repeats > 1 ? `, repeated ${plan.repeats} times (seeds ${options.seed + 1} to ${options.seed + plan.repeats})` : ''}`,
+      crossValidation: plan,
       trainCount: train.rows,
       heldOutCount: heldOutData.rows,
     },
