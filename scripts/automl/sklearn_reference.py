@@ -3,11 +3,13 @@ a linear model (logistic or ridge regression) with scaling, a random forest and 
 each in a pipeline with imputation (median for numbers, most frequent for categories) and one-hot encoding,
 trained on the rows Vigie trained on and scored on the rows Vigie held out (written by
 scripts/evaluation/automl-benchmark.ts). A column is numeric when every non-empty cell reads as a number (a
-decimal comma too); the table's `exclude` columns (row labels) are left out. Prints one JSON line per table.
+decimal comma too); the table's `exclude` columns (row labels) are left out. Prints one JSON line per table and
+keeps it as <table>.sklearn.json with the SHA-256 of the two files it read (a rerun on the same files reuses it).
 
     /usr/bin/python3 scripts/automl/sklearn_reference.py <dir> <table>...
 """
 import csv
+import hashlib
 import json
 import re
 import sys
@@ -65,10 +67,20 @@ def reference(folder, name):
         pipe = make_pipeline(prep, model).fit(X[~held], y[~held])
         scores[label] = round(float(measure(y[held], pipe.predict(X[held]))), 4)
     best = max(scores, key=scores.get)
-    return {"table": name, "heldOutRows": int(held.sum()), "scores": scores, "best": best, "bestScore": scores[best]}
+    return {"table": name, "inputSha256": inputs_sha256(folder, name), "heldOutRows": int(held.sum()), "scores": scores,
+            "best": best, "bestScore": scores[best]}
+
+
+def inputs_sha256(folder, name):
+    digest = hashlib.sha256()
+    for suffix in ("split.json", "reference.csv"):
+        digest.update((folder / f"{name}.{suffix}").read_bytes())
+    return digest.hexdigest()
 
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
     for table in sys.argv[2:]:
-        print(json.dumps(reference(folder, table)), flush=True)
+        result = json.dumps(reference(folder, table))
+        (folder / f"{table}.sklearn.json").write_text(result)
+        print(result, flush=True)
