@@ -161,6 +161,8 @@ function referenceScores(outDir: string, tables: string[]): Reference[] {
   if (missing.length > 0) {
     execFileSync(process.env.VIGIE_PYTHON ?? '/usr/bin/python3', ['scripts/automl/sklearn_reference.py', outDir, ...missing], {
       stdio: ['ignore', 'ignore', 'inherit'],
+      // HistGradientBoosting's OpenMP threads spin against each other on a shared machine: digits took minutes.
+      env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' },
     });
   }
   return tables.map((table) => kept(table)!);
