@@ -16,10 +16,11 @@ function table(rows: number) {
 }
 
 describe('the search', () => {
-  it('repeats a 5-fold CV on small tables, and keeps 3 folds on large ones', () => {
+  it('repeats a 5-fold CV on small tables, and keeps 3 folds on large or wide ones', () => {
     expect(cvPlan(120)).toEqual({ folds: 5, repeats: 2 });
     expect(cvPlan(1_000)).toEqual({ folds: 5, repeats: 2 });
     expect(cvPlan(1_001)).toEqual({ folds: 3, repeats: 1 });
+    expect(cvPlan(800, 420)).toEqual({ folds: 3, repeats: 1 });
   });
 
   it('lists the average of the two best candidates, scored on the same fits, and chooses the best CV', async () => {
