@@ -2,7 +2,18 @@ import type { Dataset } from './dataset';
 import { fitBoosting, fitForest, predictEnsemble, type TreeEnsemble } from './ensemble';
 import { fitLinear, predictLinear, type LinearModel } from './linear';
 
-export type Model = TreeEnsemble | LinearModel;
+/**
+ * The mean of several fitted candidates' outputs (probabilities, or values): chosen when its cross-validated score
+ * passes the best single candidate's (search.ts), exported as one graph ending in ONNX `Mean`.
+ */
+export interface AveragedModel {
+  kind: 'average';
+  members: SingleModel[];
+  outputs: number;
+}
+
+export type SingleModel = TreeEnsemble | LinearModel;
+export type Model = SingleModel | AveragedModel;
 
 /** One model family with fixed, documented settings (close to scikit-learn's defaults where they are cheap). */
 export interface Candidate {
@@ -14,11 +25,19 @@ export interface Candidate {
    */
   anytime?: true;
   /** `deadline` (performance.now() time): past it the fit throws DeadlinePassed, or stops (`anytime`). */
-  fit(data: Dataset, fill: Float32Array, seed: number, deadline?: number): Model;
+  fit(data: Dataset, fill: Float32Array, seed: number, deadline?: number): SingleModel;
 }
 
 export function predict(model: Model, x: Float32Array, rows: number): Float64Array {
+  if (model.kind === 'average') return meanOf(model.members.map((member) => predict(member, x, rows)));
   return model.kind === 'linear' ? predictLinear(model, x, rows) : predictEnsemble(model, x, rows);
+}
+
+/** The element-wise mean of equally long outputs. */
+export function meanOf(outputs: Float64Array[]): Float64Array {
+  const mean = new Float64Array(outputs[0]!.length);
+  for (const output of outputs) for (let i = 0; i < mean.length; i += 1) mean[i]! += output[i]! / outputs.length;
+  return mean;
 }
 
 /** The cheapest first: when the time budget runs out, the costliest (the forest) is the one skipped. */

@@ -105,7 +105,10 @@ const byText = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: tru
  * numbers or categories, and reports every decision. Missing feature values stay NaN: the model imputes them (in
  * memory and in its ONNX graph) with values learnt from the training rows.
  */
-export function profileTable(table: RawTable, options: ProfileOptions): { data: Dataset; report: DataReport } {
+export function profileTable(
+  table: RawTable,
+  options: ProfileOptions,
+): { data: Dataset; report: DataReport; /** The rows used, in order: row i of `data`. */ used: string[][] } {
   const target = columnName(options.target);
   const targetIndex = table.header.indexOf(target);
   if (targetIndex < 0) {
@@ -214,5 +217,5 @@ export function profileTable(table: RawTable, options: ProfileOptions): { data: 
   });
   const capped = columns.some((column) => column.levels);
   const indicators = capped ? { indicators: columns.map((column) => column.levels) } : {};
-  return { data: { task, features, labels, x, y, rows: rows.length, ...indicators }, report };
+  return { data: { task, features, labels, x, y, rows: rows.length, ...indicators }, report, used: rows };
 }

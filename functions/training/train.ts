@@ -160,7 +160,7 @@ export async function trainFromCsv(
       personalData: { processesPersonalData: false, categories: [], dpiaReference: null },
       evaluationData: {
         heldOut: `${heldOutData.rows} rows of the uploaded table held out before training (training.data.split)`,
-        crossValidation: `3-fold cross-validation on the ${data.rows - heldOutData.rows} training rows`,
+        crossValidation: `${String(result.split.rule).split('; ').at(-1)}: the ${data.rows - heldOutData.rows} training rows`,
       },
       factors: ['The uploaded table is the only data: its sampling decides what the model knows'],
       limitations: ['Trained automatically; the held-out figures are on one split of one table'],

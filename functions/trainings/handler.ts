@@ -48,13 +48,30 @@ function headerOf(body: Buffer): string[] {
   }
 }
 
+/**
+ * The media types a training table is taken in: `text/csv`, or `application/octet-stream` for a file that is not
+ * UTF-8. API Gateway hands a `text/*` body to the function as UTF-8 text (serverless-offline too): a Windows-1252
+ * byte (French Excel's « CSV (séparateur : point-virgule) ») is lost there, replaced by U+FFFD, before any code of
+ * ours reads it; an octet-stream body comes base64-encoded, byte for byte, and is read as the S3 upload is.
+ */
+const TRAINING_MEDIA_TYPES = ['text/csv', 'application/octet-stream'];
+
 async function startTraining(event: APIGatewayProxyEventV2, model: string, callerId: string) {
   const options = parseTrainingOptions(event.queryStringParameters ?? {});
   await checkTrainable(shipped, models, model);
   // The person the table is about, as for predictions: their export and erasure then reach it (#20.4).
   const subject = subjectFromHeaders(event.headers);
-  if (mediaTypeOf(event) !== 'text/csv') {
-    throw new UnsupportedMediaTypeError('Send the training table as text/csv with a header row.');
+  if (!TRAINING_MEDIA_TYPES.includes(mediaTypeOf(event))) {
+    throw new UnsupportedMediaTypeError(
+      'Send the training table as text/csv with a header row (application/octet-stream for a file not in UTF-8).',
+    );
+  }
+  if (!event.isBase64Encoded && event.body?.includes('\uFFFD')) {
+    throw new InvalidInputError(
+      'csv-not-utf8',
+      'The text/csv body did not arrive as UTF-8 (a Windows-1252 export?): its accented letters were lost on the way. ' +
+        'Send the file as application/octet-stream (its bytes are then kept and its encoding read), or save it as UTF-8.',
+    );
   }
   const body = rawBody(event);
   if (body.length > config.TRAINING_MAX_BYTES) {

@@ -1,7 +1,7 @@
 /**
  * Training time on a 10,000-row x 20-column table (the issue's budget: under 60 s on the development machine).
  * The table is generated from a seed (15 numeric columns, 5 categorical ones, a class depending on a few of them,
- * 2 % empty cells): only its size matters here; quality is measured on public tables (vega-tables.ts).
+ * 2 % empty cells): only its size matters here; quality is measured on public tables (`vigie eval automl`, docs/automl.md).
  *
  *   npx tsx scripts/automl/time-10k.ts [rows] [task]
  */

@@ -17,10 +17,15 @@ const cell = (v: unknown) => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-export function vegaTable(file: string): string {
-  const rows = JSON.parse(readFileSync(join('node_modules', 'vega-datasets', 'data', file), 'utf8')) as Record<string, unknown>[];
+/** One CSV line, `,`-separated, a cell quoted when it must be. */
+export const csvLine = (cells: readonly unknown[]) => cells.map(cell).join(',');
+
+/** A JSON table as CSV: its first `limit` rows (all by default). */
+export function vegaTable(file: string, limit?: number): string {
+  const all = JSON.parse(readFileSync(join('node_modules', 'vega-datasets', 'data', file), 'utf8')) as Record<string, unknown>[];
+  const rows = all.slice(0, limit);
   const header = Object.keys(rows[0]!);
-  return [header.map(snake).join(','), ...rows.map((row) => header.map((h) => cell(row[h])).join(','))].join('\n') + '\n';
+  return [header.map(snake).join(','), ...rows.map((row) => csvLine(header.map((h) => row[h])))].join('\n') + '\n';
 }
 
 export const vegaCsv = (file: string) => readFileSync(join('node_modules', 'vega-datasets', 'data', file), 'utf8');

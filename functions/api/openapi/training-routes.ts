@@ -58,7 +58,10 @@ export const TRAINING_ROUTES: RouteDoc[] = [
         description: `${subjectHeader.description}; the table and what the training derives from it are then exported and erased with that person`,
       },
     ],
-    requestBody: { required: true, content: { 'text/csv': binary('text/csv') } },
+    requestBody: {
+      required: true,
+      content: { 'text/csv': binary('text/csv'), 'application/octet-stream': binary('application/octet-stream') },
+    },
     responses: {
       202: {
         description: 'Queued.',
@@ -67,7 +70,7 @@ export const TRAINING_ROUTES: RouteDoc[] = [
       },
     },
     problems: {
-      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject'],
+      400: ['invalid-model-name', 'invalid-training-request', 'empty-input', 'unknown-target', 'invalid-subject', 'csv-not-utf8'],
       403: ['forbidden'],
       409: ['reserved-model-name', 'input-kind-changed'],
       413: ['payload-too-large'],

@@ -1,8 +1,9 @@
+import type { Model, SingleModel } from '../candidates';
 import type { TreeEnsemble } from '../ensemble';
 import type { LinearModel } from '../linear';
 import { GraphBuilder, serialise } from './graph';
 
-export type ExportableModel = TreeEnsemble | LinearModel;
+export type ExportableModel = Model;
 
 /**
  * The whole trained pipeline as ONE graph: imputation (`Where(IsNaN(x), fill, x)`), the linear design
@@ -12,13 +13,28 @@ export type ExportableModel = TreeEnsemble | LinearModel;
  */
 export function exportOnnx(model: ExportableModel, outputName: string): Uint8Array {
   const graph = new GraphBuilder();
+  if (model.kind === 'average') {
+    // Each member's whole pipeline from the same input, then the mean of their outputs (probabilities or values).
+    graph.node(
+      'Mean',
+      model.members.map((member) => memberOutput(graph, member)),
+      {},
+      '',
+      outputName,
+    );
+  } else memberOutput(graph, model, outputName);
+  const width = (model.kind === 'average' ? model.members[0]! : model).fill.length;
+  return serialise(graph, { name: 'features', width }, { name: outputName, width: model.outputs });
+}
+
+function memberOutput(graph: GraphBuilder, model: SingleModel, outputName?: string): string {
   const width = model.fill.length;
   const fill = graph.floats(model.fill, [1, width]);
   const imputed = graph.node('Where', [graph.node('IsNaN', ['features']), fill, 'features']);
   const scores = model.kind === 'linear' ? linearScores(graph, model, imputed) : treeScores(graph, model, imputed);
-  if (model.softmax) graph.node('Softmax', [scores], { axis: 1 }, '', outputName);
-  else graph.node('Identity', [scores], {}, '', outputName);
-  return serialise(graph, { name: 'features', width }, { name: outputName, width: model.outputs });
+  return model.softmax
+    ? graph.node('Softmax', [scores], { axis: 1 }, '', outputName)
+    : graph.node('Identity', [scores], {}, '', outputName);
 }
 
 function linearScores(graph: GraphBuilder, model: LinearModel, x: string): string {

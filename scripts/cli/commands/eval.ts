@@ -15,6 +15,7 @@ import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate'
 import { heldOutIris, IRIS_FEATURES } from '../../evaluation/iris-dataset';
 import { evaluateTabularClassifier } from '../../evaluation/tabular';
 import { emit, formatFigure } from '../output';
+import { evaluateAutoml, type AutomlEvalOptions } from './eval-automl';
 import { progressBar, type Progress } from '../progress';
 import { UsageError, type GlobalOptions } from '../target';
 
@@ -94,11 +95,17 @@ export function registerEval(program: Command): void {
     .argument('<model>', 'the model name')
     .argument('[version]', 'the version (default: the newest, approved or not)')
     .option('--record', 'digits: write the realistic-set figures and the calibrated uncertainty threshold into the metadata')
+    .option('--tables <names>', "automl: the benchmark's tables to run, comma-separated (default: all)")
+    .option('--time-budget <seconds>', "automl: each training's time budget (default 40)")
+    .option('--out <dir>', 'automl: where the tables, splits and models are written (default /tmp/vigie-automl-benchmark)')
     .addHelpText(
       'after',
-      '\nExamples:\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json',
+      '\n`vigie eval automl` runs the AutoML benchmark against scikit-learn (docs/automl.md) instead of measuring a model.\n' +
+        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json',
     )
-    .action((name: string, version: string | undefined, options: { record?: boolean }, command: Command) =>
-      evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
+    .action((name: string, version: string | undefined, options: { record?: boolean } & AutomlEvalOptions, command: Command) =>
+      name === 'automl' && version === undefined
+        ? evaluateAutoml(options, command.optsWithGlobals<GlobalOptions>())
+        : evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
     );
 }

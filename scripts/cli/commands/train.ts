@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buffer } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { parseTrainingOptions } from '../../../functions/training/training-request';
+import { decodeCsv } from '../../../functions/serving/tabular/csv-dialect';
 import { callApi, callApiFor } from '../api';
 import { modelArgument } from '../model-argument';
 import { emit } from '../output';
@@ -75,7 +76,8 @@ async function train(source: string, options: TrainOptions, global: GlobalOption
   const target = await apiTarget(global);
   const { body, headers } = await callApiFor(target, `/v1/models/${model}/trainings?${query}`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    // A file that is not UTF-8 (French Excel's Windows-1252) goes as bytes: as text/csv its accents would be lost.
+    headers: { 'content-type': decodeCsv(csv, true).encoding === 'utf-8' ? 'text/csv' : 'application/octet-stream' },
     body: csv,
   });
   const { trainingId } = body as { trainingId: string };
