@@ -112,6 +112,12 @@ def parse_args():
                    help="skip training: load <path>.npz/.json written by --checkpoint (e.g. on a GPU machine), then "
                         "evaluate, export ONNX and write the package as usual")
     p.add_argument("--no-write", action="store_true", help="train and evaluate only (experiments)")
+    p.add_argument("--init-onnx", default=None,
+                   help="fine-tune: start from the weights of an exported package (its model.onnx, BatchNorm folded "
+                        "into the convolutions); BatchNorm statistics then stay frozen (identity) while training")
+    p.add_argument("--iou-power", type=float, default=1.0,
+                   help="alpha of the alpha-GIoU box loss (1 - IoU^a + penalty^a; 1 = plain GIoU): a > 1 weighs the "
+                        "last pixels of an almost-right box more, for tighter boxes")
     return p.parse_args()
 
 
@@ -448,7 +454,7 @@ class ModelEMA:
 
 # --------------------------------------------------------------------------- loss
 
-def ltrb_iou_giou(pred, tgt):
+def ltrb_iou_giou(pred, tgt, power=1.0):
     pl, pt, pr, pb = pred.unbind(-1)
     tl, tt, tr, tb = tgt.unbind(-1)
     pa = (pl + pr) * (pt + pb)
@@ -461,7 +467,8 @@ def ltrb_iou_giou(pred, tgt):
     ew = torch.max(pl, tl) + torch.max(pr, tr)
     eh = torch.max(pt, tt) + torch.max(pb, tb)
     enc = (ew * eh).clamp(min=1e-9)
-    return iou, iou - (enc - union) / enc
+    # alpha-GIoU (He et al. 2021): IoU^a - penalty^a; power 1 is GIoU itself
+    return iou, iou.clamp(min=0).pow(power) - ((enc - union) / enc).pow(power)
 
 
 LOSS_TEXT = ("quality focal loss on the score (target = IoU of the predicted box with its ground truth at positive "
@@ -471,7 +478,7 @@ LOSS_TEXT = ("quality focal loss on the score (target = IoU of the predicted box
              "or within 1 stride of its centre, ties to the smaller box")
 
 
-def compute_loss(model, batch):
+def compute_loss(model, batch, iou_power=1.0):
     x, pos, ltrb, bw, weight = batch
     logit, box = model(x)
     logit = logit[:, 0]                      # [B,GH,GW]
@@ -479,7 +486,7 @@ def compute_loss(model, batch):
     npos = max(1.0, float(pos.sum()))
     target = torch.zeros_like(logit)
     if pos.any():
-        iou, giou = ltrb_iou_giou(box[pos], ltrb[pos])
+        iou, giou = ltrb_iou_giou(box[pos], ltrb[pos], iou_power)
         target[pos] = iou.detach().clamp(min=0.0)
         w = bw[pos]
         nbox = w.sum().clamp(min=1e-6)       # each box's weights sum to 1
@@ -664,6 +671,49 @@ def _worker_init(_):
     torch.set_num_threads(1)
 
 
+def to_train_mode(model, frozen_bn):
+    """Training mode; with frozen_bn (fine-tuning folded weights) BatchNorm keeps its identity statistics."""
+    model.train()
+    if frozen_bn:
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+
+
+def load_folded_onnx(model, path):
+    """Loads an exported package's weights: each conv+BN block's folded convolution goes into the conv (which then
+    needs its bias: the BN's shift takes it), and the BN becomes the identity (mean 0, variance 1, scale
+    sqrt(1+eps)), so the network computes exactly what the ONNX graph does."""
+    import onnx
+    from onnx import numpy_helper
+    proto = onnx.load(path)
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in proto.graph.initializer}
+    state = model.state_dict()
+    loaded = set()
+    for node in proto.graph.node:
+        if node.op_type != "Conv":
+            continue
+        # node names are the module paths of the export, e.g. /s4/s4.0/s4.0.0/Conv or /l8/Conv
+        module = node.name.strip("/").split("/")[-2]
+        w, b = init[node.input[1]], init[node.input[2]]
+        block = module.rsplit(".", 1)[0]  # s4.0.0 (the conv) -> s4.0 (the conv+BN+ReLU block)
+        if block + ".1.running_mean" not in state:  # laterals and output convs keep their own names and biases
+            state[module + ".weight"], state[module + ".bias"] = w, b
+            loaded.update([module + ".weight", module + ".bias"])
+            continue
+        bn = dict(model.named_modules())[block + ".1"]
+        state[block + ".0.weight"] = w
+        state[block + ".1.weight"] = torch.full_like(b, math.sqrt(1.0 + bn.eps))
+        state[block + ".1.bias"] = b
+        state[block + ".1.running_mean"] = torch.zeros_like(b)
+        state[block + ".1.running_var"] = torch.ones_like(b)
+        loaded.update(block + k for k in (".0.weight", ".1.weight", ".1.bias", ".1.running_mean", ".1.running_var"))
+    missing = {k for k, v in state.items() if v.dtype.is_floating_point} - loaded
+    if missing:
+        raise SystemExit("%s does not hold %s" % (path, sorted(missing)[:5]))
+    model.load_state_dict(state)
+
+
 def train_model(args, model, train, val, val_canvases, device):
     """Returns (EMA model in eval mode, validation history, training seconds, images per epoch)."""
     model.to(device)
@@ -703,12 +753,12 @@ def train_model(args, model, train, val, val_canvases, device):
     t_train = time.time()
     t_ep = time.time()
     tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
-    model.train()
+    to_train_mode(model, args.init_onnx is not None)
     for bi, batch in enumerate(loader):
         epoch = epoch_of[bi]
         x_u8, jitter = batch[0].to(device, non_blocking=True), batch[1]
         batch = (colour_jitter(x_u8, jitter),) + tuple(t.to(device, non_blocking=True) for t in batch[2:])
-        loss, ls, lb = compute_loss(model, batch)
+        loss, ls, lb = compute_loss(model, batch, args.iou_power)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 10.0)
@@ -729,7 +779,7 @@ def train_model(args, model, train, val, val_canvases, device):
             thr, p, r, f1 = best_threshold(ev)
             msg += "  val(EMA) mAP50 %.4f  best-F1 %.3f (P %.3f R %.3f @ %.3f)" % (ev["ap"], f1, p, r, thr)
             history.append({"epoch": epoch, "mAP50": round(ev["ap"], 4)})
-            model.train()
+            to_train_mode(model, args.init_onnx is not None)
         print(msg + "  (%.1fs)" % (time.time() - t_ep), flush=True)
         t_ep = time.time()
         tot, tot_s, tot_b, nb = 0.0, 0.0, 0.0, 0
@@ -777,6 +827,8 @@ def main():
     val_canvases = [plain(it)[0] for it in val]
 
     model = CarNet(channels, args.head_channels)
+    if args.init_onnx:
+        load_folded_onnx(model, args.init_onnx)
     n_params = sum(p.numel() for p in model.parameters())
     print("model: %d parameters, channels %s, head %d, input %dx%d, stride %d" % (
         n_params, channels, args.head_channels, IN_W, IN_H, STRIDE))
@@ -798,7 +850,8 @@ def main():
         params_ = {"epochs": args.epochs, "batchSize": args.batch_size, "negativeFraction": args.neg_fraction,
                    "learningRate": args.lr, "weightDecay": args.weight_decay, "emaDecay": args.ema_decay,
                    "cropScaleMin": args.crop_scale_min, "threads": args.threads, "workers": args.workers,
-                   "device": args.device}
+                   "device": args.device, "iouPower": args.iou_power,
+                   "initOnnx": args.init_onnx and os.path.relpath(args.init_onnx, REPO_ROOT)}
         final, history, train_seconds, epoch_size = train_model(args, model, train, val, val_canvases, device)
 
     # ---- final evaluation of the exported (EMA) weights

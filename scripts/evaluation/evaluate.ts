@@ -7,6 +7,7 @@ import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/
 import type { ModelVersion } from '../../functions/serving/registry';
 import { heldOutDigits, renderMnistPng, type SplitRule } from '../samples/mnist';
 import { validationFrames, type FrameRangeSplit } from './car-dataset';
+import { cocoAveragePrecision, cocoBySize } from './coco-metrics';
 import { averagePrecision, precisionRecall, type ScoredBox } from './detection-metrics';
 import { imageInputOf } from '../../functions/serving/model-spec';
 
@@ -67,8 +68,13 @@ export async function evaluateDetector(model: ModelVersion, progress?: Progress)
     result.detections.map((d) => ({ image: frames[i]!.file, ...d })),
   );
   const atThreshold = precisionRecall(detections, truth, output.scoreThreshold);
+  const coco = cocoAveragePrecision(detections, truth);
   return {
     mAP50: averagePrecision(detections, truth),
+    // COCO-style (101-point AP, best unmatched box): how tightly the boxes fit, not only whether they are found.
+    mAP50to95: coco.mAP,
+    apByIoU: coco.apByIoU,
+    bySize: cocoBySize(detections, truth),
     precision: atThreshold.precision,
     recall: atThreshold.recall,
     scoreThreshold: output.scoreThreshold,
