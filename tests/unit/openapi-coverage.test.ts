@@ -179,7 +179,7 @@ describe('the training routes', () => {
 
   it('take a CSV, answer 202, and put approval behind the models:approve permission', () => {
     const start = paths['/v1/models/{model}/trainings']!.post!;
-    expect(Object.keys(start.requestBody!.content)).toEqual(['text/csv']);
+    expect(Object.keys(start.requestBody!.content)).toEqual(['text/csv', 'application/octet-stream']);
     expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415']));
     const approval = paths['/v1/models/{model}/versions/{version}/approval']!.post!;
     expect(approval['x-vigie-permission']).toBe('models:approve');
