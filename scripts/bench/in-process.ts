@@ -29,6 +29,8 @@ export interface InProcessRuns {
   preprocessing: Run;
   /** Preprocessing alone on 12-megapixel phone photos of pages, for a model that finds the digit on a page. */
   phonePhotos?: Run;
+  /** The same on small phone photos (0.1–0.3 megapixel JPEGs, what an app sends after its own resize, issue #27). */
+  smallPhotos?: Run;
   /** HTTP predict's chain: preprocessing, the infer function's code in process, the record built. */
   handlerChain: Run;
   /** The upload path's chain: the same with the Invoke payload in between. */
@@ -67,6 +69,7 @@ export async function measureInProcess(
   table: string,
   warmUp: number,
   photos: Buffer[] = [],
+  smallPhotos: Buffer[] = [],
 ): Promise<InProcessRuns> {
   const spec = imageInputOf(model.metadata);
   const input = (i: number) => inputs[i % inputs.length]!;
@@ -163,7 +166,18 @@ export async function measureInProcess(
   const recordWritePaced = await timeRuns(Math.max(inputs.length, 50), warmUp, write, {
     pauseMs: floorOf(runs.sessionRun, runs.preprocessing).p50,
   });
-  const phonePhotos =
-    photos.length > 0 ? await timeRuns(photos.length, warmUp, (i) => preprocessForModel(photos[i % photos.length]!)) : undefined;
-  return { ...runs, defaultThreads, batched, inferSide, recordWrite, recordWritePaced, ...(phonePhotos ? { phonePhotos } : {}) };
+  const photoRun = async (list: Buffer[]) =>
+    list.length > 0 ? await timeRuns(list.length, warmUp, (i) => preprocessForModel(list[i % list.length]!)) : undefined;
+  const phonePhotos = await photoRun(photos);
+  const small = await photoRun(smallPhotos);
+  return {
+    ...runs,
+    defaultThreads,
+    batched,
+    inferSide,
+    recordWrite,
+    recordWritePaced,
+    ...(phonePhotos ? { phonePhotos } : {}),
+    ...(small ? { smallPhotos: small } : {}),
+  };
 }

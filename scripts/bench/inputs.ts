@@ -40,3 +40,26 @@ export async function phonePhotos(model: ModelVersion, count: number): Promise<B
   }
   return photos;
 }
+
+/** Small phone photos' sizes (upright): 0.12 to 0.27 megapixels, landscape and portrait. */
+const SMALL_PHOTO_SIZES = [
+  { width: 400, height: 300 },
+  { width: 360, height: 480 },
+  { width: 560, height: 420 },
+  { width: 450, height: 600 },
+];
+
+/**
+ * Small phone photos (0.1–0.3 megapixel JPEG, quality 85) of held-out digits on school pages: what a phone app or
+ * a web form sends after its own resize (issue #27), the (b″) row.
+ */
+export async function smallPhonePhotos(model: ModelVersion, count: number): Promise<Buffer[]> {
+  const digits = heldOutDigitsOf(model.metadata.version);
+  const step = Math.max(1, Math.floor(digits.length / count));
+  const photos: Buffer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const size = SMALL_PHOTO_SIZES[i % SMALL_PHOTO_SIZES.length]!;
+    photos.push((await photographPage(i, digits[i * step], REALISTIC_SET, { ...size, jpegQuality: 85 })).bytes);
+  }
+  return photos;
+}

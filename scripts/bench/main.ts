@@ -2,6 +2,7 @@
  * `npm run bench`: where the time goes, per model, in one run on the same inputs (issue #6).
  *   (a) ONNX Runtime session.run alone: the floor; (a′) with ONNX Runtime's default threads; (a″) on a batch;
  *   (b) preprocessing alone (sharp); (b′) the same on 12-megapixel phone photos of a page (digits, issue #14);
+ *   (b″) on 0.1–0.3-megapixel phone photos of a page (issue #27);
  *   (c) the handler chain in process (preprocess + Invoke payload + infer, as the functions run them);
  *   (c′) the upload path's chain (the same with the Invoke payload to infer in between);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
@@ -27,7 +28,7 @@ import { percentiles } from './stats';
 import { measureColdStarts, type ColdStart } from './cold-start';
 import { inferEvents, predictEvents, uploadEvents } from './events';
 import { httpEvent } from '../samples/aws-events';
-import { benchInputs, phonePhotos } from './inputs';
+import { benchInputs, phonePhotos, smallPhonePhotos } from './inputs';
 import { BATCH, measureInProcess } from './in-process';
 import { floorOf } from './measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './hops';
@@ -48,7 +49,7 @@ const COUNTS = {
 } as const;
 const COST_MEMORY_SIZES = [512, 1024, 1769, 3008];
 const PEER_PORT = 3394;
-/** 12-megapixel page photos (b′) preprocesses, for a digits model that finds the digit on a page. */
+/** 12-megapixel page photos (b′) and small ones (b″) preprocesses, for a digits model that finds the digit on a page. */
 const PHONE_PHOTOS = 20;
 /** Fresh processes per function; the table gives their median. */
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 3);
@@ -102,9 +103,10 @@ try {
     process.stderr.write(`${name}: in process…\n`);
     const inputs = await benchInputs(model, scaled(counts.inputs));
     const spec = model.metadata.input;
-    const photos =
-      spec.kind === 'image' && spec.fit === 'mnist' && spec.page ? await phonePhotos(model, scaled(PHONE_PHOTOS)) : [];
-    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP, photos);
+    const onPages = spec.kind === 'image' && spec.fit === 'mnist' && spec.page !== undefined;
+    const photos = onPages ? await phonePhotos(model, scaled(PHONE_PHOTOS)) : [];
+    const small = onPages ? await smallPhonePhotos(model, scaled(PHONE_PHOTOS)) : [];
+    const inProcess = await measureInProcess(registry, model, inputs, t.documents, t.platform.tables[0]!, WARM_UP, photos, small);
     process.stderr.write(`${name}: HTTP and S3…\n`);
     const { vigie: http, peer: peerRun } = await measureBesidePeer(
       predictPost(t.http, name, inputs, { 'x-api-key': apiKey }),
@@ -128,6 +130,9 @@ try {
             { path: '(b) preprocessing alone (sharp)', run: inProcess.preprocessing },
             ...(inProcess.phonePhotos
               ? [{ path: '(b′) preprocessing alone, 12-megapixel phone photo of a page', run: inProcess.phonePhotos }]
+              : []),
+            ...(inProcess.smallPhotos
+              ? [{ path: '(b″) preprocessing alone, 0.1–0.3-megapixel phone photo of a page', run: inProcess.smallPhotos }]
               : []),
             {
               path: '(c) handler chain in process (HTTP predict: infer code in process)',

@@ -1,15 +1,18 @@
 /**
- * `npx tsx scripts/bench/preprocessing-alone.ts [version]`: the digits model's (b) and (b′) rows of `npm run bench`
- * without starting the platform: preprocessing alone on held-out MNIST pictures and on 12-megapixel phone photos
- * of pages, on one thread (libvips concurrency 1), p50 and p95. Quick to rerun after changing the preprocessing.
+ * `npx tsx scripts/bench/preprocessing-alone.ts [version]`: the digits model's (b), (b′) and (b″) rows of `npm run
+ * bench` without starting the platform: preprocessing alone on held-out MNIST pictures, on 12-megapixel phone photos
+ * of pages and on 0.1–0.3-megapixel ones, on one thread (libvips concurrency 1), p50 and p95, and the CPU time per
+ * input (p50: this process's user + system time, which a loaded machine inflates less than the wall time). Quick
+ * to rerun after changing the preprocessing.
  */
+import { loadavg } from 'node:os';
 import sharp from 'sharp';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
 import { decodeValue } from '../../functions/serving/preprocessing/decode';
 import { imageInputOf } from '../../functions/serving/model-spec';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { percentiles } from './stats';
-import { benchInputs, phonePhotos } from './inputs';
+import { benchInputs, phonePhotos, smallPhonePhotos } from './inputs';
 import { timeRuns } from './measure';
 
 sharp.concurrency(1);
@@ -23,14 +26,29 @@ const preprocess = (bytes: Buffer) => preprocessImage(bytes, spec, limits);
 const rows: Row[] = [['(b) MNIST-sized picture (28×28 PNG)', await benchInputs(model, 100), preprocess]];
 if (spec.fit === 'mnist' && spec.page) {
   const photos = await phonePhotos(model, 20);
+  const small = await smallPhonePhotos(model, 20);
   const side = spec.page.workingSide;
+  const decode = (bytes: Buffer) => decodeValue(bytes, limits, side);
   rows.push(['(b′) 12-megapixel phone photo of a page', photos, preprocess]);
   // The decode alone, for the machine's load at the time: the rest of (b′) is the page work.
-  rows.push([`     of which decoding at ${side} px (shrink-on-load)`, photos, (bytes) => decodeValue(bytes, limits, side)]);
+  rows.push([`     of which decoding at ${side} px (shrink-on-load)`, photos, decode]);
+  rows.push(['(b″) 0.1–0.3-megapixel phone photo of a page', small, preprocess]);
+  rows.push([`     of which decoding at ${side} px`, small, decode]);
 }
-console.log(`digits@${model.metadata.version}, preprocessing alone, one libvips thread`);
+console.log(
+  `digits@${model.metadata.version}, preprocessing alone, one libvips thread, load average ${loadavg()[0]!.toFixed(2)}`,
+);
 for (const [name, inputs, task] of rows) {
-  const run = await timeRuns(inputs.length * 2, 5, (i) => task(inputs[i % inputs.length]!));
+  const cpu: number[] = [];
+  const run = await timeRuns(inputs.length * 2, 5, async (i) => {
+    const before = process.cpuUsage();
+    await task(inputs[i % inputs.length]!);
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
+  });
   const { p50, p95 } = percentiles(run.samples);
-  console.log(`${name.padEnd(44)} p50 ${p50.toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  (n=${run.samples.length})`);
+  const cpuP50 = percentiles(cpu.slice(-run.samples.length)).p50;
+  console.log(
+    `${name.padEnd(44)} p50 ${p50.toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  CPU p50 ${cpuP50.toFixed(2)} ms  (n=${run.samples.length})`,
+  );
 }

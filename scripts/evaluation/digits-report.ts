@@ -9,18 +9,22 @@ export const KEPT_ACCURACY_TARGET = 0.995;
 
 const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
 
-/** The realistic set's figures as lines of text: overall, calibration, then one line per condition group. */
-export function realisticReport(figures: RealisticFigures, threshold: number | undefined): string[] {
+/**
+ * A set's figures as lines of text: overall, calibration, the uncertain flag on wrong and right answers, then one
+ * line per condition group. `set` names it ("realistic", "independent").
+ */
+export function realisticReport(figures: RealisticFigures, threshold: number | undefined, set = 'realistic'): string[] {
+  const blanks = figures.blankPages > 0 ? `, ${pct(figures.blankPagesFlagged)} of ${figures.blankPages} pages with no digit` : '';
   const lines = [
-    `realistic accuracy   ${pct(figures.accuracy)} (${figures.count} pages, held-out digits)`,
-    `realistic ECE        ${figures.ece.toFixed(4)} (10 bins)`,
-    `uncertain threshold  ${threshold ?? 'none'}: flags ${pct(figures.uncertainWhenWrong)} of wrong answers, ` +
-      `${pct(figures.uncertainWhenRight)} of right ones, ${pct(figures.blankPagesFlagged)} of ${figures.blankPages} pages with no digit`,
+    `${`${set} accuracy`.padEnd(23)}${pct(figures.accuracy)} (${figures.count} pages, held-out digits)`,
+    `${`${set} ECE`.padEnd(23)}${figures.ece.toFixed(4)} (10 bins)`,
+    `uncertain threshold    ${threshold ?? 'none'}: flags ${pct(figures.uncertainWhenWrong)} of wrong answers, ` +
+      `${pct(figures.uncertainWhenRight)} of right ones${blanks}; ${figures.confidentMistakes} confident mistakes`,
     '',
-    `${'condition'.padEnd(12)}${'group'.padEnd(16)}${'pages'.padStart(6)}  accuracy`,
+    `${'condition'.padEnd(14)}${'group'.padEnd(16)}${'pages'.padStart(6)}  accuracy`,
   ];
   for (const g of figures.groups) {
-    lines.push(`${g.condition.padEnd(12)}${g.group.padEnd(16)}${String(g.count).padStart(6)}  ${pct(g.accuracy)}`);
+    lines.push(`${g.condition.padEnd(14)}${g.group.padEnd(16)}${String(g.count).padStart(6)}  ${pct(g.accuracy)}`);
   }
   return lines;
 }

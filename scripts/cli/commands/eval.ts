@@ -5,12 +5,15 @@
  * it measures the newest one, approved or not: evaluating a candidate is how it gets reviewed. For a digits model
  * (MNIST fit) it also measures the realistic set of photographed pages (issue #14), per condition, with the
  * calibration; `--record` writes those figures and the calibrated threshold into the version's metadata.json.
+ * Then the independent set (issue #27: other glyphs, other renderer), per condition, with the uncertain flag's
+ * rates and the confident mistakes on clean pages; it is only measured, never recorded nor calibrated on.
  * Runs here, on this machine's models/, not against a stage.
  */
 import type { Command } from 'commander';
 import { ModelRegistry, type ModelVersion } from '../../../functions/serving/registry';
 import { evaluateAnomalyDetector } from '../../evaluation/anomaly';
 import { evaluateRealistic, realisticReport } from '../../evaluation/digits-report';
+import { independentFigures, runIndependent } from '../../evaluation/independent-eval';
 import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate';
 import { heldOutIris, IRIS_FEATURES } from '../../evaluation/iris-dataset';
 import { evaluateTabularClassifier } from '../../evaluation/tabular';
@@ -84,6 +87,19 @@ async function evaluate(name: string, requested: string | undefined, record: boo
       '',
       ...realisticReport(realistic.figures, realistic.threshold),
       ...(record ? ['', `recorded in the metadata: metrics.realistic, output.uncertainBelow ${realistic.calibrated}`] : []),
+    ]);
+    process.stderr.write('independent set (handwriting fonts and MNIST tail glyphs, drawn as vector pages)…\n');
+    let independentPages: Progress | undefined;
+    const outcomes = await runIndependent(model, (done, total) => {
+      independentPages ??= progressBar('pages', total);
+      independentPages.update(done);
+    }).finally(() => independentPages?.stop());
+    const independent = independentFigures(outcomes, realistic.threshold);
+    emit(global.json, { model: name, version, independent }, () => [
+      '',
+      ...realisticReport(independent, realistic.threshold, 'independent'),
+      '',
+      `clean pages (in focus, even light): ${independent.cleanPages}, confident mistakes on them: ${independent.confidentMistakesOnClean}`,
     ]);
   }
 }

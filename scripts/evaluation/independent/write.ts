@@ -1,0 +1,11 @@
+/**
+ * `npx tsx scripts/evaluation/independent/write.ts`: writes the independent evaluation set of the digits model
+ * (issue #27) under .local/digit-pages/independent/ with its manifest (generator version, seed, each page's
+ * conditions). `vigie eval digits` and the accuracy test build it on first use too.
+ */
+import { independentSet } from './set';
+
+const manifest = await independentSet((done, total) => {
+  if (done % 100 === 0 || done === total) process.stderr.write(`  ${done}/${total}\n`);
+});
+console.log(`${manifest.pages.length} pages (generator ${manifest.version}, seed ${manifest.seed}) in ${manifest.dir}`);
