@@ -42,7 +42,13 @@ export default defineConfig({
         // Builds dist/ and layers/build/ once before the files start (tests/support/build-once.ts): with
         // --fileParallelism each worker's files then start platforms on ports of their own
         // (tests/support/platform.ts) and read the builds side by side.
-        test: { name: 'integration', include: INTEGRATION, globalSetup: ['tests/support/build-once.ts'] },
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          globalSetup: ['tests/support/build-once.ts'],
+          // A platform's answers and a CLI's start take seconds when other work loads the cores: a bound, not a figure.
+          testTimeout: 120_000,
+        },
       },
     ],
   },
