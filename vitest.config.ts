@@ -37,7 +37,19 @@ export default defineConfig({
         test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...INTEGRATION, ...MODELS] },
       },
       { extends: true, test: { name: 'models', include: MODELS } },
-      { extends: true, test: { name: 'integration', include: INTEGRATION } },
+      {
+        extends: true,
+        // Builds dist/ and layers/build/ once before the files start (tests/support/build-once.ts): with
+        // --fileParallelism each worker's files then start platforms on ports of their own
+        // (tests/support/platform.ts) and read the builds side by side.
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          globalSetup: ['tests/support/build-once.ts'],
+          // A platform's answers and a CLI's start take seconds when other work loads the cores: a bound, not a figure.
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });

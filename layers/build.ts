@@ -82,17 +82,19 @@ export function directorySize(dir: string): number {
  * Copies the layers, unless the copy left by the last build is still what it would copy (the stamp's digests of
  * every package file and model it took, and of every file under layers/build/, all unchanged).
  */
+export function buildLayers(): 'built' | 'reused' {
+  if (reusableBuild<true>(STAMP)) return 'reused';
+  rmSync(OUT, { recursive: true, force: true });
+  copyPackage('onnxruntime-node', join(OUT, 'onnxruntime', 'nodejs'));
+  copyPackage('sharp', join(OUT, 'sharp', 'nodejs'));
+  mkdirSync(join(OUT, 'models'), { recursive: true });
+  buildModelsLayer(join(OUT, 'models'));
+  stampBuild(STAMP, [...read, ...filesUnder(OUT).map((file) => relative(ROOT, file))], true);
+  return 'built';
+}
+
 function main(): void {
-  if (reusableBuild<true>(STAMP)) {
-    console.log('layers/build: up to date (delete it to copy again)');
-  } else {
-    rmSync(OUT, { recursive: true, force: true });
-    copyPackage('onnxruntime-node', join(OUT, 'onnxruntime', 'nodejs'));
-    copyPackage('sharp', join(OUT, 'sharp', 'nodejs'));
-    mkdirSync(join(OUT, 'models'), { recursive: true });
-    buildModelsLayer(join(OUT, 'models'));
-    stampBuild(STAMP, [...read, ...filesUnder(OUT).map((file) => relative(ROOT, file))], true);
-  }
+  if (buildLayers() === 'reused') console.log('layers/build: up to date (delete it to copy again)');
   for (const layer of ['onnxruntime', 'sharp', 'models']) {
     console.log(`layers/build/${layer}  ${(directorySize(join(OUT, layer)) / 1e6).toFixed(1)} MB unzipped`);
   }

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildLayers } from '../../layers/build';
 import {
   ARCHITECTURE_DOC,
   DOMAINS,
@@ -15,11 +14,10 @@ import {
  * docs/architecture.md is the living design document: its generated parts (module map, functions, storage, record
  * fields, models, layer sizes) must be what the sources say today. A failure here means: run `npm run docs` and commit.
  */
-const run = promisify(execFile);
 let blocks: Record<string, string>;
 
 beforeAll(async () => {
-  await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
+  buildLayers();
   blocks = await generatedBlocks();
 }, 120_000);
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directorySize } from '../../layers/build';
+import { buildLayers, directorySize } from '../../layers/build';
 import { buildFunctions, NATIVE_PACKAGES } from '../../scripts/build/functions';
 import { packageOffline } from '../../scripts/build/package-offline';
 import { functionNeeds } from '../support/function-needs';
@@ -73,7 +73,7 @@ async function unzipped(name: string): Promise<string> {
 beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
   await buildFunctions();
-  await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
+  buildLayers();
   const packaged = await packageOffline('localstack', OUT);
   if (packaged.code !== 0) throw new Error(`serverless package --stage localstack failed:\n${packaged.output}`);
   resources = JSON.parse(readFileSync(`${OUT}/cloudformation-template-update-stack.json`, 'utf8')).Resources;

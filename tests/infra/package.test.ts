@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directorySize } from '../../layers/build';
+import { buildLayers, directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build/functions';
 import { packageOffline } from '../../scripts/build/package-offline';
 import { savedQueries } from '../../infra/queries.cjs';
@@ -49,7 +49,7 @@ let template: Template;
 beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
   await buildFunctions();
-  await run('npm', ['run', 'build:layers'], { maxBuffer: 8 * 1024 * 1024 });
+  buildLayers();
   const packaged = await packageOffline('dev', OUT);
   if (packaged.code !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
   template = JSON.parse(readFileSync(`${OUT}/cloudformation-template-update-stack.json`, 'utf8'));

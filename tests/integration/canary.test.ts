@@ -11,13 +11,14 @@ import { GraphBuilder, serialise } from '../../functions/training/onnx/graph';
 import { savedQueries } from '../../infra/queries.cjs';
 import { runInsightsQuery } from '../../scripts/audit/insights';
 import { readLogEvents } from '../../scripts/audit/log-events';
-import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
  * The canary on the real local platform: its share of default traffic and one arm per person, over HTTP; the two
- * arms compared (GET /v1/models/{model}/canary); the guard, run by the platform every 5 s with its default settings
- * (200 canary requests), withdrawing a canary that fails and one that is slow, keeping one that is fine; and
- * `vigie models rollout` through its steps to promotion, or stopped by the guard.
+ * arms compared (GET /v1/models/{model}/canary); the guard, run by the platform every second here (every 5 s by
+ * default: the tests wait for passes, not for the time between them) with its default settings (200 canary
+ * requests), withdrawing a canary that fails and one that is slow, keeping one that is fine; and `vigie models
+ * rollout` through its steps to promotion, or stopped by the guard.
  */
 const key = TEST_SETTINGS.apiKey;
 const exec = promisify(execFile);
@@ -153,8 +154,12 @@ async function decisionSeconds(model: string, version: string, window: { from: s
   return (Date.parse(withdrawnAt) - Date.parse(breach)) / 1000;
 }
 
+/** The guard's passes so far: serverless-offline logs each invocation it ran, `(λ: guard) RequestId: …`. */
+const guardPasses = () =>
+  (readFileSync(join(t.env.VIGIE_STATE_DIR!, 'logs', 'offline.log'), 'utf8').match(/^\(λ: guard\) RequestId/gm) ?? []).length;
+
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ guardIntervalMs: 1_000 });
   // Two versions of the same iris model, for the routing share.
   await importVersion('iris-canary', '1.0.0', irisOnnx);
   await importVersion('iris-canary', '1.1.0', irisOnnx);
@@ -246,8 +251,9 @@ describe('the guard', () => {
     expect(report.canary.count).toBeGreaterThanOrEqual(GUARD_DEFAULTS.minCanaryRequests);
     expect(report.guard.verdict.decision).toBe('keep');
     const seq = (await modelView('iris-guard')).aliasHistory.at(-1)!.seq;
-    // Three passes of the guard (every 5 s).
-    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    // Three whole passes of the guard after the traffic (a fourth may have been under way already).
+    const passes = guardPasses();
+    await eventually(async () => (guardPasses() >= passes + 4 ? true : undefined), 60_000);
     const view = await modelView('iris-guard');
     expect(view.aliases.canary).toEqual({ version: '1.3.0', weight: 50 });
     expect(view.aliasHistory.at(-1)!.seq).toBe(seq);

@@ -18,7 +18,7 @@ import { eventually, startTestPlatform, type TestPlatform } from '../support/pla
  */
 let t: TestPlatform;
 const RESULTS = 'vigie-local-results';
-const EVERY_MINUTES = 0.25;
+const EVERY_MINUTES = 0.1;
 
 beforeAll(async () => {
   t = await startTestPlatform({ driftEveryMinutes: EVERY_MINUTES });

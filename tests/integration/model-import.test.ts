@@ -197,9 +197,10 @@ describe('the S3 door and vigie models import', () => {
     await put('1.0.0/samples/samples.json', JSON.stringify(samples('setosa')));
     await put('1.0.0/metadata.json', JSON.stringify(irisSpec()));
     expect(await outcomeOf('door-iris', '1.0.0')).toMatchObject({ status: 'pending', checks: { samples: { count: 1 } } });
-    // The metadata first: nothing happens until the model arrives.
+    // The metadata first: nothing happens until the model arrives. Its notification is queued before the upload is
+    // answered, and drained once the imports function has run on it.
     await put('3.0.0/metadata.json', JSON.stringify(irisSpec()));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await t.platform.drained();
     expect((await api('/v1/models/door-iris/imports/3.0.0')).status).toBe(404);
     await put('3.0.0/model.onnx', irisOnnx);
     expect(await outcomeOf('door-iris', '3.0.0')).toMatchObject({ status: 'pending', version: '3.0.0' });

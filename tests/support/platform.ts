@@ -11,8 +11,14 @@ export type TestPlatform = ScratchPlatform;
 /** Raw identifiers the integration tests send as subject-id, requested-by or x-subject-id: never to be logged. */
 export const RAW_TEST_IDENTIFIERS = ['driver-42', 'alice@example.com', 'alice.martin@example.fr', 'driver-0042'];
 
-/** Moves every test port by this much, so two clones can run their tests side by side on one machine. */
-const offset = Number.parseInt(process.env.VIGIE_TEST_PORT_OFFSET ?? '0', 10);
+/**
+ * Moves every test port by this much: VIGIE_TEST_PORT_OFFSET, so two clones can run their tests side by side on one
+ * machine, plus 50 per vitest worker (VITEST_POOL_ID counts them from 1), so the integration files that run side by
+ * side each start their platform on ports of their own.
+ */
+const offset =
+  Number.parseInt(process.env.VIGIE_TEST_PORT_OFFSET ?? '0', 10) +
+  50 * (Number.parseInt(process.env.VITEST_POOL_ID ?? '1', 10) - 1);
 
 /** Ports apart from `npm start`'s, so the tests run beside a platform a developer has open. */
 export const TEST_SETTINGS: Omit<LocalSettings, 'stateDir'> = {
