@@ -16,7 +16,13 @@ const INTEGRATION = [
  * Starting no platform either, but a minute of CPU or more each: the models' accuracy, the page preprocessing on
  * photographed pages, and the batch path's memory. Apart, so `npm run test:unit` stays quick.
  */
-const MODELS = ['tests/accuracy/**/*.test.ts', 'tests/unit/page-preprocessing.test.ts', 'tests/memory/**/*.test.ts'];
+const MODELS = [
+  'tests/accuracy/**/*.test.ts',
+  'tests/unit/page-preprocessing.test.ts',
+  // Draws pages on every core, as the digits sets are drawn.
+  'tests/unit/page-workers.test.ts',
+  'tests/memory/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

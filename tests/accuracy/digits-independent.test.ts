@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
+import { independentFigures, runIndependent } from '../../scripts/evaluation/independent-eval';
+import { MODELS_DIR } from '../support/models';
+
+/**
+ * The digits model on the independent set (scripts/evaluation/independent/): a file of its own, so that drawing
+ * this set and the realistic one (tests/accuracy/digits.test.ts) take the two cores side by side.
+ */
+let model: ModelVersion;
+
+beforeAll(async () => {
+  model = await new ModelRegistry(MODELS_DIR).resolve('digits');
+});
+
+/**
+ * Floors a little under what digits 1.1.0 measured on the independent set (issue #27; models/digits/README.md):
+ * 76.91 % overall, 28.18 % in its weakest condition (fountain-pen blue ink), the uncertain flag on 94.49 % of the
+ * wrong answers and 11.35 % of the right ones, no confident mistake on a clean page. The issue's goals (98 %,
+ * every condition 95 %) are not reached yet: these floors guard against going back, not the goals.
+ */
+const INDEPENDENT_FLOORS = {
+  overall: 0.75,
+  perCondition: 0.26,
+  uncertainWhenWrong: 0.9,
+  maxUncertainWhenRight: 0.14,
+  maxConfidentMistakesOnClean: 0,
+};
+
+describe('digits model on the independent set (other glyphs, other renderer, issue #27)', () => {
+  it(
+    'reads font and MNIST-tail digits on vector-drawn pages at the measured floors, in every condition',
+    async () => {
+      // Built on first use (generator version and seed in its manifest, under .local/) and reused after.
+      const output = model.metadata.output;
+      const threshold = output.kind === 'classification' ? output.uncertainBelow : undefined;
+      const figures = independentFigures(await runIndependent(model), threshold);
+      const worst = [...figures.groups].sort((a, b) => a.accuracy - b.accuracy).slice(0, 3);
+      console.warn(
+        `digits independent accuracy (n=${figures.count}): ${(figures.accuracy * 100).toFixed(2)}%; uncertain on ` +
+          `${(figures.uncertainWhenWrong * 100).toFixed(1)}% of mistakes, ${(figures.uncertainWhenRight * 100).toFixed(1)}% ` +
+          `of right answers; worst: ${worst.map((g) => `${g.condition} ${g.group} ${(g.accuracy * 100).toFixed(1)}%`).join(', ')}`,
+      );
+      expect(figures.count).toBeGreaterThanOrEqual(500);
+      expect(figures.accuracy).toBeGreaterThanOrEqual(INDEPENDENT_FLOORS.overall);
+      for (const group of figures.groups) {
+        expect(group.accuracy, `${group.condition}: ${group.group}`).toBeGreaterThanOrEqual(INDEPENDENT_FLOORS.perCondition);
+      }
+      expect(figures.uncertainWhenWrong).toBeGreaterThanOrEqual(INDEPENDENT_FLOORS.uncertainWhenWrong);
+      expect(figures.uncertainWhenRight).toBeLessThanOrEqual(INDEPENDENT_FLOORS.maxUncertainWhenRight);
+      expect(figures.cleanPages).toBeGreaterThanOrEqual(40);
+      expect(figures.confidentMistakesOnClean).toBeLessThanOrEqual(INDEPENDENT_FLOORS.maxConfidentMistakesOnClean);
+    },
+    60 * 60_000,
+  );
+});
