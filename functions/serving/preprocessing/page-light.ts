@@ -35,16 +35,24 @@ function runningExtreme(
   const backward = new Uint8Array(length);
   for (let line = 0; line < lines; line += 1) {
     const base = line * lineStep;
-    // No read outside the arrays (V8 leaves its fast path for typed-array reads out of bounds): block starts and
-    // ends take the value itself.
-    for (let i = 0, k = 0; i < length; i += 1, k += 1) {
-      if (k === window) k = 0;
-      const v = src[base + i * step]! ^ flip;
-      forward[i] = k === 0 || v > forward[i - 1]! ? v : forward[i - 1]!;
-    }
-    for (let i = length - 1; i >= 0; i -= 1) {
-      const v = src[base + i * step]! ^ flip;
-      backward[i] = i === length - 1 || (i + 1) % window === 0 || v > backward[i + 1]! ? v : backward[i + 1]!;
+    // Blocks of `window` values: the running extreme from each block's start (forward) and from its end (backward).
+    // No read outside the arrays (V8 leaves its fast path for typed-array reads out of bounds).
+    for (let start = 0; start < length; start += window) {
+      const end = Math.min(start + window, length) - 1;
+      let f = src[base + start * step]! ^ flip;
+      forward[start] = f;
+      for (let i = start + 1; i <= end; i += 1) {
+        const v = src[base + i * step]! ^ flip;
+        if (v > f) f = v;
+        forward[i] = f;
+      }
+      let b = src[base + end * step]! ^ flip;
+      backward[end] = b;
+      for (let i = end - 1; i >= start; i -= 1) {
+        const v = src[base + i * step]! ^ flip;
+        if (v > b) b = v;
+        backward[i] = b;
+      }
     }
     for (let i = 0; i < length; i += 1) {
       const a = backward[i - half < 0 ? 0 : i - half]!;
@@ -66,15 +74,32 @@ function closing(image: GrayImage, window: number): Uint8Array {
   return b;
 }
 
-/** Ink darkness, 0 on paper and 255 for ink that reflects nothing: 255 · (1 − value / paper level). */
+/** Paper levels are never taken under this (of 255): a black border is not paper to divide by. */
+const MIN_PAPER = 8;
+
+/**
+ * Ink darkness for every (paper level, value) pair, 0 on paper and 255 for ink that reflects nothing:
+ * 255 · (1 − value / paper level). A table read per pixel instead of a division (a fifth of the flattening).
+ */
+const INK_DARKNESS = (() => {
+  const table = new Uint8Array(256 * 256);
+  for (let level = MIN_PAPER; level < 256; level += 1) {
+    for (let value = 0; value < 256; value += 1) {
+      const ink = 255 - (255 * value) / level;
+      table[(level << 8) | value] = ink <= 0 ? 0 : ink;
+    }
+  }
+  return table;
+})();
+
+/** Ink darkness over the picture, against the paper's level around each pixel. */
 export function flattenLight(image: GrayImage): GrayImage {
   const window = Math.max(MIN_WINDOW, Math.round(Math.min(image.width, image.height) * CLOSING_SHARE) | 1);
   const paper = closing(image, window);
   const out = new Uint8Array(image.data.length);
   for (let i = 0; i < out.length; i += 1) {
-    const level = Math.max(8, paper[i]!);
-    const ink = 255 - (255 * image.data[i]!) / level;
-    out[i] = ink <= 0 ? 0 : ink;
+    const level = paper[i]! < MIN_PAPER ? MIN_PAPER : paper[i]!;
+    out[i] = INK_DARKNESS[(level << 8) | image.data[i]!]!;
   }
   return { data: out, width: image.width, height: image.height };
 }

@@ -43,46 +43,58 @@ function shrink(image: GrayImage, maxSide: number): GrayImage {
   return { data, width, height };
 }
 
-/** How strongly the picture's ink lines up along direction `angle` (variance of its projection profile). */
-function alignment(image: GrayImage, angle: number, columns: boolean): number {
-  const { width, height, data } = image;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  // Normal coordinate of (x, y): rows run along (cos, sin), columns along (−sin, cos).
-  const [ax, ay] = columns ? [cos, sin] : [-sin, cos];
-  const [low, high] = range(width, height, ax, ay);
-  const offset = -low;
-  const bins = Math.ceil(high - low) + 2;
-  const sums = new Float64Array(bins);
-  const counts = new Uint32Array(bins);
-  for (let y = 0; y < height; y += 1) {
-    const row = y * width;
-    const start = y * ay + offset + 0.5;
-    for (let x = 0; x < width; x += 1) {
-      // Non-negative, so truncating after adding a half rounds.
-      const bin = (x * ax + start) | 0;
-      sums[bin]! += data[row + x]!;
-      counts[bin]! += 1;
-    }
-  }
+/** Variance of a projection profile (per-bin sums and counts) around its mean, weighted by the counts. */
+function profileVariance(sums: Int32Array, counts: Int32Array): number {
   let total = 0;
   let n = 0;
-  for (let i = 0; i < bins; i += 1) {
+  for (let i = 0; i < sums.length; i += 1) {
     total += sums[i]!;
     n += counts[i]!;
   }
   const mean = total / n;
   let score = 0;
-  for (let i = 0; i < bins; i += 1) if (counts[i]! > 0) score += counts[i]! * (sums[i]! / counts[i]! - mean) ** 2;
+  for (let i = 0; i < sums.length; i += 1) if (counts[i]! > 0) score += counts[i]! * (sums[i]! / counts[i]! - mean) ** 2;
   return score;
+}
+
+/**
+ * How strongly the picture's ink lines up along direction `angle` and across it: the variances of its two
+ * projection profiles (rows run along (cos, sin), columns along (−sin, cos)), both gathered in one pass.
+ */
+function alignment(image: GrayImage, angle: number): number {
+  const { width, height, data } = image;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  // Normal coordinates of (x, y): across the rows (−sin, cos), across the columns (cos, sin).
+  const [rowLow, rowHigh] = range(width, height, -sin, cos);
+  const [columnLow, columnHigh] = range(width, height, cos, sin);
+  const rowSums = new Int32Array(Math.ceil(rowHigh - rowLow) + 2);
+  const rowCounts = new Int32Array(rowSums.length);
+  const columnSums = new Int32Array(Math.ceil(columnHigh - columnLow) + 2);
+  const columnCounts = new Int32Array(columnSums.length);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    // Non-negative, so truncating after adding a half rounds.
+    const rowStart = y * cos - rowLow + 0.5;
+    const columnStart = y * sin - columnLow + 0.5;
+    for (let x = 0; x < width; x += 1) {
+      const value = data[row + x]!;
+      const r = (x * -sin + rowStart) | 0;
+      const c = (x * cos + columnStart) | 0;
+      rowSums[r]! += value;
+      rowCounts[r]! += 1;
+      columnSums[c]! += value;
+      columnCounts[c]! += 1;
+    }
+  }
+  return profileVariance(rowSums, rowCounts) + profileVariance(columnSums, columnCounts);
 }
 
 function bestAngle(image: GrayImage, from: number, to: number, step: number): number {
   let best = 0;
   let bestScore = -1;
   for (let degrees = from; degrees <= to + 1e-9; degrees += step) {
-    const angle = (degrees * Math.PI) / 180;
-    const score = alignment(image, angle, false) + alignment(image, angle, true);
+    const score = alignment(image, (degrees * Math.PI) / 180);
     if (score > bestScore) {
       bestScore = score;
       best = degrees;

@@ -43,7 +43,9 @@ export interface Strokes {
 export function percentileOf(values: Uint8Array, share: number, skipZero = false): number {
   const histogram = new Uint32Array(256);
   let count = 0;
-  for (const value of values) {
+  // Indexed, not for…of: the iterator costs more than the counting on a working picture.
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i]!;
     if (skipZero && value === 0) continue;
     histogram[value]! += 1;
     count += 1;
