@@ -18,7 +18,7 @@ const raw = { raw: { width, height, channels: 3 as const } };
 /** The PNG without its colour profile chunk (iCCP): the same stored pixels, untagged. */
 function withoutProfile(png: Buffer): Buffer {
   const chunks = [png.subarray(0, 8)];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const end = at + 12 + png.readUInt32BE(at);
     if (png.toString('latin1', at + 4, at + 8) !== 'iCCP') chunks.push(png.subarray(at, end));
     at = end;
