@@ -14,17 +14,19 @@ beforeAll(async () => {
 });
 
 /**
- * Floors a little under what digits 1.1.0 measured on the independent set (issue #27; models/digits/README.md):
- * 76.91 % overall, 28.18 % in its weakest condition (fountain-pen blue ink), the uncertain flag on 94.49 % of the
- * wrong answers and 11.35 % of the right ones, no confident mistake on a clean page. The issue's goals (98 %,
- * every condition 95 %) are not reached yet: these floors guard against going back, not the goals.
+ * Floors a little under what digits 1.1.0 measured on the independent set with the page preprocessing of 2026-12-04
+ * (issue #27; models/digits/README.md): 87.64 % overall, 70.97 % in its weakest condition (digits written very
+ * large), the uncertain flag on 86.76 % of the wrong answers and 9.54 % of the right ones, one confident mistake on
+ * a clean page (a "0" whose stroke is wider than the light flattening's window). The issue's goals (98 %, every
+ * condition 95 %, no confident mistake on a clean digit) are not reached yet: these floors guard against going
+ * back, not the goals.
  */
 const INDEPENDENT_FLOORS = {
-  overall: 0.75,
-  perCondition: 0.26,
-  uncertainWhenWrong: 0.9,
-  maxUncertainWhenRight: 0.14,
-  maxConfidentMistakesOnClean: 0,
+  overall: 0.86,
+  perCondition: 0.69,
+  uncertainWhenWrong: 0.84,
+  maxUncertainWhenRight: 0.12,
+  maxConfidentMistakesOnClean: 1,
 };
 
 describe('digits model on the independent set (other glyphs, other renderer, issue #27)', () => {

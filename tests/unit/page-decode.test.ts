@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from '../../functions/serving/preprocessing';
 import { decodeValue } from '../../functions/serving/preprocessing/decode';
 import { flattenLight } from '../../functions/serving/preprocessing/page-light';
+import { removeRuling } from '../../functions/serving/preprocessing/page-ruling';
 import { seededRandom } from '../../scripts/evaluation/pages/random';
 
 /** The page path's decode and light flattening, against what they stand for (issue #27's cheaper page work). */
@@ -39,6 +40,49 @@ describe('decodeValue', () => {
     const b = await decodeValue(tagged, DEFAULT_DECODE_LIMITS, 384);
     expect([b.width, b.height]).toEqual([width, height]);
     expect(Buffer.compare(Buffer.from(b.data), Buffer.from(a.data))).toBe(0);
+  });
+});
+
+describe('decodeValue on coloured ink and ruling', () => {
+  it('reads bright fountain-pen blue as ink, darker than the violet Seyès lines it is as light as in value', async () => {
+    // Paper, Seyès fine and 8 mm lines, the red margin, fountain-pen blue, blue ballpoint, black: one column each.
+    const colours = [
+      [242, 240, 232],
+      [150, 155, 215],
+      [110, 100, 195],
+      [215, 55, 70],
+      [40, 90, 200],
+      [30, 45, 140],
+      [30, 30, 40],
+    ];
+    const strip = Uint8Array.from(Array.from({ length: 16 }, () => colours.flat()).flat());
+    const png = await sharp(strip, { raw: { width: colours.length, height: 16, channels: 3 } })
+      .png()
+      .toBuffer();
+    const { data } = await decodeValue(png, DEFAULT_DECODE_LIMITS, 384);
+    const [paper, fine, strong, margin, fountain, ballpoint, black] = Array.from(data.subarray(0, colours.length));
+    // The ruling and the margin stay as light as their brightest channel: far lighter than any ink.
+    expect([fine, strong, margin]).toEqual([215, 195, 215]);
+    expect(paper).toBe(242);
+    expect(fountain!).toBeLessThan(strong! - 60);
+    expect(ballpoint!).toBeLessThanOrEqual(140);
+    expect(black).toBe(40);
+  });
+});
+
+describe('removeRuling', () => {
+  it('takes away lines across the whole picture but keeps a long stroke lying along them (a 7’s bar)', () => {
+    const width = 384;
+    const height = 288;
+    const data = new Uint8Array(width * height);
+    for (let y = 4; y < height; y += 8) data.fill(60, y * width, (y + 1) * width);
+    for (let y = 140; y < 152; y += 1) data.fill(200, y * width + 110, y * width + 270);
+    const { ink } = removeRuling({ data, width, height });
+    // Rows of ruling in the open: gone.
+    expect(ink.data[20 * width + 30]).toBeLessThan(10);
+    expect(ink.data[276 * width + 350]).toBeLessThan(10);
+    // The bar, 160 px long and as straight as the ruling: kept at nearly its darkness over its whole length.
+    for (const x of [115, 190, 265]) expect(ink.data[146 * width + x], `x ${x}`).toBeGreaterThan(180);
   });
 });
 

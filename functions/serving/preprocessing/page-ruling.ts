@@ -17,6 +17,8 @@ const SEARCH_SIDE = 128;
 const STRETCH = 128;
 /** Share of a stretch below its level: the printed line must cover the rest. */
 const LEVEL_PERCENTILE = 0.15;
+/** How much higher than its lowest stretch a line's level may be elsewhere (of 255): shading along a line. */
+const CAP_MARGIN = 8;
 
 /** Smallest and largest of x·ax + y·ay over the picture (taken at its corners). */
 function range(width: number, height: number, ax: number, ay: number): [number, number] {
@@ -155,6 +157,21 @@ function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayI
     const before = c >= stretches ? levels[c - stretches]! : 0;
     const after = c + stretches < cells ? levels[c + stretches]! : 0;
     widened[c] = Math.max(levels[c]!, before, after);
+  }
+  // A printed line crosses the whole picture: its level is the same in every stretch. A level found in some
+  // stretches only is a stroke lying along the ruling (a 7's bar, a 4's), not a line: each bin keeps the lowest
+  // level of its well-filled stretches.
+  for (let bin = 0; bin < bins; bin += 1) {
+    let lowest = 255;
+    for (let k = 0; k < stretches; k += 1) {
+      const c = bin * stretches + k;
+      if (counts[c]! >= STRETCH / 2 && widened[c]! < lowest) lowest = widened[c]!;
+    }
+    if (lowest === 255) continue;
+    for (let k = 0; k < stretches; k += 1) {
+      const c = bin * stretches + k;
+      if (widened[c]! > lowest + CAP_MARGIN) widened[c] = lowest + CAP_MARGIN;
+    }
   }
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i += 1) {
