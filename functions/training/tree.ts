@@ -131,10 +131,8 @@ export function growTree(
             hh[at + t]! += h[rowOutputs + t]!;
           }
         } else {
-          for (let t = 0; t < outputs; t += 1) {
-            hg[at + t]! += g[rowOutputs + t]!;
-            hh[at + t]! += 1;
-          }
+          // Without hessians each one is 1: their sums are the counts, read from `count` in the scan.
+          for (let t = 0; t < outputs; t += 1) hg[at + t]! += g[rowOutputs + t]!;
         }
       }
     }
@@ -190,7 +188,7 @@ export function growTree(
         nLeft += count[slot]!;
         for (let t = 0; t < outputs; t += 1) {
           GL[t]! += hg[slot * outputs + t]!;
-          HL[t]! += hh[slot * outputs + t]!;
+          HL[t]! += h ? hh[slot * outputs + t]! : count[slot]!;
         }
         if (nLeft < minLeaf) continue;
         if (members - nLeft < minLeaf) break;
