@@ -84,6 +84,7 @@ export function fitForest(
         featuresPerNode,
         scale: 1,
         random,
+        oneHot: data.task === 'classification',
       }),
     );
   }

@@ -72,6 +72,11 @@ export interface TreeOptions {
   /** Multiplies every leaf value (the boosting learning rate). */
   scale: number;
   random: () => number;
+  /**
+   * g is one-hot classes and h null (a classification forest): a node of one class is a leaf without a search, as
+   * the search would find (every split's gain is then exactly 0: the sums are whole numbers).
+   */
+  oneHot?: boolean;
 }
 
 /**
@@ -175,6 +180,7 @@ export function growTree(
     const parent = score(G, H);
     let best = { gain: 1e-12, feature: -1, bin: -1 };
     const features = candidateFeatures(width, options).filter((j) => data.edges[j]!.length > 0);
+    if (options.oneHot && G.includes(members)) return leaf();
     histograms(start, end, features);
     features.forEach((j, k) => {
       const nb = data.edges[j]!.length + 1;
