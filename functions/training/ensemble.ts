@@ -84,6 +84,7 @@ export function fitForest(
         featuresPerNode,
         scale: 1,
         random,
+        oneHot: data.task === 'classification',
       }),
     );
   }
@@ -132,7 +133,7 @@ export function fitBoosting(
         g[i] = y[i]! - raw[i]!;
         continue;
       }
-      p.set(raw.subarray(i * outputs, (i + 1) * outputs));
+      for (let t = 0; t < outputs; t += 1) p[t] = raw[i * outputs + t]!;
       softmaxInPlace(p, 0, outputs);
       for (let t = 0; t < outputs; t += 1) {
         g[i * outputs + t] = y[i * outputs + t]! - p[t]!;

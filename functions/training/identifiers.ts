@@ -1,4 +1,4 @@
-import type { RawTable } from './read-csv';
+import type { TrainingTable } from './columns';
 
 /**
  * Columns that look like direct identifiers of a person (#20.4): a model learns its categories' values and
@@ -35,8 +35,6 @@ const BY_VALUE: Array<[RegExp, IdentifierKind]> = [
 
 /** Share of a column's non-empty cells that must have one shape for the column to be called so. */
 const SHAPE_SHARE = 0.8;
-/** Cells looked at per column: enough to tell, cheap on a million rows. */
-const SAMPLE = 1_000;
 
 const squeezed = (name: string) =>
   name
@@ -45,8 +43,8 @@ const squeezed = (name: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
 
-function byValue(cells: string[]): IdentifierKind | undefined {
-  const present = cells.filter((cell) => cell !== '').slice(0, SAMPLE);
+/** `present`: the column's first non-empty cells (columns.ts, SAMPLE_CELLS). */
+function byValue(present: string[]): IdentifierKind | undefined {
   if (present.length === 0) return undefined;
   for (const [shape, kind] of BY_VALUE) {
     if (present.filter((cell) => shape.test(cell)).length >= SHAPE_SHARE * present.length) return kind;
@@ -55,10 +53,10 @@ function byValue(cells: string[]): IdentifierKind | undefined {
 }
 
 /** Every column of the table that looks like a direct identifier, by its name or by the shape of its cells. */
-export function identifierColumns(table: RawTable): Array<{ column: string; looksLike: IdentifierKind }> {
+export function identifierColumns(table: TrainingTable): Array<{ column: string; looksLike: IdentifierKind }> {
   return table.header.flatMap((column, index) => {
     const named = BY_NAME.find(([pattern]) => pattern.test(squeezed(column)))?.[1];
-    const looksLike = named ?? byValue(table.rows.map((row) => (row[index] ?? '').trim()));
+    const looksLike = named ?? byValue(table.samples[index]!);
     return looksLike ? [{ column, looksLike }] : [];
   });
 }

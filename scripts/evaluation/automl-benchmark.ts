@@ -16,6 +16,7 @@ import { decodeCsv, formatField, sniffDialect } from '../../functions/serving/ta
 import { scoreCsv, type RowOutcome } from '../../functions/serving/tabular/csv-score';
 import { parseDecimal } from '../../functions/serving/tabular/features';
 import { regressionMetrics } from '../../functions/training/metrics';
+import { cellText } from '../../functions/training/columns';
 import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
 import { HELD_OUT_FOLDS } from '../../functions/training/search';
@@ -87,7 +88,9 @@ async function runVigie(table: BenchmarkTable, outDir: string, timeBudgetSeconds
   const targetIndex = raw.header.indexOf(report.target.name);
   const dialect = sniffDialect(decodeCsv(bytes, true).text.slice(0, 64 * 1024));
   const line = (cells: string[]) => cells.map((cell) => formatField(cell, dialect)).join(dialect.separator);
-  const heldOutRows = used.filter((_, i) => heldOut[i]);
+  // The rows used, as text: the file's cells (numbers in their shortest text where the file had too many to keep).
+  const usedRows = Array.from(used, (row) => raw.columns.map((column) => cellText(column, row)));
+  const heldOutRows = usedRows.filter((_, i) => heldOut[i]);
   const csvText = [raw.header, ...heldOutRows].map(line).join('\n') + '\n';
   const dir = join(outDir, table.name);
   mkdirSync(dir, { recursive: true });
@@ -110,7 +113,7 @@ async function runVigie(table: BenchmarkTable, outDir: string, timeBudgetSeconds
   // The reference reads plain UTF-8 `,` CSV of the rows Vigie used, in order, and which of them were held out.
   writeFileSync(
     join(outDir, `${table.name}.reference.csv`),
-    [raw.header, ...used]
+    [raw.header, ...usedRows]
       .map((cells) => cells.map((cell) => formatField(cell, { ...dialect, separator: ',' })).join(','))
       .join('\n') + '\n',
   );

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { tableFromRows } from '../../functions/training/columns';
 import { imputationValues } from '../../functions/training/impute';
 import { fitLinear, MAX_INDICATORS } from '../../functions/training/linear';
 import { profileTable } from '../../functions/training/profile';
@@ -20,7 +21,7 @@ function wideTable(task: 'classification' | 'regression', rows = 1000, columns =
     const target = task === 'regression' ? signal.toFixed(3) : ['low', 'mid', 'high'][Math.min(2, Math.floor(signal))]!;
     return [...cells.map((cell) => `v${cell}`), target];
   });
-  return profileTable({ header, rows: body }, { target: 'target' });
+  return profileTable(tableFromRows(header, body), { target: 'target' });
 }
 
 describe('the one-hot width', () => {

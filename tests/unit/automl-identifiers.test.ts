@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { tableFromRows } from '../../functions/training/columns';
 import { identifierColumns } from '../../functions/training/identifiers';
 import { profileTable } from '../../functions/training/profile';
 
 /** 40 rows: a target with two classes, an ordinary number, and the given extra columns' cells by row. */
 function table(extra: Record<string, (i: number) => string>) {
   const names = Object.keys(extra);
-  return {
-    header: ['granted', 'income', ...names],
-    rows: Array.from({ length: 40 }, (_, i) => [i % 2 ? 'yes' : 'no', String(1000 + i * 7), ...names.map((n) => extra[n]!(i))]),
-  };
+  return tableFromRows(
+    ['granted', 'income', ...names],
+    Array.from({ length: 40 }, (_, i) => [i % 2 ? 'yes' : 'no', String(1000 + i * 7), ...names.map((n) => extra[n]!(i))]),
+  );
 }
 
 describe('columns that look like direct identifiers (#20.4)', () => {
