@@ -2,7 +2,7 @@ import { heldOutDigits, type SplitRule } from '../../samples/mnist';
 import { ensurePageSet, REALISTIC_SET, REALISTIC_SET_DIR, type PageManifest } from './set';
 
 /** The split train.py uses (per-class tail, 15 %): the realistic set only ever shows its held-out digits. */
-const SPLIT: SplitRule = { method: 'per-class-tail', heldOutFraction: 0.15 };
+export const SPLIT: SplitRule = { method: 'per-class-tail', heldOutFraction: 0.15 };
 
 /** The realistic evaluation set, generated on first use (about ten minutes on one core) and reused after. */
 export async function realisticSet(progress?: (done: number, total: number) => void): Promise<PageManifest & { dir: string }> {
