@@ -21,6 +21,8 @@ const MODELS = [
   'tests/unit/page-preprocessing.test.ts',
   // Draws pages on every core, as the digits sets are drawn.
   'tests/unit/page-workers.test.ts',
+  // Redraws sampled pages of both frozen digits sets (about 10 s of drawing).
+  'tests/unit/frozen-digit-sets.test.ts',
   'tests/memory/**/*.test.ts',
 ];
 

@@ -25,7 +25,7 @@ const IN_FLIGHT = 4;
 /** Longest side the page is painted at before the camera's enlargement (speed). */
 const PAINT_SIDE = 640;
 /** The split train.py uses: only held-out digits (the tail of each class) are drawn. */
-const SPLIT: SplitRule = { method: 'per-class-tail', heldOutFraction: 0.15 };
+export const SPLIT: SplitRule = { method: 'per-class-tail', heldOutFraction: 0.15 };
 
 export interface IndependentPage {
   file: string;

@@ -53,15 +53,51 @@ function rulings(c: PageConditions, random: Random): { rows: Ruling[]; columns: 
   };
 }
 
-/** Share of a pixel covered by a line of `width` px whose centre is `distance` px away (box filter). */
-function coverage(distance: number, width: number): number {
-  return Math.min(Math.max(width / 2 + 0.5 - distance, 0), Math.min(width, 1));
+/**
+ * A ruling's sizes in pixels, worked out once per page. The set is frozen (every page byte for byte, tested by
+ * tests/unit/frozen-digit-sets.test.ts), so the per-pixel arithmetic below is the very arithmetic of the first
+ * painter, operation for operation: only the products that did not change from pixel to pixel are hoisted.
+ */
+interface PixelRuling {
+  spacing: number;
+  phase: number;
+  /** A pixel is touched where its distance to the line is under `reach` (width / 2 + 0.5). */
+  reach: number;
+  /** Most of a pixel the line covers: min(width, 1). */
+  cap: number;
+  opacity: number;
+  colour: Rgb;
 }
 
-function lineCover(position: number, line: Ruling, pxPerMm: number): number {
-  const spacing = line.spacing * pxPerMm;
-  const offset = (((position - line.phase * pxPerMm) % spacing) + spacing) % spacing;
-  return coverage(Math.min(offset, spacing - offset), line.width * pxPerMm) * line.opacity;
+function inPixels(line: Ruling, pxPerMm: number): PixelRuling {
+  const width = line.width * pxPerMm;
+  return {
+    spacing: line.spacing * pxPerMm,
+    phase: line.phase * pxPerMm,
+    reach: width / 2 + 0.5,
+    cap: Math.min(width, 1),
+    opacity: line.opacity,
+    colour: line.colour,
+  };
+}
+
+/**
+ * Farther than this (px) from the nearest line by a quick estimate, a pixel is certainly untouched: the estimate
+ * (a division and a floor instead of two `%`, the slow part of the painter) is off by ~1e-12 px, so the exact
+ * sum decides whatever falls inside the margin.
+ */
+const SURELY_CLEAR = 1e-6;
+
+/** The line's alpha over the pixel at `position` across it (0: untouched), exactly as the box filter gives it. */
+function lineAlpha(position: number, line: PixelRuling): number {
+  const { spacing } = line;
+  const shifted = position - line.phase;
+  const turns = shifted / spacing;
+  const fraction = turns - Math.floor(turns);
+  if ((fraction < 0.5 ? fraction : 1 - fraction) * spacing > line.reach + SURELY_CLEAR) return 0;
+  const offset = ((shifted % spacing) + spacing) % spacing;
+  const cover = Math.min(Math.max(line.reach - Math.min(offset, spacing - offset), 0), line.cap);
+  return cover * line.opacity;
 }
 
 interface InkStyle {
@@ -106,17 +142,31 @@ function inkStyle(c: PageConditions, random: Random): InkStyle {
   };
 }
 
-/** Multiplier of the light falling on (u, v) in [0, 1]² of the picture. */
-function lighting(c: PageConditions, random: Random): (u: number, v: number) => number {
+/** Fills `out[x]` with the multiplier of the light falling on pixel (x, y), for every x of row `y`. */
+type RowLight = (y: number, out: Float64Array) => void;
+
+/**
+ * The light over the picture, a multiplier of each pixel's colour, worked out a row at a time: what depends on
+ * the column alone (u = x / width) is computed once per column, with the same operations a per-pixel function
+ * of (u, v) made.
+ */
+function lighting(c: PageConditions, random: Random, width: number, height: number): RowLight {
   const level = random.between(0.88, 1.04);
-  if (c.lighting === 'even') return () => level;
+  if (c.lighting === 'even') return (_y, out) => out.fill(level);
   const angle = random.between(0, 2 * Math.PI);
   const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
   const low = random.between(0.5, 0.72);
-  const gradient = (u: number, v: number) => {
-    const t = Math.min(Math.max(0.5 + (u - 0.5) * dx + (v - 0.5) * dy, 0), 1);
-    const r2 = (u - 0.5) ** 2 + (v - 0.5) ** 2;
-    return (low + (level - low) * t) * (1 - 0.25 * r2);
+  const us = Float64Array.from({ length: width }, (_, x) => x / width);
+  const acrossU = us.map((u) => 0.5 + (u - 0.5) * dx);
+  const fallU = us.map((u) => (u - 0.5) ** 2);
+  const gradient: RowLight = (y, out) => {
+    const v = y / height;
+    const [acrossV, fallV] = [(v - 0.5) * dy, (v - 0.5) ** 2];
+    for (let x = 0; x < width; x += 1) {
+      const t = Math.min(Math.max(acrossU[x]! + acrossV, 0), 1);
+      const r2 = fallU[x]! + fallV;
+      out[x] = (low + (level - low) * t) * (1 - 0.25 * r2);
+    }
   };
   if (c.lighting === 'gradient') return gradient;
   // A cast shadow (hand, phone): a half-plane with a soft edge, crossing the picture somewhere.
@@ -125,12 +175,20 @@ function lighting(c: PageConditions, random: Random): (u: number, v: number) => 
   const through = random.between(-0.3, 0.3);
   const softness = random.between(0.01, 0.08);
   const depth = random.between(0.35, 0.6);
-  return (u, v) => {
-    const d = (u - 0.5) * ex + (v - 0.5) * ey - through;
-    const inShadow = 1 / (1 + Math.exp(-d / softness));
-    return (0.3 + 0.7 * gradient(u, v)) * (1 - depth * inShadow);
+  const edgeU = us.map((u) => (u - 0.5) * ex);
+  return (y, out) => {
+    gradient(y, out);
+    const edgeV = (y / height - 0.5) * ey;
+    for (let x = 0; x < width; x += 1) {
+      const d = edgeU[x]! + edgeV - through;
+      const inShadow = 1 / (1 + Math.exp(-d / softness));
+      out[x] = (0.3 + 0.7 * out[x]!) * (1 - depth * inShadow);
+    }
   };
 }
+
+/** MNIST pixel (px, py) of the digit, 0 outside its 28×28 box. */
+const at = (pixels: Uint8Array, px: number, py: number) => (px < 0 || py < 0 || px > 27 || py > 27 ? 0 : pixels[py * 28 + px]!);
 
 function bilinear(pixels: Uint8Array, x: number, y: number): number {
   const x0 = Math.floor(x);
@@ -138,14 +196,14 @@ function bilinear(pixels: Uint8Array, x: number, y: number): number {
   if (x0 < -1 || y0 < -1 || x0 > 27 || y0 > 27) return 0;
   const fx = x - x0;
   const fy = y - y0;
-  const at = (px: number, py: number) => (px < 0 || py < 0 || px > 27 || py > 27 ? 0 : pixels[py * 28 + px]!);
-  const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-  const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
+  const top = at(pixels, x0, y0) * (1 - fx) + at(pixels, x0 + 1, y0) * fx;
+  const bottom = at(pixels, x0, y0 + 1) * (1 - fx) + at(pixels, x0 + 1, y0 + 1) * fx;
   return (top * (1 - fy) + bottom * fy) / 255;
 }
 
-const smoothstep = (low: number, high: number, value: number) => {
-  const t = Math.min(Math.max((value - low) / (high - low), 0), 1);
+/** smoothstep(low, high, value) with `span` = high − low worked out once. */
+const smoothstep = (low: number, span: number, value: number) => {
+  const t = Math.min(Math.max((value - low) / span, 0), 1);
   return t * t * (3 - 2 * t);
 };
 
@@ -180,46 +238,72 @@ export function renderPage(
       ? (digitX < width / 2 ? 1 : -1) * random.between(half + 6 * pxPerMm, half + 25 * pxPerMm)
       : undefined;
   const style = inkStyle(c, random);
-  const light = lighting(c, random);
+  const light = lighting(c, random, width, height);
   const paper: Rgb = [random.between(236, 252), random.between(234, 250), random.between(222, 245)];
   const cast: Rgb = [1, random.between(0.95, 1), random.between(0.82, 1)];
   const noise = random.between(1.5, 4.5);
   const data = new Uint8Array(width * height * 3);
-  const pixel: Rgb = [0, 0, 0];
+  const [rowLines, columnLines] = [rows.map((line) => inPixels(line, pxPerMm)), columns.map((line) => inPixels(line, pxPerMm))];
+  const marginWidth = 0.35 * pxPerMm;
+  const marginLine = { reach: marginWidth / 2 + 0.5, cap: Math.min(marginWidth, 1) };
+  const box = half * 1.5;
+  const [inkLow, inkSpan] = [style.edge - style.softness, style.edge + style.softness - (style.edge - style.softness)];
+  const pixel = new Float64Array(3);
+  // Per row: the digit's ink level at each pixel (0: none), then every draw the row makes, in the order the
+  // pixels make them (a grain draw where there is ink, then the noise's 4 per channel).
+  const levels = new Float64Array(width);
+  const lux = new Float64Array(width);
+  const draws = new Float64Array(width * (1 + 3 * 4));
   for (let y = 0; y < height; y += 1) {
+    const ry = y - digitY;
+    let inked = 0;
+    levels.fill(0);
+    if (digit && Math.abs(ry) < box) {
+      for (let x = 0; x < width; x += 1) {
+        const rx = x - digitX;
+        if (Math.abs(rx) >= box) continue;
+        const mx = (cosS * rx + sinS * ry) / scale + 14;
+        const my = (-sinS * rx + cosS * ry) / scale + 14;
+        levels[x] = bilinear(digit, mx - 0.5, my - 0.5);
+        if (levels[x]! > 0) inked += 1;
+      }
+    }
+    random.fill(draws, width * 3 * 4 + inked);
+    light(y, lux);
+    let d = 0;
     for (let x = 0; x < width; x += 1) {
       pixel[0] = paper[0];
       pixel[1] = paper[1];
       pixel[2] = paper[2];
       // Sheet coordinates (px), centred on the digit so the ruling turns with the sheet.
       const rx = x - digitX;
-      const ry = y - digitY;
       const u = cosT * rx + sinT * ry;
       const v = -sinT * rx + cosT * ry;
-      for (const line of rows) blend(pixel, line.colour, lineCover(v, line, pxPerMm));
-      for (const line of columns) blend(pixel, line.colour, lineCover(u, line, pxPerMm));
-      if (margin !== undefined) blend(pixel, MARGIN_RED, 0.85 * coverage(Math.abs(u - margin), 0.35 * pxPerMm));
-      if (digit && Math.abs(rx) < half * 1.5 && Math.abs(ry) < half * 1.5) {
-        const mx = (cosS * rx + sinS * ry) / scale + 14;
-        const my = (-sinS * rx + cosS * ry) / scale + 14;
-        const level = bilinear(digit, mx - 0.5, my - 0.5);
-        if (level > 0) {
-          const grain = 1 - style.grain * random.next();
-          const a = style.opacity * grain * smoothstep(style.edge - style.softness, style.edge + style.softness, level);
-          for (let k = 0; k < 3; k += 1) pixel[k] = pixel[k]! * (1 - a + (a * style.colour[k]!) / 255);
-        }
+      for (const line of rowLines) blend(pixel, line.colour, lineAlpha(v, line));
+      for (const line of columnLines) blend(pixel, line.colour, lineAlpha(u, line));
+      if (margin !== undefined) {
+        const cover = Math.min(Math.max(marginLine.reach - Math.abs(u - margin), 0), marginLine.cap);
+        blend(pixel, MARGIN_RED, 0.85 * cover);
       }
-      const lux = light(x / width, y / height);
+      const level = levels[x]!;
+      if (level > 0) {
+        const grain = 1 - style.grain * draws[d++]!;
+        const a = style.opacity * grain * smoothstep(inkLow, inkSpan, level);
+        for (let k = 0; k < 3; k += 1) pixel[k] = pixel[k]! * (1 - a + (a * style.colour[k]!) / 255);
+      }
       const o = (y * width + x) * 3;
       for (let k = 0; k < 3; k += 1) {
-        data[o + k] = Math.min(255, Math.max(0, pixel[k]! * lux * cast[k]! + noise * random.normal()));
+        // random.normal(), spelled out over the row's draws.
+        const normal = (draws[d]! + draws[d + 1]! + draws[d + 2]! + draws[d + 3]! - 2) * 1.7320508;
+        d += 4;
+        data[o + k] = Math.min(255, Math.max(0, pixel[k]! * lux[x]! * cast[k]! + noise * normal));
       }
     }
   }
   return { data, width, height };
 }
 
-function blend(pixel: Rgb, colour: Rgb, alpha: number): void {
+function blend(pixel: Float64Array, colour: Rgb, alpha: number): void {
   if (alpha <= 0) return;
   for (let k = 0; k < 3; k += 1) pixel[k] = pixel[k]! * (1 - alpha) + colour[k]! * alpha;
 }
