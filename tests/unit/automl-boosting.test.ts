@@ -50,7 +50,7 @@ const boosting: BoostingParams = {
 
 function regression(rows: number, noiseOnly: boolean): Dataset {
   const { x, y } = table(rows, noiseOnly);
-  const features = Array.from({ length: 5 }, (_, j) => ({ name: `f${j}`, type: 'number' as const }));
+  const features = Array.from({ length: 5 }, (_, j) => ({ name: `f${j}`, type: 'number' as const, required: true }));
   return { task: 'regression', features, labels: [], x, y, rows };
 }
 
