@@ -53,7 +53,17 @@ export function candidates(task: Dataset['task']): Candidate[] {
     featureFraction: classification ? 0.5 : 1 / 3,
     bootstrap: true,
   };
-  const boosting = { rounds: 150, maxDepth: 3, learningRate: 0.1, minLeaf: 5 };
+  // scikit-learn's HistGradientBoosting defaults (#26: its depth-3 trees on 64 bins were 0.016 behind on 10,000 x 20).
+  const boosting = {
+    rounds: 100,
+    maxDepth: 30, // no bound: 31 leaves are never deeper
+    maxLeaves: 31,
+    learningRate: 0.1,
+    minLeaf: 20,
+    bins: 255,
+    earlyStoppingRows: 10_000,
+    patience: 10,
+  };
   return [
     {
       name: classification ? 'logistic-regression' : 'ridge-regression',

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dataset } from './dataset';
 import { impute } from './impute';
-import { seededRandom } from './random';
+import { seededRandom, shuffle } from './random';
 import { binData, growTree, leafOf, type Tree } from './tree';
 
 /**
@@ -30,9 +30,21 @@ export interface ForestParams {
 export interface BoostingParams {
   rounds: number;
   maxDepth: number;
+  /** Leaf-wise trees of at most this many leaves (tree.ts). */
+  maxLeaves: number;
   learningRate: number;
   minLeaf: number;
+  bins: number;
+  /**
+   * Above this many training rows, a seeded tenth of them is held out and the rounds stop once its loss has not
+   * improved for `patience` rounds (scikit-learn's early stopping: 10,000 rows, 10 %, 10 rounds).
+   */
+  earlyStoppingRows: number;
+  patience: number;
 }
+
+/** The held-out share of the rows under early stopping. */
+const VALIDATION_FRACTION = 0.1;
 
 /** Thrown when a fit passes its deadline: the search abandons that candidate (search.ts). */
 export class DeadlinePassed extends Error {}
@@ -55,10 +67,10 @@ function targets(data: Dataset, outputs: number): Float64Array {
 }
 
 /** What every tree ensemble starts from: the imputed, binned rows and a seeded generator. */
-function prepare(data: Dataset, fill: Float32Array, seed: number) {
+function prepare(data: Dataset, fill: Float32Array, seed: number, bins?: number) {
   const width = data.features.length;
   const x = impute(data.x, fill);
-  return { random: seededRandom(seed), width, x, binned: binData(x, data.rows, width), outputs: outputsOf(data) };
+  return { random: seededRandom(seed), width, x, binned: binData(x, data.rows, width, bins), outputs: outputsOf(data) };
 }
 
 export function fitForest(
@@ -102,9 +114,22 @@ function softmaxInPlace(values: Float64Array, offset: number, width: number): vo
   for (let t = 0; t < width; t += 1) values[offset + t] = values[offset + t]! / sum;
 }
 
+/** A seeded tenth of the rows to watch for early stopping (a flag per row), or none when the rows are few. */
+function validationRows(rows: number, params: BoostingParams, random: () => number): Uint8Array | null {
+  if (rows <= params.earlyStoppingRows) return null;
+  const flags = new Uint8Array(rows);
+  const order = shuffle(
+    Array.from({ length: rows }, (_, i) => i),
+    random,
+  );
+  for (const i of order.slice(0, Math.round(VALIDATION_FRACTION * rows))) flags[i] = 1;
+  return flags;
+}
+
 /**
- * Gradient boosting: squared error for regression; multinomial deviance for classes, one multi-output tree per
- * round with Newton leaves (sum of gradients over sum of p(1 - p)).
+ * Gradient boosting as scikit-learn's HistGradientBoosting grows it by default (leaf-wise trees on 255 bins, early
+ * stopping on large tables): squared error for regression; multinomial deviance for classes, one multi-output tree
+ * per round with Newton leaves (sum of gradients over sum of p(1 - p)).
  */
 export function fitBoosting(
   data: Dataset,
@@ -113,35 +138,43 @@ export function fitBoosting(
   seed: number,
   deadline = Infinity,
 ): TreeEnsemble {
-  const { random, width, x, binned, outputs } = prepare(data, fill, seed);
+  const { random, width, x, binned, outputs } = prepare(data, fill, seed, params.bins);
   const classification = data.task === 'classification';
   const y = targets(data, outputs);
+  const held = validationRows(data.rows, params, random);
+  const rows = Int32Array.from({ length: data.rows }, (_, i) => i).filter((i) => !held?.[i]);
   const base = new Array<number>(outputs).fill(0);
-  for (let i = 0; i < data.rows; i += 1) for (let t = 0; t < outputs; t += 1) base[t]! += y[i * outputs + t]! / data.rows;
+  for (const i of rows) for (let t = 0; t < outputs; t += 1) base[t]! += y[i * outputs + t]! / rows.length;
   if (classification) for (let t = 0; t < outputs; t += 1) base[t] = Math.log(Math.max(base[t]!, 1e-6));
   const raw = new Float64Array(data.rows * outputs);
   for (let i = 0; i < raw.length; i += 1) raw[i] = base[i % outputs]!;
-  const rows = Int32Array.from({ length: data.rows }, (_, i) => i);
   const g = new Float64Array(raw.length);
   const h = classification ? new Float64Array(raw.length) : null;
   const trees: Tree[] = [];
   const p = new Float64Array(outputs);
+  const losses: number[] = [];
   for (let round = 0; round < params.rounds; round += 1) {
     checkDeadline(deadline);
+    // The held-out rows' loss of the model so far; the others' gradients.
+    let loss = 0;
     for (let i = 0; i < data.rows; i += 1) {
       if (!classification) {
         g[i] = y[i]! - raw[i]!;
+        if (held?.[i]) loss += g[i]! * g[i]!;
         continue;
       }
       for (let t = 0; t < outputs; t += 1) p[t] = raw[i * outputs + t]!;
       softmaxInPlace(p, 0, outputs);
+      if (held?.[i]) loss -= Math.log(Math.max(p[data.y[i]!]!, 1e-15));
       for (let t = 0; t < outputs; t += 1) {
         g[i * outputs + t] = y[i * outputs + t]! - p[t]!;
         h![i * outputs + t] = Math.max(p[t]! * (1 - p[t]!), 1e-6);
       }
     }
+    if (held && stalled(losses, loss, params.patience)) break;
     const tree = growTree(binned, rows, g, h, outputs, {
       maxDepth: params.maxDepth,
+      maxLeaves: params.maxLeaves,
       minLeaf: params.minLeaf,
       lambda: classification ? 1e-3 : 0,
       scale: params.learningRate,
@@ -154,6 +187,17 @@ export function fitBoosting(
     }
   }
   return { kind: 'trees', fill, trees, aggregate: 'SUM', base, softmax: classification, outputs };
+}
+
+/**
+ * Records the held-out loss; true when none of the last `patience` losses improved on the best one before them
+ * (relative tolerance 1e-7, as scikit-learn's `tol`).
+ */
+function stalled(losses: number[], loss: number, patience: number): boolean {
+  losses.push(loss);
+  if (losses.length <= patience) return false;
+  const before = Math.min(...losses.slice(0, -patience));
+  return Math.min(...losses.slice(-patience)) > before * (1 - 1e-7);
 }
 
 export function predictEnsemble(model: TreeEnsemble, features: Float32Array, rows: number): Float64Array {

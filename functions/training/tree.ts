@@ -1,11 +1,12 @@
 /**
- * Histogram regression trees: every split is chosen on at most MAX_BINS candidate thresholds per feature, so a
+ * Histogram regression trees: every split is chosen on at most `maxBins` candidate thresholds per feature, so a
  * node costs one pass over its rows whatever the number of distinct values (ml-cart's exact search is quadratic in
  * the rows, too slow for the 10,000-row budget). One builder serves every tree model: it fits per-output gradient
  * sums G and hessian sums H, with leaf value G / (H + lambda). Random forests fit one-hot classes or targets
  * (h = 1, lambda = 0: the leaf is the mean); gradient boosting fits gradients.
  */
-const MAX_BINS = 64;
+/** The forests' bins; the boosting takes 255, as scikit-learn's HistGradientBoosting (#26, measured in docs/automl.md). */
+const DEFAULT_BINS = 64;
 
 /** One tree, flattened as ONNX's TreeEnsemble attributes want it; a leaf has feature -1. */
 export interface Tree {
@@ -24,10 +25,12 @@ export interface Binned {
   edges: Float32Array[];
   rows: number;
   width: number;
+  /** At most 256: a bin is one byte. */
+  maxBins: number;
 }
 
-/** Thresholds from the training values (imputed: no NaN); at most MAX_BINS - 1 per feature. */
-export function binData(x: Float32Array, rows: number, width: number): Binned {
+/** Thresholds from the training values (imputed: no NaN); at most maxBins - 1 per feature. */
+export function binData(x: Float32Array, rows: number, width: number, maxBins = DEFAULT_BINS): Binned {
   const edges: Float32Array[] = [];
   const bins = new Uint8Array(rows * width);
   for (let j = 0; j < width; j += 1) {
@@ -37,10 +40,10 @@ export function binData(x: Float32Array, rows: number, width: number): Binned {
     const unique: number[] = [];
     for (const value of sorted) if (unique.length === 0 || unique.at(-1) !== value) unique.push(value);
     let cuts: number[];
-    if (unique.length <= MAX_BINS) cuts = unique.slice(0, -1);
+    if (unique.length <= maxBins) cuts = unique.slice(0, -1);
     else {
       const picked = new Set<number>();
-      for (let q = 1; q < MAX_BINS; q += 1) picked.add(sorted[Math.floor((q * rows) / MAX_BINS)]!);
+      for (let q = 1; q < maxBins; q += 1) picked.add(sorted[Math.floor((q * rows) / maxBins)]!);
       picked.delete(unique.at(-1)!);
       cuts = [...picked].sort((a, b) => a - b);
     }
@@ -48,7 +51,7 @@ export function binData(x: Float32Array, rows: number, width: number): Binned {
     edges.push(edge);
     for (let i = 0; i < rows; i += 1) bins[i * width + j] = binOf(edge, column[i]!);
   }
-  return { bins, edges, rows, width };
+  return { bins, edges, rows, width, maxBins };
 }
 
 /** How many edges lie strictly below x: x <= edges[b] exactly when binOf(x) <= b. */
@@ -65,6 +68,11 @@ function binOf(edges: Float32Array, value: number): number {
 
 export interface TreeOptions {
   maxDepth: number;
+  /**
+   * Grown leaf-wise, the leaf of the largest gain split first, up to this many leaves (scikit-learn's
+   * HistGradientBoosting: 31); depth-first when undefined.
+   */
+  maxLeaves?: number;
   minLeaf: number;
   lambda: number;
   /** Features drawn per node (random forests); all when undefined. */
@@ -92,16 +100,16 @@ export function growTree(
   options: TreeOptions,
 ): Tree {
   const tree: Tree = { feature: [], threshold: [], left: [], right: [], values: [] };
-  const { width, bins } = data;
+  const { width, bins, maxBins } = data;
   const { lambda, minLeaf } = options;
   // Every buffer once per tree, reused by every node (a node is done with them before its children grow): the
   // allocations per node and per bin were most of the forest's time (#26, profiled on the 10,000 × 20 table).
   // The sums are taken in the same order as before, so the trees are the same to the last bit.
   const order = rows.slice();
   const scratch = new Int32Array(rows.length);
-  const hg = new Float64Array(width * MAX_BINS * outputs);
-  const hh = new Float64Array(width * MAX_BINS * outputs);
-  const count = new Int32Array(width * MAX_BINS);
+  const hg = new Float64Array(width * maxBins * outputs);
+  const hh = new Float64Array(width * maxBins * outputs);
+  const count = new Int32Array(width * maxBins);
   const GL = new Float64Array(outputs);
   const HL = new Float64Array(outputs);
   const score = (G: Float64Array, H: Float64Array) => {
@@ -127,7 +135,7 @@ export function growTree(
       const rowBins = row * width;
       const rowOutputs = row * outputs;
       for (let k = 0; k < features.length; k += 1) {
-        const slot = k * MAX_BINS + bins[rowBins + features[k]!]!;
+        const slot = k * maxBins + bins[rowBins + features[k]!]!;
         count[slot]! += 1;
         const at = slot * outputs;
         if (h) {
@@ -144,23 +152,35 @@ export function growTree(
   };
   /** Zeroes the histograms again: the slots the rows touched when they are fewer than the bins, else all. */
   const clear = (start: number, end: number, features: number[]) => {
-    if (end - start >= MAX_BINS) {
-      hg.fill(0, 0, features.length * MAX_BINS * outputs);
-      hh.fill(0, 0, features.length * MAX_BINS * outputs);
-      count.fill(0, 0, features.length * MAX_BINS);
+    if (end - start >= maxBins) {
+      hg.fill(0, 0, features.length * maxBins * outputs);
+      hh.fill(0, 0, features.length * maxBins * outputs);
+      count.fill(0, 0, features.length * maxBins);
       return;
     }
     for (let i = start; i < end; i += 1) {
       const rowBins = order[i]! * width;
       for (let k = 0; k < features.length; k += 1) {
-        const slot = k * MAX_BINS + bins[rowBins + features[k]!]!;
+        const slot = k * maxBins + bins[rowBins + features[k]!]!;
         count[slot] = 0;
         hg.fill(0, slot * outputs, (slot + 1) * outputs);
         hh.fill(0, slot * outputs, (slot + 1) * outputs);
       }
     }
   };
-  const grow = (start: number, end: number, depth: number): number => {
+  /** A node over the rows order[start, end), with its sums and the best split found on them (feature -1: none). */
+  interface Examined {
+    node: number;
+    start: number;
+    end: number;
+    depth: number;
+    G: Float64Array;
+    H: Float64Array;
+    gain: number;
+    feature: number;
+    bin: number;
+  }
+  const examine = (start: number, end: number, depth: number): Examined => {
     const node = addNode();
     const members = end - start;
     const G = new Float64Array(outputs);
@@ -172,15 +192,11 @@ export function growTree(
         H[t]! += h ? h[row * outputs + t]! : 1;
       }
     }
-    const leaf = () => {
-      tree.values[node] = Array.from(G, (sum, t) => (options.scale * sum) / (H[t]! + lambda));
-      return node;
-    };
-    if (depth >= options.maxDepth || members < 2 * minLeaf) return leaf();
+    const best: Examined = { node, start, end, depth, G, H, gain: 1e-12, feature: -1, bin: -1 };
+    if (depth >= options.maxDepth || members < 2 * minLeaf) return best;
     const parent = score(G, H);
-    let best = { gain: 1e-12, feature: -1, bin: -1 };
     const features = candidateFeatures(width, options).filter((j) => data.edges[j]!.length > 0);
-    if (options.oneHot && G.includes(members)) return leaf();
+    if (options.oneHot && G.includes(members)) return best;
     histograms(start, end, features);
     features.forEach((j, k) => {
       const nb = data.edges[j]!.length + 1;
@@ -188,7 +204,7 @@ export function growTree(
       HL.fill(0);
       let nLeft = 0;
       for (let b = 0; b < nb - 1; b += 1) {
-        const slot = k * MAX_BINS + b;
+        const slot = k * maxBins + b;
         // An empty bin splits as the one before it: never a strictly better gain.
         if (count[slot] === 0) continue;
         nLeft += count[slot]!;
@@ -204,27 +220,61 @@ export function growTree(
           right += (GR * GR) / (H[t]! - HL[t]! + lambda);
         }
         const gain = score(GL, HL) + right - parent;
-        if (gain > best.gain) best = { gain, feature: j, bin: b };
+        if (gain > best.gain) Object.assign(best, { gain, feature: j, bin: b });
       }
     });
     clear(start, end, features);
-    if (best.feature < 0) return leaf();
-    // A stable partition in place: the left rows first, then the right ones, each in their order.
+    return best;
+  };
+  const makeLeaf = ({ node, G, H }: Examined) => {
+    tree.values[node] = Array.from(G, (sum, t) => (options.scale * sum) / (H[t]! + lambda));
+  };
+  /** Splits the node as examined: a stable partition in place, the left rows first; returns where the right ones start. */
+  const split = ({ node, start, end, feature, bin }: Examined): number => {
     let nl = start;
     let nr = 0;
     for (let i = start; i < end; i += 1) {
       const row = order[i]!;
-      if (bins[row * width + best.feature]! <= best.bin) order[nl++] = row;
+      if (bins[row * width + feature]! <= bin) order[nl++] = row;
       else scratch[nr++] = row;
     }
     order.set(scratch.subarray(0, nr), nl);
-    tree.feature[node] = best.feature;
-    tree.threshold[node] = data.edges[best.feature]![best.bin]!;
-    tree.left[node] = grow(start, nl, depth + 1);
-    tree.right[node] = grow(nl, end, depth + 1);
-    return node;
+    tree.feature[node] = feature;
+    tree.threshold[node] = data.edges[feature]![bin]!;
+    return nl;
   };
-  grow(0, order.length, 0);
+  const depthFirst = (start: number, end: number, depth: number): number => {
+    const examined = examine(start, end, depth);
+    if (examined.feature < 0) {
+      makeLeaf(examined);
+      return examined.node;
+    }
+    const middle = split(examined);
+    tree.left[examined.node] = depthFirst(start, middle, depth + 1);
+    tree.right[examined.node] = depthFirst(middle, end, depth + 1);
+    return examined.node;
+  };
+  /** The open leaf of the largest gain is split next, until maxLeaves leaves or no split gains. */
+  const leafWise = (maxLeaves: number) => {
+    const open = [examine(0, order.length, 0)];
+    for (let leaves = 1; leaves < maxLeaves; leaves += 1) {
+      let pick = -1;
+      open.forEach((node, i) => {
+        if (node.feature >= 0 && (pick < 0 || node.gain > open[pick]!.gain)) pick = i;
+      });
+      if (pick < 0) break;
+      const [examined] = open.splice(pick, 1);
+      const middle = split(examined!);
+      const left = examine(examined!.start, middle, examined!.depth + 1);
+      const right = examine(middle, examined!.end, examined!.depth + 1);
+      tree.left[examined!.node] = left.node;
+      tree.right[examined!.node] = right.node;
+      open.push(left, right);
+    }
+    open.forEach(makeLeaf);
+  };
+  if (options.maxLeaves === undefined) depthFirst(0, order.length, 0);
+  else leafWise(options.maxLeaves);
   return tree;
 }
 
