@@ -102,6 +102,18 @@ function averageOfBest(
 const shareOf = (end: number, shares: number) => performance.now() + Math.max(0, end - performance.now()) / shares;
 
 /**
+ * The search's rows: one fifth held out (stratified, seeded), the rest (`train`, in row order) assigned to CV folds,
+ * once per repeat. Exported so that a reference (scripts/automl/time-10k.ts) scores on the very same rows.
+ */
+export function searchSplit(data: Dataset, seed: number) {
+  const { inside: heldOutRows, outside: trainRows } = foldRows(assignFolds(data, HELD_OUT_FOLDS, seed), 0);
+  const train = subset(data, trainRows);
+  const plan = cvPlan(train.rows, designWidth(train));
+  const assignments = Array.from({ length: plan.repeats }, (_, r) => assignFolds(train, plan.folds, seed + 1 + r));
+  return { heldOutRows, trainRows, train, plan, assignments };
+}
+
+/**
  * Holds out one fifth (stratified, seeded), cross-validates each candidate on the rest within the time budget,
  * refits the best on the whole training split and measures it on the held-out rows. Every candidate is bounded by
  * the budget: the first (the linear model, `anytime`) always runs, each of its fits stopping at its share of the
@@ -112,13 +124,9 @@ const shareOf = (end: number, shares: number) => performance.now() + Math.max(0,
 export async function search(data: Dataset, options: SearchOptions): Promise<SearchResult> {
   const started = performance.now();
   const budgetEnd = started + options.timeBudgetSeconds * 1000;
-  const heldOutFold = assignFolds(data, HELD_OUT_FOLDS, options.seed);
-  const { inside: heldOutRows, outside: trainRows } = foldRows(heldOutFold, 0);
-  const train = subset(data, trainRows);
+  const { heldOutRows, train, plan, assignments } = searchSplit(data, options.seed);
   const heldOutData = subset(data, heldOutRows);
-  const plan = cvPlan(train.rows, designWidth(train));
   const fits = plan.folds * plan.repeats;
-  const assignments = Array.from({ length: plan.repeats }, (_, r) => assignFolds(train, plan.folds, options.seed + 1 + r));
   const leaderboard: LeaderboardEntry[] = [];
   const all = candidates(data.task);
   /** Each scored candidate's outputs on each fit's scored rows, for the averaged candidate below. */

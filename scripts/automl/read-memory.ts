@@ -1,20 +1,24 @@
 /**
- * The memory of reading a training file (#26): `tsx scripts/automl/read-memory.ts [MiB] [file] [semi-space MiB]` writes the generated
+ * The memory of reading a training file (#26): `tsx scripts/automl/read-memory.ts [MiB] [file] [semi-space MiB] [--train[=seconds]]` writes the generated
  * table (generated-table.ts, seed 1) of at most <MiB> MiB to <file> (default `.local/automl/generated-<MiB>.csv`)
  * unless it is there, then reads it from disk, reads it as the training does (readTrainingCsv) and profiles it
  * (profileTable, up to the float32 table the search learns from) in a fresh process. The figure is the peak RSS of
  * that process (`process.resourceUsage().maxRSS`) minus its RSS once the code is loaded, per MiB of file: the file's
  * bytes, the columns, the table, and the garbage made on the way all count. Prints one JSON line. With a semi-space
  * size, the child runs with `--max-semi-space-size`: V8's young generation (about 30 MiB by default, whatever the
- * file) no longer hides what grows with the file on a small one (tests/memory/training-read.test.ts).
+ * file) no longer hides what grows with the file on a small one (tests/memory/training-read.test.ts). With
+ * `--train`, the child then trains from the file as the train function does (the whole search at the default budget or
+ * the one given, the refit, the export and its check): the figure that sizes the training limits
+ * (functions/platform/training-limits.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
 import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
+import { trainFromCsv } from '../../functions/training/train';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/training/training-request';
 import { generatedTableLines } from './generated-table';
 
 const MIB = 1024 * 1024;
@@ -38,11 +42,15 @@ function writeTable(file: string, mebibytes: number): void {
   closeSync(fd);
 }
 
-function measure(file: string): void {
+/** No limit on the file: what is measured here is what the limits should be. */
+const UNLIMITED = { maxBytes: Number.MAX_SAFE_INTEGER, maxRows: Number.MAX_SAFE_INTEGER };
+
+async function measure(file: string, budgetSeconds: number | undefined): Promise<void> {
   const baseline = process.memoryUsage().rss;
   const started = performance.now();
   const bytes = readFileSync(file);
-  const { data } = profileTable(readTrainingCsv(bytes, DEFAULT_TRAINING_LIMITS), { target: 'target' });
+  const { data } = profileTable(readTrainingCsv(bytes, UNLIMITED), { target: 'target' });
+  const training = budgetSeconds ? await train(bytes, budgetSeconds) : undefined;
   const seconds = (performance.now() - started) / 1000;
   const peak = process.resourceUsage().maxRSS * 1024;
   const fileMiB = bytes.length / MIB;
@@ -55,16 +63,44 @@ function measure(file: string): void {
       baselineMiB: Math.round(baseline / MIB),
       peakMiB: Math.round(peak / MIB),
       perMiB: Math.round(((peak - baseline) / MIB / fileMiB) * 100) / 100,
+      ...training,
     }),
   );
 }
 
-if (process.argv[2] === '--measure') measure(process.argv[3]!);
+/** The whole training as the train function runs it (search at the default budget, refit, export, export check). */
+async function train(bytes: Uint8Array, timeBudgetSeconds: number) {
+  const outcome = await trainFromCsv(
+    bytes,
+    {
+      model: 'memory',
+      version: '1.0.0',
+      target: 'target',
+      timeBudgetSeconds,
+      source: 'generated',
+      codeCommit: null,
+      ownerContact: 'ml@example.org',
+    },
+    UNLIMITED,
+    () => undefined,
+  );
+  return {
+    chosen: outcome.metadata.training.parameters.candidate,
+    leaderboard: outcome.leaderboard.map((e) => [e.candidate, e.cvScore, e.fitSeconds, e.status]),
+    cpuSeconds: Math.round(process.cpuUsage().user / 1e5) / 10,
+  };
+}
+
+const trainFlag = process.argv.find((arg) => arg.startsWith('--train'));
+/** `--train` trains at the default budget, `--train=<seconds>` at that one. */
+const trainingBudget = trainFlag ? Number(trainFlag.split('=')[1] ?? DEFAULT_TIME_BUDGET_SECONDS) : undefined;
+const [mode, ...rest] = process.argv.slice(2).filter((arg) => arg !== trainFlag);
+if (mode === '--measure') await measure(rest[0]!, trainingBudget);
 else {
-  const mebibytes = Number(process.argv[2] ?? 100);
-  const file = process.argv[3] ?? `.local/automl/generated-${mebibytes}.csv`;
+  const mebibytes = Number(mode ?? 100);
+  const file = rest[0] ?? `.local/automl/generated-${mebibytes}.csv`;
   if (!existsSync(file) || statSync(file).size === 0) writeTable(file, mebibytes);
-  const semiSpace = process.argv[4] ? [`--max-semi-space-size=${process.argv[4]}`] : [];
-  const args = [...semiSpace, '--import', 'tsx', import.meta.filename, '--measure', file];
+  const semiSpace = rest[1] ? [`--max-semi-space-size=${rest[1]}`] : [];
+  const args = [...semiSpace, '--import', 'tsx', import.meta.filename, '--measure', file, ...(trainFlag ? [trainFlag] : [])];
   process.stdout.write(execFileSync(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '' } }));
 }
