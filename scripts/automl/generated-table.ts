@@ -1,3 +1,5 @@
+import type { TrainingLimits } from '../../functions/platform/training-limits';
+import { trainFromCsv } from '../../functions/training/train';
 import { seededRandom } from '../../functions/training/random';
 
 /**
@@ -16,4 +18,22 @@ export function* generatedTableLines(rows: number, task: 'classification' | 'reg
     const cells = [...x.map((v) => v.toFixed(4)), ...c].map((cell) => (random() < 0.02 ? '' : cell));
     yield [...cells, target].join(',');
   }
+}
+
+/** Trains from a generated table as the train function does: the search within the budget, refit, export, check. */
+export function trainGeneratedTable(bytes: Uint8Array, timeBudgetSeconds: number, limits: TrainingLimits) {
+  return trainFromCsv(
+    bytes,
+    {
+      model: 'generated',
+      version: '1.0.0',
+      target: 'target',
+      timeBudgetSeconds,
+      source: 'generated',
+      codeCommit: null,
+      ownerContact: 'ml@example.org',
+    },
+    limits,
+    () => undefined,
+  );
 }

@@ -17,9 +17,8 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
-import { trainFromCsv } from '../../functions/training/train';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/training/training-request';
-import { generatedTableLines } from './generated-table';
+import { generatedTableLines, trainGeneratedTable } from './generated-table';
 
 const MIB = 1024 * 1024;
 
@@ -68,22 +67,9 @@ async function measure(file: string, budgetSeconds: number | undefined): Promise
   );
 }
 
-/** The whole training as the train function runs it (search at the default budget, refit, export, export check). */
+/** The whole training as the train function runs it, and what it chose. */
 async function train(bytes: Uint8Array, timeBudgetSeconds: number) {
-  const outcome = await trainFromCsv(
-    bytes,
-    {
-      model: 'memory',
-      version: '1.0.0',
-      target: 'target',
-      timeBudgetSeconds,
-      source: 'generated',
-      codeCommit: null,
-      ownerContact: 'ml@example.org',
-    },
-    UNLIMITED,
-    () => undefined,
-  );
+  const outcome = await trainGeneratedTable(bytes, timeBudgetSeconds, UNLIMITED);
   return {
     chosen: outcome.metadata.training.parameters.candidate,
     leaderboard: outcome.leaderboard.map((e) => [e.candidate, e.cvScore, e.fitSeconds, e.status]),

@@ -11,8 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../../functions/training/training-request';
-import { trainFromCsv } from '../../functions/training/train';
-import { generatedTableLines } from './generated-table';
+import { generatedTableLines, trainGeneratedTable } from './generated-table';
 import { sklearnOnSameFolds } from './same-folds';
 
 const [rowsArgument, taskArgument] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -20,20 +19,7 @@ const rows = Number(rowsArgument ?? 10_000);
 const task = taskArgument === 'regression' ? 'regression' : 'classification';
 const text = [...generatedTableLines(rows, task)].join('\n') + '\n';
 const started = performance.now();
-const outcome = await trainFromCsv(
-  new TextEncoder().encode(text),
-  {
-    model: 'timing',
-    version: '1.0.0',
-    target: 'target',
-    timeBudgetSeconds: DEFAULT_TIME_BUDGET_SECONDS,
-    source: 'generated',
-    codeCommit: null,
-    ownerContact: 'ml@example.org',
-  },
-  DEFAULT_TRAINING_LIMITS,
-  () => undefined,
-);
+const outcome = await trainGeneratedTable(new TextEncoder().encode(text), DEFAULT_TIME_BUDGET_SECONDS, DEFAULT_TRAINING_LIMITS);
 const seconds = (performance.now() - started) / 1000;
 const heldOut = outcome.metrics.heldOut as { accuracy?: number; r2?: number };
 console.log(

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
-import { trainFromCsv } from '../../functions/training/train';
-import { generatedTableLines } from '../../scripts/automl/generated-table';
+import { generatedTableLines, trainGeneratedTable } from '../../scripts/automl/generated-table';
 import { sklearnOnSameFolds } from '../../scripts/automl/same-folds';
 
 /**
@@ -19,20 +18,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('AutoML against scikit-learn on the same folds', () => {
   it("cross-validates its boosting at least as well as HistGradientBoosting's default", { timeout: 300_000 }, async () => {
     const text = [...generatedTableLines(3000, 'classification')].join('\n') + '\n';
-    const outcome = await trainFromCsv(
-      new TextEncoder().encode(text),
-      {
-        model: 'same-folds',
-        version: '1.0.0',
-        target: 'target',
-        timeBudgetSeconds: 120,
-        source: 'generated',
-        codeCommit: null,
-        ownerContact: 'ml@example.org',
-      },
-      DEFAULT_TRAINING_LIMITS,
-      () => undefined,
-    );
+    const outcome = await trainGeneratedTable(new TextEncoder().encode(text), 120, DEFAULT_TRAINING_LIMITS);
     const sklearn = sklearnOnSameFolds(text, 'classification', out, 'generated');
     const cv = (candidate: string) => outcome.leaderboard.find((e) => e.candidate === candidate)?.cvScore;
     console.warn(`same folds: Vigie boosting ${cv('gradient-boosting')}, scikit-learn ${JSON.stringify(sklearn.cvOnVigieFolds)}`);
