@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Task } from '../../functions/training/dataset';
 import { DEFAULT_TRAINING_LIMITS } from '../../functions/platform/training-limits';
@@ -7,6 +6,7 @@ import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
 import { searchSplit } from '../../functions/training/search';
 import { SEED } from '../../functions/training/train';
+import { runSklearnReference } from './sklearn-reference';
 
 export interface SameFoldsReference {
   /** Each scikit-learn default's mean score over Vigie's CV folds of its training rows. */
@@ -34,16 +34,10 @@ export function sklearnOnSameFolds(csvText: string, task: Task, dir: string, nam
     join(dir, `${name}.split.json`),
     JSON.stringify({ target: 'target', task, exclude: [], heldOut: cvFold.map((f) => f < 0), cvFold }),
   );
-  const output = execFileSync(
-    process.env.VIGIE_PYTHON ?? '/usr/bin/python3',
-    ['scripts/automl/sklearn_reference.py', dir, name],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      // HistGradientBoosting's OpenMP threads spin against each other on a shared machine.
-      env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' },
-    },
-  );
-  const { scores, cvScores } = JSON.parse(output) as { scores: Record<string, number>; cvScores: Record<string, number> };
+  runSklearnReference(dir, [name]);
+  const { scores, cvScores } = JSON.parse(readFileSync(join(dir, `${name}.sklearn.json`), 'utf8')) as {
+    scores: Record<string, number>;
+    cvScores: Record<string, number>;
+  };
   return { cvOnVigieFolds: cvScores, heldOut: scores };
 }

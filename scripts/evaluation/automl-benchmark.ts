@@ -4,7 +4,6 @@
  * serving path (csv-parse, validation from the spec, onnxruntime-node: csv-score.ts), and scikit-learn's defaults
  * are trained on the same rows and scored on the same held-out rows (scripts/automl/sklearn_reference.py).
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +18,10 @@ import { regressionMetrics } from '../../functions/training/metrics';
 import { cellText } from '../../functions/training/columns';
 import { profileTable } from '../../functions/training/profile';
 import { readTrainingCsv } from '../../functions/training/read-csv';
-import { HELD_OUT_FOLDS } from '../../functions/training/search';
-import { assignFolds } from '../../functions/training/split';
+import { searchSplit } from '../../functions/training/search';
 import { SEED, trainFromCsv } from '../../functions/training/train';
 import type { BenchmarkTable } from '../automl/benchmark-tables';
+import { runSklearnReference } from '../automl/sklearn-reference';
 
 export interface BenchmarkRow {
   table: string;
@@ -84,7 +83,8 @@ async function runVigie(table: BenchmarkTable, outDir: string, timeBudgetSeconds
     () => undefined,
   );
   const trainSeconds = (performance.now() - started) / 1000;
-  const heldOut = Array.from(assignFolds(data, HELD_OUT_FOLDS, SEED), (fold) => fold === 0);
+  const heldOutSet = new Set(searchSplit(data, SEED).heldOutRows);
+  const heldOut = Array.from({ length: data.rows }, (_, i) => heldOutSet.has(i));
   const targetIndex = raw.header.indexOf(report.target.name);
   const dialect = sniffDialect(decodeCsv(bytes, true).text.slice(0, 64 * 1024));
   const line = (cells: string[]) => cells.map((cell) => formatField(cell, dialect)).join(dialect.separator);
@@ -162,11 +162,7 @@ function referenceScores(outDir: string, tables: string[]): Reference[] {
   };
   const missing = tables.filter((table) => !kept(table));
   if (missing.length > 0) {
-    execFileSync(process.env.VIGIE_PYTHON ?? '/usr/bin/python3', ['scripts/automl/sklearn_reference.py', outDir, ...missing], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      // HistGradientBoosting's OpenMP threads spin against each other on a shared machine: digits took minutes.
-      env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' },
-    });
+    runSklearnReference(outDir, missing);
   }
   return tables.map((table) => kept(table)!);
 }
