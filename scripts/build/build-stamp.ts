@@ -5,8 +5,8 @@
  * folder; the next build reuses the output only when every digest still matches. The output folders are under
  * the working tree, so two clones (two CI jobs on one machine) never share one.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface BuildStamp<T> {
@@ -43,8 +43,13 @@ export function reusableBuild<T>(stampFile: string): T | undefined {
   return stamp.result;
 }
 
-/** Records a finished build: written last, so a build cut short leaves no stamp and is redone. */
+/**
+ * Records a finished build: written last, so a build cut short leaves no stamp and is redone; written aside and
+ * renamed into place, so a process reading it while another writes it never reads half a stamp.
+ */
 export function stampBuild<T>(stampFile: string, paths: Iterable<string>, result: T): void {
   const digests = Object.fromEntries([...new Set(paths)].sort().map((path) => [path, digestOf(path)]));
-  writeFileSync(stampFile, `${JSON.stringify({ digests, result } satisfies BuildStamp<T>)}\n`);
+  const aside = `${stampFile}.${randomUUID()}.tmp`;
+  writeFileSync(aside, `${JSON.stringify({ digests, result } satisfies BuildStamp<T>)}\n`);
+  renameSync(aside, stampFile);
 }

@@ -151,7 +151,9 @@ export async function startLocalPlatform(settings: LocalSettings): Promise<Local
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
   };
-  const resources = await readStackResources(env);
+  // The buckets and tables depend on the stage alone: read with the caller's variables, not this start's ports and
+  // state folder, so the print kept from the last start is reused (serverless-print.ts).
+  const resources = await readStackResources(process.env);
   const dynamodb = await startDynamoDB({ port: settings.dynamodbPort, directory: folders.dynamodb });
   const tables = resources.tables.map((table) => String(table.TableName));
   await ensureTables(`http://127.0.0.1:${settings.dynamodbPort}`, resources.tables);
