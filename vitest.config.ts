@@ -56,6 +56,9 @@ export default defineConfig({
           globalSetup: ['tests/support/build-once.ts'],
           // A platform's answers and a CLI's start take seconds when other work loads the cores: a bound, not a figure.
           testTimeout: 120_000,
+          // The same for what a page shows once the platform has answered: `expect.poll` waits 1 s by default, which a
+          // console page missed with the models lane running beside it (load ~4).
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
