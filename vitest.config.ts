@@ -36,7 +36,8 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    // One native thread per file (ONNX Runtime, libvips): the files run one per core (functions/platform/native/lambda-cpu.ts).
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', VIGIE_NATIVE_THREADS: '1' },
     projects: [
       {
         extends: true,

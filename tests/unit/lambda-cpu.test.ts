@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sessionOptions } from '../../functions/serving/inference/sessions';
-import { functionVcpus, vcpusFor } from '../../functions/platform/native/lambda-cpu';
+import { nativeThreads, vcpusFor } from '../../functions/platform/native/lambda-cpu';
 
 describe('threads from the Lambda memory size', () => {
   it('gives one thread per full vCPU, at least one and at most six', () => {
@@ -11,9 +11,13 @@ describe('threads from the Lambda memory size', () => {
     expect(vcpusFor(10240)).toBe(6);
   });
 
-  it('reads the memory size Lambda and serverless-offline set, and nothing outside them', () => {
-    expect(functionVcpus({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' })).toBe(2);
-    expect(functionVcpus({})).toBeUndefined();
+  it('reads the memory size Lambda and serverless-offline set, else VIGIE_NATIVE_THREADS, else leaves it to the libraries', () => {
+    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' })).toBe(2);
+    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538', VIGIE_NATIVE_THREADS: '1' })).toBe(2);
+    expect(nativeThreads({ VIGIE_NATIVE_THREADS: '1' })).toBe(1);
+    expect(nativeThreads({ VIGIE_NATIVE_THREADS: 'two' })).toBeUndefined();
+    expect(nativeThreads({ VIGIE_NATIVE_THREADS: '0' })).toBeUndefined();
+    expect(nativeThreads({})).toBeUndefined();
   });
 
   it('sizes the ONNX Runtime pool from the vCPUs, and leaves it to the runtime outside Lambda', () => {

@@ -1,9 +1,9 @@
-import { functionVcpus } from './lambda-cpu';
+import { nativeThreads } from './lambda-cpu';
 import { requireNative } from './require-native';
 
 export type Sharp = typeof import('sharp').default;
 export const sharp: Sharp = requireNative('sharp');
 
 // libvips sizes its thread pool from the host's cores; in Lambda, from the function's vCPUs (see lambda-cpu.ts).
-const vcpus = functionVcpus();
-if (vcpus !== undefined) sharp.concurrency(vcpus);
+const threads = nativeThreads();
+if (threads !== undefined) sharp.concurrency(threads);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../../platform/errors';
-import { functionVcpus } from '../../platform/native/lambda-cpu';
+import { nativeThreads } from '../../platform/native/lambda-cpu';
 import { ort } from '../../platform/native/onnxruntime';
 import { logger } from '../../platform/telemetry';
 import type { ModelVersion } from '../registry';
@@ -10,13 +10,14 @@ import type { ModelVersion } from '../registry';
 /**
  * Full graph optimisation; one operator at a time, spread over as many threads as the function has vCPUs (a
  * second pool for parallel branches would only compete with the first); memory arena and pattern planning on, so
- * warm runs reuse their buffers. Outside Lambda (scripts, tests) ONNX Runtime sizes its own pool.
+ * warm runs reuse their buffers. Outside Lambda (scripts) ONNX Runtime sizes its own pool unless told
+ * (lambda-cpu.ts).
  */
-export function sessionOptions(vcpus: number | undefined): InferenceSession.SessionOptions {
+export function sessionOptions(threads: number | undefined): InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    ...(vcpus !== undefined && { intraOpNumThreads: vcpus, interOpNumThreads: 1 }),
+    ...(threads !== undefined && { intraOpNumThreads: threads, interOpNumThreads: 1 }),
     enableCpuMemArena: true,
     enableMemPattern: true,
   };
@@ -63,6 +64,6 @@ export class SessionCache {
         `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
       );
     }
-    return ort.InferenceSession.create(bytes, sessionOptions(functionVcpus()));
+    return ort.InferenceSession.create(bytes, sessionOptions(nativeThreads()));
   }
 }
