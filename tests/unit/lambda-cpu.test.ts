@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { sessionOptions } from '../../functions/serving/inference/sessions';
 import { nativeThreads, vcpusFor } from '../../functions/platform/native/lambda-cpu';
@@ -12,8 +13,11 @@ describe('threads from the Lambda memory size', () => {
   });
 
   it('reads the memory size Lambda and serverless-offline set, else VIGIE_NATIVE_THREADS, else leaves it to the libraries', () => {
-    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' })).toBe(2);
-    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538', VIGIE_NATIVE_THREADS: '1' })).toBe(2);
+    const cores = availableParallelism();
+    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' })).toBe(Math.min(2, cores));
+    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538', VIGIE_NATIVE_THREADS: '1' })).toBe(Math.min(2, cores));
+    // Never more than the machine's cores: Lambda shows a function its vCPUs; a laptop under serverless-offline has its own.
+    expect(nativeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '10240' })).toBe(Math.min(6, cores));
     expect(nativeThreads({ VIGIE_NATIVE_THREADS: '1' })).toBe(1);
     expect(nativeThreads({ VIGIE_NATIVE_THREADS: 'two' })).toBeUndefined();
     expect(nativeThreads({ VIGIE_NATIVE_THREADS: '0' })).toBeUndefined();
