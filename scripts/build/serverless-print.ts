@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { filesUnder, reusableBuild, stampBuild } from './build-stamp';
@@ -72,7 +72,7 @@ function readVariables(inputs: string[], env: NodeJS.ProcessEnv): Record<string,
  * stage and set of variable values, and printed again only when one of them changes.
  */
 export async function serverlessPrint(stage: string, env: NodeJS.ProcessEnv = process.env): Promise<PrintedService> {
-  const inputs = PRINT_INPUTS.flatMap((path) => [path, ...(path.includes('.') ? [] : filesUnder(path))]);
+  const inputs = PRINT_INPUTS.flatMap((path) => [path, ...(statSync(path).isDirectory() ? filesUnder(path) : [])]);
   const key = createHash('sha256')
     .update(JSON.stringify([stage, readVariables(inputs, env)]))
     .digest('hex')
