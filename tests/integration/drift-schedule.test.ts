@@ -87,7 +87,12 @@ describe('the local scheduler', () => {
       expect(report).toMatchObject({ model: 'iris', version: '1.0.0', status: 'drift', window: { n: trainingIris().length } });
       expect(report.features.filter((feature) => feature.breach).map((feature) => feature.name)).toContain('sepal_length');
 
-      const reports = savedQuery('drift-reports');
+      // The run's log line reaches the logs a moment after its report is stored (a worker thread's output goes
+      // through serverless-offline's main thread): under load, a read right after the report can miss it.
+      const reports = await eventually(async () => {
+        const rows = savedQuery('drift-reports');
+        return rows.some((row) => row.model === 'iris' && row.status === 'drift') ? rows : undefined;
+      }, 30_000).catch(() => savedQuery('drift-reports'));
       expect(reports).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ model: 'iris', modelVersion: '1.0.0', status: 'ok', rows: 120, alarmed: 0 }),
