@@ -52,8 +52,12 @@ const PRINT_INPUTS = [
 ];
 const PRINT_CACHE = join('node_modules', '.cache', 'vigie-serverless-print');
 
+/** PRINT_INPUTS with the files under its folders: every file the framework reads to resolve the configuration. */
+export const frameworkInputs = () =>
+  PRINT_INPUTS.flatMap((path) => [path, ...(statSync(path).isDirectory() ? filesUnder(path) : [])]);
+
 /** The environment variables the configuration reads (`${env:NAME}`), with the values they have in `env`. */
-function readVariables(inputs: string[], env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+export function readVariables(inputs: string[], env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const names = new Set<string>();
   for (const file of inputs.filter((path) => /\.(yml|cjs)$/.test(path))) {
     for (const match of readFileSync(file, 'utf8').matchAll(/env:([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]!);
@@ -72,7 +76,7 @@ function readVariables(inputs: string[], env: NodeJS.ProcessEnv): Record<string,
  * stage and set of variable values, and printed again only when one of them changes.
  */
 export async function serverlessPrint(stage: string, env: NodeJS.ProcessEnv = process.env): Promise<PrintedService> {
-  const inputs = PRINT_INPUTS.flatMap((path) => [path, ...(statSync(path).isDirectory() ? filesUnder(path) : [])]);
+  const inputs = frameworkInputs();
   const key = createHash('sha256')
     .update(JSON.stringify([stage, readVariables(inputs, env)]))
     .digest('hex')

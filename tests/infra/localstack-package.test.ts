@@ -71,7 +71,6 @@ async function unzipped(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  rmSync(OUT, { recursive: true, force: true });
   await buildFunctions();
   buildLayers();
   const packaged = await packageOffline('localstack', OUT);

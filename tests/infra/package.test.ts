@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLayers, directorySize } from '../../layers/build';
 import { buildFunctions } from '../../scripts/build/functions';
-import { packageOffline } from '../../scripts/build/package-offline';
+import { packageOffline, reusablePackage } from '../../scripts/build/package-offline';
 import { savedQueries } from '../../infra/queries.cjs';
 import { CONSOLE_POLICY } from '../../functions/console/policy';
 import { auditTemplate } from '../support/template-audit';
@@ -47,7 +47,6 @@ interface Template {
 let template: Template;
 
 beforeAll(async () => {
-  rmSync(OUT, { recursive: true, force: true });
   await buildFunctions();
   buildLayers();
   const packaged = await packageOffline('dev', OUT);
@@ -56,6 +55,22 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('serverless package --stage dev', () => {
+  it('is reused only for the same stage, variables and files (scripts/build/package-offline.ts)', async () => {
+    expect(reusablePackage('dev', OUT)).toBe(true);
+    expect(await packageOffline('dev', OUT)).toMatchObject({ code: 0, reused: true });
+    expect(reusablePackage('localstack', OUT)).toBe(false);
+    expect(reusablePackage('dev', OUT, { ...process.env, VIGIE_CORS_ORIGIN: 'https://console.example.fr' })).toBe(false);
+    const state = `${OUT}/serverless-state.json`;
+    const written = readFileSync(state);
+    appendFileSync(state, ' ');
+    try {
+      expect(reusablePackage('dev', OUT)).toBe(false);
+    } finally {
+      writeFileSync(state, written);
+    }
+    expect(reusablePackage('dev', OUT)).toBe(true);
+  });
+
   it('declares the functions, layers, buckets and table of the spine', () => {
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type === 'AWS::Lambda::Function').length).toBeGreaterThanOrEqual(4);
