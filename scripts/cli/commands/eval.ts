@@ -7,102 +7,12 @@
  * calibration; `--record` writes those figures and the calibrated threshold into the version's metadata.json.
  * Then the independent set (issue #27: other glyphs, other renderer), per condition, with the uncertain flag's
  * rates and the confident mistakes on clean pages; it is only measured, never recorded nor calibrated on.
- * Runs here, on this machine's models/, not against a stage.
+ * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
+ * loaded when the command runs: every other command starts without it.
  */
 import type { Command } from 'commander';
-import { ModelRegistry, type ModelVersion } from '../../../functions/serving/registry';
-import { evaluateAnomalyDetector } from '../../evaluation/anomaly';
-import { evaluateRealistic, realisticReport } from '../../evaluation/digits-report';
-import { independentFigures, runIndependent } from '../../evaluation/independent-eval';
-import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate';
-import { heldOutIris, IRIS_FEATURES } from '../../evaluation/iris-dataset';
-import { evaluateTabularClassifier } from '../../evaluation/tabular';
-import { emit, formatFigure } from '../output';
-import { evaluateAutoml, type AutomlEvalOptions } from './eval-automl';
-import { progressBar, type Progress } from '../progress';
-import { UsageError, type GlobalOptions } from '../target';
-
-/** The held-out rows of a tabular classifier: known for the shipped iris model; trained ones carry their own metrics. */
-async function evaluateTabular(model: ModelVersion) {
-  if (model.metadata.name !== 'iris') {
-    throw new UsageError(`No held-out reader for the tabular model ${model.metadata.name}: see its metadata's metrics.`);
-  }
-  const heldOut = heldOutIris();
-  const rows = heldOut.map((row) => row.slice(0, 4) as number[]);
-  return evaluateTabularClassifier(
-    model,
-    IRIS_FEATURES,
-    rows,
-    heldOut.map((row) => row[4]),
-  );
-}
-
-async function evaluate(name: string, requested: string | undefined, record: boolean, global: GlobalOptions): Promise<void> {
-  const registry = new ModelRegistry('models');
-  const version = requested ?? (await registry.versions(name)).at(-1);
-  if (!version) throw new UsageError(`No model '${name}' in models/.`);
-  const model = await registry.inspect(name, version);
-  const { output } = model.metadata;
-  let bar: Progress | undefined;
-  const progress = (done: number, total: number) => {
-    bar ??= progressBar('inputs', total);
-    bar.update(done);
-  };
-  if (!global.json) console.log(`Evaluating ${model.metadata.name}@${model.metadata.version} through the serving path…`);
-  let figures: Record<string, unknown>;
-  try {
-    if (output.kind === 'anomaly') figures = { ...(await evaluateAnomalyDetector(model)) };
-    else if (model.metadata.input.kind === 'tabular') figures = { ...(await evaluateTabular(model)) };
-    else if (output.kind === 'detection') figures = { ...(await evaluateDetector(model, progress)) };
-    else figures = { ...(await evaluateClassifier(model, progress)) };
-  } finally {
-    bar?.stop();
-  }
-  emit(global.json, { model: name, version, figures }, () =>
-    Object.entries(figures).flatMap(([key, value]) =>
-      Array.isArray(value)
-        ? [key, ...value.map((row) => `  ${(row as unknown[]).map(formatFigure).join('  ')}`)]
-        : value && typeof value === 'object'
-          ? [
-              key,
-              ...Object.entries(value).map(
-                ([part, inner]) =>
-                  `  ${part.padEnd(18)} ${Object.entries(inner as Record<string, unknown>)
-                    .map(([k, v]) => `${k} ${formatFigure(v)}`)
-                    .join('  ')}`,
-              ),
-            ]
-          : [`${key.padEnd(26)} ${formatFigure(value)}`],
-    ),
-  );
-  const { input } = model.metadata;
-  if (input.kind === 'image' && input.fit === 'mnist') {
-    process.stderr.write('realistic set (photographed pages of the held-out digits)…\n');
-    let pages: Progress | undefined;
-    const realistic = await evaluateRealistic(model, record, (done, total) => {
-      pages ??= progressBar('pages', total);
-      pages.update(done);
-    }).finally(() => pages?.stop());
-    emit(global.json, { model: name, version, realistic: realistic.figures, threshold: realistic.threshold }, () => [
-      '',
-      ...realisticReport(realistic.figures, realistic.threshold),
-      ...(record ? ['', `recorded in the metadata: metrics.realistic, output.uncertainBelow ${realistic.calibrated}`] : []),
-    ]);
-    process.stderr.write('independent set (handwriting fonts and MNIST tail glyphs, drawn as vector pages)…\n');
-    let independentPages: Progress | undefined;
-    const outcomes = await runIndependent(model, (done, total) => {
-      independentPages ??= progressBar('pages', total);
-      independentPages.update(done);
-    }).finally(() => independentPages?.stop());
-    const independent = independentFigures(outcomes, realistic.threshold);
-    emit(global.json, { model: name, version, independent }, () => [
-      '',
-      ...realisticReport(independent, realistic.threshold, 'independent'),
-      '',
-      `clean pages (in focus, even light): ${independent.cleanPages}, confident mistakes on them: ${independent.confidentMistakesOnClean}`,
-    ]);
-  }
-}
+import type { AutomlEvalOptions } from './eval-automl';
+import type { GlobalOptions } from '../target';
 
 export function registerEval(program: Command): void {
   program
@@ -121,7 +31,9 @@ export function registerEval(program: Command): void {
     )
     .action((name: string, version: string | undefined, options: { record?: boolean } & AutomlEvalOptions, command: Command) =>
       name === 'automl' && version === undefined
-        ? evaluateAutoml(options, command.optsWithGlobals<GlobalOptions>())
-        : evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
+        ? import('./eval-automl').then(({ evaluateAutoml }) => evaluateAutoml(options, command.optsWithGlobals<GlobalOptions>()))
+        : import('./eval-run').then(({ evaluate }) =>
+            evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
+          ),
     );
 }
