@@ -10,10 +10,8 @@ import { createPseudonymiser } from '../../functions/records/pseudonym';
 import type { PredictionRecord } from '../../functions/records/records';
 import { shareBucket } from '../../functions/serving/routing';
 import { GraphBuilder, serialise } from '../../functions/training/onnx/graph';
-import { savedQueries } from '../../infra/queries.cjs';
-import { runInsightsQuery } from '../../scripts/audit/insights';
-import { readLogEvents } from '../../scripts/audit/log-events';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { savedQuery } from '../support/saved-queries';
 
 /**
  * The canary on the real local platform: its share of default traffic and one arm per person, over HTTP; the two
@@ -301,18 +299,18 @@ describe('the guard', () => {
     const after = await traffic('iris-guard', subjects(20));
     expect(after.every((answer) => answer.status === 200 && answer.alias === 'production')).toBe(true);
     // The guard's move is a model-lifecycle audit event as a person's is, listed by the saved query.
-    const text = savedQueries().find((q) => q.name === 'alias-moves')!.queryString;
-    const rows = runInsightsQuery(text, readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))).rows;
-    expect(rows).toContainEqual(
-      expect.objectContaining({
-        model: 'iris-guard',
-        action: 'rollback',
-        alias: 'canary',
-        fromVersion: '1.1.0',
-        weight: 0,
-        callerPseudonym: expect.stringMatching(/^ps_/),
-      }),
-    );
+    await expect
+      .poll(() => savedQuery(t, 'alias-moves').rows)
+      .toContainEqual(
+        expect.objectContaining({
+          model: 'iris-guard',
+          action: 'rollback',
+          alias: 'canary',
+          fromVersion: '1.1.0',
+          weight: 0,
+          callerPseudonym: expect.stringMatching(/^ps_/),
+        }),
+      );
   }, 180_000);
 
   it('stops `vigie models rollout` of a slow canary: the guard withdraws it, the command says why and exits 1', async () => {

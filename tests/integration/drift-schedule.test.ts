@@ -4,12 +4,9 @@ import type { ScheduledDriftReport } from '../../functions/monitoring/drift-stor
 import { driftReportKey, latestDriftReportKey } from '../../functions/monitoring/drift-store';
 import type { PredictionRecord } from '../../functions/records/records';
 import { IRIS_FEATURES, trainingIris } from '../../scripts/evaluation/iris-dataset';
-import { join } from 'node:path';
-import { savedQueries } from '../../infra/queries.cjs';
-import { runInsightsQuery } from '../../scripts/audit/insights';
-import { readLogEvents } from '../../scripts/audit/log-events';
 import { baselineOf } from '../support/baseline-draws';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
+import { savedQuery } from '../support/saved-queries';
 
 /**
  * The scheduled drift run on the real local platform (#24): `vigie start`'s scheduler invokes the drift function
@@ -45,11 +42,7 @@ const reportOf = (record: PredictionRecord) =>
     return latest && latest.window.from <= record.createdAt && record.createdAt <= latest.window.to ? latest : undefined;
   }, 180_000);
 
-const savedQuery = (name: string) =>
-  runInsightsQuery(
-    savedQueries().find((query) => query.name === name)!.queryString,
-    readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs')),
-  ).rows;
+const savedRows = (name: string) => savedQuery(t, name).rows;
 
 async function stored(key: string): Promise<ScheduledDriftReport | undefined> {
   try {
@@ -90,9 +83,9 @@ describe('the local scheduler', () => {
       // The run's log line reaches the logs a moment after its report is stored (a worker thread's output goes
       // through serverless-offline's main thread): under load, a read right after the report can miss it.
       const reports = await eventually(async () => {
-        const rows = savedQuery('drift-reports');
+        const rows = savedRows('drift-reports');
         return rows.some((row) => row.model === 'iris' && row.status === 'drift') ? rows : undefined;
-      }, 30_000).catch(() => savedQuery('drift-reports'));
+      }, 30_000).catch(() => savedRows('drift-reports'));
       expect(reports).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ model: 'iris', modelVersion: '1.0.0', status: 'ok', rows: 120, alarmed: 0 }),
@@ -104,7 +97,7 @@ describe('the local scheduler', () => {
           }),
         ]),
       );
-      const alarms = savedQuery('drift-alarms');
+      const alarms = savedRows('drift-alarms');
       expect(alarms).toEqual([
         expect.objectContaining({ model: 'iris', modelVersion: '1.0.0', driftingWindows: 1, alarmedWindows: 0 }),
       ]);

@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savedQueries } from '../../infra/queries.cjs';
-import { runInsightsQuery, type QueryResult } from '../../scripts/audit/insights';
+import type { QueryResult } from '../../scripts/audit/insights';
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { validationFrames, type FrameRangeSplit } from '../../scripts/evaluation/car-dataset';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
@@ -20,6 +20,7 @@ import { auditLogProblems } from '../support/audit-logs';
 import { jsonSchemaValidator } from '../support/json-schema';
 import { MODELS_DIR } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { savedQuery } from '../support/saved-queries';
 
 /**
  * A scripted session on the real local platform, then the compliance officer's and the DPO's questions asked of
@@ -39,11 +40,7 @@ let digits: Buffer[];
 let frames: Buffer[];
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${t.http}${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers ?? {}) } });
-const query = (name: string, replace: Record<string, string> = {}): QueryResult => {
-  let text = savedQueries().find((q) => q.name === name)!.queryString;
-  for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
-  return runInsightsQuery(text, readLogEvents(logsDir));
-};
+const query = (name: string, replace: Record<string, string> = {}): QueryResult => savedQuery(t, name, replace);
 /** A subject pseudonym that the logs hold, read from them (the DRIVER's uploads, never erased here). */
 const auditedSubject = () =>
   (auditEventsOf(readLogEvents(logsDir)) as Array<{ subjectPseudonym?: string; model?: string }>).find(

@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { storeTestKey } from '../support/api-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../functions/api/http/api-keys';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
-import { savedQueries } from '../../infra/queries.cjs';
-import { runInsightsQuery } from '../../scripts/audit/insights';
-import { readLogEvents } from '../../scripts/audit/log-events';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { savedQuery } from '../support/saved-queries';
 
 /**
  * Changing what is served, on the real local platform (its DynamoDB aliases table, its functions in their own
@@ -332,24 +329,24 @@ describe('the kill switch', () => {
 
 describe('the audit trail', () => {
   it('answers the saved query of alias moves with every change, its actor and its reason', async () => {
-    const text = savedQueries().find((q) => q.name === 'alias-moves')!.queryString;
-    const rows = runInsightsQuery(text, readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))).rows;
-    expect(rows).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          model: 'digits',
-          seq: 1,
-          action: 'move',
-          alias: 'production',
-          fromVersion: '1.1.0',
-          toVersion: '1.0.0',
-          reason: 'incident INC-1: 1.1.0 misreads sevens',
-          callerPseudonym: expect.stringMatching(/^ps_/),
-        }),
-        expect.objectContaining({ model: 'digits', action: 'rollback' }),
-        expect.objectContaining({ model: 'digits', action: 'disable', reason: 'incident INC-2: wrong answers' }),
-        expect.objectContaining({ model: 'digits', action: 'enable' }),
-      ]),
-    );
+    await expect
+      .poll(() => savedQuery(t, 'alias-moves').rows)
+      .toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            model: 'digits',
+            seq: 1,
+            action: 'move',
+            alias: 'production',
+            fromVersion: '1.1.0',
+            toVersion: '1.0.0',
+            reason: 'incident INC-1: 1.1.0 misreads sevens',
+            callerPseudonym: expect.stringMatching(/^ps_/),
+          }),
+          expect.objectContaining({ model: 'digits', action: 'rollback' }),
+          expect.objectContaining({ model: 'digits', action: 'disable', reason: 'incident INC-2: wrong answers' }),
+          expect.objectContaining({ model: 'digits', action: 'enable' }),
+        ]),
+      );
   });
 });

@@ -5,12 +5,11 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../../functions/records/records';
-import { savedQueries } from '../../infra/queries.cjs';
-import { runInsightsQuery } from '../../scripts/audit/insights';
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { SKAB_DIR } from '../../scripts/evaluation/skab-dataset';
 import { generatedCsv } from '../../scripts/tabular/generated-csv';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
+import { savedQuery } from '../support/saved-queries';
 
 /** Feature rows as clients send them: JSON and CSV over the real HTTP API, CSV batches through real S3. */
 const run = promisify(execFile);
@@ -278,8 +277,7 @@ describe('CSV batches from S3', () => {
     );
     expect(audited).toMatchObject({ event: 'prediction', timeWarnings: record.timeWarningCount });
     // And the saved query an operator runs for them counts them per model version and day.
-    const saved = savedQueries().find((query) => query.name === 'time-warnings-per-model-per-day')!;
-    const counted = runInsightsQuery(saved.queryString, readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))).rows;
+    const counted = savedQuery(t, 'time-warnings-per-model-per-day').rows;
     const sensor = counted.find((row) => row.model === 'sensor-anomaly' && row.modelVersion === record.modelVersion);
     expect(sensor?.timeWarnings as number).toBeGreaterThanOrEqual(record.timeWarningCount!);
   });
