@@ -10,22 +10,42 @@ import { parseArgs } from 'node:util';
 import { recordApproval } from './approve';
 import { writeGovernanceFiles } from './generated-files';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { approver: { type: 'string' }, status: { type: 'string', default: 'approved' }, notes: { type: 'string' } },
-});
+const USAGE = `Usage: npm run governance                 regenerate the JSON Schemas and the model cards
+       npm run governance -- approve <model> <version> --approver "<name, role>" [--status …] [--notes "…"]`;
 
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
 
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        approver: { type: 'string' },
+        status: { type: 'string', default: 'approved' },
+        notes: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+const { values, positionals } = parse();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
 if (positionals[0] === 'approve') {
   const [, model, version] = positionals;
-  if (!model || !version)
-    fail('Usage: npm run governance -- approve <model> <version> --approver "<name, role>" [--status …] [--notes …]');
+  if (!model || !version) fail(USAGE);
   try {
-    const approval = recordApproval({ model, version, ...values });
+    const { approver, status, notes } = values;
+    const approval = recordApproval({ model, version, approver, status, notes });
     console.log(`${model} ${version}: ${approval.status} by ${approval.approver} on ${approval.date}`);
   } catch (error) {
     fail((error as Error).message);
