@@ -100,4 +100,29 @@ describe('flattenLight', () => {
     });
     expect(flat.data[0]).toBe(0);
   });
+
+  it('keeps a stroke wider than the closing window dark throughout, and the paper in a hand’s shadow light', () => {
+    // A 384×288 page: paper at 210, its left third in a shadow that keeps 45 % of the light, and a felt-tip ring
+    // (black ink at 40) whose stroke, 60 px, is wider than the 41-px closing square.
+    const width = 384;
+    const height = 288;
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y += 1) {
+      for (let x = 0; x < width; x += 1) {
+        const r = Math.hypot(x - 250, y - 144);
+        data[y * width + x] = r > 50 && r < 110 ? 40 : x < 128 ? 95 : 210;
+      }
+    }
+    const flat = flattenLight({ data, width, height });
+    // The middle of the stroke, 30 px from both its edges: ink, not a hollow outline.
+    for (const [x, y] of [
+      [330, 144],
+      [250, 64],
+      [170, 144],
+    ]) {
+      expect(flat.data[y! * width + x!], `(${x}, ${y})`).toBeGreaterThan(150);
+    }
+    // Inside the shadow and on the lit paper: paper.
+    for (const x of [20, 64, 120, 140, 370]) expect(flat.data[144 * width + x], `x ${x}`).toBeLessThan(30);
+  });
 });
