@@ -51,7 +51,7 @@ export function reusablePackage(stage: string, outDir: string, env: NodeJS.Proce
  */
 export async function packageOffline(stage: string, outDir: string): Promise<{ code: number; output: string; reused: boolean }> {
   const { inputs, key, stampFile } = packageStamp(stage, outDir, process.env);
-  if (reusablePackage(stage, outDir)) {
+  if (reusableBuild<string>(stampFile) === key) {
     return { code: 0, output: `Reused the package in ${outDir}/: nothing it was made from has changed.`, reused: true };
   }
   // Gone before the framework writes: a package cut short never keeps an earlier stamp, nor another stage's zips.

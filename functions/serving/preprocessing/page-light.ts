@@ -128,7 +128,7 @@ function maxPool(image: GrayImage, shift: number): GrayImage {
 function paperLevel(image: GrayImage, window: number): Uint8Array {
   const paper = closing(image, window);
   const pooled = maxPool(image, WIDE_POOL_SHIFT);
-  const wideWindow = Math.max(3, Math.round((Math.min(image.width, image.height) * WIDE_SHARE) >> WIDE_POOL_SHIFT) | 1);
+  const wideWindow = Math.max(3, ((Math.min(image.width, image.height) * WIDE_SHARE) >> WIDE_POOL_SHIFT) | 1);
   const wide = closing(pooled, wideWindow);
   // Below this level, a narrow closing's "paper" is ink against the wide closing's paper.
   const inkBelow = wide.map((level) => Math.ceil(INK_AGAINST_PAPER * level));
