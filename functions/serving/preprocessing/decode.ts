@@ -140,6 +140,18 @@ export async function decodeValue(bytes: Uint8Array, limits: DecodeLimits, side:
       .toBuffer({ resolveWithObject: true });
     const { channels, width, height } = info;
     const value = new Uint8Array(width * height);
+    if (channels === 3) {
+      // What a JPEG or an opaque PNG gives: the loop below with its channel loop unrolled (a third of its time).
+      for (let i = 0, j = 0; i < value.length; i += 1, j += 3) {
+        const red = data[j]!;
+        const green = data[j + 1]!;
+        const blueChannel = data[j + 2]!;
+        const max = red > green ? (red > blueChannel ? red : blueChannel) : green > blueChannel ? green : blueChannel;
+        const blue = blueChannel - red - BLUE_INK_FROM;
+        value[i] = blue > 0 ? Math.max(0, max - BLUE_INK_DARKENING * blue) : max;
+      }
+      return { data: value, width, height };
+    }
     for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
       let max = data[j]!;
       for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);

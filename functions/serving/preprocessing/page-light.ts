@@ -121,36 +121,27 @@ function maxPool(image: GrayImage, shift: number): GrayImage {
 }
 
 /**
- * The paper's level at each pixel: the closing by `window`, except inside strokes wider than it (a large digit in
- * felt-tip), which that closing takes for a dark sheet: there the closing by a third of the picture, on a pooled
- * copy, is the paper.
+ * Ink darkness over the picture, against the paper's level around each pixel: the closing by a seventh of the
+ * shorter side, except inside strokes wider than that square (a large digit in felt-tip), which it takes for a
+ * dark sheet: there the closing by a third of the picture, on a pooled copy, is the paper.
  */
-function paperLevel(image: GrayImage, window: number): Uint8Array {
+export function flattenLight(image: GrayImage): GrayImage {
+  const { width, height } = image;
+  const window = Math.max(MIN_WINDOW, Math.round(Math.min(width, height) * CLOSING_SHARE) | 1);
   const paper = closing(image, window);
   const pooled = maxPool(image, WIDE_POOL_SHIFT);
-  const wideWindow = Math.max(3, ((Math.min(image.width, image.height) * WIDE_SHARE) >> WIDE_POOL_SHIFT) | 1);
-  const wide = closing(pooled, wideWindow);
-  // Below this level, a narrow closing's "paper" is ink against the wide closing's paper.
+  const wide = closing(pooled, Math.max(3, ((Math.min(width, height) * WIDE_SHARE) >> WIDE_POOL_SHIFT) | 1));
+  // Below this level, the narrow closing's "paper" is ink against the wide closing's paper.
   const inkBelow = wide.map((level) => Math.ceil(INK_AGAINST_PAPER * level));
-  for (let y = 0; y < image.height; y += 1) {
+  const out = new Uint8Array(image.data.length);
+  for (let y = 0; y < height; y += 1) {
     const row = (y >> WIDE_POOL_SHIFT) * pooled.width;
-    const from = y * image.width;
-    for (let x = 0; x < image.width; x += 1) {
+    for (let x = 0, i = y * width; x < width; x += 1, i += 1) {
       const j = row + (x >> WIDE_POOL_SHIFT);
-      if (paper[from + x]! < inkBelow[j]!) paper[from + x] = wide[j]!;
+      const found = paper[i]! < inkBelow[j]! ? wide[j]! : paper[i]!;
+      const level = found < MIN_PAPER ? MIN_PAPER : found;
+      out[i] = INK_DARKNESS[(level << 8) | image.data[i]!]!;
     }
   }
-  return paper;
-}
-
-/** Ink darkness over the picture, against the paper's level around each pixel. */
-export function flattenLight(image: GrayImage): GrayImage {
-  const window = Math.max(MIN_WINDOW, Math.round(Math.min(image.width, image.height) * CLOSING_SHARE) | 1);
-  const paper = paperLevel(image, window);
-  const out = new Uint8Array(image.data.length);
-  for (let i = 0; i < out.length; i += 1) {
-    const level = paper[i]! < MIN_PAPER ? MIN_PAPER : paper[i]!;
-    out[i] = INK_DARKNESS[(level << 8) | image.data[i]!]!;
-  }
-  return { data: out, width: image.width, height: image.height };
+  return { data: out, width, height };
 }

@@ -59,34 +59,69 @@ function profileVariance(sums: Int32Array, counts: Int32Array): number {
   return score;
 }
 
+/** Where a picture's pixels fall across the rows and across the columns at an angle: geometry, not pixels. */
+interface ProfileGeometry {
+  cos: number;
+  sin: number;
+  rowLow: number;
+  columnLow: number;
+  /** Pixels per bin of each profile. */
+  rowCounts: Int32Array;
+  columnCounts: Int32Array;
+}
+
 /**
- * How strongly the picture's ink lines up along direction `angle` and across it: the variances of its two
- * projection profiles (rows run along (cos, sin), columns along (−sin, cos)), both gathered in one pass.
+ * Each picture size and angle's geometry, kept: the same for every picture of that size, and a container sees few
+ * sizes (the working size and the search's copies fix them), so the search then gathers only the pixels' sums.
  */
-function alignment(image: GrayImage, angle: number): number {
-  const { width, height, data } = image;
+const geometries = new Map<string, ProfileGeometry>();
+/** A bound on what is kept (a few MB): sizes beyond it are measured again. */
+const MAX_GEOMETRIES = 2048;
+
+function profileGeometry(width: number, height: number, degrees: number): ProfileGeometry {
+  const key = `${width}x${height}@${degrees}`;
+  const kept = geometries.get(key);
+  if (kept) return kept;
+  const angle = (degrees * Math.PI) / 180;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   // Normal coordinates of (x, y): across the rows (−sin, cos), across the columns (cos, sin).
   const [rowLow, rowHigh] = range(width, height, -sin, cos);
   const [columnLow, columnHigh] = range(width, height, cos, sin);
-  const rowSums = new Int32Array(Math.ceil(rowHigh - rowLow) + 2);
-  const rowCounts = new Int32Array(rowSums.length);
-  const columnSums = new Int32Array(Math.ceil(columnHigh - columnLow) + 2);
-  const columnCounts = new Int32Array(columnSums.length);
+  const rowCounts = new Int32Array(Math.ceil(rowHigh - rowLow) + 2);
+  const columnCounts = new Int32Array(Math.ceil(columnHigh - columnLow) + 2);
   for (let y = 0; y < height; y += 1) {
-    const row = y * width;
     // Non-negative, so truncating after adding a half rounds.
     const rowStart = y * cos - rowLow + 0.5;
     const columnStart = y * sin - columnLow + 0.5;
     for (let x = 0; x < width; x += 1) {
+      rowCounts[(x * -sin + rowStart) | 0]! += 1;
+      columnCounts[(x * cos + columnStart) | 0]! += 1;
+    }
+  }
+  const geometry = { cos, sin, rowLow, columnLow, rowCounts, columnCounts };
+  if (geometries.size >= MAX_GEOMETRIES) geometries.clear();
+  geometries.set(key, geometry);
+  return geometry;
+}
+
+/**
+ * How strongly the picture's ink lines up along direction `degrees` and across it: the variances of its two
+ * projection profiles (rows run along (cos, sin), columns along (−sin, cos)), both gathered in one pass.
+ */
+function alignment(image: GrayImage, degrees: number): number {
+  const { width, height, data } = image;
+  const { cos, sin, rowLow, columnLow, rowCounts, columnCounts } = profileGeometry(width, height, degrees);
+  const rowSums = new Int32Array(rowCounts.length);
+  const columnSums = new Int32Array(columnCounts.length);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    const rowStart = y * cos - rowLow + 0.5;
+    const columnStart = y * sin - columnLow + 0.5;
+    for (let x = 0; x < width; x += 1) {
       const value = data[row + x]!;
-      const r = (x * -sin + rowStart) | 0;
-      const c = (x * cos + columnStart) | 0;
-      rowSums[r]! += value;
-      rowCounts[r]! += 1;
-      columnSums[c]! += value;
-      columnCounts[c]! += 1;
+      rowSums[(x * -sin + rowStart) | 0]! += value;
+      columnSums[(x * cos + columnStart) | 0]! += value;
     }
   }
   return profileVariance(rowSums, rowCounts) + profileVariance(columnSums, columnCounts);
@@ -96,7 +131,7 @@ function bestAngle(image: GrayImage, from: number, to: number, step: number): nu
   let best = 0;
   let bestScore = -1;
   for (let degrees = from; degrees <= to + 1e-9; degrees += step) {
-    const score = alignment(image, (degrees * Math.PI) / 180);
+    const score = alignment(image, degrees);
     if (score > bestScore) {
       bestScore = score;
       best = degrees;
