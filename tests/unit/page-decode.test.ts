@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from '../../functions/serving/preprocessing';
 import { decodeValue } from '../../functions/serving/preprocessing/decode';
 import { flattenLight } from '../../functions/serving/preprocessing/page-light';
-import { removeRuling } from '../../functions/serving/preprocessing/page-ruling';
+import { removeRuling, rulingAngle } from '../../functions/serving/preprocessing/page-ruling';
 import { seededRandom } from '../../scripts/evaluation/pages/random';
 
 /** The page path's decode and light flattening, against what they stand for (issue #27's cheaper page work). */
@@ -83,6 +83,27 @@ describe('removeRuling', () => {
     expect(ink.data[276 * width + 350]).toBeLessThan(10);
     // The bar, 160 px long and as straight as the ruling: kept at nearly its darkness over its whole length.
     for (const x of [115, 190, 265]) expect(ink.data[146 * width + x], `x ${x}`).toBeGreaterThan(180);
+  });
+});
+
+describe('rulingAngle', () => {
+  it('finds each sheet’s angle, pictures of one size after another (the search keeps the geometry, not the pixels)', () => {
+    const width = 384;
+    const height = 288;
+    /** Ruling every 10 px, turned by `degrees` (clockwise, as the search reports it), as ink on black. */
+    const ruled = (degrees: number) => {
+      const angle = (degrees * Math.PI) / 180;
+      const data = new Uint8Array(width * height);
+      for (let y = 0; y < height; y += 1) {
+        for (let x = 0; x < width; x += 1) {
+          const across = y * Math.cos(angle) - x * Math.sin(angle);
+          data[y * width + x] = ((across % 10) + 10) % 10 < 1.5 ? 90 : 0;
+        }
+      }
+      return { data, width, height };
+    };
+    for (const degrees of [6, -9, 6, 0, 12.5, -9])
+      expect(Math.abs(rulingAngle(ruled(degrees)) - degrees), `${degrees}°`).toBeLessThanOrEqual(0.5);
   });
 });
 
