@@ -1,14 +1,18 @@
 import type { ModelVersion } from '../../functions/serving/registry';
 import { independentGroups } from './independent/conditions';
-import { independentSet, type IndependentPage } from './independent/set';
+import { INDEPENDENT_SET, independentSet, type IndependentPage } from './independent/set';
 import { pageFigures, runPages, type PageOutcome } from './realistic-eval';
 
 /**
  * The digits model on the independent set (issue #27). Only measured: its figures never choose a training setting
  * nor the uncertainty threshold (that is calibrated on the realistic set), so they stay an honest check.
  */
-export async function runIndependent(model: ModelVersion, progress?: (done: number, total: number) => void) {
-  const set = await independentSet(progress);
+export async function runIndependent(
+  model: ModelVersion,
+  progress?: (done: number, total: number) => void,
+  which = INDEPENDENT_SET,
+) {
+  const set = await independentSet(progress, which);
   return runPages(model, set.dir, set.pages, progress);
 }
 

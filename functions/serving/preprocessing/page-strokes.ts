@@ -22,6 +22,22 @@ const MIN_THRESHOLD = 14;
  * nothing written reaches about 50; soft pencil on the generated pages 75 and more.
  */
 const MIN_PEAK = 60;
+/**
+ * Faint ink (fountain-pen blue, soft pencil) peaks at 40-60 once light and ruling are gone; what ruling leaves on a
+ * blank page reaches about 30 in specks, and about 55 only in noisy patches.
+ */
+const FAINT_PEAK = 40;
+/**
+ * A part found with a higher low share is a digit split from the lines it touched only if it is this large (its box's
+ * longer side, as a share of the picture's shorter side): a shadow's edge cut by the picture's edge splits too,
+ * into small pieces.
+ */
+const SPLIT_MIN_SIZE = 0.1;
+/** A compact part fills this share of its box, its box's shorter side is this share of the picture's... */
+const COMPACT_FILL = 0.15;
+const COMPACT_SIDE = 0.05;
+/** ...and it is evenly dark, as a stroke is along itself: its mean at least this share of its peak. */
+const COMPACT_EVEN = 0.5;
 /** Components that span this share of the picture's width or height and fill little of their box are lines. */
 const LINE_SPAN = 0.6;
 const LINE_FILL = 0.12;
@@ -116,18 +132,55 @@ function isLine(part: Component, width: number, height: number): boolean {
   return long && part.area < LINE_FILL * w * h;
 }
 
+/**
+ * How the strokes are looked for, in turn, until one reads as a digit. First the usual hysteresis. Then higher low
+ * shares: what faint ruling is left can join a digit to a line crossing the picture, which then touches its edge.
+ * Last, ink fainter than MIN_PEAK (fountain-pen blue, soft pencil), taken only in a compact part: what ruling leaves on
+ * a blank page is thin, broken lines.
+ */
+const ATTEMPTS = [
+  { low: LOW_SHARE, minPeak: MIN_PEAK, minSize: 0, compact: false },
+  { low: 0.4, minPeak: MIN_PEAK, minSize: SPLIT_MIN_SIZE, compact: false },
+  { low: 0.55, minPeak: MIN_PEAK, minSize: SPLIT_MIN_SIZE, compact: false },
+  { low: LOW_SHARE, minPeak: FAINT_PEAK, minSize: 0, compact: true },
+];
+
 /** The digit's strokes, or undefined when the page holds ink but nothing that reads as a written character. */
 export function findStrokes(ink: GrayImage): Strokes | undefined {
   const strongest = percentileOf(ink.data, 0.9995);
-  const threshold = Math.max(MIN_THRESHOLD, Math.round(LOW_SHARE * strongest));
-  const high = Math.max(MIN_PEAK, HIGH_SHARE * strongest);
+  for (const attempt of ATTEMPTS) {
+    const found = strokesAt(ink, strongest, attempt);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The strokes one attempt finds: the heaviest candidate part and the parts near it. */
+function strokesAt(ink: GrayImage, strongest: number, attempt: (typeof ATTEMPTS)[number]): Strokes | undefined {
+  const threshold = Math.max(MIN_THRESHOLD, Math.round(attempt.low * strongest));
+  const high = Math.max(attempt.minPeak, HIGH_SHARE * strongest);
   const { labels, parts } = components(ink, threshold);
   const minArea = Math.max(4, 2e-4 * ink.width * ink.height);
+  const shorter = Math.min(ink.width, ink.height);
   // A part cut by the picture's edge is a shadow's corner or the sheet's edge: people photograph the digit whole.
   const onEdge = (part: Component) =>
     part.left === 0 || part.top === 0 || part.right === ink.width - 1 || part.bottom === ink.height - 1;
+  const compact = (part: Component) => {
+    const w = part.right - part.left + 1;
+    const h = part.bottom - part.top + 1;
+    return (
+      part.area >= COMPACT_FILL * w * h &&
+      Math.min(w, h) >= COMPACT_SIDE * shorter &&
+      part.mass >= COMPACT_EVEN * part.peak * part.area
+    );
+  };
   const candidate = (part: Component) =>
-    part.area >= minArea && part.peak >= high && !onEdge(part) && !isLine(part, ink.width, ink.height);
+    part.area >= minArea &&
+    Math.max(part.right - part.left, part.bottom - part.top) + 1 >= attempt.minSize * shorter &&
+    part.peak >= high &&
+    !onEdge(part) &&
+    !isLine(part, ink.width, ink.height) &&
+    (!attempt.compact || compact(part));
   let main = -1;
   parts.forEach((part, i) => {
     if (candidate(part) && (main < 0 || part.mass > parts[main]!.mass)) main = i;

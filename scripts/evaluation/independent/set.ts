@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { heldOutDigits, type DigitSample, type SplitRule } from '../../samples/mnist';
+import { heldOutDigits, trainingDigits, type DigitSample, type SplitRule } from '../../samples/mnist';
 import { encodePhoto } from '../pages/encode';
 import { seededRandom } from '../pages/random';
 import { drawIndependentConditions, type IndependentConditions } from './conditions';
@@ -27,6 +27,33 @@ const PAINT_SIDE = 640;
 /** The split train.py uses: only held-out digits (the tail of each class) are drawn. */
 export const SPLIT: SplitRule = { method: 'per-class-tail', heldOutFraction: 0.15 };
 
+/**
+ * Which pages a set draws. The frozen set (held-out digits, seed 2727) only measures. Preprocessing choices are made
+ * on a development set drawn by the same generator with another seed and from the training digits (about as many
+ * MNIST glyphs), so that the frozen set's figures stay a measurement, not a target.
+ */
+export interface IndependentSetSpec {
+  dir: string;
+  seed: number;
+  digits: () => DigitSample[];
+  /** One MNIST digit in this many is drawn. */
+  mnistEvery: number;
+}
+
+export const INDEPENDENT_SET: IndependentSetSpec = {
+  dir: INDEPENDENT_SET_DIR,
+  seed: INDEPENDENT_SEED,
+  digits: () => heldOutDigits(SPLIT),
+  mnistEvery: MNIST_EVERY,
+};
+
+export const INDEPENDENT_DEVELOPMENT_SET: IndependentSetSpec = {
+  dir: join('.local', 'digit-pages', 'independent-development'),
+  seed: 2728,
+  digits: () => trainingDigits(SPLIT),
+  mnistEvery: 34,
+};
+
 export interface IndependentPage {
   file: string;
   label: string;
@@ -48,7 +75,7 @@ export interface Job {
 }
 
 /** Font glyphs and MNIST tail glyphs, interleaved so that both meet every paper and ink. */
-export function independentJobs(digits: DigitSample[]): Job[] {
+export function independentJobs(digits: DigitSample[], mnistEvery = MNIST_EVERY): Job[] {
   const fonts: Job[] = [];
   for (let repeat = 0; repeat < FONT_REPEATS; repeat += 1) {
     for (const font of HANDWRITING_FONTS) {
@@ -57,7 +84,7 @@ export function independentJobs(digits: DigitSample[]): Job[] {
     }
   }
   const mnist: Job[] = digits
-    .filter((_, i) => i % MNIST_EVERY === 0)
+    .filter((_, i) => i % mnistEvery === 0)
     .map((digit) => ({
       label: digit.label,
       shape: { mnist: digit.pixels },
@@ -107,12 +134,14 @@ function nativeStroke(job: Job): Promise<number> {
 export async function photographIndependentPage(
   index: number,
   job: Job,
+  seed = INDEPENDENT_SEED,
 ): Promise<{ bytes: Buffer; conditions: IndependentConditions }> {
-  const random = seededRandom(INDEPENDENT_SEED * 1_000_003 + index);
+  const random = seededRandom(seed * 1_000_003 + index);
   const drawn = drawIndependentConditions(index, random, { source: job.source, name: job.name });
   // Drawn with the pen that brings the stroke to about the drawn share of the height.
   const pen = penFor(drawn.strokeShare, await nativeStroke(job));
-  const glyph = await drawGlyph(job.shape, pen, seededRandom(index));
+  // The frozen set's glyphs are seeded by the index alone; another set's wobble differs from it.
+  const glyph = await drawGlyph(job.shape, pen, seededRandom(index + (seed - INDEPENDENT_SEED) * 1_000_003));
   if (!glyph) throw new Error(`page ${index}: glyph ${job.name} drew nothing`);
   const conditions = { ...drawn, strokeShare: Math.round((glyph.strokeWidth / glyph.height) * 1000) / 1000 };
   const shrink = Math.min(1, PAINT_SIDE / Math.max(conditions.width, conditions.height));
@@ -122,26 +151,27 @@ export async function photographIndependentPage(
   return { bytes: await encodePhoto(page, conditions, blurSigma), conditions };
 }
 
-/** The set, built in `dir` unless its manifest is there with this generator version and seed. */
+/** The set, built in its `dir` unless its manifest is there with this generator version and seed. */
 export async function independentSet(
   progress?: (done: number, total: number) => void,
-  dir = INDEPENDENT_SET_DIR,
+  set = INDEPENDENT_SET,
 ): Promise<IndependentManifest & { dir: string }> {
+  const { dir, seed } = set;
   const manifestPath = join(dir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const existing = JSON.parse(readFileSync(manifestPath, 'utf8')) as IndependentManifest;
-    if (existing.version === GENERATOR_VERSION && existing.seed === INDEPENDENT_SEED) return { ...existing, dir };
+    if (existing.version === GENERATOR_VERSION && existing.seed === seed) return { ...existing, dir };
   }
   await assertFontsInstalled();
   mkdirSync(dir, { recursive: true });
-  const all = independentJobs(heldOutDigits(SPLIT));
+  const all = independentJobs(set.digits(), set.mnistEvery);
   const pages: IndependentPage[] = new Array(all.length);
   // A few pages in flight at once: most of a page's time is in libvips (SVG, blur, JPEG), off the JS thread.
   let next = 0;
   let done = 0;
   const worker = async () => {
     for (let i = next++; i < all.length; i = next++) {
-      const { bytes, conditions } = await photographIndependentPage(i, all[i]!);
+      const { bytes, conditions } = await photographIndependentPage(i, all[i]!, seed);
       const file = `${String(i).padStart(5, '0')}.jpg`;
       writeFileSync(join(dir, file), bytes);
       pages[i] = { file, label: all[i]!.label, conditions };
@@ -152,7 +182,7 @@ export async function independentSet(
   const manifest: IndependentManifest = {
     generator: 'scripts/evaluation/independent',
     version: GENERATOR_VERSION,
-    seed: INDEPENDENT_SEED,
+    seed,
     pages,
   };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 1)}\n`);
