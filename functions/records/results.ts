@@ -11,12 +11,15 @@ export interface ClassificationResult {
   probabilities: Record<string, number>;
   /** Present when the answer should not be taken as read: the label is the model's best guess only. */
   uncertain?: true;
-  /** `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold. */
+  /**
+   * `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold;
+   * `unclear-writing`: the writing was found on its page only by looser rules (faint ink, strokes tangled with ruling).
+   */
   reason?: UncertainReason;
 }
 
 /** Why an answer is marked uncertain; the audit event's schema lists the same values. */
-export const UNCERTAIN_REASONS = ['nothing-found', 'low-confidence'] as const;
+export const UNCERTAIN_REASONS = ['nothing-found', 'low-confidence', 'unclear-writing'] as const;
 export type UncertainReason = (typeof UNCERTAIN_REASONS)[number];
 
 export interface Box {

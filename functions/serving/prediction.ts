@@ -3,6 +3,7 @@ import type { ErasureLedger } from '../records/erasure-ledger';
 import type { PredictionResult } from '../records/results';
 import type { PredictionRecord, PredictionStore } from '../records/records';
 import type { InvokeInfer } from './inference/infer-client';
+import { withInputDoubt } from './inference/postprocess';
 import { imageInputOf } from './model-spec';
 import {
   answeredBy,
@@ -118,12 +119,13 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.
     answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
-    const annotatedKey = await request.annotate?.(answer.result, prepared.source);
+    const result = withInputDoubt(answer.result, prepared);
+    const annotatedKey = await request.annotate?.(result, prepared.source);
     const measured = await statistics;
     end = {
-      result: answer.result,
+      result,
       annotatedKey,
-      ...(baseline && measured && { bins: imageBins(baseline, measured, answer.result) }),
+      ...(baseline && measured && { bins: imageBins(baseline, measured, result) }),
     };
   } catch (error) {
     end = { error, quarantineKey: request.quarantineKey };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ClassificationResult, DetectionResult } from '../../functions/records/results';
+import { withInputDoubt } from '../../functions/serving/inference/postprocess';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
@@ -42,7 +43,7 @@ async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<U
     const answer = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
     endToEnd.push(performance.now() - started);
     inference.push(answer.inferenceMs);
-    results.push(answer.result as R);
+    results.push(withInputDoubt(answer.result, prepared) as R);
     progress?.(i + 1, inputs.length);
   }
   // The first call pays for creating the session: leave it out of the per-input figures.

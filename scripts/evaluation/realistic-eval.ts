@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassificationResult } from '../../functions/records/results';
+import { withInputDoubt } from '../../functions/serving/inference/postprocess';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
@@ -60,7 +61,7 @@ export async function runPages<P extends LabelledPage>(
     try {
       const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
       const { result } = await runModel(sessions, model, prepared.tensor);
-      outcomes.push({ page, result: result as ClassificationResult });
+      outcomes.push({ page, result: withInputDoubt(result, prepared) as ClassificationResult });
     } catch (error) {
       outcomes.push({ page, refused: (error as { code?: string }).code ?? String(error) });
     }

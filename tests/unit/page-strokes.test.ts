@@ -1,6 +1,9 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
 import type { GrayImage } from '../../functions/serving/preprocessing/decode';
 import { findStrokes } from '../../functions/serving/preprocessing/page-strokes';
+import { PAGE_INPUT } from '../../scripts/evaluation/pages/training';
 
 /** A blank ink picture (0 is paper). */
 const blank = (width: number, height: number): GrayImage => ({ data: new Uint8Array(width * height), width, height });
@@ -48,5 +51,26 @@ describe('findStrokes', () => {
       for (let x = 0; x < 20; x += 1) ink.data[y * 300 + x] = Math.max(0, 90 - 6 * Math.abs(x - 10) - 6 * Math.abs(y - 115));
     }
     expect(findStrokes(ink)).toBeUndefined();
+  });
+});
+
+describe('preprocessImage on a page', () => {
+  /** A photographed page (paper at 230) with a ring written `darkness` (of 255) below the paper, as a PNG. */
+  async function pagePhoto(darkness: number): Promise<Buffer> {
+    const picture = blank(400, 300);
+    ring(picture, 200, 150, 45, 8, 1);
+    const ink = Math.round(230 * (1 - darkness / 255));
+    const pixels = Uint8Array.from(picture.data, (v) => (v ? ink : 230));
+    return sharp(Buffer.from(pixels), { raw: { width: 400, height: 300, channels: 1 } })
+      .png()
+      .toBuffer();
+  }
+
+  it('says when the digit was found only as faint ink, so that its answer is flagged', async () => {
+    const faint = await preprocessImage(await pagePhoto(40), PAGE_INPUT, DEFAULT_DECODE_LIMITS);
+    expect(faint.unclearWriting).toBe(true);
+    expect(faint.tensor.data.some((v) => v > 0)).toBe(true);
+    const dark = await preprocessImage(await pagePhoto(180), PAGE_INPUT, DEFAULT_DECODE_LIMITS);
+    expect(dark.unclearWriting).toBeUndefined();
   });
 });

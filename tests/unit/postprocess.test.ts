@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, softmax } from '../../functions/serving/inference/postprocess';
+import { classify, softmax, withInputDoubt } from '../../functions/serving/inference/postprocess';
 
 const spec = { kind: 'classification' as const, tensorName: 'logits', activation: 'softmax' as const, labels: ['0', '1', '2'] };
 
@@ -54,5 +54,26 @@ describe('classify', () => {
 
   it('never marks answers of a model whose spec has no threshold', () => {
     expect(classify([0.4, 0.35, 0.25], { ...spec, activation: 'none' }, true).uncertain).toBeUndefined();
+  });
+});
+
+describe('withInputDoubt', () => {
+  const confident = classify([0.9, 0.05, 0.05], { ...spec, activation: 'none', uncertainBelow: 0.6 });
+
+  it('marks a confident answer on writing found only by the looser rules uncertain (unclear-writing)', () => {
+    expect(withInputDoubt(confident, { unclearWriting: true })).toMatchObject({
+      label: '0',
+      confidence: 0.9,
+      uncertain: true,
+      reason: 'unclear-writing',
+    });
+  });
+
+  it('leaves an answer on clearly found writing, an answer already uncertain, and boxes as they are', () => {
+    expect(withInputDoubt(confident, {})).toBe(confident);
+    const low = classify([0.4, 0.35, 0.25], { ...spec, activation: 'none', uncertainBelow: 0.6 });
+    expect(withInputDoubt(low, { unclearWriting: true })).toMatchObject({ reason: 'low-confidence' });
+    const boxes = { detections: [] };
+    expect(withInputDoubt(boxes, { unclearWriting: true })).toBe(boxes);
   });
 });

@@ -3,7 +3,7 @@ import type { Prediction } from '../types';
 import { DetectionsView } from './detections-view';
 import { ProbabilityBars } from './probability-bars';
 
-const UNCERTAIN_REASONS = ['low-confidence', 'nothing-found'];
+const UNCERTAIN_REASONS = ['low-confidence', 'nothing-found', 'unclear-writing'];
 
 /** Why an answer is flagged uncertain, in words a person can act on. */
 function uncertainText(reason: string | undefined): string {

@@ -43,6 +43,8 @@ export const en: Record<MessageKey, string> = {
     'Uncertain answer: the model is not sure enough. Check the input or ask a person to review it.',
   'predict.uncertain.nothing-found':
     'Uncertain answer: the model found nothing it could use in the picture. Take the photo again, closer.',
+  'predict.uncertain.unclear-writing':
+    'Uncertain answer: the writing is faint or tangled with the ruling. Write darker, or take the photo again in better light.',
   'predict.uncertain.other': 'Uncertain answer: have a person check it.',
   'predict.feature.range': 'between {min} and {max}',
   'predict.warning': 'Outside the range seen in training ({min} – {max}): the answer is less reliable.',

@@ -45,6 +45,8 @@ export const fr = {
     'Réponse incertaine : le modèle n’est pas assez sûr de lui. Vérifiez l’entrée ou demandez l’avis d’une personne.',
   'predict.uncertain.nothing-found':
     'Réponse incertaine : le modèle n’a rien trouvé d’exploitable dans l’image. Reprenez la photo de plus près.',
+  'predict.uncertain.unclear-writing':
+    'Réponse incertaine : l’écriture est pâle ou mêlée aux lignes du cahier. Écrivez plus foncé, ou reprenez la photo sous une meilleure lumière.',
   'predict.uncertain.other': 'Réponse incertaine : à faire vérifier par une personne.',
   'predict.feature.range': 'entre {min} et {max}',
   'predict.warning': 'Hors de l’intervalle vu à l’entraînement ({min} – {max}) : la réponse est moins sûre.',

@@ -65,7 +65,12 @@ export const problemSchema = z.object({
 /** A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why. */
 export const uncertainFields = {
   uncertain: z.optional(described(z.literal(true), 'the answer is not confident enough to act on')),
-  reason: z.optional(described(z.enum(UNCERTAIN_REASONS), 'nothing-found: no writing; low-confidence: under the threshold')),
+  reason: z.optional(
+    described(
+      z.enum(UNCERTAIN_REASONS),
+      'nothing-found: no writing; low-confidence: under the threshold; unclear-writing: faint or tangled with the ruling',
+    ),
+  ),
 };
 export const classificationResultSchema = z.object({
   label: z.string(),

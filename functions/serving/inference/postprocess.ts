@@ -1,4 +1,4 @@
-import type { ClassificationResult } from '../../records/results';
+import type { ClassificationResult, PredictionResult } from '../../records/results';
 import type { ClassificationOutputSpec } from '../model-spec';
 
 /** Rounded so records and answers stay short; 6 decimals keep every ranking the model made. */
@@ -35,4 +35,13 @@ export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSp
   if (emptyInput) return { ...answer, uncertain: true, reason: 'nothing-found' };
   if (confidence < spec.uncertainBelow) return { ...answer, uncertain: true, reason: 'low-confidence' };
   return answer;
+}
+
+/**
+ * The answer on a digit its page preprocessing found only by looser rules (`unclearWriting`): uncertain, whatever its
+ * confidence, as such readings are wrong more often; an answer already uncertain keeps its own reason.
+ */
+export function withInputDoubt(result: PredictionResult, prepared: { unclearWriting?: true }): PredictionResult {
+  if (!prepared.unclearWriting || !('label' in result) || result.uncertain) return result;
+  return { ...result, uncertain: true, reason: 'unclear-writing' };
 }

@@ -15,23 +15,36 @@ export interface PreparedInput {
   /** The picture as received (after EXIF rotation), for mapping results back onto it. */
   source: { format: string; width: number; height: number };
   letterbox?: LetterboxGeometry;
+  /** The digit was found on its page only by looser rules (faint ink, strokes tangled with the ruling). */
+  unclearWriting?: true;
 }
 
 /** The digit's ink, cropped: found on the page when the spec asks for it, else the whole picture's ink. */
-async function digitPatch(bytes: Uint8Array, spec: MnistInputSpec, limits: DecodeLimits): Promise<GrayImage | undefined> {
-  if (spec.page) return pageInk(await decodeValue(bytes, limits, spec.page.workingSide), spec.page, spec.inkBox)?.patch;
+async function digitPatch(
+  bytes: Uint8Array,
+  spec: MnistInputSpec,
+  limits: DecodeLimits,
+): Promise<{ patch: GrayImage; unclear: boolean } | undefined> {
+  if (spec.page) return pageInk(await decodeValue(bytes, limits, spec.page.workingSide), spec.page, spec.inkBox);
   const ink = isolateInk(await decodeGray(bytes, limits));
-  return crop(ink, inkBoundingBox(ink));
+  return { patch: crop(ink, inkBoundingBox(ink)), unclear: false };
 }
 
-/** The digit as MNIST drew its digits: bright ink on black, fitted in the ink box, centred by mass. */
-export async function mnistPixels(bytes: Uint8Array, spec: MnistInputSpec, limits: DecodeLimits): Promise<GrayImage> {
-  const patch = await digitPatch(bytes, spec, limits);
+/**
+ * The digit as MNIST drew its digits: bright ink on black, fitted in the ink box, centred by mass; `unclear` when the
+ * page's writing was found only by looser rules.
+ */
+export async function mnistPixels(
+  bytes: Uint8Array,
+  spec: MnistInputSpec,
+  limits: DecodeLimits,
+): Promise<GrayImage & { unclear?: true }> {
+  const found = await digitPatch(bytes, spec, limits);
   // A page with ruling or shadows but no written stroke: an empty canvas, which post-processing reports as such.
-  if (!patch) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
-  const size = fitSize(patch.width, patch.height, spec.inkBox);
-  const fitted = await resizeGray(patch, size.width, size.height);
-  return centreByMass(fitted, spec.width, spec.height);
+  if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
+  const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
+  const fitted = centreByMass(await resizeGray(found.patch, size.width, size.height), spec.width, spec.height);
+  return found.unclear ? { ...fitted, unclear: true } : fitted;
 }
 
 /** Turns image bytes into the model's input tensor, as the model's input spec says. */
@@ -44,5 +57,6 @@ export async function preprocessImage(bytes: Uint8Array, spec: ImageInputSpec, l
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  return { source, tensor: grayToTensor(await mnistPixels(bytes, spec, limits), spec) };
+  const pixels = await mnistPixels(bytes, spec, limits);
+  return { source, tensor: grayToTensor(pixels, spec), ...(pixels.unclear && { unclearWriting: true }) };
 }

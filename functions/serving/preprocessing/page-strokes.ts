@@ -53,6 +53,8 @@ export interface Strokes {
   area: number;
   /** Pixels on the edge of the strokes (for the stroke width). */
   edge: number;
+  /** Found only by a later, looser attempt (faint ink, strokes tangled with the ruling): an unclear reading. */
+  unclear: boolean;
 }
 
 /** The value under which `share` of the values lie (zeros left out when `skipZero`: the paper around strokes). */
@@ -148,15 +150,15 @@ const ATTEMPTS = [
 /** The digit's strokes, or undefined when the page holds ink but nothing that reads as a written character. */
 export function findStrokes(ink: GrayImage): Strokes | undefined {
   const strongest = percentileOf(ink.data, 0.9995);
-  for (const attempt of ATTEMPTS) {
+  for (const [i, attempt] of ATTEMPTS.entries()) {
     const found = strokesAt(ink, strongest, attempt);
-    if (found) return found;
+    if (found) return { ...found, unclear: i > 0 };
   }
   return undefined;
 }
 
 /** The strokes one attempt finds: the heaviest candidate part and the parts near it. */
-function strokesAt(ink: GrayImage, strongest: number, attempt: (typeof ATTEMPTS)[number]): Strokes | undefined {
+function strokesAt(ink: GrayImage, strongest: number, attempt: (typeof ATTEMPTS)[number]): Omit<Strokes, 'unclear'> | undefined {
   const threshold = Math.max(MIN_THRESHOLD, Math.round(attempt.low * strongest));
   const high = Math.max(attempt.minPeak, HIGH_SHARE * strongest);
   const { labels, parts } = components(ink, threshold);

@@ -26,6 +26,8 @@ export interface PageInk {
   /** Where they are in the working picture, and the sheet's angle found (degrees). */
   box: { left: number; top: number; width: number; height: number };
   angleDegrees: number;
+  /** The strokes were found only by the looser rules (page-strokes.ts): the answer on them is flagged uncertain. */
+  unclear: boolean;
   /** The intermediate pictures, for showing what each step did (docs/digits-pages/). */
   steps: { flattened: GrayImage; unruled: GrayImage };
 }
@@ -77,5 +79,6 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
   const width = (2 * strokes.area) / Math.max(1, strokes.edge);
   const wanted = (spec.strokeWidth * Math.max(patch.width, patch.height)) / inkBox;
   const radius = Math.round((wanted - width) / 2);
-  return { patch: radius >= 1 ? dilate(patch, radius) : patch, box: strokes.box, angleDegrees, steps };
+  const thick = radius >= 1 ? dilate(patch, radius) : patch;
+  return { patch: thick, box: strokes.box, angleDegrees, unclear: strokes.unclear, steps };
 }
