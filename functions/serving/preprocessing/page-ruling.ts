@@ -9,8 +9,11 @@ import type { GrayImage } from './decode';
  * nothing is removed.
  */
 
-/** Sheet angles searched (degrees): phones hold the page roughly straight; EXIF takes care of quarter turns. */
-const MAX_ANGLE = 16;
+/**
+ * Sheet angles searched (degrees): phones hold the page roughly straight, within about 20° (a sheet turned further
+ * is a quarter turn from another straight one); EXIF takes care of quarter turns.
+ */
+const MAX_ANGLE = 22;
 /** Longest side of the picture the coarse angle search works on. */
 const SEARCH_SIDE = 128;
 /** Pixels of a stretch whose level is taken separately: short enough that a curved or mis-angled line stays in one row. */
