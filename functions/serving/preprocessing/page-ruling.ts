@@ -10,8 +10,8 @@ import type { GrayImage } from './decode';
  */
 
 /**
- * Sheet angles searched (degrees): phones hold the page roughly straight, within about 20° (a sheet turned further
- * is a quarter turn from another straight one); EXIF takes care of quarter turns.
+ * Sheet angles searched (degrees): phones hold the page roughly straight, within about 20° (the issue's photos); EXIF
+ * takes care of quarter turns.
  */
 const MAX_ANGLE = 22;
 /** Longest side of the picture the coarse angle search works on. */
