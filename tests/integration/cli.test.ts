@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -31,6 +35,17 @@ describe('vigie predict', () => {
     expect(stdout).toMatch(/^7 {2}\(confidence 0\.9\d+\)\ndigits@\d+\.\d+\.\d+ {2}prediction [\w-]{36}$/m);
     const answer = await json(['predict', 'events/samples/seven-paper.jpg', '-m', 'digits']);
     expect(answer).toMatchObject({ model: 'digits', result: { label: '7' }, automated: true });
+  });
+
+  it('says when an answer is uncertain, and why (a "0" written in faint ink: unclear-writing)', async () => {
+    // Paper at 230, a ring of ink 14 % darker: found only as faint ink by the page preprocessing.
+    const pixels = Uint8Array.from({ length: 400 * 300 }, (_, i) =>
+      Math.abs(Math.hypot((i % 400) - 200, Math.floor(i / 400) - 150) - 45) <= 4 ? 194 : 230,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'vigie-cli-')), 'faint.png');
+    await sharp(Buffer.from(pixels), { raw: { width: 400, height: 300, channels: 1 } }).png().toFile(file);
+    const { stdout } = await vigie(['predict', file, '--model', 'digits']);
+    expect(stdout).toMatch(/^\d {2}\(confidence [\d.]+\) {2}uncertain: unclear-writing$/m);
   });
 
   it('takes JSON and CSV from standard input, telling them apart by their first bytes', async () => {

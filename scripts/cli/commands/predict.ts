@@ -24,9 +24,15 @@ interface PredictAnswer {
   results?: Array<{ result?: Record<string, unknown>; error?: string }>;
 }
 
-/** The answer's result in a line or a few: a class, boxes, a value or a verdict; rows and the rest as JSON. */
+/**
+ * The answer's result in a line or a few: a class (and why it is uncertain, when it is), boxes, a value or a verdict;
+ * rows and the rest as JSON.
+ */
 function describeResult(result: Record<string, unknown> = {}): string[] {
-  if (typeof result.label === 'string') return [`${result.label}  (confidence ${formatFigure(result.confidence)})`];
+  if (typeof result.label === 'string') {
+    const doubt = result.uncertain ? `  uncertain: ${String(result.reason ?? 'yes')}` : '';
+    return [`${result.label}  (confidence ${formatFigure(result.confidence)})${doubt}`];
+  }
   if (Array.isArray(result.detections)) {
     const boxes = result.detections as Array<{ label: string; score: number; box: unknown }>;
     return [
