@@ -43,7 +43,9 @@ describe('vigie predict', () => {
       Math.abs(Math.hypot((i % 400) - 200, Math.floor(i / 400) - 150) - 45) <= 4 ? 194 : 230,
     );
     const file = join(mkdtempSync(join(tmpdir(), 'vigie-cli-')), 'faint.png');
-    await sharp(Buffer.from(pixels), { raw: { width: 400, height: 300, channels: 1 } }).png().toFile(file);
+    await sharp(Buffer.from(pixels), { raw: { width: 400, height: 300, channels: 1 } })
+      .png()
+      .toFile(file);
     const { stdout } = await vigie(['predict', file, '--model', 'digits']);
     expect(stdout).toMatch(/^\d {2}\(confidence [\d.]+\) {2}uncertain: unclear-writing$/m);
   });
