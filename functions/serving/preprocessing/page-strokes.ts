@@ -150,18 +150,27 @@ const ATTEMPTS = [
 /** The digit's strokes, or undefined when the page holds ink but nothing that reads as a written character. */
 export function findStrokes(ink: GrayImage): Strokes | undefined {
   const strongest = percentileOf(ink.data, 0.9995);
+  // The first and the last attempts threshold alike: their parts are labelled once.
+  const labelled = new Map<number, ReturnType<typeof components>>();
+  const partsAt = (threshold: number) => {
+    if (!labelled.has(threshold)) labelled.set(threshold, components(ink, threshold));
+    return labelled.get(threshold)!;
+  };
   for (const [i, attempt] of ATTEMPTS.entries()) {
-    const found = strokesAt(ink, strongest, attempt);
+    const threshold = Math.max(MIN_THRESHOLD, Math.round(attempt.low * strongest));
+    const found = strokesAt(ink, partsAt(threshold), Math.max(attempt.minPeak, HIGH_SHARE * strongest), attempt);
     if (found) return { ...found, unclear: i > 0 };
   }
   return undefined;
 }
 
-/** The strokes one attempt finds: the heaviest candidate part and the parts near it. */
-function strokesAt(ink: GrayImage, strongest: number, attempt: (typeof ATTEMPTS)[number]): Omit<Strokes, 'unclear'> | undefined {
-  const threshold = Math.max(MIN_THRESHOLD, Math.round(attempt.low * strongest));
-  const high = Math.max(attempt.minPeak, HIGH_SHARE * strongest);
-  const { labels, parts } = components(ink, threshold);
+/** The strokes one attempt finds among the parts above its threshold: the heaviest candidate and the parts near it. */
+function strokesAt(
+  ink: GrayImage,
+  { labels, parts }: ReturnType<typeof components>,
+  high: number,
+  attempt: (typeof ATTEMPTS)[number],
+): Omit<Strokes, 'unclear'> | undefined {
   const minArea = Math.max(4, 2e-4 * ink.width * ink.height);
   const shorter = Math.min(ink.width, ink.height);
   // A part cut by the picture's edge is a shadow's corner or the sheet's edge: people photograph the digit whole.
