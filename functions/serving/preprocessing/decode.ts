@@ -125,6 +125,16 @@ export async function decodeGray(bytes: Uint8Array, limits: DecodeLimits): Promi
 }
 
 /**
+ * A pixel's value (its brightest channel), darker for blue ink. Bright blue ink (a fountain pen's) is as light as
+ * Seyès ruling in the value, but far bluer: blue over red passes the ruling's (about 85 for the violet 8 mm lines,
+ * 65 for the fine ones) only on such ink.
+ */
+function inkValue(max: number, blueOverRed: number): number {
+  const blue = blueOverRed - BLUE_INK_FROM;
+  return blue > 0 ? Math.max(0, max - BLUE_INK_DARKENING * blue) : max;
+}
+
+/**
  * Decodes to the value (brightest channel) of each pixel, EXIF orientation applied, transparency on white, the
  * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly). The
  * value keeps coloured ruling light and every ink dark (see page.ts); a phone's colour profile does not change
@@ -147,18 +157,14 @@ export async function decodeValue(bytes: Uint8Array, limits: DecodeLimits, side:
         const green = data[j + 1]!;
         const blueChannel = data[j + 2]!;
         const max = red > green ? (red > blueChannel ? red : blueChannel) : green > blueChannel ? green : blueChannel;
-        const blue = blueChannel - red - BLUE_INK_FROM;
-        value[i] = blue > 0 ? Math.max(0, max - BLUE_INK_DARKENING * blue) : max;
+        value[i] = inkValue(max, blueChannel - red);
       }
       return { data: value, width, height };
     }
     for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
       let max = data[j]!;
       for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);
-      // Bright blue ink (a fountain pen's) is as light as Seyès ruling in the value, but far bluer: blue over red
-      // passes the ruling's (about 85 for the violet 8 mm lines, 65 for the fine ones) only on such ink.
-      const blue = channels >= 3 ? data[j + 2]! - data[j]! - BLUE_INK_FROM : 0;
-      value[i] = blue > 0 ? Math.max(0, max - BLUE_INK_DARKENING * blue) : max;
+      value[i] = channels >= 3 ? inkValue(max, data[j + 2]! - data[j]!) : max;
     }
     return { data: value, width, height };
   } catch (error) {
