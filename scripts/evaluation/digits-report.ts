@@ -30,11 +30,22 @@ export function realisticReport(figures: RealisticFigures, threshold: number | u
 }
 
 /**
+ * The version as `--record` leaves it: with a threshold. Serving marks an empty canvas `nothing-found` only when the
+ * version has one, so a first recording (none yet) runs with a placeholder of 0; the figures apply the calibrated
+ * threshold to the confidences themselves. Without it a new version's blank pages counted as answered.
+ */
+export function asRecorded(model: ModelVersion): ModelVersion {
+  const { output } = model.metadata;
+  if (output.kind !== 'classification' || output.uncertainBelow !== undefined) return model;
+  return { ...model, metadata: { ...model.metadata, output: { ...output, uncertainBelow: 0 } } };
+}
+
+/**
  * Measures a digits model on the realistic set; with `record`, writes the figures into its metadata.json
  * (metrics.realistic) with the uncertainty threshold calibrated on them (output.uncertainBelow).
  */
 export async function evaluateRealistic(model: ModelVersion, record: boolean, progress?: (done: number, total: number) => void) {
-  const outcomes = await runRealistic(model, progress);
+  const outcomes = await runRealistic(record ? asRecorded(model) : model, progress);
   const { output } = model.metadata;
   const current = output.kind === 'classification' ? output.uncertainBelow : undefined;
   const digits = outcomes.filter((o) => o.page.label !== null);
