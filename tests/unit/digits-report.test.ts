@@ -15,7 +15,8 @@ describe('a first --record of a digits version', () => {
   it('counts a blank ruled page as served will answer it: uncertain, nothing found', async () => {
     // A version not yet recorded has no threshold, and serving flags an empty canvas only once it has one.
     const metadata = digitsMetadata();
-    const { uncertainBelow: _, ...output } = metadata.output as { uncertainBelow?: number };
+    const output = { ...metadata.output } as { uncertainBelow?: number };
+    delete output.uncertainBelow;
     const fresh = {
       metadata: { ...metadata, output },
       artifactPath: `models/digits/${metadata.version}/model.onnx`,
