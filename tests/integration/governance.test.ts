@@ -18,7 +18,7 @@ import { hashApiKey } from '../../functions/api/http/api-keys';
 import type { SubjectExport } from '../../functions/subjects/subject-data';
 import { auditLogProblems } from '../support/audit-logs';
 import { jsonSchemaValidator } from '../support/json-schema';
-import { MODELS_DIR } from '../support/models';
+import { MODELS_DIR, SERVED_DIGITS } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 import { savedQuery } from '../support/saved-queries';
 
@@ -157,7 +157,7 @@ describe('saved Logs Insights queries over the session', () => {
     expect(total('digits')).toBe(8); // 4 uploads (one rejected) and 4 HTTP calls (one rejected, one blank page)
     expect(total('car-detector')).toBe(2);
     const imageRows = rows.filter((row) => row.model === 'digits' || row.model === 'car-detector');
-    expect(new Set(imageRows.map((row) => row.modelVersion))).toEqual(new Set(['1.1.0', carMetadata.version]));
+    expect(new Set(imageRows.map((row) => row.modelVersion))).toEqual(new Set([SERVED_DIGITS, carMetadata.version]));
   });
 
   it('gives p95 and p50 latency per version from the succeeded predictions', () => {
@@ -202,14 +202,14 @@ describe('saved Logs Insights queries over the session', () => {
     const rows = query('uncertain-answers-per-model-per-day').rows;
     expect(
       rows.map(({ model, modelVersion, reason, uncertainAnswers }) => ({ model, modelVersion, reason, uncertainAnswers })),
-    ).toEqual([{ model: 'digits', modelVersion: '1.1.0', reason: 'nothing-found', uncertainAnswers: 1 }]);
+    ).toEqual([{ model: 'digits', modelVersion: SERVED_DIGITS, reason: 'nothing-found', uncertainAnswers: 1 }]);
   });
 
   it('gives the first and last use of each artifact', () => {
     const rows = query('model-artifact-first-last-use').rows;
     const digitsRow = rows.find((r) => r.model === 'digits')!;
     expect(digitsRow.modelSha256).toBe(
-      JSON.parse(readFileSync(`${MODELS_DIR}/digits/1.1.0/metadata.json`, 'utf8')).artifact.sha256,
+      JSON.parse(readFileSync(`${MODELS_DIR}/digits/${SERVED_DIGITS}/metadata.json`, 'utf8')).artifact.sha256,
     );
     expect(Date.parse(digitsRow.firstUse as string)).toBeLessThanOrEqual(Date.parse(digitsRow.lastUse as string));
   });

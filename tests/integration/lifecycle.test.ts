@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../functions/api/http/api-keys';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
-import { digitsMetadata } from '../support/models';
+import { digitsMetadata, SERVED_DIGITS } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 import { savedQuery } from '../support/saved-queries';
 
@@ -74,9 +74,9 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 
 describe('before any alias', () => {
   it('serves the newest approved version as production, and shows no alias', async () => {
-    expect(await predictDigits()).toMatchObject({ status: 200, body: { modelVersion: '1.1.0', alias: 'production' } });
+    expect(await predictDigits()).toMatchObject({ status: 200, body: { modelVersion: SERVED_DIGITS, alias: 'production' } });
     const model = (await (await api('/v1/models/digits')).json()) as Record<string, unknown>;
-    expect(model).toMatchObject({ servedVersion: '1.1.0', aliases: {}, aliasHistory: [], disabled: false });
+    expect(model).toMatchObject({ servedVersion: SERVED_DIGITS, aliases: {}, aliasHistory: [], disabled: false });
   });
 });
 
@@ -119,7 +119,7 @@ describe('alias moves and their history', () => {
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({
       model: 'digits',
-      change: { seq: 1, action: 'move', alias: 'production', from: '1.1.0', fromNewestApproved: true, to: '1.0.0' },
+      change: { seq: 1, action: 'move', alias: 'production', from: SERVED_DIGITS, fromNewestApproved: true, to: '1.0.0' },
       aliases: { production: { version: '1.0.0' } },
       disabled: false,
     });
@@ -145,7 +145,7 @@ describe('alias moves and their history', () => {
     const model = (await (await api('/v1/models/digits')).json()) as { aliasHistory: Array<Record<string, unknown>> };
     expect(model).toMatchObject({ servedVersion: '1.0.0', aliases: { production: { version: '1.0.0' } } });
     expect(model.aliasHistory.map(({ seq, from, to, reason }) => ({ seq, from, to, reason }))).toEqual([
-      { seq: 1, from: '1.1.0', to: '1.0.0', reason: 'incident INC-1: 1.1.0 misreads sevens' },
+      { seq: 1, from: SERVED_DIGITS, to: '1.0.0', reason: 'incident INC-1: 1.1.0 misreads sevens' },
       { seq: 2, from: '1.0.0', to: '1.1.0', reason: 'fixed' },
       { seq: 3, from: '1.1.0', to: '1.0.0', reason: 'again' },
     ]);
@@ -338,7 +338,7 @@ describe('the audit trail', () => {
             seq: 1,
             action: 'move',
             alias: 'production',
-            fromVersion: '1.1.0',
+            fromVersion: SERVED_DIGITS,
             toVersion: '1.0.0',
             reason: 'incident INC-1: 1.1.0 misreads sevens',
             callerPseudonym: expect.stringMatching(/^ps_/),

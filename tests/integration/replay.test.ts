@@ -9,7 +9,7 @@ import { uploadPredictionId } from '../../functions/uploads/upload-key';
 import { auditEventsOf, readLogEvents } from '../../scripts/audit/log-events';
 import { deadLetter, type S3Notification } from '../../scripts/local/delivery-queue';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
-import { digitsMetadata } from '../support/models';
+import { digitsMetadata, SERVED_DIGITS } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
@@ -104,12 +104,12 @@ describe('what production serves, as health and /v2 name it', () => {
       const answer = (await (await fetch(`${t.http}/v1/health`)).json()) as { models: Array<{ name: string; version?: string }> };
       return answer.models.find((model) => model.name === 'digits')?.version;
     };
-    expect(await healthOf()).toBe('1.1.0');
+    expect(await healthOf()).toBe(SERVED_DIGITS);
     expect((await send('PUT', '/v1/models/digits/aliases/production', { version: '1.0.0', reason: 'INC-6' })).status).toBe(200);
     await eventually(async () => ((await healthOf()) === '1.0.0' ? true : undefined), 1_500);
     expect((await send('GET', '/v2/models/digits/ready')).status).toBe(200);
     expect((await act('digits', 'rollback', 'INC-6 was not it')).status).toBe(200);
-    await eventually(async () => ((await healthOf()) === '1.1.0' ? true : undefined), 1_500);
+    await eventually(async () => ((await healthOf()) === SERVED_DIGITS ? true : undefined), 1_500);
   });
 });
 

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelStats, StatsFigures } from '../../functions/monitoring/stats';
 import type { PredictionRecord } from '../../functions/records/records';
 import { heldOutDigits, renderMnistPng } from '../../scripts/samples/mnist';
-import { digitsMetadata } from '../support/models';
+import { digitsMetadata, SERVED_DIGITS } from '../support/models';
 import { eventually, startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
- * #24 statistics on the real local platform: digits answered by production (1.1.0), by a canary (1.0.0) and by
+ * #24 statistics on the real local platform: digits answered by production (the newest approved), by a canary (1.0.0) and by
  * version, refused pictures; iris single rows and a CSV batch through S3 with refused rows. The route's figures
  * per version and alias must equal what this test computes on its own from the stored records.
  */
@@ -177,7 +177,7 @@ describe('statistics per version and alias', () => {
     expect((JSON.parse(stdout) as ModelStats).series.length).toBeGreaterThan(0);
     const text = (await exec(process.execPath, ['bin/vigie.js', 'stats', 'digits', '--from', started], { env: t.env })).stdout;
     expect(text).toMatch(/^digits: .* → /);
-    expect(text).toMatch(/1\.1\.0 production: \d+ prediction\(s\)/);
+    expect(text).toMatch(new RegExp(`${SERVED_DIGITS.replaceAll('.', '\\.')} production: \\d+ prediction\\(s\\)`));
 
     const caller = 'vk_test_stats_without_read_0001';
     await storeTestKey(t.documents, caller, { name: 'caller', models: ['digits'], permissions: [] });

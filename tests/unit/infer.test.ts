@@ -6,7 +6,7 @@ import { infer } from '../../functions/serving/inference/infer';
 import { encodeTensor } from '../../functions/serving/inference/protocol';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { ModelRegistry } from '../../functions/serving/registry';
-import { MODELS_DIR } from '../support/models';
+import { MODELS_DIR, SERVED_DIGITS } from '../support/models';
 
 /** The infer function's work with the real onnxruntime session and the committed model. */
 const event = JSON.parse(readFileSync('events/infer-digit.json', 'utf8'));
@@ -15,14 +15,14 @@ const deps = () => ({ registry: new ModelRegistry(MODELS_DIR), sessions: new Ses
 describe('infer', () => {
   it('runs the model on the sample tensor and names the artifact', async () => {
     const answer = await infer(deps(), event);
-    expect(answer).toMatchObject({ ok: true, model: 'digits', modelVersion: '1.1.0', result: { label: '7' } });
+    expect(answer).toMatchObject({ ok: true, model: 'digits', modelVersion: SERVED_DIGITS, result: { label: '7' } });
   });
 
   it('creates one session per model version and reuses it', async () => {
     const d = deps();
     await infer(d, event);
     await infer(d, event);
-    expect(d.sessions.loaded()).toEqual(['digits@1.1.0']);
+    expect(d.sessions.loaded()).toEqual([`digits@${SERVED_DIGITS}`]);
   });
 
   it.each([
