@@ -7,7 +7,8 @@
  *   (c′) the upload path's chain (the same with the Invoke payload to infer in between);
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (p) the peer a user would write instead (issue #16): node:http + sharp + onnxruntime + the record, one process,
- *   taking turns with (e) request by request, and both at 8 requests in flight;
+ *   taking turns with (e) request by request, and both at 8 requests in flight; (e″), (p″) the two on the (b″)
+ *   photos, one request at a time (issue #27);
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
@@ -30,7 +31,7 @@ import { inferEvents, predictEvents, uploadEvents } from './events';
 import { httpEvent } from '../samples/aws-events';
 import { benchInputs, phonePhotos, smallPhonePhotos } from './inputs';
 import { BATCH, measureInProcess } from './in-process';
-import { floorOf } from './measure';
+import { floorOf, timeInterleaved } from './measure';
 import { measureHttpHop, measureInvokeHop, measureStorageCeiling } from './hops';
 import { measureS3Path } from './platform-paths';
 import { IN_FLIGHT, measureBesidePeer, predictPost, startPeer, type Peer } from './peer';
@@ -114,6 +115,14 @@ try {
       scaled(counts.http),
       WARM_UP,
     );
+    // What an app sends (issue #27): the small page photos over HTTP, Vigie and the peer taking turns.
+    const smallHttp =
+      small.length > 0
+        ? await timeInterleaved(scaled(counts.http), WARM_UP, {
+            vigie: predictPost(t.http, name, small, { 'x-api-key': apiKey }),
+            peer: predictPost(peer.url, name, small),
+          })
+        : undefined;
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
     const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
@@ -144,6 +153,12 @@ try {
             { path: '(dᵖ) record write, each after a pause of (a)+(b)', run: inProcess.recordWritePaced },
             { path: `(e) HTTP predict (serverless-offline; throughput at ${IN_FLIGHT} in flight)`, run: http, compare: true },
             { path: `(p) peer: node:http + sharp + onnxruntime + record, one process`, run: peerRun, compare: true },
+            ...(smallHttp
+              ? [
+                  { path: '(e″) HTTP predict, 0.1–0.3-megapixel phone photo of a page', run: smallHttp.vigie },
+                  { path: '(p″) peer, the same photos', run: smallHttp.peer },
+                ]
+              : []),
             { path: '(f) S3 upload → record', run: s3, compare: true },
             { path: '(e₀) HTTP hop: GET /v1/models/<model>', run: httpHop },
             { path: '(e₀ᵖ) HTTP hop, each after a pause of (a)+(b)', run: httpHopPaced },
