@@ -121,11 +121,21 @@ function alignment(image: GrayImage, degrees: number): number {
     const row = y * width;
     const rowStart = y * cos - rowLow + 0.5;
     const columnStart = y * sin - columnLow + 0.5;
+    // Along a row of pixels the rows' bin changes only every 1/|sin| pixels: summed locally, written on each change.
+    let bin = rowStart | 0;
+    let sum = 0;
     for (let x = 0; x < width; x += 1) {
       const value = data[row + x]!;
-      rowSums[(x * -sin + rowStart) | 0]! += value;
+      const b = (x * -sin + rowStart) | 0;
+      if (b !== bin) {
+        rowSums[bin]! += sum;
+        bin = b;
+        sum = 0;
+      }
+      sum += value;
       columnSums[(x * cos + columnStart) | 0]! += value;
     }
+    rowSums[bin]! += sum;
   }
   return profileVariance(rowSums, rowCounts) + profileVariance(columnSums, columnCounts);
 }
