@@ -5,12 +5,13 @@ import { flattenLight } from './page-light';
 import { removeRuling } from './page-ruling';
 import { findStrokes, percentileOf } from './page-strokes';
 import { borderMedian } from './mnist-fit';
+import { fillHollows } from './page-hollows';
 
 /**
  * Finds the handwritten digit on a photographed page (issue #14): light flattened, ruling removed, the digit's
- * strokes picked, their contrast and width brought to MNIST's, ready for the MNIST fit. Works on the picture's
- * value (brightest channel), in which the coloured ruling of school paper (violet-blue lines, red margin) is
- * nearly as light as the paper while blue, black and grey ink stay dark.
+ * strokes picked and any hollowed by the flattening filled, their contrast and width brought to MNIST's, ready for
+ * the MNIST fit. Works on the picture's value (brightest channel), in which the coloured ruling of school paper
+ * (violet-blue lines, red margin) is nearly as light as the paper while blue, black and grey ink stay dark.
  */
 
 /** A border this dark (median, of 255) is the black background of light writing, not paper in a shadow. */
@@ -70,8 +71,9 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
   }
   const { ink, angleDegrees } = removeRuling(flat);
-  const strokes = findStrokes(ink);
-  if (!strokes) return undefined;
+  const found = findStrokes(ink);
+  if (!found) return undefined;
+  const strokes = fillHollows(light, found);
   const steps = { flattened: flat, unruled: ink };
   const level = Math.max(1, percentileOf(strokes.patch.data, STROKE_LEVEL, true));
   const patch = { ...strokes.patch, data: strokes.patch.data.map((v) => Math.min(255, Math.round((v * 255) / level))) };
