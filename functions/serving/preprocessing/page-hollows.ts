@@ -50,19 +50,19 @@ export function fillHollows(light: GrayImage, strokes: Strokes): Strokes {
   const darkest = strokeLevel + HOLLOW_DARKNESS * (paper - strokeLevel);
   // Flood from the strokes into pixels as dark as they are; reaching the surroundings' edge means no hollow.
   const stack = new Int32Array(width * height);
-  let top0 = 0;
-  for (let i = 0; i < filled.length; i += 1) if (filled[i]) stack[top0++] = i;
+  let pending = 0;
+  for (let i = 0; i < filled.length; i += 1) if (filled[i]) stack[pending++] = i;
   let added = 0;
   const visit = (j: number, x: number, y: number) => {
     if (filled[j] || region[j]! > darkest) return true;
     if (x === 0 || y === 0 || x === width - 1 || y === height - 1) return false;
     filled[j] = 2;
     added += 1;
-    stack[top0++] = j;
+    stack[pending++] = j;
     return true;
   };
-  while (top0 > 0) {
-    const i = stack[--top0]!;
+  while (pending > 0) {
+    const i = stack[--pending]!;
     const x = i % width;
     const y = (i - x) / width;
     const stays =
