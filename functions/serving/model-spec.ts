@@ -50,6 +50,16 @@ export const mnistInputSpecSchema = z.object({
       workingSide: z.int().check(z.minimum(64)),
       /** Stroke width (pixels of the fitted ink box) thinner strokes are thickened to, as MNIST's are. */
       strokeWidth: z.number().check(z.positive()),
+      /**
+       * The paper's level is estimated on a copy max-pooled by this factor (page-light.ts). Absent: 1, every pixel,
+       * as versions before 1.3.0 were measured and approved.
+       */
+      lightPool: z.optional(z.union([z.literal(1), z.literal(2), z.literal(4)])),
+      /**
+       * What resizes the digit's patch into the ink box: libvips (absent, as before 1.3.0) or `in-process`
+       * (resample.ts: the same Lanczos-3 kernel without libvips' millisecond of fixed cost per call).
+       */
+      patchResize: z.optional(z.enum(['libvips', 'in-process'])),
     }),
   ),
 });

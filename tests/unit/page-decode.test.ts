@@ -108,42 +108,49 @@ describe('rulingAngle', () => {
 });
 
 describe('flattenLight', () => {
-  it('gives every pixel 255 · (1 − value / paper level), the paper level being the closing of the picture', () => {
-    // Even paper (the closing is the paper itself) with a few dark dots narrower than the closing window.
-    const paperLevel = 200;
-    const image = { data: new Uint8Array(64 * 64).fill(paperLevel), width: 64, height: 64 };
-    const dots = [0, 17, 60, 123, 199];
-    dots.forEach((value, k) => (image.data[(10 + 9 * k) * 64 + 20 + 7 * k] = value));
-    const flat = flattenLight(image);
-    dots.forEach((value, k) => {
-      const expected = Math.max(0, Math.trunc(255 - (255 * value) / paperLevel));
-      expect(flat.data[(10 + 9 * k) * 64 + 20 + 7 * k], `value ${value}`).toBe(expected);
-    });
-    expect(flat.data[0]).toBe(0);
-  });
+  // 0: the closing on every pixel (versions before 1.3.0); 1: on a copy pooled by 2 (`page.lightPool` 2).
+  it.each([0, 1])(
+    'gives every pixel 255 · (1 − value / paper level), the paper level being the closing of the picture (pool shift %i)',
+    (poolShift) => {
+      // Even paper (the closing is the paper itself) with a few dark dots narrower than the closing window.
+      const paperLevel = 200;
+      const image = { data: new Uint8Array(64 * 64).fill(paperLevel), width: 64, height: 64 };
+      const dots = [0, 17, 60, 123, 199];
+      dots.forEach((value, k) => (image.data[(10 + 9 * k) * 64 + 20 + 7 * k] = value));
+      const flat = flattenLight(image, poolShift);
+      dots.forEach((value, k) => {
+        const expected = Math.max(0, Math.trunc(255 - (255 * value) / paperLevel));
+        expect(flat.data[(10 + 9 * k) * 64 + 20 + 7 * k], `value ${value}`).toBe(expected);
+      });
+      expect(flat.data[0]).toBe(0);
+    },
+  );
 
-  it('keeps a stroke wider than the closing window dark throughout, and the paper in a hand’s shadow light', () => {
-    // A 384×288 page: paper at 210, its left third in a shadow that keeps 45 % of the light, and a felt-tip ring
-    // (black ink at 40) whose stroke, 60 px, is wider than the 41-px closing square.
-    const width = 384;
-    const height = 288;
-    const data = new Uint8Array(width * height);
-    for (let y = 0; y < height; y += 1) {
-      for (let x = 0; x < width; x += 1) {
-        const r = Math.hypot(x - 250, y - 144);
-        data[y * width + x] = r > 50 && r < 110 ? 40 : x < 128 ? 95 : 210;
+  it.each([0, 1])(
+    'keeps a stroke wider than the closing window dark throughout, and the paper in a hand’s shadow light (pool shift %i)',
+    (poolShift) => {
+      // A 384×288 page: paper at 210, its left third in a shadow that keeps 45 % of the light, and a felt-tip ring
+      // (black ink at 40) whose stroke, 60 px, is wider than the 41-px closing square.
+      const width = 384;
+      const height = 288;
+      const data = new Uint8Array(width * height);
+      for (let y = 0; y < height; y += 1) {
+        for (let x = 0; x < width; x += 1) {
+          const r = Math.hypot(x - 250, y - 144);
+          data[y * width + x] = r > 50 && r < 110 ? 40 : x < 128 ? 95 : 210;
+        }
       }
-    }
-    const flat = flattenLight({ data, width, height });
-    // The middle of the stroke, 30 px from both its edges: ink, not a hollow outline.
-    for (const [x, y] of [
-      [330, 144],
-      [250, 64],
-      [170, 144],
-    ]) {
-      expect(flat.data[y! * width + x!], `(${x}, ${y})`).toBeGreaterThan(150);
-    }
-    // Inside the shadow and on the lit paper: paper.
-    for (const x of [20, 64, 120, 140, 370]) expect(flat.data[144 * width + x], `x ${x}`).toBeLessThan(30);
-  });
+      const flat = flattenLight({ data, width, height }, poolShift);
+      // The middle of the stroke, 30 px from both its edges: ink, not a hollow outline.
+      for (const [x, y] of [
+        [330, 144],
+        [250, 64],
+        [170, 144],
+      ]) {
+        expect(flat.data[y! * width + x!], `(${x}, ${y})`).toBeGreaterThan(150);
+      }
+      // Inside the shadow and on the lit paper: paper.
+      for (const x of [20, 64, 120, 140, 370]) expect(flat.data[144 * width + x], `x ${x}`).toBeLessThan(30);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { decodeGray, decodeValue, inspectImage, resizeGray, type DecodeLimits, t
 import { letterboxImage, type LetterboxGeometry } from './letterbox';
 import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from './mnist-fit';
 import { pageInk } from './page';
+import { resampleGray } from './resample';
 import { grayToTensor, type Tensor } from './tensor';
 
 export type { FloatTensor, PixelTensor, Tensor } from './tensor';
@@ -43,7 +44,11 @@ export async function mnistPixels(
   // A page with ruling or shadows but no written stroke: an empty canvas, which post-processing reports as such.
   if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
   const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
-  const fitted = centreByMass(await resizeGray(found.patch, size.width, size.height), spec.width, spec.height);
+  const resized =
+    spec.page?.patchResize === 'in-process'
+      ? resampleGray(found.patch, size.width, size.height)
+      : await resizeGray(found.patch, size.width, size.height);
+  const fitted = centreByMass(resized, spec.width, spec.height);
   return found.unclear ? { ...fitted, unclear: true } : fitted;
 }
 

@@ -13,51 +13,73 @@ const CLOSING_SHARE = 1 / 7;
 const MIN_WINDOW = 15;
 
 /**
- * Running maximum (or minimum) over `window` values along rows or columns, from `src` into `out`: van Herk /
- * Gil-Werman, three comparisons per pixel whatever the window. The minimum is the maximum of the complements.
+ * Running maximum (or minimum) over `window` values along each row, from `src` into `out`: van Herk / Gil-Werman,
+ * three comparisons per pixel whatever the window. The minimum is the maximum of the complements.
  */
-function runningExtreme(
-  src: Uint8Array,
-  out: Uint8Array,
-  width: number,
-  height: number,
-  window: number,
-  vertical: boolean,
-  max: boolean,
-) {
-  const length = vertical ? height : width;
-  const lines = vertical ? width : height;
-  const step = vertical ? width : 1;
-  const lineStep = vertical ? 1 : width;
+function rowExtreme(src: Uint8Array, out: Uint8Array, width: number, height: number, window: number, max: boolean) {
   const half = window >> 1;
   const flip = max ? 0 : 255;
-  const forward = new Uint8Array(length);
-  const backward = new Uint8Array(length);
-  for (let line = 0; line < lines; line += 1) {
-    const base = line * lineStep;
+  const forward = new Uint8Array(width);
+  const backward = new Uint8Array(width);
+  for (let base = 0; base < width * height; base += width) {
     // Blocks of `window` values: the running extreme from each block's start (forward) and from its end (backward).
     // No read outside the arrays (V8 leaves its fast path for typed-array reads out of bounds).
-    for (let start = 0; start < length; start += window) {
-      const end = Math.min(start + window, length) - 1;
-      let f = src[base + start * step]! ^ flip;
+    for (let start = 0; start < width; start += window) {
+      const end = Math.min(start + window, width) - 1;
+      let f = src[base + start]! ^ flip;
       forward[start] = f;
       for (let i = start + 1; i <= end; i += 1) {
-        const v = src[base + i * step]! ^ flip;
+        const v = src[base + i]! ^ flip;
         if (v > f) f = v;
         forward[i] = f;
       }
-      let b = src[base + end * step]! ^ flip;
+      let b = src[base + end]! ^ flip;
       backward[end] = b;
       for (let i = end - 1; i >= start; i -= 1) {
-        const v = src[base + i * step]! ^ flip;
+        const v = src[base + i]! ^ flip;
         if (v > b) b = v;
         backward[i] = b;
       }
     }
-    for (let i = 0; i < length; i += 1) {
+    for (let i = 0; i < width; i += 1) {
       const a = backward[i - half < 0 ? 0 : i - half]!;
-      const b = forward[i + half >= length ? length - 1 : i + half]!;
-      out[base + i * step] = (a > b ? a : b) ^ flip;
+      const b = forward[i + half >= width ? width - 1 : i + half]!;
+      out[base + i] = (a > b ? a : b) ^ flip;
+    }
+  }
+}
+
+/**
+ * The same along each column, worked a whole row of pixels at a time: memory is read in order, where a column at a
+ * time strides across it (twice the time).
+ */
+function columnExtreme(src: Uint8Array, out: Uint8Array, width: number, height: number, window: number, max: boolean) {
+  const half = window >> 1;
+  const flip = max ? 0 : 255;
+  const forward = new Uint8Array(width * height);
+  const backward = new Uint8Array(width * height);
+  for (let start = 0; start < height; start += window) {
+    const end = Math.min(start + window, height) - 1;
+    for (let i = start * width; i < (start + 1) * width; i += 1) forward[i] = src[i]! ^ flip;
+    for (let i = (start + 1) * width; i < (end + 1) * width; i += 1) {
+      const v = src[i]! ^ flip;
+      const f = forward[i - width]!;
+      forward[i] = v > f ? v : f;
+    }
+    for (let i = end * width; i < (end + 1) * width; i += 1) backward[i] = src[i]! ^ flip;
+    for (let i = end * width - 1; i >= start * width; i -= 1) {
+      const v = src[i]! ^ flip;
+      const b = backward[i + width]!;
+      backward[i] = v > b ? v : b;
+    }
+  }
+  for (let y = 0; y < height; y += 1) {
+    const from = (y - half < 0 ? 0 : y - half) * width;
+    const to = (y + half >= height ? height - 1 : y + half) * width;
+    for (let x = 0, i = y * width; x < width; x += 1, i += 1) {
+      const a = backward[from + x]!;
+      const b = forward[to + x]!;
+      out[i] = (a > b ? a : b) ^ flip;
     }
   }
 }
@@ -67,10 +89,10 @@ function closing(image: GrayImage, window: number): Uint8Array {
   const { data, width, height } = image;
   const a = new Uint8Array(data.length);
   const b = new Uint8Array(data.length);
-  runningExtreme(data, a, width, height, window, false, true);
-  runningExtreme(a, b, width, height, window, true, true);
-  runningExtreme(b, a, width, height, window, false, false);
-  runningExtreme(a, b, width, height, window, true, false);
+  rowExtreme(data, a, width, height, window, true);
+  columnExtreme(a, b, width, height, window, true);
+  rowExtreme(b, a, width, height, window, false);
+  columnExtreme(a, b, width, height, window, false);
   return b;
 }
 
@@ -123,12 +145,16 @@ function maxPool(image: GrayImage, shift: number): GrayImage {
 /**
  * Ink darkness over the picture, against the paper's level around each pixel: the closing by a seventh of the
  * shorter side, except inside strokes wider than that square (a large digit in felt-tip), which it takes for a
- * dark sheet: there the closing by a third of the picture, on a pooled copy, is the paper.
+ * dark sheet: there the closing by a third of the picture, on a pooled copy, is the paper. `poolShift` > 0 runs the
+ * narrow closing on a copy max-pooled by 2^poolShift too, with its square as many times smaller (the input spec's
+ * `page.lightPool`): the paper's level varies over tens of pixels, so a quarter of the pixels give it for a quarter
+ * of the time; pooling by the maximum keeps every pixel of paper at least as light as before.
  */
-export function flattenLight(image: GrayImage): GrayImage {
+export function flattenLight(image: GrayImage, poolShift = 0): GrayImage {
   const { width, height } = image;
   const window = Math.max(MIN_WINDOW, Math.round(Math.min(width, height) * CLOSING_SHARE) | 1);
-  const paper = closing(image, window);
+  const narrow = poolShift > 0 ? maxPool(image, poolShift) : image;
+  const paper = closing(narrow, (window >> poolShift) | 1);
   const pooled = maxPool(image, WIDE_POOL_SHIFT);
   const wide = closing(pooled, Math.max(3, ((Math.min(width, height) * WIDE_SHARE) >> WIDE_POOL_SHIFT) | 1));
   // Below this level, the narrow closing's "paper" is ink against the wide closing's paper.
@@ -136,9 +162,11 @@ export function flattenLight(image: GrayImage): GrayImage {
   const out = new Uint8Array(image.data.length);
   for (let y = 0; y < height; y += 1) {
     const row = (y >> WIDE_POOL_SHIFT) * pooled.width;
+    const narrowRow = (y >> poolShift) * narrow.width;
     for (let x = 0, i = y * width; x < width; x += 1, i += 1) {
       const j = row + (x >> WIDE_POOL_SHIFT);
-      const found = paper[i]! < inkBelow[j]! ? wide[j]! : paper[i]!;
+      const near = paper[narrowRow + (x >> poolShift)]!;
+      const found = near < inkBelow[j]! ? wide[j]! : near;
       const level = found < MIN_PAPER ? MIN_PAPER : found;
       out[i] = INK_DARKNESS[(level << 8) | image.data[i]!]!;
     }
