@@ -164,9 +164,17 @@ export function rulingAngle(ink: GrayImage): number {
   return bestAngle(shrink(ink, SEARCH_SIDE * 2), coarse - 1, coarse + 1, 0.25);
 }
 
-/** Subtracts from every pixel the level of its stretch of line along `angle` (rows) or across it (columns). */
-function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayImage {
-  const { width, height, data } = image;
+/**
+ * The stretches of lines along `angle` (rows) or across it (columns): each pixel's cell, numbered
+ * bin · stretches + stretch, bins across the lines and stretches of about STRETCH pixels along them.
+ */
+interface LineCells {
+  cellOf: Uint16Array | Uint32Array;
+  bins: number;
+  stretches: number;
+}
+
+function lineCells(width: number, height: number, angle: number, columns: boolean): LineCells {
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const [ax, ay] = columns ? [cos, sin] : [-sin, cos];
@@ -177,22 +185,30 @@ function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayI
   const stretches = Math.max(1, Math.floor((end - start) / STRETCH));
   const perStretch = stretches / (end - start + 1e-6);
   const bins = Math.ceil(high - low) + 2;
-  const cells = bins * stretches;
-  const histograms = new Uint16Array(cells * 64);
-  const counts = new Uint32Array(cells);
-  const cellOf = new Uint32Array(width * height);
+  // Half the memory when the cells allow it (they do at every working size): an allocation under 128 kB is not a
+  // fresh mapping of zeroed pages.
+  const cellOf = bins * stretches <= 0xffff ? new Uint16Array(width * height) : new Uint32Array(width * height);
   for (let y = 0; y < height; y += 1) {
     const binStart = y * ay + offset + 0.5;
     const alongStart = y * ty - start;
     for (let x = 0; x < width; x += 1) {
       const bin = (x * ax + binStart) | 0;
       const stretch = Math.min(stretches - 1, ((x * tx + alongStart) * perStretch) | 0);
-      const c = bin * stretches + stretch;
-      const i = y * width + x;
-      cellOf[i] = c;
-      histograms[c * 64 + (data[i]! >> 2)]! += 1;
-      counts[c]! += 1;
+      cellOf[y * width + x] = bin * stretches + stretch;
     }
+  }
+  return { cellOf, bins, stretches };
+}
+
+/** The level of every stretch of line: a low percentile of its pixels, widened across and capped along the line. */
+function stretchLevels(data: Uint8Array, { cellOf, bins, stretches }: LineCells): Uint8Array {
+  const cells = bins * stretches;
+  const histograms = new Uint16Array(cells * 64);
+  const counts = new Uint32Array(cells);
+  for (let i = 0; i < data.length; i += 1) {
+    const c = cellOf[i]!;
+    histograms[c * 64 + (data[i]! >> 2)]! += 1;
+    counts[c]! += 1;
   }
   const levels = new Uint8Array(cells);
   for (let c = 0; c < cells; c += 1) {
@@ -226,9 +242,17 @@ function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayI
       if (widened[c]! > lowest + CAP_MARGIN) widened[c] = lowest + CAP_MARGIN;
     }
   }
+  return widened;
+}
+
+/** Subtracts from every pixel the level of its stretch of line along `angle` (rows) or across it (columns). */
+function subtractLines(image: GrayImage, angle: number, columns: boolean): GrayImage {
+  const { width, height, data } = image;
+  const cells = lineCells(width, height, angle, columns);
+  const levels = stretchLevels(data, cells);
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i += 1) {
-    const v = data[i]! - widened[cellOf[i]!]!;
+    const v = data[i]! - levels[cells.cellOf[i]!]!;
     out[i] = v > 0 ? v : 0;
   }
   return { data: out, width, height };
