@@ -20,14 +20,16 @@ beforeAll(async () => {
  * sheet's angle is searched over ±22° (2026-12-05). 1.2.0, the same network with the page work at 256 px: 91.09 %,
  * then 91.45 % with hollowed strokes filled (weakest condition 82.26 %, digits written very large), the uncertain
  * flag on 82.98 % of the wrong answers and 11.73 % of the right ones, no confident mistake on a clean page (1.1.0
- * had one). The issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going
+ * had one). 1.3.0, the same network with the paper's light found on a pooled copy and the patch resized in process:
+ * 92.36 % (weakest 83.64 %, fountain-pen blue; very large digits 83.87 %), flag on 85.71 % / 10.63 %, none confident
+ * on a clean page. The issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going
  * back, not the goals.
  */
 const INDEPENDENT_FLOORS = {
-  overall: 0.9,
-  perCondition: 0.8,
-  uncertainWhenWrong: 0.8,
-  maxUncertainWhenRight: 0.13,
+  overall: 0.91,
+  perCondition: 0.82,
+  uncertainWhenWrong: 0.83,
+  maxUncertainWhenRight: 0.12,
   maxConfidentMistakesOnClean: 0,
 };
 

@@ -78,7 +78,9 @@ describe('a trained version under a shipped name, stored before the fix', () => 
     const models = bucketModels();
     await models.register(pending(iris, 'digits', '9.0.0'), onnx);
     const registry = new ModelRegistry('models', models);
-    expect(await registry.versions('digits')).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    // Exactly the shipped versions (models/digits/), not the stored 9.0.0.
+    expect(await registry.versions('digits')).toEqual(await new ModelRegistry('models').versions('digits'));
+    expect(await registry.versions('digits')).not.toContain('9.0.0');
     expect((await registry.resolve('digits')).metadata.input.kind).toBe('image');
     const approve = decide({ models, shipped: registry }, 'digits', '9.0.0', decision('approved'), context);
     expect(await refusal(approve)).toEqual({ status: 409, code: 'reserved-model-name' });
