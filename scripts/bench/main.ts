@@ -8,7 +8,8 @@
  *   (d) the record write to the local DynamoDB; (e) HTTP predict through the local platform;
  *   (p) the peer a user would write instead (issue #16): node:http + sharp + onnxruntime + the record, one process,
  *   taking turns with (e) request by request, and both at 8 requests in flight; (e″), (p″) the two on the (b″)
- *   photos, one request at a time (issue #27);
+ *   photos, one request at a time (issue #27), and (e‴) the version approved before the served one on them, in the
+ *   same turns (`?version=`);
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
@@ -20,7 +21,7 @@ import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { uploadPredictionId } from '../../functions/uploads/upload-key';
-import { ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
+import { approvalOf, ModelRegistry, type ModelVersion } from '../../functions/serving/registry';
 import { carDatasetAvailable } from '../evaluation/car-dataset';
 import { exitNotStarted } from '../local/platform';
 import { startScratchPlatform } from '../local/scratch-platform';
@@ -69,6 +70,15 @@ const models: ModelVersion[] = [await registry.resolve('digits')];
 if (carDatasetAvailable()) models.push(await registry.resolve('car-detector'));
 else console.warn('car-detector skipped: ../shared/datasets/car-object-detection is not there.');
 
+/** The newest approved version older than `served` (its roll-back target), which (e‴) times beside it. */
+async function previousApproved(model: string, served: string): Promise<string | undefined> {
+  const versions = await registry.versions(model);
+  for (const version of versions.slice(0, versions.indexOf(served)).reverse()) {
+    if (approvalOf(await registry.inspect(model, version)) === 'approved') return version;
+  }
+  return undefined;
+}
+
 const out: string[] = [];
 const print = (line = '') => out.push(line);
 const run = promisify(execFile);
@@ -115,14 +125,15 @@ try {
       scaled(counts.http),
       WARM_UP,
     );
-    // What an app sends (issue #27): the small page photos over HTTP, Vigie and the peer taking turns.
-    const smallHttp =
-      small.length > 0
-        ? await timeInterleaved(scaled(counts.http), WARM_UP, {
-            vigie: predictPost(t.http, name, small, { 'x-api-key': apiKey }),
-            peer: predictPost(peer.url, name, small),
-          })
-        : undefined;
+    // What an app sends (issue #27): the small page photos over HTTP, Vigie and the peer taking turns, and the
+    // version approved before the served one (?version=) in the same turns: a new version's cost on the same platform.
+    const previous = small.length > 0 ? await previousApproved(name, model.metadata.version) : undefined;
+    const smallTasks: Record<string, (i: number) => Promise<void>> = {
+      vigie: predictPost(t.http, name, small, { 'x-api-key': apiKey }),
+      peer: predictPost(peer.url, name, small),
+    };
+    if (previous) smallTasks.previous = predictPost(t.http, name, small, { 'x-api-key': apiKey }, `?version=${previous}`);
+    const smallHttp = small.length > 0 ? await timeInterleaved(scaled(counts.http), WARM_UP, smallTasks) : undefined;
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
     const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
@@ -155,8 +166,11 @@ try {
             { path: `(p) peer: node:http + sharp + onnxruntime + record, one process`, run: peerRun, compare: true },
             ...(smallHttp
               ? [
-                  { path: '(e″) HTTP predict, 0.1–0.3-megapixel phone photo of a page', run: smallHttp.vigie },
-                  { path: '(p″) peer, the same photos', run: smallHttp.peer },
+                  { path: '(e″) HTTP predict, 0.1–0.3-megapixel phone photo of a page', run: smallHttp.vigie! },
+                  { path: '(p″) peer, the same photos', run: smallHttp.peer! },
+                  ...(smallHttp.previous
+                    ? [{ path: `(e‴) HTTP predict, the same photos, ${name}@${previous} (?version=)`, run: smallHttp.previous }]
+                    : []),
                 ]
               : []),
             { path: '(f) S3 upload → record', run: s3, compare: true },

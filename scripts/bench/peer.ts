@@ -39,9 +39,15 @@ export async function startPeer(env: NodeJS.ProcessEnv, port: number, table: str
 type Post = (i: number) => Promise<void>;
 
 /** A POST of input i to `base`'s predict route, failing on anything but 200. */
-export function predictPost(base: string, model: string, inputs: Buffer[], headers: Record<string, string> = {}): Post {
+export function predictPost(
+  base: string,
+  model: string,
+  inputs: Buffer[],
+  headers: Record<string, string> = {},
+  query = '',
+): Post {
   return async (i) => {
-    const { status, text } = await postPredict(base, model, inputs[i % inputs.length]!, headers);
+    const { status, text } = await postPredict(base, model, inputs[i % inputs.length]!, headers, query);
     if (status !== 200) throw new Error(`HTTP ${status} from ${base}: ${text.slice(0, 300)}`);
   };
 }

@@ -14,8 +14,9 @@ export async function postPredict(
   model: string,
   body: Uint8Array,
   headers: Record<string, string> = {},
+  query = '',
 ): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${base}/v1/models/${model}/predict`, {
+  const response = await fetch(`${base}/v1/models/${model}/predict${query}`, {
     method: 'POST',
     headers: { 'content-type': mediaTypeOf(body), ...headers },
     body,
