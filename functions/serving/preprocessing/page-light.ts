@@ -50,8 +50,8 @@ function rowExtreme(src: Uint8Array, out: Uint8Array, width: number, height: num
 }
 
 /**
- * The same along each column, worked a whole row of pixels at a time: memory is read in order, where a column at a
- * time strides across it (twice the time).
+ * The same along each column, worked a whole row of pixels at a time so that memory is read in order (a column at a
+ * time strode across it: the flattening of a small photo 2.44 → 2.29 ms, the same output).
  */
 function columnExtreme(src: Uint8Array, out: Uint8Array, width: number, height: number, window: number, max: boolean) {
   const half = window >> 1;

@@ -185,8 +185,7 @@ function lineCells(width: number, height: number, angle: number, columns: boolea
   const stretches = Math.max(1, Math.floor((end - start) / STRETCH));
   const perStretch = stretches / (end - start + 1e-6);
   const bins = Math.ceil(high - low) + 2;
-  // Half the memory when the cells allow it (they do at every working size): an allocation under 128 kB is not a
-  // fresh mapping of zeroed pages.
+  // Half the memory when the cells allow it (they do at every working size).
   const cellOf = bins * stretches <= 0xffff ? new Uint16Array(width * height) : new Uint32Array(width * height);
   for (let y = 0; y < height; y += 1) {
     const binStart = y * ay + offset + 0.5;
