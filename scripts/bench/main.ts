@@ -70,7 +70,7 @@ const models: ModelVersion[] = [await registry.resolve('digits')];
 if (carDatasetAvailable()) models.push(await registry.resolve('car-detector'));
 else console.warn('car-detector skipped: ../shared/datasets/car-object-detection is not there.');
 
-/** The newest approved version older than `served` (its roll-back target), which (e‴) times beside it. */
+/** The newest approved version older than `served` (what production served before it, as a rule): (e‴). */
 async function previousApproved(model: string, served: string): Promise<string | undefined> {
   const versions = await registry.versions(model);
   for (const version of versions.slice(0, versions.indexOf(served)).reverse()) {
