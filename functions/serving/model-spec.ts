@@ -60,6 +60,17 @@ export const mnistInputSpecSchema = z.object({
        * (resample.ts: the same Lanczos-3 kernel without libvips' millisecond of fixed cost per call).
        */
       patchResize: z.optional(z.enum(['libvips', 'in-process'])),
+      /**
+       * The kernel libvips shrinks the photo to the working size with: Lanczos-3 (absent, as before 1.4.0) or `linear`
+       * (two taps a pixel instead of six: the cheaper part of a small photo's decode).
+       */
+      shrinkKernel: z.optional(z.enum(['lanczos3', 'linear'])),
+      /**
+       * How the sheet's angle is refined in quarter degrees (page-ruling.ts): `every` angle within a degree of the
+       * coarse search's (absent, as before 1.4.0), or `climb` from it towards the better neighbour while the lines
+       * align better (about 4 angles instead of 9; the same range).
+       */
+      angleRefine: z.optional(z.enum(['every', 'climb'])),
     }),
   ),
 });

@@ -28,7 +28,7 @@ if (spec.fit === 'mnist' && spec.page) {
   const photos = await phonePhotos(model, 20);
   const small = await smallPhonePhotos(model, 20);
   const side = spec.page.workingSide;
-  const decode = (bytes: Buffer) => decodeValue(bytes, limits, side);
+  const decode = (bytes: Buffer) => decodeValue(bytes, limits, side, spec.page?.shrinkKernel);
   rows.push(['(b′) 12-megapixel phone photo of a page', photos, preprocess]);
   // The decode alone, for the machine's load at the time: the rest of (b′) is the page work.
   rows.push([`     of which decoding at ${side} px (shrink-on-load)`, photos, decode]);

@@ -41,6 +41,21 @@ describe('decodeValue', () => {
     expect([b.width, b.height]).toEqual([width, height]);
     expect(Buffer.compare(Buffer.from(b.data), Buffer.from(a.data))).toBe(0);
   });
+
+  it('shrinks with the kernel the model asks for (page.shrinkKernel): the same picture within a few grey levels', async () => {
+    const photo = await sharp(pixels, raw)
+      .resize(width * 3, height * 3, { kernel: 'nearest' })
+      .png()
+      .toBuffer();
+    const lanczos = await decodeValue(photo, DEFAULT_DECODE_LIMITS, 200);
+    const linear = await decodeValue(photo, DEFAULT_DECODE_LIMITS, 200, 'linear');
+    expect([linear.width, linear.height]).toEqual([lanczos.width, lanczos.height]);
+    let difference = 0;
+    for (let i = 0; i < linear.data.length; i += 1) difference += Math.abs(linear.data[i]! - lanczos.data[i]!);
+    // Lanczos-3 rings where linear does not, on pixel-sized noise: different pictures, but the same picture.
+    expect(difference).toBeGreaterThan(0);
+    expect(difference / linear.data.length).toBeLessThan(16);
+  });
 });
 
 describe('decodeValue on coloured ink and ruling', () => {
@@ -87,23 +102,33 @@ describe('removeRuling', () => {
 });
 
 describe('rulingAngle', () => {
-  it('finds each sheet’s angle, pictures of one size after another (the search keeps the geometry, not the pixels)', () => {
-    const width = 384;
-    const height = 288;
-    /** Ruling every 10 px, turned by `degrees` (clockwise, as the search reports it), as ink on black. */
-    const ruled = (degrees: number) => {
-      const angle = (degrees * Math.PI) / 180;
-      const data = new Uint8Array(width * height);
-      for (let y = 0; y < height; y += 1) {
-        for (let x = 0; x < width; x += 1) {
-          const across = y * Math.cos(angle) - x * Math.sin(angle);
-          data[y * width + x] = ((across % 10) + 10) % 10 < 1.5 ? 90 : 0;
-        }
+  const sheetWidth = 384;
+  const sheetHeight = 288;
+  /** Ruling every 10 px, turned by `degrees` (clockwise, as the search reports it), as ink on black. */
+  const ruled = (degrees: number) => {
+    const angle = (degrees * Math.PI) / 180;
+    const data = new Uint8Array(sheetWidth * sheetHeight);
+    for (let y = 0; y < sheetHeight; y += 1) {
+      for (let x = 0; x < sheetWidth; x += 1) {
+        const across = y * Math.cos(angle) - x * Math.sin(angle);
+        data[y * sheetWidth + x] = ((across % 10) + 10) % 10 < 1.5 ? 90 : 0;
       }
-      return { data, width, height };
-    };
+    }
+    return { data, width: sheetWidth, height: sheetHeight };
+  };
+
+  it('finds each sheet’s angle, pictures of one size after another (the search keeps the geometry, not the pixels)', () => {
     for (const degrees of [6, -9, 6, 0, 12.5, -9])
       expect(Math.abs(rulingAngle(ruled(degrees)) - degrees), `${degrees}°`).toBeLessThanOrEqual(0.5);
+  });
+
+  it('finds the same angle climbing from the coarse one as trying every quarter degree near it (page.angleRefine)', () => {
+    for (const degrees of [-17.4, -6.1, 0.6, 3.35, 13.9, 19.2]) {
+      const picture = ruled(degrees);
+      const every = rulingAngle(picture);
+      expect(Math.abs(every - degrees), `${degrees}°`).toBeLessThanOrEqual(0.5);
+      expect(rulingAngle(picture, 'climb'), `${degrees}°`).toBe(every);
+    }
   });
 });
 

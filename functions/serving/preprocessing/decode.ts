@@ -136,16 +136,21 @@ function inkValue(max: number, blueOverRed: number): number {
 
 /**
  * Decodes to the value (brightest channel) of each pixel, EXIF orientation applied, transparency on white, the
- * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly). The
- * value keeps coloured ruling light and every ink dark (see page.ts); a phone's colour profile does not change
- * which is which, so it is not applied.
+ * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly) with
+ * `kernel` (the model's `input.page.shrinkKernel`). The value keeps coloured ruling light and every ink dark (see
+ * page.ts); a phone's colour profile does not change which is which, so it is not applied.
  */
-export async function decodeValue(bytes: Uint8Array, limits: DecodeLimits, side: number): Promise<GrayImage> {
+export async function decodeValue(
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+  side: number,
+  kernel: 'lanczos3' | 'linear' = 'lanczos3',
+): Promise<GrayImage> {
   try {
     const { data, info } = await openImage(bytes, limits, { ignoreIcc: true })
       .rotate()
       .flatten({ background: '#ffffff' })
-      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const { channels, width, height } = info;

@@ -26,7 +26,10 @@ async function digitPatch(
   spec: MnistInputSpec,
   limits: DecodeLimits,
 ): Promise<{ patch: GrayImage; unclear: boolean } | undefined> {
-  if (spec.page) return pageInk(await decodeValue(bytes, limits, spec.page.workingSide), spec.page, spec.inkBox);
+  if (spec.page) {
+    const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel);
+    return pageInk(value, spec.page, spec.inkBox);
+  }
   const ink = isolateInk(await decodeGray(bytes, limits));
   return { patch: crop(ink, inkBoundingBox(ink)), unclear: false };
 }

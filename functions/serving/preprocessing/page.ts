@@ -70,7 +70,7 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
   if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
   }
-  const { ink, angleDegrees } = removeRuling(flat);
+  const { ink, angleDegrees } = removeRuling(flat, spec.angleRefine);
   const found = findStrokes(ink);
   if (!found) return undefined;
   const strokes = fillHollows(light, found);

@@ -73,7 +73,7 @@ const digits = heldOutDigits({ method: 'per-class-tail', heldOutFraction: 0.15 }
 for (const [n, example] of EXAMPLES.entries()) {
   const digit = digits[example.digit]!;
   const photo = await photographPage(n, digit, REALISTIC_SET, example.conditions);
-  const value = await decodeValue(photo.bytes, DEFAULT_DECODE_LIMITS, input.page.workingSide);
+  const value = await decodeValue(photo.bytes, DEFAULT_DECODE_LIMITS, input.page.workingSide, input.page.shrinkKernel);
   const found = pageInk(value, input.page, input.inkBox);
   if (!found) throw new Error(`example ${n + 1}: no digit found`);
   const { left, top, width, height } = found.box;
