@@ -2,6 +2,7 @@ import type { Metadata } from 'sharp';
 import { InvalidInputError } from '../../platform/errors';
 import { sharp } from '../../platform/native/sharp';
 import type { DecodeLimits } from '../../platform/decode-limits';
+import type { MnistPageSpec } from '../model-spec';
 
 export type { DecodeLimits } from '../../platform/decode-limits';
 
@@ -144,7 +145,7 @@ export async function decodeValue(
   bytes: Uint8Array,
   limits: DecodeLimits,
   side: number,
-  kernel: 'lanczos3' | 'linear' = 'lanczos3',
+  kernel: NonNullable<MnistPageSpec['shrinkKernel']> = 'lanczos3',
 ): Promise<GrayImage> {
   try {
     const { data, info } = await openImage(bytes, limits, { ignoreIcc: true })

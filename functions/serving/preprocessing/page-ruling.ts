@@ -1,3 +1,4 @@
+import type { MnistPageSpec } from '../model-spec';
 import type { GrayImage } from './decode';
 
 /**
@@ -177,7 +178,7 @@ function climbAngle(image: GrayImage, start: number, reach: number, step: number
   return best;
 }
 
-export type AngleRefine = 'every' | 'climb';
+type AngleRefine = NonNullable<MnistPageSpec['angleRefine']>;
 
 /**
  * The sheet's angle (degrees, clockwise): a search on a small copy in 2° then 1° steps (the profiles' sharpness
