@@ -76,7 +76,7 @@ export async function runRealistic(model: ModelVersion, progress?: (done: number
   return runPages(model, manifest.dir, manifest.pages, progress);
 }
 
-const isRight = (o: PageOutcome<LabelledPage>) => o.result?.label === o.page.label;
+export const isRight = (o: PageOutcome<LabelledPage>) => o.result?.label === o.page.label;
 
 /**
  * Accuracy overall and per condition (`groupsOf` a page), calibration, and how the uncertain flag splits right and

@@ -7,6 +7,8 @@
  * calibration; `--record` writes those figures and the calibrated threshold into the version's metadata.json.
  * Then the independent set (issue #27: other glyphs, other renderer), per condition, with the uncertain flag's
  * rates and the confident mistakes on clean pages; it is only measured, never recorded nor calibrated on.
+ * `--against <version>` (digits) runs both versions on the realistic, development and independent sets instead and
+ * prints, per set, each one's accuracy and the answers that changed: how a candidate is chosen (on the first two).
  * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
  * loaded when the command runs: every other command starts without it.
  */
@@ -21,19 +23,35 @@ export function registerEval(program: Command): void {
     .argument('<model>', 'the model name')
     .argument('[version]', 'the version (default: the newest, approved or not)')
     .option('--record', 'digits: write the realistic-set figures and the calibrated uncertainty threshold into the metadata')
+    .option(
+      '--against <version>',
+      'digits: the answers that changed from that version, on the realistic, development and independent sets',
+    )
     .option('--tables <names>', "automl: the benchmark's tables to run, comma-separated (default: all)")
     .option('--time-budget <seconds>', "automl: each training's time budget (default 40)")
     .option('--out <dir>', 'automl: where the tables, splits and models are written (default /tmp/vigie-automl-benchmark)')
     .addHelpText(
       'after',
       '\n`vigie eval automl` runs the AutoML benchmark against scikit-learn (docs/automl.md) instead of measuring a model.\n' +
-        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json',
+        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval digits 1.4.0 --against 1.3.0\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json',
     )
-    .action((name: string, version: string | undefined, options: { record?: boolean } & AutomlEvalOptions, command: Command) =>
-      name === 'automl' && version === undefined
-        ? import('./eval-automl').then(({ evaluateAutoml }) => evaluateAutoml(options, command.optsWithGlobals<GlobalOptions>()))
-        : import('./eval-run').then(({ evaluate }) =>
-            evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
-          ),
+    .action(
+      (
+        name: string,
+        version: string | undefined,
+        options: { record?: boolean; against?: string } & AutomlEvalOptions,
+        command: Command,
+      ) =>
+        name === 'automl' && version === undefined
+          ? import('./eval-automl').then(({ evaluateAutoml }) =>
+              evaluateAutoml(options, command.optsWithGlobals<GlobalOptions>()),
+            )
+          : options.against !== undefined
+            ? import('./eval-compare').then(({ compare }) =>
+                compare(name, version, options, command.optsWithGlobals<GlobalOptions>()),
+              )
+            : import('./eval-run').then(({ evaluate }) =>
+                evaluate(name, version, Boolean(options.record), command.optsWithGlobals<GlobalOptions>()),
+              ),
     );
 }

@@ -1,0 +1,58 @@
+/**
+ * What `vigie eval digits <version> --against <other>` runs (eval.ts declares the option): both versions through the
+ * serving path on the same pages, and what changed. Loaded only when asked, as eval-run.ts.
+ */
+import { ModelRegistry } from '../../../functions/serving/registry';
+import { compareVersions } from '../../evaluation/compare-versions';
+import { emit } from '../output';
+import { progressBar, type Progress } from '../progress';
+import { UsageError, type GlobalOptions } from '../target';
+
+const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
+
+export async function compare(
+  name: string,
+  requested: string | undefined,
+  options: { record?: boolean; against?: string },
+  global: GlobalOptions,
+): Promise<void> {
+  if (options.record) throw new UsageError('--record and --against do not go together: record a version on its own.');
+  const registry = new ModelRegistry('models');
+  const versions = await registry.versions(name);
+  const version = requested ?? versions.at(-1);
+  const against = options.against!;
+  if (!version) throw new UsageError(`No model '${name}' in models/.`);
+  for (const wanted of [version, against]) {
+    if (!versions.includes(wanted))
+      throw new UsageError(`No version ${wanted} of '${name}' in models/ (${versions.join(', ')}).`);
+  }
+  const [after, before] = [await registry.inspect(name, version), await registry.inspect(name, against)];
+  for (const model of [after, before]) {
+    const { input } = model.metadata;
+    if (input.kind !== 'image' || input.fit !== 'mnist') {
+      throw new UsageError(
+        `--against compares digits versions on their page sets; ${name}@${model.metadata.version} is not one.`,
+      );
+    }
+  }
+  if (!global.json) console.log(`Comparing ${name}@${version} against ${against} through the serving path…`);
+  let bar: Progress | undefined;
+  const changes = await compareVersions(before, after, (set) => {
+    bar?.stop();
+    bar = undefined;
+    return (done, total) => {
+      bar ??= progressBar(`pages (${set})`, total);
+      bar.update(done);
+    };
+  }).finally(() => bar?.stop());
+  emit(global.json, { model: name, version, against, sets: changes }, () => [
+    '',
+    `set          pages  ${against.padStart(9)}  ${version.padStart(9)}  right now  wrong now`,
+    ...changes.map(
+      (c) =>
+        `${c.set.padEnd(12)} ${String(c.pages).padStart(5)}  ${percent(c.accuracyBefore).padStart(9)}  ${percent(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
+    ),
+    '',
+    'Choose on the realistic and development sets; the independent set is frozen, to check, never to choose (issue #27).',
+  ]);
+}
