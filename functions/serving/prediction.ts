@@ -114,7 +114,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     // A picture for a version with a baseline: its statistics for drift (#24), measured while the model runs. They
     // are only ever watched: a picture the model could read is never refused for them.
     const baseline = request.prepare ? undefined : model.metadata.baseline;
-    const statistics = baseline && imageStatistics(request.bytes, prepared.source, deps.limits).catch(() => undefined);
+    const statistics = baseline && imageStatistics(request.bytes, prepared, deps.limits).catch(() => undefined);
     const answer = await deps.invokeInfer({ model, tensor: prepared.tensor, letterbox: prepared.letterbox });
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.

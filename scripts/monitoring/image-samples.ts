@@ -64,7 +64,7 @@ export async function scorePictures(
     const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
     const { result } = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
     samples.push({
-      statistics: await imageStatistics(bytes, prepared.source, DEFAULT_DECODE_LIMITS),
+      statistics: await imageStatistics(bytes, prepared, DEFAULT_DECODE_LIMITS),
       result: result as PredictionResult,
     });
   }

@@ -18,20 +18,29 @@ export interface PreparedInput {
   letterbox?: LetterboxGeometry;
   /** The digit was found on its page only by looser rules (faint ink, strokes tangled with the ruling). */
   unclearWriting?: true;
+  /**
+   * The picture as the digit fit decoded it at its working size (grey, or the value of a page): what the drift
+   * statistics are measured on, so that a picture is not decoded a second time for them (image-stats.ts).
+   */
+  picture?: GrayImage;
 }
 
-/** The digit's ink, cropped: found on the page when the spec asks for it, else the whole picture's ink. */
+/**
+ * The digit's ink, cropped (`found`): found on the page when the spec asks for it, else the whole picture's ink; and
+ * the decoded picture it was found in.
+ */
 async function digitPatch(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
-): Promise<{ patch: GrayImage; unclear: boolean } | undefined> {
+): Promise<{ found?: { patch: GrayImage; unclear: boolean }; picture: GrayImage }> {
   if (spec.page) {
     const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel);
-    return pageInk(value, spec.page, spec.inkBox);
+    return { found: pageInk(value, spec.page, spec.inkBox), picture: value };
   }
-  const ink = isolateInk(await decodeGray(bytes, limits));
-  return { patch: crop(ink, inkBoundingBox(ink)), unclear: false };
+  const picture = await decodeGray(bytes, limits);
+  const ink = isolateInk(picture);
+  return { found: { patch: crop(ink, inkBoundingBox(ink)), unclear: false }, picture };
 }
 
 /**
@@ -42,16 +51,16 @@ export async function mnistPixels(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
-): Promise<GrayImage & { unclear?: true }> {
-  const found = await digitPatch(bytes, spec, limits);
+): Promise<GrayImage & { unclear?: true; picture: GrayImage }> {
+  const { found, picture } = await digitPatch(bytes, spec, limits);
   // A page with ruling or shadows but no written stroke: an empty canvas, which post-processing reports as such.
-  if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
+  if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height, picture };
   const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
   const resized =
     spec.page?.patchResize === 'in-process'
       ? resampleGray(found.patch, size.width, size.height)
       : await resizeGray(found.patch, size.width, size.height);
-  const fitted = centreByMass(resized, spec.width, spec.height);
+  const fitted = { ...centreByMass(resized, spec.width, spec.height), picture };
   return found.unclear ? { ...fitted, unclear: true } : fitted;
 }
 
@@ -65,6 +74,6 @@ export async function preprocessImage(bytes: Uint8Array, spec: ImageInputSpec, l
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  const pixels = await mnistPixels(bytes, spec, limits);
-  return { source, tensor: grayToTensor(pixels, spec), ...(pixels.unclear && { unclearWriting: true }) };
+  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits);
+  return { source, tensor: grayToTensor(pixels, spec), picture, ...(pixels.unclear && { unclearWriting: true }) };
 }
