@@ -7,7 +7,8 @@ import { realisticFigures, runRealistic, type RealisticFigures } from './realist
 /** Accuracy the answers kept (not marked uncertain) must reach: the threshold is the lowest confidence that gives it. */
 export const KEPT_ACCURACY_TARGET = 0.995;
 
-const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
+/** A share as the digits reports print it (97.86 %). */
+export const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
 
 /**
  * A set's figures as lines of text: overall, calibration, the uncertain flag on wrong and right answers, then one

@@ -4,11 +4,10 @@
  */
 import { ModelRegistry } from '../../../functions/serving/registry';
 import { compareVersions } from '../../evaluation/compare-versions';
+import { pct } from '../../evaluation/digits-report';
 import { emit } from '../output';
 import { progressBar, type Progress } from '../progress';
 import { UsageError, type GlobalOptions } from '../target';
-
-const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
 export async function compare(
   name: string,
@@ -50,7 +49,7 @@ export async function compare(
     `set          pages  ${against.padStart(9)}  ${version.padStart(9)}  right now  wrong now`,
     ...changes.map(
       (c) =>
-        `${c.set.padEnd(12)} ${String(c.pages).padStart(5)}  ${percent(c.accuracyBefore).padStart(9)}  ${percent(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
+        `${c.set.padEnd(12)} ${String(c.pages).padStart(5)}  ${pct(c.accuracyBefore).padStart(9)}  ${pct(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
     ),
     '',
     'Choose on the realistic and development sets; the independent set is frozen, to check, never to choose (issue #27).',
