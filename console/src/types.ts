@@ -58,6 +58,8 @@ export interface PredictionResult {
   value?: number;
   uncertain?: boolean;
   reason?: string;
+  /** A page in doubt read several ways: how many readings the probabilities are the mean of. */
+  readings?: number;
 }
 
 export interface Prediction {

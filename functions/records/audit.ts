@@ -46,6 +46,8 @@ export const predictionAuditEventSchema = z.strictObject({
         /** The answer was marked uncertain (the label is a best guess only), and why: as in the record's result. */
         uncertain: z.optional(z.literal(true)),
         reason: z.optional(z.enum(UNCERTAIN_REASONS)),
+        /** A page in doubt read several ways (the model's second look): how many readings the answer is the mean of. */
+        readings: z.optional(count),
       }),
       z.strictObject({ detections: count, topScore: z.number() }),
       z.strictObject({ value: z.number() }),
@@ -176,14 +178,14 @@ export type RejectedRowsAuditEvent = z.infer<typeof rejectedRowsAuditEventSchema
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /**
- * What the model said, in a line: the label and confidence (and whether it was marked uncertain, and why), or how
- * many boxes and the best score.
+ * What the model said, in a line: the label and confidence (whether it was marked uncertain, and why; how many
+ * readings it is the mean of), or how many boxes and the best score.
  */
 function outputSummary(result: PredictionRecord['result']): PredictionAuditEvent['output'] {
   if (!result) return undefined;
   if ('label' in result) {
-    const { label, confidence, uncertain, reason } = result;
-    return { label, confidence, ...(uncertain && { uncertain, reason }) };
+    const { label, confidence, uncertain, reason, readings } = result;
+    return { label, confidence, ...(uncertain && { uncertain, reason }), ...(readings && { readings }) };
   }
   if ('detections' in result) {
     return { detections: result.detections.length, topScore: Math.max(0, ...result.detections.map((d) => d.score)) };

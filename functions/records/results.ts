@@ -16,6 +16,11 @@ export interface ClassificationResult {
    * `unclear-writing`: the writing was found on its page only by looser rules (faint ink, strokes tangled with ruling).
    */
   reason?: UncertainReason;
+  /**
+   * Present when the picture was read more than once (a page in doubt read again, the model's `page.secondLook`):
+   * how many readings the probabilities are the mean of. The uncertain flag and reason stay the first reading's.
+   */
+  readings?: number;
 }
 
 /** Why an answer is marked uncertain; the audit event's schema lists the same values. */

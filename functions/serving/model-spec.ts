@@ -35,6 +35,14 @@ const imageTensor = {
  * `mnist`: grayscale, light background inverted, cropped to the ink, fitted in an `inkBox`² square and centred
  * by mass, as the MNIST set itself was made.
  */
+/** The page options a second look may change: they act after the decode, so the decoded picture is read again. */
+const readingOptions = {
+  /** The light flattening's square, as a share of the picture's shorter side (page-light.ts). Absent: a seventh. */
+  closingShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
+  /** The strokes' hysteresis low share of the strongest ink (page-strokes.ts). Absent: 0.25. */
+  lowShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
+};
+
 export const mnistInputSpecSchema = z.object({
   ...imageTensor,
   channels: z.literal(1),
@@ -71,6 +79,13 @@ export const mnistInputSpecSchema = z.object({
        * align better (about 4 angles instead of 9; the same range).
        */
       angleRefine: z.optional(z.enum(['every', 'climb'])),
+      ...readingOptions,
+      /**
+       * Other ways to read the page when the answer is uncertain (1.5.0): the decoded picture is read again with each
+       * entry's options, the model runs on each reading, and the answer is the mean of all the readings'
+       * probabilities; its uncertain flag and reason stay the first reading's (second-look.ts). Absent: one reading.
+       */
+      secondLook: z.optional(z.array(z.strictObject(readingOptions)).check(z.minLength(1), z.maxLength(4))),
     }),
   ),
 });

@@ -3,7 +3,6 @@ import type { ErasureLedger } from '../records/erasure-ledger';
 import type { PredictionResult } from '../records/results';
 import type { PredictionRecord, PredictionStore } from '../records/records';
 import type { InvokeInfer } from './inference/infer-client';
-import { withInputDoubt } from './inference/postprocess';
 import { imageInputOf } from './model-spec';
 import {
   answeredBy,
@@ -21,6 +20,7 @@ import { imageStatistics } from './preprocessing/image-stats';
 import { imageBins } from './image-bins';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
+import { finalAnswer } from './second-look';
 import { shadowAfterAnswer, type ShadowHandOver } from './shadow';
 import type { PredictionStats } from '../records/prediction-stats';
 
@@ -119,7 +119,11 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.
     answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
-    const result = withInputDoubt(answer.result, prepared);
+    const result = await finalAnswer(answer.result, prepared, model.metadata, async (tensor) => {
+      const again = await deps.invokeInfer({ model: model!, tensor });
+      inferenceMs += again.inferenceMs;
+      return again.result;
+    });
     const annotatedKey = await request.annotate?.(result, prepared.source);
     const measured = await statistics;
     end = {

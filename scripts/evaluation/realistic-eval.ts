@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassificationResult } from '../../functions/records/results';
-import { withInputDoubt } from '../../functions/serving/inference/postprocess';
 import { runModel } from '../../functions/serving/inference/run-model';
 import { SessionCache } from '../../functions/serving/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage } from '../../functions/serving/preprocessing';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, type Tensor } from '../../functions/serving/preprocessing';
+import { finalAnswer } from '../../functions/serving/second-look';
 import { imageInputOf } from '../../functions/serving/model-spec';
 import type { ModelVersion } from '../../functions/serving/registry';
 import { expectedCalibrationError, type Scored } from './calibration';
@@ -60,8 +60,9 @@ export async function runPages<P extends LabelledPage>(
     const bytes = readFileSync(join(dir, page.file));
     try {
       const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
-      const { result } = await runModel(sessions, model, prepared.tensor);
-      outcomes.push({ page, result: withInputDoubt(result, prepared) as ClassificationResult });
+      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
+      const result = await finalAnswer(await run(prepared.tensor), prepared, model.metadata, run);
+      outcomes.push({ page, result: result as ClassificationResult });
     } catch (error) {
       outcomes.push({ page, refused: (error as { code?: string }).code ?? String(error) });
     }

@@ -34,6 +34,7 @@ export function PredictionView({ prediction, picture }: { prediction: Prediction
           {uncertainText(result.reason)}
         </p>
       )}
+      {result.readings !== undefined && <p class="readings">{t('predict.readings', { count: result.readings })}</p>}
       {result.label !== undefined && <p class="verdict">{t('predict.label', { label: result.label })}</p>}
       {result.confidence !== undefined && <p>{t('predict.confidence', { value: formatPercent(result.confidence) })}</p>}
       {result.score !== undefined && <p>{t('predict.score', { value: formatNumber(result.score) })}</p>}

@@ -46,6 +46,7 @@ export const en: Record<MessageKey, string> = {
   'predict.uncertain.unclear-writing':
     'Uncertain answer: the writing is faint or tangled with the ruling. Write darker, or take the photo again in better light.',
   'predict.uncertain.other': 'Uncertain answer: have a person check it.',
+  'predict.readings': 'Photo read {count} ways: the answer is the mean of those readings.',
   'predict.feature.range': 'between {min} and {max}',
   'predict.warning': 'Outside the range seen in training ({min} – {max}): the answer is less reliable.',
   'predict.required': 'required',

@@ -48,6 +48,7 @@ export const fr = {
   'predict.uncertain.unclear-writing':
     'Réponse incertaine : l’écriture est pâle ou mêlée aux lignes du cahier. Écrivez plus foncé, ou reprenez la photo sous une meilleure lumière.',
   'predict.uncertain.other': 'Réponse incertaine : à faire vérifier par une personne.',
+  'predict.readings': 'Photo relue de {count} façons : la réponse est la moyenne de ces lectures.',
   'predict.feature.range': 'entre {min} et {max}',
   'predict.warning': 'Hors de l’intervalle vu à l’entraînement ({min} – {max}) : la réponse est moins sûre.',
   'predict.required': 'obligatoire',

@@ -77,6 +77,9 @@ export const classificationResultSchema = z.object({
   confidence: probability,
   probabilities: described(z.record(z.string(), probability), 'label → probability'),
   ...uncertainFields,
+  readings: z.optional(
+    described(z.int().check(z.minimum(2)), 'a page in doubt read several ways: the probabilities are their mean'),
+  ),
 });
 export const detectionSchema = z.object({
   label: z.string(),

@@ -45,3 +45,28 @@ export function withInputDoubt(result: PredictionResult, prepared: { unclearWrit
   if (!prepared.unclearWriting || !('label' in result) || result.uncertain) return result;
   return { ...result, uncertain: true, reason: 'unclear-writing' };
 }
+
+/**
+ * One answer from several readings of the same picture (a second look, serving/second-look.ts): the mean of their
+ * probabilities, its best label and confidence, and how many readings it is the mean of. The uncertain flag and its
+ * reason stay the first reading's: a second look picks the label better, it does not make the answer surer (chosen
+ * on the development set: answers flagged by their own readings' mean confidence made more confident mistakes).
+ */
+export function meanOfReadings(first: ClassificationResult, others: ClassificationResult[]): ClassificationResult {
+  if (others.length === 0) return first;
+  const readings = [first, ...others];
+  const labels = Object.keys(first.probabilities);
+  const mean = labels.map((label) => readings.reduce((sum, r) => sum + (r.probabilities[label] ?? 0), 0) / readings.length);
+  let best = 0;
+  mean.forEach((p, i) => {
+    if (p > mean[best]!) best = i;
+  });
+  const { uncertain, reason } = first;
+  return {
+    label: labels[best]!,
+    confidence: round(mean[best]!),
+    probabilities: Object.fromEntries(labels.map((label, i) => [label, round(mean[i]!)])),
+    ...(uncertain && { uncertain, reason }),
+    readings: readings.length,
+  };
+}

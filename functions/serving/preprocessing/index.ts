@@ -1,8 +1,9 @@
-import type { ImageInputSpec, MnistInputSpec } from '../model-spec';
+import type { ImageInputSpec, MnistInputSpec, MnistPageSpec } from '../model-spec';
 import { decodeGray, decodeValue, inspectImage, resizeGray, type DecodeLimits, type GrayImage } from './decode';
 import { letterboxImage, type LetterboxGeometry } from './letterbox';
 import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from './mnist-fit';
-import { pageInk } from './page';
+import { pageInk, type PageInk } from './page';
+import { InvalidInputError } from '../../platform/errors';
 import { resampleGray } from './resample';
 import { grayToTensor, type Tensor } from './tensor';
 
@@ -45,23 +46,51 @@ async function digitPatch(
 
 /**
  * The digit as MNIST drew its digits: bright ink on black, fitted in the ink box, centred by mass; `unclear` when the
- * page's writing was found only by looser rules.
+ * page's writing was found only by looser rules. Nothing found (a page with ruling or shadows but no written stroke):
+ * an empty canvas, which post-processing reports as such.
  */
+async function fitDigit(found: { patch: GrayImage; unclear: boolean } | undefined, spec: MnistInputSpec) {
+  if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
+  const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
+  const resized =
+    spec.page?.patchResize === 'in-process'
+      ? resampleGray(found.patch, size.width, size.height)
+      : await resizeGray(found.patch, size.width, size.height);
+  const fitted: GrayImage & { unclear?: true } = centreByMass(resized, spec.width, spec.height);
+  return found.unclear ? { ...fitted, unclear: true as const } : fitted;
+}
+
+/** The digit's pixels, MNIST-style (fitDigit), and the picture it was found in. */
 export async function mnistPixels(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
 ): Promise<GrayImage & { unclear?: true; picture: GrayImage }> {
   const { found, picture } = await digitPatch(bytes, spec, limits);
-  // A page with ruling or shadows but no written stroke: an empty canvas, which post-processing reports as such.
-  if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height, picture };
-  const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
-  const resized =
-    spec.page?.patchResize === 'in-process'
-      ? resampleGray(found.patch, size.width, size.height)
-      : await resizeGray(found.patch, size.width, size.height);
-  const fitted = { ...centreByMass(resized, spec.width, spec.height), picture };
-  return found.unclear ? { ...fitted, unclear: true } : fitted;
+  return { ...(await fitDigit(found, spec)), picture };
+}
+
+/**
+ * The page read again with each of its spec's `secondLook` options (model-spec.ts), from the picture the first
+ * reading decoded: one tensor per reading that found the page readable (one that finds it blank is left out).
+ */
+export async function readPageAgain(picture: GrayImage, spec: MnistInputSpec): Promise<Tensor[]> {
+  const tensors: Tensor[] = [];
+  for (const options of spec.page?.secondLook ?? []) {
+    const found = readPage(picture, { ...spec.page!, ...options }, spec.inkBox);
+    if (found !== 'blank') tensors.push(grayToTensor(await fitDigit(found, spec), spec));
+  }
+  return tensors;
+}
+
+/** pageInk, with a page this reading finds blank (no-ink) said so instead of thrown. */
+function readPage(picture: GrayImage, page: MnistPageSpec, inkBox: number): PageInk | undefined | 'blank' {
+  try {
+    return pageInk(picture, page, inkBox);
+  } catch (error) {
+    if (error instanceof InvalidInputError && error.code === 'no-ink') return 'blank';
+    throw error;
+  }
 }
 
 /** Turns image bytes into the model's input tensor, as the model's input spec says. */

@@ -7,7 +7,10 @@ import type { GrayImage } from './decode';
  * under a gradient or a shadow, and only what is darker than the paper around it as ink.
  */
 
-/** Closing square, as a share of the shorter side: wider than a felt-tip stroke, or two merging, on a large digit. */
+/**
+ * Closing square, as a share of the shorter side: wider than a felt-tip stroke, or two merging, on a large digit.
+ * The input spec's `page.closingShare` may say another (a second look's reading, model-spec.ts).
+ */
 const CLOSING_SHARE = 1 / 7;
 /** Never narrower than this (pixels): on a small crop (an MNIST picture) a stroke is 2 to 5 pixels wide. */
 const MIN_WINDOW = 15;
@@ -150,9 +153,9 @@ function maxPool(image: GrayImage, shift: number): GrayImage {
  * `page.lightPool`): the paper's level varies over tens of pixels, so a quarter of the pixels give it for a quarter
  * of the time; pooling by the maximum keeps every pixel of paper at least as light as before.
  */
-export function flattenLight(image: GrayImage, poolShift = 0): GrayImage {
+export function flattenLight(image: GrayImage, poolShift = 0, closingShare = CLOSING_SHARE): GrayImage {
   const { width, height } = image;
-  const window = Math.max(MIN_WINDOW, Math.round(Math.min(width, height) * CLOSING_SHARE) | 1);
+  const window = Math.max(MIN_WINDOW, Math.round(Math.min(width, height) * closingShare) | 1);
   const narrow = poolShift > 0 ? maxPool(image, poolShift) : image;
   const paper = closing(narrow, (window >> poolShift) | 1);
   const pooled = maxPool(image, WIDE_POOL_SHIFT);

@@ -11,7 +11,8 @@ import type { Box } from './mnist-fit';
 /**
  * Hysteresis, as shares of the strongest ink (its 99.95th percentile): a stroke is the connected pixels above the
  * low share that reach the high share somewhere. Faint parts of a pencil stroke stay joined to it, while what is
- * left of a ruling line or a shadow's edge, never as dark as the writing, goes.
+ * left of a ruling line or a shadow's edge, never as dark as the writing, goes. The input spec's `page.lowShare` may
+ * say another low share (a second look's reading, model-spec.ts).
  */
 const LOW_SHARE = 0.25;
 const HIGH_SHARE = 0.5;
@@ -140,15 +141,16 @@ function isLine(part: Component, width: number, height: number): boolean {
  * Last, ink fainter than MIN_PEAK (fountain-pen blue, soft pencil), taken only in a compact part: what ruling leaves on
  * a blank page is thin, broken lines.
  */
-const ATTEMPTS = [
-  { low: LOW_SHARE, minPeak: MIN_PEAK, minSize: 0, compact: false },
+const attempts = (lowShare: number) => [
+  { low: lowShare, minPeak: MIN_PEAK, minSize: 0, compact: false },
   { low: 0.4, minPeak: MIN_PEAK, minSize: SPLIT_MIN_SIZE, compact: false },
   { low: 0.55, minPeak: MIN_PEAK, minSize: SPLIT_MIN_SIZE, compact: false },
-  { low: LOW_SHARE, minPeak: FAINT_PEAK, minSize: 0, compact: true },
+  { low: lowShare, minPeak: FAINT_PEAK, minSize: 0, compact: true },
 ];
+type Attempt = ReturnType<typeof attempts>[number];
 
 /** The digit's strokes, or undefined when the page holds ink but nothing that reads as a written character. */
-export function findStrokes(ink: GrayImage): Strokes | undefined {
+export function findStrokes(ink: GrayImage, lowShare = LOW_SHARE): Strokes | undefined {
   const strongest = percentileOf(ink.data, 0.9995);
   // The first and the last attempts threshold alike: their parts are labelled once.
   const labelled = new Map<number, ReturnType<typeof components>>();
@@ -156,7 +158,7 @@ export function findStrokes(ink: GrayImage): Strokes | undefined {
     if (!labelled.has(threshold)) labelled.set(threshold, components(ink, threshold));
     return labelled.get(threshold)!;
   };
-  for (const [i, attempt] of ATTEMPTS.entries()) {
+  for (const [i, attempt] of attempts(lowShare).entries()) {
     const threshold = Math.max(MIN_THRESHOLD, Math.round(attempt.low * strongest));
     const found = strokesAt(ink, partsAt(threshold), Math.max(attempt.minPeak, HIGH_SHARE * strongest), attempt);
     if (found) return { ...found, unclear: i > 0 };
@@ -169,7 +171,7 @@ function strokesAt(
   ink: GrayImage,
   { labels, parts }: ReturnType<typeof components>,
   high: number,
-  attempt: (typeof ATTEMPTS)[number],
+  attempt: Attempt,
 ): Omit<Strokes, 'unclear'> | undefined {
   const minArea = Math.max(4, 2e-4 * ink.width * ink.height);
   const shorter = Math.min(ink.width, ink.height);

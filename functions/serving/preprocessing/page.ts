@@ -66,12 +66,12 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): 
   // MNIST-style pictures are light ink on black: turned into dark ink on light paper, like every other page. Only a
   // near-black border says so: a page half in shadow has a dark border too, but its paper is still far from black.
   const light = borderMedian(value) >= DARK_BORDER ? value : { ...value, data: value.data.map((v) => 255 - v) };
-  const flat = flattenLight(light, Math.log2(spec.lightPool ?? 1));
+  const flat = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
   if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
   }
   const { ink, angleDegrees } = removeRuling(flat, spec.angleRefine);
-  const found = findStrokes(ink);
+  const found = findStrokes(ink, spec.lowShare);
   if (!found) return undefined;
   const strokes = fillHollows(light, found);
   const steps = { flattened: flat, unruled: ink };

@@ -4,7 +4,7 @@
  */
 import { ModelRegistry, type ModelVersion } from '../../../functions/serving/registry';
 import { evaluateAnomalyDetector } from '../../evaluation/anomaly';
-import { asRecorded, evaluateRealistic, realisticReport } from '../../evaluation/digits-report';
+import { evaluateRealistic, realisticReport } from '../../evaluation/digits-report';
 import { independentFigures, runIndependent } from '../../evaluation/independent-eval';
 import { evaluateClassifier, evaluateDetector } from '../../evaluation/evaluate';
 import { heldOutIris, IRIS_FEATURES } from '../../evaluation/iris-dataset';
@@ -86,7 +86,7 @@ export async function evaluate(
     ]);
     process.stderr.write('independent set (handwriting fonts and MNIST tail glyphs, drawn as vector pages)…\n');
     let independentPages: Progress | undefined;
-    const outcomes = await runIndependent(record ? asRecorded(model) : model, (done, total) => {
+    const outcomes = await runIndependent(realistic.recorded, (done, total) => {
       independentPages ??= progressBar('pages', total);
       independentPages.update(done);
     }).finally(() => independentPages?.stop());

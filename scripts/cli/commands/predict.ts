@@ -25,13 +25,15 @@ interface PredictAnswer {
 }
 
 /**
- * The answer's result in a line or a few: a class (and why it is uncertain, when it is), boxes, a value or a verdict;
+ * The answer's result in a line or a few: a class (and why it is uncertain, when it is; how many ways a page in doubt
+ * was read), boxes, a value or a verdict;
  * rows and the rest as JSON.
  */
 function describeResult(result: Record<string, unknown> = {}): string[] {
   if (typeof result.label === 'string') {
     const doubt = result.uncertain ? `  uncertain: ${String(result.reason ?? 'yes')}` : '';
-    return [`${result.label}  (confidence ${formatFigure(result.confidence)})${doubt}`];
+    const readings = typeof result.readings === 'number' ? `  (read ${result.readings} ways)` : '';
+    return [`${result.label}  (confidence ${formatFigure(result.confidence)})${doubt}${readings}`];
   }
   if (Array.isArray(result.detections)) {
     const boxes = result.detections as Array<{ label: string; score: number; box: unknown }>;
