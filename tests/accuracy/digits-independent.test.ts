@@ -25,14 +25,18 @@ beforeAll(async () => {
  * on a clean page. 1.4.0, the same again with the photo shrunk linearly and the sheet's angle climbed: 92.18 %
  * (weakest 82.73 %, fountain-pen blue), flag on 83.72 % / 8.48 %, none confident on a clean page; the floors for the
  * weakest condition and the flag on wrong answers moved a point down with it, to keep more than one answer of margin
- * (a machine whose floating point rounds a borderline confidence the other way). The issue's goals (98 %, every
- * condition 95 %) are not reached yet: these floors guard against going back, not the goals.
+ * (a machine whose floating point rounds a borderline confidence the other way). 1.5.0, 1.4.0 with a second look at
+ * the pages in doubt: 93.27 % (weakest 84.55 %, fountain-pen blue), flag on 81.08 % / 9.55 %, 7 confident mistakes as
+ * 1.4.0, none on a clean page. Its flag share on wrong answers fell because flagged mistakes became flagged right
+ * answers, not because any mistake lost its flag: the count of confident mistakes is guarded beside the share. The
+ * issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going back, not the goals.
  */
 const INDEPENDENT_FLOORS = {
-  overall: 0.91,
-  perCondition: 0.81,
-  uncertainWhenWrong: 0.82,
+  overall: 0.92,
+  perCondition: 0.82,
+  uncertainWhenWrong: 0.78,
   maxUncertainWhenRight: 0.12,
+  maxConfidentMistakes: 9,
   maxConfidentMistakesOnClean: 0,
 };
 
@@ -57,6 +61,7 @@ describe('digits model on the independent set (other glyphs, other renderer, iss
       }
       expect(figures.uncertainWhenWrong).toBeGreaterThanOrEqual(INDEPENDENT_FLOORS.uncertainWhenWrong);
       expect(figures.uncertainWhenRight).toBeLessThanOrEqual(INDEPENDENT_FLOORS.maxUncertainWhenRight);
+      expect(figures.confidentMistakes).toBeLessThanOrEqual(INDEPENDENT_FLOORS.maxConfidentMistakes);
       expect(figures.cleanPages).toBeGreaterThanOrEqual(40);
       expect(figures.confidentMistakesOnClean).toBeLessThanOrEqual(INDEPENDENT_FLOORS.maxConfidentMistakesOnClean);
     },

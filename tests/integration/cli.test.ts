@@ -1,10 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFaintRing } from '../support/faint-ring';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 /** `vigie` as a person runs it: a child process, against the real local platform on the test ports. */
@@ -37,18 +34,10 @@ describe('vigie predict', () => {
     expect(answer).toMatchObject({ model: 'digits', result: { label: '7' }, automated: true });
   });
 
-  it('says when an answer is uncertain, and why (a "0" written in faint ink: unclear-writing)', async () => {
-    // Paper at 230, a ring of ink 17 % darker: above the no-ink floor (15 %), found only as faint ink by the page
-    // preprocessing. (At 14 %, 194, digits 1.3.0 found it only through Lanczos-3's overshoot; 1.4.0 says no-ink.)
-    const pixels = Uint8Array.from({ length: 400 * 300 }, (_, i) =>
-      Math.abs(Math.hypot((i % 400) - 200, Math.floor(i / 400) - 150) - 45) <= 4 ? 190 : 230,
-    );
-    const file = join(mkdtempSync(join(tmpdir(), 'vigie-cli-')), 'faint.png');
-    await sharp(Buffer.from(pixels), { raw: { width: 400, height: 300, channels: 1 } })
-      .png()
-      .toFile(file);
+  it('says when an answer is uncertain, and why (a "0" written in faint ink: unclear-writing), and how it was read', async () => {
+    const file = await writeFaintRing();
     const { stdout } = await vigie(['predict', file, '--model', 'digits']);
-    expect(stdout).toMatch(/^\d {2}\(confidence [\d.]+\) {2}uncertain: unclear-writing$/m);
+    expect(stdout).toMatch(/^\d {2}\(confidence [\d.]+\) {2}uncertain: unclear-writing {2}\(read 4 ways\)$/m);
   });
 
   it('takes JSON and CSV from standard input, telling them apart by their first bytes', async () => {

@@ -10,6 +10,7 @@ import { en } from '../../console/src/i18n/en';
 import { SKAB_DIR } from '../../scripts/evaluation/skab-dataset';
 import { fr } from '../../console/src/i18n/fr';
 import { launchChromium, watchPage } from '../support/browser';
+import { writeFaintRing } from '../support/faint-ring';
 import { startTestPlatform, TEST_SETTINGS, type TestPlatform } from '../support/platform';
 
 /**
@@ -106,6 +107,12 @@ describe('the console, in each language', () => {
       expect(await page.locator('.detections rect.box').count()).toBe(listed);
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, `predict-photo-${lang}`);
+
+      // A "0" in faint ink: an uncertain answer, said why, and that the photo was read again (digits' second look).
+      await page.getByLabel(text['predict.model']).selectOption('digits');
+      await page.getByLabel(text['predict.image']).setInputFiles(await writeFaintRing());
+      await expect.poll(() => page.locator('.prediction .uncertain').innerText()).toBe(text['predict.uncertain.unclear-writing']);
+      expect(await page.locator('.prediction .readings').innerText()).toBe(fill(text, { count: 4 }, 'predict.readings'));
 
       // The history holds the form's prediction, under its record id's model.
       await page.getByRole('link', { name: text['nav.history'] }).click();

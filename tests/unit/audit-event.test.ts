@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditEventSchema, predictionAuditEvent } from '../../functions/records/audit';
-import { classify } from '../../functions/serving/inference/postprocess';
+import { classify, meanOfReadings } from '../../functions/serving/inference/postprocess';
 import type { ClassificationOutputSpec } from '../../functions/serving/model-spec';
 import type { PredictionRecord } from '../../functions/records/records';
 import { savedQueries } from '../../infra/queries.cjs';
@@ -80,6 +80,20 @@ describe('the prediction audit event of an uncertain answer', () => {
     }
     const event = predictionAuditEvent(records[1]!);
     expect(validate({ ...event, output: { ...event.output, reason: 'guessed' } })).not.toEqual([]);
+  });
+
+  it('says how many readings a page read again (second look) was answered from, the flag kept', () => {
+    const again = meanOfReadings(hesitant, [classify(logitsFor(8, 0.9), spec), classify(logitsFor(8, 0.8), spec)]);
+    const event = predictionAuditEvent(recordOf(again, '2026-11-26T08:03:00.000Z', 'again'));
+    expect(event.output).toEqual({
+      label: '8',
+      confidence: again.confidence,
+      uncertain: true,
+      reason: 'low-confidence',
+      readings: 3,
+    });
+    expect(auditEventSchema.safeParse(event).success).toBe(true);
+    expect(validate(event)).toEqual([]);
   });
 
   it('is what the saved query uncertain-answers-per-model-per-day counts, by reason', () => {

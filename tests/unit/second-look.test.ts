@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { meanOfReadings } from '../../functions/serving/inference/postprocess';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { modelMetadataSchema, type MnistInputSpec, type ModelMetadata } from '../../functions/serving/model-spec';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain, type Tensor } from '../../functions/serving/preprocessing';
+import { ModelRegistry } from '../../functions/serving/registry';
+import { finalAnswer } from '../../functions/serving/second-look';
+import type { ClassificationResult } from '../../functions/records/results';
+import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
+import { heldOutDigits } from '../../scripts/samples/mnist';
+
+/** Issue #27: a page whose first answer is uncertain is read again the other ways its spec names (digits 1.5.0). */
+const registry = new ModelRegistry('models');
+const digits = heldOutDigits({ method: 'per-class-tail', heldOutFraction: 0.15 });
+const answer = (probabilities: number[], extra: Partial<ClassificationResult> = {}): ClassificationResult => {
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  return {
+    label: String(best),
+    confidence: probabilities[best]!,
+    probabilities: Object.fromEntries(probabilities.map((p, i) => [String(i), p])),
+    ...extra,
+  };
+};
+
+describe('meanOfReadings', () => {
+  it('answers with the mean of the readings, keeping the first reading’s flag and reason', () => {
+    const first = answer([0.5, 0.3, 0.2], { uncertain: true, reason: 'low-confidence' });
+    const mean = meanOfReadings(first, [answer([0.1, 0.8, 0.1]), answer([0.2, 0.7, 0.1])]);
+    expect(mean).toEqual({
+      label: '1',
+      confidence: 0.6,
+      probabilities: { 0: 0.266667, 1: 0.6, 2: 0.133333 },
+      uncertain: true,
+      reason: 'low-confidence',
+      readings: 3,
+    });
+    expect(meanOfReadings(first, [])).toBe(first);
+  });
+});
+
+describe('finalAnswer', () => {
+  const v = async (version: string) => (await registry.inspect('digits', version)).metadata;
+
+  it('reads a page again only when its first answer is uncertain, and only for a version that asks', async () => {
+    const metadata = await v('1.5.0');
+    const photo = await photographPage(3, digits[40], REALISTIC_SET, { width: 480, height: 360, jpegQuality: 85 });
+    const prepared = await preprocessImage(photo.bytes, metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
+    const seen: Tensor[] = [];
+    const run = async (tensor: Tensor) => {
+      seen.push(tensor);
+      return answer([0.1, 0.9, 0, 0, 0, 0, 0, 0, 0, 0]);
+    };
+    const sure = answer([0.95, 0.05, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await finalAnswer(sure, prepared, metadata, run)).toBe(sure);
+    const doubtful = answer([0.6, 0.4, 0, 0, 0, 0, 0, 0, 0, 0], { uncertain: true, reason: 'low-confidence' });
+    expect(await finalAnswer(doubtful, prepared, await v('1.4.0'), run)).toBe(doubtful);
+    expect(await finalAnswer(doubtful, { ...prepared, picture: undefined }, metadata, run)).toBe(doubtful);
+    expect(seen).toHaveLength(0);
+
+    const again = await finalAnswer(doubtful, prepared, metadata, run);
+    expect(seen).toHaveLength(3);
+    expect(seen.every((tensor) => tensor.dims.join() === '1,1,28,28')).toBe(true);
+    expect(again).toMatchObject({ label: '1', confidence: 0.775, uncertain: true, reason: 'low-confidence', readings: 4 });
+  });
+
+  it('turns the pencil "6" 1.4.0 misreads as a 7 into a 6, still flagged (realistic page 943, through ONNX Runtime)', async () => {
+    const { bytes } = await photographPage(943, digits[943], REALISTIC_SET);
+    expect(digits[943]!.label).toBe('6');
+    const sessions = new SessionCache();
+    const read = async (version: string) => {
+      const model = await registry.inspect('digits', version);
+      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
+      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
+      return finalAnswer(await run(prepared.tensor), prepared, model.metadata, run);
+    };
+    expect(await read('1.4.0')).toMatchObject({ label: '7', uncertain: true, reason: 'low-confidence' });
+    const second = await read('1.5.0');
+    expect(second).toMatchObject({ label: '6', uncertain: true, reason: 'low-confidence', readings: 4 });
+  });
+});
+
+describe('readPageAgain', () => {
+  it('leaves out a reading that finds the page blank', async () => {
+    const spec = (await registry.inspect('digits', '1.5.0')).metadata.input as MnistInputSpec;
+    const blank = { data: new Uint8Array(256 * 192).fill(220), width: 256, height: 192 };
+    expect(await readPageAgain(blank, spec)).toEqual([]);
+  });
+});
+
+describe('the page spec’s second look', () => {
+  it('takes only options that act after the decode, one to four readings', async () => {
+    const metadata: ModelMetadata = await registry.inspect('digits', '1.5.0').then((m) => m.metadata);
+    const withLook = (secondLook: unknown) => ({
+      ...metadata,
+      input: { ...metadata.input, page: { ...(metadata.input as MnistInputSpec).page, secondLook } },
+    });
+    expect(modelMetadataSchema.safeParse(withLook([{ closingShare: 0.2 }])).success).toBe(true);
+    expect(modelMetadataSchema.safeParse(withLook([{ workingSide: 384 }])).success).toBe(false);
+    expect(modelMetadataSchema.safeParse(withLook([])).success).toBe(false);
+    expect(modelMetadataSchema.safeParse(withLook(Array(5).fill({ lowShare: 0.2 }))).success).toBe(false);
+    expect(modelMetadataSchema.safeParse(withLook([{ closingShare: 0.9 }])).success).toBe(false);
+  });
+});
