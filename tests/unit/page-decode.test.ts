@@ -42,6 +42,24 @@ describe('decodeValue', () => {
     expect(Buffer.compare(Buffer.from(b.data), Buffer.from(a.data))).toBe(0);
   });
 
+  it('reads an upright picture (no EXIF orientation, or 1) as the same pixels without asking libvips to orient it', async () => {
+    const photo = await sharp(pixels, raw).jpeg({ quality: 90 }).toBuffer();
+    const tagged = await sharp(pixels, raw).withMetadata({ orientation: 1 }).jpeg({ quality: 90 }).toBuffer();
+    for (const bytes of [photo, tagged]) {
+      const oriented = await decodeValue(bytes, DEFAULT_DECODE_LIMITS, 200, 'linear');
+      const upright = await decodeValue(bytes, DEFAULT_DECODE_LIMITS, 200, 'linear', true);
+      expect([upright.width, upright.height]).toEqual([oriented.width, oriented.height]);
+      expect(Buffer.compare(Buffer.from(upright.data), Buffer.from(oriented.data))).toBe(0);
+    }
+    // Turned by its tag, the picture is another one: the flag is for pictures that need no turning only.
+    const turned = await sharp(pixels, raw).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+    const [a, b] = await Promise.all([
+      decodeValue(turned, DEFAULT_DECODE_LIMITS, 200, 'linear'),
+      decodeValue(turned, DEFAULT_DECODE_LIMITS, 200, 'linear', true),
+    ]);
+    expect([a.width, a.height]).toEqual([b.height, b.width]);
+  });
+
   it('shrinks with the kernel the model asks for (page.shrinkKernel): the same picture within a few grey levels', async () => {
     const photo = await sharp(pixels, raw)
       .resize(width * 3, height * 3, { kernel: 'nearest' })

@@ -34,9 +34,10 @@ async function digitPatch(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
+  upright: boolean,
 ): Promise<{ found?: { patch: GrayImage; unclear: boolean }; picture: GrayImage }> {
   if (spec.page) {
-    const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel);
+    const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel, upright);
     return { found: pageInk(value, spec.page, spec.inkBox), picture: value };
   }
   const picture = await decodeGray(bytes, limits);
@@ -60,13 +61,17 @@ async function fitDigit(found: { patch: GrayImage; unclear: boolean } | undefine
   return found.unclear ? { ...fitted, unclear: true as const } : fitted;
 }
 
-/** The digit's pixels, MNIST-style (fitDigit), and the picture it was found in. */
+/**
+ * The digit's pixels, MNIST-style (fitDigit), and the picture it was found in. `upright`: the caller read the header
+ * and the picture needs no turning (decodeValue).
+ */
 export async function mnistPixels(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
+  upright = false,
 ): Promise<GrayImage & { unclear?: true; picture: GrayImage }> {
-  const { found, picture } = await digitPatch(bytes, spec, limits);
+  const { found, picture } = await digitPatch(bytes, spec, limits, upright);
   return { ...(await fitDigit(found, spec)), picture };
 }
 
@@ -103,6 +108,6 @@ export async function preprocessImage(bytes: Uint8Array, spec: ImageInputSpec, l
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits);
+  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, (metadata.orientation ?? 1) === 1);
   return { source, tensor: grayToTensor(pixels, spec), picture, ...(pixels.unclear && { unclearWriting: true }) };
 }
