@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutDigits, renderMnistPng, renderPaperJpeg, type DigitSample } from '../../scripts/samples/mnist';
 import type { ClassificationResult } from '../../functions/records/results';
 import { readLogEvents } from '../../scripts/audit/log-events';
+import { writeFaintRing } from '../support/faint-ring';
 import { digitsMetadata } from '../support/models';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -157,6 +158,30 @@ describe('S3 upload → preprocess → infer → DynamoDB', () => {
     expect((record.result as ClassificationResult).label).toBe('7');
     // The platform's part only: the CLI's Python start-up alone took seconds on a loaded machine, and is not ours.
     expect(answered).toBeLessThan(10_000);
+  });
+
+  it('reads an upload in doubt again over Lambda Invoke, and records and audits how many readings answered', async () => {
+    // A "0" in faint ink: uncertain (unclear-writing), so the served digits version reads it three more ways, each
+    // one more call of the infer function from the preprocessing one.
+    const key = 'incoming/digits/faint-ring.png';
+    await t.s3.send(
+      new PutObjectCommand({ Bucket: t.platform.uploadsBucket, Key: key, Body: readFileSync(await writeFaintRing()) }),
+    );
+    const record = await recordFor(key);
+    expect(record.status).toBe('succeeded');
+    expect(record.result).toMatchObject({ uncertain: true, reason: 'unclear-writing', readings: 4 });
+    const audit = await eventually(async () =>
+      readLogEvents(join(t.env.VIGIE_STATE_DIR!, 'logs'))
+        .map((e) => e.fields.audit as { predictionId?: string; output?: unknown } | undefined)
+        .find((event) => event?.predictionId === record.predictionId),
+    );
+    expect(audit.output).toEqual({
+      label: '0',
+      confidence: expect.any(Number),
+      uncertain: true,
+      reason: 'unclear-writing',
+      readings: 4,
+    });
   });
 
   it('records a rejected prediction with a reason for a file that is not an image, and quarantines the file', async () => {
