@@ -33,8 +33,8 @@ export interface PageInk {
   steps: { flattened: GrayImage; unruled: GrayImage };
 }
 
-/** Grey dilation by a (2r+1)² square, separable: thickens thin strokes. */
-function dilate(image: GrayImage, radius: number): GrayImage {
+/** Grey dilation by a (2r+1)² square, separable, the picture grown by r on each side: thickens thin strokes. */
+export function dilate(image: GrayImage, radius: number): GrayImage {
   const { width, height } = image;
   const pad = radius;
   const w = width + 2 * pad;

@@ -207,13 +207,18 @@ const smoothstep = (low: number, span: number, value: number) => {
   return t * t * (3 - 2 * t);
 };
 
-/** Renders the page at `width`×`height` (the picture's upright size scaled down for speed). */
+/**
+ * Renders the page at `width`×`height` (the picture's upright size scaled down for speed). `coverage`, when given
+ * (width × height), receives how much of each pixel the digit's ink covers (0 to 1, before the pen's opacity and
+ * grain): the truth an ink segmentation learns from (ink-masks.ts). The page is drawn the same with or without it.
+ */
 export function renderPage(
   c: PageConditions,
   digit: Uint8Array | undefined,
   width: number,
   height: number,
   random: Random,
+  coverage?: Float32Array,
 ): RgbImage {
   const shortSide = Math.min(width, height);
   const digitPx = c.digitFraction * shortSide;
@@ -288,7 +293,9 @@ export function renderPage(
       const level = levels[x]!;
       if (level > 0) {
         const grain = 1 - style.grain * draws[d++]!;
-        const a = style.opacity * grain * smoothstep(inkLow, inkSpan, level);
+        const shape = smoothstep(inkLow, inkSpan, level);
+        if (coverage) coverage[y * width + x] = shape;
+        const a = style.opacity * grain * shape;
         for (let k = 0; k < 3; k += 1) pixel[k] = pixel[k]! * (1 - a + (a * style.colour[k]!) / 255);
       }
       const o = (y * width + x) * 3;
