@@ -62,7 +62,10 @@ export const problemSchema = z.object({
   ...importRefusalFields,
 });
 
-/** A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why. */
+/**
+ * A classifier that calibrated a threshold (digits) says when its answer is not to be trusted, and why; and, for a page in
+ * doubt its version read again (a second look), how many readings the answer is the mean of.
+ */
 export const uncertainFields = {
   uncertain: z.optional(described(z.literal(true), 'the answer is not confident enough to act on')),
   reason: z.optional(
@@ -71,15 +74,15 @@ export const uncertainFields = {
       'nothing-found: no writing; low-confidence: under the threshold; unclear-writing: faint or tangled with the ruling',
     ),
   ),
+  readings: z.optional(
+    described(z.int().check(z.minimum(2)), 'a page in doubt read several ways: the probabilities are their mean'),
+  ),
 };
 export const classificationResultSchema = z.object({
   label: z.string(),
   confidence: probability,
   probabilities: described(z.record(z.string(), probability), 'label → probability'),
   ...uncertainFields,
-  readings: z.optional(
-    described(z.int().check(z.minimum(2)), 'a page in doubt read several ways: the probabilities are their mean'),
-  ),
 });
 export const detectionSchema = z.object({
   label: z.string(),
