@@ -31,10 +31,6 @@ const imageTensor = {
   normalisation,
 };
 
-/**
- * `mnist`: grayscale, light background inverted, cropped to the ink, fitted in an `inkBox`² square and centred
- * by mass, as the MNIST set itself was made.
- */
 /** The page options a second look may change: they act after the decode, so the decoded picture is read again. */
 const readingOptions = {
   /** The light flattening's square, as a share of the picture's shorter side (page-light.ts). Absent: a seventh. */
@@ -43,6 +39,10 @@ const readingOptions = {
   lowShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
 };
 
+/**
+ * `mnist`: grayscale, light background inverted, cropped to the ink, fitted in an `inkBox`² square and centred
+ * by mass, as the MNIST set itself was made.
+ */
 export const mnistInputSpecSchema = z.object({
   ...imageTensor,
   channels: z.literal(1),
