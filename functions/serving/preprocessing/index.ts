@@ -21,7 +21,8 @@ export interface PreparedInput {
   unclearWriting?: true;
   /**
    * The picture as the digit fit decoded it at its working size (grey, or the value of a page): what the drift
-   * statistics are measured on, so that a picture is not decoded a second time for them (image-stats.ts).
+   * statistics are measured on (image-stats.ts) and what a second look reads again (readPageAgain), so that a
+   * picture is never decoded a second time for either.
    */
   picture?: GrayImage;
 }
