@@ -1,13 +1,14 @@
-"""Ink/paper segmentation for the digits page work (issue #27's next step, an experiment: not served yet).
+"""Ink/paper segmentation for the digits page work (issue #27): the ink segmenter digits 1.6.0 ships beside its model.
 
 Trains a small fully-convolutional network (a three-level U-Net, 12 to 48 channels) that reads a page picture as the
 page work decodes it (its value, at 128 px) and says, per pixel, how much of it the written digit's ink covers. Data:
-`npx tsx scripts/evaluation/pages/ink-masks.ts` (generated pages of training digits with the truth of their ink).
-Writes .local/digit-pages/ink-masks/segmenter.onnx (opset 13, any picture size divisible by 8).
+`npx tsx scripts/evaluation/pages/ink-masks.ts 4000` and `... 4000 --from 4000` (8,000 generated pages of training
+digits with the truth of their ink). Writes .local/digit-pages/ink-masks/segmenter.onnx (opset 13, any picture size
+divisible by 8), which a version ships as ink-segmenter.onnx (input.page.inkSegmenter; models/digits/README.md).
 
     /usr/bin/python3 models/digits/train_segmenter.py [--epochs 5] [--threads 2]
 
-Seed 7 for everything; 5 epochs take about 12 minutes on 2 CPU cores (140 s each on 6,000 pages).
+Seed 7 for everything; 5 epochs take about 16 minutes on 2 CPU cores (~190 s each on 8,000 pages).
 """
 import argparse
 import glob

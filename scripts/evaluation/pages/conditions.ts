@@ -6,13 +6,15 @@ import type { Random } from './random';
  */
 export const PAPERS = ['plain', 'seyes', 'squared'] as const;
 export const INKS = ['ballpoint-blue', 'ballpoint-black', 'pencil', 'felt-tip'] as const;
+/** Inks a page is drawn with only when asked for (the ink-segmentation data): never in the cycle above. */
+export type Ink = (typeof INKS)[number] | 'fountain-blue';
 export const LIGHTINGS = ['even', 'gradient', 'shadow'] as const;
 export const PLACEMENTS = ['centred', 'off-centre'] as const;
 export const ORIENTATIONS = [1, 3, 6, 8] as const;
 
 export interface PageConditions {
   paper: (typeof PAPERS)[number];
-  ink: (typeof INKS)[number];
+  ink: Ink;
   lighting: (typeof LIGHTINGS)[number];
   placement: (typeof PLACEMENTS)[number];
   /** Turn of the sheet under the camera, degrees, positive clockwise. */

@@ -126,6 +126,8 @@ const INKS: Record<PageConditions['ink'], { colours: Rgb[]; edge: Range; softnes
     opacity: [0.9, 1],
     grain: 0.05,
   },
+  // Washable blue fountain-pen ink: light, half-transparent, its edge soft (drawn only when asked for).
+  'fountain-blue': { colours: [[60, 105, 205]], edge: [0.35, 0.65], softness: 0.18, opacity: [0.5, 0.85], grain: 0.1 },
 };
 
 function inkStyle(c: PageConditions, random: Random): InkStyle {
