@@ -2,7 +2,7 @@
  * Builds the Lambda layers from node_modules and models/:
  *   layers/build/onnxruntime/nodejs/node_modules/…  onnxruntime-node with only bin/napi-v*\/linux/x64
  *   layers/build/sharp/nodejs/node_modules/…        sharp with only the linux-x64 (glibc) libvips
- *   layers/build/models/models/<name>/<version>/    model.onnx + metadata.json, mounted at /opt/models
+ *   layers/build/models/models/<name>/<version>/    model.onnx (+ its ink segmenter) + metadata.json, at /opt/models
  * Lambda puts /opt/nodejs/node_modules on NODE_PATH, which is how functions/platform/native/require-native.ts finds them.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -61,8 +61,13 @@ function buildModelsLayer(target: string): void {
     read.add(relative(ROOT, modelDir));
     for (const version of readdirSync(modelDir).filter((dir) => /^\d+\.\d+\.\d+$/.test(dir))) {
       const versionDir = join(modelDir, version);
-      const metadata = JSON.parse(readFileSync(join(versionDir, 'metadata.json'), 'utf8')) as { artifact: { file: string } };
-      for (const file of ['metadata.json', metadata.artifact.file]) {
+      const metadata = JSON.parse(readFileSync(join(versionDir, 'metadata.json'), 'utf8')) as {
+        artifact: { file: string };
+        input: { page?: { inkSegmenter?: { file: string } } };
+      };
+      // The model, and the ink segmenter a digits version may ship beside it (inference/ink-segmenter.ts).
+      const segmenter = metadata.input.page?.inkSegmenter?.file;
+      for (const file of ['metadata.json', metadata.artifact.file, ...(segmenter ? [segmenter] : [])]) {
         const destination = join(target, 'models', model, version, file);
         mkdirSync(dirname(destination), { recursive: true });
         cpSync(join(versionDir, file), destination);

@@ -14,6 +14,9 @@ import { baselineSchema } from './baseline';
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
  * Pre- and post-processing are driven by these fields only; nothing in the code knows a model's shape.
  */
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const text = z.string().check(z.minLength(1));
+
 const normalisation = z.object({
   /** Multiplies the uint8 pixel first (1/255 maps it to [0,1]). */
   scale: z.number().check(z.positive()),
@@ -38,6 +41,16 @@ const readingOptions = {
   /** The strokes' hysteresis low share of the strongest ink (page-strokes.ts). Absent: 0.25. */
   lowShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
 };
+
+/** A second look's reading: the options above, and where its ink comes from. */
+const secondReading = z.strictObject({
+  ...readingOptions,
+  /**
+   * The ruling removal's rules (absent), or the page's `inkSegmenter` network (1.6.0): where the rules erase a
+   * loop or keep a shadow's edge, the network finds the ink as it learnt to.
+   */
+  ink: z.optional(z.literal('segmenter')),
+});
 
 /**
  * `mnist`: grayscale, light background inverted, cropped to the ink, fitted in an `inkBox`² square and centred
@@ -85,7 +98,13 @@ export const mnistInputSpecSchema = z.object({
        * entry's options, the model runs on each reading, and the answer is the mean of all the readings'
        * probabilities; its uncertain flag and reason stay the first reading's (second-look.ts). Absent: one reading.
        */
-      secondLook: z.optional(z.array(z.strictObject(readingOptions)).check(z.minLength(1), z.maxLength(4))),
+      secondLook: z.optional(z.array(secondReading).check(z.minLength(1), z.maxLength(4))),
+      /**
+       * A network that finds the ink on the decoded page (models/digits/train_segmenter.py), shipped beside the
+       * model as `file`: the page, brought to fit `side`² and padded with paper, in (`value`, 0–255); per pixel,
+       * the logit of the written digit's ink out (`ink`). Read by the readings that say `ink: "segmenter"`.
+       */
+      inkSegmenter: z.optional(z.object({ file: text, sha256, side: z.int().check(z.minimum(32), z.multipleOf(8)) })),
     }),
   ),
 });
@@ -139,8 +158,6 @@ export const outputSpecSchema = z.discriminatedUnion('kind', [
 /** Pictures (image) or feature rows (tabular, functions/serving/tabular/spec.ts). */
 export const inputSpecSchema = z.union([imageInputSpecSchema, tabularInputSpecSchema]);
 
-const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
-const text = z.string().check(z.minLength(1));
 const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
 
 /** How the artifact was made: enough to retrain it and to know what it learnt from. */
@@ -268,6 +285,10 @@ function checkImageInput(meta: MetadataShape, input: ImageInputSpec, ctx: z.core
   }
   if (meta.output.kind === 'detection' && (input.width % meta.output.stride || input.height % meta.output.stride)) {
     ctx.addIssue({ code: 'custom', message: 'the input size must be a multiple of the detection stride' });
+  }
+  const page = input.fit === 'mnist' ? input.page : undefined;
+  if (page?.secondLook?.some((reading) => reading.ink === 'segmenter') && !page.inkSegmenter) {
+    ctx.addIssue({ code: 'custom', message: 'a reading with ink "segmenter" needs input.page.inkSegmenter' });
   }
 }
 

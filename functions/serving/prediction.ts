@@ -119,7 +119,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     inferenceMs = answer.inferenceMs;
     // The version that answered, as the infer function names it.
     answered = { ...answered, modelVersion: answer.modelVersion, modelSha256: answer.modelSha256 };
-    const result = await finalAnswer(answer.result, prepared, model.metadata, async (tensor) => {
+    const result = await finalAnswer(answer.result, prepared, model, async (tensor) => {
       const again = await deps.invokeInfer({ model: model!, tensor });
       inferenceMs += again.inferenceMs;
       return again.result;

@@ -1,7 +1,9 @@
 import type { PredictionResult } from '../records/results';
 import { meanOfReadings, withInputDoubt } from './inference/postprocess';
-import { imageInputOf, type ModelMetadata } from './model-spec';
+import { inkSegmenterOf } from './inference/ink-segmenter';
+import { imageInputOf } from './model-spec';
 import { readPageAgain, type PreparedInput, type Tensor } from './preprocessing';
+import type { ModelVersion } from './registry';
 
 /**
  * The answer on a prepared picture: the model's first answer, uncertain where the input itself was doubtful
@@ -14,15 +16,15 @@ import { readPageAgain, type PreparedInput, type Tensor } from './preprocessing'
 export async function finalAnswer(
   first: PredictionResult,
   prepared: PreparedInput,
-  metadata: Pick<ModelMetadata, 'name' | 'input'>,
+  model: ModelVersion,
   run: (tensor: Tensor) => Promise<PredictionResult>,
 ): Promise<PredictionResult> {
   const answer = withInputDoubt(first, prepared);
   if (!('label' in answer) || !answer.uncertain || !prepared.picture) return answer;
-  const spec = imageInputOf(metadata);
+  const spec = imageInputOf(model.metadata);
   if (spec.fit !== 'mnist' || !spec.page?.secondLook) return answer;
   const others = [];
-  for (const tensor of await readPageAgain(prepared.picture, spec)) {
+  for (const tensor of await readPageAgain(prepared.picture, spec, inkSegmenterOf(model))) {
     const result = await run(tensor);
     if ('label' in result) others.push(result);
   }

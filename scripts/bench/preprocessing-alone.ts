@@ -3,13 +3,14 @@
  * bench` without starting the platform: preprocessing alone on held-out MNIST pictures, on 12-megapixel phone photos
  * of pages and on 0.1–0.3-megapixel ones, on one thread (libvips concurrency 1), p50 and p95, and the CPU time per
  * input (p50: this process's user + system time, which a loaded machine inflates less than the wall time), and for a
- * version with a second look what reading a page in doubt again costs. Quick to rerun after changing the preprocessing.
+ * version with a second look what reading a page in doubt again costs (its ink segmenter included, one thread). Quick to rerun after changing the preprocessing.
  */
 import { loadavg } from 'node:os';
 import sharp from 'sharp';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain } from '../../functions/serving/preprocessing';
 import type { GrayImage } from '../../functions/serving/preprocessing/decode';
 import { decodeValue } from '../../functions/serving/preprocessing/decode';
+import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter';
 import { imageInputOf } from '../../functions/serving/model-spec';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { percentiles } from './stats';
@@ -17,6 +18,8 @@ import { benchInputs, phonePhotos, smallPhonePhotos } from './inputs';
 import { timeRuns } from './measure';
 
 sharp.concurrency(1);
+// The ink segmenter's ONNX Runtime on one thread too, as in the preprocess function (512 MB: one vCPU's share).
+process.env.VIGIE_NATIVE_THREADS ??= '1';
 const registry = new ModelRegistry('models');
 const [version] = process.argv.slice(2);
 const model = version ? await registry.inspect('digits', version) : await registry.resolve('digits');
@@ -39,8 +42,9 @@ if (spec.fit === 'mnist' && spec.page) {
     // What a page whose first answer is in doubt costs on top (its model runs aside): read again from its decode.
     const pictures = new Map<Buffer, GrayImage>();
     for (const bytes of small) pictures.set(bytes, (await preprocess(bytes)).picture!);
-    const again = async (bytes: Buffer) => readPageAgain(pictures.get(bytes)!, spec);
-    rows.push([`     read again ${spec.page.secondLook.length} ways (second look)`, small, again]);
+    const again = async (bytes: Buffer) => readPageAgain(pictures.get(bytes)!, spec, inkSegmenterOf(model));
+    const ways = spec.page.secondLook.map((reading) => (reading.ink === 'segmenter' ? 'ink segmenter' : 'rules'));
+    rows.push([`     read again (second look: ${ways.join(', ')})`, small, again]);
   }
 }
 console.log(

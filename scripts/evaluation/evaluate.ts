@@ -42,7 +42,7 @@ async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<U
     const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), LIMITS);
     const answer = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
     const again = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-    const result = await finalAnswer(answer.result, prepared, model.metadata, again);
+    const result = await finalAnswer(answer.result, prepared, model, again);
     endToEnd.push(performance.now() - started);
     inference.push(answer.inferenceMs);
     results.push(result as R);

@@ -61,7 +61,7 @@ export async function runPages<P extends LabelledPage>(
     try {
       const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
       const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-      const result = await finalAnswer(await run(prepared.tensor), prepared, model.metadata, run);
+      const result = await finalAnswer(await run(prepared.tensor), prepared, model, run);
       outcomes.push({ page, result: result as ClassificationResult });
     } catch (error) {
       outcomes.push({ page, refused: (error as { code?: string }).code ?? String(error) });

@@ -40,25 +40,25 @@ describe('meanOfReadings', () => {
 });
 
 describe('finalAnswer', () => {
-  const v = async (version: string) => (await registry.inspect('digits', version)).metadata;
+  const v = (version: string) => registry.inspect('digits', version);
 
   it('reads a page again only when its first answer is uncertain, and only for a version that asks', async () => {
-    const metadata = await v('1.5.0');
+    const model = await v('1.5.0');
     const photo = await photographPage(3, digits[40], REALISTIC_SET, { width: 480, height: 360, jpegQuality: 85 });
-    const prepared = await preprocessImage(photo.bytes, metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
+    const prepared = await preprocessImage(photo.bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
     const seen: Tensor[] = [];
     const run = async (tensor: Tensor) => {
       seen.push(tensor);
       return answer([0.1, 0.9, 0, 0, 0, 0, 0, 0, 0, 0]);
     };
     const sure = answer([0.95, 0.05, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(await finalAnswer(sure, prepared, metadata, run)).toBe(sure);
+    expect(await finalAnswer(sure, prepared, model, run)).toBe(sure);
     const doubtful = answer([0.6, 0.4, 0, 0, 0, 0, 0, 0, 0, 0], { uncertain: true, reason: 'low-confidence' });
     expect(await finalAnswer(doubtful, prepared, await v('1.4.0'), run)).toBe(doubtful);
-    expect(await finalAnswer(doubtful, { ...prepared, picture: undefined }, metadata, run)).toBe(doubtful);
+    expect(await finalAnswer(doubtful, { ...prepared, picture: undefined }, model, run)).toBe(doubtful);
     expect(seen).toHaveLength(0);
 
-    const again = await finalAnswer(doubtful, prepared, metadata, run);
+    const again = await finalAnswer(doubtful, prepared, model, run);
     expect(seen).toHaveLength(3);
     expect(seen.every((tensor) => tensor.dims.join() === '1,1,28,28')).toBe(true);
     expect(again).toMatchObject({ label: '1', confidence: 0.775, uncertain: true, reason: 'low-confidence', readings: 4 });
@@ -72,7 +72,7 @@ describe('finalAnswer', () => {
       const model = await registry.inspect('digits', version);
       const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
       const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-      return finalAnswer(await run(prepared.tensor), prepared, model.metadata, run);
+      return finalAnswer(await run(prepared.tensor), prepared, model, run);
     };
     expect(await read('1.4.0')).toMatchObject({ label: '7', uncertain: true, reason: 'low-confidence' });
     const second = await read('1.5.0');

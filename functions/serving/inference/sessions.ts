@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelPackageError } from '../../platform/errors';
 import { nativeThreads } from '../../platform/native/lambda-cpu';
@@ -23,19 +24,27 @@ export function sessionOptions(threads: number | undefined): InferenceSession.Se
   };
 }
 
+/** A network a version ships beside its model (a digits page's ink segmenter): its file, next to the model's. */
+export interface CompanionArtifact {
+  file: string;
+  sha256: string;
+}
+
 /**
  * One ONNX Runtime session per model version per container, created on first use and reused: creating a
  * session costs far more than running it. The artifact's SHA-256 is checked against its metadata before
- * loading, so a record's `modelSha256` is what actually answered.
+ * loading, so a record's `modelSha256` is what actually answered. `companion`: another network of the version.
  */
 export class SessionCache {
   readonly #sessions = new Map<string, Promise<InferenceSession>>();
 
-  get(model: ModelVersion): Promise<InferenceSession> {
-    const key = `${model.metadata.name}@${model.metadata.version}`;
+  get(model: ModelVersion, companion?: CompanionArtifact): Promise<InferenceSession> {
+    const key = `${model.metadata.name}@${model.metadata.version}${companion ? `/${companion.file}` : ''}`;
     let session = this.#sessions.get(key);
     if (!session) {
-      session = this.#create(model);
+      session = companion
+        ? this.#create(model, join(dirname(model.artifactPath), companion.file), companion.sha256)
+        : this.#create(model, model.artifactPath, model.metadata.artifact.sha256);
       session.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, session);
     }
@@ -47,22 +56,20 @@ export class SessionCache {
     return [...this.#sessions.keys()];
   }
 
-  async #create(model: ModelVersion): Promise<InferenceSession> {
-    const bytes = await readFile(model.artifactPath).catch((error: unknown) => {
-      throw new ModelPackageError(`Cannot read ${model.artifactPath}`, { cause: error });
+  async #create(model: ModelVersion, path: string, expected: string): Promise<InferenceSession> {
+    const bytes = await readFile(path).catch((error: unknown) => {
+      throw new ModelPackageError(`Cannot read ${path}`, { cause: error });
     });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== model.metadata.artifact.sha256) {
+    if (sha256 !== expected) {
       // An error for the compliance trail, not only for the caller: a swapped or corrupted artifact.
       logger.error('model artifact refused: checksum mismatch', {
         model: model.metadata.name,
         modelVersion: model.metadata.version,
-        expectedSha256: model.metadata.artifact.sha256,
+        expectedSha256: expected,
         actualSha256: sha256,
       });
-      throw new ModelPackageError(
-        `${model.artifactPath} has SHA-256 ${sha256}, metadata says ${model.metadata.artifact.sha256}: refusing to load it.`,
-      );
+      throw new ModelPackageError(`${path} has SHA-256 ${sha256}, metadata says ${expected}: refusing to load it.`);
     }
     return ort.InferenceSession.create(bytes, sessionOptions(nativeThreads()));
   }

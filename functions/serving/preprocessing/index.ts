@@ -77,22 +77,33 @@ export async function mnistPixels(
 }
 
 /**
- * The page read again with each of its spec's `secondLook` options (model-spec.ts), from the picture the first
- * reading decoded: one tensor per reading that found the page readable (one that finds it blank is left out).
+ * The ink a segmentation network finds on a decoded page, at the page's size, or undefined for a picture it does not
+ * read (serving/inference/ink-segmenter.ts).
  */
-export async function readPageAgain(picture: GrayImage, spec: MnistInputSpec): Promise<Tensor[]> {
+export type SegmentInk = (picture: GrayImage) => Promise<GrayImage | undefined>;
+
+/**
+ * The page read again with each of its spec's `secondLook` options (model-spec.ts), from the picture the first
+ * reading decoded: one tensor per reading that found the page readable (one that finds it blank, or whose segmenter
+ * does not read such a picture, is left out). `segmentInk` runs the model's ink segmenter, for the readings that take
+ * their ink from it.
+ */
+export async function readPageAgain(picture: GrayImage, spec: MnistInputSpec, segmentInk?: SegmentInk): Promise<Tensor[]> {
   const tensors: Tensor[] = [];
-  for (const options of spec.page?.secondLook ?? []) {
-    const found = readPage(picture, { ...spec.page!, ...options }, spec.inkBox);
+  for (const { ink, ...options } of spec.page?.secondLook ?? []) {
+    if (ink === 'segmenter' && !segmentInk) throw new Error('this page spec reads with an ink segmenter: pass segmentInk');
+    const segmented = ink === 'segmenter' ? await segmentInk!(picture) : undefined;
+    if (ink === 'segmenter' && !segmented) continue;
+    const found = readPage(picture, { ...spec.page!, ...options }, spec.inkBox, segmented);
     if (found !== 'blank') tensors.push(grayToTensor(await fitDigit(found, spec), spec));
   }
   return tensors;
 }
 
 /** pageInk, with a page this reading finds blank (no-ink) said so instead of thrown. */
-function readPage(picture: GrayImage, page: MnistPageSpec, inkBox: number): PageInk | undefined | 'blank' {
+function readPage(picture: GrayImage, page: MnistPageSpec, inkBox: number, segmented?: GrayImage): PageInk | undefined | 'blank' {
   try {
-    return pageInk(picture, page, inkBox);
+    return pageInk(picture, page, inkBox, segmented);
   } catch (error) {
     if (error instanceof InvalidInputError && error.code === 'no-ink') return 'blank';
     throw error;

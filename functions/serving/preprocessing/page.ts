@@ -24,7 +24,7 @@ const STROKE_LEVEL = 0.75;
 export interface PageInk {
   /** The digit's strokes, bright on black, cropped to them, contrast and width as MNIST's. */
   patch: GrayImage;
-  /** Where they are in the working picture, and the sheet's angle found (degrees). */
+  /** Where they are in the working picture, and the sheet's angle found (degrees; NaN: not sought). */
   box: { left: number; top: number; width: number; height: number };
   angleDegrees: number;
   /** The strokes were found only by the looser rules (page-strokes.ts): the answer on them is flagged uncertain. */
@@ -59,18 +59,26 @@ export function dilate(image: GrayImage, radius: number): GrayImage {
 }
 
 /**
- * The digit's ink on a page, or undefined when the page holds ink (ruling, shadows) but no written stroke.
- * Throws no-ink when the picture is blank.
+ * MNIST-style pictures are light ink on black, not a page. Only a near-black border says so: a page half in shadow
+ * has a dark border too, but its paper is still far from black.
  */
-export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number): PageInk | undefined {
-  // MNIST-style pictures are light ink on black: turned into dark ink on light paper, like every other page. Only a
-  // near-black border says so: a page half in shadow has a dark border too, but its paper is still far from black.
-  const light = borderMedian(value) >= DARK_BORDER ? value : { ...value, data: value.data.map((v) => 255 - v) };
+export function isLightOnDark(value: GrayImage): boolean {
+  return borderMedian(value) < DARK_BORDER;
+}
+
+/**
+ * The digit's ink on a page, or undefined when the page holds ink (ruling, shadows) but no written stroke.
+ * Throws no-ink when the picture is blank. `segmented`: the ink a segmentation network found on this picture (its
+ * size), taken instead of what the ruling removal leaves (ink-segmenter.ts); the sheet's angle is then not sought.
+ */
+export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number, segmented?: GrayImage): PageInk | undefined {
+  // Light ink on black is turned into dark ink on light paper, like every other page.
+  const light = isLightOnDark(value) ? { ...value, data: value.data.map((v) => 255 - v) } : value;
   const flat = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
   if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
     throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
   }
-  const { ink, angleDegrees } = removeRuling(flat, spec.angleRefine);
+  const { ink, angleDegrees } = segmented ? { ink: segmented, angleDegrees: Number.NaN } : removeRuling(flat, spec.angleRefine);
   const found = findStrokes(ink, spec.lowShare);
   if (!found) return undefined;
   const strokes = fillHollows(light, found);
