@@ -78,6 +78,20 @@ describe('finalAnswer', () => {
     const second = await read('1.5.0');
     expect(second).toMatchObject({ label: '6', uncertain: true, reason: 'low-confidence', readings: 4 });
   });
+
+  it('turns the "5" 1.5.0 misreads as a 3 into a 5 with 1.6.0’s ink segmenter, still flagged (realistic page 831)', async () => {
+    const { bytes } = await photographPage(831, digits[831], REALISTIC_SET);
+    expect(digits[831]!.label).toBe('5');
+    const sessions = new SessionCache();
+    const read = async (version: string) => {
+      const model = await registry.inspect('digits', version);
+      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
+      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
+      return finalAnswer(await run(prepared.tensor), prepared, model, run);
+    };
+    expect(await read('1.5.0')).toMatchObject({ label: '3', uncertain: true, readings: 4 });
+    expect(await read('1.6.0')).toMatchObject({ label: '5', uncertain: true, reason: 'low-confidence', readings: 2 });
+  });
 });
 
 describe('readPageAgain', () => {
@@ -100,5 +114,18 @@ describe('the page spec’s second look', () => {
     expect(modelMetadataSchema.safeParse(withLook([])).success).toBe(false);
     expect(modelMetadataSchema.safeParse(withLook(Array(5).fill({ lowShare: 0.2 }))).success).toBe(false);
     expect(modelMetadataSchema.safeParse(withLook([{ closingShare: 0.9 }])).success).toBe(false);
+  });
+
+  it('reads with an ink segmenter only where the page spec ships one (1.6.0)', async () => {
+    const metadata: ModelMetadata = await registry.inspect('digits', '1.6.0').then((m) => m.metadata);
+    const page = (metadata.input as MnistInputSpec).page!;
+    expect(page.secondLook).toEqual([{ ink: 'segmenter' }]);
+    const withPage = (changed: object) => ({ ...metadata, input: { ...metadata.input, page: { ...page, ...changed } } });
+    expect(modelMetadataSchema.safeParse(withPage({})).success).toBe(true);
+    const without = modelMetadataSchema.safeParse(withPage({ inkSegmenter: undefined }));
+    expect(without.success).toBe(false);
+    expect(JSON.stringify(without.error?.issues)).toContain('needs input.page.inkSegmenter');
+    expect(modelMetadataSchema.safeParse(withPage({ secondLook: [{ ink: 'rules' }] })).success).toBe(false);
+    expect(modelMetadataSchema.safeParse(withPage({ inkSegmenter: { ...page.inkSegmenter, side: 100 } })).success).toBe(false);
   });
 });
