@@ -39,7 +39,17 @@ export function importMetadata(raw: unknown, artifact: ImportedArtifact): ModelM
     artifact: { file: 'model.onnx', sha256: artifact.sha256, bytes: artifact.bytes },
     governance,
   });
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { input } = parsed.data;
+    // An import sends one file, the model: a page spec's ink segmenter (shipped digits versions) would have none.
+    if (input.kind === 'image' && input.fit === 'mnist' && input.page?.inkSegmenter) {
+      throw new ImportRefusedError(
+        'metadata-schema',
+        'input.page.inkSegmenter: an import carries one file, the model; a second network beside it is not imported.',
+      );
+    }
+    return parsed.data;
+  }
   const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
   throw new ImportRefusedError(
     'metadata-schema',
