@@ -13,7 +13,8 @@ export interface ClassificationResult {
   uncertain?: true;
   /**
    * `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold;
-   * `unclear-writing`: the writing was found on its page only by looser rules (faint ink, strokes tangled with ruling).
+   * `unclear-writing`: the writing was found on its page only by looser rules (faint ink, strokes tangled with ruling)
+   * or only by the version's ink segmenter.
    */
   reason?: UncertainReason;
   /**

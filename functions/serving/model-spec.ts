@@ -102,7 +102,8 @@ export const mnistInputSpecSchema = z.object({
       /**
        * A network that finds the ink on the decoded page (models/digits/train_segmenter.py), shipped beside the
        * model as `file`: the page, brought to fit `side`² and padded with paper, in (`value`, 0–255); per pixel,
-       * the logit of the written digit's ink out (`ink`). Read by the readings that say `ink: "segmenter"`.
+       * the logit of the written digit's ink out (`ink`). Read by the readings that say `ink: "segmenter"`, and by
+       * the first reading where the rules find no ink (preprocessing/inkOnPage).
        */
       inkSegmenter: z.optional(z.object({ file: text, sha256, side: z.int().check(z.minimum(32), z.multipleOf(8)) })),
     }),

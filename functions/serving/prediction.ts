@@ -20,6 +20,7 @@ import { imageStatistics } from './preprocessing/image-stats';
 import { imageBins } from './image-bins';
 import type { ModelRegistry, ModelVersion, ServedVersion } from './registry';
 import { routeOf } from './routing';
+import { inkSegmenterOf } from './inference/ink-segmenter';
 import { finalAnswer } from './second-look';
 import { shadowAfterAnswer, type ShadowHandOver } from './shadow';
 import type { PredictionStats } from '../records/prediction-stats';
@@ -109,7 +110,7 @@ export async function runPrediction(deps: PredictionDeps, request: PredictionReq
     answered = answeredBy(model);
     const prepared = request.prepare
       ? request.prepare(model)
-      : await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits);
+      : await preprocessImage(request.bytes, imageInputOf(model.metadata), deps.limits, inkSegmenterOf(model));
     preprocessMs = clock.elapsed();
     // A picture for a version with a baseline: its statistics for drift (#24), measured while the model runs. They
     // are only ever watched: a picture the model could read is never refused for them.

@@ -20,7 +20,8 @@ export async function finalAnswer(
   run: (tensor: Tensor) => Promise<PredictionResult>,
 ): Promise<PredictionResult> {
   const answer = withInputDoubt(first, prepared);
-  if (!('label' in answer) || !answer.uncertain || !prepared.picture) return answer;
+  // A page only the segmenter found ink on was read its one possible way (preprocessing/inkOnPage).
+  if (!('label' in answer) || !answer.uncertain || !prepared.picture || prepared.inkSegmented) return answer;
   const spec = imageInputOf(model.metadata);
   if (spec.fit !== 'mnist' || !spec.page?.secondLook) return answer;
   const others = [];

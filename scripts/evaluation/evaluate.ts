@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ClassificationResult, DetectionResult } from '../../functions/records/results';
 import { runModel } from '../../functions/serving/inference/run-model';
+import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, type Tensor } from '../../functions/serving/preprocessing';
 import { finalAnswer } from '../../functions/serving/second-look';
@@ -39,7 +40,7 @@ async function servingPath<R>(model: ModelVersion, inputs: Array<() => Promise<U
   for (const [i, load] of inputs.entries()) {
     const bytes = await load();
     const started = performance.now();
-    const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), LIMITS);
+    const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), LIMITS, inkSegmenterOf(model));
     const answer = await runModel(sessions, model, prepared.tensor, prepared.letterbox);
     const again = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
     const result = await finalAnswer(answer.result, prepared, model, again);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassificationResult } from '../../functions/records/results';
 import { runModel } from '../../functions/serving/inference/run-model';
+import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter';
 import { SessionCache } from '../../functions/serving/inference/sessions';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, type Tensor } from '../../functions/serving/preprocessing';
 import { finalAnswer } from '../../functions/serving/second-look';
@@ -59,7 +60,7 @@ export async function runPages<P extends LabelledPage>(
   for (const [i, page] of pages.entries()) {
     const bytes = readFileSync(join(dir, page.file));
     try {
-      const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS);
+      const prepared = await preprocessImage(bytes, imageInputOf(model.metadata), DEFAULT_DECODE_LIMITS, inkSegmenterOf(model));
       const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
       const result = await finalAnswer(await run(prepared.tensor), prepared, model, run);
       outcomes.push({ page, result: result as ClassificationResult });

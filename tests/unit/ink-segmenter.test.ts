@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter';
 import { ModelPackageError } from '../../functions/platform/errors';
 import type { MnistInputSpec } from '../../functions/serving/model-spec';
-import { readPageAgain } from '../../functions/serving/preprocessing';
+import sharp from 'sharp';
+import { runModel } from '../../functions/serving/inference/run-model';
+import { SessionCache } from '../../functions/serving/inference/sessions';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain, type Tensor } from '../../functions/serving/preprocessing';
+import { finalAnswer } from '../../functions/serving/second-look';
 import { ModelRegistry } from '../../functions/serving/registry';
 
 /** Digits 1.6.0's ink segmenter (D40), through ONNX Runtime: where it finds ink, and what it leaves alone. */
@@ -54,5 +58,46 @@ describe('the ink segmenter', () => {
     };
     await expect(inkSegmenterOf(swapped)!(page(true))).rejects.toBeInstanceOf(ModelPackageError);
     await expect(readPageAgain(page(true), spec)).rejects.toThrow(/ink segmenter/);
+  });
+});
+
+/** A 400×300 photo (JPEG) of `shade` at (x, y), as a phone would send it. */
+const photo = (shade: (x: number, y: number) => number) =>
+  sharp(Buffer.from(Uint8Array.from({ length: 400 * 300 }, (_, i) => shade(i % 400, Math.floor(i / 400)))), {
+    raw: { width: 400, height: 300, channels: 1 },
+  })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+
+describe('a page the rules find no ink on', () => {
+  it('is read from the segmenter’s ink where it finds the digit: flagged unclear-writing, read once', async () => {
+    // A "0" of ink only 15 levels darker than the paper: under the rules' contrast floor (no-ink), not the network's.
+    const bytes = await photo((x, y) => (Math.abs(Math.hypot(x - 200, y - 150) - 45) <= 4 ? 215 : 230));
+    const sessions = new SessionCache();
+    const read = async (version: string) => {
+      const model = await registry.inspect('digits', version);
+      const segment = inkSegmenterOf(model);
+      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS, segment);
+      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
+      return { prepared, answer: await finalAnswer(await run(prepared.tensor), prepared, model, run) };
+    };
+    await expect(read('1.5.0')).rejects.toMatchObject({ code: 'no-ink' });
+    const { prepared, answer } = await read('1.6.0');
+    expect(prepared).toMatchObject({ inkSegmented: true, unclearWriting: true });
+    expect(answer).toMatchObject({ label: '0', uncertain: true, reason: 'unclear-writing' });
+    expect(answer).not.toHaveProperty('readings');
+  });
+
+  it('is still refused as blank where the segmenter finds nothing either (even paper, a gradient, a shadow)', async () => {
+    const model = await registry.inspect('digits', '1.6.0');
+    const blanks = [
+      () => 230,
+      (x: number) => 150 + x / 4,
+      (x: number, y: number) => 235 * (1 - 0.4 / (1 + Math.exp((Math.hypot(x - 150, y - 120) - 90) / 15))),
+    ];
+    for (const shade of blanks) {
+      const prepared = preprocessImage(await photo(shade), model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS, inkSegmenterOf(model));
+      await expect(prepared).rejects.toMatchObject({ code: 'no-ink' });
+    }
   });
 });

@@ -20,11 +20,28 @@ export interface PreparedInput {
   /** The digit was found on its page only by looser rules (faint ink, strokes tangled with the ruling). */
   unclearWriting?: true;
   /**
+   * The rules found no ink on the page and the version's ink segmenter did (digits 1.6.0): the digit was read from
+   * the segmenter's ink, flagged unclear-writing, and that reading is the only one (no second look).
+   */
+  inkSegmented?: true;
+  /**
    * The picture as the digit fit decoded it at its working size (grey, or the value of a page): what the drift
    * statistics are measured on (image-stats.ts) and what a second look reads again (readPageAgain), so that a
    * picture is never decoded a second time for either.
    */
   picture?: GrayImage;
+}
+
+/**
+ * The ink a segmentation network finds on a decoded page, at the page's size, or undefined for a picture it does not
+ * read (serving/inference/ink-segmenter.ts).
+ */
+export type SegmentInk = (picture: GrayImage) => Promise<GrayImage | undefined>;
+
+interface Found {
+  patch: GrayImage;
+  unclear: boolean;
+  segmented?: true;
 }
 
 /**
@@ -36,10 +53,11 @@ async function digitPatch(
   spec: MnistInputSpec,
   limits: DecodeLimits,
   upright: boolean,
-): Promise<{ found?: { patch: GrayImage; unclear: boolean }; picture: GrayImage }> {
+  segmentInk?: SegmentInk,
+): Promise<{ found?: Found; picture: GrayImage }> {
   if (spec.page) {
     const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel, upright);
-    return { found: pageInk(value, spec.page, spec.inkBox), picture: value };
+    return { found: await inkOnPage(value, spec, segmentInk), picture: value };
   }
   const picture = await decodeGray(bytes, limits);
   const ink = isolateInk(picture);
@@ -47,19 +65,37 @@ async function digitPatch(
 }
 
 /**
+ * The rules' ink on the page; where they find none (no-ink: a faint or shadowed stroke under their contrast floor) and
+ * the version ships an ink segmenter, the segmenter's, which says no-ink in turn when it finds none either. Writing
+ * only the segmenter found is flagged unclear.
+ */
+async function inkOnPage(value: GrayImage, spec: MnistInputSpec, segmentInk?: SegmentInk): Promise<Found | undefined> {
+  const page = spec.page!;
+  try {
+    return pageInk(value, page, spec.inkBox);
+  } catch (error) {
+    const noInk = error instanceof InvalidInputError && error.code === 'no-ink';
+    const segmented = noInk && page.inkSegmenter && segmentInk ? await segmentInk(value) : undefined;
+    if (!segmented) throw error;
+    const found = pageInk(value, page, spec.inkBox, segmented);
+    return found && { ...found, unclear: true, segmented: true };
+  }
+}
+
+/**
  * The digit as MNIST drew its digits: bright ink on black, fitted in the ink box, centred by mass; `unclear` when the
  * page's writing was found only by looser rules. Nothing found (a page with ruling or shadows but no written stroke):
  * an empty canvas, which post-processing reports as such.
  */
-async function fitDigit(found: { patch: GrayImage; unclear: boolean } | undefined, spec: MnistInputSpec) {
+async function fitDigit(found: Found | undefined, spec: MnistInputSpec) {
   if (!found) return { data: new Uint8Array(spec.width * spec.height), width: spec.width, height: spec.height };
   const size = fitSize(found.patch.width, found.patch.height, spec.inkBox);
   const resized =
     spec.page?.patchResize === 'in-process'
       ? resampleGray(found.patch, size.width, size.height)
       : await resizeGray(found.patch, size.width, size.height);
-  const fitted: GrayImage & { unclear?: true } = centreByMass(resized, spec.width, spec.height);
-  return found.unclear ? { ...fitted, unclear: true as const } : fitted;
+  const fitted: GrayImage & { unclear?: true; segmented?: true } = centreByMass(resized, spec.width, spec.height);
+  return { ...fitted, ...(found.unclear && { unclear: true as const }), ...(found.segmented && { segmented: true as const }) };
 }
 
 /**
@@ -71,16 +107,11 @@ export async function mnistPixels(
   spec: MnistInputSpec,
   limits: DecodeLimits,
   upright = false,
-): Promise<GrayImage & { unclear?: true; picture: GrayImage }> {
-  const { found, picture } = await digitPatch(bytes, spec, limits, upright);
+  segmentInk?: SegmentInk,
+): Promise<GrayImage & { unclear?: true; segmented?: true; picture: GrayImage }> {
+  const { found, picture } = await digitPatch(bytes, spec, limits, upright, segmentInk);
   return { ...(await fitDigit(found, spec)), picture };
 }
-
-/**
- * The ink a segmentation network finds on a decoded page, at the page's size, or undefined for a picture it does not
- * read (serving/inference/ink-segmenter.ts).
- */
-export type SegmentInk = (picture: GrayImage) => Promise<GrayImage | undefined>;
 
 /**
  * The page read again with each of its spec's `secondLook` options (model-spec.ts), from the picture the first
@@ -110,8 +141,16 @@ function readPage(picture: GrayImage, page: MnistPageSpec, inkBox: number, segme
   }
 }
 
-/** Turns image bytes into the model's input tensor, as the model's input spec says. */
-export async function preprocessImage(bytes: Uint8Array, spec: ImageInputSpec, limits: DecodeLimits): Promise<PreparedInput> {
+/**
+ * Turns image bytes into the model's input tensor, as the model's input spec says. `segmentInk`: the version's ink
+ * segmenter, asked where the rules find no ink on a page (inkOnPage).
+ */
+export async function preprocessImage(
+  bytes: Uint8Array,
+  spec: ImageInputSpec,
+  limits: DecodeLimits,
+  segmentInk?: SegmentInk,
+): Promise<PreparedInput> {
   const metadata = await inspectImage(bytes, limits);
   const rotated = (metadata.orientation ?? 1) >= 5;
   const source = {
@@ -120,6 +159,12 @@ export async function preprocessImage(bytes: Uint8Array, spec: ImageInputSpec, l
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, (metadata.orientation ?? 1) === 1);
-  return { source, tensor: grayToTensor(pixels, spec), picture, ...(pixels.unclear && { unclearWriting: true }) };
+  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, (metadata.orientation ?? 1) === 1, segmentInk);
+  return {
+    source,
+    tensor: grayToTensor(pixels, spec),
+    picture,
+    ...(pixels.unclear && { unclearWriting: true }),
+    ...(pixels.segmented && { inkSegmented: true }),
+  };
 }

@@ -33,6 +33,21 @@ export interface PageInk {
   steps: { flattened: GrayImage; unruled: GrayImage };
 }
 
+const noInk = () => new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
+
+/** The rules' ink: the light flattened, a page too faint for them said blank, the ruling removed. */
+function unruledInk(light: GrayImage, spec: MnistPageSpec) {
+  const flattened = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
+  if (percentileOf(flattened.data, 0.9995) < MIN_INK_CONTRAST) throw noInk();
+  return { ...removeRuling(flattened, spec.angleRefine), flattened };
+}
+
+/** A segmenter's ink, as the rules' would be given (no light flattened: the picture stands for it in `steps`). */
+function segmentedInk(segmented: GrayImage, light: GrayImage) {
+  if (segmented.data.every((v) => v === 0)) throw noInk();
+  return { ink: segmented, angleDegrees: Number.NaN, flattened: light };
+}
+
 /** Grey dilation by a (2r+1)² square, separable, the picture grown by r on each side: thickens thin strokes. */
 export function dilate(image: GrayImage, radius: number): GrayImage {
   const { width, height } = image;
@@ -69,20 +84,17 @@ export function isLightOnDark(value: GrayImage): boolean {
 /**
  * The digit's ink on a page, or undefined when the page holds ink (ruling, shadows) but no written stroke.
  * Throws no-ink when the picture is blank. `segmented`: the ink a segmentation network found on this picture (its
- * size), taken instead of what the ruling removal leaves (ink-segmenter.ts); the sheet's angle is then not sought.
+ * size), taken instead of what the ruling removal leaves (ink-segmenter.ts): the network, not the flattened
+ * picture's contrast, then says whether the page is blank, and the sheet's angle is not sought.
  */
 export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number, segmented?: GrayImage): PageInk | undefined {
   // Light ink on black is turned into dark ink on light paper, like every other page.
   const light = isLightOnDark(value) ? { ...value, data: value.data.map((v) => 255 - v) } : value;
-  const flat = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
-  if (percentileOf(flat.data, 0.9995) < MIN_INK_CONTRAST) {
-    throw new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
-  }
-  const { ink, angleDegrees } = segmented ? { ink: segmented, angleDegrees: Number.NaN } : removeRuling(flat, spec.angleRefine);
+  const { ink, angleDegrees, flattened } = segmented ? segmentedInk(segmented, light) : unruledInk(light, spec);
   const found = findStrokes(ink, spec.lowShare);
   if (!found) return undefined;
   const strokes = fillHollows(light, found);
-  const steps = { flattened: flat, unruled: ink };
+  const steps = { flattened, unruled: ink };
   const level = Math.max(1, percentileOf(strokes.patch.data, STROKE_LEVEL, true));
   const patch = { ...strokes.patch, data: strokes.patch.data.map((v) => Math.min(255, Math.round((v * 255) / level))) };
   // Stroke width (pixels) from area and edge, against the width MNIST's strokes have once fitted in the ink box.
