@@ -29,16 +29,17 @@ beforeAll(async () => {
  * the pages in doubt: 93.27 % (weakest 84.55 %, fountain-pen blue), flag on 81.08 % / 9.55 %, 7 confident mistakes as
  * 1.4.0, none on a clean page. Its flag share on wrong answers fell because flagged mistakes became flagged right
  * answers, not because any mistake lost its flag: the count of confident mistakes is guarded beside the share. 1.6.0,
- * the second look's ink found by a segmentation network: 94.36 % (every condition of 100 pages or more at 87.27 % or
- * better, fountain-pen blue the weakest; thin strokes, 16 pages, 81.25 %: two large, faint, blurred digits the
- * segmenter finds only in part, where one page is 6.25 points), flag on 77.42 % / 10.60 %, 7 confident mistakes as
- * 1.5.0, none on a clean page; the weakest-condition and flag floors moved down with it, the overall one up. The
+ * the second look's ink found by a segmentation network, which also reads pages the rules find no ink on: 94.73 %
+ * (every condition of 100 pages or more at 89.09 % or better, fountain-pen blue the weakest; thin strokes, 16 pages,
+ * 81.25 %: two large, faint, blurred digits the segmenter finds only in part, where one page is 6.25 points), flag on
+ * 75.86 % / 10.94 %, 7 confident mistakes as 1.5.0, none on a clean page; the weakest-condition and flag-share floors
+ * moved down with it (the share again because flagged mistakes became right answers), the overall one up. The
  * issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going back, not the goals.
  */
 const INDEPENDENT_FLOORS = {
   overall: 0.93,
   perCondition: 0.8,
-  uncertainWhenWrong: 0.76,
+  uncertainWhenWrong: 0.74,
   maxUncertainWhenRight: 0.12,
   maxConfidentMistakes: 9,
   maxConfidentMistakesOnClean: 0,
