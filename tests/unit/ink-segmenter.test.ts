@@ -3,11 +3,9 @@ import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter'
 import { ModelPackageError } from '../../functions/platform/errors';
 import type { MnistInputSpec } from '../../functions/serving/model-spec';
 import sharp from 'sharp';
-import { runModel } from '../../functions/serving/inference/run-model';
-import { SessionCache } from '../../functions/serving/inference/sessions';
-import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain, type Tensor } from '../../functions/serving/preprocessing';
-import { finalAnswer } from '../../functions/serving/second-look';
+import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain } from '../../functions/serving/preprocessing';
 import { ModelRegistry } from '../../functions/serving/registry';
+import { servePage } from '../support/serve-page';
 
 /** Digits 1.6.0's ink segmenter (D40), through ONNX Runtime: where it finds ink, and what it leaves alone. */
 const registry = new ModelRegistry('models');
@@ -73,16 +71,8 @@ describe('a page the rules find no ink on', () => {
   it('is read from the segmenter’s ink where it finds the digit: flagged unclear-writing, read once', async () => {
     // A "0" of ink only 15 levels darker than the paper: under the rules' contrast floor (no-ink), not the network's.
     const bytes = await photo((x, y) => (Math.abs(Math.hypot(x - 200, y - 150) - 45) <= 4 ? 215 : 230));
-    const sessions = new SessionCache();
-    const read = async (version: string) => {
-      const model = await registry.inspect('digits', version);
-      const segment = inkSegmenterOf(model);
-      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS, segment);
-      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-      return { prepared, answer: await finalAnswer(await run(prepared.tensor), prepared, model, run) };
-    };
-    await expect(read('1.5.0')).rejects.toMatchObject({ code: 'no-ink' });
-    const { prepared, answer } = await read('1.6.0');
+    await expect(servePage(bytes, '1.5.0')).rejects.toMatchObject({ code: 'no-ink' });
+    const { prepared, answer } = await servePage(bytes, '1.6.0');
     expect(prepared).toMatchObject({ inkSegmented: true, unclearWriting: true });
     expect(answer).toMatchObject({ label: '0', uncertain: true, reason: 'unclear-writing' });
     expect(answer).not.toHaveProperty('readings');
@@ -96,7 +86,12 @@ describe('a page the rules find no ink on', () => {
       (x: number, y: number) => 235 * (1 - 0.4 / (1 + Math.exp((Math.hypot(x - 150, y - 120) - 90) / 15))),
     ];
     for (const shade of blanks) {
-      const prepared = preprocessImage(await photo(shade), model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS, inkSegmenterOf(model));
+      const prepared = preprocessImage(
+        await photo(shade),
+        model.metadata.input as MnistInputSpec,
+        DEFAULT_DECODE_LIMITS,
+        inkSegmenterOf(model),
+      );
       await expect(prepared).rejects.toMatchObject({ code: 'no-ink' });
     }
   });

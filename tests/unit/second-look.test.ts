@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { meanOfReadings } from '../../functions/serving/inference/postprocess';
-import { runModel } from '../../functions/serving/inference/run-model';
-import { SessionCache } from '../../functions/serving/inference/sessions';
 import { modelMetadataSchema, type MnistInputSpec, type ModelMetadata } from '../../functions/serving/model-spec';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain, type Tensor } from '../../functions/serving/preprocessing';
 import { ModelRegistry } from '../../functions/serving/registry';
 import { finalAnswer } from '../../functions/serving/second-look';
+import { servePage } from '../support/serve-page';
 import type { ClassificationResult } from '../../functions/records/results';
 import { photographPage, REALISTIC_SET } from '../../scripts/evaluation/pages/set';
 import { heldOutDigits } from '../../scripts/samples/mnist';
@@ -67,30 +66,17 @@ describe('finalAnswer', () => {
   it('turns the pencil "6" 1.4.0 misreads as a 7 into a 6, still flagged (realistic page 943, through ONNX Runtime)', async () => {
     const { bytes } = await photographPage(943, digits[943], REALISTIC_SET);
     expect(digits[943]!.label).toBe('6');
-    const sessions = new SessionCache();
-    const read = async (version: string) => {
-      const model = await registry.inspect('digits', version);
-      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
-      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-      return finalAnswer(await run(prepared.tensor), prepared, model, run);
-    };
-    expect(await read('1.4.0')).toMatchObject({ label: '7', uncertain: true, reason: 'low-confidence' });
-    const second = await read('1.5.0');
+    expect((await servePage(bytes, '1.4.0')).answer).toMatchObject({ label: '7', uncertain: true, reason: 'low-confidence' });
+    const second = (await servePage(bytes, '1.5.0')).answer;
     expect(second).toMatchObject({ label: '6', uncertain: true, reason: 'low-confidence', readings: 4 });
   });
 
   it('turns the "5" 1.5.0 misreads as a 3 into a 5 with 1.6.0’s ink segmenter, still flagged (realistic page 831)', async () => {
     const { bytes } = await photographPage(831, digits[831], REALISTIC_SET);
     expect(digits[831]!.label).toBe('5');
-    const sessions = new SessionCache();
-    const read = async (version: string) => {
-      const model = await registry.inspect('digits', version);
-      const prepared = await preprocessImage(bytes, model.metadata.input as MnistInputSpec, DEFAULT_DECODE_LIMITS);
-      const run = async (tensor: Tensor) => (await runModel(sessions, model, tensor)).result;
-      return finalAnswer(await run(prepared.tensor), prepared, model, run);
-    };
-    expect(await read('1.5.0')).toMatchObject({ label: '3', uncertain: true, readings: 4 });
-    expect(await read('1.6.0')).toMatchObject({ label: '5', uncertain: true, reason: 'low-confidence', readings: 2 });
+    expect((await servePage(bytes, '1.5.0')).answer).toMatchObject({ label: '3', uncertain: true, readings: 4 });
+    const segmented = (await servePage(bytes, '1.6.0')).answer;
+    expect(segmented).toMatchObject({ label: '5', uncertain: true, reason: 'low-confidence', readings: 2 });
   });
 });
 

@@ -72,7 +72,8 @@ for (let k = 0; k < count; k += 1) {
   const digit = digits[(i * 7919) % digits.length]!;
   const glyph = { data: digit.pixels, width: 28, height: 28 };
   const thicken = hard ? random.pick([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2]) : 0;
-  const pixels = thicken > 0 ? crop(dilate(glyph, thicken), { left: thicken, top: thicken, width: 28, height: 28 }).data : digit.pixels;
+  const pixels =
+    thicken > 0 ? crop(dilate(glyph, thicken), { left: thicken, top: thicken, width: 28, height: 28 }).data : digit.pixels;
   const shape = new Float32Array(width * height);
   const page = renderPage(c, pixels, width, height, random, shape);
   if (hard && random.next() < 0.5) castShadow(page, random);
