@@ -2,8 +2,8 @@
 
 Trains a small fully-convolutional network (a three-level U-Net, 12 to 48 channels) that reads a page picture as the
 page work decodes it (its value, at 128 px) and says, per pixel, how much of it the written digit's ink covers. Data:
-`npx tsx scripts/evaluation/pages/ink-masks.ts` (8,000 generated pages of training digits with the truth of their
-ink; or `... 4000` and `... 4000 --from 4000` side by side). Writes .local/digit-pages/ink-masks/segmenter.onnx (opset 13, any picture size
+`npx tsx scripts/evaluation/pages/ink-masks.ts 4000` and `... 4000 --from 4000` (8,000 generated pages of training
+digits with the truth of their ink). Writes .local/digit-pages/ink-masks/segmenter.onnx (opset 13, any picture size
 divisible by 8), which a version ships as ink-segmenter.onnx (input.page.inkSegmenter; models/digits/README.md).
 
     /usr/bin/python3 models/digits/train_segmenter.py [--epochs 5] [--threads 2]

@@ -28,7 +28,7 @@ const PAPER = 250;
 const OUT = join('.local', 'digit-pages', 'ink-masks');
 
 const args = process.argv.slice(2);
-const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 8000);
+const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 6000);
 const from = args.includes('--from') ? Number(args[args.indexOf('--from') + 1]) : 0;
 const digits = trainingDigits({ method: 'per-class-tail', heldOutFraction: 0.15 });
 const value = new Uint8Array(count * SIDE * SIDE).fill(PAPER);
