@@ -10,13 +10,13 @@ import {
 import { MODEL_NAME } from '../platform/model-name';
 import { baselineSchema } from './baseline';
 
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const text = z.string().check(z.minLength(1));
+
 /**
  * The part of a model version's metadata (`models/<name>/<version>/metadata.json`) that serving code reads.
  * Pre- and post-processing are driven by these fields only; nothing in the code knows a model's shape.
  */
-const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
-const text = z.string().check(z.minLength(1));
-
 const normalisation = z.object({
   /** Multiplies the uint8 pixel first (1/255 maps it to [0,1]). */
   scale: z.number().check(z.positive()),
