@@ -14,7 +14,8 @@ export interface ClassificationResult {
   /**
    * `nothing-found`: nothing to read in the input (a page with no writing); `low-confidence`: under the threshold;
    * `unclear-writing`: the writing was found on its page only by looser rules (faint ink, strokes tangled with ruling)
-   * or only by the version's ink segmenter.
+   * or only by the version's ink segmenter, or it has more ink than the answer's digit has (digits 1.7.0: a "1" read
+   * from a blob or from one stroke of a thick digit).
    */
   reason?: UncertainReason;
   /**

@@ -19,10 +19,10 @@ export async function finalAnswer(
   model: ModelVersion,
   run: (tensor: Tensor) => Promise<PredictionResult>,
 ): Promise<PredictionResult> {
-  const answer = withInputDoubt(first, prepared);
+  const spec = imageInputOf(model.metadata);
+  const answer = withInputDoubt(first, prepared, spec.fit === 'mnist' ? spec.page?.maxInkPixels : undefined);
   // A page only the segmenter found ink on was read its one possible way (preprocessing/inkOnPage).
   if (!('label' in answer) || !answer.uncertain || !prepared.picture || prepared.inkSegmented) return answer;
-  const spec = imageInputOf(model.metadata);
   if (spec.fit !== 'mnist' || !spec.page?.secondLook) return answer;
   const others = [];
   for (const tensor of await readPageAgain(prepared.picture, spec, inkSegmenterOf(model))) {

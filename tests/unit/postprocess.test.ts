@@ -76,4 +76,17 @@ describe('withInputDoubt', () => {
     const boxes = { detections: [] };
     expect(withInputDoubt(boxes, { unclearWriting: true })).toBe(boxes);
   });
+
+  it('marks an answer read from more ink than its label is trusted on uncertain (page.maxInkPixels, 1.7.0)', () => {
+    const limits = { '0': 130 };
+    expect(withInputDoubt(confident, { inkPixels: 131 }, limits)).toMatchObject({
+      label: '0',
+      uncertain: true,
+      reason: 'unclear-writing',
+    });
+    expect(withInputDoubt(confident, { inkPixels: 130 }, limits)).toBe(confident);
+    expect(withInputDoubt(confident, { inkPixels: 500 }, { '1': 130 })).toBe(confident);
+    expect(withInputDoubt(confident, { inkPixels: 500 })).toBe(confident);
+    expect(withInputDoubt(confident, {}, limits)).toBe(confident);
+  });
 });

@@ -71,7 +71,7 @@ export const uncertainFields = {
   reason: z.optional(
     described(
       z.enum(UNCERTAIN_REASONS),
-      'nothing-found: no writing; low-confidence: under the threshold; unclear-writing: faint or tangled with the ruling',
+      'nothing-found: no writing; low-confidence: under the threshold; unclear-writing: faint, tangled with the ruling, or more ink than the answer has',
     ),
   ),
   readings: z.optional(

@@ -38,11 +38,19 @@ export function classify(scores: ArrayLike<number>, spec: ClassificationOutputSp
 }
 
 /**
- * The answer on a digit its page preprocessing found only by looser rules (`unclearWriting`): uncertain, whatever its
- * confidence, as such readings are wrong more often; an answer already uncertain keeps its own reason.
+ * The answer on a digit its page preprocessing found only by looser rules (`unclearWriting`), or with more ink than
+ * the page spec trusts an answer of its label on (`maxInkPixels`, against the fitted digit's `inkPixels`): uncertain,
+ * whatever its confidence, as such readings are wrong more often; an answer already uncertain keeps its own reason.
  */
-export function withInputDoubt(result: PredictionResult, prepared: { unclearWriting?: true }): PredictionResult {
-  if (!prepared.unclearWriting || !('label' in result) || result.uncertain) return result;
+export function withInputDoubt(
+  result: PredictionResult,
+  prepared: { unclearWriting?: true; inkPixels?: number },
+  maxInkPixels?: Record<string, number>,
+): PredictionResult {
+  if (!('label' in result) || result.uncertain) return result;
+  const limit = maxInkPixels?.[result.label];
+  const tooMuchInk = limit !== undefined && prepared.inkPixels !== undefined && prepared.inkPixels > limit;
+  if (!prepared.unclearWriting && !tooMuchInk) return result;
   return { ...result, uncertain: true, reason: 'unclear-writing' };
 }
 

@@ -25,6 +25,11 @@ export interface PreparedInput {
    */
   inkSegmented?: true;
   /**
+   * Pixels of the fitted digit at least INKED_LEVEL dark (mnist fit): what a page spec's `maxInkPixels` is checked
+   * against once the answer is known (inference/postprocess.ts, withInputDoubt).
+   */
+  inkPixels?: number;
+  /**
    * The picture as the digit fit decoded it at its working size (grey, or the value of a page): what the drift
    * statistics are measured on (image-stats.ts) and what a second look reads again (readPageAgain), so that a
    * picture is never decoded a second time for either.
@@ -141,6 +146,15 @@ function readPage(picture: GrayImage, page: MnistPageSpec, inkBox: number, segme
   }
 }
 
+/** A fitted pixel at least this inked (of 255: 30 %) counts in `inkPixels`. */
+const INKED_LEVEL = 77;
+
+function inkedPixels({ data }: GrayImage): number {
+  let count = 0;
+  for (let i = 0; i < data.length; i += 1) if (data[i]! >= INKED_LEVEL) count += 1;
+  return count;
+}
+
 /**
  * Turns image bytes into the model's input tensor, as the model's input spec says. `segmentInk`: the version's ink
  * segmenter, asked where the rules find no ink on a page (inkOnPage).
@@ -164,6 +178,7 @@ export async function preprocessImage(
     source,
     tensor: grayToTensor(pixels, spec),
     picture,
+    inkPixels: inkedPixels(pixels),
     ...(pixels.unclear && { unclearWriting: true }),
     ...(pixels.segmented && { inkSegmented: true }),
   };
