@@ -33,15 +33,18 @@ beforeAll(async () => {
  * (every condition of 100 pages or more at 89.09 % or better, fountain-pen blue the weakest; thin strokes, 16 pages,
  * 81.25 %: two large, faint, blurred digits the segmenter finds only in part, where one page is 6.25 points), flag on
  * 75.86 % / 10.94 %, 7 confident mistakes as 1.5.0, none on a clean page; the weakest-condition and flag-share floors
- * moved down with it (the share again because flagged mistakes became right answers), the overall one up. The
- * issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going back, not the goals.
+ * moved down with it (the share again because flagged mistakes became right answers), the overall one up. 1.7.0,
+ * 1.6.0 with an answer "1" read from more ink than a "1" has flagged (and so read again): 94.91 %, flag on 78.57 % /
+ * 11.30 %, 6 confident mistakes, none on a clean page; the flag-share floor back up to 0.76 and the count guard to 8.
+ * The issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going back, not the
+ * goals.
  */
 const INDEPENDENT_FLOORS = {
   overall: 0.93,
   perCondition: 0.8,
-  uncertainWhenWrong: 0.74,
+  uncertainWhenWrong: 0.76,
   maxUncertainWhenRight: 0.12,
-  maxConfidentMistakes: 9,
+  maxConfidentMistakes: 8,
   maxConfidentMistakesOnClean: 0,
 };
 

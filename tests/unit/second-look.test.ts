@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { meanOfReadings } from '../../functions/serving/inference/postprocess';
 import { modelMetadataSchema, type MnistInputSpec, type ModelMetadata } from '../../functions/serving/model-spec';
@@ -77,6 +78,30 @@ describe('finalAnswer', () => {
     expect((await servePage(bytes, '1.5.0')).answer).toMatchObject({ label: '3', uncertain: true, readings: 4 });
     const segmented = (await servePage(bytes, '1.6.0')).answer;
     expect(segmented).toMatchObject({ label: '5', uncertain: true, reason: 'low-confidence', readings: 2 });
+  });
+});
+
+describe('an answer "1" with the ink of a blob (digits 1.7.0, page.maxInkPixels)', () => {
+  /** A page with one dark blue ellipse `rx` × `ry` pixels (radii), turned 15°: a stroke when narrow, a blob when wide. */
+  const ellipse = (rx: number, ry: number) => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#f2efe6"/>
+      <ellipse cx="200" cy="150" rx="${rx}" ry="${ry}" transform="rotate(15 200 150)" fill="#2a3a8a"/></svg>`;
+    return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+  };
+
+  it('is flagged unclear-writing and read again, where 1.6.0 answers it sure; a thin stroke stays a sure "1"', async () => {
+    const blob = await ellipse(18, 45);
+    const before = await servePage(blob, '1.6.0');
+    expect(before.answer).toMatchObject({ label: '1' });
+    expect(before.answer).not.toHaveProperty('uncertain');
+    const after = await servePage(blob, '1.7.0');
+    expect(after.prepared.inkPixels).toBeGreaterThan(130);
+    expect(after.answer).toMatchObject({ uncertain: true, reason: 'unclear-writing', readings: 2 });
+
+    const stroke = await servePage(await ellipse(5, 40), '1.7.0');
+    expect(stroke.prepared.inkPixels).toBeLessThan(130);
+    expect(stroke.answer).toMatchObject({ label: '1' });
+    expect(stroke.answer).not.toHaveProperty('uncertain');
   });
 });
 
