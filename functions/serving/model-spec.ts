@@ -298,6 +298,12 @@ function checkImageInput(meta: MetadataShape, input: ImageInputSpec, ctx: z.core
   if (page?.secondLook?.some((reading) => reading.ink === 'segmenter') && !page.inkSegmenter) {
     ctx.addIssue({ code: 'custom', message: 'a reading with ink "segmenter" needs input.page.inkSegmenter' });
   }
+  // A limit on a label the model never answers would never apply: a typo, said at registration rather than ignored.
+  const labels: readonly string[] = meta.output.kind === 'classification' ? meta.output.labels : [];
+  const unknown = Object.keys(page?.maxInkPixels ?? {}).filter((label) => !labels.includes(label));
+  if (unknown.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `input.page.maxInkPixels names labels the output has not: ${unknown.join(', ')}` });
+  }
 }
 
 function checkConsistency(meta: MetadataShape, ctx: z.core.$RefinementCtx<MetadataShape>) {

@@ -139,4 +139,19 @@ describe('the page spec’s second look', () => {
     expect(modelMetadataSchema.safeParse(withPage({ secondLook: [{ ink: 'rules' }] })).success).toBe(false);
     expect(modelMetadataSchema.safeParse(withPage({ inkSegmenter: { ...page.inkSegmenter, side: 100 } })).success).toBe(false);
   });
+
+  it('limits the ink of answers only for labels the output has (1.7.0)', async () => {
+    const metadata: ModelMetadata = await registry.inspect('digits', '1.7.0').then((m) => m.metadata);
+    const page = (metadata.input as MnistInputSpec).page!;
+    expect(page.maxInkPixels).toEqual({ 1: 130 });
+    const withLimits = (maxInkPixels: unknown) => ({
+      ...metadata,
+      input: { ...metadata.input, page: { ...page, maxInkPixels } },
+    });
+    const typo = modelMetadataSchema.safeParse(withLimits({ one: 130 }));
+    expect(typo.success).toBe(false);
+    expect(JSON.stringify(typo.error?.issues)).toContain('names labels the output has not: one');
+    expect(modelMetadataSchema.safeParse(withLimits({ 1: 0 })).success).toBe(false);
+    expect(modelMetadataSchema.safeParse(withLimits({ 1: 130, 7: 200 })).success).toBe(true);
+  });
 });
