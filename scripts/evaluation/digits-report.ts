@@ -12,12 +12,17 @@ export const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
 
 /**
  * A set's figures as lines of text: overall, calibration, the uncertain flag on wrong and right answers, then one
- * line per condition group. `set` names it ("realistic", "independent").
+ * line per condition group. `set` names it ("realistic", "development", "independent"), `digits` says whose glyphs it reads.
  */
-export function realisticReport(figures: RealisticFigures, threshold: number | undefined, set = 'realistic'): string[] {
+export function realisticReport(
+  figures: RealisticFigures,
+  threshold: number | undefined,
+  set = 'realistic',
+  digits = 'held-out digits',
+): string[] {
   const blanks = figures.blankPages > 0 ? `, ${pct(figures.blankPagesFlagged)} of ${figures.blankPages} pages with no digit` : '';
   const lines = [
-    `${`${set} accuracy`.padEnd(23)}${pct(figures.accuracy)} (${figures.count} pages, held-out digits)`,
+    `${`${set} accuracy`.padEnd(23)}${pct(figures.accuracy)} (${figures.count} pages, ${digits})`,
     `${`${set} ECE`.padEnd(23)}${figures.ece.toFixed(4)} (10 bins)`,
     `uncertain threshold    ${threshold ?? 'none'}: flags ${pct(figures.uncertainWhenWrong)} of wrong answers, ` +
       `${pct(figures.uncertainWhenRight)} of right ones${blanks}; ${figures.confidentMistakes} confident mistakes`,
