@@ -69,13 +69,6 @@ def parse_args():
     p.add_argument("--opset", type=int, default=13)
     p.add_argument("--pages", default=None,
                    help="directory of preprocessed training pages (digits.u8, labels.u8, spec.json); none: MNIST only")
-    p.add_argument("--extra-inputs", action="append", default=[],
-                   help="directory of more preprocessed training inputs (digits.u8, labels.u8, spec.json), such as "
-                        "write.ts --training-fonts writes; repeatable; warped as the training pages are")
-    p.add_argument("--pen-aug", type=float, default=0.0,
-                   help="share of samples drawn with a wider pen (grey dilation, 3x3 once or twice)")
-    p.add_argument("--elastic-aug", type=float, default=0.0,
-                   help="share of samples bent by a smooth random displacement field (elastic distortion)")
     p.add_argument("--init-from", default=None,
                    help="an earlier version's model.onnx to go on training from (its BatchNorm stays folded)")
     p.add_argument("--page-aug-scale", type=float, default=0.5,
@@ -119,32 +112,24 @@ def split(xs, ys, val_fraction):
     return {k: (np.concatenate(v[0]), np.concatenate(v[1])) for k, v in parts.items()}
 
 
-def load_inputs(inputs_dir):
-    """Preprocessed training inputs: (images [M,28,28] float32 in [0,1], labels [M], spec dict, sha256)."""
-    with open(os.path.join(inputs_dir, "spec.json")) as f:
+def load_pages(pages_dir, split_rule, n_train):
+    """Preprocessed training pages: (images [M,28,28] float32 in [0,1], labels [M], spec dict, sha256)."""
+    with open(os.path.join(pages_dir, "spec.json")) as f:
         spec = json.load(f)
+    if spec["split"] != split_rule:
+        raise SystemExit("training pages were made with split %s, not %s" % (spec["split"], split_rule))
     h = hashlib.sha256()
-    with open(os.path.join(inputs_dir, "digits.u8"), "rb") as f:
+    with open(os.path.join(pages_dir, "digits.u8"), "rb") as f:
         raw = f.read()
     h.update(raw)
-    with open(os.path.join(inputs_dir, "labels.u8"), "rb") as f:
+    with open(os.path.join(pages_dir, "labels.u8"), "rb") as f:
         raw_labels = f.read()
     h.update(raw_labels)
     x = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 28, 28).astype(np.float32) / 255.0
     y = np.frombuffer(raw_labels, dtype=np.uint8).astype(np.int64)
-    if len(x) != spec["count"] or len(y) != spec["count"]:
-        raise SystemExit("%s: %d inputs, %d labels, spec says %d" % (inputs_dir, len(x), len(y), spec["count"]))
+    if len(x) != spec["count"] or len(y) != spec["count"] or spec["count"] <= n_train:
+        raise SystemExit("training pages: %d inputs, spec says %d, %d training digits" % (len(x), spec["count"], n_train))
     return x, y, spec, h.hexdigest()
-
-
-def load_pages(pages_dir, split_rule, n_train):
-    """Preprocessed training pages, made from this split's training digits (one input at least per digit)."""
-    x, y, spec, sha = load_inputs(pages_dir)
-    if spec["split"] != split_rule:
-        raise SystemExit("training pages were made with split %s, not %s" % (spec["split"], split_rule))
-    if spec["count"] <= n_train:
-        raise SystemExit("training pages: %d inputs for %d training digits" % (spec["count"], n_train))
-    return x, y, spec, sha
 
 
 def normalise(x01):
@@ -188,32 +173,6 @@ def random_affine(x, gen, strength=None):
     ], dim=1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-
-
-def wider_pen(x, gen, share):
-    """A share of the samples dilated once or twice (3x3 grey dilation): the same digit written with a thicker pen."""
-    if share <= 0:
-        return x
-    b = x.shape[0]
-    pick = torch.rand(b, generator=gen)
-    once = F.max_pool2d(x, 3, stride=1, padding=1)
-    twice = F.max_pool2d(once, 3, stride=1, padding=1)
-    w1 = (pick < share * 0.6).float().view(b, 1, 1, 1)
-    w2 = ((pick >= share * 0.6) & (pick < share)).float().view(b, 1, 1, 1)
-    return x * (1 - w1 - w2) + once * w1 + twice * w2
-
-
-def elastic(x, gen, share, alpha=2.0, grid=4):
-    """A share of the samples bent by a smooth displacement field: random offsets on a grid x grid lattice, upsampled
-    bicubically, up to about `alpha` pixels (a hand's wobble along the strokes)."""
-    if share <= 0:
-        return x
-    b = x.shape[0]
-    flow = (torch.rand(b, 2, grid, grid, generator=gen) * 2 - 1) * (alpha * 2.0 / 28.0)
-    flow = F.interpolate(flow, size=(28, 28), mode="bicubic", align_corners=True).permute(0, 2, 3, 1)
-    flow = flow * (torch.rand(b, generator=gen) < share).float().view(b, 1, 1, 1)
-    base = F.affine_grid(torch.eye(2, 3).unsqueeze(0).repeat(b, 1, 1), list(x.shape), align_corners=False)
-    return F.grid_sample(x, base + flow, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
 # --------------------------------------------------------------------------- model
@@ -330,17 +289,6 @@ def main():
         y_tr = torch.cat([y_tr, torch.from_numpy(py)])
         aug_strength = torch.cat([aug_strength, torch.full((len(py),), args.page_aug_scale)])
         print("training pages: %d preprocessed inputs, sha256 %s" % (len(py), pages_sha))
-    extras = []
-    for extra_dir in args.extra_inputs:
-        ex, ey, extra_spec, extra_sha = load_inputs(extra_dir)
-        if pages and extra_spec.get("page") != pages["spec"]["page"]:
-            raise SystemExit("%s was preprocessed with another page spec than the training pages" % extra_dir)
-        extras.append({"generator": extra_spec["generator"], "count": len(ey), "sha256": extra_sha,
-                       **{k: extra_spec[k] for k in ("fonts", "variants", "seed", "options", "layout") if k in extra_spec}})
-        x_tr = torch.cat([x_tr, torch.from_numpy(ex).unsqueeze(1)])
-        y_tr = torch.cat([y_tr, torch.from_numpy(ey)])
-        aug_strength = torch.cat([aug_strength, torch.full((len(ey),), args.page_aug_scale)])
-        print("extra inputs: %d from %s, sha256 %s" % (len(ey), extra_dir, extra_sha))
 
     model = FoldedDigitNet() if args.init_from else DigitNet()
     init = None
@@ -366,8 +314,7 @@ def main():
         tot_loss, tot_ok, seen = 0.0, 0, 0
         for i in range(0, len(perm), args.batch_size):
             idx = perm[i:i + args.batch_size]
-            xb = normalise(elastic(wider_pen(random_affine(x_tr[idx], gen, aug_strength[idx]), gen, args.pen_aug),
-                                   gen, args.elastic_aug))
+            xb = normalise(random_affine(x_tr[idx], gen, aug_strength[idx]))
             yb = y_tr[idx]
             logits = model(xb)
             loss = crit(logits, yb)
@@ -461,7 +408,6 @@ def main():
                     "count": pages["count"],
                     "sha256": pages["sha256"],
                 }} if pages else {}),
-                **({"extraInputs": extras} if extras else {}),
             },
             "parameters": {
                 "epochs": args.epochs,

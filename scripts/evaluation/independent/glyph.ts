@@ -25,17 +25,11 @@ export const HANDWRITING_FONTS = [
   'Because We Mentor',
 ] as const;
 
-const INDEPENDENT_FONTS_INSTALL =
-  'apt-get install fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-comic-neue fonts-kristi fonts-bwht (.ci/run does)';
-
 /**
- * Throws unless every font of `fonts` is installed: librsvg would silently write the digits in its default font
+ * Throws unless every handwriting font is installed: librsvg would silently write the digits in its default font
  * instead, and the set would not be the one its manifest names.
  */
-export async function assertFontsInstalled(
-  fonts: readonly string[] = HANDWRITING_FONTS,
-  install = INDEPENDENT_FONTS_INSTALL,
-): Promise<void> {
+export async function assertFontsInstalled(): Promise<void> {
   const drawn = (family: string) =>
     sharp(
       Buffer.from(
@@ -46,8 +40,13 @@ export async function assertFontsInstalled(
       .toBuffer();
   const fallback = await drawn('no-such-font');
   const missing = [];
-  for (const font of fonts) if ((await drawn(font)).equals(fallback)) missing.push(font);
-  if (missing.length > 0) throw new Error(`Handwriting fonts missing (${missing.join(', ')}): ${install}`);
+  for (const font of HANDWRITING_FONTS) if ((await drawn(font)).equals(fallback)) missing.push(font);
+  if (missing.length > 0) {
+    throw new Error(
+      `Handwriting fonts missing (${missing.join(', ')}): apt-get install fonts-dkg-handwriting fonts-breip ` +
+        'fonts-humor-sans fonts-comic-neue fonts-kristi fonts-bwht (.ci/run does)',
+    );
+  }
 }
 
 export type GlyphShape = { font: string; label: string } | { mnist: Uint8Array };

@@ -7,13 +7,9 @@
  *
  * `npx tsx scripts/evaluation/pages/write.ts --training`: the training pages train.py learns from (training digits only),
  * preprocessed as PAGE_INPUT (evaluation/pages/training.ts) says; train.py copies that spec into the model's metadata.
- *
- * `npx tsx scripts/evaluation/pages/write.ts --training-fonts`: digits written in handwriting fonts the independent
- * sets never use, as training digits (evaluation/pages/training-fonts.ts; train.py --extra-inputs reads them).
  */
 import { realisticSet } from './realistic';
 import { PAGE_INPUT, TRAINING_PAGES_DIR, writeTrainingPages } from './training';
-import { FONT_GLYPHS_DIR, writeFontTrainingInputs } from './training-fonts';
 
 const progress = (done: number, total: number) => {
   if (done % 250 === 0 || done === total) process.stderr.write(`  ${done}/${total}\n`);
@@ -22,9 +18,6 @@ const progress = (done: number, total: number) => {
 if (process.argv.includes('--training')) {
   const count = await writeTrainingPages({ method: 'per-class-tail', heldOutFraction: 0.15 }, PAGE_INPUT, progress);
   console.log(`${count} training inputs in ${TRAINING_PAGES_DIR}`);
-} else if (process.argv.includes('--training-fonts')) {
-  const count = await writeFontTrainingInputs(PAGE_INPUT, progress);
-  console.log(`${count} training inputs in ${FONT_GLYPHS_DIR}`);
 } else {
   const manifest = await realisticSet(progress);
   console.log(`${manifest.pages.length} pages (${manifest.digits}) in ${manifest.dir}`);
