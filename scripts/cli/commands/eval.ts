@@ -5,8 +5,9 @@
  * it measures the newest one, approved or not: evaluating a candidate is how it gets reviewed. For a digits model
  * (MNIST fit) it also measures the realistic set of photographed pages (issue #14), per condition, with the
  * calibration; `--record` writes those figures and the calibrated threshold into the version's metadata.json.
- * Then the independent set (issue #27: other glyphs, other renderer), per condition, with the uncertain flag's
- * rates and the confident mistakes on clean pages; it is only measured, never recorded nor calibrated on.
+ * Then the independent generator's development set and its frozen independent set (issue #27: other glyphs, other
+ * renderer), per condition, with the uncertain flag's rates and the confident mistakes on clean pages; they are
+ * only measured, never recorded nor calibrated on.
  * `--against <version>` (digits) runs both versions on the realistic, development and independent sets instead and
  * prints, per set, each one's accuracy and the answers that changed: how a candidate is chosen (on the first two).
  * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
