@@ -115,9 +115,6 @@ def parse_args():
     p.add_argument("--init-onnx", default=None,
                    help="fine-tune: start from the weights of an exported package (its model.onnx, BatchNorm folded "
                         "into the convolutions); BatchNorm statistics then stay frozen (identity) while training")
-    p.add_argument("--pseudo-labels", default=None,
-                   help="JSON {frame: [[x1,y1,x2,y2],...]} of testing_images frames labelled by a served version "
-                        "(self-training); they always train")
     p.add_argument("--iou-power", type=float, default=1.0,
                    help="alpha of the alpha-GIoU box loss (1 - IoU^a + penalty^a; 1 = plain GIoU): a > 1 weighs the "
                         "last pixels of an almost-right box more, for tighter boxes")
@@ -164,18 +161,6 @@ def load_data(data_dir):
         b = np.asarray(boxes.get(n, []), dtype=np.float32).reshape(-1, 4)
         items.append({"name": n, "frame": frame_of(n), "image": img, "boxes": b})
     return items, h.hexdigest()
-
-
-def load_pseudo_labels(data_dir, path):
-    """testing_images frames (another video, no labels shipped) with the boxes a served version found on them."""
-    with open(path) as f:
-        labelled = json.load(f)
-    items = []
-    for n in sorted(labelled):
-        img = Image.open(os.path.join(data_dir, "testing_images", n)).convert("RGB")
-        b = np.asarray(labelled[n], dtype=np.float32).reshape(-1, 4)
-        items.append({"name": n, "frame": frame_of(n), "image": img, "boxes": b})
-    return items
 
 
 # --------------------------------------------------------------------------- letterbox (serving contract)
@@ -834,8 +819,6 @@ def main():
     items, data_sha = load_data(args.data_dir)
     train = [it for it in items if not is_validation(it["frame"])]
     val = [it for it in items if is_validation(it["frame"])]
-    if args.pseudo_labels:
-        train += load_pseudo_labels(args.data_dir, args.pseudo_labels)
     n_box = lambda xs: int(sum(len(it["boxes"]) for it in xs))  # noqa: E731
     n_posimg = lambda xs: int(sum(len(it["boxes"]) > 0 for it in xs))  # noqa: E731
     print("data: %d images, %d boxes, sha256 %s" % (len(items), n_box(items), data_sha))
