@@ -298,7 +298,10 @@ def main():
     truths = [it["boxes"] for it in val]
     dets = detections(detector, canvases)
     before, aps_before = coco_ap(to_frame(dets, val), truths)
-    after, aps_after = coco_ap(to_frame(refined(model, canvases, dets), val), truths)
+    final = to_frame(refined(model, canvases, dets), val)
+    after, aps_after = coco_ap(final, truths)
+    voc = T.evaluate_detections(final, truths)
+    precision, recall = T.metrics_at(voc, meta["output"]["scoreThreshold"])
     print("validation mAP@0.5:0.95: detector %.4f -> refined %.4f" % (before, after))
     print("  AP by IoU before %s\n  AP by IoU after  %s" % ([round(a, 3) for a in aps_before],
                                                           [round(a, 3) for a in aps_after]), flush=True)
@@ -349,11 +352,18 @@ def main():
             "epochs": args.epochs,
             "optimizer": "AdamW, OneCycleLR to %g, weight decay %g, batch %d" % (LR, WEIGHT_DECAY, BATCH),
             "loss": "smooth L1 (beta %g) on the box's edges in crop units" % SMOOTH_L1_BETA,
-            "validation": {"mAP50to95Before": round(before, 4), "mAP50to95After": round(after, 4),
-                           "measuredBy": CODE_PATH + " (PyTorch, the server's decode and crop in numpy)"},
+            "validationMAP50to95": {"detectorAlone": round(before, 4), "refined": round(after, 4)},
             "durationSeconds": round(time.time() - t_start, 1),
             "trainedAt": T.utc_timestamp(),
         },
+    }
+    meta["metrics"]["validation"] = {
+        **meta["metrics"]["validation"],
+        "mAP50": round(voc["ap"], 4),
+        "mAP50to95": round(after, 4),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "measuredBy": CODE_PATH + " (PyTorch, the server's decode and crop in numpy)",
     }
     meta.pop("governance", None)
     with open(os.path.join(out_dir, "metadata.json"), "w") as f:
