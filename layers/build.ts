@@ -2,7 +2,7 @@
  * Builds the Lambda layers from node_modules and models/:
  *   layers/build/onnxruntime/nodejs/node_modules/…  onnxruntime-node with only bin/napi-v*\/linux/x64
  *   layers/build/sharp/nodejs/node_modules/…        sharp with only the linux-x64 (glibc) libvips
- *   layers/build/models/models/<name>/<version>/    model.onnx (+ its ink segmenter) + metadata.json, at /opt/models
+ *   layers/build/models/models/<name>/<version>/    model.onnx (+ its ink segmenter or box refiner) + metadata.json, at /opt/models
  * Lambda puts /opt/nodejs/node_modules on NODE_PATH, which is how functions/platform/native/require-native.ts finds them.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -64,10 +64,14 @@ function buildModelsLayer(target: string): void {
       const metadata = JSON.parse(readFileSync(join(versionDir, 'metadata.json'), 'utf8')) as {
         artifact: { file: string };
         input: { page?: { inkSegmenter?: { file: string } } };
+        output: { boxRefiner?: { file: string } };
       };
-      // The model, and the ink segmenter a digits version may ship beside it (inference/ink-segmenter.ts).
-      const segmenter = metadata.input.page?.inkSegmenter?.file;
-      for (const file of ['metadata.json', metadata.artifact.file, ...(segmenter ? [segmenter] : [])]) {
+      // The model, and the network a version may ship beside it: a digits version's ink segmenter
+      // (inference/ink-segmenter.ts), a car-detector version's box refiner (inference/box-refiner.ts).
+      const companions = [metadata.input.page?.inkSegmenter?.file, metadata.output.boxRefiner?.file].filter(
+        (file): file is string => file !== undefined,
+      );
+      for (const file of ['metadata.json', metadata.artifact.file, ...companions]) {
         const destination = join(target, 'models', model, version, file);
         mkdirSync(dirname(destination), { recursive: true });
         cpSync(join(versionDir, file), destination);

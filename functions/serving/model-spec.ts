@@ -154,6 +154,19 @@ export const detectionOutputSpecSchema = z.object({
   scoreThreshold: z.number().check(z.minimum(0), z.maximum(1)),
   nmsIou: z.number().check(z.gt(0), z.maximum(1)),
   maxDetections: z.int().check(z.positive()),
+  /**
+   * A second network that places each kept box again (models/car-detector/train_refiner.py, 1.2.0), shipped beside
+   * the model as `file`: crops of the normalised input around the boxes (`context` of the box's size on each side,
+   * resampled to `side`²) in (`crops`), each box's edges in crop units out (`box`). Absent: the boxes as decoded.
+   */
+  boxRefiner: z.optional(
+    z.object({
+      file: text,
+      sha256,
+      side: z.int().check(z.minimum(16), z.maximum(256)),
+      context: z.number().check(z.minimum(0), z.maximum(1)),
+    }),
+  ),
 });
 
 export const outputSpecSchema = z.discriminatedUnion('kind', [

@@ -47,6 +47,8 @@ async function refusal(promise: Promise<unknown>): Promise<ImportRefusedError> {
 const iris = shipped('iris', '1.0.0');
 /** A shipped digits version whose page work has its own network (D40): a file the import does not carry. */
 const digits = shipped('digits', '1.6.0');
+/** A shipped car-detector version whose boxes a second network places again: the same. */
+const refinedCars = shipped('car-detector', '1.2.0');
 const irisMetadata = metadataFor(iris.raw, iris.onnx);
 const setosa = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 
@@ -89,6 +91,7 @@ describe('import checks', () => {
     ['metadata-schema', () => metadataFor({ ...iris.raw, governance: undefined }, iris.onnx)],
     ['artifact-sha256', () => metadataFor({ ...iris.raw, artifact: { sha256: 'f'.repeat(64) } }, iris.onnx)],
     ['metadata-schema', () => metadataFor(digits.raw, digits.onnx), 'inkSegmenter'],
+    ['metadata-schema', () => metadataFor(refinedCars.raw, refinedCars.onnx), 'boxRefiner'],
     ['samples-schema', () => parseSamples({ tolerance: 0.5, samples: [{ features: setosa, expected: { label: 'setosa' } }] })],
     ['onnx-graph', () => checkIrisLike(Buffer.from('PK\u0003\u0004 a pytorch checkpoint'))],
     ['runtime-load', () => checkIrisLike(withOpset(iris.onnx, 99)), 'opset 99'],

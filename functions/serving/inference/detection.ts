@@ -2,7 +2,7 @@ import type { Box, DetectionResult } from '../../records/results';
 import type { DetectionOutputSpec } from '../model-spec';
 import type { LetterboxGeometry } from '../preprocessing';
 
-interface Candidate {
+export interface Candidate {
   score: number;
   box: Box;
 }
@@ -70,14 +70,18 @@ export function toSourcePixels(box: Box, geometry: LetterboxGeometry): Box {
   return { xmin: x(box.xmin), ymin: y(box.ymin), xmax: x(box.xmax), ymax: y(box.ymax) };
 }
 
-export function detect(
+/** The candidates a detector keeps, in tensor pixels: decoded, then suppressed (what a box refiner may place again). */
+export function keptCandidates(
   scores: ArrayLike<number>,
   boxes: ArrayLike<number>,
   grid: { height: number; width: number },
   spec: DetectionOutputSpec,
-  geometry: LetterboxGeometry,
-): DetectionResult {
-  const kept = nms(decodeDetections(scores, boxes, grid, spec), spec.nmsIou, spec.maxDetections);
+): Candidate[] {
+  return nms(decodeDetections(scores, boxes, grid, spec), spec.nmsIou, spec.maxDetections);
+}
+
+/** Kept candidates as the answer: labelled, scores rounded, boxes in the picture's pixels. */
+export function detectionResult(kept: Candidate[], spec: DetectionOutputSpec, geometry: LetterboxGeometry): DetectionResult {
   const label = spec.labels[0] ?? 'object';
   return {
     detections: kept
@@ -88,4 +92,14 @@ export function detect(
       }))
       .filter(({ box }) => box.xmax > box.xmin && box.ymax > box.ymin),
   };
+}
+
+export function detect(
+  scores: ArrayLike<number>,
+  boxes: ArrayLike<number>,
+  grid: { height: number; width: number },
+  spec: DetectionOutputSpec,
+  geometry: LetterboxGeometry,
+): DetectionResult {
+  return detectionResult(keptCandidates(scores, boxes, grid, spec), spec, geometry);
 }

@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../../platform/errors';
 import { ort } from '../../platform/native/onnxruntime';
-import type { LetterboxGeometry, Tensor } from '../preprocessing';
+import type { FloatTensor, LetterboxGeometry, Tensor } from '../preprocessing';
 // From tensor.ts itself, not the preprocessing index: the infer function has no sharp layer to load.
 import { toModelInput } from '../preprocessing/tensor';
 import { imageInputOf } from '../model-spec';
 import type { ModelVersion } from '../registry';
-import { detect } from './detection';
+import { detectionResult, keptCandidates, type Candidate } from './detection';
+import { normalisedPadding, refineBoxes, type BoxRefinerSpec } from './box-refiner';
 import { classify } from './postprocess';
 import type { PredictionResult } from '../../records/results';
 import type { SessionCache } from './sessions';
@@ -73,15 +74,42 @@ export async function runModel(
   const started = performance.now();
   const outputs = await session.run({ [input.tensorName]: new ort.Tensor('float32', values.data, values.dims) });
   const inferenceMs = performance.now() - started;
-  // The run is over, so its input may be overwritten; float tensors that came as such are not ours to keep.
-  if (tensor.dtype === 'uint8') spareInput = values.data;
-  if (spec.kind === 'classification') {
-    const scores = output(outputs, spec.tensorName).data as Float32Array;
-    return { result: classify(scores, spec, isConstant(values.data)), inferenceMs };
+  try {
+    if (spec.kind === 'classification') {
+      const scores = output(outputs, spec.tensorName).data as Float32Array;
+      return { result: classify(scores, spec, isConstant(values.data)), inferenceMs };
+    }
+    if (spec.kind !== 'detection') throw new InvalidInputError('unsupported-input', `A ${spec.kind} model takes feature rows.`);
+    const scores = output(outputs, spec.scoresTensorName);
+    const grid = { height: scores.dims[2] ?? 0, width: scores.dims[3] ?? 0 };
+    const boxes = output(outputs, spec.boxesTensorName).data as Float32Array;
+    const kept = keptCandidates(scores.data as Float32Array, boxes, grid, spec);
+    const placed = spec.boxRefiner ? await placedAgain(sessions, model, values, kept, spec.boxRefiner) : kept;
+    return { result: detectionResult(placed, spec, letterbox!), inferenceMs };
+  } finally {
+    // The answer is read (a box refiner crops the input), so the input may be overwritten; float tensors that came
+    // as such are not ours to keep.
+    if (tensor.dtype === 'uint8') spareInput = values.data;
   }
-  if (spec.kind !== 'detection') throw new InvalidInputError('unsupported-input', `A ${spec.kind} model takes feature rows.`);
-  const scores = output(outputs, spec.scoresTensorName);
-  const grid = { height: scores.dims[2] ?? 0, width: scores.dims[3] ?? 0 };
-  const boxes = output(outputs, spec.boxesTensorName).data as Float32Array;
-  return { result: detect(scores.data as Float32Array, boxes, grid, spec, letterbox!), inferenceMs };
+}
+
+/** The kept candidates with their boxes placed again by the version's box refiner (box-refiner.ts). */
+async function placedAgain(
+  sessions: SessionCache,
+  model: ModelVersion,
+  input: FloatTensor,
+  kept: Candidate[],
+  refiner: BoxRefinerSpec,
+): Promise<Candidate[]> {
+  const spec = imageInputOf(model.metadata);
+  if (spec.fit !== 'letterbox') throw new Error('a box refiner crops a letterboxed input');
+  const session = await sessions.get(model, refiner, { oneThread: true });
+  const boxes = await refineBoxes(
+    session,
+    input,
+    kept.map((candidate) => candidate.box),
+    refiner,
+    normalisedPadding(spec),
+  );
+  return kept.map((candidate, k) => ({ ...candidate, box: boxes[k]! }));
 }

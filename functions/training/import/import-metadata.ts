@@ -40,12 +40,19 @@ export function importMetadata(raw: unknown, artifact: ImportedArtifact): ModelM
     governance,
   });
   if (parsed.success) {
-    const { input } = parsed.data;
-    // An import sends one file, the model: a page spec's ink segmenter (shipped digits versions) would have none.
-    if (input.kind === 'image' && input.fit === 'mnist' && input.page?.inkSegmenter) {
+    const { input, output } = parsed.data;
+    // An import sends one file, the model: a page spec's ink segmenter or a detector's box refiner (shipped digits
+    // and car-detector versions) would have none.
+    const companion =
+      input.kind === 'image' && input.fit === 'mnist' && input.page?.inkSegmenter
+        ? 'input.page.inkSegmenter'
+        : output.kind === 'detection' && output.boxRefiner
+          ? 'output.boxRefiner'
+          : undefined;
+    if (companion) {
       throw new ImportRefusedError(
         'metadata-schema',
-        'input.page.inkSegmenter: an import carries one file, the model; a second network beside it is not imported.',
+        `${companion}: an import carries one file, the model; a second network beside it is not imported.`,
       );
     }
     return parsed.data;
