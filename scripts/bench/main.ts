@@ -9,7 +9,8 @@
  *   (p) the peer a user would write instead (issue #16): node:http + sharp + onnxruntime + the record, one process,
  *   taking turns with (e) request by request, and both at 8 requests in flight; (e″), (p″) the two on the (b″)
  *   photos, one request at a time (issue #27), and (e‴) the version approved before the served one on them, in the
- *   same turns (`?version=`);
+ *   same turns (`?version=`); a model without page photos, (eᵗ) and (e‴): its served and previous versions in turns
+ *   on its own inputs;
  *   (f) S3 upload → record readable (latency one at a time, throughput from a burst);
  *   (e₀), (e₁), (f₀) the same platform with no model: HTTP hop, Invoke hop, storage emulators alone;
  *   (g), (h) iris CSV batches in process and through S3, in rows/s against (a) on the same chunks;
@@ -127,13 +128,15 @@ try {
     );
     // What an app sends (issue #27): the small page photos over HTTP, Vigie and the peer taking turns, and the
     // version approved before the served one (?version=) in the same turns: a new version's cost on the same platform.
-    const previous = small.length > 0 ? await previousApproved(name, model.metadata.version) : undefined;
-    const smallTasks: Record<string, (i: number) => Promise<void>> = {
-      vigie: predictPost(t.http, name, small, { 'x-api-key': apiKey }),
-      peer: predictPost(peer.url, name, small),
+    // A model without page photos compares the two versions on its own inputs (e‴), in turns too.
+    const previous = await previousApproved(name, model.metadata.version);
+    const turnsOn = small.length > 0 ? small : inputs;
+    const turns: Record<string, (i: number) => Promise<void>> = {
+      vigie: predictPost(t.http, name, turnsOn, { 'x-api-key': apiKey }),
+      ...(small.length > 0 && { peer: predictPost(peer.url, name, small) }),
+      ...(previous && { previous: predictPost(t.http, name, turnsOn, { 'x-api-key': apiKey }, `?version=${previous}`) }),
     };
-    if (previous) smallTasks.previous = predictPost(t.http, name, small, { 'x-api-key': apiKey }, `?version=${previous}`);
-    const smallHttp = small.length > 0 ? await timeInterleaved(scaled(counts.http), WARM_UP, smallTasks) : undefined;
+    const inTurns = small.length > 0 || previous ? await timeInterleaved(scaled(counts.http), WARM_UP, turns) : undefined;
     const s3 = await measureS3Path(t, name, inputs, scaled(counts.uploads), scaled(counts.burst), 2);
     const floor = floorOf(inProcess.sessionRun, inProcess.preprocessing);
     const httpHop = await measureHttpHop(t, apiKey, name, scaled(counts.http), WARM_UP);
@@ -164,13 +167,21 @@ try {
             { path: '(dᵖ) record write, each after a pause of (a)+(b)', run: inProcess.recordWritePaced },
             { path: `(e) HTTP predict (serverless-offline; throughput at ${IN_FLIGHT} in flight)`, run: http, compare: true },
             { path: `(p) peer: node:http + sharp + onnxruntime + record, one process`, run: peerRun, compare: true },
-            ...(smallHttp
+            ...(inTurns && small.length > 0
               ? [
-                  { path: '(e″) HTTP predict, 0.1–0.3-megapixel phone photo of a page', run: smallHttp.vigie! },
-                  { path: '(p″) peer, the same photos', run: smallHttp.peer! },
-                  ...(smallHttp.previous
-                    ? [{ path: `(e‴) HTTP predict, the same photos, ${name}@${previous} (?version=)`, run: smallHttp.previous }]
-                    : []),
+                  { path: '(e″) HTTP predict, 0.1–0.3-megapixel phone photo of a page', run: inTurns.vigie! },
+                  { path: '(p″) peer, the same photos', run: inTurns.peer! },
+                ]
+              : []),
+            ...(inTurns && small.length === 0
+              ? [{ path: `(eᵗ) HTTP predict, in turns with ${name}@${previous}`, run: inTurns.vigie! }]
+              : []),
+            ...(inTurns?.previous
+              ? [
+                  {
+                    path: `(e‴) HTTP predict, the same ${small.length > 0 ? 'photos' : 'inputs'}, ${name}@${previous} (?version=)`,
+                    run: inTurns.previous,
+                  },
                 ]
               : []),
             { path: '(f) S3 upload → record', run: s3, compare: true },
