@@ -2,6 +2,7 @@ import { ModelNotApprovedError } from '../platform/errors';
 import type { SessionCache } from './inference/sessions';
 import { logger } from '../platform/telemetry';
 import type { ModelRegistry } from './registry';
+import { companionArtifacts } from './model-spec';
 
 export interface ModelHealth {
   name: string;
@@ -20,7 +21,7 @@ export const healthy = (models: ModelHealth[]) => models.every((model) => model.
 
 /**
  * Loads the version production serves of every model (its alias, else the newest approved: metadata, artifact
- * checksum, ONNX session) and says how it went.
+ * checksum, ONNX session, and those of the networks it ships beside its model) and says how it went.
  */
 export async function checkModels(registry: ModelRegistry, sessions: SessionCache): Promise<ModelHealth[]> {
   const names = await registry.modelNames();
@@ -29,6 +30,7 @@ export async function checkModels(registry: ModelRegistry, sessions: SessionCach
       try {
         const model = await registry.production(name);
         await sessions.get(model);
+        for (const companion of companionArtifacts(model.metadata)) await sessions.get(model, companion);
         return { name, version: model.metadata.version, loaded: true };
       } catch (error) {
         if (error instanceof ModelNotApprovedError) return { name, loaded: false, served: false };

@@ -354,6 +354,14 @@ export const registeredModelMetadataSchema = z
   .check(z.superRefine(checkConsistency));
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+/** The networks a version ships beside its model (a digits page's ink segmenter, a detector's box refiner). */
+export function companionArtifacts({ input, output }: ModelMetadata): Array<{ file: string; sha256: string }> {
+  return [
+    ...(input.kind === 'image' && input.fit === 'mnist' && input.page?.inkSegmenter ? [input.page.inkSegmenter] : []),
+    ...(output.kind === 'detection' && output.boxRefiner ? [output.boxRefiner] : []),
+  ];
+}
 export type ImageInputSpec = z.infer<typeof imageInputSpecSchema>;
 export type InputSpec = ImageInputSpec | TabularInputSpec;
 export type { TabularInputSpec };

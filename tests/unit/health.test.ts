@@ -37,4 +37,18 @@ describe('health check of the registry', () => {
     expect(withBroken[0]).toMatchObject({ name: 'broken', loaded: false, error: expect.any(String) });
     expect(healthy(withBroken)).toBe(false);
   });
+
+  it('loads the networks a served version ships beside its model, and degrades when one is not what its metadata says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-health-'));
+    const target = join(dir, 'car-detector', '1.2.0');
+    cpSync(join(MODELS_DIR, 'car-detector', '1.2.0'), target, { recursive: true });
+    expect(await checkModels(new ModelRegistry(dir), new SessionCache())).toEqual([
+      { name: 'car-detector', version: '1.2.0', loaded: true },
+    ]);
+    // The detector itself is intact: only its box refiner is swapped.
+    writeFileSync(join(target, 'box-refiner.onnx'), Buffer.from('not the refiner'));
+    const withBrokenRefiner = await checkModels(new ModelRegistry(dir), new SessionCache());
+    expect(withBrokenRefiner).toEqual([{ name: 'car-detector', loaded: false, error: expect.any(String) }]);
+    expect(healthy(withBrokenRefiner)).toBe(false);
+  });
 });

@@ -103,7 +103,7 @@ async function placedAgain(
 ): Promise<Candidate[]> {
   const spec = imageInputOf(model.metadata);
   if (spec.fit !== 'letterbox') throw new Error('a box refiner crops a letterboxed input');
-  const session = await sessions.get(model, refiner, { oneThread: true });
+  const session = await sessions.get(model, refiner);
   const boxes = await refineBoxes(
     session,
     input,

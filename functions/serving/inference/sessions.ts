@@ -34,21 +34,21 @@ export interface CompanionArtifact {
  * One ONNX Runtime session per model version per container, created on first use and reused: creating a
  * session costs far more than running it. The artifact's SHA-256 is checked against its metadata before
  * loading, so a record's `modelSha256` is what actually answered. `companion`: another network of the version.
- * `oneThread`: a small network run right after the model, on the calling thread, with no pool of its own whose
- * spinning threads would take the cores from the model's next run (car-detector 1.2.0's refiner: 11.7 → 20.3 ms
- * per frame for the detector beside a refiner with its own pool, on 2 cores).
+ * A companion runs on the calling thread: a small network run beside the model, whose own pool's threads, still
+ * spinning, would take the cores from the model's next run (car-detector 1.2.0: its detector's run 11.7 → 20.3 ms a
+ * frame beside a box refiner with a pool, on 2 cores). Where it runs alone (a digits page's ink segmenter, in the
+ * preprocess function) its function has one vCPU's share, so one thread is what it had.
  */
 export class SessionCache {
   readonly #sessions = new Map<string, Promise<InferenceSession>>();
 
-  get(model: ModelVersion, companion?: CompanionArtifact, { oneThread = false } = {}): Promise<InferenceSession> {
+  get(model: ModelVersion, companion?: CompanionArtifact): Promise<InferenceSession> {
     const key = `${model.metadata.name}@${model.metadata.version}${companion ? `/${companion.file}` : ''}`;
     let session = this.#sessions.get(key);
     if (!session) {
-      const threads = oneThread ? 1 : nativeThreads();
       session = companion
-        ? this.#create(model, join(dirname(model.artifactPath), companion.file), companion.sha256, threads)
-        : this.#create(model, model.artifactPath, model.metadata.artifact.sha256, threads);
+        ? this.#create(model, join(dirname(model.artifactPath), companion.file), companion.sha256, 1)
+        : this.#create(model, model.artifactPath, model.metadata.artifact.sha256, nativeThreads());
       session.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, session);
     }
