@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDetections, detect, iou, nms, toSourcePixels } from '../../functions/serving/inference/detection';
+import {
+  decodeDetections,
+  detectionResult,
+  iou,
+  keptCandidates,
+  nms,
+  toSourcePixels,
+} from '../../functions/serving/inference/detection';
 import type { DetectionOutputSpec } from '../../functions/serving/model-spec';
 import { letterboxGeometry } from '../../functions/serving/preprocessing/letterbox';
 
@@ -103,7 +110,7 @@ describe('toSourcePixels', () => {
   });
 });
 
-describe('detect', () => {
+describe('keptCandidates and detectionResult', () => {
   it('decodes, suppresses duplicates and answers in picture pixels with the label', () => {
     const { scores, boxes, grid } = heads([
       { row: 1, col: 1, p: 0.95, ltrb: [1, 1, 1, 1] },
@@ -112,7 +119,7 @@ describe('detect', () => {
       { row: 0, col: 0, p: 0.3, ltrb: [1, 1, 1, 1] }, // under the threshold
     ]);
     const geometry = { scale: 0.5, padX: 0, padY: 0, sourceWidth: 96, sourceHeight: 64 };
-    const result = detect(scores, boxes, grid, spec, geometry);
+    const result = detectionResult(keptCandidates(scores, boxes, grid, spec), spec, geometry);
     expect(result.detections.map((d) => d.score)).toEqual([0.95, 0.7]);
     expect(result.detections[0]).toEqual({ label: 'car', score: 0.95, box: { xmin: 8, ymin: 8, xmax: 40, ymax: 40 } });
   });

@@ -93,13 +93,3 @@ export function detectionResult(kept: Candidate[], spec: DetectionOutputSpec, ge
       .filter(({ box }) => box.xmax > box.xmin && box.ymax > box.ymin),
   };
 }
-
-export function detect(
-  scores: ArrayLike<number>,
-  boxes: ArrayLike<number>,
-  grid: { height: number; width: number },
-  spec: DetectionOutputSpec,
-  geometry: LetterboxGeometry,
-): DetectionResult {
-  return detectionResult(keptCandidates(scores, boxes, grid, spec), spec, geometry);
-}
