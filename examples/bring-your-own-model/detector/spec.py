@@ -7,8 +7,8 @@ Usage (from the repository root):
 
 No detector is trained here: models/car-detector/train.py is the worked example of training one and exporting it
 (torch.onnx.export, opset 13, inputs and outputs named as its metadata says). This script takes its newest
-committed version (or the one given with --from) and writes what an import needs, under another model name given
-at import time:
+committed version that is one file, the model (or the one given with --from), and writes what an import needs,
+under another model name given at import time:
 
     <outdir>/model.onnx      a copy of the committed artifact
     <outdir>/metadata.json   its metadata without name, version and approval (the import sets them; the version
@@ -31,8 +31,15 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT_DIR)))
 DETECTOR = os.path.join(REPO_ROOT, "models", "car-detector")
 
 
+def one_file(version):
+    """An import carries one file: a version that ships a second network beside its model (1.2.0's box refiner) is
+    not one a notebook would export."""
+    with open(os.path.join(DETECTOR, version, "metadata.json")) as f:
+        return "boxRefiner" not in json.load(f)["output"]
+
+
 def newest_version():
-    versions = [d for d in os.listdir(DETECTOR) if re.fullmatch(r"\d+\.\d+\.\d+", d)]
+    versions = [d for d in os.listdir(DETECTOR) if re.fullmatch(r"\d+\.\d+\.\d+", d) and one_file(d)]
     return os.path.join(DETECTOR, max(versions, key=lambda v: tuple(int(p) for p in v.split("."))))
 
 
