@@ -80,7 +80,7 @@ const USAGE_MISTAKES: Array<[string[], string]> = [
   [['models', 'approve', 'penguins', '1.0.0'], '--approver'],
   [['eval', 'digits', '--against', '1.3.0', '--record'], 'do not go together'],
   [['eval', 'digits', '1.4.0', '--against', '0.9.9'], 'No version 0.9.9'],
-  [['eval', 'iris', '--against', '1.0.0'], 'is not one'],
+  [['eval', 'iris', '--against', '1.0.0'], 'is neither'],
   [['models', 'reject', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], "unknown option '--status'"],
   [['models', 'approve', 'penguins', '1.0.0', '--approver', 'x', '--status', 'retired'], 'approved or rejected'],
   // Changing what is served (#23): refused before any call.

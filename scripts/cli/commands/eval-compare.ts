@@ -1,9 +1,11 @@
 /**
  * What `vigie eval digits <version> --against <other>` runs (eval.ts declares the option): both versions through the
- * serving path on the same pages, and what changed. Loaded only when asked, as eval-run.ts.
+ * serving path on the same pages, and what changed; for a detector, both on its validation frames, side by side. Loaded only when asked, as eval-run.ts.
  */
 import { ModelRegistry } from '../../../functions/serving/registry';
 import { compareVersions } from '../../evaluation/compare-versions';
+import { detectorComparison, type DetectorFigures } from '../../evaluation/detector-report';
+import { evaluateDetector } from '../../evaluation/evaluate';
 import { pct } from '../../evaluation/digits-report';
 import { emit } from '../output';
 import { progressBar, type Progress } from '../progress';
@@ -26,11 +28,29 @@ export async function compare(
       throw new UsageError(`No version ${wanted} of '${name}' in models/ (${versions.join(', ')}).`);
   }
   const [after, before] = [await registry.inspect(name, version), await registry.inspect(name, against)];
+  if (after.metadata.output.kind === 'detection' && before.metadata.output.kind === 'detection') {
+    if (!global.json) console.log(`Comparing ${name}@${version} against ${against} on its validation frames…`);
+    const figures = [];
+    for (const model of [before, after]) {
+      let bar: Progress | undefined;
+      const progress = (done: number, total: number) => {
+        bar ??= progressBar(`frames (${model.metadata.version})`, total);
+        bar.update(done);
+      };
+      figures.push(await evaluateDetector(model, global.json ? undefined : progress).finally(() => bar?.stop()));
+    }
+    const [was, is] = figures as [DetectorFigures, DetectorFigures];
+    emit(global.json, { model: name, version, against, before: was, after: is }, () => [
+      '',
+      ...detectorComparison(was, is, [against, version]),
+    ]);
+    return;
+  }
   for (const model of [after, before]) {
     const { input } = model.metadata;
     if (input.kind !== 'image' || input.fit !== 'mnist') {
       throw new UsageError(
-        `--against compares digits versions on their page sets; ${name}@${model.metadata.version} is not one.`,
+        `--against compares digits versions on their page sets, or detectors on their validation frames; ${name}@${model.metadata.version} is neither.`,
       );
     }
   }

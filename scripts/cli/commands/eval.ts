@@ -9,7 +9,9 @@
  * renderer), per condition, with the uncertain flag's rates and the confident mistakes on clean pages; they are
  * only measured, never recorded nor calibrated on.
  * `--against <version>` (digits) runs both versions on the realistic, development and independent sets instead and
- * prints, per set, each one's accuracy and the answers that changed: how a candidate is chosen (on the first two).
+ * prints, per set, each one's accuracy and the answers that changed: how a candidate is chosen (on the first two);
+ * for a detector, both versions on its validation frames, their per-IoU AP, means, precision, recall and times side
+ * by side.
  * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
  * loaded when the command runs: every other command starts without it.
  */
@@ -26,7 +28,7 @@ export function registerEval(program: Command): void {
     .option('--record', 'digits: write the realistic-set figures and the calibrated uncertainty threshold into the metadata')
     .option(
       '--against <version>',
-      'digits: the answers that changed from that version, on the realistic, development and independent sets',
+      'digits: the answers that changed from that version, on the realistic, development and independent sets; a detector: both side by side',
     )
     .option('--tables <names>', "automl: the benchmark's tables to run, comma-separated (default: all)")
     .option('--time-budget <seconds>', "automl: each training's time budget (default 40)")
@@ -34,7 +36,7 @@ export function registerEval(program: Command): void {
     .addHelpText(
       'after',
       '\n`vigie eval automl` runs the AutoML benchmark against scikit-learn (docs/automl.md) instead of measuring a model.\n' +
-        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval digits 1.4.0 --against 1.3.0\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json',
+        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval digits 1.4.0 --against 1.3.0\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json\n  vigie eval car-detector 1.2.0 --against 1.1.0',
     )
     .action(
       (
