@@ -3,7 +3,7 @@ import type { LeaderboardEntry } from './search';
 import type { ImportProvenance } from './import/check-model';
 import { markdownInline } from '../platform/markdown-text';
 import { baselineLines } from './baseline-card';
-import type { ModelMetadata } from '../serving/model-spec';
+import { companionArtifacts, type ModelMetadata } from '../serving/model-spec';
 
 type Governance = NonNullable<ModelMetadata['governance']>;
 export type Registered = ModelMetadata & { governance: Governance };
@@ -65,8 +65,12 @@ function metricPairs(set: Record<string, unknown>, prefix = ''): Array<[string, 
   });
 }
 
+/** What answers for the version: its model's file and checksum, and those of each network shipped beside it. */
 const overview = (m: Registered) =>
-  `${m.description ?? m.task} Artifact ${m.artifact.file}, ${m.artifact.bytes.toLocaleString('en')} bytes, SHA-256 ${m.artifact.sha256}.`;
+  `${m.description ?? m.task} Artifact ${m.artifact.file}, ${m.artifact.bytes.toLocaleString('en')} bytes, SHA-256 ${m.artifact.sha256}.` +
+  companionArtifacts(m)
+    .map(({ file, sha256 }) => ` Beside it, ${file}, SHA-256 ${sha256}.`)
+    .join('');
 
 function inputFormat(input: ModelMetadata['input']): string {
   if (input.kind === 'image') {

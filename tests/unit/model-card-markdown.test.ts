@@ -52,3 +52,20 @@ describe('a model card with its drift baseline (#24)', () => {
     expect(markdown).toMatch(/- answers: scores in \d+ quantile bins/);
   });
 });
+
+describe('a model card names every network that answers for its version (issue #27)', () => {
+  const card = (path: string) =>
+    modelCardMarkdown(modelMetadataSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) as Registered);
+
+  it('gives the file and SHA-256 of a box refiner or an ink segmenter beside the model’s own, and nothing for a model alone', () => {
+    const refined = JSON.parse(readFileSync('models/car-detector/1.2.0/metadata.json', 'utf8'));
+    expect(card('models/car-detector/1.2.0/metadata.json')).toContain(
+      `Beside it, box-refiner.onnx, SHA-256 ${refined.output.boxRefiner.sha256}.`,
+    );
+    const segmented = JSON.parse(readFileSync('models/digits/1.7.0/metadata.json', 'utf8'));
+    expect(card('models/digits/1.7.0/metadata.json')).toContain(
+      `Beside it, ink-segmenter.onnx, SHA-256 ${segmented.input.page.inkSegmenter.sha256}.`,
+    );
+    expect(card('models/car-detector/1.1.0/metadata.json')).not.toContain('Beside it');
+  });
+});
