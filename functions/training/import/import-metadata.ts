@@ -1,5 +1,5 @@
 import { ImportRefusedError } from '../../platform/errors';
-import { registeredModelMetadataSchema, type ModelMetadata } from '../../serving/model-spec';
+import { companionArtifacts, registeredModelMetadataSchema, type ModelMetadata } from '../../serving/model-spec';
 
 /** What the import knows that the metadata's author may leave out: the name and version it asked for, the file. */
 export interface ImportedArtifact {
@@ -40,19 +40,12 @@ export function importMetadata(raw: unknown, artifact: ImportedArtifact): ModelM
     governance,
   });
   if (parsed.success) {
-    const { input, output } = parsed.data;
     // An import sends one file, the model: a page spec's ink segmenter or a detector's box refiner (shipped digits
     // and car-detector versions) would have none.
-    const companion =
-      input.kind === 'image' && input.fit === 'mnist' && input.page?.inkSegmenter
-        ? 'input.page.inkSegmenter'
-        : output.kind === 'detection' && output.boxRefiner
-          ? 'output.boxRefiner'
-          : undefined;
-    if (companion) {
+    if (companionArtifacts(parsed.data).length > 0) {
       throw new ImportRefusedError(
         'metadata-schema',
-        `${companion}: an import carries one file, the model; a second network beside it is not imported.`,
+        'input.page.inkSegmenter / output.boxRefiner: an import carries one file, the model; a second network beside it is not imported.',
       );
     }
     return parsed.data;
