@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../functions/platform/errors';
-import { centreByMass, crop, fitSize, inkBoundingBox, isolateInk } from '../../functions/serving/preprocessing/mnist-fit';
+import {
+  borderMedian,
+  centreByMass,
+  crop,
+  fitSize,
+  inkBoundingBox,
+  isolateInk,
+} from '../../functions/serving/preprocessing/mnist-fit';
 import type { GrayImage } from '../../functions/serving/preprocessing/decode';
 
 /** A light sheet (value `paper`) with a dark rectangle of ink. */
@@ -14,6 +21,30 @@ function sheet(
   for (let y = ink.y; y < ink.y + ink.h; y += 1) for (let x = ink.x; x < ink.x + ink.w; x += 1) data[y * width + x] = ink.value;
   return { data, width, height };
 }
+
+describe('borderMedian', () => {
+  it('is the middle value of the outermost pixels once sorted (upper middle of an even count), at any size', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    for (const [width, height] of [
+      [1, 1],
+      [1, 5],
+      [5, 1],
+      [2, 2],
+      [3, 7],
+      [64, 48],
+      [257, 193],
+    ] as const) {
+      const data = Uint8Array.from({ length: width * height }, () => random() & (seed % 3 === 0 ? 0x0f : 0xff));
+      // The outermost pixels as a list: top and bottom rows, then the side columns between them.
+      const border: number[] = [];
+      for (let x = 0; x < width; x += 1) border.push(data[x]!, data[(height - 1) * width + x]!);
+      for (let y = 1; y < height - 1; y += 1) border.push(data[y * width]!, data[y * width + width - 1]!);
+      border.sort((a, b) => a - b);
+      expect(borderMedian({ data, width, height }), `${width}×${height}`).toBe(border[border.length >> 1]);
+    }
+  });
+});
 
 describe('isolateInk', () => {
   it('inverts dark ink on light paper into bright ink on black', () => {
