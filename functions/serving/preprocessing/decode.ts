@@ -136,23 +136,66 @@ function inkValue(max: number, blueOverRed: number): number {
 }
 
 /**
+ * Where output pixel (0, 0) reads in the stored picture, and how far its index moves for one step along an output
+ * row and down an output column, for each EXIF orientation (1 to 8): 5 to 8 swap width and height.
+ */
+function orientationSteps(orientation: number, width: number, height: number): [number, number, number] {
+  const last = (height - 1) * width;
+  switch (orientation) {
+    case 2:
+      return [width - 1, -1, width];
+    case 3:
+      return [last + width - 1, -1, -width];
+    case 4:
+      return [last, 1, -width];
+    case 5:
+      return [0, width, 1];
+    case 6:
+      return [last, -width, 1];
+    case 7:
+      return [last + width - 1, -width, -1];
+    case 8:
+      return [width - 1, width, -1];
+    default:
+      return [0, 1, width];
+  }
+}
+
+/** The picture turned and mirrored as its EXIF orientation (1 to 8) says. */
+export function orient(image: GrayImage, orientation: number): GrayImage {
+  if (orientation <= 1 || orientation > 8) return image;
+  const swapped = orientation >= 5;
+  const width = swapped ? image.height : image.width;
+  const height = swapped ? image.width : image.height;
+  const [start, alongRow, downColumn] = orientationSteps(orientation, image.width, image.height);
+  const data = new Uint8Array(width * height);
+  for (let y = 0, o = 0; y < height; y += 1) {
+    for (let x = 0, i = start + y * downColumn; x < width; x += 1, i += alongRow, o += 1) data[o] = image.data[i]!;
+  }
+  return { data, width, height };
+}
+
+/**
  * Decodes to the value (brightest channel) of each pixel, EXIF orientation applied, transparency on white, the
  * longer side shrunk to `side` (JPEG shrink-on-load: a 12-megapixel photo is decoded at 1/8 scale directly) with
  * `kernel` (the model's `input.page.shrinkKernel`). The value keeps coloured ruling light and every ink dark (see
- * page.ts); a phone's colour profile does not change which is which, so it is not applied. `upright`: the caller read
- * the picture's header and it needs no turning (no EXIF orientation, or 1), so libvips is not asked to orient it,
- * which costs ~0.3 ms of a small photo's decode for the same pixels.
+ * page.ts); a phone's colour profile does not change which is which, so it is not applied. `orientation`: the EXIF
+ * orientation the caller read in the header (1 when there is none); the picture is then turned here, once shrunk,
+ * instead of by libvips at its full size before (~0.3 ms of a small photo's decode), with the same pixels (libvips'
+ * shrink is the same read from either end: tests/unit/page-decode.test.ts compares every orientation). Without it,
+ * libvips reads the orientation and turns the picture.
  */
 export async function decodeValue(
   bytes: Uint8Array,
   limits: DecodeLimits,
   side: number,
   kernel: NonNullable<MnistPageSpec['shrinkKernel']> = 'lanczos3',
-  upright = false,
+  orientation?: number,
 ): Promise<GrayImage> {
   try {
     const opened = openImage(bytes, limits, { ignoreIcc: true });
-    const { data, info } = await (upright ? opened : opened.rotate())
+    // Shrunk to fit `side` as the turned picture would be: the same box either way round.
+    const { data, info } = await (orientation === undefined ? opened.rotate() : opened)
       .flatten({ background: '#ffffff' })
       .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel })
       .raw()
@@ -168,14 +211,14 @@ export async function decodeValue(
         const max = red > green ? (red > blueChannel ? red : blueChannel) : green > blueChannel ? green : blueChannel;
         value[i] = inkValue(max, blueChannel - red);
       }
-      return { data: value, width, height };
+    } else {
+      for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
+        let max = data[j]!;
+        for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);
+        value[i] = channels >= 3 ? inkValue(max, data[j + 2]! - data[j]!) : max;
+      }
     }
-    for (let i = 0, j = 0; i < value.length; i += 1, j += channels) {
-      let max = data[j]!;
-      for (let c = 1; c < channels; c += 1) max = Math.max(max, data[j + c]!);
-      value[i] = channels >= 3 ? inkValue(max, data[j + 2]! - data[j]!) : max;
-    }
-    return { data: value, width, height };
+    return orient({ data: value, width, height }, orientation ?? 1);
   } catch (error) {
     throw decodeFailure(error);
   }

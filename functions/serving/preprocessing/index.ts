@@ -57,11 +57,11 @@ async function digitPatch(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
-  upright: boolean,
+  orientation?: number,
   segmentInk?: SegmentInk,
 ): Promise<{ found?: Found; picture: GrayImage }> {
   if (spec.page) {
-    const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel, upright);
+    const value = await decodeValue(bytes, limits, spec.page.workingSide, spec.page.shrinkKernel, orientation);
     return { found: await inkOnPage(value, spec, segmentInk), picture: value };
   }
   const picture = await decodeGray(bytes, limits);
@@ -104,17 +104,17 @@ async function fitDigit(found: Found | undefined, spec: MnistInputSpec) {
 }
 
 /**
- * The digit's pixels, MNIST-style (fitDigit), and the picture it was found in. `upright`: the caller read the header
- * and the picture needs no turning (decodeValue).
+ * The digit's pixels, MNIST-style (fitDigit), and the picture it was found in. `orientation`: the EXIF orientation the
+ * caller read in the header (1 when there is none), for a page's decode to turn the picture itself (decodeValue).
  */
 export async function mnistPixels(
   bytes: Uint8Array,
   spec: MnistInputSpec,
   limits: DecodeLimits,
-  upright = false,
+  orientation?: number,
   segmentInk?: SegmentInk,
 ): Promise<GrayImage & { unclear?: true; segmented?: true; picture: GrayImage }> {
-  const { found, picture } = await digitPatch(bytes, spec, limits, upright, segmentInk);
+  const { found, picture } = await digitPatch(bytes, spec, limits, orientation, segmentInk);
   return { ...(await fitDigit(found, spec)), picture };
 }
 
@@ -173,7 +173,7 @@ export async function preprocessImage(
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, (metadata.orientation ?? 1) === 1, segmentInk);
+  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, metadata.orientation ?? 1, segmentInk);
   return {
     source,
     tensor: grayToTensor(pixels, spec),
