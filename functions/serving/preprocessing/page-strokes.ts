@@ -85,12 +85,23 @@ interface Component {
   bottom: number;
 }
 
-/** 8-connected components of the pixels at or above `threshold`; labels are 1-based, 0 is paper. */
-function components(image: GrayImage, threshold: number): { labels: Int32Array; parts: Component[] } {
+/**
+ * The flood fill's stack, kept from one fill to the next (a fill runs to its end synchronously, so none overlap) and
+ * grown to the largest picture filled: a new one for each threshold was the largest of the page work's allocations.
+ */
+let floodStack = new Int32Array(0);
+
+/**
+ * 8-connected components of the pixels at or above `threshold`; labels are 1-based, 0 is paper. Two bytes a label
+ * wherever the picture cannot hold 65,535 parts (one pixel in four at most: a working picture always), else four.
+ */
+function components(image: GrayImage, threshold: number): { labels: Uint16Array | Int32Array; parts: Component[] } {
   const { width, height, data } = image;
-  const labels = new Int32Array(width * height);
+  const mostParts = Math.ceil(width / 2) * Math.ceil(height / 2);
+  const labels = mostParts < 0xffff ? new Uint16Array(width * height) : new Int32Array(width * height);
   const parts: Component[] = [];
-  const stack = new Int32Array(width * height);
+  if (floodStack.length < width * height) floodStack = new Int32Array(width * height);
+  const stack = floodStack;
   for (let start = 0; start < data.length; start += 1) {
     if (labels[start] !== 0 || data[start]! < threshold) continue;
     const label = parts.length + 1;
