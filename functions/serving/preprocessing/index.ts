@@ -166,14 +166,16 @@ export async function preprocessImage(
   segmentInk?: SegmentInk,
 ): Promise<PreparedInput> {
   const metadata = await inspectImage(bytes, limits);
-  const rotated = (metadata.orientation ?? 1) >= 5;
+  // Orientations 5 to 8 turn the picture a quarter: its width is the stored height (any other value turns nothing).
+  const orientation = metadata.orientation ?? 1;
+  const rotated = orientation >= 5 && orientation <= 8;
   const source = {
     format: metadata.format ?? 'unknown',
     width: rotated ? (metadata.height ?? 0) : (metadata.width ?? 0),
     height: rotated ? (metadata.width ?? 0) : (metadata.height ?? 0),
   };
   if (spec.fit === 'letterbox') return { source, ...(await letterboxImage(bytes, source, spec, limits)) };
-  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, metadata.orientation ?? 1, segmentInk);
+  const { picture, ...pixels } = await mnistPixels(bytes, spec, limits, orientation, segmentInk);
   return {
     source,
     tensor: grayToTensor(pixels, spec),
