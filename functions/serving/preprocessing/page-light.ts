@@ -165,7 +165,7 @@ export function flattenLight(image: GrayImage, poolShift = 0, closingShare = CLO
   // Below this level, the narrow closing's "paper" is ink against the wide closing's paper.
   const inkBelow = wide.map((level) => Math.ceil(INK_AGAINST_PAPER * level));
   // A pixel's paper level depends only on its block of the finer pooled copy (2^shift pixels a side): found once a
-  // block, then read for each of its pixels (a third of the flattening on a small photo).
+  // block, then read for each of its pixels (flattenLight 1.17 -> 1.08 ms on a small photo with the pooling above).
   const shift = Math.min(poolShift, WIDE_POOL_SHIFT);
   const blocksWide = (width + (1 << shift) - 1) >> shift;
   const blocksHigh = (height + (1 << shift) - 1) >> shift;
