@@ -224,9 +224,9 @@ function turnedValue(data: Uint8Array, channels: number, width: number, height: 
  * `kernel` (the model's `input.page.shrinkKernel`). The value keeps coloured ruling light and every ink dark (see
  * page.ts); a phone's colour profile does not change which is which, so it is not applied. `orientation`: the EXIF
  * orientation the caller read in the header (1 when there is none); the picture is then turned here, once shrunk,
- * instead of by libvips at its full size before (~0.3 ms of a small photo's decode), with the same pixels (libvips'
- * shrink is the same read from either end: tests/unit/page-decode.test.ts compares every orientation). Without it,
- * libvips reads the orientation and turns the picture.
+ * instead of by libvips at its full size before (0.05–0.25 ms of a small photo's decode), with the same pixels
+ * (libvips' shrink is the same read from either end: tests/unit/page-decode.test.ts compares every orientation).
+ * Without it, libvips reads the orientation and turns the picture.
  */
 export async function decodeValue(
   bytes: Uint8Array,
