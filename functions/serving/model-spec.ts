@@ -99,6 +99,13 @@ export const mnistInputSpecSchema = z.object({
        * the "1"s read right have 70 at the median and under 130 in 99 cases of 100). Absent: no such limit.
        */
       maxInkPixels: z.optional(z.record(z.string(), z.int().check(z.positive()))),
+      /**
+       * The darkness (of 255: the flattened picture's 99.95th percentile) under which the page is blank (no-ink)
+       * before any stroke is looked for. Absent: 40, as before 1.8.0. Lower (1.8.0: 12), a page between it and 40 is
+       * read when the strokes' rules find a stroke on it and blank when they find none: a small digit in a thin, light
+       * pen keeps only a few faint pixels at the working size, and was said blank.
+       */
+      blankBelow: z.optional(z.int().check(z.minimum(1), z.maximum(40))),
       ...readingOptions,
       /**
        * Other ways to read the page when the answer is uncertain (1.5.0): the decoded picture is read again with each

@@ -16,7 +16,10 @@ import { fillHollows } from './page-hollows';
 
 /** A border this dark (median, of 255) is the black background of light writing, not paper in a shadow. */
 const DARK_BORDER = 64;
-/** Below this darkness (of 255) at its darkest, the picture is blank. */
+/**
+ * Below this darkness (of 255) at its darkest, the picture is blank, unless the page spec sets a lower `blankBelow`:
+ * then a page between the two is blank only when no stroke is found on it.
+ */
 const MIN_INK_CONTRAST = 40;
 /** Share of the digit's ink below its stroke level: the level its core is brought to 255 from. */
 const STROKE_LEVEL = 0.75;
@@ -27,7 +30,10 @@ export interface PageInk {
   /** Where they are in the working picture, and the sheet's angle found (degrees; NaN: not sought). */
   box: { left: number; top: number; width: number; height: number };
   angleDegrees: number;
-  /** The strokes were found only by the looser rules (page-strokes.ts): the answer on them is flagged uncertain. */
+  /**
+   * The strokes were found only by the looser rules (page-strokes.ts), or on a page fainter than blank pages usually
+   * are (`blankBelow`): the answer on them is flagged uncertain.
+   */
   unclear: boolean;
   /** The intermediate pictures, for showing what each step did (docs/digits-pages/). */
   steps: { flattened: GrayImage; unruled: GrayImage };
@@ -35,17 +41,21 @@ export interface PageInk {
 
 const noInk = () => new InvalidInputError('no-ink', 'No handwriting was found in the image (it is blank or too faint).');
 
-/** The rules' ink: the light flattened, a page too faint for them said blank, the ruling removed. */
+/**
+ * The rules' ink: the light flattened, a page too faint for them said blank, the ruling removed. `faint`: fainter than
+ * MIN_INK_CONTRAST but not than the spec's `blankBelow`, so blank unless a stroke is found.
+ */
 function unruledInk(light: GrayImage, spec: MnistPageSpec) {
   const flattened = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
-  if (percentileOf(flattened.data, 0.9995) < MIN_INK_CONTRAST) throw noInk();
-  return { ...removeRuling(flattened, spec.angleRefine), flattened };
+  const darkest = percentileOf(flattened.data, 0.9995);
+  if (darkest < Math.min(MIN_INK_CONTRAST, spec.blankBelow ?? MIN_INK_CONTRAST)) throw noInk();
+  return { ...removeRuling(flattened, spec.angleRefine), flattened, faint: darkest < MIN_INK_CONTRAST };
 }
 
 /** A segmenter's ink, as the rules' would be given (no light flattened: the picture stands for it in `steps`). */
 function segmentedInk(segmented: GrayImage, light: GrayImage) {
   if (segmented.data.every((v) => v === 0)) throw noInk();
-  return { ink: segmented, angleDegrees: Number.NaN, flattened: light };
+  return { ink: segmented, angleDegrees: Number.NaN, flattened: light, faint: false };
 }
 
 /** Grey dilation by a (2r+1)² square, separable, the picture grown by r on each side: thickens thin strokes. */
@@ -83,15 +93,17 @@ export function isLightOnDark(value: GrayImage): boolean {
 
 /**
  * The digit's ink on a page, or undefined when the page holds ink (ruling, shadows) but no written stroke.
- * Throws no-ink when the picture is blank. `segmented`: the ink a segmentation network found on this picture (its
- * size), taken instead of what the ruling removal leaves (ink-segmenter.ts): the network, not the flattened
- * picture's contrast, then says whether the page is blank, and the sheet's angle is not sought.
+ * Throws no-ink when the picture is blank, or faint (the spec's `blankBelow`) with no stroke found on it.
+ * `segmented`: the ink a segmentation network found on this picture (its size), taken instead of what the ruling
+ * removal leaves (ink-segmenter.ts): the network, not the flattened picture's contrast, then says whether the page is
+ * blank, and the sheet's angle is not sought.
  */
 export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number, segmented?: GrayImage): PageInk | undefined {
   // Light ink on black is turned into dark ink on light paper, like every other page.
   const light = isLightOnDark(value) ? { ...value, data: value.data.map((v) => 255 - v) } : value;
-  const { ink, angleDegrees, flattened } = segmented ? segmentedInk(segmented, light) : unruledInk(light, spec);
+  const { ink, angleDegrees, flattened, faint } = segmented ? segmentedInk(segmented, light) : unruledInk(light, spec);
   const found = findStrokes(ink, spec.lowShare);
+  if (!found && faint) throw noInk();
   if (!found) return undefined;
   const strokes = fillHollows(light, found);
   const steps = { flattened, unruled: ink };
@@ -102,5 +114,5 @@ export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number, s
   const wanted = (spec.strokeWidth * Math.max(patch.width, patch.height)) / inkBox;
   const radius = Math.round((wanted - width) / 2);
   const thick = radius >= 1 ? dilate(patch, radius) : patch;
-  return { patch: thick, box: strokes.box, angleDegrees, unclear: strokes.unclear, steps };
+  return { patch: thick, box: strokes.box, angleDegrees, unclear: strokes.unclear || faint, steps };
 }
