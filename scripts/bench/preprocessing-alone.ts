@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import sharp from 'sharp';
 import { DEFAULT_DECODE_LIMITS, preprocessImage, readPageAgain } from '../../functions/serving/preprocessing';
 import type { GrayImage } from '../../functions/serving/preprocessing/decode';
-import { decodeValue } from '../../functions/serving/preprocessing/decode';
+import { decodeValue, inspectImage } from '../../functions/serving/preprocessing/decode';
 import { inkSegmenterOf } from '../../functions/serving/inference/ink-segmenter';
 import { imageInputOf } from '../../functions/serving/model-spec';
 import { ModelRegistry } from '../../functions/serving/registry';
@@ -32,7 +32,10 @@ if (spec.fit === 'mnist' && spec.page) {
   const photos = await phonePhotos(model, 20);
   const small = await smallPhonePhotos(model, 20);
   const side = spec.page.workingSide;
-  const decode = (bytes: Buffer) => decodeValue(bytes, limits, side, spec.page?.shrinkKernel);
+  // Decoded as preprocessImage decodes: the header's EXIF orientation (read beforehand) turned once shrunk.
+  const orientations = new Map<Buffer, number>();
+  for (const bytes of [...photos, ...small]) orientations.set(bytes, (await inspectImage(bytes, limits)).orientation ?? 1);
+  const decode = (bytes: Buffer) => decodeValue(bytes, limits, side, spec.page?.shrinkKernel, orientations.get(bytes));
   rows.push(['(b′) 12-megapixel phone photo of a page', photos, preprocess]);
   // The decode alone, for the machine's load at the time: the rest of (b′) is the page work.
   rows.push([`     of which decoding at ${side} px (shrink-on-load)`, photos, decode]);
