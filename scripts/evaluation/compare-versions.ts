@@ -1,5 +1,6 @@
 import type { ModelVersion } from '../../functions/serving/registry';
 import { INDEPENDENT_DEVELOPMENT_SET, INDEPENDENT_SET } from './independent/set';
+import { FAINT_STRESS_SET, LARGE_STRESS_SET } from './independent/stress';
 import { runIndependent } from './independent-eval';
 import { isRight, runRealistic, type LabelledPage, type PageOutcome } from './realistic-eval';
 
@@ -38,8 +39,9 @@ export function answerChanges<P extends LabelledPage>(
 }
 
 /**
- * The digits sets two versions are compared on, in the order they may be used: the realistic and development sets
- * choose between candidates; the frozen independent set is printed beside them, never used to choose (issue #27).
+ * The digits sets two versions are compared on, in the order they may be used: the realistic, development and
+ * stress sets (small faint digits, large thick ones: stress.ts) choose between candidates; the frozen independent set
+ * is printed beside them, never used to choose (issue #27).
  */
 const COMPARED_SETS = [
   { set: 'realistic', run: (model: ModelVersion, progress?: Progress) => runRealistic(model, progress) },
@@ -47,6 +49,8 @@ const COMPARED_SETS = [
     set: 'development',
     run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, INDEPENDENT_DEVELOPMENT_SET),
   },
+  { set: 'stress-faint', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, FAINT_STRESS_SET) },
+  { set: 'stress-large', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, LARGE_STRESS_SET) },
   { set: 'independent', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, INDEPENDENT_SET) },
 ] as const;
 

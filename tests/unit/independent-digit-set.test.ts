@@ -2,10 +2,11 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { independentGroups } from '../../scripts/evaluation/independent/conditions';
 import { assertFontsInstalled, drawGlyph, penFor } from '../../scripts/evaluation/independent/glyph';
-import { independentJobs, photographIndependentPage } from '../../scripts/evaluation/independent/set';
+import { independentJobs, photographIndependentPage, SPLIT } from '../../scripts/evaluation/independent/set';
+import { FAINT_STRESS_SET, LARGE_STRESS_SET } from '../../scripts/evaluation/independent/stress';
 import { seededRandom } from '../../scripts/evaluation/pages/random';
 import { pageFigures, type PageOutcome } from '../../scripts/evaluation/realistic-eval';
-import { heldOutDigits } from '../../scripts/samples/mnist';
+import { heldOutDigits, trainingDigits } from '../../scripts/samples/mnist';
 
 /** The independent digits set (issue #27): its glyphs, its pages, and the figures reported on it. */
 const digits = heldOutDigits({ method: 'per-class-tail', heldOutFraction: 0.15 });
@@ -43,6 +44,25 @@ describe('independent digits set', () => {
       expect.arrayContaining(['paper', 'ink', 'strokeWidth', 'digitSize', 'rotation', 'blur']),
     );
   }, 30_000);
+
+  it('forces a stress set’s conditions over the drawn ones: small faint digits, large thick ones', async () => {
+    const jobs = independentJobs(trainingDigits(SPLIT), FAINT_STRESS_SET.mnistEvery);
+    for (const index of [0, 1]) {
+      const drawn = await photographIndependentPage(index, jobs[index]!, FAINT_STRESS_SET.seed);
+      const faint = await photographIndependentPage(index, jobs[index]!, FAINT_STRESS_SET.seed, FAINT_STRESS_SET.force);
+      expect(faint.conditions.digitFraction).toBeGreaterThanOrEqual(0.07);
+      expect(faint.conditions.digitFraction).toBeLessThanOrEqual(0.13);
+      expect(['fountain-blue', 'pencil', 'ballpoint-blue']).toContain(faint.conditions.ink);
+      expect(Math.max(faint.conditions.width, faint.conditions.height)).toBeGreaterThanOrEqual(1400);
+      // The paper and the light stay as the page's index draws them; what is forced is drawn anew.
+      expect(faint.conditions.paper).toBe(drawn.conditions.paper);
+      expect(faint.conditions.lighting).toBe(drawn.conditions.lighting);
+      const large = await photographIndependentPage(index, jobs[index]!, LARGE_STRESS_SET.seed, LARGE_STRESS_SET.force);
+      expect(large.conditions.digitFraction).toBeGreaterThanOrEqual(0.6);
+      // The stroke share is measured on the glyph drawn with the forced pen: thick, not the thin end of the range.
+      expect(large.conditions.strokeShare).toBeGreaterThan(0.1);
+    }
+  }, 60_000);
 });
 
 describe('pageFigures', () => {

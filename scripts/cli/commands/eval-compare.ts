@@ -72,6 +72,6 @@ export async function compare(
         `${c.set.padEnd(12)} ${String(c.pages).padStart(5)}  ${pct(c.accuracyBefore).padStart(9)}  ${pct(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
     ),
     '',
-    'Choose on the realistic and development sets; the independent set is frozen, to check, never to choose (issue #27).',
+    'Choose on the realistic, development and stress sets; the independent set is frozen, to check, never to choose (issue #27).',
   ]);
 }

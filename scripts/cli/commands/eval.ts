@@ -8,8 +8,9 @@
  * Then the independent generator's development set and its frozen independent set (issue #27: other glyphs, other
  * renderer), per condition, with the uncertain flag's rates and the confident mistakes on clean pages; they are
  * only measured, never recorded nor calibrated on.
- * `--against <version>` (digits) runs both versions on the realistic, development and independent sets instead and
- * prints, per set, each one's accuracy and the answers that changed: how a candidate is chosen (on the first two);
+ * `--against <version>` (digits) runs both versions on the realistic, development, stress (small faint digits, large
+ * thick ones) and independent sets instead and prints, per set, each one's accuracy and the answers that changed: how
+ * a candidate is chosen (on all but the frozen independent set);
  * for a detector, both versions on its validation frames, their per-IoU AP, means, precision, recall and times side
  * by side.
  * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
@@ -28,7 +29,7 @@ export function registerEval(program: Command): void {
     .option('--record', 'digits: write the realistic-set figures and the calibrated uncertainty threshold into the metadata')
     .option(
       '--against <version>',
-      'digits: the answers that changed from that version, on the realistic, development and independent sets; a detector: both side by side',
+      'digits: the answers that changed from that version, on the realistic, development, stress and independent sets; a detector: both side by side',
     )
     .option('--tables <names>', "automl: the benchmark's tables to run, comma-separated (default: all)")
     .option('--time-budget <seconds>', "automl: each training's time budget (default 40)")

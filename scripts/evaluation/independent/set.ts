@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heldOutDigits, trainingDigits, type DigitSample, type SplitRule } from '../../samples/mnist';
 import { encodePhoto } from '../pages/encode';
-import { seededRandom } from '../pages/random';
+import { seededRandom, type Random } from '../pages/random';
 import { drawIndependentConditions, type IndependentConditions } from './conditions';
 import { assertFontsInstalled, drawGlyph, HANDWRITING_FONTS, penFor, type GlyphShape } from './glyph';
 import { paintIndependentPage } from './page';
@@ -38,7 +38,14 @@ export interface IndependentSetSpec {
   digits: () => DigitSample[];
   /** One MNIST digit in this many is drawn. */
   mnistEvery: number;
+  /** How many pages are drawn, the first of the interleaved jobs (absent: all of them). */
+  pages?: number;
+  /** What a stress set forces over each page's drawn conditions (stress.ts); absent: the conditions as drawn. */
+  force?: ForceConditions;
 }
+
+/** A page's drawn conditions in, the ones it is painted with out: drawing more from `random` as it needs. */
+export type ForceConditions = (drawn: IndependentConditions, random: Random) => IndependentConditions;
 
 export const INDEPENDENT_SET: IndependentSetSpec = {
   dir: INDEPENDENT_SET_DIR,
@@ -130,14 +137,16 @@ function nativeStroke(job: Job): Promise<number> {
   return fontStrokes.get(key)!;
 }
 
-/** Renders the `index`-th page as the phone's JPEG (deterministic in the seed). */
+/** Renders the `index`-th page as the phone's JPEG (deterministic in the seed), its conditions `force`d if given. */
 export async function photographIndependentPage(
   index: number,
   job: Job,
   seed = INDEPENDENT_SEED,
+  force?: ForceConditions,
 ): Promise<{ bytes: Buffer; conditions: IndependentConditions }> {
   const random = seededRandom(seed * 1_000_003 + index);
-  const drawn = drawIndependentConditions(index, random, { source: job.source, name: job.name });
+  const natural = drawIndependentConditions(index, random, { source: job.source, name: job.name });
+  const drawn = force ? force(natural, random) : natural;
   // Drawn with the pen that brings the stroke to about the drawn share of the height.
   const pen = penFor(drawn.strokeShare, await nativeStroke(job));
   // The frozen set's glyphs are seeded by the index alone; another set's wobble differs from it.
@@ -164,14 +173,14 @@ export async function independentSet(
   }
   await assertFontsInstalled();
   mkdirSync(dir, { recursive: true });
-  const all = independentJobs(set.digits(), set.mnistEvery);
+  const all = independentJobs(set.digits(), set.mnistEvery).slice(0, set.pages);
   const pages: IndependentPage[] = new Array(all.length);
   // A few pages in flight at once: most of a page's time is in libvips (SVG, blur, JPEG), off the JS thread.
   let next = 0;
   let done = 0;
   const worker = async () => {
     for (let i = next++; i < all.length; i = next++) {
-      const { bytes, conditions } = await photographIndependentPage(i, all[i]!, seed);
+      const { bytes, conditions } = await photographIndependentPage(i, all[i]!, seed, set.force);
       const file = `${String(i).padStart(5, '0')}.jpg`;
       writeFileSync(join(dir, file), bytes);
       pages[i] = { file, label: all[i]!.label, conditions };

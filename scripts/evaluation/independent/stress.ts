@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { trainingDigits } from '../../samples/mnist';
+import type { IndependentConditions } from './conditions';
+import { SPLIT, type IndependentSetSpec } from './set';
+
+/**
+ * Stress sets of the digits model (issue #27): the independent generator's pages with some conditions forced to
+ * the hard end of their range, drawn from training-split glyphs like the development set, so that a choice made for
+ * one weakness is measured on enough pages of it (the development set has few of each). Like the development set
+ * they choose; the frozen independent set only checks. Built under .local/ on first use, never committed.
+ */
+
+const PAGES = 200;
+const rounded = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Small digits in thin pens and light inks on large photos: what the rules' blank floor can mistake for paper. */
+export const FAINT_STRESS_SET: IndependentSetSpec = {
+  dir: join('.local', 'digit-pages', 'stress-faint'),
+  seed: 9102,
+  digits: () => trainingDigits(SPLIT),
+  mnistEvery: 34,
+  pages: PAGES,
+  force: (drawn: IndependentConditions, random) => {
+    const long = Math.round(random.between(1400, 2000));
+    const short = Math.round(long * random.between(0.65, 0.8));
+    const portrait = drawn.height > drawn.width;
+    return {
+      ...drawn,
+      ink: random.pick(['fountain-blue', 'pencil', 'ballpoint-blue'] as const),
+      strokeShare: rounded(random.between(0.03, 0.06)),
+      digitFraction: rounded(random.between(0.07, 0.13)),
+      width: portrait ? short : long,
+      height: portrait ? long : short,
+    };
+  },
+};
+
+/** Digits written large with thick pens: strokes wider than the light flattening's square. */
+export const LARGE_STRESS_SET: IndependentSetSpec = {
+  dir: join('.local', 'digit-pages', 'stress-large'),
+  seed: 9203,
+  digits: () => trainingDigits(SPLIT),
+  mnistEvery: 34,
+  pages: PAGES,
+  force: (drawn: IndependentConditions, random) => ({
+    ...drawn,
+    strokeShare: rounded(random.between(0.12, 0.22)),
+    digitFraction: rounded(random.between(0.6, 0.85)),
+  }),
+};
