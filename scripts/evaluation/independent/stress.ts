@@ -7,7 +7,8 @@ import { SPLIT, type IndependentSetSpec } from './set';
  * Stress sets of the digits model (issue #27): the independent generator's pages with some conditions forced to
  * the hard end of their range, drawn from training-split glyphs like the development set, so that a choice made for
  * one weakness is measured on enough pages of it (the development set has few of each). Like the development set
- * they choose; the frozen independent set only checks. Built under .local/ on first use, never committed.
+ * they choose; the frozen independent set only checks. Built under .local/ on first use, never committed, and kept
+ * while its manifest's generator version and seed match: give a set another seed when its forced conditions change.
  */
 
 const PAGES = 200;
