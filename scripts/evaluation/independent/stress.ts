@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { trainingDigits } from '../../samples/mnist';
-import type { IndependentConditions } from './conditions';
-import { SPLIT, type IndependentSetSpec } from './set';
+import { SPLIT, type ForceConditions, type IndependentSetSpec } from './set';
 
 /**
  * Stress sets of the digits model (issue #27): the independent generator's pages with some conditions forced to
@@ -14,38 +13,34 @@ import { SPLIT, type IndependentSetSpec } from './set';
 const PAGES = 200;
 const rounded = (value: number) => Math.round(value * 1000) / 1000;
 
-/** Small digits in thin pens and light inks on large photos: what the rules' blank floor can mistake for paper. */
-export const FAINT_STRESS_SET: IndependentSetSpec = {
-  dir: join('.local', 'digit-pages', 'stress-faint'),
-  seed: 9102,
+/** A stress set under .local/digit-pages/stress-`name`: 200 pages from training glyphs, `force`d. */
+const stressSet = (name: string, seed: number, force: ForceConditions): IndependentSetSpec => ({
+  dir: join('.local', 'digit-pages', `stress-${name}`),
+  seed,
   digits: () => trainingDigits(SPLIT),
   mnistEvery: 34,
   pages: PAGES,
-  force: (drawn: IndependentConditions, random) => {
-    const long = Math.round(random.between(1400, 2000));
-    const short = Math.round(long * random.between(0.65, 0.8));
-    const portrait = drawn.height > drawn.width;
-    return {
-      ...drawn,
-      ink: random.pick(['fountain-blue', 'pencil', 'ballpoint-blue'] as const),
-      strokeShare: rounded(random.between(0.03, 0.06)),
-      digitFraction: rounded(random.between(0.07, 0.13)),
-      width: portrait ? short : long,
-      height: portrait ? long : short,
-    };
-  },
-};
+  force,
+});
+
+/** Small digits in thin pens and light inks on large photos: what the rules' blank floor can mistake for paper. */
+export const FAINT_STRESS_SET = stressSet('faint', 9102, (drawn, random) => {
+  const long = Math.round(random.between(1400, 2000));
+  const short = Math.round(long * random.between(0.65, 0.8));
+  const portrait = drawn.height > drawn.width;
+  return {
+    ...drawn,
+    ink: random.pick(['fountain-blue', 'pencil', 'ballpoint-blue'] as const),
+    strokeShare: rounded(random.between(0.03, 0.06)),
+    digitFraction: rounded(random.between(0.07, 0.13)),
+    width: portrait ? short : long,
+    height: portrait ? long : short,
+  };
+});
 
 /** Digits written large with thick pens: strokes wider than the light flattening's square. */
-export const LARGE_STRESS_SET: IndependentSetSpec = {
-  dir: join('.local', 'digit-pages', 'stress-large'),
-  seed: 9203,
-  digits: () => trainingDigits(SPLIT),
-  mnistEvery: 34,
-  pages: PAGES,
-  force: (drawn: IndependentConditions, random) => ({
-    ...drawn,
-    strokeShare: rounded(random.between(0.12, 0.22)),
-    digitFraction: rounded(random.between(0.6, 0.85)),
-  }),
-};
+export const LARGE_STRESS_SET = stressSet('large', 9203, (drawn, random) => ({
+  ...drawn,
+  strokeShare: rounded(random.between(0.12, 0.22)),
+  digitFraction: rounded(random.between(0.6, 0.85)),
+}));
