@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { trainingDigits } from '../../samples/mnist';
-import { SPLIT, type ForceConditions, type IndependentSetSpec } from './set';
+import { INDEPENDENT_DEVELOPMENT_SET, type ForceConditions, type IndependentSetSpec } from './set';
 
 /**
  * Stress sets of the digits model (issue #27): the independent generator's pages with some conditions forced to
@@ -13,12 +12,12 @@ import { SPLIT, type ForceConditions, type IndependentSetSpec } from './set';
 const PAGES = 200;
 const rounded = (value: number) => Math.round(value * 1000) / 1000;
 
-/** A stress set under .local/digit-pages/stress-`name`: 200 pages from training glyphs, `force`d. */
+/** A stress set under .local/digit-pages/stress-`name`: 200 pages of the development set's glyphs, `force`d. */
 const stressSet = (name: string, seed: number, force: ForceConditions): IndependentSetSpec => ({
   dir: join('.local', 'digit-pages', `stress-${name}`),
   seed,
-  digits: () => trainingDigits(SPLIT),
-  mnistEvery: 34,
+  digits: INDEPENDENT_DEVELOPMENT_SET.digits,
+  mnistEvery: INDEPENDENT_DEVELOPMENT_SET.mnistEvery,
   pages: PAGES,
   force,
 });
