@@ -34,10 +34,13 @@ const imageTensor = {
   normalisation,
 };
 
+/** A light flattening's square, as a share of the picture's shorter side (page-light.ts). */
+const closingShare = z.number().check(z.gt(0.05), z.lt(0.5));
+
 /** The page options a second look may change: they act after the decode, so the decoded picture is read again. */
 const readingOptions = {
-  /** The light flattening's square, as a share of the picture's shorter side (page-light.ts). Absent: a seventh. */
-  closingShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
+  /** The light flattening's square (absent: a seventh). */
+  closingShare: z.optional(closingShare),
   /** The strokes' hysteresis low share of the strongest ink (page-strokes.ts). Absent: 0.25. */
   lowShare: z.optional(z.number().check(z.gt(0.05), z.lt(0.5))),
 };
@@ -106,6 +109,20 @@ export const mnistInputSpecSchema = z.object({
        * pen keeps only a few faint pixels at the working size, and was said blank.
        */
       blankBelow: z.optional(z.int().check(z.minimum(1), z.maximum(40))),
+      /**
+       * A digit written large is found again with a wider light-flattening square (1.9.0: `{"sideOver": 0.5,
+       * "closingShare": 0.22}`): when the strokes found span more than `sideOver` of the picture's shorter side, the
+       * page is flattened again with a square of `closingShare` of that side, and the strokes found then are read
+       * (the first ones when none are). A seventh is narrower than the strokes of a thick pen on such a digit, and
+       * takes their inside for paper; the wider square, wrong under a small digit beside a shadow, is right there.
+       * Absent: one flattening, as before 1.9.0.
+       */
+      largeDigit: z.optional(
+        z.strictObject({
+          sideOver: z.number().check(z.gt(0), z.lt(1)),
+          closingShare,
+        }),
+      ),
       ...readingOptions,
       /**
        * Other ways to read the page when the answer is uncertain (1.5.0): the decoded picture is read again with each

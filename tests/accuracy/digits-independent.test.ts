@@ -37,15 +37,18 @@ beforeAll(async () => {
  * 1.6.0 with an answer "1" read from more ink than a "1" has flagged (and so read again): 94.91 %, flag on 78.57 % /
  * 11.30 %, 6 confident mistakes, none on a clean page; the flag-share floor back up to 0.76 and the count guard to 8.
  * 1.8.0 (a faint page read when a stroke is on it, not said blank): the same answers and flags (no page is that faint).
+ * 1.9.0 (a digit over half the page high found again with a wider light-flattening square): 95.45 % (very large
+ * digits 90.32 → 92.74 %), flag on 80.00 % / 11.43 %, 5 confident mistakes, none on a clean page; the overall floor up
+ * to 0.94 and the count guard to 7.
  * The issue's goals (98 %, every condition 95 %) are not reached yet: these floors guard against going back, not the
  * goals.
  */
 const INDEPENDENT_FLOORS = {
-  overall: 0.93,
+  overall: 0.94,
   perCondition: 0.8,
   uncertainWhenWrong: 0.76,
   maxUncertainWhenRight: 0.12,
-  maxConfidentMistakes: 8,
+  maxConfidentMistakes: 7,
   maxConfidentMistakesOnClean: 0,
 };
 

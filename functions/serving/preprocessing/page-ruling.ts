@@ -335,9 +335,16 @@ function subtractLines(image: GrayImage, angle: number): GrayImage {
   return { data: out, width, height };
 }
 
-/** The ink with the sheet's ruling (rows and columns at the sheet's angle) subtracted. */
-export function removeRuling(ink: GrayImage, refine: AngleRefine = 'every'): { ink: GrayImage; angleDegrees: number } {
-  const angleDegrees = rulingAngle(ink, refine);
+/**
+ * The ink with the sheet's ruling (rows and columns at the sheet's angle) subtracted. `knownAngle` (degrees): the
+ * sheet's angle found on another flattening of the same picture, used instead of searching again.
+ */
+export function removeRuling(
+  ink: GrayImage,
+  refine: AngleRefine = 'every',
+  knownAngle?: number,
+): { ink: GrayImage; angleDegrees: number } {
+  const angleDegrees = knownAngle ?? rulingAngle(ink, refine);
   const angle = (angleDegrees * Math.PI) / 180;
   return { ink: subtractLines(ink, angle), angleDegrees };
 }

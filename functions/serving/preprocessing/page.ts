@@ -3,7 +3,7 @@ import type { MnistPageSpec } from '../model-spec';
 import type { GrayImage } from './decode';
 import { flattenLight } from './page-light';
 import { removeRuling } from './page-ruling';
-import { findStrokes, percentileOf } from './page-strokes';
+import { findStrokes, percentileOf, type Strokes } from './page-strokes';
 import { borderMedian } from './mnist-fit';
 import { fillHollows } from './page-hollows';
 
@@ -45,17 +45,39 @@ const noInk = () => new InvalidInputError('no-ink', 'No handwriting was found in
  * The rules' ink: the light flattened, a page too faint for them said blank, the ruling removed. `faint`: fainter than
  * MIN_INK_CONTRAST but not than the spec's `blankBelow`, so blank unless a stroke is found.
  */
-function unruledInk(light: GrayImage, spec: MnistPageSpec) {
+function unruledInk(light: GrayImage, spec: MnistPageSpec, knownAngle?: number) {
   const flattened = flattenLight(light, Math.log2(spec.lightPool ?? 1), spec.closingShare);
   const darkest = percentileOf(flattened.data, 0.9995);
   if (darkest < Math.min(MIN_INK_CONTRAST, spec.blankBelow ?? MIN_INK_CONTRAST)) throw noInk();
-  return { ...removeRuling(flattened, spec.angleRefine), flattened, faint: darkest < MIN_INK_CONTRAST };
+  return { ...removeRuling(flattened, spec.angleRefine, knownAngle), flattened, faint: darkest < MIN_INK_CONTRAST };
 }
 
 /** A segmenter's ink, as the rules' would be given (no light flattened: the picture stands for it in `steps`). */
 function segmentedInk(segmented: GrayImage, light: GrayImage) {
   if (segmented.data.every((v) => v === 0)) throw noInk();
   return { ink: segmented, angleDegrees: Number.NaN, flattened: light, faint: false };
+}
+
+/**
+ * The strokes of a digit written large, found again with the spec's wider light-flattening square (`largeDigit`), and
+ * the reading they come from; undefined when the digit is not that large, or when that reading finds no stroke.
+ * `angleDegrees`: the sheet's angle the first reading found.
+ */
+function largeDigitAgain(light: GrayImage, spec: MnistPageSpec, strokes: Strokes, angleDegrees: number) {
+  const large = spec.largeDigit;
+  const side = Math.max(strokes.box.width, strokes.box.height);
+  if (!large || side <= large.sideOver * Math.min(light.width, light.height)) return undefined;
+  // The sheet's angle is the first reading's: the ruling is the same, only the strokes' inside changes.
+  let reading: ReturnType<typeof unruledInk>;
+  try {
+    reading = unruledInk(light, { ...spec, closingShare: large.closingShare }, angleDegrees);
+  } catch (error) {
+    // Blank under the wider square (possible where the first took the wide closing's paper): the first stands.
+    if (error instanceof InvalidInputError && error.code === 'no-ink') return undefined;
+    throw error;
+  }
+  const found = findStrokes(reading.ink, spec.lowShare);
+  return found && { reading, strokes: fillHollows(light, found) };
 }
 
 /** Grey dilation by a (2r+1)² square, separable, the picture grown by r on each side: thickens thin strokes. */
@@ -101,11 +123,14 @@ export function isLightOnDark(value: GrayImage): boolean {
 export function pageInk(value: GrayImage, spec: MnistPageSpec, inkBox: number, segmented?: GrayImage): PageInk | undefined {
   // Light ink on black is turned into dark ink on light paper, like every other page.
   const light = isLightOnDark(value) ? { ...value, data: value.data.map((v) => 255 - v) } : value;
-  const { ink, angleDegrees, flattened, faint } = segmented ? segmentedInk(segmented, light) : unruledInk(light, spec);
-  const found = findStrokes(ink, spec.lowShare);
-  if (!found && faint) throw noInk();
-  if (!found) return undefined;
-  const strokes = fillHollows(light, found);
+  const first = segmented ? segmentedInk(segmented, light) : unruledInk(light, spec);
+  const firstFound = findStrokes(first.ink, spec.lowShare);
+  if (!firstFound && first.faint) throw noInk();
+  if (!firstFound) return undefined;
+  const firstStrokes = fillHollows(light, firstFound);
+  const again = segmented ? undefined : largeDigitAgain(light, spec, firstStrokes, first.angleDegrees);
+  const { ink, angleDegrees, flattened, faint } = again?.reading ?? first;
+  const strokes = again?.strokes ?? firstStrokes;
   const steps = { flattened, unruled: ink };
   const level = Math.max(1, percentileOf(strokes.patch.data, STROKE_LEVEL, true));
   const patch = { ...strokes.patch, data: strokes.patch.data.map((v) => Math.min(255, Math.round((v * 255) / level))) };
