@@ -1,6 +1,6 @@
 import type { ModelVersion } from '../../functions/serving/registry';
 import { INDEPENDENT_DEVELOPMENT_SET, INDEPENDENT_SET } from './independent/set';
-import { FAINT_STRESS_SET, LARGE_STRESS_SET } from './independent/stress';
+import { FAINT_STRESS_SET, LARGE_STRESS_SET, SHADOW_STRESS_SET } from './independent/stress';
 import { runIndependent } from './independent-eval';
 import { isRight, runRealistic, type LabelledPage, type PageOutcome } from './realistic-eval';
 
@@ -40,8 +40,8 @@ export function answerChanges<P extends LabelledPage>(
 
 /**
  * The digits sets two versions are compared on, in the order they may be used: the realistic, development and
- * stress sets (small faint digits, large thick ones: stress.ts) choose between candidates; the frozen independent set
- * is printed beside them, never used to choose (issue #27).
+ * stress sets (small faint digits, large thick ones, a hand's shadow: stress.ts) choose between candidates; the
+ * frozen independent set is printed beside them, never used to choose (issue #27).
  */
 const COMPARED_SETS = [
   { set: 'realistic', run: (model: ModelVersion, progress?: Progress) => runRealistic(model, progress) },
@@ -51,6 +51,10 @@ const COMPARED_SETS = [
   },
   { set: 'stress-faint', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, FAINT_STRESS_SET) },
   { set: 'stress-large', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, LARGE_STRESS_SET) },
+  {
+    set: 'stress-shadow',
+    run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, SHADOW_STRESS_SET),
+  },
   { set: 'independent', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, INDEPENDENT_SET) },
 ] as const;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { independentGroups } from '../../scripts/evaluation/independent/conditions';
 import { assertFontsInstalled, drawGlyph, penFor } from '../../scripts/evaluation/independent/glyph';
 import { independentJobs, photographIndependentPage, SPLIT } from '../../scripts/evaluation/independent/set';
-import { FAINT_STRESS_SET, LARGE_STRESS_SET } from '../../scripts/evaluation/independent/stress';
+import { FAINT_STRESS_SET, LARGE_STRESS_SET, SHADOW_STRESS_SET } from '../../scripts/evaluation/independent/stress';
 import { seededRandom } from '../../scripts/evaluation/pages/random';
 import { pageFigures, type PageOutcome } from '../../scripts/evaluation/realistic-eval';
 import { heldOutDigits, trainingDigits } from '../../scripts/samples/mnist';
@@ -45,7 +45,7 @@ describe('independent digits set', () => {
     );
   }, 30_000);
 
-  it('forces a stress set’s conditions over the drawn ones: small faint digits, large thick ones', async () => {
+  it('forces a stress set’s conditions over the drawn ones: small faint digits, large thick ones, shadowed', async () => {
     const jobs = independentJobs(trainingDigits(SPLIT), FAINT_STRESS_SET.mnistEvery);
     for (const index of [0, 1]) {
       const drawn = await photographIndependentPage(index, jobs[index]!, FAINT_STRESS_SET.seed);
@@ -61,6 +61,8 @@ describe('independent digits set', () => {
       expect(large.conditions.digitFraction).toBeGreaterThanOrEqual(0.6);
       // The stroke share is measured on the glyph drawn with the forced pen: thick, not the thin end of the range.
       expect(large.conditions.strokeShare).toBeGreaterThan(0.1);
+      const shadow = await photographIndependentPage(index, jobs[index]!, SHADOW_STRESS_SET.seed, SHADOW_STRESS_SET.force);
+      expect(shadow.conditions.lighting).toBe('hand-shadow');
     }
   }, 60_000);
 });

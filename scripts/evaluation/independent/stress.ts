@@ -43,3 +43,6 @@ export const LARGE_STRESS_SET = stressSet('large', 9203, (drawn, random) => ({
   strokeShare: rounded(random.between(0.12, 0.22)),
   digitFraction: rounded(random.between(0.6, 0.85)),
 }));
+
+/** A hand's shadow over every page, the rest drawn: what the light flattening must tell from ink. */
+export const SHADOW_STRESS_SET = stressSet('shadow', 9405, (drawn) => ({ ...drawn, lighting: 'hand-shadow' }));
