@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { MnistInputSpec } from '../../functions/serving/model-spec';
+import { modelMetadataSchema, type MnistInputSpec } from '../../functions/serving/model-spec';
 import { DEFAULT_DECODE_LIMITS, mnistPixels } from '../../functions/serving/preprocessing';
 import { PAGE_INPUT } from '../../scripts/evaluation/pages/training';
 
@@ -56,5 +57,27 @@ describe('a digit written large (input.page.largeDigit)', () => {
   it('changes nothing on a digit under half the shorter side', async () => {
     const bytes = await page({ ry: 150, rx: 95, stroke: 45, shadow: true });
     expect(Buffer.from(await fit(bytes, true)).equals(Buffer.from(await fit(bytes, false)))).toBe(true);
+  });
+});
+
+describe("the largeDigit page option in a version's metadata", () => {
+  const metadata = JSON.parse(readFileSync('models/digits/1.9.0/metadata.json', 'utf8'));
+  const withOption = (largeDigit: unknown) => ({
+    ...metadata,
+    input: { ...metadata.input, page: { ...metadata.input.page, largeDigit } },
+  });
+
+  it('is read as 1.9.0 declares it, and refused when a bring-your-own model declares it wrong', () => {
+    expect(modelMetadataSchema.safeParse(metadata).success).toBe(true);
+    expect(metadata.input.page.largeDigit).toEqual({ sideOver: 0.5, closingShare: 0.22 });
+    for (const wrong of [
+      { sideOver: 1.2, closingShare: 0.22 },
+      { sideOver: 0.5, closingShare: 0.9 },
+      { sideOver: 0.5 },
+      { sideOver: 0.5, closingShare: 0.22, workingSide: 512 },
+      'large',
+    ]) {
+      expect(modelMetadataSchema.safeParse(withOption(wrong)).success, JSON.stringify(wrong)).toBe(false);
+    }
   });
 });
