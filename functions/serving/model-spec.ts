@@ -114,8 +114,9 @@ export const mnistInputSpecSchema = z.object({
        * "closingShare": 0.22}`): when the strokes found span more than `sideOver` of the picture's shorter side, the
        * page is flattened again with a square of `closingShare` of that side, and the strokes found then are read
        * (the first ones when none are). A seventh is narrower than the strokes of a thick pen on such a digit, and
-       * takes their inside for paper; the wider square, wrong under a small digit beside a shadow, is right there.
-       * Absent: one flattening, as before 1.9.0.
+       * takes their inside for paper. The wider square takes a shadow beside a small digit for ink, and can take a
+       * piece of a hand's shadow beside a large one for a stroke (models/digits/README.md, 1.9.0). Absent: one
+       * flattening, as before 1.9.0.
        */
       largeDigit: z.optional(
         z.strictObject({
