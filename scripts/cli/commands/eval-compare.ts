@@ -64,12 +64,14 @@ export async function compare(
       bar.update(done);
     };
   }).finally(() => bar?.stop());
+  // The set column as wide as its longest name (stress-shadow), so the figures stay under their headings.
+  const setWidth = Math.max(3, ...changes.map((c) => c.set.length));
   emit(global.json, { model: name, version, against, sets: changes }, () => [
     '',
-    `set          pages  ${against.padStart(9)}  ${version.padStart(9)}  right now  wrong now`,
+    `${'set'.padEnd(setWidth)} pages  ${against.padStart(9)}  ${version.padStart(9)}  right now  wrong now`,
     ...changes.map(
       (c) =>
-        `${c.set.padEnd(12)} ${String(c.pages).padStart(5)}  ${pct(c.accuracyBefore).padStart(9)}  ${pct(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
+        `${c.set.padEnd(setWidth)} ${String(c.pages).padStart(5)}  ${pct(c.accuracyBefore).padStart(9)}  ${pct(c.accuracyAfter).padStart(9)}  ${`+${c.nowRight}`.padStart(9)}  ${`−${c.nowWrong}`.padStart(9)}`,
     ),
     '',
     'Choose on the realistic, development and stress sets; the independent set is frozen, to check, never to choose (issue #27).',
