@@ -1,5 +1,5 @@
 import type { ModelVersion } from '../../functions/serving/registry';
-import { INDEPENDENT_DEVELOPMENT_SET, INDEPENDENT_SET } from './independent/set';
+import { INDEPENDENT_DEVELOPMENT_SET, INDEPENDENT_SET, type IndependentSetSpec } from './independent/set';
 import { FAINT_STRESS_SET, LARGE_STRESS_SET, SHADOW_STRESS_SET } from './independent/stress';
 import { runIndependent } from './independent-eval';
 import { isRight, runRealistic, type LabelledPage, type PageOutcome } from './realistic-eval';
@@ -38,6 +38,11 @@ export function answerChanges<P extends LabelledPage>(
   return { pages, accuracyBefore: rightBefore / pages, accuracyAfter: rightAfter / pages, nowRight, nowWrong };
 }
 
+/** A set of the independent generator's pages, named as the comparison prints it. */
+function independentRun(set: string, spec: IndependentSetSpec) {
+  return { set, run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, spec) };
+}
+
 /**
  * The digits sets two versions are compared on, in the order they may be used: the realistic, development and
  * stress sets (small faint digits, large thick ones, a hand's shadow: stress.ts) choose between candidates; the
@@ -45,18 +50,12 @@ export function answerChanges<P extends LabelledPage>(
  */
 const COMPARED_SETS = [
   { set: 'realistic', run: (model: ModelVersion, progress?: Progress) => runRealistic(model, progress) },
-  {
-    set: 'development',
-    run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, INDEPENDENT_DEVELOPMENT_SET),
-  },
-  { set: 'stress-faint', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, FAINT_STRESS_SET) },
-  { set: 'stress-large', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, LARGE_STRESS_SET) },
-  {
-    set: 'stress-shadow',
-    run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, SHADOW_STRESS_SET),
-  },
-  { set: 'independent', run: (model: ModelVersion, progress?: Progress) => runIndependent(model, progress, INDEPENDENT_SET) },
-] as const;
+  independentRun('development', INDEPENDENT_DEVELOPMENT_SET),
+  independentRun('stress-faint', FAINT_STRESS_SET),
+  independentRun('stress-large', LARGE_STRESS_SET),
+  independentRun('stress-shadow', SHADOW_STRESS_SET),
+  independentRun('independent', INDEPENDENT_SET),
+];
 
 type Progress = (done: number, total: number) => void;
 

@@ -9,8 +9,8 @@
  * renderer), per condition, with the uncertain flag's rates and the confident mistakes on clean pages; they are
  * only measured, never recorded nor calibrated on.
  * `--against <version>` (digits) runs both versions on the realistic, development, stress (small faint digits, large
- * thick ones) and independent sets instead and prints, per set, each one's accuracy and the answers that changed: how
- * a candidate is chosen (on all but the frozen independent set);
+ * thick ones, a hand's shadow) and independent sets instead and prints, per set, each one's accuracy and the
+ * answers that changed: how a candidate is chosen (on all but the frozen independent set);
  * for a detector, both versions on its validation frames, their per-IoU AP, means, precision, recall and times side
  * by side.
  * Runs here, on this machine's models/, not against a stage. The evaluation code (eval-run.ts, eval-automl.ts) is
