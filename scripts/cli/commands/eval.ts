@@ -37,7 +37,7 @@ export function registerEval(program: Command): void {
     .addHelpText(
       'after',
       '\n`vigie eval automl` runs the AutoML benchmark against scikit-learn (docs/automl.md) instead of measuring a model.\n' +
-        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval digits 1.4.0 --against 1.3.0\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json\n  vigie eval car-detector 1.2.0 --against 1.1.0',
+        '\nExamples:\n  vigie eval automl --tables iris,penguins\n  vigie eval digits\n  vigie eval digits 1.1.0 --record\n  vigie eval digits 1.9.0 --against 1.8.0\n  vigie eval iris\n  vigie eval car-detector 1.0.0 --json > figures.json\n  vigie eval car-detector 1.2.0 --against 1.1.0',
     )
     .action(
       (
